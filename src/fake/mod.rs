@@ -1,0 +1,1 @@
+//! An embedded fake Instagram on loopback, for `--demo` and the tests.

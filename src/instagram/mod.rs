@@ -1,0 +1,17 @@
+//! Instagram: both API flavours, their endpoints, responses and errors.
+
+pub mod authorize;
+pub mod client;
+pub mod endpoints;
+pub mod error;
+pub mod flavor;
+pub mod model;
+pub mod paste;
+pub mod usage;
+
+pub use client::Client;
+pub use endpoints::Endpoints;
+pub use error::{ApiError, ErrorKind};
+pub use flavor::Flavor;
+pub use model::{LongToken, Media, MediaPage, MediaType, Profile, ShortToken};
+pub use usage::RateUsage;

@@ -1,0 +1,15 @@
+//! instatui: a terminal walk through Instagram's token dance, then a browsable feed.
+//!
+//! The crate is a library so that `tests/` can drive every layer: the
+//! Instagram client, the persisted store, the embedded fake and the TUI.
+
+pub mod fake;
+pub mod instagram;
+pub mod secret;
+pub mod store;
+
+/// Installs rustls' ring provider once per process; every HTTP client needs
+/// it and a second install is harmless.
+pub fn install_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}

@@ -1,0 +1,127 @@
+//! What `state.json` holds: the one persisted state shared by the TUI and every subcommand.
+
+use crate::instagram::{Flavor, Profile, RateUsage};
+use crate::secret::Secret;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// The schema version this build writes. Older versions are migrated on
+/// load; a newer one is refused and moved aside, never overwritten.
+pub const STATE_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    pub version: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<AppConfig>,
+    /// The `state` parameter of the last authorize URL, checked on return.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_authorization: Option<PendingAuthorization>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<StoredToken>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_refresh: Option<RefreshOutcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_usage: Option<RateUsage>,
+    #[serde(default)]
+    pub settings: Settings,
+    #[serde(default, skip_serializing_if = "EndpointOverrides::is_empty")]
+    pub endpoints: EndpointOverrides,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        State {
+            version: STATE_VERSION,
+            app: None,
+            pending_authorization: None,
+            token: None,
+            profile: None,
+            last_refresh: None,
+            rate_usage: None,
+            settings: Settings::default(),
+            endpoints: EndpointOverrides::default(),
+        }
+    }
+}
+
+/// What the user registered in the Meta app dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AppConfig {
+    #[serde(default)]
+    pub flavor: Flavor,
+    pub app_id: String,
+    pub app_secret: Secret,
+    /// Sent verbatim: it must match the registered URI character for character.
+    pub redirect_uri: String,
+    #[serde(default)]
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingAuthorization {
+    pub state: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub issued_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenKind {
+    /// One hour, straight from the code exchange.
+    Short,
+    /// Sixty days, refreshable once a day old.
+    Long,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredToken {
+    pub kind: TokenKind,
+    pub value: Secret,
+    pub user_id: String,
+    #[serde(default)]
+    pub permissions: Vec<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub obtained_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires_at: OffsetDateTime,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshOutcome {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub ok: bool,
+    /// Instagram's message and our hint when it failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Settings {
+    /// Refresh while the TUI runs when fewer than 7 days remain.
+    #[serde(default)]
+    pub auto_refresh: bool,
+    /// `auto`, `kitty`, `sixel`, `iterm2`, `halfblocks` or `off`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<String>,
+}
+
+/// Per-host overrides; `INSTATUI_BASE_URL` wins over all of them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct EndpointOverrides {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorize_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_base: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graph_base: Option<String>,
+}
+
+impl EndpointOverrides {
+    pub fn is_empty(&self) -> bool {
+        self.authorize_url.is_none() && self.api_base.is_none() && self.graph_base.is_none()
+    }
+}
