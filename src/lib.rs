@@ -7,6 +7,7 @@ pub mod fake;
 pub mod instagram;
 pub mod secret;
 pub mod store;
+pub mod token;
 
 /// Installs rustls' ring provider once per process; every HTTP client needs
 /// it and a second install is harmless.

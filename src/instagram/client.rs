@@ -1,1 +1,344 @@
-//! TODO
+//! The HTTP client: every call of the flow, with timeouts, retries for idempotent GETs and rate-usage tracking.
+
+use super::error::{ApiError, ErrorKind};
+use super::model::{self, LongToken, Media, MediaPage, Profile, ShortToken};
+use super::{Endpoints, Flavor, RateUsage};
+use crate::secret::Secret;
+use crate::store::AppConfig;
+use serde::de::DeserializeOwned;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use time::OffsetDateTime;
+
+/// The page size we ask for; Instagram's default is 25.
+pub const PAGE_LIMIT: u32 = 100;
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+const MAX_RETRIES: u32 = 3;
+
+/// Cheap to clone: clones share the connection pool and the usage figures.
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    endpoints: Endpoints,
+    flavor: Flavor,
+    retry_delay: Duration,
+    usage: Arc<Mutex<Option<RateUsage>>>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoints", &self.endpoints)
+            .field("flavor", &self.flavor)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A fetched file: the bytes and the type the server declared.
+#[derive(Debug, Clone)]
+pub struct Download {
+    pub bytes: bytes::Bytes,
+    pub content_type: Option<String>,
+}
+
+impl Client {
+    pub fn new(flavor: Flavor, endpoints: Endpoints) -> Result<Self, ApiError> {
+        crate::install_crypto_provider();
+        let http = reqwest::Client::builder()
+            .connect_timeout(CONNECT_TIMEOUT)
+            .timeout(REQUEST_TIMEOUT)
+            .user_agent(concat!("instatui/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| {
+                ApiError::new(
+                    ErrorKind::Network,
+                    format!("could not set up HTTPS ({e}); check the system's TLS configuration"),
+                )
+            })?;
+        Ok(Client {
+            http,
+            endpoints,
+            flavor,
+            retry_delay: Duration::from_millis(400),
+            usage: Arc::new(Mutex::new(None)),
+        })
+    }
+
+    /// The first pause between retries; it doubles each time. Tests shorten it.
+    pub fn with_retry_delay(mut self, delay: Duration) -> Self {
+        self.retry_delay = delay;
+        self
+    }
+
+    pub fn endpoints(&self) -> &Endpoints {
+        &self.endpoints
+    }
+
+    pub fn flavor(&self) -> Flavor {
+        self.flavor
+    }
+
+    /// The usage Instagram reported on the latest answer that carried it.
+    pub fn rate_usage(&self) -> Option<RateUsage> {
+        self.usage.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Code → short-lived token. Sent exactly once: a code is single-use, so
+    /// a retry could only fail and hide the first answer.
+    pub async fn exchange_code(&self, app: &AppConfig, code: &str) -> Result<ShortToken, ApiError> {
+        let url = format!("{}/oauth/access_token", self.endpoints.api_base);
+        let form = [
+            ("client_id", app.app_id.as_str()),
+            ("client_secret", app.app_secret.expose()),
+            ("grant_type", "authorization_code"),
+            ("redirect_uri", app.redirect_uri.as_str()),
+            ("code", code),
+        ];
+        let request = self.http.post(&url).form(&form);
+        let answer = self.send(request, "POST /oauth/access_token").await?;
+        answer.decode(|b| serde_json::from_slice::<ShortToken>(b))
+    }
+
+    /// Short-lived → long-lived (60 days).
+    pub async fn exchange_long_lived(
+        &self,
+        app_secret: &Secret,
+        short_token: &Secret,
+    ) -> Result<LongToken, ApiError> {
+        let url = format!("{}/access_token", self.endpoints.graph_base);
+        let query = [
+            ("grant_type", "ig_exchange_token"),
+            ("client_secret", app_secret.expose()),
+            ("access_token", short_token.expose()),
+        ];
+        self.get_json(&url, &query, "GET /access_token").await
+    }
+
+    /// A fresh 60 days for a long-lived token at least a day old.
+    pub async fn refresh(&self, token: &Secret) -> Result<LongToken, ApiError> {
+        let url = format!("{}/refresh_access_token", self.endpoints.graph_base);
+        let query = [
+            ("grant_type", "ig_refresh_token"),
+            ("access_token", token.expose()),
+        ];
+        self.get_json(&url, &query, "GET /refresh_access_token").await
+    }
+
+    /// `/me`, flat or wrapped.
+    pub async fn profile(&self, token: &Secret) -> Result<Profile, ApiError> {
+        let url = format!("{}/me", self.endpoints.graph_base);
+        let query = [
+            ("fields", self.flavor.profile_fields()),
+            ("access_token", token.expose()),
+        ];
+        self.get_with(&url, &query, "GET /me", model::parse_profile)
+            .await
+    }
+
+    /// One page of the owner's media, newest first. Pages are requested
+    /// against the configured base with the `after` cursor, never by
+    /// following `next` (which names the real host).
+    pub async fn media_page(
+        &self,
+        token: &Secret,
+        owner: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<MediaPage, ApiError> {
+        let owner = if owner.is_empty() { "me" } else { owner };
+        let url = format!("{}/{}/media", self.endpoints.graph_base, encode_segment(owner));
+        let limit = limit.to_string();
+        let mut query = vec![
+            ("fields", self.flavor.media_fields()),
+            ("limit", limit.as_str()),
+        ];
+        if let Some(after) = after {
+            query.push(("after", after));
+        }
+        query.push(("access_token", token.expose()));
+        self.get_json(&url, &query, "GET /{user-id}/media").await
+    }
+
+    /// Every page until `next` is gone, or until `max` items are in.
+    pub async fn all_media(
+        &self,
+        token: &Secret,
+        owner: &str,
+        max: Option<usize>,
+        mut on_page: impl FnMut(usize),
+    ) -> Result<Vec<Media>, ApiError> {
+        let mut items: Vec<Media> = Vec::new();
+        let mut after: Option<String> = None;
+        loop {
+            let remaining = max.map(|m| m.saturating_sub(items.len()));
+            let limit = remaining.map_or(PAGE_LIMIT, |r| r.clamp(1, PAGE_LIMIT as usize) as u32);
+            let page = self.media_page(token, owner, after.as_deref(), limit).await?;
+            let next = page.next_cursor().map(str::to_string);
+            items.extend(page.data);
+            on_page(items.len());
+            if let Some(max) = max {
+                if items.len() >= max {
+                    items.truncate(max);
+                    break;
+                }
+            }
+            match next {
+                // A cursor that does not move would loop forever.
+                Some(cursor) if Some(&cursor) != after.as_ref() => after = Some(cursor),
+                _ => break,
+            }
+        }
+        Ok(items)
+    }
+
+    /// The children of an album.
+    pub async fn children(&self, token: &Secret, media_id: &str) -> Result<Vec<Media>, ApiError> {
+        let url = format!(
+            "{}/{}/children",
+            self.endpoints.graph_base,
+            encode_segment(media_id)
+        );
+        let query = [
+            ("fields", "id,media_type,media_url,thumbnail_url,timestamp"),
+            ("access_token", token.expose()),
+        ];
+        let page: MediaPage = self.get_json(&url, &query, "GET /{id}/children").await?;
+        Ok(page.data)
+    }
+
+    /// One media object with fresh (re-signed) URLs.
+    pub async fn media(&self, token: &Secret, media_id: &str) -> Result<Media, ApiError> {
+        let url = format!("{}/{}", self.endpoints.graph_base, encode_segment(media_id));
+        let query = [
+            ("fields", self.flavor.media_fields()),
+            ("access_token", token.expose()),
+        ];
+        self.get_json(&url, &query, "GET /{id}").await
+    }
+
+    /// Downloads a file (a CDN picture), retrying transient failures.
+    pub async fn fetch(&self, url: &str) -> Result<Download, ApiError> {
+        self.with_retries(|| async {
+            let answer = self.send(self.http.get(url), "GET cdn").await?;
+            Ok(Download {
+                bytes: answer.body,
+                content_type: answer.content_type,
+            })
+        })
+        .await
+    }
+
+    async fn get_json<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        query: &[(&str, &str)],
+        label: &'static str,
+    ) -> Result<T, ApiError> {
+        self.get_with(url, query, label, |b| serde_json::from_slice::<T>(b))
+            .await
+    }
+
+    async fn get_with<T>(
+        &self,
+        url: &str,
+        query: &[(&str, &str)],
+        label: &'static str,
+        parse: impl Fn(&[u8]) -> Result<T, serde_json::Error>,
+    ) -> Result<T, ApiError> {
+        self.with_retries(|| async {
+            let answer = self.send(self.http.get(url).query(query), label).await?;
+            answer.decode(&parse)
+        })
+        .await
+    }
+
+    async fn with_retries<T, F, Fut>(&self, attempt: F) -> Result<T, ApiError>
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ApiError>>,
+    {
+        let mut delay = self.retry_delay;
+        let mut tries = 0;
+        loop {
+            match attempt().await {
+                Err(err) if err.kind.is_retryable() && tries < MAX_RETRIES => {
+                    tries += 1;
+                    tracing::info!(kind = ?err.kind, tries, "retrying after a transient failure");
+                    tokio::time::sleep(delay).await;
+                    delay *= 2;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn send(
+        &self,
+        request: reqwest::RequestBuilder,
+        label: &'static str,
+    ) -> Result<Answer, ApiError> {
+        let started = Instant::now();
+        let response = request.send().await.map_err(|e| ApiError::network(&e))?;
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header("content-type");
+        let usage = RateUsage::from_headers(
+            header("x-app-usage").as_deref(),
+            header("x-business-use-case-usage").as_deref(),
+            OffsetDateTime::now_utc(),
+        );
+        if let Some(usage) = usage {
+            *self.usage.lock().unwrap_or_else(|e| e.into_inner()) = Some(usage);
+        }
+        let body = response.bytes().await.map_err(|e| ApiError::network(&e))?;
+        tracing::debug!(
+            call = label,
+            status,
+            bytes = body.len(),
+            ms = started.elapsed().as_millis() as u64,
+            "instagram answered"
+        );
+        if !(200..300).contains(&status) {
+            return Err(ApiError::from_response(status, content_type.as_deref(), &body));
+        }
+        Ok(Answer {
+            status,
+            content_type,
+            body,
+        })
+    }
+}
+
+struct Answer {
+    status: u16,
+    content_type: Option<String>,
+    body: bytes::Bytes,
+}
+
+impl Answer {
+    fn decode<T>(
+        &self,
+        parse: impl Fn(&[u8]) -> Result<T, serde_json::Error>,
+    ) -> Result<T, ApiError> {
+        parse(&self.body).map_err(|_| {
+            // Some proxies answer 200 with an error object or a page.
+            let err = ApiError::from_response(self.status, self.content_type.as_deref(), &self.body);
+            if err.kind == ErrorKind::Transient {
+                ApiError::unreadable(self.status, self.content_type.as_deref(), &self.body)
+            } else {
+                err
+            }
+        })
+    }
+}
+
+fn encode_segment(segment: &str) -> String {
+    url::form_urlencoded::byte_serialize(segment.as_bytes()).collect()
+}

@@ -1,1 +1,314 @@
-//! TODO
+//! One typed error for both of Instagram's error shapes, with a category and a hint for the user.
+
+use serde::Deserialize;
+use std::fmt;
+
+/// What kind of failure this is, which decides the advice we give.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// Code 190: the token is expired, revoked or unreadable.
+    NeedsReauth,
+    /// The authorization code was already used, expired or never issued.
+    CodeRejected,
+    RedirectMismatch,
+    InvalidSecret,
+    /// Unknown app id or the account has no role on the app.
+    InvalidApp,
+    /// The Basic Display API is gone.
+    RetiredApi,
+    Permission,
+    RateLimited,
+    BadParameter,
+    /// 5xx or `is_transient`: worth trying again.
+    Transient,
+    /// HTML, truncated or otherwise unreadable body.
+    NotJson,
+    /// Connect, DNS, TLS or timeout.
+    Network,
+    Other,
+}
+
+impl ErrorKind {
+    pub fn hint(self) -> &'static str {
+        match self {
+            ErrorKind::NeedsReauth => {
+                "the token is expired or was revoked: authorize again (instatui authorize)"
+            }
+            ErrorKind::CodeRejected => {
+                "a code works once and for one hour: authorize again to get a fresh one"
+            }
+            ErrorKind::RedirectMismatch => {
+                "the redirect URI must match the app setting character for character — check the trailing slash"
+            }
+            ErrorKind::InvalidSecret => {
+                "check the app secret in the Meta dashboard (Instagram › API setup) and run setup again"
+            }
+            ErrorKind::InvalidApp => {
+                "check the app id, and that your Instagram account has a role (tester) on the app"
+            }
+            ErrorKind::RetiredApi => {
+                "the Basic Display API was retired on 2024-12-04: switch to instagram-login (instatui setup --flavor instagram-login)"
+            }
+            ErrorKind::Permission => {
+                "the app lacks a permission for this: check the scopes you granted and authorize again"
+            }
+            ErrorKind::RateLimited => {
+                "Instagram is rate limiting this app: wait a few minutes, then try again"
+            }
+            ErrorKind::BadParameter => {
+                "Instagram refused a parameter: check the app settings and the endpoint overrides"
+            }
+            ErrorKind::Transient => "Instagram had a temporary problem: try again shortly",
+            ErrorKind::NotJson => {
+                "the answer was not Instagram's JSON (a proxy or captive portal?): check the network and try again"
+            }
+            ErrorKind::Network => {
+                "could not reach Instagram: check the connection or proxy and try again"
+            }
+            ErrorKind::Other => "see Instagram's message for details",
+        }
+    }
+
+    /// Whether an idempotent request may be sent again as is.
+    pub fn is_retryable(self) -> bool {
+        matches!(self, ErrorKind::Transient | ErrorKind::Network)
+    }
+}
+
+/// A failed call. `Display` is one line: Instagram's own words, the numbers
+/// that identify the error, and what to do next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub kind: ErrorKind,
+    pub status: Option<u16>,
+    pub code: Option<i64>,
+    pub subcode: Option<i64>,
+    pub error_type: Option<String>,
+    pub message: String,
+    pub fbtrace_id: Option<String>,
+    pub is_transient: bool,
+}
+
+impl std::error::Error for ApiError {}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.message.trim_end_matches('.'))?;
+        let ids = self.identifiers();
+        if !ids.is_empty() {
+            write!(f, " ({ids})")?;
+        }
+        write!(f, " — {}", self.kind.hint())
+    }
+}
+
+impl ApiError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        ApiError {
+            kind,
+            status: None,
+            code: None,
+            subcode: None,
+            error_type: None,
+            message: message.into(),
+            fbtrace_id: None,
+            is_transient: false,
+        }
+    }
+
+    pub fn hint(&self) -> &'static str {
+        self.kind.hint()
+    }
+
+    /// `HTTP 400, code 190/463`: what a support request would quote.
+    pub fn identifiers(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(status) = self.status {
+            parts.push(format!("HTTP {status}"));
+        }
+        match (self.code, self.subcode) {
+            (Some(code), Some(sub)) => parts.push(format!("code {code}/{sub}")),
+            (Some(code), None) => parts.push(format!("code {code}")),
+            _ => {}
+        }
+        parts.join(", ")
+    }
+
+    /// Builds the error for a non-success answer or an unreadable body.
+    pub fn from_response(status: u16, content_type: Option<&str>, body: &[u8]) -> Self {
+        if let Some(mut err) = parse_error_body(body) {
+            err.status = Some(status);
+            err.kind = classify(&err);
+            return err;
+        }
+        let mut err = not_json(status, content_type, body);
+        if status >= 500 {
+            // A 5xx page from a proxy is still worth retrying.
+            err.kind = ErrorKind::Transient;
+            err.is_transient = true;
+        } else if status == 429 {
+            err.kind = ErrorKind::RateLimited;
+        }
+        err
+    }
+
+    /// A 2xx answer that could not be decoded as the expected JSON.
+    pub fn unreadable(status: u16, content_type: Option<&str>, body: &[u8]) -> Self {
+        not_json(status, content_type, body)
+    }
+
+    pub fn network(err: &reqwest::Error) -> Self {
+        // Without the URL: query strings carry access tokens and secrets.
+        let what = if err.is_timeout() {
+            "the request timed out"
+        } else if err.is_connect() {
+            "could not connect"
+        } else {
+            "the connection failed"
+        };
+        let detail = err_chain(err);
+        ApiError::new(ErrorKind::Network, format!("{what}: {detail}"))
+    }
+}
+
+fn err_chain(err: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut parts = Vec::new();
+    let mut source = err.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    if parts.is_empty() {
+        "no further detail".to_string()
+    } else {
+        parts.join(": ")
+    }
+}
+
+fn not_json(status: u16, content_type: Option<&str>, body: &[u8]) -> ApiError {
+    let text = String::from_utf8_lossy(body);
+    let looks_html = content_type.is_some_and(|c| c.contains("html"))
+        || text.trim_start().starts_with('<');
+    let preview: String = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .take(60)
+        .collect();
+    let what = if body.is_empty() {
+        "an empty answer".to_string()
+    } else if looks_html {
+        format!("HTML instead of JSON: \"{preview}…\"")
+    } else {
+        format!("an unreadable or cut-off answer ({} bytes): \"{preview}…\"", body.len())
+    };
+    ApiError {
+        status: Some(status),
+        ..ApiError::new(ErrorKind::NotJson, format!("Instagram sent {what}"))
+    }
+}
+
+#[derive(Deserialize)]
+struct GraphBody {
+    error: GraphError,
+}
+
+#[derive(Deserialize)]
+struct GraphError {
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default, rename = "type")]
+    error_type: Option<String>,
+    #[serde(default)]
+    code: Option<i64>,
+    #[serde(default)]
+    error_subcode: Option<i64>,
+    #[serde(default)]
+    fbtrace_id: Option<String>,
+    #[serde(default)]
+    is_transient: Option<bool>,
+}
+
+#[derive(Deserialize)]
+struct OAuthBody {
+    #[serde(default)]
+    error_type: Option<String>,
+    #[serde(default)]
+    code: Option<i64>,
+    error_message: String,
+}
+
+/// Both shapes: `{"error":{…}}` from the Graph host and
+/// `{"error_type","code","error_message"}` from the OAuth host.
+fn parse_error_body(body: &[u8]) -> Option<ApiError> {
+    if let Ok(graph) = serde_json::from_slice::<GraphBody>(body) {
+        let e = graph.error;
+        return Some(ApiError {
+            kind: ErrorKind::Other,
+            status: None,
+            code: e.code,
+            subcode: e.error_subcode,
+            error_type: e.error_type,
+            message: e
+                .message
+                .unwrap_or_else(|| "Instagram reported an error without a message".to_string()),
+            fbtrace_id: e.fbtrace_id,
+            is_transient: e.is_transient.unwrap_or(false),
+        });
+    }
+    if let Ok(oauth) = serde_json::from_slice::<OAuthBody>(body) {
+        return Some(ApiError {
+            code: oauth.code,
+            error_type: oauth.error_type,
+            ..ApiError::new(ErrorKind::Other, oauth.error_message)
+        });
+    }
+    None
+}
+
+fn classify(err: &ApiError) -> ErrorKind {
+    let msg = err.message.to_ascii_lowercase();
+    let status = err.status.unwrap_or(0);
+    if msg.contains("unsupported request - method type: get")
+        || msg.contains("invalid scope: user_profile")
+        || msg.contains("invalid scope: user_media")
+    {
+        return ErrorKind::RetiredApi;
+    }
+    if err.code == Some(190) {
+        return ErrorKind::NeedsReauth;
+    }
+    if msg.contains("authorization code has")
+        || msg.contains("matching code was not found")
+        || err.subcode == Some(36009)
+    {
+        return ErrorKind::CodeRejected;
+    }
+    if msg.contains("redirect_uri") || msg.contains("redirect uri") {
+        return ErrorKind::RedirectMismatch;
+    }
+    if msg.contains("client secret") || msg.contains("app secret") {
+        return ErrorKind::InvalidSecret;
+    }
+    if msg.contains("invalid platform app") || msg.contains("insufficient developer role") {
+        return ErrorKind::InvalidApp;
+    }
+    if matches!(err.code, Some(4 | 17 | 32 | 613)) || status == 429 {
+        return ErrorKind::RateLimited;
+    }
+    if err.code == Some(10) || matches!(err.code, Some(200..=299)) {
+        return ErrorKind::Permission;
+    }
+    if status >= 500 || err.is_transient {
+        return ErrorKind::Transient;
+    }
+    if err.code == Some(100) {
+        return ErrorKind::BadParameter;
+    }
+    ErrorKind::Other
+}

@@ -9,9 +9,9 @@ pub mod model;
 pub mod paste;
 pub mod usage;
 
-// pub use client::Client;
-// pub use endpoints::Endpoints;
-// pub use error::{ApiError, ErrorKind};
+pub use client::Client;
+pub use endpoints::Endpoints;
+pub use error::{ApiError, ErrorKind};
 pub use flavor::Flavor;
 pub use model::{LongToken, Media, MediaPage, MediaType, Profile, ShortToken};
 pub use usage::RateUsage;

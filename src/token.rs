@@ -1,0 +1,222 @@
+//! What a stored token means right now: status, time left, when it may be refreshed.
+
+use crate::instagram::{LongToken, ShortToken};
+use crate::store::{StoredToken, TokenKind};
+use time::{Duration, OffsetDateTime};
+
+/// Short-lived tokens live one hour.
+pub const SHORT_LIFETIME: Duration = Duration::hours(1);
+/// Instagram refuses to refresh a token younger than this.
+pub const REFRESH_MIN_AGE: Duration = Duration::hours(24);
+/// Below this much time left a token counts as expiring, and auto-refresh acts.
+pub const EXPIRING_WITHIN: Duration = Duration::days(7);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenStatus {
+    None,
+    Valid,
+    Expiring,
+    Expired,
+}
+
+impl TokenStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenStatus::None => "none",
+            TokenStatus::Valid => "valid",
+            TokenStatus::Expiring => "expiring",
+            TokenStatus::Expired => "expired",
+        }
+    }
+}
+
+pub fn status(token: Option<&StoredToken>, now: OffsetDateTime) -> TokenStatus {
+    match token {
+        None => TokenStatus::None,
+        Some(t) if t.expires_at <= now => TokenStatus::Expired,
+        Some(t) if t.expires_at - now < EXPIRING_WITHIN => TokenStatus::Expiring,
+        Some(_) => TokenStatus::Valid,
+    }
+}
+
+/// The earliest moment Instagram accepts a refresh of this token.
+pub fn refreshable_from(token: &StoredToken) -> Option<OffsetDateTime> {
+    match token.kind {
+        TokenKind::Long => Some(token.obtained_at + REFRESH_MIN_AGE),
+        TokenKind::Short => None,
+    }
+}
+
+/// Why a refresh would be refused, checked before calling the server.
+pub fn refresh_blocker(token: Option<&StoredToken>, now: OffsetDateTime) -> Option<String> {
+    let Some(token) = token else {
+        return Some("there is no token yet: authorize first (instatui authorize)".to_string());
+    };
+    if token.expires_at <= now {
+        return Some(
+            "the token has expired and cannot be refreshed: authorize again (instatui authorize)"
+                .to_string(),
+        );
+    }
+    if token.kind == TokenKind::Short {
+        return Some(
+            "a short-lived token cannot be refreshed: exchange it for a long-lived one by authorizing again"
+                .to_string(),
+        );
+    }
+    let from = token.obtained_at + REFRESH_MIN_AGE;
+    if now < from {
+        return Some(format!(
+            "Instagram refreshes a token only once it is 24 hours old: try again in {}",
+            format_remaining(from - now)
+        ));
+    }
+    None
+}
+
+/// A fresh short-lived token from the code exchange.
+pub fn from_short(short: &ShortToken, now: OffsetDateTime) -> StoredToken {
+    StoredToken {
+        kind: TokenKind::Short,
+        value: short.access_token.clone(),
+        user_id: short.user_id.clone(),
+        permissions: short.permissions.clone(),
+        obtained_at: now,
+        expires_at: now + SHORT_LIFETIME,
+    }
+}
+
+/// A long-lived token (exchange or refresh) replacing `previous`, whose user
+/// and permissions it inherits.
+pub fn from_long(long: &LongToken, previous: &StoredToken, now: OffsetDateTime) -> StoredToken {
+    StoredToken {
+        kind: TokenKind::Long,
+        value: long.access_token.clone(),
+        user_id: previous.user_id.clone(),
+        permissions: previous.permissions.clone(),
+        obtained_at: now,
+        expires_at: now + Duration::seconds(long.expires_in.max(0)),
+    }
+}
+
+/// `59d 23h`, `5h 02m`, `4m 09s`: two units, the larger first.
+pub fn format_remaining(d: Duration) -> String {
+    let secs = d.whole_seconds().max(0);
+    let (days, hours, mins, s) = (secs / 86_400, secs / 3600 % 24, secs / 60 % 60, secs % 60);
+    if days > 0 {
+        format!("{days}d {hours}h")
+    } else if hours > 0 {
+        format!("{hours}h {mins:02}m")
+    } else {
+        format!("{mins}m {s:02}s")
+    }
+}
+
+/// `59d 23h left`, or `expired 3h 10m ago`.
+pub fn countdown(token: &StoredToken, now: OffsetDateTime) -> String {
+    if token.expires_at > now {
+        format!("{} left", format_remaining(token.expires_at - now))
+    } else {
+        format!("expired {} ago", format_remaining(now - token.expires_at))
+    }
+}
+
+/// Parses `7d`, `36h`, `90m`, `45s`, `1d12h` and a bare number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let bad = || format!("'{text}' is not a duration: write it like 7d, 36h, 90m or 1d12h");
+    if text.is_empty() {
+        return Err(bad());
+    }
+    if let Ok(secs) = text.parse::<i64>() {
+        return Ok(Duration::seconds(secs));
+    }
+    let mut total = Duration::ZERO;
+    let mut number = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let n: i64 = number.parse().map_err(|_| bad())?;
+        number.clear();
+        total += match c.to_ascii_lowercase() {
+            'w' => Duration::weeks(n),
+            'd' => Duration::days(n),
+            'h' => Duration::hours(n),
+            'm' => Duration::minutes(n),
+            's' => Duration::seconds(n),
+            _ => return Err(bad()),
+        };
+    }
+    if !number.is_empty() {
+        return Err(bad());
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+    use time::macros::datetime;
+
+    fn long_token(obtained: OffsetDateTime) -> StoredToken {
+        StoredToken {
+            kind: TokenKind::Long,
+            value: Secret::new("IGAAlonglonglonglonglong"),
+            user_id: "1".into(),
+            permissions: vec![],
+            obtained_at: obtained,
+            expires_at: obtained + Duration::days(60),
+        }
+    }
+
+    #[test]
+    fn status_follows_the_clock() {
+        let t0 = datetime!(2026-01-01 0:00 UTC);
+        let t = long_token(t0);
+        assert_eq!(status(None, t0), TokenStatus::None);
+        assert_eq!(status(Some(&t), t0), TokenStatus::Valid);
+        assert_eq!(status(Some(&t), t0 + Duration::days(54)), TokenStatus::Expiring);
+        assert_eq!(status(Some(&t), t0 + Duration::days(60)), TokenStatus::Expired);
+    }
+
+    #[test]
+    fn refresh_is_blocked_for_young_short_and_expired_tokens() {
+        let t0 = datetime!(2026-01-01 0:00 UTC);
+        let t = long_token(t0);
+        let young = refresh_blocker(Some(&t), t0 + Duration::hours(1)).expect("blocked");
+        assert!(young.contains("23h 00m"), "{young}");
+        assert_eq!(refresh_blocker(Some(&t), t0 + Duration::hours(24)), None);
+        assert!(refresh_blocker(Some(&t), t0 + Duration::days(61)).is_some());
+        let short = StoredToken {
+            kind: TokenKind::Short,
+            ..t.clone()
+        };
+        assert!(refresh_blocker(Some(&short), t0 + Duration::days(2)).is_some());
+        assert!(refresh_blocker(None, t0).is_some());
+    }
+
+    #[test]
+    fn countdown_reads_naturally() {
+        assert_eq!(format_remaining(Duration::days(60) - Duration::seconds(1)), "59d 23h");
+        assert_eq!(format_remaining(Duration::minutes(302)), "5h 02m");
+        assert_eq!(format_remaining(Duration::seconds(249)), "4m 09s");
+        let t0 = datetime!(2026-01-01 0:00 UTC);
+        let t = long_token(t0);
+        assert_eq!(countdown(&t, t0 + Duration::days(61)), "expired 1d 0h ago");
+    }
+
+    #[test]
+    fn durations_parse() {
+        assert_eq!(parse_duration("7d"), Ok(Duration::days(7)));
+        assert_eq!(parse_duration("36h"), Ok(Duration::hours(36)));
+        assert_eq!(parse_duration("1d12h"), Ok(Duration::hours(36)));
+        assert_eq!(parse_duration("3600"), Ok(Duration::hours(1)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("7").is_ok());
+        assert!(parse_duration("7x").is_err());
+        assert!(parse_duration("d").is_err());
+    }
+}
