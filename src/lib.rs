@@ -3,11 +3,17 @@
 //! The crate is a library so that `tests/` can drive every layer: the
 //! Instagram client, the persisted store, the embedded fake and the TUI.
 
+pub mod browser;
+pub mod cli;
+pub mod credentials;
 pub mod fake;
 pub mod instagram;
+pub mod localtime;
+pub mod logging;
 pub mod secret;
 pub mod store;
 pub mod token;
+pub mod tui;
 
 /// Installs rustls' ring provider once per process; every HTTP client needs
 /// it and a second install is harmless.

@@ -1,0 +1,102 @@
+//! A one-line text field: tui-input's buffer plus the keys that edit it.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tui_input::{Input, InputRequest};
+
+#[derive(Debug, Clone, Default)]
+pub struct TextField {
+    input: Input,
+}
+
+impl TextField {
+    pub fn new(value: impl Into<String>) -> Self {
+        let value: String = value.into();
+        TextField {
+            input: Input::new(value),
+        }
+    }
+
+    pub fn value(&self) -> &str {
+        self.input.value()
+    }
+
+    pub fn set(&mut self, value: impl Into<String>) {
+        self.input = Input::new(value.into());
+    }
+
+    /// Cursor position in terminal columns, and the scroll that keeps it
+    /// visible in a field `width` columns wide.
+    pub fn visual_cursor(&self) -> usize {
+        self.input.visual_cursor()
+    }
+
+    pub fn visual_scroll(&self, width: usize) -> usize {
+        self.input.visual_scroll(width)
+    }
+
+    /// Inserts pasted text at the cursor; line breaks become nothing, since
+    /// every field is one line.
+    pub fn paste(&mut self, text: &str) {
+        for c in text.chars().filter(|c| !matches!(c, '\n' | '\r')) {
+            self.input.handle(InputRequest::InsertChar(c));
+        }
+    }
+
+    /// Applies an editing key. Returns false for keys that are not editing
+    /// keys, so the caller can treat them as commands.
+    pub fn handle_key(&mut self, key: &KeyEvent) -> bool {
+        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+        let alt = key.modifiers.contains(KeyModifiers::ALT);
+        let request = match key.code {
+            KeyCode::Char('w') if ctrl => InputRequest::DeletePrevWord,
+            KeyCode::Char('u') if ctrl => InputRequest::DeleteFromStart,
+            KeyCode::Char('k') if ctrl => InputRequest::DeleteTillEnd,
+            KeyCode::Char('a') if ctrl => InputRequest::GoToStart,
+            KeyCode::Char('e') if ctrl => InputRequest::GoToEnd,
+            KeyCode::Char(_) if ctrl || alt => return false,
+            KeyCode::Char(c) => InputRequest::InsertChar(c),
+            KeyCode::Backspace if ctrl || alt => InputRequest::DeletePrevWord,
+            KeyCode::Backspace => InputRequest::DeletePrevChar,
+            KeyCode::Delete => InputRequest::DeleteNextChar,
+            KeyCode::Left if ctrl => InputRequest::GoToPrevWord,
+            KeyCode::Right if ctrl => InputRequest::GoToNextWord,
+            KeyCode::Left => InputRequest::GoToPrevChar,
+            KeyCode::Right => InputRequest::GoToNextChar,
+            KeyCode::Home => InputRequest::GoToStart,
+            KeyCode::End => InputRequest::GoToEnd,
+            _ => return false,
+        };
+        self.input.handle(request);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn edits_with_cursor_keys() {
+        let mut f = TextField::new("");
+        for c in "helo".chars() {
+            assert!(f.handle_key(&key(KeyCode::Char(c))));
+        }
+        f.handle_key(&key(KeyCode::Left));
+        f.handle_key(&key(KeyCode::Char('l')));
+        assert_eq!(f.value(), "hello");
+        f.handle_key(&key(KeyCode::Home));
+        f.handle_key(&key(KeyCode::Delete));
+        assert_eq!(f.value(), "ello");
+        f.handle_key(&key(KeyCode::End));
+        f.handle_key(&key(KeyCode::Backspace));
+        assert_eq!(f.value(), "ell");
+        f.paste(" world\n");
+        f.handle_key(&KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
+        assert_eq!(f.value(), "ell ");
+        assert!(!f.handle_key(&key(KeyCode::Tab)));
+    }
+}

@@ -1,0 +1,90 @@
+//! Messages into `update` and the effects it asks the runtime to perform.
+
+use crate::instagram::{ApiError, LongToken, Media, MediaPage, Profile, RateUsage, ShortToken};
+use crate::secret::Secret;
+use crate::store::{AppConfig, State};
+use crossterm::event::KeyEvent;
+use time::OffsetDateTime;
+
+/// Everything that can happen: input, the clock, and the results of effects.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Paste(String),
+    ScrollUp,
+    ScrollDown,
+    Resize,
+    /// Once a second; `update` receives the time with every message.
+    Tick,
+    CodeExchanged {
+        generation: u64,
+        result: Result<ShortToken, ApiError>,
+    },
+    LongLivedExchanged {
+        generation: u64,
+        result: Result<LongToken, ApiError>,
+    },
+    ProfileFetched {
+        generation: u64,
+        result: Result<Profile, ApiError>,
+    },
+    Refreshed {
+        result: Result<LongToken, ApiError>,
+    },
+    FeedPage {
+        generation: u64,
+        after: Option<String>,
+        result: Result<MediaPage, ApiError>,
+    },
+    FeedCacheLoaded {
+        items: Vec<Media>,
+        saved_at: OffsetDateTime,
+    },
+    RateUsage(RateUsage),
+    Saved(Result<(), String>),
+    BrowserOpened(Result<(), String>),
+    /// The redirect the demo's stand-in consent page produced.
+    DemoRedirect(Result<String, String>),
+}
+
+/// Work for the runtime. Each carries what it needs, so the runtime never
+/// reads the app state to perform it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Save(Box<State>),
+    ExchangeCode {
+        generation: u64,
+        app: AppConfig,
+        code: String,
+    },
+    ExchangeLongLived {
+        generation: u64,
+        app_secret: Secret,
+        short_token: Secret,
+    },
+    FetchProfile {
+        generation: u64,
+        token: Secret,
+    },
+    Refresh {
+        token: Secret,
+    },
+    FetchFeedPage {
+        generation: u64,
+        token: Secret,
+        owner: String,
+        after: Option<String>,
+    },
+    SaveFeedCache {
+        user_id: String,
+        items: Vec<Media>,
+    },
+    OpenUrl(String),
+    /// To the system clipboard through the terminal (OSC 52).
+    Copy(String),
+    DemoConsent {
+        authorize_url: String,
+        allow: bool,
+    },
+    Quit,
+}

@@ -1,0 +1,168 @@
+//! `authorize`, `exchange` and `upgrade`: from the browser's redirect to a stored long-lived token.
+
+use super::{CliError, Context};
+use crate::instagram::authorize::{authorize_url, new_state, AuthorizeRequest};
+use crate::instagram::paste::parse_paste;
+use crate::instagram::{Client, Endpoints};
+use crate::localtime;
+use crate::store::{PendingAuthorization, State, StoredToken, TokenKind};
+use crate::token;
+use time::OffsetDateTime;
+
+pub fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
+    let state = ctx.load()?;
+    let app = state.app.clone().ok_or_else(CliError::no_credentials)?;
+    let csrf = new_state();
+    let endpoints = Endpoints::from_env(app.flavor, &state.endpoints);
+    let url = authorize_url(&AuthorizeRequest {
+        authorize_url: &endpoints.authorize_url,
+        flavor: app.flavor,
+        app_id: &app.app_id,
+        redirect_uri: &app.redirect_uri,
+        scopes: &app.scopes,
+        state: &csrf,
+    })
+    .map_err(CliError::failed)?;
+    ctx.store.update(|s| {
+        s.pending_authorization = Some(PendingAuthorization {
+            state: csrf.clone(),
+            issued_at: OffsetDateTime::now_utc(),
+        });
+        Ok::<_, CliError>(())
+    })?;
+    println!("{url}");
+    eprintln!(
+        "Open this URL, log in and press Allow. The browser then lands on {}?code=…#_",
+        app.redirect_uri
+    );
+    eprintln!("Copy that whole address and run: instatui exchange '<address>'");
+    if open {
+        if let Err(problem) = crate::browser::open_url(&url) {
+            eprintln!("warning: {problem}");
+        }
+    }
+    Ok(())
+}
+
+pub async fn exchange(ctx: &Context, input: &str, short_only: bool) -> Result<(), CliError> {
+    let state = ctx.load()?;
+    let app = state.app.clone().ok_or_else(CliError::no_credentials)?;
+    let expected = state.pending_authorization.as_ref().map(|p| p.state.as_str());
+    let pasted = parse_paste(input, expected, Some(&app.redirect_uri))
+        .map_err(|e| CliError::failed(e.to_string()))?;
+    for warning in &pasted.warnings {
+        eprintln!("warning: {warning}");
+    }
+    let client = ctx.client(&state)?;
+
+    // Step 1. Nothing is stored when it fails, so an existing token survives.
+    let short = client.exchange_code(&app, &pasted.code).await?;
+    let short_token = token::from_short(&short, OffsetDateTime::now_utc());
+    save_token(ctx, &short_token, &client, true)?;
+    eprintln!("1/3 code exchanged for a short-lived token (valid for one hour)");
+
+    let stored = if short_only {
+        short_token
+    } else {
+        // Step 2. On failure the short-lived token stays saved and usable.
+        let long = upgrade_token(ctx, &client, &short_token).await.map_err(|e| {
+            e.with_note(
+                "The short-lived token is saved (valid for one hour): finish with 'instatui upgrade'.",
+            )
+        })?;
+        eprintln!("2/3 exchanged for a long-lived token (60 days)");
+        long
+    };
+    let username = fetch_profile(ctx, &client, &stored).await;
+    print_authorized(&stored, username.as_deref());
+    Ok(())
+}
+
+pub async fn upgrade(ctx: &Context) -> Result<(), CliError> {
+    let state = ctx.load()?;
+    let current = state.token.clone().ok_or_else(CliError::no_token)?;
+    if current.kind == TokenKind::Long {
+        println!("The stored token is already long-lived; nothing to do.");
+        return Ok(());
+    }
+    if current.expires_at <= OffsetDateTime::now_utc() {
+        return Err(CliError::needs_auth(
+            "the short-lived token has expired: authorize again (instatui authorize)",
+        ));
+    }
+    let client = ctx.client(&state)?;
+    let long = upgrade_token(ctx, &client, &current).await?;
+    let username = fetch_profile(ctx, &client, &long).await;
+    print_authorized(&long, username.as_deref());
+    Ok(())
+}
+
+async fn upgrade_token(
+    ctx: &Context,
+    client: &Client,
+    short: &StoredToken,
+) -> Result<StoredToken, CliError> {
+    let state = ctx.load()?;
+    let app = state.app.ok_or_else(CliError::no_credentials)?;
+    let long = client.exchange_long_lived(&app.app_secret, &short.value).await?;
+    let stored = token::from_long(&long, short, OffsetDateTime::now_utc());
+    save_token(ctx, &stored, client, false)?;
+    Ok(stored)
+}
+
+/// Step 3. A profile failure does not undo the token: it only costs the
+/// username, which `instatui profile` fetches later.
+async fn fetch_profile(ctx: &Context, client: &Client, token: &StoredToken) -> Option<String> {
+    match client.profile(&token.value).await {
+        Ok(profile) => {
+            let username = profile.username.clone();
+            let saved = ctx.store.update(|s| {
+                s.profile = Some(profile);
+                s.rate_usage = client.rate_usage().or(s.rate_usage.take());
+                Ok::<_, CliError>(())
+            });
+            if let Err(e) = saved {
+                eprintln!("warning: {e}");
+            }
+            eprintln!("3/3 profile fetched");
+            username
+        }
+        Err(e) => {
+            eprintln!("warning: the profile could not be fetched: {e}");
+            None
+        }
+    }
+}
+
+fn save_token(
+    ctx: &Context,
+    token: &StoredToken,
+    client: &Client,
+    new_authorization: bool,
+) -> Result<(), CliError> {
+    ctx.store.update(|s: &mut State| {
+        s.token = Some(token.clone());
+        if new_authorization {
+            s.pending_authorization = None;
+            s.profile = None;
+            s.last_refresh = None;
+        }
+        s.rate_usage = client.rate_usage().or(s.rate_usage.take());
+        Ok::<_, CliError>(())
+    })?;
+    Ok(())
+}
+
+fn print_authorized(token: &StoredToken, username: Option<&str>) {
+    let who = username.map_or_else(|| format!("user {}", token.user_id), |u| format!("@{u}"));
+    let kind = match token.kind {
+        TokenKind::Short => "short-lived",
+        TokenKind::Long => "long-lived",
+    };
+    println!(
+        "Authorized as {who} (user id {}). Token: {kind}, expires {} ({}).",
+        token.user_id,
+        localtime::format_local(token.expires_at),
+        token::countdown(token, OffsetDateTime::now_utc())
+    );
+}

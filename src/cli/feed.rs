@@ -1,0 +1,145 @@
+//! `profile` and `feed`: read the account once the token is in place.
+
+use super::output::{fit, print_json};
+use super::{CliError, Context, FeedArgs};
+use crate::instagram::{Client, Media};
+use crate::localtime;
+use crate::store::{State, StoredToken};
+use crate::token::{self, TokenStatus};
+use std::io::IsTerminal;
+use time::OffsetDateTime;
+
+/// The token, if it can still be used; otherwise exit 3 with what to do.
+fn usable_token(state: &State) -> Result<StoredToken, CliError> {
+    if state.app.is_none() && state.token.is_none() {
+        return Err(CliError::no_credentials());
+    }
+    let t = state.token.clone().ok_or_else(CliError::no_token)?;
+    if token::status(Some(&t), OffsetDateTime::now_utc()) == TokenStatus::Expired {
+        return Err(CliError::needs_auth(format!(
+            "the token expired on {}: authorize again (instatui authorize)",
+            localtime::format_local(t.expires_at)
+        )));
+    }
+    Ok(t)
+}
+
+fn remember_usage(ctx: &Context, client: &Client) {
+    if let Some(usage) = client.rate_usage() {
+        let _ = ctx.store.update(|s| {
+            s.rate_usage = Some(usage);
+            Ok::<_, CliError>(())
+        });
+    }
+}
+
+pub async fn profile(ctx: &Context, json: bool) -> Result<(), CliError> {
+    let state = ctx.load()?;
+    let t = usable_token(&state)?;
+    let client = ctx.client(&state)?;
+    let profile = client.profile(&t.value).await?;
+    ctx.store.update(|s| {
+        s.profile = Some(profile.clone());
+        s.rate_usage = client.rate_usage().or(s.rate_usage.take());
+        Ok::<_, CliError>(())
+    })?;
+    if json {
+        return print_json(&profile);
+    }
+    let name = profile.username.as_deref().unwrap_or("(private)");
+    println!("@{name}");
+    if let Some(kind) = profile.account_type_label() {
+        println!("account:   {kind}");
+    }
+    if let Some(count) = profile.media_count {
+        println!("posts:     {count}");
+    }
+    if let Some(count) = profile.followers_count {
+        println!("followers: {count}");
+    }
+    if let Some(id) = &profile.id {
+        println!("id:        {id}");
+    }
+    if let Some(id) = &profile.user_id {
+        println!("user id:   {id}");
+    }
+    Ok(())
+}
+
+pub async fn feed(ctx: &Context, args: FeedArgs) -> Result<(), CliError> {
+    let state = ctx.load()?;
+    let t = usable_token(&state)?;
+    let client = ctx.client(&state)?;
+    let max = if args.all { None } else { Some(args.limit) };
+    let show_progress = !args.json && std::io::stderr().is_terminal();
+    let mut items = client
+        .all_media(&t.value, &t.user_id, max, |n| {
+            if show_progress {
+                eprint!("\rfetched {n} posts…");
+            }
+        })
+        .await?;
+    if show_progress {
+        eprint!("\r\x1b[2K");
+    }
+    remember_usage(ctx, &client);
+    // Instagram sends newest first; a stable sort keeps its order for ties
+    // and for items without a timestamp.
+    items.sort_by_key(|m| std::cmp::Reverse(m.posted_at()));
+    if args.json {
+        return print_json(&items);
+    }
+    if items.is_empty() {
+        println!("No posts on this account yet.");
+        return Ok(());
+    }
+    let offset = localtime::offset();
+    for media in &items {
+        println!("{}", table_row(media, offset));
+    }
+    Ok(())
+}
+
+fn table_row(media: &Media, offset: time::UtcOffset) -> String {
+    let date = media
+        .posted_at()
+        .map_or_else(|| "????-??-??".to_string(), |t| localtime::date_in(t, offset));
+    let caption = match media.caption_first_line() {
+        "" => "(no caption)",
+        line => line,
+    };
+    let caption = fit(caption, 48);
+    let pad = 48usize.saturating_sub(unicode_width::UnicodeWidthStr::width(caption.as_str()));
+    format!(
+        "{date}  {}  {caption}{}  {}",
+        media.kind().marker(),
+        " ".repeat(pad),
+        media.permalink.as_deref().unwrap_or("(no permalink)")
+    )
+}
+
+/// Runs the embedded fake until Ctrl-C, printing what to point instatui at.
+pub async fn fake_server(port: u16, posts: usize) -> Result<(), CliError> {
+    use crate::fake::{FakeConfig, FakeInstagram};
+    let config = FakeConfig {
+        post_count: posts,
+        ..FakeConfig::demo()
+    };
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let fake = FakeInstagram::start_on(addr, config.clone())
+        .await
+        .map_err(|e| CliError::failed(format!("could not start the fake on {addr}: {e}")))?;
+    println!("fake Instagram listening on {}", fake.base_url());
+    println!("  export INSTATUI_BASE_URL={}", fake.base_url());
+    println!("  export INSTATUI_APP_SECRET={}", config.app_secret);
+    println!(
+        "  instatui setup --app-id {} --redirect-uri {}",
+        config.app_id,
+        config.redirect_uris.first().map(String::as_str).unwrap_or_default()
+    );
+    println!("Press Ctrl-C to stop.");
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| CliError::failed(format!("could not wait for Ctrl-C: {e}")))?;
+    Ok(())
+}

@@ -1,0 +1,166 @@
+//! The command line: argument definitions and the scriptable subcommands, one per step of the flow.
+
+mod auth;
+mod feed;
+mod output;
+mod setup;
+mod token;
+
+pub use output::{CliError, Exit};
+
+use crate::instagram::{Client, Endpoints};
+use crate::store::{State, Store};
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "instatui",
+    version,
+    about = "Walks you through Instagram's token dance, then lets you browse your posts.",
+    long_about = "Walks you through Instagram's token dance, then lets you browse your posts.\n\n\
+                  Without a subcommand, opens the terminal UI. Each step of the flow is also a \
+                  subcommand, for scripts and cron.",
+    after_help = "Exit codes: 0 ok, 1 failed, 2 usage, 3 authorization needed."
+)]
+pub struct Cli {
+    /// Where state.json lives [env: INSTATUI_CONFIG_DIR] (default: the user's config dir).
+    #[arg(long, global = true, value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+
+    /// Run the whole flow offline against an embedded fake Instagram, in a throw-away config dir.
+    #[arg(long)]
+    pub demo: bool,
+
+    /// How pictures are drawn in the TUI.
+    #[arg(long, value_name = "MODE", value_parser = ["auto", "kitty", "sixel", "iterm2", "halfblocks", "off"])]
+    pub images: Option<String>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Store the app's id, secret and redirect URI (the secret is read from INSTATUI_APP_SECRET or stdin).
+    Setup(SetupArgs),
+    /// Print the authorize URL to open in a browser, and remember its state.
+    Authorize {
+        /// Also open it in the browser ($BROWSER when set).
+        #[arg(long)]
+        open: bool,
+    },
+    /// Exchange the code (or the whole redirect URL) for a long-lived token and fetch the profile.
+    Exchange {
+        /// The code, the code with its trailing #_, or the whole address the browser landed on.
+        #[arg(value_name = "CODE-OR-REDIRECT-URL")]
+        input: String,
+        /// Stop after the short-lived (1 hour) token.
+        #[arg(long)]
+        short_only: bool,
+    },
+    /// Exchange a stored short-lived token for a long-lived one (finishes an interrupted exchange).
+    Upgrade,
+    /// Show the stored token: kind, user, expiry, status. The value stays masked.
+    Token {
+        #[arg(long)]
+        json: bool,
+        /// Print only the raw token, for piping into other tools.
+        #[arg(long, conflicts_with = "json")]
+        reveal: bool,
+    },
+    /// Refresh the long-lived token for another 60 days.
+    Refresh {
+        /// Only refresh when it expires within this long (7d, 36h); otherwise exit 0.
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+        if_expiring_within: Option<time::Duration>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetch and show the account's profile.
+    Profile {
+        #[arg(long)]
+        json: bool,
+    },
+    /// List posts, newest first.
+    Feed(FeedArgs),
+    /// Run the embedded fake Instagram on loopback, for trying instatui or scripts without an account.
+    #[command(hide = true)]
+    FakeServer {
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        #[arg(long, default_value_t = 64)]
+        posts: usize,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// The Instagram app ID from the Meta dashboard (digits).
+    #[arg(long)]
+    pub app_id: String,
+    /// Exactly as registered in the app's OAuth settings: every character counts.
+    #[arg(long)]
+    pub redirect_uri: String,
+    #[arg(long, default_value = "instagram-login", value_parser = ["instagram-login", "basic-display"])]
+    pub flavor: String,
+    /// Comma-separated; the flavour's defaults when left out.
+    #[arg(long, value_name = "A,B")]
+    pub scopes: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct FeedArgs {
+    /// How many posts, newest first.
+    #[arg(long, default_value_t = 25, conflicts_with = "all")]
+    pub limit: usize,
+    /// Every post (up to Instagram's 10,000).
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_duration_arg(text: &str) -> Result<time::Duration, String> {
+    crate::token::parse_duration(text)
+}
+
+/// What every subcommand needs: the store and how to reach Instagram.
+pub struct Context {
+    pub store: Store,
+}
+
+impl Context {
+    /// Loads the state, telling the user on stderr if a bad file was moved aside.
+    pub fn load(&self) -> Result<State, CliError> {
+        let loaded = self.store.load()?;
+        if let Some(notice) = loaded.notice {
+            eprintln!("note: {notice}");
+        }
+        Ok(loaded.state)
+    }
+
+    pub fn client(&self, state: &State) -> Result<Client, CliError> {
+        let flavor = state.app.as_ref().map(|a| a.flavor).unwrap_or_default();
+        let endpoints = Endpoints::from_env(flavor, &state.endpoints);
+        Ok(Client::new(flavor, endpoints)?)
+    }
+}
+
+/// Runs one subcommand to completion.
+pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
+    match command {
+        Command::Setup(args) => setup::run(ctx, args),
+        Command::Authorize { open } => auth::authorize(ctx, open),
+        Command::Exchange { input, short_only } => auth::exchange(ctx, &input, short_only).await,
+        Command::Upgrade => auth::upgrade(ctx).await,
+        Command::Token { json, reveal } => token::show(ctx, json, reveal),
+        Command::Refresh {
+            if_expiring_within,
+            json,
+        } => token::refresh(ctx, if_expiring_within, json).await,
+        Command::Profile { json } => feed::profile(ctx, json).await,
+        Command::Feed(args) => feed::feed(ctx, args).await,
+        Command::FakeServer { port, posts } => feed::fake_server(port, posts).await,
+    }
+}

@@ -1,0 +1,117 @@
+//! Exit codes and the one-line errors subcommands end with.
+
+use crate::instagram::{ApiError, ErrorKind};
+use crate::store::StoreError;
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Failed = 1,
+    Usage = 2,
+    /// No credentials, no token, or a token that is expired or revoked.
+    NeedsAuth = 3,
+}
+
+#[derive(Debug)]
+pub struct CliError {
+    pub exit: Exit,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn failed(message: impl Into<String>) -> Self {
+        CliError {
+            exit: Exit::Failed,
+            message: message.into(),
+        }
+    }
+
+    pub fn usage(message: impl Into<String>) -> Self {
+        CliError {
+            exit: Exit::Usage,
+            message: message.into(),
+        }
+    }
+
+    pub fn needs_auth(message: impl Into<String>) -> Self {
+        CliError {
+            exit: Exit::NeedsAuth,
+            message: message.into(),
+        }
+    }
+
+    pub fn no_credentials() -> Self {
+        CliError::needs_auth(
+            "no app credentials yet: run 'instatui setup --app-id ID --redirect-uri URI' first",
+        )
+    }
+
+    pub fn no_token() -> Self {
+        CliError::needs_auth(
+            "no token yet: run 'instatui authorize', then 'instatui exchange <redirect URL>'",
+        )
+    }
+
+    /// Adds what state things were left in.
+    pub fn with_note(mut self, note: &str) -> Self {
+        self.message = format!("{}\n{note}", self.message);
+        self
+    }
+}
+
+impl fmt::Display for CliError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl From<ApiError> for CliError {
+    fn from(err: ApiError) -> Self {
+        let exit = if err.kind == ErrorKind::NeedsReauth {
+            Exit::NeedsAuth
+        } else {
+            Exit::Failed
+        };
+        CliError {
+            exit,
+            message: err.to_string(),
+        }
+    }
+}
+
+impl From<StoreError> for CliError {
+    fn from(err: StoreError) -> Self {
+        CliError::failed(err.to_string())
+    }
+}
+
+/// Prints a JSON value on stdout; serialising our own types cannot fail in
+/// practice, but a failure still becomes an error line, not a panic.
+pub fn print_json(value: &impl serde::Serialize) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(value)
+        .map_err(|e| CliError::failed(format!("could not format the JSON output: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// Cuts `text` to `width` terminal columns, with an ellipsis when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    if text.width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}

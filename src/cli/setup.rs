@@ -1,0 +1,87 @@
+//! `instatui setup`: store the app's credentials, validated, with the secret kept off the command line.
+
+use super::{CliError, Context, SetupArgs};
+use crate::credentials;
+use crate::instagram::Flavor;
+use crate::secret::Secret;
+use crate::store::AppConfig;
+use std::io::{BufRead, IsTerminal};
+
+pub const SECRET_ENV: &str = "INSTATUI_APP_SECRET";
+
+pub fn run(ctx: &Context, args: SetupArgs) -> Result<(), CliError> {
+    let flavor: Flavor = args.flavor.parse().map_err(CliError::usage)?;
+    let app_id = args.app_id.trim().to_string();
+    credentials::check_app_id(&app_id).map_err(CliError::usage)?;
+    let warnings = credentials::check_redirect_uri(&args.redirect_uri).map_err(CliError::usage)?;
+    let scopes = credentials::parse_scopes(args.scopes.as_deref().unwrap_or(""), flavor);
+    credentials::check_scopes(&scopes, flavor).map_err(CliError::usage)?;
+    let secret = read_secret()?;
+    credentials::check_app_secret(&secret).map_err(CliError::usage)?;
+
+    let app = AppConfig {
+        flavor,
+        app_id,
+        app_secret: Secret::new(secret.trim()),
+        redirect_uri: args.redirect_uri.clone(),
+        scopes,
+    };
+    let ((), state) = ctx.store.update(|state| {
+        let same_app = state.app.as_ref().is_some_and(|old| old.app_id == app.app_id);
+        if !same_app {
+            // A token belongs to one app; keeping it would mix two apps.
+            state.token = None;
+            state.profile = None;
+            state.last_refresh = None;
+        }
+        state.pending_authorization = None;
+        state.app = Some(app.clone());
+        Ok::<_, CliError>(())
+    })?;
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+    if flavor == Flavor::BasicDisplay {
+        eprintln!(
+            "warning: the Basic Display API was retired on 2024-12-04; real apps need instagram-login"
+        );
+    }
+    println!(
+        "Saved {} app {} with redirect URI {} and scopes {} to {}.",
+        flavor.as_str(),
+        app.app_id,
+        app.redirect_uri,
+        app.scopes.join(","),
+        ctx.store.path().display()
+    );
+    if state.token.is_none() {
+        println!("Next: instatui authorize --open");
+    }
+    Ok(())
+}
+
+/// The secret never comes from argv, where shell history and `ps` would
+/// keep it.
+fn read_secret() -> Result<String, CliError> {
+    if let Ok(secret) = std::env::var(SECRET_ENV) {
+        if !secret.trim().is_empty() {
+            return Ok(secret);
+        }
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return rpassword::prompt_password("App secret (input hidden): ")
+            .map_err(|e| CliError::failed(format!("could not read the app secret: {e}")));
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::failed(format!("could not read the app secret from stdin: {e}")))?;
+    if line.trim().is_empty() {
+        return Err(CliError::usage(format!(
+            "no app secret given: set {SECRET_ENV} or pipe it on stdin (echo \"$SECRET\" | instatui setup …)"
+        )));
+    }
+    Ok(line)
+}

@@ -1,0 +1,186 @@
+//! `token` and `refresh`: what the stored token is worth, and keeping it alive (from cron too).
+
+use super::output::print_json;
+use super::{CliError, Context};
+use crate::instagram::ErrorKind;
+use crate::localtime::{format_local, rfc3339};
+use crate::store::{RefreshOutcome, State, TokenKind};
+use crate::token::{self, TokenStatus};
+use serde_json::json;
+use time::{Duration, OffsetDateTime};
+
+pub fn show(ctx: &Context, json: bool, reveal: bool) -> Result<(), CliError> {
+    let state = ctx.load()?;
+    let now = OffsetDateTime::now_utc();
+    let status = token::status(state.token.as_ref(), now);
+    if reveal {
+        let t = state.token.as_ref().ok_or_else(CliError::no_token)?;
+        println!("{}", t.value.expose());
+        return Ok(());
+    }
+    if json {
+        print_json(&token_json(&state, now))?;
+    } else {
+        print_human(&state, now);
+    }
+    match status {
+        TokenStatus::None => Err(CliError::needs_auth("")),
+        TokenStatus::Expired => Err(CliError::needs_auth("")),
+        _ => Ok(()),
+    }
+}
+
+fn kind_name(kind: TokenKind) -> &'static str {
+    match kind {
+        TokenKind::Short => "short-lived",
+        TokenKind::Long => "long-lived",
+    }
+}
+
+fn token_json(state: &State, now: OffsetDateTime) -> serde_json::Value {
+    let status = token::status(state.token.as_ref(), now);
+    let flavor = state.app.as_ref().map(|a| a.flavor.as_str());
+    let Some(t) = state.token.as_ref() else {
+        return json!({ "status": status.as_str(), "flavor": flavor });
+    };
+    json!({
+        "status": status.as_str(),
+        "flavor": flavor,
+        "user_id": t.user_id,
+        "username": state.profile.as_ref().and_then(|p| p.username.clone()),
+        "kind": match t.kind { TokenKind::Short => "short", TokenKind::Long => "long" },
+        "obtained_at": rfc3339(t.obtained_at),
+        "expires_at": rfc3339(t.expires_at),
+        "seconds_left": (t.expires_at - now).whole_seconds().max(0),
+        "refreshable_from": token::refreshable_from(t).map(rfc3339),
+        "permissions": t.permissions,
+        "token": t.value.masked(),
+        "last_refresh": state.last_refresh,
+    })
+}
+
+fn print_human(state: &State, now: OffsetDateTime) {
+    let status = token::status(state.token.as_ref(), now);
+    let flavor = state.app.as_ref().map_or("not set up", |a| a.flavor.as_str());
+    println!("flavor:           {flavor}");
+    let Some(t) = state.token.as_ref() else {
+        println!("status:           none");
+        eprintln!("No token yet: run 'instatui authorize', then 'instatui exchange <redirect URL>'.");
+        return;
+    };
+    let username = state
+        .profile
+        .as_ref()
+        .and_then(|p| p.username.as_deref())
+        .unwrap_or("(unknown until the profile is fetched)");
+    println!("user id:          {}", t.user_id);
+    println!("username:         {username}");
+    println!("kind:             {}", kind_name(t.kind));
+    println!("token:            {}", t.value.masked());
+    println!("obtained:         {}", format_local(t.obtained_at));
+    println!(
+        "expires:          {} ({})",
+        format_local(t.expires_at),
+        token::countdown(t, now)
+    );
+    match token::refreshable_from(t) {
+        Some(from) => println!("refreshable from: {}", format_local(from)),
+        None => println!("refreshable from: never (short-lived: upgrade it first)"),
+    }
+    if let Some(last) = &state.last_refresh {
+        let outcome = if last.ok {
+            "ok".to_string()
+        } else {
+            format!("failed: {}", last.message.as_deref().unwrap_or("no detail"))
+        };
+        println!("last refresh:     {} {outcome}", format_local(last.at));
+    }
+    println!("status:           {}", status.as_str());
+    if status == TokenStatus::Expired {
+        eprintln!("The token has expired: authorize again (instatui authorize).");
+    }
+}
+
+pub async fn refresh(
+    ctx: &Context,
+    if_expiring_within: Option<Duration>,
+    json: bool,
+) -> Result<(), CliError> {
+    let state = ctx.load()?;
+    let now = OffsetDateTime::now_utc();
+    let current = state.token.clone();
+    if let (Some(within), Some(t)) = (if_expiring_within, current.as_ref()) {
+        if t.expires_at > now && t.expires_at - now > within {
+            let message = format!(
+                "not due: the token expires {} ({}), more than {} away",
+                format_local(t.expires_at),
+                token::countdown(t, now),
+                token::format_remaining(within)
+            );
+            if json {
+                print_json(&json!({ "refreshed": false, "reason": message }))?;
+            } else {
+                println!("{message}");
+            }
+            return Ok(());
+        }
+    }
+    if let Some(reason) = token::refresh_blocker(current.as_ref(), now) {
+        let t = current.as_ref();
+        let needs_auth = t.is_none_or(|t| t.expires_at <= now || t.kind == TokenKind::Short);
+        return Err(if needs_auth {
+            CliError::needs_auth(reason)
+        } else {
+            CliError::failed(reason)
+        });
+    }
+    let Some(old) = current else {
+        return Err(CliError::no_token());
+    };
+    let client = ctx.client(&state)?;
+    match client.refresh(&old.value).await {
+        Ok(long) => {
+            let new = token::from_long(&long, &old, OffsetDateTime::now_utc());
+            ctx.store.update(|s| {
+                s.token = Some(new.clone());
+                s.last_refresh = Some(RefreshOutcome {
+                    at: new.obtained_at,
+                    ok: true,
+                    message: None,
+                });
+                s.rate_usage = client.rate_usage().or(s.rate_usage.take());
+                Ok::<_, CliError>(())
+            })?;
+            if json {
+                print_json(&json!({
+                    "refreshed": true,
+                    "expires_at": rfc3339(new.expires_at),
+                    "seconds_left": (new.expires_at - new.obtained_at).whole_seconds(),
+                }))?;
+            } else {
+                println!(
+                    "Refreshed: the token now expires {} ({}).",
+                    format_local(new.expires_at),
+                    token::countdown(&new, new.obtained_at)
+                );
+            }
+            Ok(())
+        }
+        Err(err) => {
+            let message = err.to_string();
+            let outcome = RefreshOutcome {
+                at: OffsetDateTime::now_utc(),
+                ok: false,
+                message: Some(message.clone()),
+            };
+            ctx.store.update(|s| {
+                s.last_refresh = Some(outcome.clone());
+                Ok::<_, CliError>(())
+            })?;
+            if err.kind == ErrorKind::NeedsReauth {
+                return Err(CliError::needs_auth(message));
+            }
+            Err(err.into())
+        }
+    }
+}

@@ -1,0 +1,133 @@
+//! What makes an app configuration valid: the rules `setup` and the Credentials screen share.
+
+use crate::instagram::Flavor;
+use url::Url;
+
+/// The app id is the number the dashboard shows as "Instagram app ID".
+pub fn check_app_id(app_id: &str) -> Result<(), String> {
+    let app_id = app_id.trim();
+    if app_id.is_empty() {
+        return Err("the app id is missing: copy it from the Meta dashboard (Instagram › API setup)".into());
+    }
+    if !app_id.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "the app id is a number (digits only), not '{app_id}': copy the Instagram app ID from the dashboard"
+        ));
+    }
+    if app_id.len() < 5 {
+        return Err("the app id looks too short: Instagram app ids have 15–16 digits".into());
+    }
+    Ok(())
+}
+
+pub fn check_app_secret(secret: &str) -> Result<(), String> {
+    let secret = secret.trim();
+    if secret.is_empty() {
+        return Err("the app secret is missing: press Show in the dashboard and copy it".into());
+    }
+    if secret.chars().any(char::is_whitespace) {
+        return Err("the app secret has spaces in it: copy it again, without spaces".into());
+    }
+    Ok(())
+}
+
+/// Accepts an absolute https URI (plain http only on loopback). Returns the
+/// warnings worth showing, such as a missing trailing slash.
+pub fn check_redirect_uri(uri: &str) -> Result<Vec<String>, String> {
+    if uri.trim().is_empty() {
+        return Err("the redirect URI is missing: use exactly the one in the app's OAuth settings".into());
+    }
+    if uri.trim() != uri {
+        return Err("the redirect URI has spaces around it: they would count as characters".into());
+    }
+    let url = Url::parse(uri).map_err(|e| {
+        format!("the redirect URI is not an absolute URL ({e}): write it like https://example.org/auth/")
+    })?;
+    let mut warnings = Vec::new();
+    let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => warnings.push(
+            "plain http works only for local testing: Instagram requires https for real apps".to_string(),
+        ),
+        other => {
+            return Err(format!(
+                "the redirect URI must start with https:// (not {other}://): Instagram accepts only https"
+            ));
+        }
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("the redirect URI has no host: write it like https://example.org/auth/".into());
+    }
+    if url.fragment().is_some() {
+        return Err("the redirect URI must not contain '#': Instagram appends the code after it".into());
+    }
+    if !url.path().ends_with('/') && url.query().is_none() {
+        warnings.push(
+            "the path has no trailing slash: that is fine only if the app setting has none either (every character counts)".to_string(),
+        );
+    }
+    Ok(warnings)
+}
+
+/// Splits `a,b c` into scopes; empty means the flavour's defaults.
+pub fn parse_scopes(text: &str, flavor: Flavor) -> Vec<String> {
+    let scopes: Vec<String> = text
+        .split([',', ' '])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    if scopes.is_empty() {
+        flavor.default_scopes()
+    } else {
+        scopes
+    }
+}
+
+/// Scopes of the other flavour are a common mistake worth catching early.
+pub fn check_scopes(scopes: &[String], flavor: Flavor) -> Result<(), String> {
+    let foreign = |s: &String| match flavor {
+        Flavor::InstagramLogin => s.starts_with("user_"),
+        Flavor::BasicDisplay => s.starts_with("instagram_business"),
+    };
+    if let Some(bad) = scopes.iter().find(|s| foreign(s)) {
+        return Err(format!(
+            "'{bad}' is a scope of the other API: {} uses {}",
+            flavor.as_str(),
+            flavor.default_scopes().join(",")
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_ids_are_digits() {
+        assert!(check_app_id("990602627938098").is_ok());
+        assert!(check_app_id("99060262793809a").is_err());
+        assert!(check_app_id("").is_err());
+    }
+
+    #[test]
+    fn redirect_rules() {
+        assert_eq!(check_redirect_uri("https://example.org/auth/"), Ok(vec![]));
+        assert_eq!(check_redirect_uri("https://example.org/auth").map(|w| w.len()), Ok(1));
+        assert_eq!(check_redirect_uri("http://localhost:8080/cb/").map(|w| w.len()), Ok(1));
+        assert!(check_redirect_uri("http://example.org/auth/").is_err());
+        assert!(check_redirect_uri("example.org/auth/").is_err());
+        assert!(check_redirect_uri(" https://example.org/auth/").is_err());
+        assert!(check_redirect_uri("https://example.org/auth/#x").is_err());
+    }
+
+    #[test]
+    fn scopes_default_and_cross_check() {
+        assert_eq!(parse_scopes("", Flavor::BasicDisplay), vec!["user_profile", "user_media"]);
+        assert_eq!(parse_scopes("a, b", Flavor::InstagramLogin), vec!["a", "b"]);
+        assert!(check_scopes(&["user_profile".into()], Flavor::InstagramLogin).is_err());
+        assert!(check_scopes(&["instagram_business_basic".into()], Flavor::InstagramLogin).is_ok());
+    }
+}
