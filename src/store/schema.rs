@@ -47,6 +47,28 @@ impl Default for State {
     }
 }
 
+impl State {
+    /// Puts every timestamp in UTC, so that the file only ever holds `Z` times.
+    pub fn normalize_to_utc(&mut self) {
+        fn utc(t: &mut OffsetDateTime) {
+            *t = t.to_offset(time::UtcOffset::UTC);
+        }
+        if let Some(p) = &mut self.pending_authorization {
+            utc(&mut p.issued_at);
+        }
+        if let Some(t) = &mut self.token {
+            utc(&mut t.obtained_at);
+            utc(&mut t.expires_at);
+        }
+        if let Some(r) = &mut self.last_refresh {
+            utc(&mut r.at);
+        }
+        if let Some(seen_at) = self.rate_usage.as_mut().and_then(|u| u.seen_at.as_mut()) {
+            utc(seen_at);
+        }
+    }
+}
+
 /// What the user registered in the Meta app dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AppConfig {

@@ -1,0 +1,82 @@
+//! Schema versions: step-by-step migration of an older `state.json` to [`STATE_VERSION`].
+
+use super::schema::STATE_VERSION;
+use serde_json::{Map, Value};
+
+/// One step: turns the object of version `i` into version `i + 1`, apart
+/// from the `version` key, which [`migrate`] sets. An `Err` says, in one
+/// line, why the file cannot be migrated.
+type Step = fn(&mut Map<String, Value>) -> Result<(), String>;
+
+/// `STEPS[i]` migrates version `i` to `i + 1`. A new schema version adds
+/// a step here and bumps `STATE_VERSION`; the assertion keeps them in step.
+const STEPS: &[Step] = &[v0_to_v1];
+
+const _: () = assert!(STEPS.len() == STATE_VERSION as usize);
+
+/// Migrates `value`, read as version `from`, to [`STATE_VERSION`].
+pub(crate) fn migrate(mut value: Value, from: u32) -> Result<Value, String> {
+    let object = value
+        .as_object_mut()
+        .ok_or_else(|| "the file does not hold a JSON object".to_string())?;
+    for (version, step) in STEPS.iter().enumerate().skip(from as usize) {
+        step(object)?;
+        object.insert("version".to_string(), Value::from(version + 1));
+    }
+    Ok(value)
+}
+
+/// Version 0 had no `version` key and kept the API flavour at the top level;
+/// version 1 keeps it in `app.flavor`. A flavour without an app has nothing
+/// to describe and is dropped; an `app.flavor` already present wins.
+fn v0_to_v1(object: &mut Map<String, Value>) -> Result<(), String> {
+    if let Some(flavor) = object.remove("flavor")
+        && let Some(Value::Object(app)) = object.get_mut("app")
+    {
+        app.entry("flavor").or_insert(flavor);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn v0_moves_flavor_into_app() {
+        let v0 = json!({"flavor": "basic-display", "app": {"app_id": "1"}});
+        let v1 = migrate(v0, 0).unwrap();
+        assert_eq!(
+            v1,
+            json!({"version": 1, "app": {"app_id": "1", "flavor": "basic-display"}})
+        );
+    }
+
+    #[test]
+    fn v0_keeps_an_existing_app_flavor() {
+        let v0 = json!({"flavor": "basic-display", "app": {"flavor": "instagram-login"}});
+        let v1 = migrate(v0, 0).unwrap();
+        assert_eq!(
+            v1,
+            json!({"version": 1, "app": {"flavor": "instagram-login"}})
+        );
+    }
+
+    #[test]
+    fn v0_without_app_drops_the_flavor() {
+        let v1 = migrate(json!({"flavor": "basic-display"}), 0).unwrap();
+        assert_eq!(v1, json!({"version": 1}));
+    }
+
+    #[test]
+    fn current_version_is_untouched() {
+        let v1 = json!({"version": 1, "settings": {"auto_refresh": true}});
+        assert_eq!(migrate(v1.clone(), STATE_VERSION).unwrap(), v1);
+    }
+
+    #[test]
+    fn non_objects_are_refused() {
+        assert!(migrate(json!([1, 2]), 0).is_err());
+    }
+}

@@ -1,0 +1,456 @@
+//! Behaviour of the store as a whole: round trips, permissions, moving aside, migration and locking.
+
+use super::*;
+use crate::instagram::{Flavor, Profile, RateUsage};
+use crate::secret::Secret;
+use std::fs;
+use time::macros::datetime;
+
+const APP_SECRET: &str = "0123456789abcdef0123456789abcdef";
+const TOKEN: &str = "IGQWRNb2ZAhYTFkX0V4YW1wbGVMb25nTGl2ZWRUb2tlbg";
+
+fn full_state() -> State {
+    State {
+        version: STATE_VERSION,
+        app: Some(AppConfig {
+            flavor: Flavor::BasicDisplay,
+            app_id: "1234567890".to_string(),
+            app_secret: Secret::new(APP_SECRET),
+            redirect_uri: "https://localhost:8910/callback/".to_string(),
+            scopes: vec!["user_profile".to_string(), "user_media".to_string()],
+        }),
+        pending_authorization: Some(PendingAuthorization {
+            state: "c3RhdGUtbm9uY2U".to_string(),
+            issued_at: datetime!(2026-11-28 16:22:33 UTC),
+        }),
+        token: Some(StoredToken {
+            kind: TokenKind::Long,
+            value: Secret::new(TOKEN),
+            user_id: "17841405793187218".to_string(),
+            permissions: vec!["instagram_business_basic".to_string()],
+            obtained_at: datetime!(2026-11-28 16:22:33.5 UTC),
+            // A local offset is stored as the same instant in UTC.
+            expires_at: datetime!(2027-01-27 18:22:33 +02:00),
+        }),
+        profile: Some(Profile {
+            id: Some("17841405793187218".to_string()),
+            user_id: Some("17841405793187218".to_string()),
+            username: Some("jane".to_string()),
+            account_type: Some("BUSINESS".to_string()),
+            media_count: Some(42),
+            profile_picture_url: Some("https://example.com/p.jpg".to_string()),
+            followers_count: Some(7),
+        }),
+        last_refresh: Some(RefreshOutcome {
+            at: datetime!(2026-11-29 08:00:00 UTC),
+            ok: false,
+            message: Some("token is too young to refresh".to_string()),
+        }),
+        rate_usage: Some(RateUsage {
+            call_count: Some(91),
+            total_time: Some(14),
+            total_cputime: Some(12),
+            estimated_time_to_regain_access: Some(0),
+            seen_at: Some(datetime!(2026-11-29 08:00:01 UTC)),
+        }),
+        settings: Settings {
+            auto_refresh: true,
+            images: Some("halfblocks".to_string()),
+        },
+        endpoints: EndpointOverrides {
+            authorize_url: Some("http://127.0.0.1:9000/oauth/authorize".to_string()),
+            api_base: Some("http://127.0.0.1:9000".to_string()),
+            graph_base: Some("http://127.0.0.1:9000/graph".to_string()),
+        },
+    }
+}
+
+fn store() -> (tempfile::TempDir, Store) {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::at(tmp.path().join("instatui"));
+    (tmp, store)
+}
+
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn corrupt_copies(dir: &Path) -> Vec<String> {
+    names_in(dir)
+        .into_iter()
+        .filter(|n| n.starts_with("state.json.corrupt-"))
+        .collect()
+}
+
+#[test]
+fn missing_file_loads_default_without_notice() {
+    let (_tmp, store) = store();
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.state, State::default());
+    assert_eq!(loaded.notice, None);
+    assert!(!store.dir().exists(), "load must not create the directory");
+}
+
+#[test]
+fn full_state_round_trips() {
+    let (_tmp, store) = store();
+    let state = full_state();
+    store.save(&state).unwrap();
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.notice, None);
+    assert_eq!(loaded.state, state);
+    assert_eq!(
+        loaded.state.app.as_ref().unwrap().app_secret.expose(),
+        APP_SECRET
+    );
+    assert_eq!(loaded.state.token.as_ref().unwrap().value.expose(), TOKEN);
+}
+
+#[test]
+fn file_is_pretty_versioned_json_with_utc_times() {
+    let (_tmp, store) = store();
+    store.save(&full_state()).unwrap();
+    let text = fs::read_to_string(store.path()).unwrap();
+    assert!(text.starts_with("{\n  \"version\": 1,\n"), "{text}");
+    assert!(text.ends_with("}\n"));
+    assert!(
+        text.contains(r#""expires_at": "2027-01-27T16:22:33Z""#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#""obtained_at": "2026-11-28T16:22:33.5Z""#),
+        "{text}"
+    );
+    assert!(!text.contains("+02:00"));
+}
+
+#[test]
+fn saving_stamps_the_current_version() {
+    let (_tmp, store) = store();
+    let state = State {
+        version: 0,
+        ..State::default()
+    };
+    store.save(&state).unwrap();
+    assert_eq!(store.load().unwrap().state.version, STATE_VERSION);
+}
+
+#[cfg(unix)]
+fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+#[cfg(unix)]
+#[test]
+fn file_is_0600_and_new_dir_is_0700() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = Store::at(tmp.path().join("deep/er/instatui"));
+    store.save(&full_state()).unwrap();
+    assert_eq!(mode(store.dir()), 0o700);
+    assert_eq!(mode(&store.path()), 0o600);
+    assert_eq!(mode(&store.dir().join("state.lock")), 0o600);
+}
+
+#[cfg(unix)]
+#[test]
+fn existing_0755_dir_and_0644_file_are_tightened() {
+    use std::os::unix::fs::PermissionsExt;
+    let (_tmp, store) = store();
+    fs::create_dir_all(store.dir()).unwrap();
+    fs::set_permissions(store.dir(), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::write(store.path(), b"{\"version\": 1}").unwrap();
+    fs::set_permissions(store.path(), fs::Permissions::from_mode(0o644)).unwrap();
+    store.save(&full_state()).unwrap();
+    assert_eq!(mode(store.dir()), 0o700);
+    assert_eq!(mode(&store.path()), 0o600);
+}
+
+#[test]
+fn no_temporary_files_are_left_behind() {
+    let (_tmp, store) = store();
+    store.save(&full_state()).unwrap();
+    store.save(&State::default()).unwrap();
+    store
+        .update(|s| {
+            s.settings.auto_refresh = true;
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    assert_eq!(names_in(store.dir()), ["state.json", "state.lock"]);
+}
+
+#[test]
+fn corrupt_json_is_moved_aside_byte_for_byte() {
+    let (_tmp, store) = store();
+    fs::create_dir_all(store.dir()).unwrap();
+    let garbage: &[u8] = b"{\"version\": 1, \"app\": \n\xff not json";
+    fs::write(store.path(), garbage).unwrap();
+
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.state, State::default());
+    let notice = loaded.notice.expect("a notice");
+    let copies = corrupt_copies(store.dir());
+    assert_eq!(copies.len(), 1, "{copies:?}");
+    let moved = store.dir().join(&copies[0]);
+    assert_eq!(fs::read(&moved).unwrap(), garbage);
+    assert!(
+        notice.starts_with("state.json could not be read ("),
+        "{notice}"
+    );
+    assert!(notice.contains(&moved.display().to_string()), "{notice}");
+    assert!(notice.ends_with("Run 'instatui setup' again."), "{notice}");
+    assert!(!notice.contains('\n'));
+    assert!(!store.path().exists());
+
+    // Saving now writes a fresh file and leaves the copy alone.
+    store.save(&full_state()).unwrap();
+    assert_eq!(store.load().unwrap().state, full_state());
+    assert_eq!(fs::read(&moved).unwrap(), garbage);
+}
+
+#[test]
+fn schema_mismatch_is_moved_aside_with_serdes_reason() {
+    let (_tmp, store) = store();
+    fs::create_dir_all(store.dir()).unwrap();
+    let bytes = format!(
+        r#"{{"version": 1, "app": {{"app_secret": "{APP_SECRET}", "redirect_uri": "x"}}}}"#
+    );
+    fs::write(store.path(), &bytes).unwrap();
+    let notice = store.load().unwrap().notice.expect("a notice");
+    assert!(notice.contains("missing field `app_id`"), "{notice}");
+    assert!(!notice.contains(APP_SECRET));
+    let copies = corrupt_copies(store.dir());
+    assert_eq!(
+        fs::read(store.dir().join(&copies[0])).unwrap(),
+        bytes.as_bytes()
+    );
+}
+
+#[test]
+fn save_never_overwrites_an_unreadable_file() {
+    let (_tmp, store) = store();
+    fs::create_dir_all(store.dir()).unwrap();
+    fs::write(store.path(), b"not json").unwrap();
+    store.save(&full_state()).unwrap();
+    let copies = corrupt_copies(store.dir());
+    assert_eq!(copies.len(), 1);
+    assert_eq!(fs::read(store.dir().join(&copies[0])).unwrap(), b"not json");
+    assert_eq!(store.load().unwrap().state, full_state());
+}
+
+#[test]
+fn newer_version_is_moved_aside() {
+    let (_tmp, store) = store();
+    fs::create_dir_all(store.dir()).unwrap();
+    let bytes: &[u8] = br#"{"version": 2, "something_new": {"x": 1}}"#;
+    fs::write(store.path(), bytes).unwrap();
+
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.state, State::default());
+    let notice = loaded.notice.expect("a notice");
+    assert!(
+        notice.starts_with(
+            "state.json was written by a newer instatui (version 2); it was moved to "
+        ),
+        "{notice}"
+    );
+    let copies = corrupt_copies(store.dir());
+    assert_eq!(copies.len(), 1);
+    let moved = store.dir().join(&copies[0]);
+    assert!(notice.contains(&moved.display().to_string()));
+    assert_eq!(fs::read(&moved).unwrap(), bytes);
+    assert!(!store.path().exists());
+}
+
+#[test]
+fn two_bad_files_in_the_same_second_both_survive() {
+    let (_tmp, store) = store();
+    fs::create_dir_all(store.dir()).unwrap();
+    fs::write(store.path(), b"first").unwrap();
+    assert!(store.load().unwrap().notice.is_some());
+    fs::write(store.path(), b"second").unwrap();
+    assert!(store.load().unwrap().notice.is_some());
+    let mut contents: Vec<Vec<u8>> = corrupt_copies(store.dir())
+        .iter()
+        .map(|n| fs::read(store.dir().join(n)).unwrap())
+        .collect();
+    contents.sort();
+    assert_eq!(contents, [b"first".to_vec(), b"second".to_vec()]);
+}
+
+#[test]
+fn v0_file_is_migrated() {
+    let (_tmp, store) = store();
+    fs::create_dir_all(store.dir()).unwrap();
+    let v0 = format!(
+        r#"{{
+  "flavor": "basic-display",
+  "app": {{"app_id": "1234567890", "app_secret": "{APP_SECRET}", "redirect_uri": "https://localhost:8910/callback/"}},
+  "settings": {{"auto_refresh": true}}
+}}"#
+    );
+    fs::write(store.path(), &v0).unwrap();
+
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.notice, None);
+    assert_eq!(loaded.state.version, STATE_VERSION);
+    let app = loaded.state.app.expect("app");
+    assert_eq!(app.flavor, Flavor::BasicDisplay);
+    assert_eq!(app.app_secret.expose(), APP_SECRET);
+    assert!(loaded.state.settings.auto_refresh);
+    // Loading does not rewrite the file; the next save writes version 1.
+    assert_eq!(fs::read_to_string(store.path()).unwrap(), v0);
+    store.update(|_| Ok::<_, StoreError>(())).unwrap();
+    let text = fs::read_to_string(store.path()).unwrap();
+    assert!(text.contains("\"version\": 1") && text.contains("\"flavor\": \"basic-display\""));
+    assert!(corrupt_copies(store.dir()).is_empty());
+}
+
+#[derive(Debug)]
+enum TestError {
+    Store(StoreError),
+    Refused,
+}
+
+impl From<StoreError> for TestError {
+    fn from(e: StoreError) -> Self {
+        TestError::Store(e)
+    }
+}
+
+#[test]
+fn update_saves_and_returns_the_value_and_state() {
+    let (_tmp, store) = store();
+    store.save(&full_state()).unwrap();
+    let (previous, saved) = store
+        .update(|s| {
+            let previous = s.settings.images.replace("off".to_string());
+            Ok::<_, TestError>(previous)
+        })
+        .unwrap();
+    assert_eq!(previous.as_deref(), Some("halfblocks"));
+    assert_eq!(saved.settings.images.as_deref(), Some("off"));
+    assert_eq!(store.load().unwrap().state, saved);
+}
+
+#[test]
+fn update_that_fails_writes_nothing() {
+    let (_tmp, store) = store();
+    store.save(&full_state()).unwrap();
+    let before = fs::read(store.path()).unwrap();
+    let result = store.update(|s| {
+        s.token = None;
+        Err::<(), _>(TestError::Refused)
+    });
+    assert!(matches!(result, Err(TestError::Refused)));
+    assert_eq!(fs::read(store.path()).unwrap(), before);
+
+    let (_tmp, empty) = self::store();
+    let result = empty.update(|_| Err::<(), _>(TestError::Refused));
+    assert!(matches!(result, Err(TestError::Refused)));
+    assert!(!empty.path().exists());
+}
+
+#[test]
+fn a_held_lock_makes_writers_fail_with_locked() {
+    let (_tmp, store) = store();
+    store.save(&full_state()).unwrap();
+    let before = fs::read(store.path()).unwrap();
+    let other = Store::at(store.dir()).with_lock_timeout(Duration::from_millis(100));
+
+    let guard = store.lock().unwrap();
+    let err = other.save(&State::default()).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Locked { path } if *path == store.path()),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "another instatui process is writing {}; wait for it to finish and try again",
+            store.path().display()
+        )
+    );
+    let err = other.update(|_| Ok::<_, TestError>(())).unwrap_err();
+    assert!(
+        matches!(err, TestError::Store(StoreError::Locked { .. })),
+        "{err:?}"
+    );
+    // Readers are not blocked.
+    assert_eq!(other.load().unwrap().state, full_state());
+    assert_eq!(fs::read(store.path()).unwrap(), before);
+
+    drop(guard);
+    other.save(&State::default()).unwrap();
+    assert_eq!(store.load().unwrap().state, State::default());
+}
+
+#[test]
+fn a_held_lock_from_another_thread_blocks_writers() {
+    let (_tmp, store) = store();
+    let guard = store.lock().unwrap();
+    let other = store.clone().with_lock_timeout(Duration::from_millis(100));
+    let result = std::thread::spawn(move || other.save(&State::default()))
+        .join()
+        .unwrap();
+    assert!(matches!(result, Err(StoreError::Locked { .. })));
+    drop(guard);
+    store.save(&State::default()).unwrap();
+}
+
+#[test]
+fn debug_output_holds_no_secret() {
+    let state = full_state();
+    for text in [format!("{state:?}"), format!("{state:#?}")] {
+        assert!(!text.contains(APP_SECRET), "{text}");
+        assert!(!text.contains(TOKEN), "{text}");
+        assert!(!text.contains(&TOKEN[4..20]), "{text}");
+    }
+    let loaded = Loaded {
+        state,
+        notice: None,
+    };
+    assert!(!format!("{loaded:?}").contains(TOKEN));
+}
+
+#[test]
+fn io_errors_name_the_operation_and_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("a-file");
+    fs::write(&file, b"").unwrap();
+    // A directory that cannot exist, because its parent is a file.
+    let store = Store::at(file.join("instatui"));
+    let err = store.save(&State::default()).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        matches!(
+            err,
+            StoreError::Io {
+                op: IoOp::CreateDir,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(
+        text.starts_with(&format!(
+            "could not create the directory {}: ",
+            store.dir().display()
+        )),
+        "{text}"
+    );
+    assert!(!text.contains('\n'));
+}
+
+#[test]
+fn locate_uses_the_flag() {
+    let store = Store::locate(Some(PathBuf::from("/tmp/instatui-flag"))).unwrap();
+    assert_eq!(store.dir(), Path::new("/tmp/instatui-flag"));
+    assert_eq!(store.path(), Path::new("/tmp/instatui-flag/state.json"));
+}
