@@ -3,6 +3,7 @@
 //! The crate is a library so that `tests/` can drive every layer: the
 //! Instagram client, the persisted store, the embedded fake and the TUI.
 
+pub mod app;
 pub mod browser;
 pub mod cli;
 pub mod credentials;

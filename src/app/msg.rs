@@ -13,7 +13,7 @@ pub enum Msg {
     Paste(String),
     ScrollUp,
     ScrollDown,
-    Resize,
+    Resize(u16, u16),
     /// Once a second; `update` receives the time with every message.
     Tick,
     CodeExchanged {

@@ -1,0 +1,260 @@
+//! The Authorize screen: the authorize URL, the paste field, and the three exchange steps.
+
+use super::field::TextField;
+use super::{App, Effect, Level, Popup, Screen};
+use crate::instagram::authorize::{authorize_url, AuthorizeRequest};
+use crate::instagram::paste::parse_paste;
+use crate::instagram::{ApiError, Endpoints, LongToken, Profile, ShortToken};
+use crate::store::{PendingAuthorization, TokenKind};
+use crate::token;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Pending,
+    Running,
+    Done(String),
+    Failed(String),
+}
+
+pub const STEP_TITLES: [&str; 3] = [
+    "Exchange the code for a short-lived token (1 hour)",
+    "Exchange it for a long-lived token (60 days)",
+    "Fetch the profile",
+];
+
+#[derive(Debug, Clone)]
+pub struct AuthorizeView {
+    pub paste: TextField,
+    pub paste_focused: bool,
+    pub steps: [Step; 3],
+    /// Why the last paste could not be used.
+    pub error: Option<String>,
+    pub warnings: Vec<String>,
+    /// The generation of the exchange in flight, if any.
+    pub running: Option<u64>,
+}
+
+impl Default for AuthorizeView {
+    fn default() -> Self {
+        AuthorizeView {
+            paste: TextField::default(),
+            paste_focused: false,
+            steps: [Step::Pending, Step::Pending, Step::Pending],
+            error: None,
+            warnings: Vec::new(),
+            running: None,
+        }
+    }
+}
+
+impl App {
+    pub fn endpoints(&self) -> Endpoints {
+        let flavor = self.stored.app.as_ref().map(|a| a.flavor).unwrap_or_default();
+        Endpoints::resolve(flavor, &self.stored.endpoints, self.base_override.as_deref())
+    }
+
+    /// The URL for the pending authorization, if credentials are saved.
+    pub fn authorize_url(&self) -> Option<String> {
+        let app = self.stored.app.as_ref()?;
+        let pending = self.stored.pending_authorization.as_ref()?;
+        let endpoints = self.endpoints();
+        authorize_url(&AuthorizeRequest {
+            authorize_url: &endpoints.authorize_url,
+            flavor: app.flavor,
+            app_id: &app.app_id,
+            redirect_uri: &app.redirect_uri,
+            scopes: &app.scopes,
+            state: &pending.state,
+        })
+        .ok()
+    }
+
+    /// Issues a fresh `state` when there is none, so the URL on screen is
+    /// the one the paste is checked against.
+    pub fn ensure_pending_authorization(&mut self, effects: &mut Vec<Effect>) {
+        if self.stored.app.is_some() && self.stored.pending_authorization.is_none() {
+            self.new_authorization(effects);
+        }
+    }
+
+    pub fn new_authorization(&mut self, effects: &mut Vec<Effect>) {
+        let state = (self.new_state)();
+        let now = self.now;
+        effects.push(self.persist(|s| {
+            s.pending_authorization = Some(PendingAuthorization {
+                state,
+                issued_at: now,
+            });
+        }));
+    }
+
+    pub fn open_browser(&mut self, effects: &mut Vec<Effect>) {
+        let Some(url) = self.authorize_url() else {
+            self.set_status(Level::Warning, "save the credentials first (press 1)");
+            return;
+        };
+        if self.demo {
+            self.popup = Some(Popup::DemoConsent);
+            return;
+        }
+        self.set_status(
+            Level::Info,
+            "opening the browser… if none appears, copy the URL (c) and open it yourself",
+        );
+        effects.push(Effect::OpenUrl(url));
+    }
+
+    pub fn submit_paste(&mut self, effects: &mut Vec<Effect>) {
+        if self.authorize.running.is_some() {
+            self.set_status(Level::Info, "an exchange is already running");
+            return;
+        }
+        let Some(app) = self.stored.app.clone() else {
+            self.set_status(Level::Warning, "save the credentials first (press 1)");
+            return;
+        };
+        let expected = self.stored.pending_authorization.as_ref().map(|p| p.state.clone());
+        match parse_paste(self.authorize.paste.value(), expected.as_deref(), Some(&app.redirect_uri)) {
+            Err(e) => {
+                self.authorize.error = Some(e.to_string());
+                self.authorize.warnings.clear();
+            }
+            Ok(pasted) => {
+                let generation = self.next_generation();
+                self.authorize.error = None;
+                self.authorize.warnings = pasted.warnings;
+                self.authorize.steps = [Step::Running, Step::Pending, Step::Pending];
+                self.authorize.running = Some(generation);
+                self.authorize.paste_focused = false;
+                effects.push(Effect::ExchangeCode {
+                    generation,
+                    app,
+                    code: pasted.code,
+                });
+            }
+        }
+    }
+
+    fn exchange_failed(&mut self, step: usize, err: &ApiError, note: &str) {
+        self.authorize.steps[step] = Step::Failed(format!("{err}{note}"));
+        self.authorize.running = None;
+        self.set_status(Level::Error, format!("{} failed: {}", STEP_TITLES[step], err.message));
+    }
+
+    pub fn on_code_exchanged(
+        &mut self,
+        generation: u64,
+        result: Result<ShortToken, ApiError>,
+        effects: &mut Vec<Effect>,
+    ) {
+        if self.authorize.running != Some(generation) {
+            return;
+        }
+        match result {
+            Err(err) => self.exchange_failed(0, &err, ""),
+            Ok(short) => {
+                let stored = token::from_short(&short, self.now);
+                let app_secret = self.stored.app.as_ref().map(|a| a.app_secret.clone());
+                effects.push(self.persist(|s| {
+                    s.token = Some(stored.clone());
+                    s.pending_authorization = None;
+                    s.profile = None;
+                    s.last_refresh = None;
+                }));
+                self.token.rejected = None;
+                self.feed.reset();
+                self.authorize.paste.set("");
+                self.authorize.steps[0] = Step::Done(format!("user id {}", short.user_id));
+                self.authorize.steps[1] = Step::Running;
+                if let Some(app_secret) = app_secret {
+                    effects.push(Effect::ExchangeLongLived {
+                        generation,
+                        app_secret,
+                        short_token: stored.value,
+                    });
+                }
+            }
+        }
+    }
+
+    pub fn on_long_lived(
+        &mut self,
+        generation: u64,
+        result: Result<LongToken, ApiError>,
+        effects: &mut Vec<Effect>,
+    ) {
+        if self.authorize.running != Some(generation) {
+            return;
+        }
+        let Some(previous) = self.stored.token.clone() else {
+            return;
+        };
+        match result {
+            Err(err) => self.exchange_failed(
+                1,
+                &err,
+                " (the short-lived token is saved and works for an hour)",
+            ),
+            Ok(long) => {
+                let stored = token::from_long(&long, &previous, self.now);
+                let left = token::countdown(&stored, self.now);
+                effects.push(self.persist(|s| s.token = Some(stored.clone())));
+                self.authorize.steps[1] = Step::Done(left);
+                self.authorize.steps[2] = Step::Running;
+                effects.push(Effect::FetchProfile {
+                    generation,
+                    token: stored.value,
+                });
+            }
+        }
+    }
+
+    pub fn on_profile(
+        &mut self,
+        generation: u64,
+        result: Result<Profile, ApiError>,
+        effects: &mut Vec<Effect>,
+    ) {
+        let from_exchange = self.authorize.running == Some(generation);
+        match result {
+            Err(err) if from_exchange => {
+                self.exchange_failed(2, &err, " (the token is saved; the feed still works)");
+            }
+            Err(err) => self.set_status(Level::Error, format!("profile: {err}")),
+            Ok(profile) => {
+                let who = profile
+                    .username
+                    .clone()
+                    .map_or_else(|| "your account".to_string(), |u| format!("@{u}"));
+                effects.push(self.persist(|s| s.profile = Some(profile)));
+                if from_exchange {
+                    self.authorize.steps[2] = Step::Done(who.clone());
+                    self.authorize.running = None;
+                    let kind = self.stored.token.as_ref().map(|t| t.kind);
+                    if kind == Some(TokenKind::Long) {
+                        self.screen = Screen::Token;
+                    }
+                    self.set_status(
+                        Level::Success,
+                        format!("authorized as {who}: press 4 to browse the feed"),
+                    );
+                }
+            }
+        }
+    }
+
+    pub fn on_demo_redirect(&mut self, result: Result<String, String>) {
+        match result {
+            Ok(location) => {
+                self.authorize.paste.set(location);
+                self.authorize.paste_focused = true;
+                self.authorize.error = None;
+                self.set_status(
+                    Level::Info,
+                    "this is the address the browser lands on: press Enter to exchange it",
+                );
+            }
+            Err(e) => self.set_status(Level::Error, e),
+        }
+    }
+}

@@ -1,0 +1,215 @@
+//! The Feed screen's logic: pages loaded ahead of the selection, filter, detail pane.
+
+use super::field::TextField;
+use super::{App, Effect, Level};
+use crate::instagram::{ApiError, Media, MediaPage};
+use crate::token::{self, TokenStatus};
+use time::OffsetDateTime;
+
+/// Start loading the next page when the selection comes this close to the end.
+pub const PREFETCH_MARGIN: usize = 30;
+
+#[derive(Debug, Clone, Default)]
+pub struct FeedView {
+    pub items: Vec<Media>,
+    /// Index into the filtered list.
+    pub selected: usize,
+    /// First visible row of the list.
+    pub scroll: usize,
+    pub next_cursor: Option<String>,
+    /// The last page arrived: there is nothing more to load.
+    pub complete: bool,
+    /// Generation of the page request in flight.
+    pub loading: Option<u64>,
+    pub error: Option<String>,
+    pub detail: bool,
+    pub filter: TextField,
+    pub filter_editing: bool,
+    /// Set while the list shows the cache of an earlier run.
+    pub cached_at: Option<OffsetDateTime>,
+    /// A fresh first page was requested in this run.
+    pub requested: bool,
+}
+
+impl FeedView {
+    pub fn reset(&mut self) {
+        *self = FeedView::default();
+    }
+
+    /// Indices of the items the filter lets through.
+    pub fn visible(&self) -> Vec<usize> {
+        let needle = self.filter.value().trim().to_lowercase();
+        if needle.is_empty() {
+            return (0..self.items.len()).collect();
+        }
+        self.items
+            .iter()
+            .enumerate()
+            .filter(|(_, m)| {
+                m.caption
+                    .as_deref()
+                    .is_some_and(|c| c.to_lowercase().contains(&needle))
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    pub fn selected_media(&self) -> Option<&Media> {
+        let visible = self.visible();
+        visible.get(self.selected).and_then(|i| self.items.get(*i))
+    }
+}
+
+impl App {
+    /// Rows the list has on screen, from the terminal height minus header,
+    /// footer, status and borders.
+    pub fn feed_rows(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(6)).max(1)
+    }
+
+    /// Loads the first page if this run has not yet.
+    pub fn ensure_feed_loaded(&mut self, effects: &mut Vec<Effect>) {
+        if !self.feed.requested && self.feed.loading.is_none() {
+            self.load_feed_page(None, effects);
+        }
+    }
+
+    pub fn reload_feed(&mut self, effects: &mut Vec<Effect>) {
+        self.feed.next_cursor = None;
+        self.feed.complete = false;
+        self.feed.loading = None;
+        self.load_feed_page(None, effects);
+    }
+
+    fn load_feed_page(&mut self, after: Option<String>, effects: &mut Vec<Effect>) {
+        let Some(t) = self.stored.token.clone() else {
+            self.feed.error = Some("no token yet: authorize first (press 2)".to_string());
+            return;
+        };
+        if token::status(Some(&t), self.now) == TokenStatus::Expired {
+            self.feed.error = Some(format!(
+                "the token expired {}: authorize again (press 2)",
+                token::countdown(&t, self.now).replace("expired ", "")
+            ));
+            return;
+        }
+        let generation = self.next_generation();
+        self.feed.requested = true;
+        self.feed.loading = Some(generation);
+        self.feed.error = None;
+        effects.push(Effect::FetchFeedPage {
+            generation,
+            token: t.value,
+            owner: t.user_id,
+            after,
+        });
+    }
+
+    /// Asks for the next page before the selection reaches the end.
+    pub fn prefetch(&mut self, effects: &mut Vec<Effect>) {
+        let feed = &self.feed;
+        if feed.loading.is_some() || feed.complete || feed.error.is_some() || feed.cached_at.is_some() {
+            return;
+        }
+        let Some(cursor) = feed.next_cursor.clone() else {
+            return;
+        };
+        if feed.selected + PREFETCH_MARGIN >= feed.visible().len() {
+            self.load_feed_page(Some(cursor), effects);
+        }
+    }
+
+    pub fn on_feed_page(
+        &mut self,
+        generation: u64,
+        after: Option<String>,
+        result: Result<MediaPage, ApiError>,
+        effects: &mut Vec<Effect>,
+    ) {
+        if self.feed.loading != Some(generation) {
+            return;
+        }
+        self.feed.loading = None;
+        match result {
+            Err(err) => {
+                self.note_rejection(&err);
+                self.feed.error = Some(err.to_string());
+            }
+            Ok(page) => {
+                let next = page.next_cursor().map(str::to_string);
+                let selected_id = self.feed.selected_media().map(|m| m.id.clone());
+                if after.is_none() {
+                    // A fresh first page replaces the cache or an earlier load.
+                    self.feed.items = page.data;
+                    self.feed.cached_at = None;
+                } else {
+                    self.feed.items.extend(page.data);
+                }
+                self.feed.complete = next.is_none() || next == after;
+                self.feed.next_cursor = next;
+                if let Some(id) = selected_id {
+                    let visible = self.feed.visible();
+                    if let Some(pos) = visible.iter().position(|i| self.feed.items[*i].id == id) {
+                        self.feed.selected = pos;
+                    }
+                }
+                self.clamp_selection();
+                if let Some(t) = &self.stored.token {
+                    effects.push(Effect::SaveFeedCache {
+                        user_id: t.user_id.clone(),
+                        items: self.feed.items.clone(),
+                    });
+                }
+                self.prefetch(effects);
+            }
+        }
+    }
+
+    pub fn on_feed_cache(&mut self, items: Vec<Media>, saved_at: OffsetDateTime) {
+        // The cache only fills an empty list: fresh data always wins.
+        if self.feed.items.is_empty() && !items.is_empty() {
+            self.feed.items = items;
+            self.feed.cached_at = Some(saved_at);
+            self.clamp_selection();
+        }
+    }
+
+    pub fn move_selection(&mut self, delta: isize, effects: &mut Vec<Effect>) {
+        let len = self.feed.visible().len();
+        if len == 0 {
+            return;
+        }
+        let target = self.feed.selected as isize + delta;
+        self.feed.selected = target.clamp(0, len as isize - 1) as usize;
+        self.clamp_selection();
+        self.prefetch(effects);
+    }
+
+    pub fn select_last(&mut self, effects: &mut Vec<Effect>) {
+        let len = self.feed.visible().len();
+        self.feed.selected = len.saturating_sub(1);
+        self.clamp_selection();
+        self.prefetch(effects);
+    }
+
+    /// Keeps the selection inside the list and on screen.
+    pub fn clamp_selection(&mut self) {
+        let len = self.feed.visible().len();
+        self.feed.selected = self.feed.selected.min(len.saturating_sub(1));
+        let rows = self.feed_rows();
+        if self.feed.selected < self.feed.scroll {
+            self.feed.scroll = self.feed.selected;
+        } else if self.feed.selected >= self.feed.scroll + rows {
+            self.feed.scroll = self.feed.selected + 1 - rows;
+        }
+        self.feed.scroll = self.feed.scroll.min(len.saturating_sub(1));
+    }
+
+    pub fn open_permalink(&mut self, effects: &mut Vec<Effect>) {
+        match self.feed.selected_media().map(|m| m.permalink.clone()) {
+            Some(Some(url)) => effects.push(Effect::OpenUrl(url)),
+            Some(None) => self.set_status(Level::Warning, "this post has no permalink (copyrighted media often has none)"),
+            None => {}
+        }
+    }
+}

@@ -1,0 +1,156 @@
+//! The TUI's state and its pure `update`: messages in, effects out, no I/O.
+
+pub mod authorize;
+pub mod credentials;
+pub mod feed;
+pub mod field;
+pub mod keymap;
+pub mod msg;
+pub mod token_status;
+pub mod update;
+
+pub use msg::{Effect, Msg};
+pub use update::update;
+
+use crate::store::State;
+use time::{OffsetDateTime, UtcOffset};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Credentials,
+    Authorize,
+    Token,
+    Feed,
+}
+
+impl Screen {
+    pub const ALL: [Screen; 4] = [
+        Screen::Credentials,
+        Screen::Authorize,
+        Screen::Token,
+        Screen::Feed,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Screen::Credentials => "Credentials",
+            Screen::Authorize => "Authorize",
+            Screen::Token => "Token",
+            Screen::Feed => "Feed",
+        }
+    }
+
+    /// The screen the stored state calls for at start-up.
+    pub fn for_state(state: &State) -> Screen {
+        if state.app.is_none() {
+            Screen::Credentials
+        } else if state.token.is_none() {
+            Screen::Authorize
+        } else {
+            Screen::Feed
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Info,
+    Success,
+    Warning,
+    Error,
+}
+
+/// The one-line message under the screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusLine {
+    pub level: Level,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Popup {
+    Help,
+    /// The demo's stand-in for Instagram's consent page.
+    DemoConsent,
+}
+
+/// Everything the screen shows. Rendering reads it; only `update` changes it.
+#[derive(Debug, Clone)]
+pub struct App {
+    pub screen: Screen,
+    /// The persisted state, as last saved (or about to be).
+    pub stored: State,
+    pub now: OffsetDateTime,
+    pub offset: UtcOffset,
+    pub demo: bool,
+    pub credentials: credentials::CredentialsForm,
+    pub authorize: authorize::AuthorizeView,
+    pub token: token_status::TokenView,
+    pub feed: feed::FeedView,
+    pub popup: Option<Popup>,
+    pub status: Option<StatusLine>,
+    pub quit: bool,
+    /// Bumped by each new request whose answer replaces the previous one;
+    /// answers carrying an older number are dropped.
+    pub generation: u64,
+    /// Terminal size (columns, rows), for paging the feed.
+    pub size: (u16, u16),
+    /// One base for every endpoint (`--demo`, `INSTATUI_BASE_URL`).
+    pub base_override: Option<String>,
+    /// Where fresh authorize `state`s come from; tests pin it.
+    pub new_state: fn() -> String,
+}
+
+impl App {
+    pub fn new(stored: State, now: OffsetDateTime, offset: UtcOffset) -> App {
+        let screen = Screen::for_state(&stored);
+        let credentials = credentials::CredentialsForm::from_state(&stored);
+        App {
+            screen,
+            credentials,
+            authorize: authorize::AuthorizeView::default(),
+            token: token_status::TokenView::default(),
+            feed: feed::FeedView::default(),
+            stored,
+            now,
+            offset,
+            demo: false,
+            popup: None,
+            status: None,
+            quit: false,
+            generation: 0,
+            size: (80, 24),
+            base_override: None,
+            new_state: crate::instagram::authorize::new_state,
+        }
+    }
+
+    /// Whether a text field takes the keys, so that letters type instead of
+    /// acting as commands.
+    pub fn editing(&self) -> bool {
+        match self.screen {
+            Screen::Credentials => self.credentials.focus.is_some(),
+            Screen::Authorize => self.authorize.paste_focused,
+            Screen::Feed => self.feed.filter_editing,
+            Screen::Token => false,
+        }
+    }
+
+    pub fn set_status(&mut self, level: Level, text: impl Into<String>) {
+        self.status = Some(StatusLine {
+            level,
+            text: text.into(),
+        });
+    }
+
+    pub fn next_generation(&mut self) -> u64 {
+        self.generation += 1;
+        self.generation
+    }
+
+    /// Records a change to the persisted state and asks for it to be saved.
+    pub fn persist(&mut self, change: impl FnOnce(&mut State)) -> Effect {
+        change(&mut self.stored);
+        Effect::Save(Box::new(self.stored.clone()))
+    }
+}

@@ -1,0 +1,125 @@
+//! The Token screen's logic: manual refresh, auto-refresh and a token Instagram rejected.
+
+use super::{App, Effect, Level};
+use crate::instagram::{ApiError, ErrorKind, LongToken};
+use crate::store::{RefreshOutcome, TokenKind};
+use crate::token::{self, EXPIRING_WITHIN};
+use time::{Duration, OffsetDateTime};
+
+/// How long auto-refresh waits after an attempt before it tries again.
+const AUTO_RETRY_AFTER: Duration = Duration::hours(1);
+
+#[derive(Debug, Clone, Default)]
+pub struct TokenView {
+    pub refreshing: bool,
+    pub last_auto_attempt: Option<OffsetDateTime>,
+    /// Instagram's words when it refused the token (code 190): expired
+    /// early or revoked, whatever the clock says.
+    pub rejected: Option<String>,
+}
+
+impl App {
+    /// Why `r` would be refused right now, if it would.
+    pub fn refresh_blocker(&self) -> Option<String> {
+        if self.token.refreshing {
+            return Some("a refresh is already running".to_string());
+        }
+        if self.token.rejected.is_some() {
+            return Some("Instagram rejected this token: authorize again (A)".to_string());
+        }
+        token::refresh_blocker(self.stored.token.as_ref(), self.now)
+    }
+
+    pub fn request_refresh(&mut self, effects: &mut Vec<Effect>) {
+        if let Some(reason) = self.refresh_blocker() {
+            self.set_status(Level::Warning, reason);
+            return;
+        }
+        let Some(t) = self.stored.token.as_ref() else {
+            return;
+        };
+        self.token.refreshing = true;
+        effects.push(Effect::Refresh {
+            token: t.value.clone(),
+        });
+        self.set_status(Level::Info, "refreshing the token…");
+    }
+
+    /// Called every tick: refreshes when auto-refresh is on and fewer than
+    /// seven days remain, at most once an hour.
+    pub fn auto_refresh(&mut self, effects: &mut Vec<Effect>) {
+        if !self.stored.settings.auto_refresh || self.token.refreshing {
+            return;
+        }
+        let Some(t) = self.stored.token.as_ref() else {
+            return;
+        };
+        let due = t.kind == TokenKind::Long
+            && t.expires_at > self.now
+            && t.expires_at - self.now < EXPIRING_WITHIN;
+        let recently_tried = self
+            .token
+            .last_auto_attempt
+            .is_some_and(|at| self.now - at < AUTO_RETRY_AFTER);
+        if due && !recently_tried && self.refresh_blocker().is_none() {
+            self.token.last_auto_attempt = Some(self.now);
+            self.request_refresh(effects);
+        }
+    }
+
+    pub fn toggle_auto_refresh(&mut self, effects: &mut Vec<Effect>) {
+        let on = !self.stored.settings.auto_refresh;
+        effects.push(self.persist(|s| s.settings.auto_refresh = on));
+        self.set_status(
+            Level::Info,
+            if on {
+                "auto-refresh on: while instatui runs, the token is refreshed when under 7 days remain"
+            } else {
+                "auto-refresh off"
+            },
+        );
+        self.auto_refresh(effects);
+    }
+
+    pub fn on_refreshed(&mut self, result: Result<LongToken, ApiError>, effects: &mut Vec<Effect>) {
+        self.token.refreshing = false;
+        let now = self.now;
+        match result {
+            Ok(long) => {
+                let Some(previous) = self.stored.token.clone() else {
+                    return;
+                };
+                let fresh = token::from_long(&long, &previous, now);
+                let left = token::countdown(&fresh, now);
+                effects.push(self.persist(|s| {
+                    s.token = Some(fresh);
+                    s.last_refresh = Some(RefreshOutcome {
+                        at: now,
+                        ok: true,
+                        message: None,
+                    });
+                }));
+                self.set_status(Level::Success, format!("token refreshed: {left}"));
+            }
+            Err(err) => {
+                let message = err.to_string();
+                effects.push(self.persist(|s| {
+                    s.last_refresh = Some(RefreshOutcome {
+                        at: now,
+                        ok: false,
+                        message: Some(message.clone()),
+                    });
+                }));
+                self.note_rejection(&err);
+                self.set_status(Level::Error, format!("refresh failed: {message}"));
+            }
+        }
+    }
+
+    /// Remembers a 190 so every screen can say the token is dead.
+    pub fn note_rejection(&mut self, err: &ApiError) {
+        if err.kind == ErrorKind::NeedsReauth {
+            self.token.rejected = Some(err.message.clone());
+        }
+    }
+}

@@ -1,0 +1,277 @@
+//! `update`: the one place the TUI's state changes. Pure: no I/O, no async, time passed in.
+
+use super::credentials::FieldId;
+use super::keymap::{self, Action};
+use super::{App, Effect, Level, Msg, Popup, Screen};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use time::OffsetDateTime;
+
+/// Applies one message and returns the effects to run.
+pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
+    app.now = now;
+    let mut effects = Vec::new();
+    match msg {
+        Msg::Key(key) => on_key(app, key, &mut effects),
+        Msg::Paste(text) => on_paste(app, &text),
+        Msg::ScrollUp if app.screen == Screen::Feed => app.move_selection(-3, &mut effects),
+        Msg::ScrollDown if app.screen == Screen::Feed => app.move_selection(3, &mut effects),
+        Msg::ScrollUp | Msg::ScrollDown => {}
+        Msg::Resize(w, h) => {
+            app.size = (w, h);
+            app.clamp_selection();
+        }
+        Msg::Tick => app.auto_refresh(&mut effects),
+        Msg::CodeExchanged { generation, result } => {
+            app.on_code_exchanged(generation, result, &mut effects);
+        }
+        Msg::LongLivedExchanged { generation, result } => {
+            app.on_long_lived(generation, result, &mut effects);
+        }
+        Msg::ProfileFetched { generation, result } => {
+            app.on_profile(generation, result, &mut effects);
+        }
+        Msg::Refreshed { result } => app.on_refreshed(result, &mut effects),
+        Msg::FeedPage {
+            generation,
+            after,
+            result,
+        } => app.on_feed_page(generation, after, result, &mut effects),
+        Msg::FeedCacheLoaded { items, saved_at } => app.on_feed_cache(items, saved_at),
+        Msg::RateUsage(usage) => app.stored.rate_usage = Some(usage),
+        Msg::Saved(Ok(())) => {}
+        Msg::Saved(Err(e)) => app.set_status(Level::Error, e),
+        Msg::BrowserOpened(Ok(())) => {}
+        Msg::BrowserOpened(Err(e)) => app.set_status(Level::Warning, e),
+        Msg::DemoRedirect(result) => app.on_demo_redirect(result),
+    }
+    effects
+}
+
+/// Effects to run once at start-up, for the screen the app opens on.
+pub fn start(app: &mut App) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    enter_screen(app, app.screen, &mut effects);
+    effects
+}
+
+fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
+    if key.kind == KeyEventKind::Release {
+        return;
+    }
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && key.code == KeyCode::Char('c') {
+        quit(app, effects);
+        return;
+    }
+    if let Some(popup) = app.popup {
+        on_popup_key(app, popup, key, effects);
+        return;
+    }
+    if app.editing() {
+        on_editing_key(app, key, effects);
+        return;
+    }
+    if key.code == KeyCode::Esc {
+        app.status = None;
+        return;
+    }
+    if let Some(action) = keymap::lookup(app.screen, &key) {
+        on_action(app, action, effects);
+    }
+}
+
+fn quit(app: &mut App, effects: &mut Vec<Effect>) {
+    app.quit = true;
+    effects.push(Effect::Quit);
+}
+
+fn on_popup_key(app: &mut App, popup: Popup, key: KeyEvent, effects: &mut Vec<Effect>) {
+    match (popup, key.code) {
+        (_, KeyCode::Esc) | (Popup::Help, KeyCode::Char('?')) => app.popup = None,
+        (Popup::Help, KeyCode::Char('q')) => quit(app, effects),
+        (Popup::DemoConsent, KeyCode::Enter | KeyCode::Char('a')) => demo_consent(app, true, effects),
+        (Popup::DemoConsent, KeyCode::Char('d')) => demo_consent(app, false, effects),
+        _ => {}
+    }
+}
+
+fn demo_consent(app: &mut App, allow: bool, effects: &mut Vec<Effect>) {
+    app.popup = None;
+    if let Some(authorize_url) = app.authorize_url() {
+        effects.push(Effect::DemoConsent { authorize_url, allow });
+    }
+}
+
+fn on_editing_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
+    match app.screen {
+        Screen::Credentials => on_credentials_key(app, key, effects),
+        Screen::Authorize => match key.code {
+            KeyCode::Esc => app.authorize.paste_focused = false,
+            KeyCode::Enter => app.submit_paste(effects),
+            _ => {
+                app.authorize.paste.handle_key(&key);
+            }
+        },
+        Screen::Feed => match key.code {
+            KeyCode::Esc => {
+                app.feed.filter.set("");
+                app.feed.filter_editing = false;
+                app.clamp_selection();
+            }
+            KeyCode::Enter => app.feed.filter_editing = false,
+            _ => {
+                if app.feed.filter.handle_key(&key) {
+                    app.feed.selected = 0;
+                    app.clamp_selection();
+                    app.prefetch(effects);
+                }
+            }
+        },
+        Screen::Token => {}
+    }
+}
+
+fn on_credentials_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
+    let form = &mut app.credentials;
+    let Some(focus) = form.focus else {
+        return;
+    };
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    match key.code {
+        KeyCode::Esc => {
+            form.focus = None;
+            form.show_checks = true;
+        }
+        KeyCode::Tab => form.move_focus(true),
+        KeyCode::BackTab => form.move_focus(false),
+        KeyCode::Down => form.move_focus(true),
+        KeyCode::Up => form.move_focus(false),
+        KeyCode::Enter => save_credentials(app, effects),
+        KeyCode::Char('r') if ctrl => form.reveal_secret = !form.reveal_secret,
+        KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if focus == FieldId::Flavor => {
+            form.cycle_flavor();
+        }
+        _ => {
+            if let Some(field) = form.field_mut(focus) {
+                field.handle_key(&key);
+            }
+        }
+    }
+}
+
+fn save_credentials(app: &mut App, effects: &mut Vec<Effect>) {
+    app.credentials.show_checks = true;
+    match app.credentials.to_app_config() {
+        Err((field, message)) => {
+            app.credentials.focus = Some(field);
+            app.credentials.cursor = field;
+            app.set_status(Level::Error, format!("{}: {message}", field.label()));
+        }
+        Ok(config) => {
+            let same_app = app
+                .stored
+                .app
+                .as_ref()
+                .is_some_and(|old| old.app_id == config.app_id);
+            let changed = app.stored.app.as_ref() != Some(&config);
+            effects.push(app.persist(|s| {
+                if !same_app {
+                    // A token belongs to one app.
+                    s.token = None;
+                    s.profile = None;
+                    s.last_refresh = None;
+                }
+                if changed {
+                    // The authorize URL depends on every field.
+                    s.pending_authorization = None;
+                }
+                s.app = Some(config);
+            }));
+            if !same_app {
+                app.feed.reset();
+                app.token.rejected = None;
+            }
+            app.credentials.focus = None;
+            app.set_status(Level::Success, "credentials saved: next, authorize (press 2)");
+            if app.stored.token.is_none() {
+                go_to(app, Screen::Authorize, effects);
+            }
+        }
+    }
+}
+
+fn on_paste(app: &mut App, text: &str) {
+    match app.screen {
+        // A paste anywhere on this screen is meant for the paste field.
+        Screen::Authorize => {
+            app.authorize.paste_focused = true;
+            app.authorize.paste.set("");
+            app.authorize.paste.paste(text.trim());
+            app.authorize.error = None;
+        }
+        Screen::Credentials => {
+            if let Some(field) = app.credentials.focus.and_then(|f| app.credentials.field_mut(f)) {
+                field.paste(text.trim());
+            }
+        }
+        Screen::Feed if app.feed.filter_editing => app.feed.filter.paste(text),
+        _ => {}
+    }
+}
+
+fn go_to(app: &mut App, screen: Screen, effects: &mut Vec<Effect>) {
+    app.screen = screen;
+    enter_screen(app, screen, effects);
+}
+
+fn enter_screen(app: &mut App, screen: Screen, effects: &mut Vec<Effect>) {
+    match screen {
+        Screen::Authorize => app.ensure_pending_authorization(effects),
+        Screen::Feed => app.ensure_feed_loaded(effects),
+        Screen::Credentials | Screen::Token => {}
+    }
+}
+
+fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
+    match action {
+        Action::Quit => quit(app, effects),
+        Action::Help => app.popup = Some(Popup::Help),
+        Action::GoTo(screen) => go_to(app, screen, effects),
+        Action::NextField => app.credentials.move_focus(true),
+        Action::PrevField => app.credentials.move_focus(false),
+        Action::EditField => app.credentials.focus = Some(app.credentials.cursor),
+        Action::Save => save_credentials(app, effects),
+        Action::ToggleReveal => app.credentials.reveal_secret = !app.credentials.reveal_secret,
+        Action::OpenBrowser => app.open_browser(effects),
+        Action::CopyUrl => match app.authorize_url() {
+            Some(url) => {
+                effects.push(Effect::Copy(url));
+                app.set_status(Level::Info, "URL copied to the clipboard (if the terminal allows OSC 52)");
+            }
+            None => app.set_status(Level::Warning, "save the credentials first (press 1)"),
+        },
+        Action::FocusPaste => {
+            app.authorize.paste_focused = true;
+        }
+        Action::NewAuthorization => {
+            app.new_authorization(effects);
+            app.set_status(Level::Info, "a new authorize URL was made: older redirects are no longer accepted");
+        }
+        Action::Refresh => app.request_refresh(effects),
+        Action::ToggleAutoRefresh => app.toggle_auto_refresh(effects),
+        Action::Reauthorize => {
+            app.new_authorization(effects);
+            go_to(app, Screen::Authorize, effects);
+        }
+        Action::Up => app.move_selection(-1, effects),
+        Action::Down => app.move_selection(1, effects),
+        Action::PageUp => app.move_selection(-(app.feed_rows() as isize), effects),
+        Action::PageDown => app.move_selection(app.feed_rows() as isize, effects),
+        Action::Top => app.move_selection(isize::MIN / 2, effects),
+        Action::Bottom => app.select_last(effects),
+        Action::ToggleDetail => app.feed.detail = !app.feed.detail,
+        Action::OpenPermalink => app.open_permalink(effects),
+        Action::Filter => app.feed.filter_editing = true,
+        Action::Reload => app.reload_feed(effects),
+    }
+}
