@@ -1,1 +1,39 @@
 //! An embedded fake Instagram on loopback, for `--demo` and the tests.
+//!
+//! It speaks both hosts on one base URL, as the API documents them (see
+//! `/work/shared/API_NOTES.md` and the fixtures):
+//!
+//! - OAuth host: `GET /oauth/authorize`, `POST /oauth/access_token`;
+//! - Graph host (optional version prefix such as `/v21.0`): `GET /access_token`,
+//!   `/refresh_access_token`, `/me`, `/me/media`, `/{user-id}`, `/{user-id}/media`,
+//!   `/{media-id}`, `/{media-id}/children`;
+//! - CDN: `GET /cdn/{file}?oe=…&oh=…` serving the pictures of `assets/demo/`.
+//!
+//! Time is a fake clock (real now plus [`FakeControl::advance_clock`]), so
+//! tests move through token lifetimes without sleeping.
+
+mod cdn;
+mod config;
+mod control;
+mod feed;
+mod fields;
+mod form;
+mod graph;
+mod oauth;
+mod render;
+mod respond;
+mod router;
+mod server;
+mod state;
+mod tokens;
+
+pub use cdn::CDN_URL_LIFETIME;
+pub use config::{
+    DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, DEMO_USERNAME, FakeConfig,
+    TokenShape,
+};
+pub use control::{Consent, FakeControl, Fault, RecordedRequest};
+pub use graph::{DEFAULT_LIMIT, MAX_LIMIT};
+pub use oauth::{BASIC_DISPLAY_SCOPES, CODE_LIFETIME, LOGIN_SCOPES};
+pub use server::FakeInstagram;
+pub use tokens::{EXCHANGED_EXPIRES_IN, REFRESH_MIN_AGE, REFRESHED_EXPIRES_IN, SHORT_LIVED_SECS};

@@ -1,0 +1,64 @@
+//! What the fake Instagram is configured with: the registered app and the demo account.
+
+/// The app id of the demo app registered with the fake.
+pub const DEMO_APP_ID: &str = "990602627938098";
+/// The app secret of the demo app registered with the fake.
+pub const DEMO_APP_SECRET: &str = "3f1c9a7e5b2d4f608a1c3e5b7d9f0a2c";
+/// The one redirect URI the demo app registers.
+pub const DEMO_REDIRECT_URI: &str = "https://localhost/instatui/auth/";
+/// The demo account's username.
+pub const DEMO_USERNAME: &str = "larch_and_lake";
+/// The demo account's Instagram user id.
+pub const DEMO_USER_ID: &str = "17841405793187218";
+
+/// The shape of the code → short-lived token answer (all three occur in the wild).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TokenShape {
+    /// `{"access_token","user_id":<number>}`
+    Flat,
+    /// `{"access_token","user_id":<number>,"permissions":["…"]}`
+    #[default]
+    FlatWithPermissions,
+    /// `{"data":[{"access_token","user_id":"<string>","permissions":"a,b"}]}`
+    Wrapped,
+}
+
+/// How a [`FakeInstagram`](super::FakeInstagram) behaves; fixed for its lifetime.
+#[derive(Clone, Debug)]
+pub struct FakeConfig {
+    pub app_id: String,
+    pub app_secret: String,
+    /// Registered redirect URIs, matched character for character.
+    pub redirect_uris: Vec<String>,
+    pub username: String,
+    /// The Instagram user id, e.g. `17841405793187218`.
+    pub user_id: String,
+    /// How many posts the account has (the demo has 64).
+    pub post_count: usize,
+    /// When true, Basic Display scopes and tokens answer the "retired" errors.
+    pub basic_display_retired: bool,
+    pub short_token_shape: TokenShape,
+}
+
+impl FakeConfig {
+    /// The demo app and account: 64 posts, Basic Display not retired,
+    /// short tokens with a permissions array.
+    pub fn demo() -> Self {
+        FakeConfig {
+            app_id: DEMO_APP_ID.to_string(),
+            app_secret: DEMO_APP_SECRET.to_string(),
+            redirect_uris: vec![DEMO_REDIRECT_URI.to_string()],
+            username: DEMO_USERNAME.to_string(),
+            user_id: DEMO_USER_ID.to_string(),
+            post_count: 64,
+            basic_display_retired: false,
+            short_token_shape: TokenShape::FlatWithPermissions,
+        }
+    }
+}
+
+impl Default for FakeConfig {
+    fn default() -> Self {
+        FakeConfig::demo()
+    }
+}

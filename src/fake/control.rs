@@ -1,0 +1,141 @@
+//! The test-side handle on a running fake: clock, faults, consent, recorded requests.
+
+use super::state::{App, Flavor, Lifetime, PendingFault};
+use super::tokens;
+use std::sync::Arc;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// What the user answers on the consent screen of `/oauth/authorize`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Consent {
+    #[default]
+    Allow,
+    Deny,
+}
+
+/// A misbehaviour to answer with instead of (or on top of) the normal answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// A proxy's HTML error page, status 502, `text/html`.
+    Html502,
+    /// A Graph error with `"is_transient": true`, status 500.
+    Status500,
+    /// The Graph rate-limit error (code 4), status 429.
+    RateLimited,
+    /// Waits, then answers normally.
+    Slow(Duration),
+    /// The normal answer cut in half, status 200.
+    Truncated,
+    /// Exactly this answer (replays any fixture).
+    Canned {
+        status: u16,
+        content_type: String,
+        body: String,
+    },
+}
+
+/// One request as the fake received it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedRequest {
+    pub method: String,
+    /// The path as sent, version prefix included.
+    pub path: String,
+    /// The raw query string, empty when there was none.
+    pub query: String,
+}
+
+/// A cheap, cloneable handle on a running fake.
+#[derive(Clone)]
+pub struct FakeControl {
+    pub(crate) app: Arc<App>,
+}
+
+impl FakeControl {
+    /// Moves the fake's clock forward; code, token and CDN URL lifetimes follow it.
+    pub fn advance_clock(&self, by: Duration) {
+        let by = time::Duration::try_from(by).unwrap_or(time::Duration::MAX);
+        let mut inner = self.app.lock();
+        inner.clock_offset = inner.clock_offset.saturating_add(by);
+    }
+
+    /// The fake's clock: real now plus every `advance_clock`.
+    pub fn now(&self) -> OffsetDateTime {
+        self.app.lock().now()
+    }
+
+    /// The next `times` requests (any path) answer with `fault`.
+    pub fn inject(&self, fault: Fault, times: usize) {
+        self.push_fault(None, fault, times);
+    }
+
+    /// The next `times` requests whose path starts with `path_prefix` (with or
+    /// without a version prefix such as `/v21.0`) answer with `fault`.
+    pub fn inject_on(&self, path_prefix: &str, fault: Fault, times: usize) {
+        self.push_fault(Some(path_prefix.to_string()), fault, times);
+    }
+
+    fn push_fault(&self, prefix: Option<String>, fault: Fault, times: usize) {
+        if times == 0 {
+            return;
+        }
+        self.app.lock().faults.push(PendingFault {
+            prefix,
+            fault,
+            remaining: times,
+        });
+    }
+
+    /// What `/oauth/authorize` answers from now on.
+    pub fn set_consent(&self, consent: Consent) {
+        self.app.lock().consent = consent;
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<RecordedRequest> {
+        self.app.lock().requests.clone()
+    }
+
+    /// Every CDN URL issued so far answers 403 `URL signature expired`.
+    pub fn expire_cdn_urls(&self) {
+        let mut inner = self.app.lock();
+        inner.cdn_epoch = inner.cdn_epoch.wrapping_add(1);
+    }
+
+    /// Every token issued so far answers code 190, subcode 460 (password changed).
+    pub fn revoke_tokens(&self) {
+        for grant in self.app.lock().tokens.values_mut() {
+            grant.revoked = true;
+        }
+    }
+
+    /// Extension: mints a long-lived (60 day) token for the account without
+    /// the OAuth dance, as if authorized with `scopes` (comma separated; any
+    /// `user_profile`/`user_media` scope makes it a Basic Display token). Lets
+    /// tests start from a stored token, including a Basic Display one on a
+    /// fake where that API is retired.
+    pub fn issue_long_token(&self, scopes: &str) -> String {
+        let scopes: Vec<String> = scopes
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect();
+        let flavor = if scopes
+            .iter()
+            .any(|s| s == "user_profile" || s == "user_media")
+        {
+            Flavor::BasicDisplay
+        } else {
+            Flavor::InstagramLogin
+        };
+        let mut inner = self.app.lock();
+        tokens::mint(
+            &mut inner,
+            Lifetime::Long,
+            flavor,
+            scopes,
+            tokens::REFRESHED_EXPIRES_IN,
+        )
+    }
+}

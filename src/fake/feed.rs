@@ -1,0 +1,303 @@
+//! The demo account: a deterministic, generated list of posts, newest first.
+
+use super::config::FakeConfig;
+use std::collections::HashMap;
+use time::{Duration, OffsetDateTime};
+
+/// When the newest post was published.
+const NEWEST: OffsetDateTime = time::macros::datetime!(2026-11-20 18:04:11 UTC);
+
+const SHORTCODE_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// Index of the post whose caption has several lines.
+pub(crate) const MULTILINE_POST: usize = 1;
+/// Index of the post with an Arabic (right-to-left) caption.
+pub(crate) const RTL_POST: usize = 6;
+/// Index of the post with a very long caption.
+pub(crate) const LONG_POST: usize = 8;
+/// Index of the album that has no `media_url`.
+pub(crate) const ALBUM_WITHOUT_MEDIA_URL: usize = 10;
+/// Index of the video that has no `permalink` (copyrighted audio).
+pub(crate) const VIDEO_WITHOUT_PERMALINK: usize = 12;
+
+const CAPTIONS: &[&str] = &[
+    "Golden hour over the larches 🌲✨ #larch #autumn",
+    "Morning fog on the lake 🌫️🏔️",
+    "Trail run, 21 km, 1,200 m up. Legs: 💀",
+    "Found this little guy by the water 🦆",
+    "First snow on the ridge ❄️ #alps",
+    "Coffee, map, plan. ☕🗺️",
+    "Sunset from the hut — worth every step 🌅",
+    "Stars over the valley ✨ 30 s exposure, f/2.8, ISO 3200",
+    "Larch season is short. Go now. 🍂",
+    "Reflections 🪞 #lake #calm",
+    "Rainy day edits 🌧️",
+    "Trying the new lens 📷 thoughts?",
+    "Wildflowers above the tree line 🌼🌸 (Bergblumen über der Baumgrenze)",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum Kind {
+    Image,
+    Video,
+    Album,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Image => "IMAGE",
+            Kind::Video => "VIDEO",
+            Kind::Album => "CAROUSEL_ALBUM",
+        }
+    }
+}
+
+/// One child of an album: no caption, no own permalink.
+#[derive(Clone, Debug)]
+pub(crate) struct Child {
+    pub id: String,
+    pub kind: Kind,
+    /// Index into the demo pictures.
+    pub image: usize,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) struct Post {
+    pub id: String,
+    pub shortcode: String,
+    pub kind: Kind,
+    pub caption: Option<String>,
+    pub timestamp: OffsetDateTime,
+    /// Index into the demo pictures (the video thumbnail for videos).
+    pub image: usize,
+    /// `FEED` or `REELS`.
+    pub product: &'static str,
+    pub has_permalink: bool,
+    pub has_media_url: bool,
+    pub like_count: u64,
+    pub comments_count: u64,
+    pub children: Vec<Child>,
+}
+
+impl Post {
+    /// `https://www.instagram.com/p/<shortcode>/` (`/reel/` for reels).
+    pub fn permalink(&self) -> Option<String> {
+        if !self.has_permalink {
+            return None;
+        }
+        let kind = if self.product == "REELS" { "reel" } else { "p" };
+        Some(format!(
+            "https://www.instagram.com/{kind}/{}/",
+            self.shortcode
+        ))
+    }
+}
+
+/// The account's posts, newest first, and indexes by id.
+pub(crate) struct Account {
+    pub posts: Vec<Post>,
+    post_by_id: HashMap<String, usize>,
+    child_by_id: HashMap<String, (usize, usize)>,
+}
+
+impl Account {
+    pub fn generate(config: &FakeConfig) -> Account {
+        let images = super::cdn::IMAGE_COUNT;
+        let mut posts = Vec::with_capacity(config.post_count);
+        let mut timestamp = NEWEST;
+        for i in 0..config.post_count {
+            let seed = mix(i as u64);
+            if i > 0 {
+                // One to two days before the previous post.
+                timestamp -= Duration::seconds(86_400 + (seed % 86_400) as i64);
+            }
+            let kind = match i {
+                ALBUM_WITHOUT_MEDIA_URL => Kind::Album,
+                VIDEO_WITHOUT_PERMALINK => Kind::Video,
+                _ => match i % 7 {
+                    2 | 5 => Kind::Video,
+                    3 => Kind::Album,
+                    _ => Kind::Image,
+                },
+            };
+            let id_number = 17_899_000_000_000_000 - (i as u64) * 1_000_003_917 - seed % 1_000_000;
+            let children = if kind == Kind::Album {
+                let count = 2 + (seed >> 20) as usize % 3;
+                (0..count)
+                    .map(|j| Child {
+                        id: (17_950_000_000_000_000
+                            - (i as u64) * 1_000_003_917
+                            - (j as u64) * 1_000
+                            - seed % 997)
+                            .to_string(),
+                        kind: if j == 1 { Kind::Video } else { Kind::Image },
+                        image: (i + j) % images,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            posts.push(Post {
+                id: id_number.to_string(),
+                shortcode: shortcode(mix(seed ^ 0x5eed)),
+                kind,
+                caption: caption(i, seed),
+                timestamp,
+                image: (seed >> 8) as usize % images,
+                product: if kind == Kind::Video && i % 7 == 2 {
+                    "REELS"
+                } else {
+                    "FEED"
+                },
+                has_permalink: i != VIDEO_WITHOUT_PERMALINK,
+                has_media_url: i != ALBUM_WITHOUT_MEDIA_URL,
+                like_count: 10 + (seed >> 12) % 900,
+                comments_count: (seed >> 24) % 40,
+                children,
+            });
+        }
+        let post_by_id = posts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        let child_by_id = posts
+            .iter()
+            .enumerate()
+            .flat_map(|(i, p)| {
+                p.children
+                    .iter()
+                    .enumerate()
+                    .map(move |(j, c)| (c.id.clone(), (i, j)))
+            })
+            .collect();
+        Account {
+            posts,
+            post_by_id,
+            child_by_id,
+        }
+    }
+
+    pub fn post(&self, id: &str) -> Option<&Post> {
+        self.post_by_id.get(id).and_then(|&i| self.posts.get(i))
+    }
+
+    pub fn index_of(&self, id: &str) -> Option<usize> {
+        self.post_by_id.get(id).copied()
+    }
+
+    /// The child with this id and the album it belongs to.
+    pub fn child(&self, id: &str) -> Option<(&Post, &Child)> {
+        let &(i, j) = self.child_by_id.get(id)?;
+        let post = self.posts.get(i)?;
+        Some((post, post.children.get(j)?))
+    }
+}
+
+fn caption(i: usize, seed: u64) -> Option<String> {
+    match i {
+        MULTILINE_POST => Some(
+            "Three days on the ridge 🏔️\n\nDay 1: fog.\nDay 2: more fog.\nDay 3: this. ☀️\n\n\
+             #hiking #larch #nofilter"
+                .to_string(),
+        ),
+        RTL_POST => Some("غروب الشمس فوق البحيرة 🌅 مساء الخير من الجبال".to_string()),
+        LONG_POST => Some(
+            "A very long story about a very long walk. "
+                .repeat(40)
+                .trim_end()
+                .to_string(),
+        ),
+        _ if i % 5 == 4 => None,
+        _ => Some(CAPTIONS[(seed % CAPTIONS.len() as u64) as usize].to_string()),
+    }
+}
+
+fn shortcode(mut bits: u64) -> String {
+    let mut code = String::from("C");
+    for _ in 0..10 {
+        code.push(char::from(SHORTCODE_CHARS[(bits % 64) as usize]));
+        bits /= 64;
+    }
+    code
+}
+
+/// splitmix64: a fixed, well-spread pseudo-random value per index.
+fn mix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn account(posts: usize) -> Account {
+        Account::generate(&FakeConfig {
+            post_count: posts,
+            ..FakeConfig::demo()
+        })
+    }
+
+    #[test]
+    fn demo_account_has_every_documented_oddity() {
+        let a = account(64);
+        assert_eq!(a.posts.len(), 64);
+        let kinds: HashSet<_> = a.posts.iter().map(|p| p.kind).collect();
+        assert_eq!(kinds.len(), 3);
+        assert!(a.posts.iter().any(|p| p.product == "REELS"));
+        assert!(a.posts.iter().filter(|p| p.caption.is_none()).count() >= 10);
+        assert!(
+            a.posts[RTL_POST]
+                .caption
+                .as_deref()
+                .unwrap()
+                .contains("مساء")
+        );
+        assert!(
+            a.posts[MULTILINE_POST]
+                .caption
+                .as_deref()
+                .unwrap()
+                .contains('\n')
+        );
+        assert!(a.posts[LONG_POST].caption.as_deref().unwrap().len() > 1000);
+        assert!(!a.posts[ALBUM_WITHOUT_MEDIA_URL].has_media_url);
+        assert_eq!(a.posts[ALBUM_WITHOUT_MEDIA_URL].kind, Kind::Album);
+        assert!(a.posts[VIDEO_WITHOUT_PERMALINK].permalink().is_none());
+        for album in a.posts.iter().filter(|p| p.kind == Kind::Album) {
+            assert!((2..=4).contains(&album.children.len()));
+            assert_eq!(album.children[1].kind, Kind::Video);
+        }
+    }
+
+    #[test]
+    fn ids_are_unique_17_digit_strings_and_time_goes_backwards() {
+        let a = account(500);
+        let mut seen = HashSet::new();
+        for p in &a.posts {
+            for id in std::iter::once(&p.id).chain(p.children.iter().map(|c| &c.id)) {
+                assert_eq!(id.len(), 17, "{id}");
+                assert!(seen.insert(id.clone()), "duplicate {id}");
+            }
+        }
+        for pair in a.posts.windows(2) {
+            let gap = pair[0].timestamp - pair[1].timestamp;
+            assert!(gap >= Duration::days(1) && gap < Duration::days(2));
+        }
+        let codes: HashSet<_> = a.posts.iter().map(|p| &p.shortcode).collect();
+        assert_eq!(codes.len(), 500);
+    }
+
+    #[test]
+    fn generation_is_deterministic() {
+        let (a, b) = (account(30), account(30));
+        let ids = |a: &Account| a.posts.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&a), ids(&b));
+        assert_eq!(a.posts[0].timestamp, NEWEST);
+    }
+}

@@ -1,0 +1,280 @@
+//! The Graph host: `/me`, `/{user-id}`, `/me/media`, `/{user-id}/media`, `/{media-id}`,
+//! `/{media-id}/children`, the token exchange and refresh, with paging and usage headers.
+
+use super::cdn::Signer;
+use super::fields::{self, Field, FieldsError};
+use super::render::{self, Renderer, app_scoped_id, default_fields};
+use super::respond::{GraphError, graph_ok};
+use super::state::{App, TokenGrant};
+use super::tokens;
+use axum::http::HeaderValue;
+use axum::response::Response;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value, json};
+use time::Duration;
+
+/// The page size when `limit` is absent, and the most one page holds.
+pub const DEFAULT_LIMIT: usize = 25;
+pub const MAX_LIMIT: usize = 100;
+
+/// A Graph request with its version prefix already removed from `segments`.
+pub(crate) struct GraphRequest<'a> {
+    pub method: &'a str,
+    /// The path as sent (version included), for `paging.next`.
+    pub raw_path: &'a str,
+    pub segments: Vec<&'a str>,
+    pub params: Vec<(String, String)>,
+    pub token: Option<String>,
+}
+
+impl GraphRequest<'_> {
+    fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Answers a Graph request, errors included, with the usage headers.
+pub(crate) fn handle(app: &App, request: &GraphRequest) -> Response {
+    let count = count_call(app);
+    let mut response = match route(app, request) {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    };
+    let usage = format!(
+        r#"{{"call_count":{},"total_time":{},"total_cputime":{}}}"#,
+        count.min(100),
+        ((count * 4).div_ceil(5)).min(100),
+        count.div_ceil(2).min(100)
+    );
+    let business = format!(
+        r#"{{"{}":[{{"type":"instagram","call_count":{},"total_cputime":{},"total_time":{},"estimated_time_to_regain_access":0}}]}}"#,
+        app.config.user_id,
+        count.min(100),
+        count.div_ceil(2).min(100),
+        ((count * 4).div_ceil(5)).min(100),
+    );
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("x-app-usage", usage),
+        ("x-business-use-case-usage", business),
+        ("facebook-api-version", "v21.0".to_string()),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+    response
+}
+
+/// Counts this call; returns the calls of the last hour on the fake clock.
+fn count_call(app: &App) -> usize {
+    let mut inner = app.lock();
+    let now = inner.now();
+    inner.graph_calls.retain(|t| now - *t < Duration::HOUR);
+    inner.graph_calls.push(now);
+    inner.graph_calls.len()
+}
+
+fn route(app: &App, request: &GraphRequest) -> Result<Response, GraphError> {
+    let token = request.token.as_deref();
+    let segments = request.segments.as_slice();
+    if request.method != "GET" {
+        let id = segments.first().copied().unwrap_or_default();
+        let method = request.method.to_ascii_lowercase();
+        return Err(GraphError::unknown_object(id, &method));
+    }
+    match segments {
+        ["access_token"] => tokens::exchange(app, &request.params, token),
+        ["refresh_access_token"] => tokens::refresh(app, &request.params, token),
+        ["me"] => {
+            let grant = tokens::authenticate(app, token)?;
+            profile(app, request, &grant)
+        }
+        ["me", "media"] => {
+            let grant = tokens::authenticate(app, token)?;
+            media_list(app, request, &grant)
+        }
+        [id] => {
+            let grant = tokens::authenticate(app, token)?;
+            object(app, request, &grant, id)
+        }
+        [id, "media"] => {
+            let grant = tokens::authenticate(app, token)?;
+            if !is_user(app, id) {
+                return Err(GraphError::unknown_object(id, "get"));
+            }
+            media_list(app, request, &grant)
+        }
+        [id, "children"] => {
+            let grant = tokens::authenticate(app, token)?;
+            children(app, request, &grant, id)
+        }
+        _ => Err(GraphError::new(
+            2500,
+            "IGApiException",
+            format!("Unknown path components: {}", request.raw_path),
+        )),
+    }
+}
+
+fn is_user(app: &App, id: &str) -> bool {
+    id == app.config.user_id || id == app_scoped_id(&app.config)
+}
+
+fn requested_fields(request: &GraphRequest) -> Result<Vec<Field>, GraphError> {
+    let Some(raw) = request.param("fields") else {
+        return Ok(default_fields());
+    };
+    match fields::parse(raw) {
+        Ok(fields) if fields.is_empty() => Ok(default_fields()),
+        Ok(fields) => Ok(fields),
+        Err(FieldsError::Duplicate(name)) => Err(GraphError::duplicate_field(&name)),
+        Err(FieldsError::Syntax(near)) => Err(GraphError::param(format!(
+            "(#100) Syntax error in the fields parameter near \"{near}\""
+        ))),
+    }
+}
+
+fn renderer<'a>(app: &'a App, grant: &TokenGrant) -> Renderer<'a> {
+    let (now, epoch) = {
+        let inner = app.lock();
+        (inner.now(), inner.cdn_epoch)
+    };
+    Renderer {
+        config: &app.config,
+        signer: Signer::new(app, now, epoch),
+        flavor: grant.flavor,
+    }
+}
+
+fn profile(app: &App, request: &GraphRequest, grant: &TokenGrant) -> Result<Response, GraphError> {
+    let fields = requested_fields(request)?;
+    render::check_profile_fields(&fields, grant.flavor)?;
+    Ok(graph_ok(&renderer(app, grant).profile(&fields)))
+}
+
+fn object(
+    app: &App,
+    request: &GraphRequest,
+    grant: &TokenGrant,
+    id: &str,
+) -> Result<Response, GraphError> {
+    if is_user(app, id) {
+        return profile(app, request, grant);
+    }
+    let fields = requested_fields(request)?;
+    if let Some(post) = app.account.post(id) {
+        render::check_media_fields(&fields, grant.flavor)?;
+        return Ok(graph_ok(&renderer(app, grant).post(post, &fields)));
+    }
+    if let Some((parent, child)) = app.account.child(id) {
+        render::check_media_fields(&fields, grant.flavor)?;
+        return Ok(graph_ok(
+            &renderer(app, grant).child(parent, child, &fields),
+        ));
+    }
+    Err(GraphError::unknown_object(id, "get"))
+}
+
+fn children(
+    app: &App,
+    request: &GraphRequest,
+    grant: &TokenGrant,
+    id: &str,
+) -> Result<Response, GraphError> {
+    let post = app
+        .account
+        .post(id)
+        .ok_or_else(|| GraphError::unknown_object(id, "get"))?;
+    let fields = requested_fields(request)?;
+    render::check_media_fields(&fields, grant.flavor)?;
+    let renderer = renderer(app, grant);
+    let data: Vec<Value> = post
+        .children
+        .iter()
+        .map(|c| Value::Object(renderer.child(post, c, &fields)))
+        .collect();
+    Ok(graph_ok(&json!({ "data": data })))
+}
+
+/// An opaque cursor naming the post it points at.
+pub(crate) fn cursor(media_id: &str) -> String {
+    URL_SAFE_NO_PAD.encode(format!("AQHR:{media_id}"))
+}
+
+fn cursor_index(app: &App, cursor: &str) -> Option<usize> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor.trim_end_matches('=')).ok()?;
+    let text = String::from_utf8(bytes).ok()?;
+    app.account.index_of(text.strip_prefix("AQHR:")?)
+}
+
+fn page_url(app: &App, request: &GraphRequest, key: &str, cursor: &str) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (k, v) in &request.params {
+        if k != "after" && k != "before" {
+            query.append_pair(k, v);
+        }
+    }
+    query.append_pair(key, cursor);
+    format!("{}{}?{}", app.base_url, request.raw_path, query.finish())
+}
+
+fn media_list(
+    app: &App,
+    request: &GraphRequest,
+    grant: &TokenGrant,
+) -> Result<Response, GraphError> {
+    let fields = requested_fields(request)?;
+    render::check_media_fields(&fields, grant.flavor)?;
+    let limit = match request.param("limit") {
+        None | Some("") => DEFAULT_LIMIT,
+        Some(raw) => raw
+            .trim()
+            .parse::<usize>()
+            .map_err(|_| GraphError::param("(#100) Param limit must be a number"))?
+            .clamp(1, MAX_LIMIT),
+    };
+    let total = app.account.posts.len();
+    let bad_cursor = |name: &str| GraphError::param(format!("(#100) Invalid {name} cursor"));
+    let (start, end) = if let Some(after) = request.param("after") {
+        let start = cursor_index(app, after).ok_or_else(|| bad_cursor("after"))? + 1;
+        (start, (start + limit).min(total))
+    } else if let Some(before) = request.param("before") {
+        let end = cursor_index(app, before).ok_or_else(|| bad_cursor("before"))?;
+        (end.saturating_sub(limit), end)
+    } else {
+        (0, limit.min(total))
+    };
+    let posts = app.account.posts.get(start..end).unwrap_or_default();
+    let (Some(first), Some(last)) = (posts.first(), posts.last()) else {
+        return Ok(graph_ok(&json!({ "data": [] })));
+    };
+    let renderer = renderer(app, grant);
+    let data: Vec<Value> = posts
+        .iter()
+        .map(|p| Value::Object(renderer.post(p, &fields)))
+        .collect();
+    let (before, after) = (cursor(&first.id), cursor(&last.id));
+    let mut paging = Map::new();
+    paging.insert(
+        "cursors".into(),
+        json!({ "before": before, "after": after }),
+    );
+    if end < total {
+        paging.insert(
+            "next".into(),
+            Value::from(page_url(app, request, "after", &after)),
+        );
+    }
+    if start > 0 {
+        paging.insert(
+            "previous".into(),
+            Value::from(page_url(app, request, "before", &before)),
+        );
+    }
+    Ok(graph_ok(&json!({ "data": data, "paging": paging })))
+}

@@ -1,0 +1,275 @@
+//! The OAuth host: `GET /oauth/authorize` (consent and redirect) and `POST /oauth/access_token`.
+
+use super::config::TokenShape;
+use super::control::Consent;
+use super::respond::{OAuthError, graph_ok, random_string, text_response};
+use super::state::{App, CodeGrant, Flavor, Lifetime};
+use super::tokens::{self, SHORT_LIVED_SECS};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::Response;
+use serde::Serialize;
+use time::Duration;
+
+/// Scopes of the Instagram API with Instagram Login.
+pub const LOGIN_SCOPES: &[&str] = &[
+    "instagram_business_basic",
+    "instagram_business_content_publish",
+    "instagram_business_manage_messages",
+    "instagram_business_manage_comments",
+    "instagram_business_manage_insights",
+];
+/// Scopes of the Basic Display API.
+pub const BASIC_DISPLAY_SCOPES: &[&str] = &["user_profile", "user_media"];
+
+/// An authorization code lives one hour.
+pub const CODE_LIFETIME: Duration = Duration::hours(1);
+
+const CODE_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    params
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+fn invalid_scope(scope: &str) -> OAuthError {
+    OAuthError::new(format!(
+        "Invalid request: Request parameters are invalid: Invalid scope: {scope}"
+    ))
+}
+
+/// Splits the comma-separated scope list and finds the flavour it belongs to.
+fn parse_scopes(raw: &str, retired: bool) -> Result<(Flavor, Vec<String>), OAuthError> {
+    let mut scopes: Vec<String> = Vec::new();
+    for scope in raw.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+        if !scopes.iter().any(|s| s == scope) {
+            scopes.push(scope.to_string());
+        }
+    }
+    let first = scopes.first().ok_or_else(|| {
+        OAuthError::new("Invalid request: Request parameters are invalid: Missing scope")
+    })?;
+    let (flavor, family) = if LOGIN_SCOPES.contains(&first.as_str()) {
+        (Flavor::InstagramLogin, LOGIN_SCOPES)
+    } else if BASIC_DISPLAY_SCOPES.contains(&first.as_str()) {
+        (Flavor::BasicDisplay, BASIC_DISPLAY_SCOPES)
+    } else {
+        return Err(invalid_scope(first));
+    };
+    if let Some(stranger) = scopes.iter().find(|s| !family.contains(&s.as_str())) {
+        return Err(invalid_scope(stranger));
+    }
+    if retired && flavor == Flavor::BasicDisplay {
+        return Err(invalid_scope(first));
+    }
+    Ok((flavor, scopes))
+}
+
+/// `GET /oauth/authorize`: checks the request, then answers as the user
+/// would (see [`Consent`]) with a redirect to `redirect_uri`.
+pub(crate) fn authorize(app: &App, params: &[(String, String)]) -> Response {
+    match authorize_inner(app, params) {
+        Ok(location) => match HeaderValue::from_str(&location) {
+            Ok(value) => {
+                let mut response = text_response(StatusCode::FOUND, "text/html; charset=utf-8", "");
+                response.headers_mut().insert(header::LOCATION, value);
+                response
+            }
+            Err(_) => OAuthError::new("Invalid redirect_uri").into_response(),
+        },
+        Err(error) => error.into_response(),
+    }
+}
+
+fn authorize_inner(app: &App, params: &[(String, String)]) -> Result<String, OAuthError> {
+    let config = &app.config;
+    if param(params, "client_id") != Some(config.app_id.as_str()) {
+        return Err(OAuthError::new("Invalid platform app"));
+    }
+    let redirect_uri = param(params, "redirect_uri")
+        .filter(|uri| config.redirect_uris.iter().any(|r| r == uri))
+        .ok_or_else(|| OAuthError::new("Invalid redirect_uri"))?;
+    match param(params, "response_type") {
+        Some("code") => {}
+        Some(other) => return Err(OAuthError::new(format!("Invalid response_type: {other}"))),
+        None => return Err(OAuthError::new("You must include a valid response_type")),
+    }
+    let (flavor, scopes) = parse_scopes(
+        param(params, "scope").unwrap_or_default(),
+        config.basic_display_retired,
+    )?;
+    let state = param(params, "state");
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    let mut inner = app.lock();
+    match inner.consent {
+        Consent::Allow => {
+            let code = format!("AQB{}", random_string(100, CODE_CHARS));
+            let expires_at = inner.now() + CODE_LIFETIME;
+            inner.codes.insert(
+                code.clone(),
+                CodeGrant {
+                    redirect_uri: redirect_uri.to_string(),
+                    scopes,
+                    flavor,
+                    expires_at,
+                    used: false,
+                },
+            );
+            query.append_pair("code", &code);
+        }
+        Consent::Deny => {
+            query
+                .append_pair("error", "access_denied")
+                .append_pair("error_reason", "user_denied")
+                .append_pair("error_description", "The user denied your request");
+        }
+    }
+    if let Some(state) = state {
+        query.append_pair("state", state);
+    }
+    let separator = if redirect_uri.contains('?') { '&' } else { '?' };
+    Ok(format!("{redirect_uri}{separator}{}#_", query.finish()))
+}
+
+#[derive(Serialize)]
+struct ShortFlat<'a> {
+    access_token: &'a str,
+    user_id: serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    permissions: Option<&'a [String]>,
+}
+
+#[derive(Serialize)]
+struct ShortWrappedItem<'a> {
+    access_token: &'a str,
+    user_id: &'a str,
+    permissions: String,
+}
+
+#[derive(Serialize)]
+struct ShortWrapped<'a> {
+    data: [ShortWrappedItem<'a>; 1],
+}
+
+/// `POST /oauth/access_token`: trades a code for a short-lived token.
+pub(crate) fn access_token(app: &App, fields: &[(String, String)]) -> Response {
+    match access_token_inner(app, fields) {
+        Ok(response) => response,
+        Err(error) => error.into_response(),
+    }
+}
+
+fn access_token_inner(app: &App, fields: &[(String, String)]) -> Result<Response, OAuthError> {
+    let config = &app.config;
+    let required = |name: &str| {
+        param(fields, name)
+            .filter(|v| !v.is_empty())
+            .ok_or_else(|| OAuthError::new(format!("You must provide a {name}")))
+    };
+    if required("client_id")? != config.app_id {
+        return Err(OAuthError::new("Invalid platform app"));
+    }
+    if required("client_secret")? != config.app_secret {
+        return Err(OAuthError::new("Error validating client secret."));
+    }
+    let grant_type = required("grant_type")?;
+    if grant_type != "authorization_code" {
+        return Err(OAuthError::new(format!(
+            "Unsupported grant_type: {grant_type}"
+        )));
+    }
+    let redirect_uri = required("redirect_uri")?;
+    let code = required("code")?;
+
+    let mut inner = app.lock();
+    let now = inner.now();
+    let not_found = || OAuthError::new("Matching code was not found or was already used");
+    let grant = inner.codes.get_mut(code).ok_or_else(not_found)?;
+    if grant.used {
+        return Err(OAuthError::new("This authorization code has been used"));
+    }
+    if now >= grant.expires_at {
+        return Err(not_found());
+    }
+    if grant.redirect_uri != redirect_uri {
+        return Err(OAuthError::new(
+            "Error validating verification code. Please make sure your redirect_uri is \
+             identical to the one you used in the OAuth dialog request",
+        ));
+    }
+    grant.used = true;
+    let (flavor, scopes) = (grant.flavor, grant.scopes.clone());
+    let token = tokens::mint(
+        &mut inner,
+        Lifetime::Short,
+        flavor,
+        scopes.clone(),
+        SHORT_LIVED_SECS,
+    );
+    drop(inner);
+
+    let numeric_id = config
+        .user_id
+        .parse::<u64>()
+        .map(serde_json::Value::from)
+        .unwrap_or_else(|_| serde_json::Value::from(config.user_id.clone()));
+    Ok(match config.short_token_shape {
+        TokenShape::Flat => graph_ok(&ShortFlat {
+            access_token: &token,
+            user_id: numeric_id,
+            permissions: None,
+        }),
+        TokenShape::FlatWithPermissions => graph_ok(&ShortFlat {
+            access_token: &token,
+            user_id: numeric_id,
+            permissions: Some(&scopes),
+        }),
+        TokenShape::Wrapped => graph_ok(&ShortWrapped {
+            data: [ShortWrappedItem {
+                access_token: &token,
+                user_id: &config.user_id,
+                permissions: scopes.join(","),
+            }],
+        }),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_pick_the_flavour() {
+        let (flavor, scopes) = parse_scopes(
+            "instagram_business_basic, instagram_business_manage_comments",
+            false,
+        )
+        .unwrap();
+        assert_eq!(flavor, Flavor::InstagramLogin);
+        assert_eq!(scopes.len(), 2);
+        assert_eq!(
+            parse_scopes("user_profile,user_media", false).unwrap().0,
+            Flavor::BasicDisplay
+        );
+    }
+
+    #[test]
+    fn unknown_mixed_and_retired_scopes_are_refused() {
+        let message = |raw: &str, retired| parse_scopes(raw, retired).unwrap_err().0;
+        assert_eq!(
+            message("user_profile,user_media", true),
+            "Invalid request: Request parameters are invalid: Invalid scope: user_profile"
+        );
+        assert!(message("instagram_business_basic,user_media", false).ends_with("user_media"));
+        assert!(message("basic", false).ends_with("Invalid scope: basic"));
+        assert!(
+            message(
+                "instagram_business_basic instagram_business_manage_comments",
+                false
+            )
+            .contains("Invalid scope")
+        );
+        assert!(parse_scopes("", false).is_err());
+    }
+}
