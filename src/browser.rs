@@ -17,9 +17,8 @@ pub fn open_url(url: &str) -> Result<(), String> {
             "could not start $BROWSER ({browser}): open the URL yourself"
         ));
     }
-    open::that_detached(url).map_err(|e| {
-        format!("could not open a browser ({e}): open the URL yourself")
-    })
+    open::that_detached(url)
+        .map_err(|e| format!("could not open a browser ({e}): open the URL yourself"))
 }
 
 fn launch(entry: &str, url: &str) -> std::io::Result<()> {

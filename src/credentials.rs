@@ -7,7 +7,9 @@ use url::Url;
 pub fn check_app_id(app_id: &str) -> Result<(), String> {
     let app_id = app_id.trim();
     if app_id.is_empty() {
-        return Err("the app id is missing: copy it from the Meta dashboard (Instagram › API setup)".into());
+        return Err(
+            "the app id is missing: copy it from the Meta dashboard (Instagram › API setup)".into(),
+        );
     }
     if !app_id.chars().all(|c| c.is_ascii_digit()) {
         return Err(format!(
@@ -35,20 +37,25 @@ pub fn check_app_secret(secret: &str) -> Result<(), String> {
 /// warnings worth showing, such as a missing trailing slash.
 pub fn check_redirect_uri(uri: &str) -> Result<Vec<String>, String> {
     if uri.trim().is_empty() {
-        return Err("the redirect URI is missing: use exactly the one in the app's OAuth settings".into());
+        return Err(
+            "the redirect URI is missing: use exactly the one in the app's OAuth settings".into(),
+        );
     }
     if uri.trim() != uri {
         return Err("the redirect URI has spaces around it: they would count as characters".into());
     }
     let url = Url::parse(uri).map_err(|e| {
-        format!("the redirect URI is not an absolute URL ({e}): write it like https://example.org/auth/")
+        format!(
+            "the redirect URI is not an absolute URL ({e}): write it like https://example.org/auth/"
+        )
     })?;
     let mut warnings = Vec::new();
     let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
     match url.scheme() {
         "https" => {}
         "http" if loopback => warnings.push(
-            "plain http works only for local testing: Instagram requires https for real apps".to_string(),
+            "plain http works only for local testing: Instagram requires https for real apps"
+                .to_string(),
         ),
         other => {
             return Err(format!(
@@ -60,7 +67,9 @@ pub fn check_redirect_uri(uri: &str) -> Result<Vec<String>, String> {
         return Err("the redirect URI has no host: write it like https://example.org/auth/".into());
     }
     if url.fragment().is_some() {
-        return Err("the redirect URI must not contain '#': Instagram appends the code after it".into());
+        return Err(
+            "the redirect URI must not contain '#': Instagram appends the code after it".into(),
+        );
     }
     if !url.path().ends_with('/') && url.query().is_none() {
         warnings.push(
@@ -115,8 +124,14 @@ mod tests {
     #[test]
     fn redirect_rules() {
         assert_eq!(check_redirect_uri("https://example.org/auth/"), Ok(vec![]));
-        assert_eq!(check_redirect_uri("https://example.org/auth").map(|w| w.len()), Ok(1));
-        assert_eq!(check_redirect_uri("http://localhost:8080/cb/").map(|w| w.len()), Ok(1));
+        assert_eq!(
+            check_redirect_uri("https://example.org/auth").map(|w| w.len()),
+            Ok(1)
+        );
+        assert_eq!(
+            check_redirect_uri("http://localhost:8080/cb/").map(|w| w.len()),
+            Ok(1)
+        );
         assert!(check_redirect_uri("http://example.org/auth/").is_err());
         assert!(check_redirect_uri("example.org/auth/").is_err());
         assert!(check_redirect_uri(" https://example.org/auth/").is_err());
@@ -125,7 +140,10 @@ mod tests {
 
     #[test]
     fn scopes_default_and_cross_check() {
-        assert_eq!(parse_scopes("", Flavor::BasicDisplay), vec!["user_profile", "user_media"]);
+        assert_eq!(
+            parse_scopes("", Flavor::BasicDisplay),
+            vec!["user_profile", "user_media"]
+        );
         assert_eq!(parse_scopes("a, b", Flavor::InstagramLogin), vec!["a", "b"]);
         assert!(check_scopes(&["user_profile".into()], Flavor::InstagramLogin).is_err());
         assert!(check_scopes(&["instagram_business_basic".into()], Flavor::InstagramLogin).is_ok());

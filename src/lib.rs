@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod browser;
+pub mod clock;
 pub mod cli;
 pub mod credentials;
 pub mod fake;

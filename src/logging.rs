@@ -14,8 +14,8 @@ pub fn init(dir: Option<&Path>) -> Option<WorkerGuard> {
     std::fs::create_dir_all(dir).ok()?;
     let appender = tracing_appender::rolling::never(dir, LOG_FILE);
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = EnvFilter::try_from_env("INSTATUI_LOG")
-        .unwrap_or_else(|_| EnvFilter::new("instatui=info"));
+    let filter =
+        EnvFilter::try_from_env("INSTATUI_LOG").unwrap_or_else(|_| EnvFilter::new("instatui=info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)

@@ -15,7 +15,11 @@ fn main() -> ExitCode {
         .build()
     {
         Ok(rt) => rt,
-        Err(e) => return report(CliError::failed(format!("could not start the runtime: {e}"))),
+        Err(e) => {
+            return report(CliError::failed(format!(
+                "could not start the runtime: {e}"
+            )));
+        }
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,

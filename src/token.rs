@@ -178,8 +178,14 @@ mod tests {
         let t = long_token(t0);
         assert_eq!(status(None, t0), TokenStatus::None);
         assert_eq!(status(Some(&t), t0), TokenStatus::Valid);
-        assert_eq!(status(Some(&t), t0 + Duration::days(54)), TokenStatus::Expiring);
-        assert_eq!(status(Some(&t), t0 + Duration::days(60)), TokenStatus::Expired);
+        assert_eq!(
+            status(Some(&t), t0 + Duration::days(54)),
+            TokenStatus::Expiring
+        );
+        assert_eq!(
+            status(Some(&t), t0 + Duration::days(60)),
+            TokenStatus::Expired
+        );
     }
 
     #[test]
@@ -200,7 +206,10 @@ mod tests {
 
     #[test]
     fn countdown_reads_naturally() {
-        assert_eq!(format_remaining(Duration::days(60) - Duration::seconds(1)), "59d 23h");
+        assert_eq!(
+            format_remaining(Duration::days(60) - Duration::seconds(1)),
+            "59d 23h"
+        );
         assert_eq!(format_remaining(Duration::minutes(302)), "5h 02m");
         assert_eq!(format_remaining(Duration::seconds(249)), "4m 09s");
         let t0 = datetime!(2026-01-01 0:00 UTC);

@@ -2,7 +2,7 @@
 
 use super::field::TextField;
 use super::{App, Effect, Level, Popup, Screen};
-use crate::instagram::authorize::{authorize_url, AuthorizeRequest};
+use crate::instagram::authorize::{AuthorizeRequest, authorize_url};
 use crate::instagram::paste::parse_paste;
 use crate::instagram::{ApiError, Endpoints, LongToken, Profile, ShortToken};
 use crate::store::{PendingAuthorization, TokenKind};
@@ -49,8 +49,17 @@ impl Default for AuthorizeView {
 
 impl App {
     pub fn endpoints(&self) -> Endpoints {
-        let flavor = self.stored.app.as_ref().map(|a| a.flavor).unwrap_or_default();
-        Endpoints::resolve(flavor, &self.stored.endpoints, self.base_override.as_deref())
+        let flavor = self
+            .stored
+            .app
+            .as_ref()
+            .map(|a| a.flavor)
+            .unwrap_or_default();
+        Endpoints::resolve(
+            flavor,
+            &self.stored.endpoints,
+            self.base_override.as_deref(),
+        )
     }
 
     /// The URL for the pending authorization, if credentials are saved.
@@ -113,8 +122,16 @@ impl App {
             self.set_status(Level::Warning, "save the credentials first (press 1)");
             return;
         };
-        let expected = self.stored.pending_authorization.as_ref().map(|p| p.state.clone());
-        match parse_paste(self.authorize.paste.value(), expected.as_deref(), Some(&app.redirect_uri)) {
+        let expected = self
+            .stored
+            .pending_authorization
+            .as_ref()
+            .map(|p| p.state.clone());
+        match parse_paste(
+            self.authorize.paste.value(),
+            expected.as_deref(),
+            Some(&app.redirect_uri),
+        ) {
             Err(e) => {
                 self.authorize.error = Some(e.to_string());
                 self.authorize.warnings.clear();
@@ -138,7 +155,10 @@ impl App {
     fn exchange_failed(&mut self, step: usize, err: &ApiError, note: &str) {
         self.authorize.steps[step] = Step::Failed(format!("{err}{note}"));
         self.authorize.running = None;
-        self.set_status(Level::Error, format!("{} failed: {}", STEP_TITLES[step], err.message));
+        self.set_status(
+            Level::Error,
+            format!("{} failed: {}", STEP_TITLES[step], err.message),
+        );
     }
 
     pub fn on_code_exchanged(

@@ -108,7 +108,11 @@ impl App {
     /// Asks for the next page before the selection reaches the end.
     pub fn prefetch(&mut self, effects: &mut Vec<Effect>) {
         let feed = &self.feed;
-        if feed.loading.is_some() || feed.complete || feed.error.is_some() || feed.cached_at.is_some() {
+        if feed.loading.is_some()
+            || feed.complete
+            || feed.error.is_some()
+            || feed.cached_at.is_some()
+        {
             return;
         }
         let Some(cursor) = feed.next_cursor.clone() else {
@@ -208,7 +212,10 @@ impl App {
     pub fn open_permalink(&mut self, effects: &mut Vec<Effect>) {
         match self.feed.selected_media().map(|m| m.permalink.clone()) {
             Some(Some(url)) => effects.push(Effect::OpenUrl(url)),
-            Some(None) => self.set_status(Level::Warning, "this post has no permalink (copyrighted media often has none)"),
+            Some(None) => self.set_status(
+                Level::Warning,
+                "this post has no permalink (copyrighted media often has none)",
+            ),
             None => {}
         }
     }

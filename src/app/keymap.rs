@@ -105,8 +105,20 @@ const fn bind(
 
 /// Work on every screen while no field is being edited.
 pub const GLOBAL: &[Binding] = &[
-    bind(&[k('1')], "1", "credentials", Action::GoTo(Screen::Credentials), false),
-    bind(&[k('2')], "2", "authorize", Action::GoTo(Screen::Authorize), false),
+    bind(
+        &[k('1')],
+        "1",
+        "credentials",
+        Action::GoTo(Screen::Credentials),
+        false,
+    ),
+    bind(
+        &[k('2')],
+        "2",
+        "authorize",
+        Action::GoTo(Screen::Authorize),
+        false,
+    ),
     bind(&[k('3')], "3", "token", Action::GoTo(Screen::Token), false),
     bind(&[k('4')], "4", "feed", Action::GoTo(Screen::Feed), false),
     bind(&[k('?')], "?", "help", Action::Help, true),
@@ -114,35 +126,137 @@ pub const GLOBAL: &[Binding] = &[
 ];
 
 const CREDENTIALS: &[Binding] = &[
-    bind(&[code(KeyCode::Tab)], "Tab", "next field", Action::NextField, true),
-    bind(&[code(KeyCode::BackTab)], "S-Tab", "previous field", Action::PrevField, false),
-    bind(&[code(KeyCode::Char('e')), code(KeyCode::Char('i'))], "e", "edit the field", Action::EditField, false),
+    bind(
+        &[code(KeyCode::Tab)],
+        "Tab",
+        "next field",
+        Action::NextField,
+        true,
+    ),
+    bind(
+        &[code(KeyCode::BackTab)],
+        "S-Tab",
+        "previous field",
+        Action::PrevField,
+        false,
+    ),
+    bind(
+        &[code(KeyCode::Char('e')), code(KeyCode::Char('i'))],
+        "e",
+        "edit the field",
+        Action::EditField,
+        false,
+    ),
     bind(&[code(KeyCode::Enter)], "Enter", "save", Action::Save, true),
-    bind(&[ctrl('r')], "C-r", "show/hide the secret", Action::ToggleReveal, true),
+    bind(
+        &[ctrl('r')],
+        "C-r",
+        "show/hide the secret",
+        Action::ToggleReveal,
+        true,
+    ),
 ];
 
 const AUTHORIZE: &[Binding] = &[
-    bind(&[k('o')], "o", "open the browser", Action::OpenBrowser, true),
+    bind(
+        &[k('o')],
+        "o",
+        "open the browser",
+        Action::OpenBrowser,
+        true,
+    ),
     bind(&[k('c')], "c", "copy the URL", Action::CopyUrl, true),
-    bind(&[k('p'), code(KeyCode::Enter)], "p", "paste the redirect", Action::FocusPaste, true),
-    bind(&[k('n')], "n", "new authorize URL", Action::NewAuthorization, false),
+    bind(
+        &[k('p'), code(KeyCode::Enter)],
+        "p",
+        "paste the redirect",
+        Action::FocusPaste,
+        true,
+    ),
+    bind(
+        &[k('n')],
+        "n",
+        "new authorize URL",
+        Action::NewAuthorization,
+        false,
+    ),
 ];
 
 const TOKEN: &[Binding] = &[
     bind(&[k('r')], "r", "refresh now", Action::Refresh, true),
-    bind(&[k('a')], "a", "auto-refresh on/off", Action::ToggleAutoRefresh, true),
-    bind(&[k('A')], "A", "authorize again", Action::Reauthorize, false),
+    bind(
+        &[k('a')],
+        "a",
+        "auto-refresh on/off",
+        Action::ToggleAutoRefresh,
+        true,
+    ),
+    bind(
+        &[k('A')],
+        "A",
+        "authorize again",
+        Action::Reauthorize,
+        false,
+    ),
 ];
 
 const FEED: &[Binding] = &[
-    bind(&[k('j'), code(KeyCode::Down)], "j/↓", "next post", Action::Down, false),
-    bind(&[k('k'), code(KeyCode::Up)], "k/↑", "previous post", Action::Up, false),
-    bind(&[code(KeyCode::PageDown), ctrl('d')], "PgDn", "page down", Action::PageDown, false),
-    bind(&[code(KeyCode::PageUp), ctrl('u')], "PgUp", "page up", Action::PageUp, false),
-    bind(&[k('g'), code(KeyCode::Home)], "g", "first post", Action::Top, false),
-    bind(&[k('G'), code(KeyCode::End)], "G", "last post", Action::Bottom, false),
-    bind(&[code(KeyCode::Enter)], "Enter", "details", Action::ToggleDetail, true),
-    bind(&[k('o')], "o", "open permalink", Action::OpenPermalink, true),
+    bind(
+        &[k('j'), code(KeyCode::Down)],
+        "j/↓",
+        "next post",
+        Action::Down,
+        false,
+    ),
+    bind(
+        &[k('k'), code(KeyCode::Up)],
+        "k/↑",
+        "previous post",
+        Action::Up,
+        false,
+    ),
+    bind(
+        &[code(KeyCode::PageDown), ctrl('d')],
+        "PgDn",
+        "page down",
+        Action::PageDown,
+        false,
+    ),
+    bind(
+        &[code(KeyCode::PageUp), ctrl('u')],
+        "PgUp",
+        "page up",
+        Action::PageUp,
+        false,
+    ),
+    bind(
+        &[k('g'), code(KeyCode::Home)],
+        "g",
+        "first post",
+        Action::Top,
+        false,
+    ),
+    bind(
+        &[k('G'), code(KeyCode::End)],
+        "G",
+        "last post",
+        Action::Bottom,
+        false,
+    ),
+    bind(
+        &[code(KeyCode::Enter)],
+        "Enter",
+        "details",
+        Action::ToggleDetail,
+        true,
+    ),
+    bind(
+        &[k('o')],
+        "o",
+        "open permalink",
+        Action::OpenPermalink,
+        true,
+    ),
     bind(&[k('/')], "/", "filter", Action::Filter, true),
     bind(&[k('R')], "R", "reload", Action::Reload, true),
 ];

@@ -89,7 +89,9 @@ fn on_popup_key(app: &mut App, popup: Popup, key: KeyEvent, effects: &mut Vec<Ef
     match (popup, key.code) {
         (_, KeyCode::Esc) | (Popup::Help, KeyCode::Char('?')) => app.popup = None,
         (Popup::Help, KeyCode::Char('q')) => quit(app, effects),
-        (Popup::DemoConsent, KeyCode::Enter | KeyCode::Char('a')) => demo_consent(app, true, effects),
+        (Popup::DemoConsent, KeyCode::Enter | KeyCode::Char('a')) => {
+            demo_consent(app, true, effects)
+        }
         (Popup::DemoConsent, KeyCode::Char('d')) => demo_consent(app, false, effects),
         _ => {}
     }
@@ -98,7 +100,10 @@ fn on_popup_key(app: &mut App, popup: Popup, key: KeyEvent, effects: &mut Vec<Ef
 fn demo_consent(app: &mut App, allow: bool, effects: &mut Vec<Effect>) {
     app.popup = None;
     if let Some(authorize_url) = app.authorize_url() {
-        effects.push(Effect::DemoConsent { authorize_url, allow });
+        effects.push(Effect::DemoConsent {
+            authorize_url,
+            allow,
+        });
     }
 }
 
@@ -192,7 +197,10 @@ fn save_credentials(app: &mut App, effects: &mut Vec<Effect>) {
                 app.token.rejected = None;
             }
             app.credentials.focus = None;
-            app.set_status(Level::Success, "credentials saved: next, authorize (press 2)");
+            app.set_status(
+                Level::Success,
+                "credentials saved: next, authorize (press 2)",
+            );
             if app.stored.token.is_none() {
                 go_to(app, Screen::Authorize, effects);
             }
@@ -210,7 +218,11 @@ fn on_paste(app: &mut App, text: &str) {
             app.authorize.error = None;
         }
         Screen::Credentials => {
-            if let Some(field) = app.credentials.focus.and_then(|f| app.credentials.field_mut(f)) {
+            if let Some(field) = app
+                .credentials
+                .focus
+                .and_then(|f| app.credentials.field_mut(f))
+            {
                 field.paste(text.trim());
             }
         }
@@ -246,7 +258,10 @@ fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::CopyUrl => match app.authorize_url() {
             Some(url) => {
                 effects.push(Effect::Copy(url));
-                app.set_status(Level::Info, "URL copied to the clipboard (if the terminal allows OSC 52)");
+                app.set_status(
+                    Level::Info,
+                    "URL copied to the clipboard (if the terminal allows OSC 52)",
+                );
             }
             None => app.set_status(Level::Warning, "save the credentials first (press 1)"),
         },
@@ -255,7 +270,10 @@ fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::NewAuthorization => {
             app.new_authorization(effects);
-            app.set_status(Level::Info, "a new authorize URL was made: older redirects are no longer accepted");
+            app.set_status(
+                Level::Info,
+                "a new authorize URL was made: older redirects are no longer accepted",
+            );
         }
         Action::Refresh => app.request_refresh(effects),
         Action::ToggleAutoRefresh => app.toggle_auto_refresh(effects),

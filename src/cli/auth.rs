@@ -1,13 +1,12 @@
 //! `authorize`, `exchange` and `upgrade`: from the browser's redirect to a stored long-lived token.
 
 use super::{CliError, Context};
-use crate::instagram::authorize::{authorize_url, new_state, AuthorizeRequest};
+use crate::instagram::authorize::{AuthorizeRequest, authorize_url, new_state};
 use crate::instagram::paste::parse_paste;
 use crate::instagram::{Client, Endpoints};
 use crate::localtime;
 use crate::store::{PendingAuthorization, State, StoredToken, TokenKind};
 use crate::token;
-use time::OffsetDateTime;
 
 pub fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
@@ -26,7 +25,7 @@ pub fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
     ctx.store.update(|s| {
         s.pending_authorization = Some(PendingAuthorization {
             state: csrf.clone(),
-            issued_at: OffsetDateTime::now_utc(),
+            issued_at: crate::clock::now(),
         });
         Ok::<_, CliError>(())
     })?;
@@ -36,10 +35,8 @@ pub fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
         app.redirect_uri
     );
     eprintln!("Copy that whole address and run: instatui exchange '<address>'");
-    if open {
-        if let Err(problem) = crate::browser::open_url(&url) {
-            eprintln!("warning: {problem}");
-        }
+    if open && let Err(problem) = crate::browser::open_url(&url) {
+        eprintln!("warning: {problem}");
     }
     Ok(())
 }
@@ -47,7 +44,10 @@ pub fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
 pub async fn exchange(ctx: &Context, input: &str, short_only: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
     let app = state.app.clone().ok_or_else(CliError::no_credentials)?;
-    let expected = state.pending_authorization.as_ref().map(|p| p.state.as_str());
+    let expected = state
+        .pending_authorization
+        .as_ref()
+        .map(|p| p.state.as_str());
     let pasted = parse_paste(input, expected, Some(&app.redirect_uri))
         .map_err(|e| CliError::failed(e.to_string()))?;
     for warning in &pasted.warnings {
@@ -57,7 +57,7 @@ pub async fn exchange(ctx: &Context, input: &str, short_only: bool) -> Result<()
 
     // Step 1. Nothing is stored when it fails, so an existing token survives.
     let short = client.exchange_code(&app, &pasted.code).await?;
-    let short_token = token::from_short(&short, OffsetDateTime::now_utc());
+    let short_token = token::from_short(&short, crate::clock::now());
     save_token(ctx, &short_token, &client, true)?;
     eprintln!("1/3 code exchanged for a short-lived token (valid for one hour)");
 
@@ -85,7 +85,7 @@ pub async fn upgrade(ctx: &Context) -> Result<(), CliError> {
         println!("The stored token is already long-lived; nothing to do.");
         return Ok(());
     }
-    if current.expires_at <= OffsetDateTime::now_utc() {
+    if current.expires_at <= crate::clock::now() {
         return Err(CliError::needs_auth(
             "the short-lived token has expired: authorize again (instatui authorize)",
         ));
@@ -104,8 +104,10 @@ async fn upgrade_token(
 ) -> Result<StoredToken, CliError> {
     let state = ctx.load()?;
     let app = state.app.ok_or_else(CliError::no_credentials)?;
-    let long = client.exchange_long_lived(&app.app_secret, &short.value).await?;
-    let stored = token::from_long(&long, short, OffsetDateTime::now_utc());
+    let long = client
+        .exchange_long_lived(&app.app_secret, &short.value)
+        .await?;
+    let stored = token::from_long(&long, short, crate::clock::now());
     save_token(ctx, &stored, client, false)?;
     Ok(stored)
 }
@@ -163,6 +165,6 @@ fn print_authorized(token: &StoredToken, username: Option<&str>) {
         "Authorized as {who} (user id {}). Token: {kind}, expires {} ({}).",
         token.user_id,
         localtime::format_local(token.expires_at),
-        token::countdown(token, OffsetDateTime::now_utc())
+        token::countdown(token, crate::clock::now())
     );
 }

@@ -7,7 +7,6 @@ use crate::localtime;
 use crate::store::{State, StoredToken};
 use crate::token::{self, TokenStatus};
 use std::io::IsTerminal;
-use time::OffsetDateTime;
 
 /// The token, if it can still be used; otherwise exit 3 with what to do.
 fn usable_token(state: &State) -> Result<StoredToken, CliError> {
@@ -15,7 +14,7 @@ fn usable_token(state: &State) -> Result<StoredToken, CliError> {
         return Err(CliError::no_credentials());
     }
     let t = state.token.clone().ok_or_else(CliError::no_token)?;
-    if token::status(Some(&t), OffsetDateTime::now_utc()) == TokenStatus::Expired {
+    if token::status(Some(&t), crate::clock::now()) == TokenStatus::Expired {
         return Err(CliError::needs_auth(format!(
             "the token expired on {}: authorize again (instatui authorize)",
             localtime::format_local(t.expires_at)
@@ -101,9 +100,10 @@ pub async fn feed(ctx: &Context, args: FeedArgs) -> Result<(), CliError> {
 }
 
 fn table_row(media: &Media, offset: time::UtcOffset) -> String {
-    let date = media
-        .posted_at()
-        .map_or_else(|| "????-??-??".to_string(), |t| localtime::date_in(t, offset));
+    let date = media.posted_at().map_or_else(
+        || "????-??-??".to_string(),
+        |t| localtime::date_in(t, offset),
+    );
     let caption = match media.caption_first_line() {
         "" => "(no caption)",
         line => line,
@@ -135,7 +135,11 @@ pub async fn fake_server(port: u16, posts: usize) -> Result<(), CliError> {
     println!(
         "  instatui setup --app-id {} --redirect-uri {}",
         config.app_id,
-        config.redirect_uris.first().map(String::as_str).unwrap_or_default()
+        config
+            .redirect_uris
+            .first()
+            .map(String::as_str)
+            .unwrap_or_default()
     );
     println!("Press Ctrl-C to stop.");
     tokio::signal::ctrl_c()

@@ -27,7 +27,10 @@ pub fn run(ctx: &Context, args: SetupArgs) -> Result<(), CliError> {
         scopes,
     };
     let ((), state) = ctx.store.update(|state| {
-        let same_app = state.app.as_ref().is_some_and(|old| old.app_id == app.app_id);
+        let same_app = state
+            .app
+            .as_ref()
+            .is_some_and(|old| old.app_id == app.app_id);
         if !same_app {
             // A token belongs to one app; keeping it would mix two apps.
             state.token = None;
@@ -63,10 +66,10 @@ pub fn run(ctx: &Context, args: SetupArgs) -> Result<(), CliError> {
 /// The secret never comes from argv, where shell history and `ps` would
 /// keep it.
 fn read_secret() -> Result<String, CliError> {
-    if let Ok(secret) = std::env::var(SECRET_ENV) {
-        if !secret.trim().is_empty() {
-            return Ok(secret);
-        }
+    if let Ok(secret) = std::env::var(SECRET_ENV)
+        && !secret.trim().is_empty()
+    {
+        return Ok(secret);
     }
     let stdin = std::io::stdin();
     if stdin.is_terminal() {

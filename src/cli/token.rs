@@ -11,7 +11,7 @@ use time::{Duration, OffsetDateTime};
 
 pub fn show(ctx: &Context, json: bool, reveal: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let status = token::status(state.token.as_ref(), now);
     if reveal {
         let t = state.token.as_ref().ok_or_else(CliError::no_token)?;
@@ -61,11 +61,16 @@ fn token_json(state: &State, now: OffsetDateTime) -> serde_json::Value {
 
 fn print_human(state: &State, now: OffsetDateTime) {
     let status = token::status(state.token.as_ref(), now);
-    let flavor = state.app.as_ref().map_or("not set up", |a| a.flavor.as_str());
+    let flavor = state
+        .app
+        .as_ref()
+        .map_or("not set up", |a| a.flavor.as_str());
     println!("flavor:           {flavor}");
     let Some(t) = state.token.as_ref() else {
         println!("status:           none");
-        eprintln!("No token yet: run 'instatui authorize', then 'instatui exchange <redirect URL>'.");
+        eprintln!(
+            "No token yet: run 'instatui authorize', then 'instatui exchange <redirect URL>'."
+        );
         return;
     };
     let username = state
@@ -107,23 +112,24 @@ pub async fn refresh(
     json: bool,
 ) -> Result<(), CliError> {
     let state = ctx.load()?;
-    let now = OffsetDateTime::now_utc();
+    let now = crate::clock::now();
     let current = state.token.clone();
-    if let (Some(within), Some(t)) = (if_expiring_within, current.as_ref()) {
-        if t.expires_at > now && t.expires_at - now > within {
-            let message = format!(
-                "not due: the token expires {} ({}), more than {} away",
-                format_local(t.expires_at),
-                token::countdown(t, now),
-                token::format_remaining(within)
-            );
-            if json {
-                print_json(&json!({ "refreshed": false, "reason": message }))?;
-            } else {
-                println!("{message}");
-            }
-            return Ok(());
+    if let (Some(within), Some(t)) = (if_expiring_within, current.as_ref())
+        && t.expires_at > now
+        && t.expires_at - now > within
+    {
+        let message = format!(
+            "not due: the token expires {} ({}), more than {} away",
+            format_local(t.expires_at),
+            token::countdown(t, now),
+            token::format_remaining(within)
+        );
+        if json {
+            print_json(&json!({ "refreshed": false, "reason": message }))?;
+        } else {
+            println!("{message}");
         }
+        return Ok(());
     }
     if let Some(reason) = token::refresh_blocker(current.as_ref(), now) {
         let t = current.as_ref();
@@ -140,7 +146,7 @@ pub async fn refresh(
     let client = ctx.client(&state)?;
     match client.refresh(&old.value).await {
         Ok(long) => {
-            let new = token::from_long(&long, &old, OffsetDateTime::now_utc());
+            let new = token::from_long(&long, &old, crate::clock::now());
             ctx.store.update(|s| {
                 s.token = Some(new.clone());
                 s.last_refresh = Some(RefreshOutcome {
@@ -169,7 +175,7 @@ pub async fn refresh(
         Err(err) => {
             let message = err.to_string();
             let outcome = RefreshOutcome {
-                at: OffsetDateTime::now_utc(),
+                at: crate::clock::now(),
                 ok: false,
                 message: Some(message.clone()),
             };

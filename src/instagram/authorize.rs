@@ -80,9 +80,15 @@ mod tests {
         assert!(url.starts_with("https://www.instagram.com/oauth/authorize?client_id=990602627938098&redirect_uri=https%3A%2F%2Fwww.example.org%2Fauth%2F%3Fx%3D1%26y%3D2&"));
         let q = query(&url);
         let get = |k: &str| q.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
-        assert_eq!(get("redirect_uri"), Some("https://www.example.org/auth/?x=1&y=2"));
+        assert_eq!(
+            get("redirect_uri"),
+            Some("https://www.example.org/auth/?x=1&y=2")
+        );
         assert_eq!(get("response_type"), Some("code"));
-        assert_eq!(get("scope"), Some("instagram_business_basic,instagram_business_manage_comments"));
+        assert_eq!(
+            get("scope"),
+            Some("instagram_business_basic,instagram_business_manage_comments")
+        );
         assert_eq!(get("state"), Some("9f2c7d61b0a84e3f"));
         assert_eq!(get("enable_fb_login"), Some("0"));
         assert_eq!(get("force_authentication"), Some("1"));

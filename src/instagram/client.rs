@@ -122,7 +122,8 @@ impl Client {
             ("grant_type", "ig_refresh_token"),
             ("access_token", token.expose()),
         ];
-        self.get_json(&url, &query, "GET /refresh_access_token").await
+        self.get_json(&url, &query, "GET /refresh_access_token")
+            .await
     }
 
     /// `/me`, flat or wrapped.
@@ -147,7 +148,11 @@ impl Client {
         limit: u32,
     ) -> Result<MediaPage, ApiError> {
         let owner = if owner.is_empty() { "me" } else { owner };
-        let url = format!("{}/{}/media", self.endpoints.graph_base, encode_segment(owner));
+        let url = format!(
+            "{}/{}/media",
+            self.endpoints.graph_base,
+            encode_segment(owner)
+        );
         let limit = limit.to_string();
         let mut query = vec![
             ("fields", self.flavor.media_fields()),
@@ -173,15 +178,17 @@ impl Client {
         loop {
             let remaining = max.map(|m| m.saturating_sub(items.len()));
             let limit = remaining.map_or(PAGE_LIMIT, |r| r.clamp(1, PAGE_LIMIT as usize) as u32);
-            let page = self.media_page(token, owner, after.as_deref(), limit).await?;
+            let page = self
+                .media_page(token, owner, after.as_deref(), limit)
+                .await?;
             let next = page.next_cursor().map(str::to_string);
             items.extend(page.data);
             on_page(items.len());
-            if let Some(max) = max {
-                if items.len() >= max {
-                    items.truncate(max);
-                    break;
-                }
+            if let Some(max) = max
+                && items.len() >= max
+            {
+                items.truncate(max);
+                break;
             }
             match next {
                 // A cursor that does not move would loop forever.
@@ -292,7 +299,7 @@ impl Client {
         let usage = RateUsage::from_headers(
             header("x-app-usage").as_deref(),
             header("x-business-use-case-usage").as_deref(),
-            OffsetDateTime::now_utc(),
+            crate::clock::now(),
         );
         if let Some(usage) = usage {
             *self.usage.lock().unwrap_or_else(|e| e.into_inner()) = Some(usage);
@@ -306,7 +313,11 @@ impl Client {
             "instagram answered"
         );
         if !(200..300).contains(&status) {
-            return Err(ApiError::from_response(status, content_type.as_deref(), &body));
+            return Err(ApiError::from_response(
+                status,
+                content_type.as_deref(),
+                &body,
+            ));
         }
         Ok(Answer {
             status,
@@ -329,7 +340,8 @@ impl Answer {
     ) -> Result<T, ApiError> {
         parse(&self.body).map_err(|_| {
             // Some proxies answer 200 with an error object or a page.
-            let err = ApiError::from_response(self.status, self.content_type.as_deref(), &self.body);
+            let err =
+                ApiError::from_response(self.status, self.content_type.as_deref(), &self.body);
             if err.kind == ErrorKind::Transient {
                 ApiError::unreadable(self.status, self.content_type.as_deref(), &self.body)
             } else {

@@ -50,7 +50,11 @@ impl Endpoints {
                 .as_ref()
                 .map(|s| s.trim().to_string())
                 .unwrap_or(defaults.authorize_url),
-            api_base: overrides.api_base.as_ref().map(trim).unwrap_or(defaults.api_base),
+            api_base: overrides
+                .api_base
+                .as_ref()
+                .map(trim)
+                .unwrap_or(defaults.api_base),
             graph_base: overrides
                 .graph_base
                 .as_ref()
@@ -76,7 +80,11 @@ mod tests {
             graph_base: Some("https://proxy.example/graph/".into()),
             ..Default::default()
         };
-        let e = Endpoints::resolve(Flavor::InstagramLogin, &overrides, Some("http://127.0.0.1:9/"));
+        let e = Endpoints::resolve(
+            Flavor::InstagramLogin,
+            &overrides,
+            Some("http://127.0.0.1:9/"),
+        );
         assert_eq!(e.authorize_url, "http://127.0.0.1:9/oauth/authorize");
         assert_eq!(e.graph_base, "http://127.0.0.1:9");
         let e = Endpoints::resolve(Flavor::BasicDisplay, &overrides, None);

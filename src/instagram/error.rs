@@ -128,7 +128,10 @@ impl ApiError {
         }
         match (self.code, self.subcode) {
             (Some(code), Some(sub)) => parts.push(format!("code {code}/{sub}")),
-            (Some(code), None) => parts.push(format!("code {code}")),
+            // The OAuth host repeats the HTTP status as its code.
+            (Some(code), None) if Some(code) != self.status.map(i64::from) => {
+                parts.push(format!("code {code}"))
+            }
             _ => {}
         }
         parts.join(", ")
@@ -191,8 +194,8 @@ fn err_chain(err: &reqwest::Error) -> String {
 
 fn not_json(status: u16, content_type: Option<&str>, body: &[u8]) -> ApiError {
     let text = String::from_utf8_lossy(body);
-    let looks_html = content_type.is_some_and(|c| c.contains("html"))
-        || text.trim_start().starts_with('<');
+    let looks_html =
+        content_type.is_some_and(|c| c.contains("html")) || text.trim_start().starts_with('<');
     let preview: String = text
         .split_whitespace()
         .collect::<Vec<_>>()
@@ -205,7 +208,10 @@ fn not_json(status: u16, content_type: Option<&str>, body: &[u8]) -> ApiError {
     } else if looks_html {
         format!("HTML instead of JSON: \"{preview}…\"")
     } else {
-        format!("an unreadable or cut-off answer ({} bytes): \"{preview}…\"", body.len())
+        format!(
+            "an unreadable or cut-off answer ({} bytes): \"{preview}…\"",
+            body.len()
+        )
     };
     ApiError {
         status: Some(status),

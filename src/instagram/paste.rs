@@ -17,7 +17,9 @@ pub struct Pasted {
 pub enum PasteError {
     Empty,
     /// The redirect carried `error=…`: the user pressed Cancel.
-    Cancelled { description: String },
+    Cancelled {
+        description: String,
+    },
     /// The redirect's `state` is not the one we issued.
     StateMismatch,
     /// A URL without a `code` parameter.
@@ -81,7 +83,14 @@ fn unwrap_decorations(input: &str) -> String {
     let mut text = input.trim();
     loop {
         let before = text;
-        for (open, close) in [('"', '"'), ('\'', '\''), ('`', '`'), ('<', '>'), ('(', ')'), ('[', ']')] {
+        for (open, close) in [
+            ('"', '"'),
+            ('\'', '\''),
+            ('`', '`'),
+            ('<', '>'),
+            ('(', ')'),
+            ('[', ']'),
+        ] {
             if text.len() >= 2 && text.starts_with(open) && text.ends_with(close) {
                 text = text[open.len_utf8()..text.len() - close.len_utf8()].trim();
             }
@@ -122,10 +131,10 @@ fn parse_redirect(
             .unwrap_or(error);
         return Err(PasteError::Cancelled { description });
     }
-    if let (Some(expected), Some(got)) = (expected_state, state.as_deref()) {
-        if expected != got {
-            return Err(PasteError::StateMismatch);
-        }
+    if let (Some(expected), Some(got)) = (expected_state, state.as_deref())
+        && expected != got
+    {
+        return Err(PasteError::StateMismatch);
     }
     let code = get("code").ok_or(PasteError::NoCode)?;
     let code = parse_bare_code(&code)?;
@@ -137,10 +146,10 @@ fn parse_redirect(
                 .to_string(),
         );
     }
-    if let (Some(url), Some(configured)) = (url.as_ref(), redirect_uri) {
-        if let Some(warning) = redirect_mismatch(url, configured) {
-            warnings.push(warning);
-        }
+    if let (Some(url), Some(configured)) = (url.as_ref(), redirect_uri)
+        && let Some(warning) = redirect_mismatch(url, configured)
+    {
+        warnings.push(warning);
     }
     Ok(Pasted {
         code,
@@ -160,14 +169,14 @@ fn split_query(text: &str) -> (Option<Url>, Vec<(String, String)>) {
         .filter(|c| c.contains("://"))
         .filter(|c| text.contains("://") || (bare_host && c.starts_with("https://")))
     {
-        if let Ok(url) = Url::parse(candidate) {
-            if url.has_host() {
-                let pairs = url
-                    .query_pairs()
-                    .map(|(k, v)| (k.into_owned(), v.into_owned()))
-                    .collect();
-                return (Some(url), pairs);
-            }
+        if let Ok(url) = Url::parse(candidate)
+            && url.has_host()
+        {
+            let pairs = url
+                .query_pairs()
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            return (Some(url), pairs);
         }
     }
     let query = text.split_once('?').map_or(text, |(_, q)| q);
@@ -269,7 +278,11 @@ mod tests {
             format!("?code={CODE}&state={STATE}#_"),
             format!("code={CODE}&state={STATE}#_"),
             // Wrapped by a narrow terminal in the middle of the code.
-            format!("{REDIRECT}?code={}\n{}&state={STATE}#_", &CODE[..30], &CODE[30..]),
+            format!(
+                "{REDIRECT}?code={}\n{}&state={STATE}#_",
+                &CODE[..30],
+                &CODE[30..]
+            ),
             format!("{REDIRECT}?code={CODE}&state={STATE}%23_"),
         ];
         assert!(forms.len() >= 20);
@@ -289,7 +302,9 @@ mod tests {
 
     #[test]
     fn percent_encoded_code_is_decoded() {
-        let p = ok(&format!("{REDIRECT}?code=AQB%2Dabc_defghijklmnopqrstuv&state={STATE}"));
+        let p = ok(&format!(
+            "{REDIRECT}?code=AQB%2Dabc_defghijklmnopqrstuv&state={STATE}"
+        ));
         assert_eq!(p.code, "AQB-abc_defghijklmnopqrstuv");
     }
 
@@ -359,7 +374,18 @@ mod tests {
 
     #[test]
     fn never_panics_on_odd_input() {
-        for odd in ["<", ">", "\"", "?", "://", "code=", "?code=#_", "é€𝄞", "<<>>", "''"] {
+        for odd in [
+            "<",
+            ">",
+            "\"",
+            "?",
+            "://",
+            "code=",
+            "?code=#_",
+            "é€𝄞",
+            "<<>>",
+            "''",
+        ] {
             let _ = parse_paste(odd, Some(STATE), Some(REDIRECT));
         }
     }

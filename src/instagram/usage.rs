@@ -15,7 +15,11 @@ pub struct RateUsage {
     /// Minutes until calls are accepted again, when throttled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_time_to_regain_access: Option<u32>,
-    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub seen_at: Option<OffsetDateTime>,
 }
 
@@ -44,17 +48,16 @@ impl RateUsage {
             estimated_time_to_regain_access: Option<u32>,
         }
         let mut entries: Vec<Entry> = Vec::new();
-        if let Some(raw) = app_usage {
-            if let Ok(entry) = serde_json::from_str::<Entry>(raw) {
-                entries.push(entry);
-            }
+        if let Some(raw) = app_usage
+            && let Ok(entry) = serde_json::from_str::<Entry>(raw)
+        {
+            entries.push(entry);
         }
-        if let Some(raw) = business_usage {
-            if let Ok(map) =
+        if let Some(raw) = business_usage
+            && let Ok(map) =
                 serde_json::from_str::<std::collections::BTreeMap<String, Vec<Entry>>>(raw)
-            {
-                entries.extend(map.into_values().flatten());
-            }
+        {
+            entries.extend(map.into_values().flatten());
         }
         if entries.is_empty() {
             return None;
