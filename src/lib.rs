@@ -14,6 +14,7 @@ pub mod localtime;
 pub mod logging;
 pub mod secret;
 pub mod store;
+pub mod text;
 pub mod token;
 pub mod tui;
 

@@ -8,7 +8,6 @@ use crate::store::AppConfig;
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use time::OffsetDateTime;
 
 /// The page size we ask for; Instagram's default is 25.
 pub const PAGE_LIMIT: u32 = 100;

@@ -1,0 +1,131 @@
+//! The Authorize screen: numbered steps, the whole URL (wrapped, never cut), the paste field and progress.
+
+use super::theme;
+use crate::app::authorize::{STEP_TITLES, Step};
+use crate::app::{App, Level};
+use crate::text;
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let block = Block::bordered()
+        .title(Span::styled(" Authorize instatui ", theme::title()))
+        .border_style(theme::dim());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width.saturating_sub(3) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+
+    let Some(app_config) = app.stored.app.as_ref() else {
+        lines.push(Line::from("Save the app credentials first: press 1."));
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    };
+    let open_hint = if app.demo {
+        "o shows the (demo) consent page, c copies the URL"
+    } else {
+        "o opens it, c copies it"
+    };
+    lines.push(Line::from(vec![
+        Span::styled("1. ", theme::key()),
+        Span::raw(format!("Open this URL in a browser and log in ({open_hint}):")),
+    ]));
+    match app.authorize_url() {
+        Some(url) => {
+            for piece in text::chunks(&url, width) {
+                lines.push(Line::from(Span::styled(
+                    format!("   {piece}"),
+                    Style::new().add_modifier(Modifier::UNDERLINED),
+                )));
+            }
+        }
+        None => lines.push(Line::from(Span::styled("   (preparing…)", theme::dim()))),
+    }
+    lines.push(Line::from(vec![
+        Span::styled("2. ", theme::key()),
+        Span::raw(format!(
+            "Press Allow. The browser lands on {}?code=…#_ (it may show an error page: that is fine).",
+            app_config.redirect_uri
+        )),
+    ]));
+    lines.push(Line::from(vec![
+        Span::styled("3. ", theme::key()),
+        Span::raw("Paste that whole address, or just the code, and press Enter:"),
+    ]));
+    let paste_row = lines.len();
+    let focused = app.authorize.paste_focused;
+    let field = &app.authorize.paste;
+    let field_width = inner.width.saturating_sub(5) as usize;
+    let scroll = field.visual_scroll(field_width.saturating_sub(1));
+    let visible: String = field.value().chars().skip(scroll).collect();
+    let shown = if field.value().is_empty() && !focused {
+        text::pad("press p (or just paste)", field_width)
+    } else {
+        text::pad(&visible, field_width)
+    };
+    lines.push(Line::from(vec![
+        Span::styled(" › ", if focused { theme::key() } else { theme::dim() }),
+        Span::styled(
+            shown,
+            if focused {
+                theme::focused_field()
+            } else {
+                theme::field()
+            },
+        ),
+    ]));
+    if let Some(error) = &app.authorize.error {
+        lines.push(Line::from(Span::styled(
+            format!("   ✗ {error}"),
+            theme::level(Level::Error),
+        )));
+    }
+    for warning in &app.authorize.warnings {
+        lines.push(Line::from(Span::styled(
+            format!("   ⚠ {warning}"),
+            theme::level(Level::Warning),
+        )));
+    }
+    lines.push(Line::default());
+    for (title, step) in STEP_TITLES.iter().zip(app.authorize.steps.iter()) {
+        let (mark, style, detail) = match step {
+            Step::Pending => ("·", theme::dim(), String::new()),
+            Step::Running => ("…", theme::level(Level::Info), "running".to_string()),
+            Step::Done(d) => ("✓", theme::level(Level::Success), d.clone()),
+            Step::Failed(e) => ("✗", theme::level(Level::Error), e.clone()),
+        };
+        let mut spans = vec![
+            Span::styled(format!(" {mark} "), style),
+            Span::styled(title.to_string(), style),
+        ];
+        if !detail.is_empty() {
+            spans.push(Span::styled(format!(": {detail}"), style));
+        }
+        lines.push(Line::from(spans));
+    }
+
+    // Only the lines before the paste field wrap above it, so the cursor row
+    // is computed from their wrapped heights.
+    let row_of_paste: u16 = lines[..paste_row]
+        .iter()
+        .map(|l| wrapped_height(l.width(), inner.width as usize))
+        .sum();
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if focused {
+        let x = inner.x + 3 + (field.visual_cursor().saturating_sub(scroll)) as u16;
+        let position = Position::new(x, inner.y + row_of_paste);
+        if inner.contains(position) {
+            frame.set_cursor_position(position);
+        }
+    }
+}
+
+fn wrapped_height(line_width: usize, width: usize) -> u16 {
+    if width == 0 {
+        return 1;
+    }
+    line_width.div_ceil(width).max(1) as u16
+}

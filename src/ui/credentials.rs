@@ -1,0 +1,121 @@
+//! The Credentials screen: one line per field, its check under it, the cursor where typing goes.
+
+use super::theme;
+use crate::app::App;
+use crate::app::credentials::{Check, FieldId};
+use ratatui::Frame;
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+const LABEL_WIDTH: u16 = 14;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let block = Block::bordered()
+        .title(Span::styled(" Meta app credentials ", theme::title()))
+        .border_style(theme::dim());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let form = &app.credentials;
+    let value_width = inner.width.saturating_sub(LABEL_WIDTH + 1) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    let mut cursor: Option<Position> = None;
+
+    for id in FieldId::ORDER {
+        let focused = form.focus == Some(id);
+        let marker = if focused || (form.focus.is_none() && form.cursor == id) {
+            "›"
+        } else {
+            " "
+        };
+        let label = Span::styled(
+            format!("{marker}{:<width$}", id.label(), width = LABEL_WIDTH as usize - 1),
+            if focused { theme::key() } else { Style::new() },
+        );
+        let style = if focused {
+            theme::focused_field()
+        } else {
+            theme::field()
+        };
+        let shown = match (id, form.field(id)) {
+            (FieldId::Flavor, _) => format!("‹ {} ›", form.flavor.as_str()),
+            (FieldId::AppSecret, Some(field)) if !form.reveal_secret => {
+                "•".repeat(field.value().chars().count())
+            }
+            (_, Some(field)) => {
+                let scroll = field.visual_scroll(value_width.saturating_sub(1));
+                if focused {
+                    let x = inner.x + LABEL_WIDTH + (field.visual_cursor() - scroll) as u16;
+                    cursor = Some(Position::new(
+                        x.min(inner.right().saturating_sub(1)),
+                        inner.y + lines.len() as u16,
+                    ));
+                }
+                field.value().chars().skip(scroll).collect()
+            }
+            (_, None) => String::new(),
+        };
+        if focused && id == FieldId::AppSecret && !form.reveal_secret {
+            let field_len = form.app_secret.value().chars().count();
+            let cursor_col = form.app_secret.visual_cursor().min(field_len);
+            let scroll = form.app_secret.visual_scroll(value_width.saturating_sub(1));
+            cursor = Some(Position::new(
+                (inner.x + LABEL_WIDTH + (cursor_col - scroll.min(cursor_col)) as u16)
+                    .min(inner.right().saturating_sub(1)),
+                inner.y + lines.len() as u16,
+            ));
+        }
+        let shown = crate::text::pad(&shown, value_width);
+        lines.push(Line::from(vec![label, Span::styled(shown, style)]));
+
+        let check = if form.show_checks {
+            form.check(id)
+        } else {
+            Check::Ok
+        };
+        let note = match check {
+            Check::Ok if id == FieldId::Flavor => Some((
+                "←/→ to switch; instagram-login is the current API".to_string(),
+                theme::dim(),
+            )),
+            Check::Ok if id == FieldId::AppSecret && focused => Some((
+                "hidden; Ctrl-R shows it".to_string(),
+                theme::dim(),
+            )),
+            Check::Ok => None,
+            Check::Warning(w) => Some((format!("⚠ {w}"), theme::level(crate::app::Level::Warning))),
+            Check::Error(e) => Some((format!("✗ {e}"), theme::level(crate::app::Level::Error))),
+        };
+        if let Some((text, style)) = note {
+            let indent = " ".repeat(LABEL_WIDTH as usize);
+            let text = crate::text::fit(&text, value_width);
+            lines.push(Line::from(vec![Span::raw(indent), Span::styled(text, style)]));
+        }
+    }
+    let form_height = lines.len() as u16;
+    let mut help: Vec<Line> = vec![Line::default()];
+    help.push(Line::from(Span::styled(
+        "Find these in the Meta dashboard: your app › Instagram › API setup with Instagram login. \
+         The redirect URI must match the registered one character for character.",
+        theme::dim(),
+    )));
+    if app.demo {
+        help.push(Line::from(Span::styled(
+            "Demo: these belong to the embedded fake Instagram. Press Enter to save them.",
+            theme::level(crate::app::Level::Warning),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+    let help_area = Rect {
+        y: inner.y + form_height.min(inner.height),
+        height: inner.height.saturating_sub(form_height),
+        ..inner
+    };
+    frame.render_widget(Paragraph::new(help).wrap(Wrap { trim: false }), help_area);
+    if let Some(position) = cursor {
+        if inner.contains(position) {
+            frame.set_cursor_position(position);
+        }
+    }
+}

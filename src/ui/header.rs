@@ -1,0 +1,75 @@
+//! The two header lines: who and how long the token lasts, then the screen tabs.
+
+use super::theme;
+use crate::app::{App, Screen};
+use crate::token::{self, TokenStatus};
+use ratatui::Frame;
+use ratatui::layout::{Alignment, Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let [top, tabs] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
+    let account = app
+        .stored
+        .profile
+        .as_ref()
+        .and_then(|p| p.username.clone())
+        .map(|u| format!("@{u}"))
+        .or_else(|| app.stored.token.as_ref().map(|t| format!("user {}", t.user_id)))
+        .unwrap_or_else(|| "not signed in".to_string());
+    let flavor = app
+        .stored
+        .app
+        .as_ref()
+        .map_or("no app", |a| a.flavor.as_str());
+    let mut left = vec![
+        Span::styled(" instatui ", theme::title()),
+        Span::raw(account),
+        Span::styled(format!(" · {flavor}"), theme::dim()),
+    ];
+    if app.demo {
+        left.push(Span::styled(" · demo", theme::level(crate::app::Level::Warning)));
+    }
+    let countdown = countdown_span(app);
+    let right_width = countdown.width() as u16 + 1;
+    let [left_area, right_area] =
+        Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_width)]).areas(top);
+    frame.render_widget(Paragraph::new(Line::from(left)), left_area);
+    frame.render_widget(
+        Paragraph::new(Line::from(countdown)).alignment(Alignment::Right),
+        right_area,
+    );
+
+    let mut spans = Vec::new();
+    for (i, screen) in Screen::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, screen.title());
+        let style = if *screen == app.screen {
+            theme::selected()
+        } else {
+            theme::dim()
+        };
+        spans.push(Span::styled(label, style));
+        spans.push(Span::raw(" "));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
+}
+
+/// `59d 23h left`, coloured by urgency; `revoked` when Instagram said so.
+fn countdown_span(app: &App) -> Span<'static> {
+    let Some(t) = app.stored.token.as_ref() else {
+        return Span::styled("no token ", theme::dim());
+    };
+    if app.token.rejected.is_some() {
+        return Span::styled(
+            "token rejected ",
+            theme::countdown(TokenStatus::Expired, 0),
+        );
+    }
+    let status = token::status(Some(t), app.now);
+    let left = (t.expires_at - app.now).whole_seconds();
+    Span::styled(
+        format!("{} ", token::countdown(t, app.now)),
+        theme::countdown(status, left),
+    )
+}
