@@ -61,19 +61,35 @@ pub struct LongToken {
 /// `/me`. Every field but one id may be missing (a private account answers with `id` only).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Profile {
-    #[serde(default, deserialize_with = "id_string_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "id_string_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub id: Option<String>,
-    #[serde(default, deserialize_with = "id_string_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "id_string_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub user_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_type: Option<String>,
-    #[serde(default, deserialize_with = "u64_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "u64_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub media_count: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile_picture_url: Option<String>,
-    #[serde(default, deserialize_with = "u64_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "u64_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub followers_count: Option<u64>,
 }
 
@@ -146,11 +162,23 @@ pub struct Media {
     pub caption: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
-    #[serde(default, deserialize_with = "url_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "url_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub media_url: Option<String>,
-    #[serde(default, deserialize_with = "url_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "url_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub permalink: Option<String>,
-    #[serde(default, deserialize_with = "url_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "url_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub thumbnail_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<String>,
@@ -158,9 +186,17 @@ pub struct Media {
     pub username: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_product_type: Option<String>,
-    #[serde(default, deserialize_with = "u64_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "u64_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub like_count: Option<u64>,
-    #[serde(default, deserialize_with = "u64_opt", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "u64_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub comments_count: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub children: Option<Children>,
@@ -187,7 +223,10 @@ impl Media {
     }
 
     pub fn children(&self) -> &[Media] {
-        self.children.as_ref().map(|c| c.data.as_slice()).unwrap_or(&[])
+        self.children
+            .as_ref()
+            .map(|c| c.data.as_slice())
+            .unwrap_or(&[])
     }
 
     /// The first line of the caption, or an empty string.
@@ -302,7 +341,9 @@ fn int_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
             .or_else(|| n.as_f64().map(|f| f as i64))
             .ok_or_else(|| de::Error::custom("number out of range")),
         serde_json::Value::String(s) => s.trim().parse().map_err(de::Error::custom),
-        other => Err(de::Error::custom(format!("expected a number, found {other}"))),
+        other => Err(de::Error::custom(format!(
+            "expected a number, found {other}"
+        ))),
     }
 }
 

@@ -15,7 +15,11 @@ pub struct RateUsage {
     /// Minutes until calls are accepted again, when throttled.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub estimated_time_to_regain_access: Option<u32>,
-    #[serde(default, with = "time::serde::rfc3339::option", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        with = "time::serde::rfc3339::option",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub seen_at: Option<OffsetDateTime>,
 }
 
