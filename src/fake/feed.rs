@@ -144,7 +144,12 @@ impl Account {
                 kind,
                 caption: caption(i),
                 timestamp,
-                image: (seed >> 8) as usize % images,
+                // The newest post shows the lake picture, the first thing the demo shows.
+                image: if i == 0 {
+                    0
+                } else {
+                    (seed >> 8) as usize % images
+                },
                 product: if kind == Kind::Video && i % 7 == 2 {
                     "REELS"
                 } else {
