@@ -142,9 +142,14 @@ impl Account {
                 id: id_number.to_string(),
                 shortcode: shortcode(mix(seed ^ 0x5eed)),
                 kind,
-                caption: caption(i, seed),
+                caption: caption(i),
                 timestamp,
-                image: (seed >> 8) as usize % images,
+                // The newest post shows the lake picture, the first thing the demo shows.
+                image: if i == 0 {
+                    0
+                } else {
+                    (seed >> 8) as usize % images
+                },
                 product: if kind == Kind::Video && i % 7 == 2 {
                     "REELS"
                 } else {
@@ -195,7 +200,7 @@ impl Account {
     }
 }
 
-fn caption(i: usize, seed: u64) -> Option<String> {
+fn caption(i: usize) -> Option<String> {
     match i {
         MULTILINE_POST => Some(
             "Three days on the ridge 🏔️\n\nDay 1: fog.\nDay 2: more fog.\nDay 3: this. ☀️\n\n\
@@ -210,7 +215,7 @@ fn caption(i: usize, seed: u64) -> Option<String> {
                 .to_string(),
         ),
         _ if i % 5 == 4 => None,
-        _ => Some(CAPTIONS[(seed % CAPTIONS.len() as u64) as usize].to_string()),
+        _ => Some(CAPTIONS[i % CAPTIONS.len()].to_string()),
     }
 }
 
