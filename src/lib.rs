@@ -5,8 +5,8 @@
 
 pub mod app;
 pub mod browser;
-pub mod clock;
 pub mod cli;
+pub mod clock;
 pub mod credentials;
 pub mod fake;
 pub mod instagram;
@@ -17,6 +17,7 @@ pub mod store;
 pub mod text;
 pub mod token;
 pub mod tui;
+pub mod ui;
 
 /// Installs rustls' ring provider once per process; every HTTP client needs
 /// it and a second install is harmless.

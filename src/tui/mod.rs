@@ -1,11 +1,77 @@
-//! The terminal UI (placeholder until the TUI lands).
+//! The TUI runtime: terminal set-up, the event loop, and the effects it runs for `update`.
 
-use crate::store::Store;
+mod cache;
+mod effects;
+mod persist;
+mod runtime;
+mod terminal;
 
-pub async fn run(_store: Store, _images: Option<String>) -> Result<(), String> {
-    Err("the TUI is not built yet: use the subcommands (instatui --help)".into())
+pub use cache::FeedCache;
+pub use effects::Executor;
+pub use persist::Persister;
+
+use crate::app::App;
+use crate::app::credentials::CredentialsForm;
+use crate::fake::{self, FakeConfig, FakeInstagram};
+use crate::instagram::endpoints::BASE_URL_ENV;
+use crate::store::{self, State, Store};
+
+/// Opens the TUI on the user's own state.
+pub async fn run(store: Store, images: Option<String>) -> Result<(), String> {
+    let loaded = store.load().map_err(|e| e.to_string())?;
+    let mut app = App::new(
+        loaded.state,
+        crate::clock::now(),
+        crate::localtime::offset(),
+    );
+    if let Some(notice) = loaded.notice {
+        app.set_status(crate::app::Level::Warning, notice);
+    }
+    app.base_override = std::env::var(BASE_URL_ENV)
+        .ok()
+        .filter(|b| !b.trim().is_empty());
+    let cache = FeedCache::new(store::cache_dir(&store));
+    let _ = images;
+    runtime::run(app, Executor::new(store, cache, None)).await
 }
 
-pub async fn run_demo(_images: Option<String>) -> Result<(), String> {
-    Err("the demo is not built yet: use the subcommands (instatui --help)".into())
+/// Runs the whole flow against the embedded fake, in a throw-away config
+/// dir: the user's real state is never read or written.
+pub async fn run_demo(images: Option<String>) -> Result<(), String> {
+    let fake = FakeInstagram::start(FakeConfig::demo())
+        .await
+        .map_err(|e| format!("could not start the demo server on loopback: {e}"))?;
+    let scratch = tempfile::tempdir()
+        .map_err(|e| format!("could not create a temporary directory for the demo: {e}"))?;
+    let store = Store::at(scratch.path().join("config"));
+    let mut app = demo_app(&fake.base_url());
+    app.set_status(
+        crate::app::Level::Info,
+        "demo: a fake Instagram runs on loopback; press Enter to save these credentials",
+    );
+    let cache = FeedCache::new(scratch.path().join("cache"));
+    let _ = images;
+    let executor = Executor::new(store, cache, Some(fake.control()));
+    let result = runtime::run(app, executor).await;
+    drop(fake);
+    drop(scratch);
+    result
+}
+
+/// The demo's starting point: nothing stored, the form filled with the fake app's credentials.
+pub fn demo_app(base_url: &str) -> App {
+    let mut app = App::new(
+        State::default(),
+        crate::clock::now(),
+        crate::localtime::offset(),
+    );
+    app.demo = true;
+    app.base_override = Some(base_url.to_string());
+    let mut form = CredentialsForm::from_state(&State::default());
+    form.app_id.set(fake::DEMO_APP_ID);
+    form.app_secret.set(fake::DEMO_APP_SECRET);
+    form.redirect_uri.set(fake::DEMO_REDIRECT_URI);
+    form.scopes.set("instagram_business_basic");
+    app.credentials = form;
+    app
 }

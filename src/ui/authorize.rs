@@ -31,7 +31,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     };
     lines.push(Line::from(vec![
         Span::styled("1. ", theme::key()),
-        Span::raw(format!("Open this URL in a browser and log in ({open_hint}):")),
+        Span::raw(format!(
+            "Open this URL in a browser and log in ({open_hint}):"
+        )),
     ]));
     match app.authorize_url() {
         Some(url) => {

@@ -30,7 +30,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             " "
         };
         let label = Span::styled(
-            format!("{marker}{:<width$}", id.label(), width = LABEL_WIDTH as usize - 1),
+            format!(
+                "{marker}{:<width$}",
+                id.label(),
+                width = LABEL_WIDTH as usize - 1
+            ),
             if focused { theme::key() } else { Style::new() },
         );
         let style = if focused {
@@ -79,10 +83,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 "←/→ to switch; instagram-login is the current API".to_string(),
                 theme::dim(),
             )),
-            Check::Ok if id == FieldId::AppSecret && focused => Some((
-                "hidden; Ctrl-R shows it".to_string(),
-                theme::dim(),
-            )),
+            Check::Ok if id == FieldId::AppSecret && focused => {
+                Some(("hidden; Ctrl-R shows it".to_string(), theme::dim()))
+            }
             Check::Ok => None,
             Check::Warning(w) => Some((format!("⚠ {w}"), theme::level(crate::app::Level::Warning))),
             Check::Error(e) => Some((format!("✗ {e}"), theme::level(crate::app::Level::Error))),
@@ -90,7 +93,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         if let Some((text, style)) = note {
             let indent = " ".repeat(LABEL_WIDTH as usize);
             let text = crate::text::fit(&text, value_width);
-            lines.push(Line::from(vec![Span::raw(indent), Span::styled(text, style)]));
+            lines.push(Line::from(vec![
+                Span::raw(indent),
+                Span::styled(text, style),
+            ]));
         }
     }
     let form_height = lines.len() as u16;
@@ -113,9 +119,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         ..inner
     };
     frame.render_widget(Paragraph::new(help).wrap(Wrap { trim: false }), help_area);
-    if let Some(position) = cursor {
-        if inner.contains(position) {
-            frame.set_cursor_position(position);
-        }
+    if let Some(position) = cursor
+        && inner.contains(position)
+    {
+        frame.set_cursor_position(position);
     }
 }

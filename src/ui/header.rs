@@ -16,7 +16,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .as_ref()
         .and_then(|p| p.username.clone())
         .map(|u| format!("@{u}"))
-        .or_else(|| app.stored.token.as_ref().map(|t| format!("user {}", t.user_id)))
+        .or_else(|| {
+            app.stored
+                .token
+                .as_ref()
+                .map(|t| format!("user {}", t.user_id))
+        })
         .unwrap_or_else(|| "not signed in".to_string());
     let flavor = app
         .stored
@@ -29,7 +34,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(format!(" · {flavor}"), theme::dim()),
     ];
     if app.demo {
-        left.push(Span::styled(" · demo", theme::level(crate::app::Level::Warning)));
+        left.push(Span::styled(
+            " · demo",
+            theme::level(crate::app::Level::Warning),
+        ));
     }
     let countdown = countdown_span(app);
     let right_width = countdown.width() as u16 + 1;
@@ -61,10 +69,7 @@ fn countdown_span(app: &App) -> Span<'static> {
         return Span::styled("no token ", theme::dim());
     };
     if app.token.rejected.is_some() {
-        return Span::styled(
-            "token rejected ",
-            theme::countdown(TokenStatus::Expired, 0),
-        );
+        return Span::styled("token rejected ", theme::countdown(TokenStatus::Expired, 0));
     }
     let status = token::status(Some(t), app.now);
     let left = (t.expires_at - app.now).whole_seconds();

@@ -1,0 +1,286 @@
+//! Runs `update`'s effects as tasks on tokio and answers each with a message.
+
+use super::cache::FeedCache;
+use super::persist::Persister;
+use crate::app::{App, Effect, Msg};
+use crate::fake::{Consent, FakeControl};
+use crate::instagram::{ApiError, Client, Endpoints, Flavor};
+use tokio::sync::mpsc;
+
+/// Owns the message channel every task answers on, the HTTP client and the
+/// state writer.
+pub struct Executor {
+    tx: mpsc::UnboundedSender<Msg>,
+    rx: mpsc::UnboundedReceiver<Msg>,
+    persister: Persister,
+    cache: FeedCache,
+    client: Option<(Flavor, Endpoints, Client)>,
+    /// The embedded fake's controls, in `--demo` only.
+    demo: Option<FakeControl>,
+    /// Tasks started whose answer has not arrived yet.
+    in_flight: usize,
+}
+
+impl Executor {
+    pub fn new(store: crate::store::Store, cache: FeedCache, demo: Option<FakeControl>) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let persister = Persister::start(store, tx.clone());
+        Executor {
+            tx,
+            rx,
+            persister,
+            cache,
+            client: None,
+            demo,
+            in_flight: 0,
+        }
+    }
+
+    pub fn in_flight(&self) -> usize {
+        self.in_flight
+    }
+
+    /// The next answer of a task. Counted, so tests can wait until idle.
+    pub async fn next(&mut self) -> Option<Msg> {
+        let msg = self.rx.recv().await?;
+        if msg.ends_task() {
+            self.in_flight = self.in_flight.saturating_sub(1);
+        }
+        Some(msg)
+    }
+
+    pub async fn flush_saves(&self) {
+        self.persister.flush().await;
+    }
+
+    /// Loads the cached feed of the stored user, answering with a message.
+    pub fn load_cache(&mut self, app: &App) {
+        let Some(user_id) = app.stored.token.as_ref().map(|t| t.user_id.clone()) else {
+            return;
+        };
+        let cache = self.cache.clone();
+        self.spawn(async move {
+            let loaded = tokio::task::spawn_blocking(move || cache.load(&user_id))
+                .await
+                .ok()
+                .flatten();
+            match loaded {
+                Some((items, saved_at)) => vec![Msg::FeedCacheLoaded { items, saved_at }],
+                None => vec![Msg::FeedCacheLoaded {
+                    items: Vec::new(),
+                    saved_at: crate::clock::now(),
+                }],
+            }
+        });
+    }
+
+    fn client(&mut self, app: &App) -> Result<Client, ApiError> {
+        let flavor = app
+            .stored
+            .app
+            .as_ref()
+            .map(|a| a.flavor)
+            .unwrap_or_default();
+        let endpoints = app.endpoints();
+        if let Some((f, e, client)) = &self.client
+            && *f == flavor
+            && *e == endpoints
+        {
+            return Ok(client.clone());
+        }
+        let client = Client::new(flavor, endpoints.clone())?;
+        self.client = Some((flavor, endpoints, client.clone()));
+        Ok(client)
+    }
+
+    /// Starts a task whose messages end with exactly one task result.
+    fn spawn<F>(&mut self, task: F)
+    where
+        F: std::future::Future<Output = Vec<Msg>> + Send + 'static,
+    {
+        self.in_flight += 1;
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            for msg in task.await {
+                let _ = tx.send(msg);
+            }
+        });
+    }
+
+    /// Runs an API call; the usage Instagram reported rides along.
+    fn call<T, Fut>(
+        &mut self,
+        app: &App,
+        call: impl FnOnce(Client) -> Fut + Send + 'static,
+        wrap: impl FnOnce(Result<T, ApiError>) -> Msg + Send + 'static,
+    ) where
+        T: Send + 'static,
+        Fut: std::future::Future<Output = Result<T, ApiError>> + Send + 'static,
+    {
+        match self.client(app) {
+            Err(e) => {
+                let _ = self.tx.send(wrap(Err(e)));
+                self.in_flight += 1;
+            }
+            Ok(client) => self.spawn(async move {
+                let result = call(client.clone()).await;
+                let mut msgs = Vec::new();
+                if let Some(usage) = client.rate_usage() {
+                    msgs.push(Msg::RateUsage(usage));
+                }
+                msgs.push(wrap(result));
+                msgs
+            }),
+        }
+    }
+
+    pub fn run(&mut self, app: &App, effect: Effect) {
+        match effect {
+            Effect::Save(state) => self.persister.save(*state),
+            Effect::ExchangeCode {
+                generation,
+                app: config,
+                code,
+            } => self.call(
+                app,
+                move |c| async move { c.exchange_code(&config, &code).await },
+                move |result| Msg::CodeExchanged { generation, result },
+            ),
+            Effect::ExchangeLongLived {
+                generation,
+                app_secret,
+                short_token,
+            } => self.call(
+                app,
+                move |c| async move { c.exchange_long_lived(&app_secret, &short_token).await },
+                move |result| Msg::LongLivedExchanged { generation, result },
+            ),
+            Effect::FetchProfile { generation, token } => self.call(
+                app,
+                move |c| async move { c.profile(&token).await },
+                move |result| Msg::ProfileFetched { generation, result },
+            ),
+            Effect::Refresh { token } => self.call(
+                app,
+                move |c| async move { c.refresh(&token).await },
+                |result| Msg::Refreshed { result },
+            ),
+            Effect::FetchFeedPage {
+                generation,
+                token,
+                owner,
+                after,
+            } => {
+                let cursor = after.clone();
+                self.call(
+                    app,
+                    move |c| async move {
+                        c.media_page(
+                            &token,
+                            &owner,
+                            cursor.as_deref(),
+                            crate::instagram::client::PAGE_LIMIT,
+                        )
+                        .await
+                    },
+                    move |result| Msg::FeedPage {
+                        generation,
+                        after,
+                        result,
+                    },
+                );
+            }
+            Effect::SaveFeedCache { user_id, items } => {
+                let cache = self.cache.clone();
+                let now = app.now;
+                // Fire and forget: the cache is a convenience.
+                tokio::task::spawn_blocking(move || {
+                    if let Err(e) = cache.save(&user_id, &items, now) {
+                        tracing::warn!("could not write the feed cache: {e}");
+                    }
+                });
+            }
+            Effect::OpenUrl(url) => self.spawn(async move {
+                let result = tokio::task::spawn_blocking(move || crate::browser::open_url(&url))
+                    .await
+                    .unwrap_or_else(|e| Err(format!("could not open the browser: {e}")));
+                vec![Msg::BrowserOpened(result)]
+            }),
+            Effect::Copy(text) => copy_osc52(&text),
+            Effect::DemoConsent {
+                authorize_url,
+                allow,
+            } => {
+                let control = self.demo.clone();
+                self.spawn(async move {
+                    vec![Msg::DemoRedirect(
+                        demo_consent(control, &authorize_url, allow).await,
+                    )]
+                });
+            }
+            Effect::Quit => {}
+        }
+    }
+}
+
+impl Msg {
+    /// Whether this message is the last one a task sends.
+    pub fn ends_task(&self) -> bool {
+        !matches!(
+            self,
+            Msg::RateUsage(_)
+                | Msg::Saved(_)
+                | Msg::Key(_)
+                | Msg::Paste(_)
+                | Msg::ScrollUp
+                | Msg::ScrollDown
+                | Msg::Resize(..)
+                | Msg::Tick
+        )
+    }
+}
+
+/// Plays the browser: asks the fake's authorize page for its redirect,
+/// exactly as Instagram would send the user's browser on.
+async fn demo_consent(
+    control: Option<FakeControl>,
+    authorize_url: &str,
+    allow: bool,
+) -> Result<String, String> {
+    let Some(control) = control else {
+        return Err("the consent stand-in exists only in --demo".to_string());
+    };
+    control.set_consent(if allow { Consent::Allow } else { Consent::Deny });
+    crate::install_crypto_provider();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .map_err(|e| format!("demo: could not build an HTTP client: {e}"))?;
+    let response = http
+        .get(authorize_url)
+        .send()
+        .await
+        .map_err(|e| format!("demo: the fake Instagram did not answer: {e}"))?;
+    response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+        .ok_or_else(|| {
+            format!(
+                "demo: the authorize page answered {} without a redirect",
+                response.status()
+            )
+        })
+}
+
+/// Puts text on the clipboard through the terminal (OSC 52), which works
+/// over SSH too where the terminal supports it.
+fn copy_osc52(text: &str) {
+    use base64::Engine;
+    use std::io::Write;
+    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = std::io::stdout();
+    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+    let _ = out.flush();
+}

@@ -1,0 +1,96 @@
+//! The event loop: terminal events, a 1 Hz tick and task results in one `select!`; draws only when something changed.
+
+use super::effects::Executor;
+use super::terminal;
+use crate::app::{self, App, Msg, Screen};
+use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
+use futures::StreamExt;
+use std::time::Duration;
+
+pub async fn run(mut app: App, mut executor: Executor) -> Result<(), String> {
+    let mut term = terminal::enter().map_err(|e| format!("could not set up the terminal: {e}"))?;
+    let result = event_loop(&mut term, &mut app, &mut executor).await;
+    // Queued saves land before the terminal is handed back.
+    let _ = tokio::time::timeout(Duration::from_secs(5), executor.flush_saves()).await;
+    terminal::leave();
+    result
+}
+
+fn to_msg(event: Event) -> Option<Msg> {
+    match event {
+        Event::Key(key) if key.kind != KeyEventKind::Release => Some(Msg::Key(key)),
+        Event::Paste(text) => Some(Msg::Paste(text)),
+        Event::Mouse(mouse) => match mouse.kind {
+            MouseEventKind::ScrollUp => Some(Msg::ScrollUp),
+            MouseEventKind::ScrollDown => Some(Msg::ScrollDown),
+            _ => None,
+        },
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        _ => None,
+    }
+}
+
+/// What a tick could change on screen; a tick that changes none of it draws nothing.
+fn tick_fingerprint(app: &App) -> (Screen, String) {
+    let countdown = app
+        .stored
+        .token
+        .as_ref()
+        .map(|t| crate::token::countdown(t, app.now))
+        .unwrap_or_default();
+    (app.screen, countdown)
+}
+
+async fn event_loop(
+    term: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    executor: &mut Executor,
+) -> Result<(), String> {
+    let draw = |term: &mut ratatui::DefaultTerminal, app: &App| {
+        term.draw(|frame| crate::ui::render(app, frame))
+            .map(|_| ())
+            .map_err(|e| format!("could not draw: {e}"))
+    };
+    if let Ok(size) = term.size() {
+        app.size = (size.width, size.height);
+    }
+    executor.load_cache(app);
+    for effect in app::update::start(app) {
+        executor.run(app, effect);
+    }
+    draw(term, app)?;
+
+    let mut events = EventStream::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        let msg = tokio::select! {
+            event = events.next() => match event {
+                Some(Ok(event)) => match to_msg(event) {
+                    Some(msg) => msg,
+                    None => continue,
+                },
+                Some(Err(e)) => return Err(format!("could not read the terminal: {e}")),
+                None => return Ok(()),
+            },
+            _ = tick.tick() => Msg::Tick,
+            Some(msg) = executor.next() => msg,
+        };
+        let before = tick_fingerprint(app);
+        let is_tick = matches!(msg, Msg::Tick);
+        let mut dirty = !is_tick;
+        for effect in app::update(app, msg, crate::clock::now()) {
+            dirty = true;
+            executor.run(app, effect);
+        }
+        if is_tick && (app.screen == Screen::Token || tick_fingerprint(app) != before) {
+            dirty = true;
+        }
+        if app.quit {
+            return Ok(());
+        }
+        if dirty {
+            draw(term, app)?;
+        }
+    }
+}

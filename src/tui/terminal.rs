@@ -1,0 +1,34 @@
+//! Entering and leaving the terminal: raw mode, alternate screen, bracketed paste and mouse, restored on every exit path.
+
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
+use crossterm::execute;
+use ratatui::DefaultTerminal;
+
+/// Sets the terminal up and installs a panic hook that restores it before
+/// the panic message prints.
+pub fn enter() -> std::io::Result<DefaultTerminal> {
+    let terminal = ratatui::try_init()?;
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(
+            std::io::stdout(),
+            DisableBracketedPaste,
+            DisableMouseCapture
+        );
+        ratatui::restore();
+        previous(info);
+    }));
+    execute!(std::io::stdout(), EnableBracketedPaste, EnableMouseCapture)?;
+    Ok(terminal)
+}
+
+pub fn leave() {
+    let _ = execute!(
+        std::io::stdout(),
+        DisableBracketedPaste,
+        DisableMouseCapture
+    );
+    ratatui::restore();
+}

@@ -1,0 +1,238 @@
+//! The Feed screen: the list (only visible rows are built) and the detail pane of the selected post.
+
+use super::theme;
+use crate::app::{App, Level};
+use crate::instagram::{Media, MediaType};
+use crate::localtime;
+use crate::text;
+use crate::token;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let feed = &app.feed;
+    if !feed.detail {
+        list(app, frame, area);
+        return;
+    }
+    let [list_area, detail_area] = if area.width >= 80 {
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area)
+    } else {
+        Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(area)
+    };
+    list(app, frame, list_area);
+    detail(app, frame, detail_area);
+}
+
+fn list_title(app: &App, shown: usize) -> String {
+    let feed = &app.feed;
+    let mut title = format!(" Feed · {shown}");
+    if shown != feed.items.len() {
+        title.push_str(&format!(" of {}", feed.items.len()));
+    }
+    title.push_str(if feed.complete { " posts" } else { "+ posts" });
+    if let Some(at) = feed.cached_at {
+        title.push_str(&format!(
+            " · cached {} ago",
+            token::format_remaining(app.now - at)
+        ));
+    }
+    if feed.loading.is_some() {
+        title.push_str(" · loading…");
+    }
+    title.push(' ');
+    title
+}
+
+fn list(app: &App, frame: &mut Frame, area: Rect) {
+    let feed = &app.feed;
+    let visible = feed.visible();
+    let block = Block::bordered()
+        .title(Span::styled(list_title(app, visible.len()), theme::title()))
+        .border_style(theme::dim());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut body = inner;
+    if feed.filter_editing || !feed.filter.value().is_empty() {
+        let [filter_area, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+        let style = if feed.filter_editing {
+            theme::focused_field()
+        } else {
+            theme::field()
+        };
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled("/", theme::key()),
+                Span::styled(
+                    text::pad(
+                        feed.filter.value(),
+                        filter_area.width.saturating_sub(1) as usize,
+                    ),
+                    style,
+                ),
+            ])),
+            filter_area,
+        );
+        if feed.filter_editing {
+            let x = filter_area.x + 1 + feed.filter.visual_cursor() as u16;
+            if x < filter_area.right() {
+                frame.set_cursor_position((x, filter_area.y));
+            }
+        }
+        body = rest;
+    }
+    if visible.is_empty() {
+        let (message, style) = if let Some(error) = &feed.error {
+            (error.clone(), theme::level(Level::Error))
+        } else if feed.loading.is_some() || !feed.requested {
+            ("Loading posts…".to_string(), theme::dim())
+        } else if !feed.filter.value().is_empty() {
+            (
+                "No caption matches the filter (Esc clears it).".to_string(),
+                theme::dim(),
+            )
+        } else {
+            ("No posts on this account yet.".to_string(), theme::dim())
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(message, style)).wrap(Wrap { trim: false }),
+            body,
+        );
+        return;
+    }
+    let rows = body.height as usize;
+    let error_row = usize::from(feed.error.is_some());
+    let scroll = feed.scroll.min(visible.len().saturating_sub(1));
+    let width = body.width as usize;
+    let mut lines: Vec<Line> = visible
+        .iter()
+        .enumerate()
+        .skip(scroll)
+        .take(rows.saturating_sub(error_row))
+        .map(|(pos, index)| {
+            let media = &feed.items[*index];
+            row(app, media, width, pos == feed.selected)
+        })
+        .collect();
+    if let Some(error) = &feed.error {
+        lines.push(Line::from(Span::styled(
+            text::fit(error, width),
+            theme::level(Level::Error),
+        )));
+    }
+    frame.render_widget(Paragraph::new(lines), body);
+}
+
+fn row(app: &App, media: &Media, width: usize, selected: bool) -> Line<'static> {
+    let date = media.posted_at().map_or_else(
+        || "          ".to_string(),
+        |t| localtime::date_in(t, app.offset),
+    );
+    let caption = match media.caption_first_line() {
+        "" => "(no caption)",
+        line => line,
+    };
+    let prefix = format!("{date} {} ", media.kind().marker());
+    let rest = width.saturating_sub(prefix.len());
+    let text = format!("{prefix}{}", text::pad(caption, rest));
+    if selected {
+        Line::from(Span::styled(text, theme::selected()))
+    } else if media.caption.is_none() {
+        Line::from(Span::styled(text, theme::dim()))
+    } else {
+        Line::from(text)
+    }
+}
+
+fn detail(app: &App, frame: &mut Frame, area: Rect) {
+    let block = Block::bordered()
+        .title(Span::styled(" Post ", theme::title()))
+        .border_style(theme::dim());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(media) = app.feed.selected_media() else {
+        return;
+    };
+    frame.render_widget(
+        Paragraph::new(detail_lines(app, media)).wrap(Wrap { trim: false }),
+        inner,
+    );
+}
+
+fn field<'a>(label: &'a str, value: String) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{label:<10}"), theme::dim()),
+        Span::raw(value),
+    ])
+}
+
+pub fn detail_lines<'a>(app: &App, media: &'a Media) -> Vec<Line<'a>> {
+    let mut lines = Vec::new();
+    match media.caption.as_deref() {
+        Some(caption) => lines.extend(caption.lines().map(Line::from)),
+        None => lines.push(Line::from(Span::styled("(no caption)", theme::dim()))),
+    }
+    lines.push(Line::default());
+    let mut kind = media.kind().label().to_string();
+    if let Some(product) = &media.media_product_type {
+        kind.push_str(&format!(" · {}", product.to_lowercase()));
+    }
+    lines.push(field("Type", kind));
+    if let Some(t) = media.posted_at() {
+        lines.push(field("Posted", localtime::format_in(t, app.offset)));
+    }
+    let mut counts = Vec::new();
+    if let Some(likes) = media.like_count {
+        counts.push(format!("{likes} likes"));
+    }
+    if let Some(comments) = media.comments_count {
+        counts.push(format!("{comments} comments"));
+    }
+    if !counts.is_empty() {
+        lines.push(field("Reactions", counts.join(", ")));
+    }
+    lines.push(field(
+        "Permalink",
+        media
+            .permalink
+            .clone()
+            .unwrap_or_else(|| "none (often so for copyrighted media)".to_string()),
+    ));
+    match (&media.media_url, media.kind()) {
+        (Some(url), _) => lines.push(field("Media", url.clone())),
+        (None, MediaType::Album) => {
+            lines.push(field(
+                "Media",
+                "the album itself has no URL; see its items".into(),
+            ));
+        }
+        (None, _) => lines.push(field("Media", "not available".into())),
+    }
+    if let Some(thumb) = &media.thumbnail_url {
+        lines.push(field("Thumbnail", thumb.clone()));
+    }
+    let children = media.children();
+    if !children.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            format!("Album, {} items:", children.len()),
+            theme::dim(),
+        )));
+        for (i, child) in children.iter().enumerate() {
+            lines.push(Line::from(format!(
+                " {}. {} {}",
+                i + 1,
+                child.kind().label(),
+                child.id
+            )));
+        }
+    }
+    lines.push(Line::from(Span::styled(
+        format!("id {}", media.id),
+        theme::dim(),
+    )));
+    lines
+}

@@ -1,0 +1,98 @@
+//! Popups over the screen: help built from the keymap, and the demo's consent page.
+
+use super::theme;
+use crate::app::keymap::{self, Binding};
+use crate::app::{App, Popup};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+pub fn render(app: &App, popup: Popup, frame: &mut Frame) {
+    match popup {
+        Popup::Help => help(app, frame),
+        Popup::DemoConsent => consent(app, frame),
+    }
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))])
+        .flex(Flex::Center)
+        .areas(area);
+    let [cell] = Layout::horizontal([Constraint::Length(width.min(area.width))])
+        .flex(Flex::Center)
+        .areas(row);
+    cell
+}
+
+fn help(app: &App, frame: &mut Frame) {
+    let mut lines = vec![Line::from(Span::styled(
+        format!("{} screen", app.screen.title()),
+        theme::title(),
+    ))];
+    let add = |lines: &mut Vec<Line>, bindings: &[Binding]| {
+        for b in bindings {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<8}", b.label), theme::key()),
+                Span::raw(b.description),
+            ]));
+        }
+    };
+    add(&mut lines, keymap::for_screen(app.screen));
+    lines.push(Line::from(Span::styled("Everywhere", theme::title())));
+    add(&mut lines, keymap::GLOBAL);
+    lines.push(Line::from(vec![
+        Span::styled(format!("  {:<8}", "C-c"), theme::key()),
+        Span::raw("quit, even while editing"),
+    ]));
+    lines.push(Line::from(vec![
+        Span::styled(format!("  {:<8}", "Esc"), theme::key()),
+        Span::raw("leave a field, close this"),
+    ]));
+    let height = lines.len() as u16 + 2;
+    let area = centered(frame.area(), 46, height);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines).block(Block::bordered().title(" Keys ").border_style(theme::key())),
+        area,
+    );
+}
+
+fn consent(app: &App, frame: &mut Frame) {
+    let scopes = app
+        .stored
+        .app
+        .as_ref()
+        .map(|a| a.scopes.join(", "))
+        .unwrap_or_default();
+    let lines = vec![
+        Line::from(Span::styled("Instagram (demo stand-in)", theme::title())),
+        Line::default(),
+        Line::from(format!(
+            "instatui demo would like to access your profile and media ({scopes})."
+        )),
+        Line::default(),
+        Line::from(Span::styled(
+            "With a real account this page opens in your browser; afterwards the browser \
+             lands on the redirect URI with ?code=… in its address.",
+            theme::dim(),
+        )),
+        Line::default(),
+        Line::from(vec![
+            Span::styled("Enter", theme::key()),
+            Span::raw(" Allow   "),
+            Span::styled("d", theme::key()),
+            Span::raw(" Deny   "),
+            Span::styled("Esc", theme::key()),
+            Span::raw(" close"),
+        ]),
+    ];
+    let area = centered(frame.area(), 60, 12);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(Block::bordered().border_style(theme::key())),
+        area,
+    );
+}

@@ -1,0 +1,166 @@
+//! The Token screen: what the token is, a live countdown, and whether it can be refreshed.
+
+use super::theme;
+use crate::app::{App, Level};
+use crate::localtime;
+use crate::store::TokenKind;
+use crate::token::{self, TokenStatus};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Wrap};
+use time::Duration;
+
+/// `59d 23h 59m 58s`: the Token screen ticks every second.
+pub fn precise(d: Duration) -> String {
+    let s = d.whole_seconds().max(0);
+    let (days, hours, mins, secs) = (s / 86_400, s / 3600 % 24, s / 60 % 60, s % 60);
+    if days > 0 {
+        format!("{days}d {hours:02}h {mins:02}m {secs:02}s")
+    } else {
+        format!("{hours:02}h {mins:02}m {secs:02}s")
+    }
+}
+
+fn row<'a>(label: &'a str, value: impl Into<Span<'a>>) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!(" {label:<18}"), theme::dim()),
+        value.into(),
+    ])
+}
+
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let block = Block::bordered()
+        .title(Span::styled(" Access token ", theme::title()))
+        .border_style(theme::dim());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(t) = app.stored.token.as_ref() else {
+        let lines = vec![
+            Line::from(" No token yet."),
+            Line::from(" Press 2 to authorize instatui with your Instagram account."),
+        ];
+        frame.render_widget(Paragraph::new(lines), inner);
+        return;
+    };
+    let now = app.now;
+    let status = token::status(Some(t), now);
+    let left = t.expires_at - now;
+    let offset = app.offset;
+    let mut lines = vec![
+        row(
+            "Kind",
+            match t.kind {
+                TokenKind::Short => "short-lived (1 hour)",
+                TokenKind::Long => "long-lived (60 days)",
+            },
+        ),
+        row(
+            "User",
+            match app
+                .stored
+                .profile
+                .as_ref()
+                .and_then(|p| p.username.as_deref())
+            {
+                Some(u) => format!("@{u} ({})", t.user_id),
+                None => t.user_id.clone(),
+            },
+        ),
+        row("Token", t.value.masked()),
+        row("Obtained", localtime::format_in(t.obtained_at, offset)),
+        row("Expires", localtime::format_in(t.expires_at, offset)),
+    ];
+    let countdown = if status == TokenStatus::Expired {
+        format!("expired {} ago", precise(now - t.expires_at))
+    } else {
+        format!("{} left", precise(left))
+    };
+    lines.push(row(
+        "Time left",
+        Span::styled(
+            countdown,
+            theme::countdown(status, left.whole_seconds()).add_modifier(Modifier::BOLD),
+        ),
+    ));
+    lines.push(row(
+        "Refreshable from",
+        match token::refreshable_from(t) {
+            Some(from) if from > now => format!(
+                "{} (in {})",
+                localtime::format_in(from, offset),
+                token::format_remaining(from - now)
+            ),
+            Some(from) => format!("{} (now)", localtime::format_in(from, offset)),
+            None => "never: short-lived tokens are exchanged, not refreshed".to_string(),
+        },
+    ));
+    lines.push(row(
+        "Last refresh",
+        match &app.stored.last_refresh {
+            None => Span::raw("never"),
+            Some(r) if r.ok => Span::styled(
+                format!("ok at {}", localtime::format_in(r.at, offset)),
+                theme::level(Level::Success),
+            ),
+            Some(r) => Span::styled(
+                format!(
+                    "failed at {}: {}",
+                    localtime::format_in(r.at, offset),
+                    r.message.as_deref().unwrap_or("no detail")
+                ),
+                theme::level(Level::Error),
+            ),
+        },
+    ));
+    lines.push(row(
+        "Auto-refresh",
+        if app.stored.settings.auto_refresh {
+            "on: refreshed while instatui runs, once under 7 days remain"
+        } else {
+            "off (a turns it on)"
+        },
+    ));
+    lines.push(row(
+        "Rate usage",
+        app.stored
+            .rate_usage
+            .as_ref()
+            .map_or_else(|| "not reported yet".to_string(), |u| u.summary()),
+    ));
+    if !t.permissions.is_empty() {
+        lines.push(row("Permissions", t.permissions.join(", ")));
+    }
+    lines.push(Line::default());
+    if let Some(message) = &app.token.rejected {
+        lines.push(Line::from(Span::styled(
+            format!(" Instagram rejected this token: {message}"),
+            theme::level(Level::Error),
+        )));
+        lines.push(Line::from(" Press A to authorize again."));
+    } else if status == TokenStatus::Expired {
+        lines.push(Line::from(Span::styled(
+            " This token has expired and cannot be refreshed. Press A to authorize again.",
+            theme::level(Level::Error),
+        )));
+    } else {
+        match app.refresh_blocker() {
+            Some(reason) if app.token.refreshing => {
+                lines.push(Line::from(Span::styled(
+                    format!(" r: {reason}"),
+                    theme::level(Level::Info),
+                )));
+            }
+            Some(reason) => lines.push(Line::from(vec![
+                Span::styled(" r refresh: unavailable — ", theme::dim()),
+                Span::styled(reason, theme::level(Level::Warning)),
+            ])),
+            None => lines.push(Line::from(vec![
+                Span::styled(" r", theme::key()),
+                Span::styled(" refreshes now for another 60 days", Style::new()),
+            ])),
+        }
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
