@@ -8,6 +8,7 @@ pub mod browser;
 pub mod cli;
 pub mod clock;
 pub mod credentials;
+pub mod download;
 pub mod fake;
 pub mod instagram;
 pub mod localtime;

@@ -9,7 +9,7 @@ use crate::token::{self, TokenStatus};
 use std::io::IsTerminal;
 
 /// The token, if it can still be used; otherwise exit 3 with what to do.
-fn usable_token(state: &State) -> Result<StoredToken, CliError> {
+pub(super) fn usable_token(state: &State) -> Result<StoredToken, CliError> {
     if state.app.is_none() && state.token.is_none() {
         return Err(CliError::no_credentials());
     }

@@ -1,6 +1,7 @@
 //! The command line: argument definitions and the scriptable subcommands, one per step of the flow.
 
 mod auth;
+mod download;
 mod feed;
 mod output;
 mod setup;
@@ -84,6 +85,8 @@ pub enum Command {
     },
     /// List posts, newest first.
     Feed(FeedArgs),
+    /// Save the feed's pictures and videos (album items included) to a folder; files already there are skipped.
+    Download(DownloadArgs),
     /// Run the embedded fake Instagram on loopback, for trying instatui or scripts without an account.
     #[command(hide = true)]
     FakeServer {
@@ -119,6 +122,22 @@ pub struct FeedArgs {
     pub all: bool,
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// Where to save (default: your pictures folder + instatui).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// How many posts, newest first.
+    #[arg(long, default_value_t = 25, conflicts_with = "all")]
+    pub limit: usize,
+    /// Every post.
+    #[arg(long)]
+    pub all: bool,
+    /// Only posts from this day on (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
 }
 
 fn parse_duration_arg(text: &str) -> Result<time::Duration, String> {
@@ -161,6 +180,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
         } => token::refresh(ctx, if_expiring_within, json).await,
         Command::Profile { json } => feed::profile(ctx, json).await,
         Command::Feed(args) => feed::feed(ctx, args).await,
+        Command::Download(args) => download::run(ctx, args).await,
         Command::FakeServer { port, posts } => feed::fake_server(port, posts).await,
     }
 }

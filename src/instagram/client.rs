@@ -70,6 +70,11 @@ impl Client {
         self
     }
 
+    /// The shared connection pool, for streaming downloads.
+    pub(crate) fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
     pub fn endpoints(&self) -> &Endpoints {
         &self.endpoints
     }

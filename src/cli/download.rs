@@ -1,0 +1,106 @@
+//! `instatui download`: the feed's pictures and videos to a folder, four at a time, idempotent.
+
+use super::{CliError, Context, DownloadArgs};
+use crate::download::{self, Outcome};
+use crate::store;
+use futures::StreamExt;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// Transfers at once: enough to hide latency, few enough to be polite.
+const PARALLEL: usize = 4;
+
+pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
+    let state = ctx.load()?;
+    let token = super::feed::usable_token(&state)?;
+    let client = ctx.client(&state)?;
+    let since = args
+        .since
+        .as_deref()
+        .map(parse_date)
+        .transpose()
+        .map_err(CliError::usage)?;
+    let dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| download::default_dir(&store::data_dir(&ctx.store)));
+    std::fs::create_dir_all(&dir).map_err(|e| {
+        CliError::failed(format!(
+            "could not create {}: {e}; choose another folder with --out",
+            dir.display()
+        ))
+    })?;
+
+    let max = if args.all || since.is_some() {
+        None
+    } else {
+        Some(args.limit)
+    };
+    let mut posts = client
+        .all_media(&token.value, &token.user_id, max, |_| {})
+        .await?;
+    if let Some(since) = since {
+        posts.retain(|p| p.posted_at().is_some_and(|t| t.date() >= since));
+        if !args.all {
+            posts.truncate(args.limit);
+        }
+    }
+    let username = state
+        .profile
+        .as_ref()
+        .and_then(|p| p.username.clone())
+        .or_else(|| posts.iter().find_map(|p| p.username.clone()))
+        .unwrap_or_else(|| token.user_id.clone());
+    let jobs = download::plan(&posts, &username);
+
+    let bar = ProgressBar::new(jobs.len() as u64);
+    bar.set_draw_target(ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} files {msg}") {
+        bar.set_style(style);
+    }
+    let results: Vec<Result<Outcome, String>> = futures::stream::iter(jobs.iter())
+        .map(|job| {
+            let (client, token, dir, bar) = (&client, &token.value, &dir, &bar);
+            async move {
+                let result = download::run_job(client, token, job, dir).await;
+                bar.inc(1);
+                result
+            }
+        })
+        .buffer_unordered(PARALLEL)
+        .collect()
+        .await;
+    bar.finish_and_clear();
+
+    let saved = results
+        .iter()
+        .filter(|r| matches!(r, Ok(Outcome::Saved(_))))
+        .count();
+    let skipped = results
+        .iter()
+        .filter(|r| matches!(r, Ok(Outcome::Skipped(_))))
+        .count();
+    let failures: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
+    for failure in &failures {
+        eprintln!("failed: {failure}");
+    }
+    println!(
+        "{saved} saved, {skipped} already there, {} failed, from {} posts, in {}",
+        failures.len(),
+        posts.len(),
+        dir.display()
+    );
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::failed(format!(
+            "{} files could not be saved: run the same command again to retry only those",
+            failures.len()
+        )))
+    }
+}
+
+fn parse_date(text: &str) -> Result<time::Date, String> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    time::Date::parse(text.trim(), &format)
+        .map_err(|_| format!("'{text}' is not a date: write it like 2026-01-31"))
+}

@@ -1,0 +1,285 @@
+//! Saving posts to disk: file names, skipping what is there, `.part` files renamed only when complete.
+
+use crate::instagram::{ApiError, Client, Media, MediaType};
+use crate::secret::Secret;
+use std::path::{Path, PathBuf};
+
+/// One file to fetch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    /// The post the file belongs to; fetched again when its URL expired.
+    pub post_id: String,
+    /// Position in an album (0-based), when the post is one.
+    pub child: Option<usize>,
+    /// The file name without extension.
+    pub stem: String,
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Saved(PathBuf),
+    /// A file of this name is already there: re-runs are cheap.
+    Skipped(PathBuf),
+}
+
+/// The URL worth saving for one item: the file itself, or a video's
+/// thumbnail when the video is not available.
+fn file_url(media: &Media) -> Option<String> {
+    media
+        .media_url
+        .clone()
+        .or_else(|| media.thumbnail_url.clone())
+}
+
+/// `<username>_<YYYY-MM-DD>_<media-id>[_<n>]`; the date is the post's, in UTC,
+/// so names do not change with the machine's time zone.
+pub fn stem(username: &str, post: &Media, n: Option<usize>) -> String {
+    let date = post
+        .posted_at()
+        .map(|t| crate::localtime::date_in(t, time::UtcOffset::UTC))
+        .unwrap_or_else(|| "undated".to_string());
+    let user = sanitize(username);
+    let id = sanitize(&post.id);
+    match n {
+        Some(n) => format!("{user}_{date}_{id}_{n}"),
+        None => format!("{user}_{date}_{id}"),
+    }
+}
+
+fn sanitize(text: &str) -> String {
+    let clean: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if clean.is_empty() {
+        "unknown".to_string()
+    } else {
+        clean
+    }
+}
+
+/// Every file of these posts: one per picture or video, each album child on
+/// its own, numbered from 1.
+pub fn plan(posts: &[Media], username: &str) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for post in posts {
+        let children = post.children();
+        if post.kind() == MediaType::Album && !children.is_empty() {
+            for (i, child) in children.iter().enumerate() {
+                jobs.push(Job {
+                    post_id: post.id.clone(),
+                    child: Some(i),
+                    stem: stem(username, post, Some(i + 1)),
+                    url: file_url(child),
+                });
+            }
+        } else {
+            jobs.push(Job {
+                post_id: post.id.clone(),
+                child: None,
+                stem: stem(username, post, None),
+                url: file_url(post),
+            });
+        }
+    }
+    jobs
+}
+
+/// The extension for a file of this content type, else from the URL's path.
+pub fn extension(content_type: Option<&str>, url: &str) -> String {
+    let mime = content_type
+        .and_then(|c| c.split(';').next())
+        .map(|c| c.trim().to_ascii_lowercase());
+    let known = match mime.as_deref() {
+        Some("image/jpeg" | "image/jpg") => Some("jpg"),
+        Some("image/png") => Some("png"),
+        Some("image/webp") => Some("webp"),
+        Some("image/gif") => Some("gif"),
+        Some("image/heic") => Some("heic"),
+        Some("video/mp4") => Some("mp4"),
+        Some("video/quicktime") => Some("mov"),
+        _ => None,
+    };
+    if let Some(ext) = known {
+        return ext.to_string();
+    }
+    let path = url::Url::parse(url)
+        .map(|u| u.path().to_string())
+        .unwrap_or_default();
+    path.rsplit_once('.')
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+        .filter(|ext| {
+            !ext.is_empty() && ext.len() <= 5 && ext.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+        .unwrap_or_else(|| "bin".to_string())
+}
+
+/// A finished file of this stem, if one exists (`.part` files do not count).
+pub fn existing(dir: &Path, stem: &str) -> Option<PathBuf> {
+    let prefix = format!("{stem}.");
+    std::fs::read_dir(dir).ok()?.flatten().find_map(|entry| {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let is_final = name.starts_with(&prefix) && !name.ends_with(".part");
+        is_final.then(|| entry.path())
+    })
+}
+
+/// The default folder: the user's pictures dir + `instatui`, else the data dir.
+pub fn default_dir(data_dir: &Path) -> PathBuf {
+    directories::UserDirs::new()
+        .and_then(|u| u.picture_dir().map(|p| p.join("instatui")))
+        .unwrap_or_else(|| data_dir.join("downloads"))
+}
+
+/// Saves one file. An expired CDN URL costs one fetch of the post for a
+/// fresh URL, then the download is tried again.
+pub async fn run_job(
+    client: &Client,
+    token: &Secret,
+    job: &Job,
+    dir: &Path,
+) -> Result<Outcome, String> {
+    if let Some(path) = existing(dir, &job.stem) {
+        return Ok(Outcome::Skipped(path));
+    }
+    let Some(url) = job.url.clone() else {
+        return Err(format!(
+            "{}: Instagram offers no file for this post",
+            job.stem
+        ));
+    };
+    let part = dir.join(format!("{}.part", job.stem));
+    let (url, content_type) = match client.download_to(&url, &part).await {
+        Ok(content_type) => (url, content_type),
+        Err(err) if err.is_expired_url() => {
+            let fresh = fresh_url(client, token, job)
+                .await
+                .map_err(|e| format!("{}: {e}", job.stem))?;
+            let content_type = client
+                .download_to(&fresh, &part)
+                .await
+                .map_err(|e| format!("{}: {e}", job.stem))?;
+            (fresh, content_type)
+        }
+        Err(err) => {
+            let _ = std::fs::remove_file(&part);
+            return Err(format!("{}: {err}", job.stem));
+        }
+    };
+    let target = dir.join(format!(
+        "{}.{}",
+        job.stem,
+        extension(content_type.as_deref(), &url)
+    ));
+    std::fs::rename(&part, &target).map_err(|e| {
+        format!(
+            "could not rename {} to {}: {e}",
+            part.display(),
+            target.display()
+        )
+    })?;
+    Ok(Outcome::Saved(target))
+}
+
+async fn fresh_url(client: &Client, token: &Secret, job: &Job) -> Result<String, ApiError> {
+    let post = client.media(token, &job.post_id).await?;
+    let item = match job.child {
+        Some(i) => post.children().get(i).cloned(),
+        None => Some(post),
+    };
+    item.as_ref().and_then(file_url).ok_or_else(|| {
+        ApiError::new(
+            crate::instagram::ErrorKind::Other,
+            "the post no longer offers this file",
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(id: &str, kind: &str, url: Option<&str>) -> Media {
+        Media {
+            id: id.into(),
+            media_type: Some(kind.into()),
+            media_url: url.map(String::from),
+            timestamp: Some("2021-03-12T23:27:57+0000".into()),
+            ..Media::default()
+        }
+    }
+
+    #[test]
+    fn names_follow_the_pattern_and_number_album_children() {
+        let mut album = post("17924341675455541", "CAROUSEL_ALBUM", None);
+        album.children = Some(crate::instagram::model::Children {
+            data: vec![
+                post("1", "IMAGE", Some("https://cdn.example/a.jpg")),
+                post("2", "VIDEO", Some("https://cdn.example/b.mp4")),
+            ],
+        });
+        let jobs = plan(
+            &[
+                post(
+                    "17883083885121876",
+                    "IMAGE",
+                    Some("https://cdn.example/x.jpg"),
+                ),
+                album,
+            ],
+            "lake_and_larch",
+        );
+        let stems: Vec<&str> = jobs.iter().map(|j| j.stem.as_str()).collect();
+        assert_eq!(
+            stems,
+            [
+                "lake_and_larch_2021-03-12_17883083885121876",
+                "lake_and_larch_2021-03-12_17924341675455541_1",
+                "lake_and_larch_2021-03-12_17924341675455541_2",
+            ]
+        );
+        assert_eq!(jobs[2].child, Some(1));
+        assert_eq!(jobs[2].post_id, "17924341675455541");
+    }
+
+    #[test]
+    fn names_cannot_escape_the_folder() {
+        let p = post("../../etc", "IMAGE", None);
+        assert!(!stem("a/b", &p, None).contains('/'));
+    }
+
+    #[test]
+    fn extensions_come_from_the_content_type_then_the_url() {
+        assert_eq!(extension(Some("image/jpeg"), "https://x/y"), "jpg");
+        assert_eq!(
+            extension(Some("image/png; charset=binary"), "https://x/y"),
+            "png"
+        );
+        assert_eq!(extension(Some("video/mp4"), "https://x/y.jpg"), "mp4");
+        assert_eq!(extension(None, "https://x/clip_720p.mp4?oe=1"), "mp4");
+        assert_eq!(
+            extension(Some("application/octet-stream"), "https://x/y"),
+            "bin"
+        );
+    }
+
+    #[test]
+    fn existing_ignores_partial_files() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("a_1.part"), b"half").expect("write");
+        assert_eq!(existing(dir.path(), "a_1"), None);
+        std::fs::write(dir.path().join("a_1.jpg"), b"whole").expect("write");
+        assert_eq!(
+            existing(dir.path(), "a_1"),
+            Some(dir.path().join("a_1.jpg"))
+        );
+        assert_eq!(existing(dir.path(), "a"), None);
+    }
+}
