@@ -12,6 +12,7 @@ pub mod download;
 pub mod fake;
 pub mod instagram;
 pub mod localtime;
+pub mod preview;
 pub mod logging;
 pub mod secret;
 pub mod store;

@@ -29,6 +29,11 @@ pub struct FeedView {
     pub cached_at: Option<OffsetDateTime>,
     /// A fresh first page was requested in this run.
     pub requested: bool,
+    /// The album item in view (0-based).
+    pub child: usize,
+    pub preview: super::preview::Preview,
+    /// Files done and total while `d` runs.
+    pub download: Option<(usize, usize)>,
 }
 
 impl FeedView {
@@ -184,7 +189,11 @@ impl App {
             return;
         }
         let target = self.feed.selected as isize + delta;
-        self.feed.selected = target.clamp(0, len as isize - 1) as usize;
+        let selected = target.clamp(0, len as isize - 1) as usize;
+        if selected != self.feed.selected {
+            self.feed.child = 0;
+        }
+        self.feed.selected = selected;
         self.clamp_selection();
         self.prefetch(effects);
     }
@@ -192,6 +201,7 @@ impl App {
     pub fn select_last(&mut self, effects: &mut Vec<Effect>) {
         let len = self.feed.visible().len();
         self.feed.selected = len.saturating_sub(1);
+        self.feed.child = 0;
         self.clamp_selection();
         self.prefetch(effects);
     }

@@ -34,6 +34,11 @@ pub enum Action {
     OpenPermalink,
     Filter,
     Reload,
+    PrevItem,
+    NextItem,
+    Download,
+    OpenMedia,
+    CopyLink,
 }
 
 /// A key as written in help: the code and whether Ctrl is held.
@@ -257,6 +262,11 @@ const FEED: &[Binding] = &[
         Action::OpenPermalink,
         true,
     ),
+    bind(&[k('h'), code(KeyCode::Left)], "h/←", "previous album item", Action::PrevItem, false),
+    bind(&[k('l'), code(KeyCode::Right)], "l/→", "next album item", Action::NextItem, false),
+    bind(&[k('O')], "O", "open the media itself", Action::OpenMedia, false),
+    bind(&[k('c')], "c", "copy the link", Action::CopyLink, false),
+    bind(&[k('d')], "d", "download the post", Action::Download, true),
     bind(&[k('/')], "/", "filter", Action::Filter, true),
     bind(&[k('R')], "R", "reload", Action::Reload, true),
 ];

@@ -6,6 +6,7 @@ pub mod feed;
 pub mod field;
 pub mod keymap;
 pub mod msg;
+pub mod preview;
 pub mod token_status;
 pub mod update;
 
@@ -99,6 +100,10 @@ pub struct App {
     pub base_override: Option<String>,
     /// Where fresh authorize `state`s come from; tests pin it.
     pub new_state: fn() -> String,
+    /// Pictures are drawn (a graphics protocol or half-blocks is available).
+    pub images: bool,
+    /// Where `d` saves posts.
+    pub download_dir: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -122,6 +127,8 @@ impl App {
             size: (80, 24),
             base_override: None,
             new_state: crate::instagram::authorize::new_state,
+            images: false,
+            download_dir: None,
         }
     }
 

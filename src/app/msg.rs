@@ -45,6 +45,25 @@ pub enum Msg {
     BrowserOpened(Result<(), String>),
     /// The redirect the demo's stand-in consent page produced.
     DemoRedirect(Result<String, String>),
+    /// The picture for this media id is ready to draw, or why not.
+    PreviewLoaded {
+        key: String,
+        result: Result<(), String>,
+    },
+    /// Decoded pixels on their way to the picture cache; the runtime keeps
+    /// them and passes `PreviewLoaded` on, so `update` never holds pixels.
+    PreviewDecoded {
+        key: String,
+        image: Box<image::DynamicImage>,
+    },
+    /// A post fetched again because its CDN URLs had expired.
+    PostRefreshed(Box<Media>),
+    DownloadProgress {
+        done: usize,
+        total: usize,
+    },
+    /// A summary for the status line, or what failed.
+    Downloaded(Result<String, String>),
 }
 
 /// Work for the runtime. Each carries what it needs, so the runtime never
@@ -85,6 +104,20 @@ pub enum Effect {
     DemoConsent {
         authorize_url: String,
         allow: bool,
+    },
+    /// Fetch (or take from the caches), decode and keep a picture.
+    LoadPreview {
+        key: String,
+        post_id: String,
+        child: Option<usize>,
+        url: String,
+        token: Secret,
+    },
+    Download {
+        post: Box<Media>,
+        username: String,
+        token: Secret,
+        dir: std::path::PathBuf,
     },
     Quit,
 }

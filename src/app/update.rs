@@ -43,7 +43,14 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
         Msg::BrowserOpened(Ok(())) => {}
         Msg::BrowserOpened(Err(e)) => app.set_status(Level::Warning, e),
         Msg::DemoRedirect(result) => app.on_demo_redirect(result),
+        Msg::PreviewLoaded { key, result } => app.on_preview_loaded(&key, result),
+        // The runtime turns these into `PreviewLoaded`; nothing to keep here.
+        Msg::PreviewDecoded { key, .. } => app.on_preview_loaded(&key, Ok(())),
+        Msg::PostRefreshed(media) => app.on_post_refreshed(*media),
+        Msg::DownloadProgress { done, total } => app.on_download_progress(done, total),
+        Msg::Downloaded(result) => app.on_downloaded(result),
     }
+    app.sync_preview(&mut effects);
     effects
 }
 
@@ -291,5 +298,10 @@ fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::OpenPermalink => app.open_permalink(effects),
         Action::Filter => app.feed.filter_editing = true,
         Action::Reload => app.reload_feed(effects),
+        Action::PrevItem => app.step_child(-1),
+        Action::NextItem => app.step_child(1),
+        Action::Download => app.download_selected(effects),
+        Action::OpenMedia => app.open_media(effects),
+        Action::CopyLink => app.copy_link(effects),
     }
 }

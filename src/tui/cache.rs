@@ -24,6 +24,10 @@ impl FeedCache {
         FeedCache { dir }
     }
 
+    pub fn dir(&self) -> &std::path::Path {
+        &self.dir
+    }
+
     fn path(&self) -> PathBuf {
         self.dir.join("feed.json")
     }

@@ -5,7 +5,12 @@ use super::persist::Persister;
 use crate::app::{App, Effect, Msg};
 use crate::fake::{Consent, FakeControl};
 use crate::instagram::{ApiError, Client, Endpoints, Flavor};
-use tokio::sync::mpsc;
+use crate::preview::{DiskCache, Previews};
+use std::sync::Arc;
+use tokio::sync::{Semaphore, mpsc};
+
+/// Picture fetches at once; more only queue behind a fast scroll.
+const PREVIEW_PARALLEL: usize = 4;
 
 /// Owns the message channel every task answers on, the HTTP client and the
 /// state writer.
@@ -19,12 +24,18 @@ pub struct Executor {
     demo: Option<FakeControl>,
     /// Tasks started whose answer has not arrived yet.
     in_flight: usize,
+    previews: Previews,
+    disk: DiskCache,
+    preview_slots: Arc<Semaphore>,
+    /// The picture the user waits for; queued fetches for others give way.
+    wanted: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 impl Executor {
     pub fn new(store: crate::store::Store, cache: FeedCache, demo: Option<FakeControl>) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
         let persister = Persister::start(store, tx.clone());
+        let disk = DiskCache::new(cache.dir().join("media"), crate::preview::disk::DEFAULT_CAP);
         Executor {
             tx,
             rx,
@@ -33,7 +44,20 @@ impl Executor {
             client: None,
             demo,
             in_flight: 0,
+            previews: Previews::new(None),
+            disk,
+            preview_slots: Arc::new(Semaphore::new(PREVIEW_PARALLEL)),
+            wanted: Arc::new(std::sync::Mutex::new(None)),
         }
+    }
+
+    /// Turns pictures on with this picker (`None`: off).
+    pub fn set_picker(&mut self, picker: Option<ratatui_image::picker::Picker>) {
+        self.previews = Previews::new(picker);
+    }
+
+    pub fn previews_mut(&mut self) -> &mut Previews {
+        &mut self.previews
     }
 
     pub fn in_flight(&self) -> usize {
@@ -45,6 +69,12 @@ impl Executor {
         let msg = self.rx.recv().await?;
         if msg.ends_task() {
             self.in_flight = self.in_flight.saturating_sub(1);
+        }
+        // Pixels stay here, where drawing needs them; `update` hears only
+        // that the picture is ready.
+        if let Msg::PreviewDecoded { key, image } = msg {
+            self.previews.insert(key.clone(), *image);
+            return Some(Msg::PreviewLoaded { key, result: Ok(()) });
         }
         Some(msg)
     }
@@ -218,8 +248,165 @@ impl Executor {
                     )]
                 });
             }
+            Effect::LoadPreview {
+                key,
+                post_id,
+                child,
+                url,
+                token,
+            } => self.load_preview(app, key, post_id, child, url, token),
+            Effect::Download {
+                post,
+                username,
+                token,
+                dir,
+            } => self.download(app, *post, username, token, dir),
             Effect::Quit => {}
         }
+    }
+
+    fn load_preview(
+        &mut self,
+        app: &App,
+        key: String,
+        post_id: String,
+        child: Option<usize>,
+        url: String,
+        token: crate::secret::Secret,
+    ) {
+        *self.wanted.lock().unwrap_or_else(|e| e.into_inner()) = Some(key.clone());
+        if self.previews.contains(&key) {
+            let _ = self.tx.send(Msg::PreviewLoaded { key, result: Ok(()) });
+            self.in_flight += 1;
+            return;
+        }
+        let client = match self.client(app) {
+            Ok(client) => client,
+            Err(e) => {
+                let _ = self.tx.send(Msg::PreviewLoaded {
+                    key,
+                    result: Err(e.to_string()),
+                });
+                self.in_flight += 1;
+                return;
+            }
+        };
+        let (disk, slots, wanted) = (self.disk.clone(), self.preview_slots.clone(), self.wanted.clone());
+        self.spawn(async move {
+            let Ok(_slot) = slots.acquire_owned().await else {
+                return vec![Msg::PreviewLoaded { key, result: Err("shutting down".into()) }];
+            };
+            let still_wanted = wanted.lock().unwrap_or_else(|e| e.into_inner()).as_deref() == Some(key.as_str());
+            let cached = {
+                let (disk, key) = (disk.clone(), key.clone());
+                tokio::task::spawn_blocking(move || disk.get(&key)).await.ok().flatten()
+            };
+            if cached.is_none() && !still_wanted {
+                // Scrolled past before its turn came: not worth the download.
+                return vec![Msg::PreviewLoaded { key, result: Err("skipped".into()) }];
+            }
+            let mut msgs = Vec::new();
+            let bytes = match cached {
+                Some(bytes) => bytes,
+                None => match fetch_picture(&client, &token, &post_id, child, &url).await {
+                    Ok((bytes, refreshed)) => {
+                        if let Some(post) = refreshed {
+                            msgs.push(Msg::PostRefreshed(Box::new(post)));
+                        }
+                        let (disk, key, copy) = (disk.clone(), key.clone(), bytes.clone());
+                        let _ = tokio::task::spawn_blocking(move || disk.put(&key, &copy)).await;
+                        bytes
+                    }
+                    Err(e) => {
+                        msgs.push(Msg::PreviewLoaded { key, result: Err(e) });
+                        return msgs;
+                    }
+                },
+            };
+            let decoded = tokio::task::spawn_blocking(move || crate::preview::decode(&bytes))
+                .await
+                .unwrap_or_else(|e| Err(format!("decoding failed: {e}")));
+            msgs.push(match decoded {
+                Ok(image) => Msg::PreviewDecoded { key, image: Box::new(image) },
+                Err(e) => Msg::PreviewLoaded { key, result: Err(e) },
+            });
+            msgs
+        });
+    }
+
+    fn download(
+        &mut self,
+        app: &App,
+        post: crate::instagram::Media,
+        username: String,
+        token: crate::secret::Secret,
+        dir: std::path::PathBuf,
+    ) {
+        let client = match self.client(app) {
+            Ok(client) => client,
+            Err(e) => {
+                let _ = self.tx.send(Msg::Downloaded(Err(e.to_string())));
+                self.in_flight += 1;
+                return;
+            }
+        };
+        let tx = self.tx.clone();
+        self.spawn(async move {
+            if let Err(e) = tokio::fs::create_dir_all(&dir).await {
+                return vec![Msg::Downloaded(Err(format!(
+                    "could not create {}: {e}",
+                    dir.display()
+                )))];
+            }
+            let jobs = crate::download::plan(std::slice::from_ref(&post), &username);
+            let total = jobs.len();
+            let (mut saved, mut skipped, mut failed) = (0, 0, Vec::new());
+            for (done, job) in jobs.iter().enumerate() {
+                match crate::download::run_job(&client, &token, job, &dir).await {
+                    Ok(crate::download::Outcome::Saved(_)) => saved += 1,
+                    Ok(crate::download::Outcome::Skipped(_)) => skipped += 1,
+                    Err(e) => failed.push(e),
+                }
+                let _ = tx.send(Msg::DownloadProgress { done: done + 1, total });
+            }
+            let result = if failed.is_empty() {
+                Ok(format!(
+                    "saved {saved} file(s), {skipped} already there, in {}",
+                    dir.display()
+                ))
+            } else {
+                Err(format!("{} of {total} failed: {}", failed.len(), failed.join("; ")))
+            };
+            vec![Msg::Downloaded(result)]
+        });
+    }
+}
+
+/// Fetches a picture; an expired CDN URL costs one fetch of the post for
+/// a fresh URL, which the caller also hands to the feed.
+async fn fetch_picture(
+    client: &Client,
+    token: &crate::secret::Secret,
+    post_id: &str,
+    child: Option<usize>,
+    url: &str,
+) -> Result<(Vec<u8>, Option<crate::instagram::Media>), String> {
+    match client.fetch(url).await {
+        Ok(download) => Ok((download.bytes.to_vec(), None)),
+        Err(err) if err.is_expired_url() => {
+            let post = client.media(token, post_id).await.map_err(|e| e.to_string())?;
+            let item = match child {
+                Some(i) => post.children().get(i).cloned(),
+                None => Some(post.clone()),
+            };
+            let fresh = item
+                .as_ref()
+                .and_then(|m| m.preview_url().map(str::to_string))
+                .ok_or_else(|| "the post no longer offers a picture".to_string())?;
+            let download = client.fetch(&fresh).await.map_err(|e| e.to_string())?;
+            Ok((download.bytes.to_vec(), Some(post)))
+        }
+        Err(err) => Err(err.to_string()),
     }
 }
 
@@ -230,6 +417,8 @@ impl Msg {
             self,
             Msg::RateUsage(_)
                 | Msg::Saved(_)
+                | Msg::PostRefreshed(_)
+                | Msg::DownloadProgress { .. }
                 | Msg::Key(_)
                 | Msg::Paste(_)
                 | Msg::ScrollUp

@@ -1,0 +1,186 @@
+//! The Feed detail pane's picture: which one is wanted, album stepping, downloads and opening media.
+
+use super::{App, Effect, Level};
+use crate::instagram::{Media, MediaType};
+
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PreviewState {
+    #[default]
+    Idle,
+    Loading,
+    Ready,
+    Failed(String),
+    /// The post has nothing to show (a video without thumbnail, say).
+    Unavailable,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Preview {
+    /// Media id of the picture wanted now; answers for other ids are dropped.
+    pub key: Option<String>,
+    pub state: PreviewState,
+}
+
+/// What the pane shows for a post: the album child in view, or the post.
+pub struct Target<'a> {
+    pub post: &'a Media,
+    pub child: Option<usize>,
+    pub item: &'a Media,
+}
+
+impl App {
+    /// The item in view: for an album, its current child.
+    pub fn preview_target(&self) -> Option<Target<'_>> {
+        let post = self.feed.selected_media()?;
+        let children = post.children();
+        if post.kind() == MediaType::Album && !children.is_empty() {
+            let child = self.feed.child.min(children.len() - 1);
+            return Some(Target {
+                post,
+                child: Some(child),
+                item: &children[child],
+            });
+        }
+        Some(Target {
+            post,
+            child: None,
+            item: post,
+        })
+    }
+
+    /// Asks for the picture in view when it changed. Runs after every message.
+    pub fn sync_preview(&mut self, effects: &mut Vec<Effect>) {
+        if !self.images || !self.feed.detail || self.screen != super::Screen::Feed {
+            return;
+        }
+        let Some(token) = self.stored.token.as_ref().map(|t| t.value.clone()) else {
+            return;
+        };
+        let wanted = self.preview_target().map(|t| {
+            (
+                t.item.id.clone(),
+                t.post.id.clone(),
+                t.child,
+                t.item.preview_url().map(str::to_string),
+            )
+        });
+        let Some((key, post_id, child, url)) = wanted else {
+            self.feed.preview = super::preview::Preview::default();
+            return;
+        };
+        if self.feed.preview.key.as_deref() == Some(key.as_str()) {
+            return;
+        }
+        self.feed.preview.key = Some(key.clone());
+        match url {
+            None => self.feed.preview.state = PreviewState::Unavailable,
+            Some(url) => {
+                self.feed.preview.state = PreviewState::Loading;
+                effects.push(Effect::LoadPreview {
+                    key,
+                    post_id,
+                    child,
+                    url,
+                    token,
+                });
+            }
+        }
+    }
+
+    pub fn on_preview_loaded(&mut self, key: &str, result: Result<(), String>) {
+        if self.feed.preview.key.as_deref() != Some(key) {
+            return;
+        }
+        self.feed.preview.state = match result {
+            Ok(()) => PreviewState::Ready,
+            Err(e) => PreviewState::Failed(e),
+        };
+    }
+
+    /// A post fetched again for fresh CDN URLs replaces the stale copy.
+    pub fn on_post_refreshed(&mut self, fresh: Media) {
+        if let Some(item) = self.feed.items.iter_mut().find(|m| m.id == fresh.id) {
+            *item = fresh;
+        }
+    }
+
+    /// ←/→ through an album's items.
+    pub fn step_child(&mut self, delta: isize) {
+        let Some(count) = self.feed.selected_media().map(|m| m.children().len()) else {
+            return;
+        };
+        if count < 2 {
+            return;
+        }
+        let next = (self.feed.child as isize + delta).rem_euclid(count as isize);
+        self.feed.child = next as usize;
+    }
+
+    pub fn download_selected(&mut self, effects: &mut Vec<Effect>) {
+        if self.feed.download.is_some() {
+            self.set_status(Level::Info, "a download is already running");
+            return;
+        }
+        let (Some(post), Some(token), Some(dir)) = (
+            self.feed.selected_media().cloned(),
+            self.stored.token.as_ref().map(|t| t.value.clone()),
+            self.download_dir.clone(),
+        ) else {
+            return;
+        };
+        let username = self
+            .stored
+            .profile
+            .as_ref()
+            .and_then(|p| p.username.clone())
+            .or_else(|| post.username.clone())
+            .unwrap_or_else(|| "instagram".to_string());
+        let total = crate::download::plan(std::slice::from_ref(&post), &username).len();
+        self.feed.download = Some((0, total));
+        effects.push(Effect::Download {
+            post: Box::new(post),
+            username,
+            token,
+            dir,
+        });
+    }
+
+    pub fn on_download_progress(&mut self, done: usize, total: usize) {
+        self.feed.download = Some((done, total));
+    }
+
+    pub fn on_downloaded(&mut self, result: Result<String, String>) {
+        self.feed.download = None;
+        match result {
+            Ok(summary) => self.set_status(Level::Success, summary),
+            Err(e) => self.set_status(Level::Error, e),
+        }
+    }
+
+    /// `O`: the picture or video itself, in the browser.
+    pub fn open_media(&mut self, effects: &mut Vec<Effect>) {
+        let url = self
+            .preview_target()
+            .and_then(|t| t.item.media_url.clone().or_else(|| t.item.thumbnail_url.clone()));
+        match url {
+            Some(url) => effects.push(Effect::OpenUrl(url)),
+            None => self.set_status(Level::Warning, "this post offers no media URL"),
+        }
+    }
+
+    /// `c` on the feed: the permalink (or the media URL) to the clipboard.
+    pub fn copy_link(&mut self, effects: &mut Vec<Effect>) {
+        let link = self.feed.selected_media().and_then(|m| {
+            m.permalink
+                .clone()
+                .or_else(|| m.media_url.clone())
+        });
+        match link {
+            Some(link) => {
+                self.set_status(Level::Info, format!("copied {link}"));
+                effects.push(Effect::Copy(link));
+            }
+            None => self.set_status(Level::Warning, "this post has no link to copy"),
+        }
+    }
+}

@@ -1,0 +1,103 @@
+//! Fetched picture bytes on disk, keyed by media id (URLs expire), capped in size, oldest evicted first.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+/// 200 MiB of pictures on disk.
+pub const DEFAULT_CAP: u64 = 200 * 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub struct DiskCache {
+    dir: PathBuf,
+    cap: u64,
+}
+
+impl DiskCache {
+    pub fn new(dir: PathBuf, cap: u64) -> Self {
+        DiskCache { dir, cap }
+    }
+
+    fn path(&self, media_id: &str) -> Option<PathBuf> {
+        // Ids are digits; anything else must not become a path.
+        let safe = !media_id.is_empty()
+            && media_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+        safe.then(|| self.dir.join(media_id))
+    }
+
+    pub fn get(&self, media_id: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.path(media_id)?).ok()
+    }
+
+    /// Stores atomically, then trims the folder back under the cap.
+    pub fn put(&self, media_id: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let Some(path) = self.path(media_id) else {
+            return Ok(());
+        };
+        std::fs::create_dir_all(&self.dir)?;
+        let mut tmp = tempfile::Builder::new().prefix(".tmp").tempfile_in(&self.dir)?;
+        tmp.write_all(bytes)?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        self.evict()
+    }
+
+    /// Deletes the oldest files until the total is within the cap.
+    pub fn evict(&self) -> std::io::Result<()> {
+        let mut files: Vec<(SystemTime, u64, PathBuf)> = std::fs::read_dir(&self.dir)?
+            .flatten()
+            .filter_map(|entry| {
+                let meta = entry.metadata().ok()?;
+                meta.is_file()
+                    .then(|| (meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len(), entry.path()))
+            })
+            .collect();
+        let mut total: u64 = files.iter().map(|(_, len, _)| len).sum();
+        files.sort();
+        for (_, len, path) in files {
+            if total <= self.cap {
+                break;
+            }
+            if std::fs::remove_file(&path).is_ok() {
+                total -= len;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn total_bytes(&self) -> u64 {
+        std::fs::read_dir(&self.dir)
+            .map(|dir| dir.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+            .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_cap() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = DiskCache::new(dir.path().join("media"), 25);
+        cache.put("1", &[1; 10]).expect("put");
+        // Distinct modification times keep "oldest first" well defined.
+        let old = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000);
+        let file = std::fs::File::options().write(true).open(dir.path().join("media/1")).expect("open");
+        file.set_modified(old).expect("mtime");
+        cache.put("2", &[2; 10]).expect("put");
+        assert_eq!(cache.get("1"), Some(vec![1; 10]));
+        cache.put("3", &[3; 10]).expect("put");
+        assert_eq!(cache.get("1"), None, "the oldest goes first");
+        assert_eq!(cache.get("3"), Some(vec![3; 10]));
+        assert!(cache.total_bytes() <= 25);
+    }
+
+    #[test]
+    fn odd_keys_are_never_paths() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = DiskCache::new(dir.path().to_path_buf(), DEFAULT_CAP);
+        cache.put("../x", b"no").expect("ignored");
+        assert!(!dir.path().join("../x").exists());
+        assert_eq!(cache.get("../x"), None);
+    }
+}

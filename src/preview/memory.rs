@@ -1,0 +1,103 @@
+//! A least-recently-used map bounded by bytes, for decoded pictures.
+
+use std::collections::{HashMap, VecDeque};
+
+/// 64 MiB of decoded pixels: a few hundred pane-sized pictures.
+pub const DEFAULT_BUDGET: usize = 64 * 1024 * 1024;
+
+pub struct MemoryCache<T> {
+    entries: HashMap<String, (T, usize)>,
+    /// Least recently used first.
+    order: VecDeque<String>,
+    used: usize,
+    budget: usize,
+}
+
+impl<T> MemoryCache<T> {
+    pub fn new(budget: usize) -> Self {
+        MemoryCache {
+            entries: HashMap::new(),
+            order: VecDeque::new(),
+            used: 0,
+            budget,
+        }
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.entries.contains_key(key)
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn used_bytes(&self) -> usize {
+        self.used
+    }
+
+    fn touch(&mut self, key: &str) {
+        if let Some(pos) = self.order.iter().position(|k| k == key) {
+            if let Some(k) = self.order.remove(pos) {
+                self.order.push_back(k);
+            }
+        }
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut T> {
+        if !self.entries.contains_key(key) {
+            return None;
+        }
+        self.touch(key);
+        self.entries.get_mut(key).map(|(value, _)| value)
+    }
+
+    /// Inserts, then drops the least recently used entries until the budget
+    /// holds again (always keeping the newest one).
+    pub fn insert(&mut self, key: String, value: T, cost: usize) {
+        if let Some((_, old)) = self.entries.remove(&key) {
+            self.used -= old;
+            self.order.retain(|k| k != &key);
+        }
+        self.used += cost;
+        self.entries.insert(key.clone(), (value, cost));
+        self.order.push_back(key);
+        while self.used > self.budget && self.order.len() > 1 {
+            if let Some(oldest) = self.order.pop_front() {
+                if let Some((_, c)) = self.entries.remove(&oldest) {
+                    self.used -= c;
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn evicts_least_recently_used_by_bytes() {
+        let mut cache = MemoryCache::new(100);
+        cache.insert("a".into(), 1, 40);
+        cache.insert("b".into(), 2, 40);
+        assert!(cache.get_mut("a").is_some());
+        cache.insert("c".into(), 3, 40);
+        assert!(cache.contains("a"));
+        assert!(!cache.contains("b"));
+        assert!(cache.contains("c"));
+        assert_eq!(cache.used_bytes(), 80);
+    }
+
+    #[test]
+    fn an_oversized_entry_still_fits_alone() {
+        let mut cache = MemoryCache::new(10);
+        cache.insert("big".into(), (), 50);
+        assert_eq!(cache.len(), 1);
+        cache.insert("next".into(), (), 5);
+        assert!(!cache.contains("big"));
+    }
+}

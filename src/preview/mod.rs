@@ -1,0 +1,127 @@
+//! Pictures in the terminal: choosing the graphics protocol, decoding off the event loop, and the caches.
+
+pub mod disk;
+pub mod memory;
+
+pub use disk::DiskCache;
+pub use memory::MemoryCache;
+
+use image::DynamicImage;
+use ratatui_image::picker::{Picker, ProtocolType};
+use ratatui_image::protocol::StatefulProtocol;
+use std::str::FromStr;
+
+/// How pictures are drawn, from `--images` or the config.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ImageMode {
+    /// Ask the terminal what it supports; half-blocks when it does not say.
+    #[default]
+    Auto,
+    Kitty,
+    Sixel,
+    Iterm2,
+    Halfblocks,
+    Off,
+}
+
+impl FromStr for ImageMode {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "auto" => Ok(ImageMode::Auto),
+            "kitty" => Ok(ImageMode::Kitty),
+            "sixel" => Ok(ImageMode::Sixel),
+            "iterm2" | "iterm" => Ok(ImageMode::Iterm2),
+            "halfblocks" | "blocks" => Ok(ImageMode::Halfblocks),
+            "off" | "none" => Ok(ImageMode::Off),
+            other => Err(format!(
+                "unknown image mode '{other}': use auto, kitty, sixel, iterm2, halfblocks or off"
+            )),
+        }
+    }
+}
+
+/// The `--images` flag wins over the config file; anything unreadable means auto.
+pub fn choose_mode(flag: Option<&str>, config: Option<&str>) -> ImageMode {
+    flag.or(config)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_default()
+}
+
+/// Builds the picker. Querying talks to the terminal, so it must run after
+/// the terminal is set up and before events are read.
+pub fn picker_for(mode: ImageMode) -> Option<Picker> {
+    let forced = match mode {
+        ImageMode::Off => return None,
+        ImageMode::Halfblocks => return Some(Picker::halfblocks()),
+        ImageMode::Auto => None,
+        ImageMode::Kitty => Some(ProtocolType::Kitty),
+        ImageMode::Sixel => Some(ProtocolType::Sixel),
+        ImageMode::Iterm2 => Some(ProtocolType::Iterm2),
+    };
+    let mut picker = Picker::from_query_stdio().unwrap_or_else(|e| {
+        tracing::info!("terminal graphics query failed ({e}); using half-blocks");
+        Picker::halfblocks()
+    });
+    if let Some(protocol) = forced {
+        picker.set_protocol_type(protocol);
+    }
+    tracing::info!(protocol = ?picker.protocol_type(), "pictures enabled");
+    Some(picker)
+}
+
+/// The largest side kept after decoding: plenty for a terminal pane, and it
+/// keeps memory and render-time scaling small.
+pub const MAX_SIDE: u32 = 720;
+
+/// Decodes and shrinks; runs on a blocking thread.
+pub fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
+    let image = image::load_from_memory(bytes)
+        .map_err(|e| format!("the picture could not be decoded ({e})"))?;
+    if image.width() > MAX_SIDE || image.height() > MAX_SIDE {
+        Ok(image.thumbnail(MAX_SIDE, MAX_SIDE))
+    } else {
+        Ok(image)
+    }
+}
+
+/// Everything pictures need at render time: the picker and the decoded,
+/// ready-to-draw pictures.
+pub struct Previews {
+    picker: Option<Picker>,
+    memory: MemoryCache<StatefulProtocol>,
+}
+
+impl Previews {
+    pub fn new(picker: Option<Picker>) -> Self {
+        Previews {
+            picker,
+            memory: MemoryCache::new(memory::DEFAULT_BUDGET),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.picker.is_some()
+    }
+
+    pub fn contains(&self, key: &str) -> bool {
+        self.memory.contains(key)
+    }
+
+    /// Keeps a decoded picture, ready to draw.
+    pub fn insert(&mut self, key: String, image: DynamicImage) {
+        if let Some(picker) = &self.picker {
+            let cost = image.width() as usize * image.height() as usize * 4;
+            self.memory.insert(key, picker.new_resize_protocol(image), cost);
+        }
+    }
+
+    pub fn get_mut(&mut self, key: &str) -> Option<&mut StatefulProtocol> {
+        self.memory.get_mut(key)
+    }
+
+    pub fn memory(&self) -> &MemoryCache<StatefulProtocol> {
+        &self.memory
+    }
+}
