@@ -609,3 +609,27 @@ async fn repeating_a_field_is_what_the_fake_refuses() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_error_object_sent_with_status_200_is_still_an_error() {
+    // "Some proxies answer 200 with an error object": it must not read as an
+    // empty profile or an empty feed.
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    let body = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/instagram/error_graph_expired_token.json"
+    ))
+    .expect("fixture");
+    let canned = Fault::Canned {
+        status: 200,
+        content_type: "application/json".into(),
+        body,
+    };
+    h.control().inject_on("/me", canned.clone(), 2);
+    let err = h.client.profile(&token).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NeedsReauth, "{err}");
+    let err = h.client.all_media(&token, "", None, |_| {}).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NeedsReauth, "{err}");
+    assert!(err.to_string().contains("Session has expired"), "{err}");
+}
