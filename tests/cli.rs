@@ -195,7 +195,11 @@ impl std::fmt::Debug for Run {
 }
 
 fn mode(path: &std::path::Path) -> u32 {
-    std::fs::metadata(path).expect("exists").permissions().mode() & 0o777
+    std::fs::metadata(path)
+        .expect("exists")
+        .permissions()
+        .mode()
+        & 0o777
 }
 
 #[test]
@@ -215,10 +219,7 @@ fn the_whole_flow_from_setup_to_feed() {
     assert!(landed.starts_with(DEMO_REDIRECT_URI), "{landed}");
     let run = m.run(&["exchange", &landed]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(
-        run.stdout.contains(&format!("@{DEMO_USERNAME}")),
-        "{run:?}"
-    );
+    assert!(run.stdout.contains(&format!("@{DEMO_USERNAME}")), "{run:?}");
     assert!(run.stdout.contains("long-lived"), "{run:?}");
     let first_token = m.raw_token();
     assert_eq!(mode(&m.state_path()), 0o600, "still private after writes");
@@ -313,7 +314,10 @@ fn the_whole_flow_from_setup_to_feed() {
         .output()
         .expect("runs");
     assert_eq!(reveal.status.code(), Some(0));
-    assert_eq!(String::from_utf8(reveal.stdout).unwrap(), format!("{second_token}\n"));
+    assert_eq!(
+        String::from_utf8(reveal.stdout).unwrap(),
+        format!("{second_token}\n")
+    );
 
     // Nothing else ever printed a raw token or the secret.
     let printed = m.printed.borrow();

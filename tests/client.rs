@@ -298,7 +298,10 @@ async fn a_different_redirect_uri_at_the_exchange_is_a_mismatch() {
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::RedirectMismatch, "{err}");
-    assert!(err.to_string().contains("redirect_uri is identical"), "{err}");
+    assert!(
+        err.to_string().contains("redirect_uri is identical"),
+        "{err}"
+    );
     assert!(err.to_string().contains("trailing slash"), "{err}");
 }
 
@@ -322,7 +325,10 @@ async fn cancel_in_the_browser_is_explained() {
     assert!(err.to_string().contains("The user denied your request"));
     // A redirect of another authorization is refused before any exchange.
     h.control().set_consent(Consent::Allow);
-    let other = h.browser_redirect("0123456789abcdef").await.expect("redirect");
+    let other = h
+        .browser_redirect("0123456789abcdef")
+        .await
+        .expect("redirect");
     assert_eq!(
         parse_paste(&other, Some(&state), Some(DEMO_REDIRECT_URI)),
         Err(PasteError::StateMismatch)
@@ -346,8 +352,15 @@ async fn basic_display_after_retirement_says_switch_flavour() {
     let token = Secret::new(h.control().issue_long_token("user_profile,user_media"));
     let err = h.client.profile(&token).await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::RetiredApi, "{err}");
-    assert!(err.to_string().contains("Unsupported request - method type: get"));
-    let err = h.client.all_media(&token, "", None, |_| {}).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("Unsupported request - method type: get")
+    );
+    let err = h
+        .client
+        .all_media(&token, "", None, |_| {})
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::RetiredApi, "{err}");
     // Not retried: it will not get better.
     assert_eq!(h.hits("/me"), 1);
@@ -436,7 +449,8 @@ async fn the_code_exchange_is_never_retried() {
 
     // A proxy page on the exchange: also sent once.
     let code = h.code().await;
-    h.control().inject_on("/oauth/access_token", Fault::Html502, 1);
+    h.control()
+        .inject_on("/oauth/access_token", Fault::Html502, 1);
     let before = h.hits("/oauth/access_token");
     let err = h.client.exchange_code(&h.app, &code).await.unwrap_err();
     assert!(err.to_string().contains("HTML"), "{err}");
@@ -478,7 +492,11 @@ async fn a_cut_off_answer_is_not_json() {
     let h = Harness::demo().await;
     let token = h.long_token().await;
     h.control().inject_on("/me", Fault::Truncated, 1);
-    let err = h.client.all_media(&token, "", None, |_| {}).await.unwrap_err();
+    let err = h
+        .client
+        .all_media(&token, "", None, |_| {})
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::NotJson, "{err}");
     assert!(err.to_string().contains("cut-off"), "{err}");
     assert!(!err.to_string().contains(token.expose()));
@@ -593,7 +611,10 @@ async fn repeating_a_field_is_what_the_fake_refuses() {
     let http = reqwest::Client::new();
     let body = http
         .get(format!("{}/me", h.fake.base_url()))
-        .query(&[("fields", "id,username,id"), ("access_token", token.expose())])
+        .query(&[
+            ("fields", "id,username,id"),
+            ("access_token", token.expose()),
+        ])
         .send()
         .await
         .expect("answer")
@@ -629,7 +650,11 @@ async fn an_error_object_sent_with_status_200_is_still_an_error() {
     h.control().inject_on("/me", canned.clone(), 2);
     let err = h.client.profile(&token).await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::NeedsReauth, "{err}");
-    let err = h.client.all_media(&token, "", None, |_| {}).await.unwrap_err();
+    let err = h
+        .client
+        .all_media(&token, "", None, |_| {})
+        .await
+        .unwrap_err();
     assert_eq!(err.kind, ErrorKind::NeedsReauth, "{err}");
     assert!(err.to_string().contains("Session has expired"), "{err}");
 }

@@ -36,7 +36,10 @@ fn assert_explained(rel: &str, err: &ApiError, raw: &serde_json::Value) {
             e["fbtrace_id"].as_str().map(String::from),
         ),
         None => (
-            raw["error_message"].as_str().expect("error_message").to_string(),
+            raw["error_message"]
+                .as_str()
+                .expect("error_message")
+                .to_string(),
             raw["code"].as_i64(),
             None,
             None,
@@ -55,7 +58,10 @@ fn assert_explained(rel: &str, err: &ApiError, raw: &serde_json::Value) {
     assert_eq!(err.fbtrace_id, trace, "{rel}");
     assert_eq!(err.status, Some(400), "{rel}");
     if let (Some(code), Some(sub)) = (code, subcode) {
-        assert!(text.contains(&format!("code {code}/{sub}")), "{rel}: {text}");
+        assert!(
+            text.contains(&format!("code {code}/{sub}")),
+            "{rel}: {text}"
+        );
     } else if let Some(code) = code.filter(|c| *c != 400) {
         assert!(text.contains(&format!("code {code}")), "{rel}: {text}");
     }
@@ -64,7 +70,10 @@ fn assert_explained(rel: &str, err: &ApiError, raw: &serde_json::Value) {
 #[test]
 fn every_error_fixture_gets_its_kind_message_and_hint() {
     let cases: &[(&str, ErrorKind)] = &[
-        ("instagram/error_graph_code_used.json", ErrorKind::CodeRejected),
+        (
+            "instagram/error_graph_code_used.json",
+            ErrorKind::CodeRejected,
+        ),
         (
             "instagram/error_graph_duplicate_field.json",
             ErrorKind::BadParameter,
@@ -77,17 +86,26 @@ fn every_error_fixture_gets_its_kind_message_and_hint() {
             "instagram/error_graph_password_changed.json",
             ErrorKind::NeedsReauth,
         ),
-        ("instagram/error_graph_permission.json", ErrorKind::Permission),
+        (
+            "instagram/error_graph_permission.json",
+            ErrorKind::Permission,
+        ),
         (
             "instagram/error_graph_rate_limited.json",
             ErrorKind::RateLimited,
         ),
-        ("instagram/error_graph_retired_api.json", ErrorKind::RetiredApi),
+        (
+            "instagram/error_graph_retired_api.json",
+            ErrorKind::RetiredApi,
+        ),
         (
             "instagram/error_oauth_code_not_found.json",
             ErrorKind::CodeRejected,
         ),
-        ("instagram/error_oauth_code_used.json", ErrorKind::CodeRejected),
+        (
+            "instagram/error_oauth_code_used.json",
+            ErrorKind::CodeRejected,
+        ),
         (
             "instagram/error_oauth_invalid_scope.json",
             ErrorKind::RetiredApi,
@@ -125,7 +143,11 @@ fn every_error_fixture_on_disk_is_covered() {
             .join("tests/fixtures")
             .join(dir);
         for entry in std::fs::read_dir(path).expect("fixture dir") {
-            let name = entry.expect("entry").file_name().into_string().expect("utf8");
+            let name = entry
+                .expect("entry")
+                .file_name()
+                .into_string()
+                .expect("utf8");
             if name.ends_with(".json") && (name.contains("error_") || name.contains("err__")) {
                 seen += 1;
             }
@@ -282,7 +304,10 @@ fn the_two_page_feed_decodes_and_ends() {
             assert!(!url.contains('\\'), "{url}");
         }
     }
-    let albums: Vec<_> = all.iter().filter(|m| m.kind() == MediaType::Album).collect();
+    let albums: Vec<_> = all
+        .iter()
+        .filter(|m| m.kind() == MediaType::Album)
+        .collect();
     assert!(!albums.is_empty());
     for album in albums {
         assert!(!album.children().is_empty(), "{} has children", album.id);
@@ -321,7 +346,10 @@ fn double_escaped_urls_do_not_crash_and_paging_goes_on() {
     let reel = &page.data[0];
     assert_eq!(reel.kind(), MediaType::Video);
     let url = reel.media_url.as_deref().expect("media_url");
-    assert!(url.starts_with("https://video-lax3-1.cdninstagram.com/"), "{url}");
+    assert!(
+        url.starts_with("https://video-lax3-1.cdninstagram.com/"),
+        "{url}"
+    );
     assert_eq!(
         reel.permalink.as_deref(),
         Some("https://www.instagram.com/reel/CkNGi2lJ1Co/")
