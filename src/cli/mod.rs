@@ -115,7 +115,12 @@ pub struct SetupArgs {
 #[derive(Debug, Args)]
 pub struct FeedArgs {
     /// How many posts, newest first.
-    #[arg(long, default_value_t = 25, conflicts_with = "all")]
+    #[arg(
+        long,
+        default_value_t = 25,
+        conflicts_with = "all",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+    )]
     pub limit: usize,
     /// Every post (up to Instagram's 10,000).
     #[arg(long)]

@@ -26,6 +26,9 @@ pub fn run(ctx: &Context, args: SetupArgs) -> Result<(), CliError> {
         redirect_uri: args.redirect_uri.clone(),
         scopes,
     };
+    // Tells the user on stderr if an unreadable state.json is moved aside;
+    // `update` alone would move it silently.
+    ctx.load()?;
     let ((), state) = ctx.store.update(|state| {
         let same_app = state
             .app

@@ -133,6 +133,15 @@ pub async fn refresh(
     }
     if let Some(reason) = token::refresh_blocker(current.as_ref(), now) {
         let t = current.as_ref();
+        // A live short-lived token needs no new authorization: `upgrade` turns
+        // it into a long-lived one.
+        let reason = match t {
+            Some(t) if t.kind == TokenKind::Short && t.expires_at > now => format!(
+                "a short-lived token cannot be refreshed: exchange it for a long-lived one with 'instatui upgrade' (within {})",
+                token::format_remaining(t.expires_at - now)
+            ),
+            _ => reason,
+        };
         let needs_auth = t.is_none_or(|t| t.expires_at <= now || t.kind == TokenKind::Short);
         return Err(if needs_auth {
             CliError::needs_auth(reason)

@@ -342,6 +342,11 @@ impl Answer {
         &self,
         parse: impl Fn(&[u8]) -> Result<T, serde_json::Error>,
     ) -> Result<T, ApiError> {
+        // Lenient shapes (a profile or a page whose every field is optional)
+        // would read an error object as an empty answer.
+        if let Some(err) = ApiError::from_error_body(self.status, &self.body) {
+            return Err(err);
+        }
         parse(&self.body).map_err(|_| {
             // Some proxies answer 200 with an error object or a page.
             let err =

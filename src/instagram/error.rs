@@ -139,9 +139,7 @@ impl ApiError {
 
     /// Builds the error for a non-success answer or an unreadable body.
     pub fn from_response(status: u16, content_type: Option<&str>, body: &[u8]) -> Self {
-        if let Some(mut err) = parse_error_body(body) {
-            err.status = Some(status);
-            err.kind = classify(&err);
+        if let Some(err) = ApiError::from_error_body(status, body) {
             return err;
         }
         let mut err = not_json(status, content_type, body);
@@ -153,6 +151,15 @@ impl ApiError {
             err.kind = ErrorKind::RateLimited;
         }
         err
+    }
+
+    /// Instagram's error object in an answer of any status, classified; `None`
+    /// when the body is not one.
+    pub(crate) fn from_error_body(status: u16, body: &[u8]) -> Option<Self> {
+        let mut err = parse_error_body(body)?;
+        err.status = Some(status);
+        err.kind = classify(&err);
+        Some(err)
     }
 
     /// A 2xx answer that could not be decoded as the expected JSON.

@@ -1,0 +1,617 @@
+//! The `instatui` binary end to end, against the embedded fake running in
+//! this test process, with every directory in a throw-away temp dir.
+
+use assert_cmd::Command;
+use instatui::fake::{
+    Consent, DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USERNAME, FakeConfig,
+    FakeControl, FakeInstagram,
+};
+use serde_json::Value;
+use std::collections::HashSet;
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::process::Output;
+use std::time::Duration;
+
+const HOUR: Duration = Duration::from_secs(3_600);
+
+/// One user's machine: a home with its own config, data and cache dirs,
+/// and an Instagram (the fake) to talk to.
+struct Machine {
+    fake: FakeInstagram,
+    rt: tokio::runtime::Runtime,
+    home: tempfile::TempDir,
+    /// Everything the binary printed, to check no raw token ever leaks.
+    printed: std::cell::RefCell<String>,
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Machine {
+    fn new(config: FakeConfig) -> Machine {
+        instatui::install_crypto_provider();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let fake = rt
+            .block_on(FakeInstagram::start(config))
+            .expect("fake starts");
+        let home = tempfile::tempdir().expect("temp dir");
+        Machine {
+            fake,
+            rt,
+            home,
+            printed: Default::default(),
+        }
+    }
+
+    fn demo() -> Machine {
+        Machine::new(FakeConfig {
+            post_count: 230,
+            ..FakeConfig::demo()
+        })
+    }
+
+    fn control(&self) -> FakeControl {
+        self.fake.control()
+    }
+
+    fn config_dir(&self) -> PathBuf {
+        self.home.path().join("config/instatui")
+    }
+
+    fn state_path(&self) -> PathBuf {
+        self.config_dir().join("state.json")
+    }
+
+    fn state(&self) -> Value {
+        let bytes = std::fs::read(self.state_path()).expect("state.json");
+        serde_json::from_slice(&bytes).expect("state.json is JSON")
+    }
+
+    fn raw_token(&self) -> String {
+        self.state()["token"]["value"]
+            .as_str()
+            .expect("a stored token")
+            .to_string()
+    }
+
+    fn command(&self) -> Command {
+        let mut cmd = Command::cargo_bin("instatui").expect("the binary");
+        let home = self.home.path();
+        cmd.env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("INSTATUI_BASE_URL", self.fake.base_url())
+            .env("INSTATUI_APP_SECRET", DEMO_APP_SECRET)
+            .env_remove("INSTATUI_CONFIG_DIR")
+            .env_remove("INSTATUI_DATA_DIR")
+            .env_remove("INSTATUI_CACHE_DIR")
+            .env_remove("INSTATUI_CLOCK_SKEW")
+            .env_remove("BROWSER")
+            .timeout(Duration::from_secs(60))
+            .write_stdin("");
+        cmd
+    }
+
+    fn finish(&self, output: Output) -> Run {
+        let run = Run {
+            code: output.status.code().expect("exited"),
+            stdout: String::from_utf8(output.stdout).expect("utf8 stdout"),
+            stderr: String::from_utf8(output.stderr).expect("utf8 stderr"),
+        };
+        let mut printed = self.printed.borrow_mut();
+        printed.push_str(&run.stdout);
+        printed.push_str(&run.stderr);
+        run
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let output = self.command().args(args).output().expect("runs");
+        self.finish(output)
+    }
+
+    fn run_with(&self, args: &[&str], configure: impl FnOnce(&mut Command)) -> Run {
+        let mut cmd = self.command();
+        configure(&mut cmd);
+        let output = cmd.args(args).output().expect("runs");
+        self.finish(output)
+    }
+
+    fn setup(&self) {
+        let run = self.run(&[
+            "setup",
+            "--app-id",
+            DEMO_APP_ID,
+            "--redirect-uri",
+            DEMO_REDIRECT_URI,
+        ]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+
+    /// `instatui authorize`, then the browser: the address it lands on.
+    fn authorize_in_browser(&self) -> String {
+        let run = self.run(&["authorize"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let url = run.stdout.trim().to_string();
+        assert_eq!(run.stdout.lines().count(), 1, "stdout is the URL: {run:?}");
+        assert!(
+            url.starts_with(&format!("{}/oauth/authorize?", self.fake.base_url())),
+            "{url}"
+        );
+        self.rt.block_on(async {
+            let browser = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("browser");
+            let response = browser.get(&url).send().await.expect("authorize page");
+            assert_eq!(response.status(), 302);
+            response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .expect("a Location")
+                .to_string()
+        })
+    }
+
+    fn authorized(&self) {
+        self.setup();
+        let landed = self.authorize_in_browser();
+        let run = self.run(&["exchange", &landed]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+
+    fn requests_to(&self, path: &str) -> usize {
+        self.control()
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with(path))
+            .count()
+    }
+
+    fn token_json(&self) -> Value {
+        let run = self.run(&["token", "--json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        serde_json::from_str(&run.stdout).expect("token --json is JSON")
+    }
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+fn mode(path: &std::path::Path) -> u32 {
+    std::fs::metadata(path)
+        .expect("exists")
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+#[test]
+fn the_whole_flow_from_setup_to_feed() {
+    let m = Machine::demo();
+    m.setup();
+    assert_eq!(mode(&m.state_path()), 0o600, "state.json is private");
+    assert_eq!(mode(&m.config_dir()), 0o700, "its directory too");
+    assert!(
+        !std::fs::read_to_string(m.state_path())
+            .unwrap()
+            .contains("\"app_secret\": \"\""),
+        "the secret is kept"
+    );
+
+    let landed = m.authorize_in_browser();
+    assert!(landed.starts_with(DEMO_REDIRECT_URI), "{landed}");
+    let run = m.run(&["exchange", &landed]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains(&format!("@{DEMO_USERNAME}")), "{run:?}");
+    assert!(run.stdout.contains("long-lived"), "{run:?}");
+    let first_token = m.raw_token();
+    assert_eq!(mode(&m.state_path()), 0o600, "still private after writes");
+    assert_eq!(mode(&m.config_dir()), 0o700);
+
+    let token = m.token_json();
+    assert_eq!(token["status"], "valid", "{token}");
+    assert_eq!(token["kind"], "long");
+    assert_eq!(token["username"], DEMO_USERNAME);
+    let masked = token["token"].as_str().expect("masked token");
+    assert!(masked.contains('…'), "{masked}");
+    assert!(masked.len() < 20, "{masked}");
+    let expires_before = token["expires_at"].as_str().unwrap().to_string();
+
+    let human = m.run(&["token"]);
+    assert_eq!(human.code, 0, "{human:?}");
+    assert!(human.stdout.contains("long-lived"), "{human:?}");
+
+    // Too young to refresh: refused here, without asking Instagram.
+    let run = m.run(&["refresh"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("24 hours"), "{run:?}");
+    assert_eq!(m.requests_to("/refresh_access_token"), 0);
+
+    // Not due: a fresh token has 60 days left.
+    let run = m.run(&["refresh", "--if-expiring-within", "7d"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("not due"), "{run:?}");
+    assert_eq!(m.requests_to("/refresh_access_token"), 0);
+
+    // A day later (on both clocks) the refresh goes through.
+    m.control().advance_clock(25 * HOUR);
+    let run = m.run_with(&["refresh"], |c| {
+        c.env("INSTATUI_CLOCK_SKEW", "25h");
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("Refreshed"), "{run:?}");
+    assert_eq!(m.requests_to("/refresh_access_token"), 1);
+    let second_token = m.raw_token();
+    assert_ne!(second_token, first_token);
+    let token = m.token_json();
+    let expires_after = token["expires_at"].as_str().unwrap().to_string();
+    let parse = |s: &str| {
+        time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+            .expect("rfc3339")
+    };
+    assert!(
+        parse(&expires_after) > parse(&expires_before) + time::Duration::hours(24),
+        "{expires_before} → {expires_after}"
+    );
+    assert_eq!(m.state()["last_refresh"]["ok"], true);
+
+    // Every post, with the albums' children.
+    let run = m.run(&["feed", "--all", "--json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let posts: Vec<Value> = serde_json::from_str(&run.stdout).expect("feed --json");
+    assert_eq!(posts.len(), 230);
+    let ids: HashSet<&str> = posts.iter().filter_map(|p| p["id"].as_str()).collect();
+    assert_eq!(ids.len(), 230);
+    let albums: Vec<&Value> = posts
+        .iter()
+        .filter(|p| p["media_type"] == "CAROUSEL_ALBUM")
+        .collect();
+    assert!(!albums.is_empty());
+    for album in albums {
+        let children = album["children"]["data"].as_array().expect("children");
+        assert!(children.len() >= 2, "{album}");
+    }
+    let stamps: Vec<&str> = posts
+        .iter()
+        .map(|p| p["timestamp"].as_str().expect("timestamp"))
+        .collect();
+    let mut sorted = stamps.clone();
+    sorted.sort_by(|a, b| b.cmp(a));
+    assert_eq!(stamps, sorted, "newest first");
+
+    let run = m.run(&["feed", "--limit", "5"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout.lines().count(), 5, "{run:?}");
+    for line in run.stdout.lines() {
+        assert!(line.contains("https://"), "a permalink: {line}");
+    }
+
+    let run = m.run(&["profile"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains(DEMO_USERNAME));
+
+    // `--reveal` is the one way to see the raw value: exactly it, nothing else.
+    let reveal = m
+        .command()
+        .args(["token", "--reveal"])
+        .output()
+        .expect("runs");
+    assert_eq!(reveal.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8(reveal.stdout).unwrap(),
+        format!("{second_token}\n")
+    );
+
+    // Nothing else ever printed a raw token or the secret.
+    let printed = m.printed.borrow();
+    for secret in [&first_token, &second_token, &DEMO_APP_SECRET.to_string()] {
+        assert!(!printed.contains(secret.as_str()), "leaked: {secret}");
+    }
+    // Nor did the log file.
+    let log = m.home.path().join("data/instatui/instatui.log");
+    if let Ok(log) = std::fs::read_to_string(log) {
+        for secret in [&first_token, &second_token] {
+            assert!(!log.contains(secret.as_str()), "the log leaked a token");
+        }
+    }
+}
+
+#[test]
+fn a_code_exchanged_twice_is_refused_and_the_token_kept() {
+    let m = Machine::demo();
+    m.setup();
+    let landed = m.authorize_in_browser();
+    let run = m.run(&["exchange", &landed]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let before = m.state()["token"].clone();
+
+    let run = m.run(&["exchange", &landed]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("This authorization code has been used"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("authorize again"), "{run:?}");
+    assert_eq!(m.state()["token"], before, "the stored token is unchanged");
+    assert_eq!(m.requests_to("/oauth/access_token"), 2);
+}
+
+#[test]
+fn a_corrupt_state_file_is_moved_aside_and_reported() {
+    let m = Machine::demo();
+    m.setup();
+    let garbage = b"{\"version\": 1, \"app\": {oops not json\n\x00\xff";
+    std::fs::write(m.state_path(), garbage).expect("write garbage");
+    let run = m.run(&["token"]);
+    assert_eq!(run.code, 3, "no token any more: {run:?}");
+    assert!(run.stderr.contains("state.json.corrupt-"), "{run:?}");
+    let aside: Vec<PathBuf> = std::fs::read_dir(m.config_dir())
+        .expect("dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("state.json.corrupt-"))
+        })
+        .collect();
+    assert_eq!(aside.len(), 1, "{aside:?}");
+    assert_eq!(std::fs::read(&aside[0]).expect("aside"), garbage);
+    // Nothing is lost a second time: the next run starts clean, quietly.
+    let run = m.run(&["token"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(!run.stderr.contains("corrupt"), "{run:?}");
+}
+
+#[test]
+fn without_a_token_commands_ask_for_authorization() {
+    let m = Machine::demo();
+    let run = m.run(&["token"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    let run = m.run(&["feed"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.stderr.contains("setup"), "{run:?}");
+    let run = m.run(&["token", "--reveal"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.stdout.is_empty());
+
+    m.setup();
+    let run = m.run(&["feed"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.stderr.contains("authorize"), "{run:?}");
+    let run = m.run(&["refresh"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    let run = m.run(&["token", "--json"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    let json: Value = serde_json::from_str(&run.stdout).expect("still JSON");
+    assert_eq!(json["status"], "none");
+    assert!(m.control().requests().is_empty(), "nothing was asked");
+}
+
+#[test]
+fn setup_refuses_bad_input_with_exit_2() {
+    let m = Machine::demo();
+    let run = m.run(&[
+        "setup",
+        "--app-id",
+        "99060262793809a",
+        "--redirect-uri",
+        DEMO_REDIRECT_URI,
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("digits"), "{run:?}");
+
+    let run = m.run(&[
+        "setup",
+        "--app-id",
+        DEMO_APP_ID,
+        "--redirect-uri",
+        "http://example.org/x",
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("https"), "{run:?}");
+
+    let run = m.run_with(
+        &[
+            "setup",
+            "--app-id",
+            DEMO_APP_ID,
+            "--redirect-uri",
+            DEMO_REDIRECT_URI,
+        ],
+        |c| {
+            c.env_remove("INSTATUI_APP_SECRET").write_stdin("");
+        },
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("INSTATUI_APP_SECRET"), "{run:?}");
+    assert!(!m.state_path().exists(), "nothing was saved");
+
+    // The secret from stdin works.
+    let run = m.run_with(
+        &[
+            "setup",
+            "--app-id",
+            DEMO_APP_ID,
+            "--redirect-uri",
+            DEMO_REDIRECT_URI,
+        ],
+        |c| {
+            c.env_remove("INSTATUI_APP_SECRET")
+                .write_stdin(format!("{DEMO_APP_SECRET}\n"));
+        },
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(m.state()["app"]["app_secret"], DEMO_APP_SECRET);
+}
+
+#[test]
+fn a_cancelled_authorization_is_explained() {
+    let m = Machine::demo();
+    m.setup();
+    m.control().set_consent(Consent::Deny);
+    let landed = m.authorize_in_browser();
+    assert!(landed.contains("error=access_denied"), "{landed}");
+    let run = m.run(&["exchange", &landed]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("you cancelled"), "{run:?}");
+    assert_eq!(m.requests_to("/oauth/access_token"), 0);
+}
+
+#[test]
+fn a_redirect_of_another_authorization_is_refused() {
+    let m = Machine::demo();
+    m.setup();
+    let landed = m.authorize_in_browser();
+    let mut url = url::Url::parse(&landed).expect("url");
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = if k == "state" {
+                "0000aaaa0000aaaa0000aaaa0000aaaa".to_string()
+            } else {
+                v.into_owned()
+            };
+            (k.into_owned(), v)
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+    let run = m.run(&["exchange", url.as_str()]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("state"), "{run:?}");
+    assert_eq!(m.requests_to("/oauth/access_token"), 0, "no exchange tried");
+    assert!(m.state()["token"].is_null());
+}
+
+#[test]
+fn revoked_and_expired_tokens_exit_3() {
+    let m = Machine::demo();
+    m.authorized();
+    m.control().revoke_tokens();
+    let run = m.run(&["feed"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.stderr.contains("authorize again"), "{run:?}");
+
+    let run = m.run_with(&["token", "--json"], |c| {
+        c.env("INSTATUI_CLOCK_SKEW", "61d");
+    });
+    assert_eq!(run.code, 3, "{run:?}");
+    let json: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(json["status"], "expired");
+    let run = m.run_with(&["refresh"], |c| {
+        c.env("INSTATUI_CLOCK_SKEW", "61d");
+    });
+    assert_eq!(run.code, 3, "{run:?}");
+    assert_eq!(m.requests_to("/refresh_access_token"), 0);
+}
+
+#[test]
+fn setup_over_a_corrupt_state_file_says_where_it_went() {
+    let m = Machine::demo();
+    std::fs::create_dir_all(m.config_dir()).expect("dir");
+    std::fs::write(m.state_path(), b"not json at all").expect("garbage");
+    let run = m.run(&[
+        "setup",
+        "--app-id",
+        DEMO_APP_ID,
+        "--redirect-uri",
+        DEMO_REDIRECT_URI,
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("state.json.corrupt-"),
+        "the user is told the old file was moved: {run:?}"
+    );
+    assert_eq!(m.state()["app"]["app_id"], DEMO_APP_ID);
+}
+
+#[test]
+fn a_short_lived_token_is_upgraded_not_refreshed() {
+    let m = Machine::demo();
+    m.setup();
+    let landed = m.authorize_in_browser();
+    let run = m.run(&["exchange", "--short-only", &landed]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("short-lived"), "{run:?}");
+    assert_eq!(m.token_json()["kind"], "short");
+
+    let run = m.run(&["refresh"]);
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("instatui upgrade"),
+        "the way out is named: {run:?}"
+    );
+    assert_eq!(m.requests_to("/refresh_access_token"), 0);
+
+    let run = m.run(&["upgrade"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("long-lived"), "{run:?}");
+    assert_eq!(m.token_json()["kind"], "long");
+    let run = m.run(&["upgrade"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("already long-lived"), "{run:?}");
+}
+
+#[test]
+fn an_interrupted_exchange_keeps_the_short_token_for_upgrade() {
+    let m = Machine::demo();
+    m.setup();
+    let landed = m.authorize_in_browser();
+    m.control()
+        .inject_on("/access_token", instatui::fake::Fault::Html502, 4);
+    let run = m.run(&["exchange", &landed]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("HTML"), "{run:?}");
+    assert!(run.stderr.contains("instatui upgrade"), "{run:?}");
+    assert_eq!(m.token_json()["kind"], "short");
+    let run = m.run(&["upgrade"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(m.token_json()["kind"], "long");
+    let run = m.run(&["feed", "--limit", "3"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout.lines().count(), 3);
+}
+
+#[test]
+fn feed_limit_zero_is_a_usage_error_not_an_empty_account() {
+    let m = Machine::demo();
+    m.authorized();
+    let run = m.run(&["feed", "--limit", "0"]);
+    assert!(
+        !run.stdout.contains("No posts"),
+        "230 posts, none asked for: {run:?}"
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+}
+
+#[test]
+fn a_revoked_token_fails_the_refresh_with_exit_3_and_is_remembered() {
+    let m = Machine::demo();
+    m.authorized();
+    m.control().advance_clock(25 * HOUR);
+    m.control().revoke_tokens();
+    let run = m.run_with(&["refresh"], |c| {
+        c.env("INSTATUI_CLOCK_SKEW", "25h");
+    });
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.stderr.contains("changed their password"), "{run:?}");
+    assert_eq!(m.state()["last_refresh"]["ok"], false);
+    let human = m.run(&["token"]);
+    assert!(human.stdout.contains("failed"), "{human:?}");
+}

@@ -1,0 +1,660 @@
+//! The Instagram client against the embedded fake over loopback: the whole
+//! flow, every error a user meets, retries and their limits.
+
+use instatui::fake::{
+    Consent, DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, DEMO_USERNAME,
+    FakeConfig, FakeControl, FakeInstagram, Fault, TokenShape,
+};
+use instatui::instagram::authorize::{AuthorizeRequest, authorize_url, new_state};
+use instatui::instagram::paste::{PasteError, parse_paste};
+use instatui::instagram::{ApiError, Client, Endpoints, ErrorKind, Flavor, MediaType};
+use instatui::secret::Secret;
+use instatui::store::AppConfig;
+use std::collections::HashSet;
+use std::time::Duration;
+
+const HOUR: Duration = Duration::from_secs(3_600);
+const DAY: Duration = Duration::from_secs(86_400);
+
+struct Harness {
+    fake: FakeInstagram,
+    flavor: Flavor,
+    client: Client,
+    app: AppConfig,
+}
+
+impl Harness {
+    async fn start(config: FakeConfig, flavor: Flavor) -> Harness {
+        instatui::install_crypto_provider();
+        let fake = FakeInstagram::start(config).await.expect("fake starts");
+        let client = client_for(&fake.base_url(), flavor);
+        let app = AppConfig {
+            flavor,
+            app_id: DEMO_APP_ID.to_string(),
+            app_secret: Secret::new(DEMO_APP_SECRET),
+            redirect_uri: DEMO_REDIRECT_URI.to_string(),
+            scopes: flavor.default_scopes(),
+        };
+        Harness {
+            fake,
+            flavor,
+            client,
+            app,
+        }
+    }
+
+    async fn demo() -> Harness {
+        Harness::start(FakeConfig::demo(), Flavor::InstagramLogin).await
+    }
+
+    fn control(&self) -> FakeControl {
+        self.fake.control()
+    }
+
+    /// The authorize URL instatui builds, opened in a browser that does not
+    /// follow the redirect: the `Location` the user would copy.
+    async fn browser_redirect(&self, state: &str) -> Result<String, ApiError> {
+        let endpoints = Endpoints::single_base(&self.fake.base_url());
+        let url = authorize_url(&AuthorizeRequest {
+            authorize_url: &endpoints.authorize_url,
+            flavor: self.flavor,
+            app_id: &self.app.app_id,
+            redirect_uri: &self.app.redirect_uri,
+            scopes: &self.app.scopes,
+            state,
+        })
+        .expect("authorize url");
+        let browser = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("browser");
+        let response = browser.get(&url).send().await.expect("authorize answers");
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .and_then(|v| v.to_str().ok())
+            .map(String::from);
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(String::from);
+        let body = response.bytes().await.expect("body");
+        match location {
+            Some(location) if status == 302 => Ok(location),
+            _ => Err(ApiError::from_response(
+                status,
+                content_type.as_deref(),
+                &body,
+            )),
+        }
+    }
+
+    /// A fresh code, as the user would paste it back (the whole redirect URL).
+    async fn code(&self) -> String {
+        let state = new_state();
+        let location = self.browser_redirect(&state).await.expect("a redirect");
+        let pasted = parse_paste(&location, Some(&state), Some(&self.app.redirect_uri))
+            .expect("the redirect parses");
+        assert!(pasted.warnings.is_empty(), "{:?}", pasted.warnings);
+        pasted.code
+    }
+
+    async fn long_token(&self) -> Secret {
+        let code = self.code().await;
+        let short = self
+            .client
+            .exchange_code(&self.app, &code)
+            .await
+            .expect("code exchange");
+        self.client
+            .exchange_long_lived(&self.app.app_secret, &short.access_token)
+            .await
+            .expect("long-lived exchange")
+            .access_token
+    }
+
+    /// Requests whose path (version prefix ignored) is `path`.
+    fn hits(&self, path: &str) -> usize {
+        self.control()
+            .requests()
+            .iter()
+            .filter(|r| r.path == path || r.path.ends_with(path) && r.path.starts_with("/v"))
+            .count()
+    }
+}
+
+fn client_for(base: &str, flavor: Flavor) -> Client {
+    instatui::install_crypto_provider();
+    Client::new(flavor, Endpoints::single_base(base))
+        .expect("client")
+        .with_retry_delay(Duration::from_millis(1))
+}
+
+async fn whole_chain(shape: TokenShape, flavor: Flavor) {
+    let config = FakeConfig {
+        post_count: 230,
+        short_token_shape: shape,
+        ..FakeConfig::demo()
+    };
+    let h = Harness::start(config, flavor).await;
+    let code = h.code().await;
+    assert!(!code.ends_with("#_"));
+
+    let short = h
+        .client
+        .exchange_code(&h.app, &code)
+        .await
+        .expect("code exchange");
+    assert_eq!(short.user_id, DEMO_USER_ID, "{shape:?}");
+    match shape {
+        TokenShape::Flat => assert!(short.permissions.is_empty()),
+        _ => assert_eq!(short.permissions, h.app.scopes, "{shape:?}"),
+    }
+
+    let long = h
+        .client
+        .exchange_long_lived(&h.app.app_secret, &short.access_token)
+        .await
+        .expect("long-lived exchange");
+    assert_ne!(long.access_token, short.access_token);
+    assert!(
+        (5_000_000..=5_184_000).contains(&long.expires_in),
+        "about 60 days: {}",
+        long.expires_in
+    );
+
+    let profile = h.client.profile(&long.access_token).await.expect("profile");
+    assert_eq!(profile.username.as_deref(), Some(DEMO_USERNAME));
+    assert_eq!(profile.media_count, Some(230));
+    let owner = profile.media_owner_id().expect("an owner id").to_string();
+
+    let mut pages = Vec::new();
+    let media = h
+        .client
+        .all_media(&long.access_token, &owner, None, |n| pages.push(n))
+        .await
+        .expect("every post");
+    assert_eq!(media.len(), 230, "{shape:?} {flavor:?}");
+    assert_eq!(pages, vec![100, 200, 230], "100 a page");
+    let ids: HashSet<&str> = media.iter().map(|m| m.id.as_str()).collect();
+    assert_eq!(ids.len(), 230, "no duplicates");
+    let times: Vec<_> = media
+        .iter()
+        .map(|m| m.posted_at().expect("timestamp"))
+        .collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    let albums: Vec<_> = media
+        .iter()
+        .filter(|m| m.kind() == MediaType::Album)
+        .collect();
+    assert!(!albums.is_empty());
+    for album in &albums {
+        assert!(album.children().len() >= 2, "{} has children", album.id);
+    }
+
+    // Also from the owner "me", and capped.
+    let first = h
+        .client
+        .all_media(&long.access_token, "", Some(7), |_| {})
+        .await
+        .expect("seven");
+    assert_eq!(first.len(), 7);
+    assert_eq!(first[..], media[..7]);
+}
+
+#[tokio::test]
+async fn whole_flow_with_flat_token_answers() {
+    whole_chain(TokenShape::Flat, Flavor::InstagramLogin).await;
+}
+
+#[tokio::test]
+async fn whole_flow_with_flat_token_and_permissions() {
+    whole_chain(TokenShape::FlatWithPermissions, Flavor::InstagramLogin).await;
+}
+
+#[tokio::test]
+async fn whole_flow_with_wrapped_token_answers() {
+    whole_chain(TokenShape::Wrapped, Flavor::InstagramLogin).await;
+}
+
+#[tokio::test]
+async fn whole_flow_on_basic_display_before_retirement() {
+    whole_chain(TokenShape::Flat, Flavor::BasicDisplay).await;
+}
+
+#[tokio::test]
+async fn a_code_works_once() {
+    let h = Harness::demo().await;
+    let code = h.code().await;
+    h.client
+        .exchange_code(&h.app, &code)
+        .await
+        .expect("first use");
+    let err = h
+        .client
+        .exchange_code(&h.app, &code)
+        .await
+        .expect_err("second use");
+    assert_eq!(err.kind, ErrorKind::CodeRejected, "{err}");
+    assert!(
+        err.to_string()
+            .contains("This authorization code has been used"),
+        "{err}"
+    );
+    assert!(err.to_string().contains(ErrorKind::CodeRejected.hint()));
+    assert_eq!(h.hits("/oauth/access_token"), 2);
+}
+
+#[tokio::test]
+async fn an_expired_code_is_rejected() {
+    let h = Harness::demo().await;
+    let code = h.code().await;
+    h.control().advance_clock(HOUR + Duration::from_secs(1));
+    let err = h.client.exchange_code(&h.app, &code).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::CodeRejected, "{err}");
+    assert!(err.to_string().contains("Matching code was not found"));
+}
+
+#[tokio::test]
+async fn a_wrong_secret_is_named() {
+    let h = Harness::demo().await;
+    let code = h.code().await;
+    let wrong = AppConfig {
+        app_secret: Secret::new("00000000000000000000000000000000"),
+        ..h.app.clone()
+    };
+    let err = h.client.exchange_code(&wrong, &code).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::InvalidSecret, "{err}");
+    assert!(err.to_string().contains("Error validating client secret"));
+    assert!(!err.to_string().contains("0000000000000000"), "{err}");
+
+    // The long-lived exchange checks the secret too.
+    let short = h
+        .client
+        .exchange_code(&h.app, &h.code().await)
+        .await
+        .expect("right secret");
+    let err = h
+        .client
+        .exchange_long_lived(&wrong.app_secret, &short.access_token)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::InvalidSecret, "{err}");
+}
+
+#[tokio::test]
+async fn a_different_redirect_uri_at_the_exchange_is_a_mismatch() {
+    let h = Harness::demo().await;
+    let code = h.code().await;
+    let without_slash = AppConfig {
+        redirect_uri: DEMO_REDIRECT_URI.trim_end_matches('/').to_string(),
+        ..h.app.clone()
+    };
+    let err = h
+        .client
+        .exchange_code(&without_slash, &code)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::RedirectMismatch, "{err}");
+    assert!(
+        err.to_string().contains("redirect_uri is identical"),
+        "{err}"
+    );
+    assert!(err.to_string().contains("trailing slash"), "{err}");
+}
+
+#[tokio::test]
+async fn an_unregistered_redirect_uri_is_refused_at_authorize() {
+    let mut h = Harness::demo().await;
+    h.app.redirect_uri = "https://localhost/instatui/auth".to_string();
+    let err = h.browser_redirect("s").await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::RedirectMismatch, "{err}");
+}
+
+#[tokio::test]
+async fn cancel_in_the_browser_is_explained() {
+    let h = Harness::demo().await;
+    h.control().set_consent(Consent::Deny);
+    let state = new_state();
+    let location = h.browser_redirect(&state).await.expect("a redirect");
+    let err = parse_paste(&location, Some(&state), Some(DEMO_REDIRECT_URI)).unwrap_err();
+    assert!(matches!(err, PasteError::Cancelled { .. }), "{err:?}");
+    assert!(err.to_string().contains("you cancelled"));
+    assert!(err.to_string().contains("The user denied your request"));
+    // A redirect of another authorization is refused before any exchange.
+    h.control().set_consent(Consent::Allow);
+    let other = h
+        .browser_redirect("0123456789abcdef")
+        .await
+        .expect("redirect");
+    assert_eq!(
+        parse_paste(&other, Some(&state), Some(DEMO_REDIRECT_URI)),
+        Err(PasteError::StateMismatch)
+    );
+}
+
+#[tokio::test]
+async fn basic_display_after_retirement_says_switch_flavour() {
+    let config = FakeConfig {
+        basic_display_retired: true,
+        ..FakeConfig::demo()
+    };
+    let h = Harness::start(config, Flavor::BasicDisplay).await;
+    // Authorizing with user_profile fails on the authorize page.
+    let err = h.browser_redirect("s").await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::RetiredApi, "{err}");
+    assert!(err.to_string().contains("Invalid scope: user_profile"));
+    assert!(err.to_string().contains("instagram-login"), "{err}");
+
+    // A token from before the cut-off answers the retired error on every call.
+    let token = Secret::new(h.control().issue_long_token("user_profile,user_media"));
+    let err = h.client.profile(&token).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::RetiredApi, "{err}");
+    assert!(
+        err.to_string()
+            .contains("Unsupported request - method type: get")
+    );
+    let err = h
+        .client
+        .all_media(&token, "", None, |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::RetiredApi, "{err}");
+    // Not retried: it will not get better.
+    assert_eq!(h.hits("/me"), 1);
+}
+
+#[tokio::test]
+async fn refresh_after_a_day_gives_a_new_token() {
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    // Too young: Instagram refuses, we say why.
+    let err = h.client.refresh(&token).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Permission, "{err}");
+    assert!(err.to_string().contains("24 hours"), "{err}");
+
+    h.control().advance_clock(25 * HOUR);
+    let fresh = h.client.refresh(&token).await.expect("refresh");
+    assert_ne!(fresh.access_token, token);
+    assert_eq!(fresh.expires_in, 5_184_000);
+    let profile = h.client.profile(&fresh.access_token).await.expect("works");
+    assert_eq!(profile.username.as_deref(), Some(DEMO_USERNAME));
+}
+
+#[tokio::test]
+async fn an_expired_token_needs_reauthorization() {
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    h.control().advance_clock(61 * DAY);
+    let err = h.client.profile(&token).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NeedsReauth, "{err}");
+    assert_eq!((err.code, err.subcode), (Some(190), Some(463)));
+    assert!(err.to_string().contains("Session has expired"), "{err}");
+    assert!(err.to_string().contains("authorize again"), "{err}");
+    let err = h.client.refresh(&token).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NeedsReauth, "{err}");
+    // Neither is retried.
+    assert_eq!(h.hits("/me"), 1);
+    assert_eq!(h.hits("/refresh_access_token"), 1);
+}
+
+#[tokio::test]
+async fn a_revoked_token_needs_reauthorization() {
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    h.control().revoke_tokens();
+    let err = h
+        .client
+        .all_media(&token, DEMO_USER_ID, None, |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NeedsReauth, "{err}");
+    assert_eq!(err.subcode, Some(460));
+    assert!(err.to_string().contains("changed their password"), "{err}");
+}
+
+#[tokio::test]
+async fn transient_500s_on_a_get_are_retried() {
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    h.control().inject_on("/me", Fault::Status500, 2);
+    let profile = h.client.profile(&token).await.expect("third time lucky");
+    assert_eq!(profile.username.as_deref(), Some(DEMO_USERNAME));
+    assert_eq!(h.hits("/me"), 3, "{:?}", h.control().requests());
+}
+
+#[tokio::test]
+async fn too_many_500s_give_up_with_a_transient_error() {
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    h.control().inject_on("/me", Fault::Status500, 10);
+    let err = h.client.profile(&token).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Transient, "{err}");
+    assert!(err.to_string().contains("HTTP 500"), "{err}");
+    assert_eq!(h.hits("/me"), 4, "one try and three retries");
+}
+
+#[tokio::test]
+async fn the_code_exchange_is_never_retried() {
+    let h = Harness::demo().await;
+    let code = h.code().await;
+    // One fault: a retry would succeed, so success would mean a retry.
+    h.control()
+        .inject_on("/oauth/access_token", Fault::Status500, 1);
+    let err = h.client.exchange_code(&h.app, &code).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Transient, "{err}");
+    assert_eq!(h.hits("/oauth/access_token"), 1, "sent exactly once");
+
+    // A proxy page on the exchange: also sent once.
+    let code = h.code().await;
+    h.control()
+        .inject_on("/oauth/access_token", Fault::Html502, 1);
+    let before = h.hits("/oauth/access_token");
+    let err = h.client.exchange_code(&h.app, &code).await.unwrap_err();
+    assert!(err.to_string().contains("HTML"), "{err}");
+    assert_eq!(h.hits("/oauth/access_token"), before + 1);
+}
+
+#[tokio::test]
+async fn rate_limiting_is_not_retried() {
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    h.control().inject_on("/me", Fault::RateLimited, 5);
+    let err = h.client.profile(&token).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::RateLimited, "{err}");
+    assert!(err.to_string().contains("request limit reached"), "{err}");
+    assert!(err.to_string().contains("wait"), "{err}");
+    assert_eq!(h.hits("/me"), 1);
+    let usage = h.client.rate_usage().expect("usage from the 429");
+    assert_eq!(usage.peak(), 100);
+}
+
+#[tokio::test]
+async fn a_proxy_page_is_reported_as_html_with_its_status() {
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    h.control().inject_on("/me", Fault::Html502, 4);
+    let err = h.client.profile(&token).await.unwrap_err();
+    assert!(
+        matches!(err.kind, ErrorKind::NotJson | ErrorKind::Transient),
+        "{err:?}"
+    );
+    let text = err.to_string();
+    assert!(text.contains("HTML"), "{text}");
+    assert!(text.contains("502"), "{text}");
+    assert_eq!(h.hits("/me"), 4, "retried, then given up");
+}
+
+#[tokio::test]
+async fn a_cut_off_answer_is_not_json() {
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    h.control().inject_on("/me", Fault::Truncated, 1);
+    let err = h
+        .client
+        .all_media(&token, "", None, |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NotJson, "{err}");
+    assert!(err.to_string().contains("cut-off"), "{err}");
+    assert!(!err.to_string().contains(token.expose()));
+}
+
+#[tokio::test]
+async fn a_closed_port_is_a_network_error_without_the_token() {
+    let port = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        listener.local_addr().expect("addr").port()
+    };
+    let client = client_for(&format!("http://127.0.0.1:{port}"), Flavor::InstagramLogin);
+    let token = Secret::new("IGAAsecretsecretsecretsecretsecret");
+    let err = client.profile(&token).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Network, "{err}");
+    let text = err.to_string();
+    assert!(!text.contains("access_token"), "{text}");
+    assert!(!text.contains(token.expose()), "{text}");
+    assert!(text.contains("could not connect"), "{text}");
+    assert!(!format!("{err:?}").contains(token.expose()));
+
+    let app = AppConfig {
+        flavor: Flavor::InstagramLogin,
+        app_id: DEMO_APP_ID.into(),
+        app_secret: Secret::new(DEMO_APP_SECRET),
+        redirect_uri: DEMO_REDIRECT_URI.into(),
+        scopes: vec![],
+    };
+    let err = client
+        .exchange_code(&app, "AQBcodecodecodecodecode")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Network);
+    assert!(!err.to_string().contains(DEMO_APP_SECRET), "{err}");
+}
+
+#[tokio::test]
+async fn rate_usage_comes_from_the_headers() {
+    let h = Harness::demo().await;
+    assert_eq!(h.client.rate_usage(), None);
+    let token = h.long_token().await;
+    h.client.profile(&token).await.expect("profile");
+    let usage = h.client.rate_usage().expect("usage after a Graph call");
+    assert!(usage.call_count.is_some());
+    assert!(usage.peak() > 0);
+    assert!(usage.seen_at.is_some());
+    // Clones share the figures.
+    let clone = h.client.clone();
+    assert_eq!(clone.rate_usage(), Some(usage));
+}
+
+#[tokio::test]
+async fn single_media_and_children_for_both_flavours() {
+    for flavor in Flavor::ALL {
+        let h = Harness::start(FakeConfig::demo(), flavor).await;
+        let token = h.long_token().await;
+        let page = h
+            .client
+            .media_page(&token, "", None, 25)
+            .await
+            .unwrap_or_else(|e| panic!("{flavor:?}: {e}"));
+        assert_eq!(page.data.len(), 25);
+        assert!(page.next_cursor().is_some());
+        let album = page
+            .data
+            .iter()
+            .find(|m| m.kind() == MediaType::Album)
+            .expect("an album on the first page");
+        let children = h
+            .client
+            .children(&token, &album.id)
+            .await
+            .unwrap_or_else(|e| panic!("{flavor:?}: {e}"));
+        assert_eq!(
+            children.iter().map(|c| &c.id).collect::<Vec<_>>(),
+            album.children().iter().map(|c| &c.id).collect::<Vec<_>>()
+        );
+        let one = h
+            .client
+            .media(&token, &album.id)
+            .await
+            .unwrap_or_else(|e| panic!("{flavor:?}: {e}"));
+        assert_eq!(one.id, album.id);
+        assert_eq!(one.kind(), MediaType::Album);
+        assert!(!one.children().is_empty());
+        let image = page
+            .data
+            .iter()
+            .find(|m| m.kind() == MediaType::Image)
+            .expect("an image");
+        let one = h.client.media(&token, &image.id).await.expect("image");
+        assert_eq!(one.media_url.is_some(), image.media_url.is_some());
+        // The field lists are accepted by Instagram's duplicate-field rule.
+        assert!(
+            h.control()
+                .requests()
+                .iter()
+                .any(|r| r.query.contains("fields=")),
+            "fields were sent"
+        );
+        let profile = h.client.profile(&token).await.expect("profile");
+        assert!(profile.media_owner_id().is_some(), "{flavor:?}");
+        let _ = h.flavor;
+    }
+}
+
+#[tokio::test]
+async fn repeating_a_field_is_what_the_fake_refuses() {
+    // The rule the field lists above obey: a repeated field is an error.
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    let http = reqwest::Client::new();
+    let body = http
+        .get(format!("{}/me", h.fake.base_url()))
+        .query(&[
+            ("fields", "id,username,id"),
+            ("access_token", token.expose()),
+        ])
+        .send()
+        .await
+        .expect("answer")
+        .bytes()
+        .await
+        .expect("body");
+    let err = ApiError::from_response(400, Some("application/json"), &body);
+    assert_eq!(err.kind, ErrorKind::BadParameter, "{err}");
+    assert!(err.to_string().contains("specified more than once"));
+    for flavor in Flavor::ALL {
+        for list in [flavor.profile_fields(), flavor.media_fields()] {
+            assert!(!list.contains(",,"), "{list}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn an_error_object_sent_with_status_200_is_still_an_error() {
+    // "Some proxies answer 200 with an error object": it must not read as an
+    // empty profile or an empty feed.
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    let body = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/instagram/error_graph_expired_token.json"
+    ))
+    .expect("fixture");
+    let canned = Fault::Canned {
+        status: 200,
+        content_type: "application/json".into(),
+        body,
+    };
+    h.control().inject_on("/me", canned.clone(), 2);
+    let err = h.client.profile(&token).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NeedsReauth, "{err}");
+    let err = h
+        .client
+        .all_media(&token, "", None, |_| {})
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::NeedsReauth, "{err}");
+    assert!(err.to_string().contains("Session has expired"), "{err}");
+}
