@@ -1,21 +1,21 @@
 //! Text measured in terminal columns: cutting to a width, and hard-wrapping long URLs.
 
-use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+use unicode_width::UnicodeWidthStr;
 
 /// Cuts `text` to `width` columns, ending in an ellipsis when cut.
 pub fn fit(text: &str, width: usize) -> String {
     if text.width() <= width {
         return text.to_string();
     }
+    // Measured as a string, not per character: an emoji followed by a
+    // variation selector is two columns, though each char alone says one.
     let mut out = String::new();
-    let mut used = 0;
     for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w + 1 > width {
+        out.push(c);
+        if out.width() + 1 > width {
+            out.pop();
             break;
         }
-        used += w;
-        out.push(c);
     }
     if width > 0 {
         out.push('…');
@@ -29,15 +29,13 @@ pub fn chunks(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
-    let mut used = 0;
     for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-            used = 0;
-        }
         line.push(c);
-        used += w;
+        if line.width() > width && line.chars().count() > 1 {
+            line.pop();
+            lines.push(std::mem::take(&mut line));
+            line.push(c);
+        }
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);

@@ -159,9 +159,12 @@ impl App {
 
     /// `O`: the picture or video itself, in the browser.
     pub fn open_media(&mut self, effects: &mut Vec<Effect>) {
-        let url = self
-            .preview_target()
-            .and_then(|t| t.item.media_url.clone().or_else(|| t.item.thumbnail_url.clone()));
+        let url = self.preview_target().and_then(|t| {
+            t.item
+                .media_url
+                .clone()
+                .or_else(|| t.item.thumbnail_url.clone())
+        });
         match url {
             Some(url) => effects.push(Effect::OpenUrl(url)),
             None => self.set_status(Level::Warning, "this post offers no media URL"),
@@ -170,11 +173,10 @@ impl App {
 
     /// `c` on the feed: the permalink (or the media URL) to the clipboard.
     pub fn copy_link(&mut self, effects: &mut Vec<Effect>) {
-        let link = self.feed.selected_media().and_then(|m| {
-            m.permalink
-                .clone()
-                .or_else(|| m.media_url.clone())
-        });
+        let link = self
+            .feed
+            .selected_media()
+            .and_then(|m| m.permalink.clone().or_else(|| m.media_url.clone()));
         match link {
             Some(link) => {
                 self.set_status(Level::Info, format!("copied {link}"));

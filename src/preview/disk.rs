@@ -21,7 +21,9 @@ impl DiskCache {
     fn path(&self, media_id: &str) -> Option<PathBuf> {
         // Ids are digits; anything else must not become a path.
         let safe = !media_id.is_empty()
-            && media_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+            && media_id
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
         safe.then(|| self.dir.join(media_id))
     }
 
@@ -35,7 +37,9 @@ impl DiskCache {
             return Ok(());
         };
         std::fs::create_dir_all(&self.dir)?;
-        let mut tmp = tempfile::Builder::new().prefix(".tmp").tempfile_in(&self.dir)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".tmp")
+            .tempfile_in(&self.dir)?;
         tmp.write_all(bytes)?;
         tmp.persist(path).map_err(|e| e.error)?;
         self.evict()
@@ -47,8 +51,13 @@ impl DiskCache {
             .flatten()
             .filter_map(|entry| {
                 let meta = entry.metadata().ok()?;
-                meta.is_file()
-                    .then(|| (meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len(), entry.path()))
+                meta.is_file().then(|| {
+                    (
+                        meta.modified().unwrap_or(SystemTime::UNIX_EPOCH),
+                        meta.len(),
+                        entry.path(),
+                    )
+                })
             })
             .collect();
         let mut total: u64 = files.iter().map(|(_, len, _)| len).sum();
@@ -66,7 +75,12 @@ impl DiskCache {
 
     pub fn total_bytes(&self) -> u64 {
         std::fs::read_dir(&self.dir)
-            .map(|dir| dir.flatten().filter_map(|e| e.metadata().ok()).map(|m| m.len()).sum())
+            .map(|dir| {
+                dir.flatten()
+                    .filter_map(|e| e.metadata().ok())
+                    .map(|m| m.len())
+                    .sum()
+            })
             .unwrap_or(0)
     }
 }
@@ -82,7 +96,10 @@ mod tests {
         cache.put("1", &[1; 10]).expect("put");
         // Distinct modification times keep "oldest first" well defined.
         let old = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000);
-        let file = std::fs::File::options().write(true).open(dir.path().join("media/1")).expect("open");
+        let file = std::fs::File::options()
+            .write(true)
+            .open(dir.path().join("media/1"))
+            .expect("open");
         file.set_modified(old).expect("mtime");
         cache.put("2", &[2; 10]).expect("put");
         assert_eq!(cache.get("1"), Some(vec![1; 10]));

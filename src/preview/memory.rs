@@ -40,10 +40,10 @@ impl<T> MemoryCache<T> {
     }
 
     fn touch(&mut self, key: &str) {
-        if let Some(pos) = self.order.iter().position(|k| k == key) {
-            if let Some(k) = self.order.remove(pos) {
-                self.order.push_back(k);
-            }
+        if let Some(pos) = self.order.iter().position(|k| k == key)
+            && let Some(k) = self.order.remove(pos)
+        {
+            self.order.push_back(k);
         }
     }
 
@@ -66,10 +66,10 @@ impl<T> MemoryCache<T> {
         self.entries.insert(key.clone(), (value, cost));
         self.order.push_back(key);
         while self.used > self.budget && self.order.len() > 1 {
-            if let Some(oldest) = self.order.pop_front() {
-                if let Some((_, c)) = self.entries.remove(&oldest) {
-                    self.used -= c;
-                }
+            if let Some(oldest) = self.order.pop_front()
+                && let Some((_, c)) = self.entries.remove(&oldest)
+            {
+                self.used -= c;
             }
         }
     }

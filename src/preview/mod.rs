@@ -113,7 +113,8 @@ impl Previews {
     pub fn insert(&mut self, key: String, image: DynamicImage) {
         if let Some(picker) = &self.picker {
             let cost = image.width() as usize * image.height() as usize * 4;
-            self.memory.insert(key, picker.new_resize_protocol(image), cost);
+            self.memory
+                .insert(key, picker.new_resize_protocol(image), cost);
         }
     }
 

@@ -74,7 +74,10 @@ impl Executor {
         // that the picture is ready.
         if let Msg::PreviewDecoded { key, image } = msg {
             self.previews.insert(key.clone(), *image);
-            return Some(Msg::PreviewLoaded { key, result: Ok(()) });
+            return Some(Msg::PreviewLoaded {
+                key,
+                result: Ok(()),
+            });
         }
         Some(msg)
     }
@@ -276,7 +279,10 @@ impl Executor {
     ) {
         *self.wanted.lock().unwrap_or_else(|e| e.into_inner()) = Some(key.clone());
         if self.previews.contains(&key) {
-            let _ = self.tx.send(Msg::PreviewLoaded { key, result: Ok(()) });
+            let _ = self.tx.send(Msg::PreviewLoaded {
+                key,
+                result: Ok(()),
+            });
             self.in_flight += 1;
             return;
         }
@@ -291,19 +297,33 @@ impl Executor {
                 return;
             }
         };
-        let (disk, slots, wanted) = (self.disk.clone(), self.preview_slots.clone(), self.wanted.clone());
+        let (disk, slots, wanted) = (
+            self.disk.clone(),
+            self.preview_slots.clone(),
+            self.wanted.clone(),
+        );
         self.spawn(async move {
             let Ok(_slot) = slots.acquire_owned().await else {
-                return vec![Msg::PreviewLoaded { key, result: Err("shutting down".into()) }];
+                return vec![Msg::PreviewLoaded {
+                    key,
+                    result: Err("shutting down".into()),
+                }];
             };
-            let still_wanted = wanted.lock().unwrap_or_else(|e| e.into_inner()).as_deref() == Some(key.as_str());
+            let still_wanted =
+                wanted.lock().unwrap_or_else(|e| e.into_inner()).as_deref() == Some(key.as_str());
             let cached = {
                 let (disk, key) = (disk.clone(), key.clone());
-                tokio::task::spawn_blocking(move || disk.get(&key)).await.ok().flatten()
+                tokio::task::spawn_blocking(move || disk.get(&key))
+                    .await
+                    .ok()
+                    .flatten()
             };
             if cached.is_none() && !still_wanted {
                 // Scrolled past before its turn came: not worth the download.
-                return vec![Msg::PreviewLoaded { key, result: Err("skipped".into()) }];
+                return vec![Msg::PreviewLoaded {
+                    key,
+                    result: Err("skipped".into()),
+                }];
             }
             let mut msgs = Vec::new();
             let bytes = match cached {
@@ -318,7 +338,10 @@ impl Executor {
                         bytes
                     }
                     Err(e) => {
-                        msgs.push(Msg::PreviewLoaded { key, result: Err(e) });
+                        msgs.push(Msg::PreviewLoaded {
+                            key,
+                            result: Err(e),
+                        });
                         return msgs;
                     }
                 },
@@ -327,8 +350,14 @@ impl Executor {
                 .await
                 .unwrap_or_else(|e| Err(format!("decoding failed: {e}")));
             msgs.push(match decoded {
-                Ok(image) => Msg::PreviewDecoded { key, image: Box::new(image) },
-                Err(e) => Msg::PreviewLoaded { key, result: Err(e) },
+                Ok(image) => Msg::PreviewDecoded {
+                    key,
+                    image: Box::new(image),
+                },
+                Err(e) => Msg::PreviewLoaded {
+                    key,
+                    result: Err(e),
+                },
             });
             msgs
         });
@@ -367,7 +396,10 @@ impl Executor {
                     Ok(crate::download::Outcome::Skipped(_)) => skipped += 1,
                     Err(e) => failed.push(e),
                 }
-                let _ = tx.send(Msg::DownloadProgress { done: done + 1, total });
+                let _ = tx.send(Msg::DownloadProgress {
+                    done: done + 1,
+                    total,
+                });
             }
             let result = if failed.is_empty() {
                 Ok(format!(
@@ -375,7 +407,11 @@ impl Executor {
                     dir.display()
                 ))
             } else {
-                Err(format!("{} of {total} failed: {}", failed.len(), failed.join("; ")))
+                Err(format!(
+                    "{} of {total} failed: {}",
+                    failed.len(),
+                    failed.join("; ")
+                ))
             };
             vec![Msg::Downloaded(result)]
         });
@@ -394,7 +430,10 @@ async fn fetch_picture(
     match client.fetch(url).await {
         Ok(download) => Ok((download.bytes.to_vec(), None)),
         Err(err) if err.is_expired_url() => {
-            let post = client.media(token, post_id).await.map_err(|e| e.to_string())?;
+            let post = client
+                .media(token, post_id)
+                .await
+                .map_err(|e| e.to_string())?;
             let item = match child {
                 Some(i) => post.children().get(i).cloned(),
                 None => Some(post.clone()),
