@@ -31,8 +31,10 @@ pub async fn run(store: Store, images: Option<String>) -> Result<(), String> {
         .ok()
         .filter(|b| !b.trim().is_empty());
     let cache = FeedCache::new(store::cache_dir(&store));
-    let _ = images;
-    runtime::run(app, Executor::new(store, cache, None)).await
+    app.download_dir = Some(crate::download::default_dir(&store::data_dir(&store)));
+    let mode =
+        crate::preview::choose_mode(images.as_deref(), app.stored.settings.images.as_deref());
+    runtime::run(app, Executor::new(store, cache, None), mode).await
 }
 
 /// Runs the whole flow against the embedded fake, in a throw-away config
@@ -50,9 +52,11 @@ pub async fn run_demo(images: Option<String>) -> Result<(), String> {
         "demo: a fake Instagram runs on loopback; press Enter to save these credentials",
     );
     let cache = FeedCache::new(scratch.path().join("cache"));
-    let _ = images;
+    // Demo downloads go to the scratch dir too, and vanish with it.
+    app.download_dir = Some(scratch.path().join("downloads"));
     let executor = Executor::new(store, cache, Some(fake.control()));
-    let result = runtime::run(app, executor).await;
+    let mode = crate::preview::choose_mode(images.as_deref(), None);
+    let result = runtime::run(app, executor, mode).await;
     drop(fake);
     drop(scratch);
     result

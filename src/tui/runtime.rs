@@ -3,13 +3,14 @@
 use super::effects::Executor;
 use super::terminal;
 use crate::app::{self, App, Msg, Screen};
+use crate::preview::ImageMode;
 use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
 use futures::StreamExt;
 use std::time::Duration;
 
-pub async fn run(mut app: App, mut executor: Executor) -> Result<(), String> {
+pub async fn run(mut app: App, mut executor: Executor, images: ImageMode) -> Result<(), String> {
     let mut term = terminal::enter().map_err(|e| format!("could not set up the terminal: {e}"))?;
-    let result = event_loop(&mut term, &mut app, &mut executor).await;
+    let result = event_loop(&mut term, &mut app, &mut executor, images).await;
     // Queued saves land before the terminal is handed back.
     let _ = tokio::time::timeout(Duration::from_secs(5), executor.flush_saves()).await;
     terminal::leave();
@@ -45,12 +46,19 @@ async fn event_loop(
     term: &mut ratatui::DefaultTerminal,
     app: &mut App,
     executor: &mut Executor,
+    images: ImageMode,
 ) -> Result<(), String> {
-    let draw = |term: &mut ratatui::DefaultTerminal, app: &App| {
-        term.draw(|frame| crate::ui::render(app, frame))
-            .map(|_| ())
-            .map_err(|e| format!("could not draw: {e}"))
+    let draw = |term: &mut ratatui::DefaultTerminal, app: &App, executor: &mut Executor| {
+        term.draw(|frame| {
+            crate::ui::render_with_previews(app, frame, Some(executor.previews_mut()))
+        })
+        .map(|_| ())
+        .map_err(|e| format!("could not draw: {e}"))
     };
+    // Asking the terminal about graphics reads stdin: before events are read.
+    let picker = crate::preview::picker_for(images);
+    app.images = picker.is_some();
+    executor.set_picker(picker);
     if let Ok(size) = term.size() {
         app.size = (size.width, size.height);
     }
@@ -58,7 +66,7 @@ async fn event_loop(
     for effect in app::update::start(app) {
         executor.run(app, effect);
     }
-    draw(term, app)?;
+    draw(term, app, executor)?;
 
     let mut events = EventStream::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
@@ -90,7 +98,7 @@ async fn event_loop(
             return Ok(());
         }
         if dirty {
-            draw(term, app)?;
+            draw(term, app, executor)?;
         }
     }
 }

@@ -1,17 +1,20 @@
 //! The Feed screen: the list (only visible rows are built) and the detail pane of the selected post.
 
 use super::theme;
+use crate::app::preview::{PreviewState, Target};
 use crate::app::{App, Level};
 use crate::instagram::{Media, MediaType};
 use crate::localtime;
+use crate::preview::Previews;
 use crate::text;
 use crate::token;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui_image::{Resize, StatefulImage};
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub fn render(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previews>) {
     let feed = &app.feed;
     if !feed.detail {
         list(app, frame, area);
@@ -23,7 +26,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(area)
     };
     list(app, frame, list_area);
-    detail(app, frame, detail_area);
+    detail(app, frame, detail_area, previews);
 }
 
 fn list_title(app: &App, shown: usize) -> String {
@@ -147,18 +150,66 @@ fn row(app: &App, media: &Media, width: usize, selected: bool) -> Line<'static> 
     }
 }
 
-fn detail(app: &App, frame: &mut Frame, area: Rect) {
+fn detail(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previews>) {
+    let target = app.preview_target();
+    let mut title = " Post ".to_string();
+    if let Some(Target {
+        post,
+        child: Some(i),
+        ..
+    }) = &target
+    {
+        title = format!(" Post · item {}/{} (←/→) ", i + 1, post.children().len());
+    }
     let block = Block::bordered()
-        .title(Span::styled(" Post ", theme::title()))
+        .title(Span::styled(title, theme::title()))
         .border_style(theme::dim());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(media) = app.feed.selected_media() else {
         return;
     };
+    let mut text_area = inner;
+    if app.images && inner.height >= 8 {
+        let [picture_area, rest] =
+            Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(inner);
+        picture(app, frame, picture_area, previews);
+        text_area = rest;
+    }
     frame.render_widget(
         Paragraph::new(detail_lines(app, media)).wrap(Wrap { trim: false }),
-        inner,
+        text_area,
+    );
+}
+
+/// The picture in view, or a line saying why there is none yet.
+fn picture(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previews>) {
+    let preview = &app.feed.preview;
+    let note = match &preview.state {
+        PreviewState::Ready => {
+            let protocol = preview
+                .key
+                .as_deref()
+                .zip(previews)
+                .and_then(|(key, previews)| previews.get_mut(key));
+            if let Some(protocol) = protocol {
+                frame.render_stateful_widget(
+                    StatefulImage::default().resize(Resize::Scale(None)),
+                    area,
+                    protocol,
+                );
+                return;
+            }
+            "picture ready".to_string()
+        }
+        PreviewState::Loading => "loading the picture…".to_string(),
+        PreviewState::Idle => String::new(),
+        PreviewState::Failed(e) => format!("no picture: {e}"),
+        PreviewState::Unavailable => "this post has no picture to show".to_string(),
+    };
+    frame.render_widget(
+        Paragraph::new(Span::styled(note, theme::dim())).wrap(Wrap { trim: false }),
+        area,
     );
 }
 

@@ -9,6 +9,14 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
+    if let Some((done, total)) = app.feed.download {
+        let line = Line::from(Span::styled(
+            format!(" downloading: {done}/{total} files…"),
+            theme::level(crate::app::Level::Info),
+        ));
+        frame.render_widget(Paragraph::new(line), area);
+        return;
+    }
     let line = match &app.status {
         Some(status) => Line::from(Span::styled(
             format!(" {}", status.text),

@@ -10,11 +10,19 @@ pub mod theme;
 mod token;
 
 use crate::app::{App, Screen};
+use crate::preview::Previews;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout};
 
 /// Draws the whole frame: header, the current screen, status line, key hints, popups.
 pub fn render(app: &App, frame: &mut Frame) {
+    render_with_previews(app, frame, None);
+}
+
+/// As `render`, with the decoded pictures the Feed's detail pane draws.
+/// They are the one mutable thing here: a picture keeps its encoding for
+/// the area it was last drawn in.
+pub fn render_with_previews(app: &App, frame: &mut Frame, previews: Option<&mut Previews>) {
     let [header_area, body, status_area, footer_area] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Fill(1),
@@ -27,7 +35,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         Screen::Credentials => credentials::render(app, frame, body),
         Screen::Authorize => authorize::render(app, frame, body),
         Screen::Token => token::render(app, frame, body),
-        Screen::Feed => feed::render(app, frame, body),
+        Screen::Feed => feed::render(app, frame, body, previews),
     }
     footer::render_status(app, frame, status_area);
     footer::render_keys(app, frame, footer_area);
