@@ -1,1 +1,94 @@
-fn main() {}
+//! Benchmarks of the hot paths: decoding a media page, drawing a long feed, a key press on it, parsing a paste.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use instatui::app::{App, Msg, Screen, update};
+use instatui::instagram::{Media, MediaPage};
+use instatui::secret::Secret;
+use instatui::store::{State, StoredToken, TokenKind};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::hint::black_box;
+use time::macros::datetime;
+
+const CAPTURED_PAGE: &str = include_str!("../tests/fixtures/captured/user_medias_ok.json");
+
+fn feed_app(posts: usize) -> App {
+    let now = datetime!(2026-11-28 12:00 UTC);
+    let state = State {
+        token: Some(StoredToken {
+            kind: TokenKind::Long,
+            value: Secret::new("IGAAbenchbenchbenchbenchbench"),
+            user_id: "17841405793187218".into(),
+            permissions: vec![],
+            obtained_at: now,
+            expires_at: now + time::Duration::days(59),
+        }),
+        ..State::default()
+    };
+    let mut app = App::new(state, now, time::UtcOffset::UTC);
+    app.screen = Screen::Feed;
+    app.size = (100, 30);
+    app.feed.requested = true;
+    app.feed.complete = true;
+    let page: MediaPage = serde_json::from_str(CAPTURED_PAGE).expect("fixture");
+    app.feed.items = page
+        .data
+        .iter()
+        .cycle()
+        .take(posts)
+        .cloned()
+        .collect::<Vec<Media>>();
+    app
+}
+
+fn benches(c: &mut Criterion) {
+    c.bench_function("decode captured media page (36 posts)", |b| {
+        b.iter(|| serde_json::from_str::<MediaPage>(black_box(CAPTURED_PAGE)).expect("decode"))
+    });
+
+    let app = feed_app(10_000);
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    c.bench_function("draw feed of 10,000 posts at 100x30", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|frame| instatui::ui::render(black_box(&app), frame))
+                .map(|_| ())
+                .expect("draw")
+        })
+    });
+
+    let mut detail_app = feed_app(10_000);
+    detail_app.feed.detail = true;
+    c.bench_function("draw feed with detail pane, 10,000 posts", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|frame| instatui::ui::render(black_box(&detail_app), frame))
+                .map(|_| ())
+                .expect("draw")
+        })
+    });
+
+    let mut moving = feed_app(10_000);
+    let now = moving.now;
+    c.bench_function("key press j on a 10,000-post feed", |b| {
+        b.iter(|| {
+            let key = Msg::Key(KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE));
+            black_box(update(&mut moving, key, now))
+        })
+    });
+
+    let redirect = include_str!("../tests/fixtures/instagram/redirect_success.txt");
+    c.bench_function("parse a pasted redirect URL", |b| {
+        b.iter(|| {
+            instatui::instagram::paste::parse_paste(
+                black_box(redirect),
+                Some("9f2c7d61b0a84e3f"),
+                Some("https://www.example.org/auth/"),
+            )
+        })
+    });
+}
+
+criterion_group!(feed, benches);
+criterion_main!(feed);

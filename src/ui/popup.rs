@@ -33,7 +33,7 @@ fn help(app: &App, frame: &mut Frame) {
     let add = |lines: &mut Vec<Line>, bindings: &[Binding]| {
         for b in bindings {
             lines.push(Line::from(vec![
-                Span::styled(format!("  {:<8}", b.label), theme::key()),
+                Span::styled(format!("  {:<6}", b.label), theme::key()),
                 Span::raw(b.description),
             ]));
         }
@@ -41,21 +41,39 @@ fn help(app: &App, frame: &mut Frame) {
     add(&mut lines, keymap::for_screen(app.screen));
     lines.push(Line::from(Span::styled("Everywhere", theme::title())));
     add(&mut lines, keymap::GLOBAL);
-    lines.push(Line::from(vec![
-        Span::styled(format!("  {:<8}", "C-c"), theme::key()),
-        Span::raw("quit, even while editing"),
-    ]));
-    lines.push(Line::from(vec![
-        Span::styled(format!("  {:<8}", "Esc"), theme::key()),
-        Span::raw("leave a field, close this"),
-    ]));
-    let height = lines.len() as u16 + 2;
-    let area = centered(frame.area(), 46, height);
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines).block(Block::bordered().title(" Keys ").border_style(theme::key())),
-        area,
+    for (key, what) in [("C-c", "quit, even while editing"), ("Esc", "leave a field, close this")] {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {key:<6}"), theme::key()),
+            Span::raw(what),
+        ]));
+    }
+    let screen = frame.area();
+    // Too tall for the terminal: two columns side by side.
+    let columns = if lines.len() as u16 + 2 > screen.height { 2 } else { 1 };
+    let per_column = lines.len().div_ceil(columns);
+    let column_width = 36u16;
+    let area = centered(
+        screen,
+        column_width * columns as u16 + 2,
+        per_column as u16 + 2,
     );
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .title(" Keys (Esc closes) ")
+        .border_style(theme::key());
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let mut rest = lines;
+    for column in 0..columns as u16 {
+        let take = per_column.min(rest.len());
+        let chunk: Vec<Line> = rest.drain(..take).collect();
+        let column_area = Rect {
+            x: inner.x + column * column_width,
+            width: column_width.min(inner.width.saturating_sub(column * column_width)),
+            ..inner
+        };
+        frame.render_widget(Paragraph::new(chunk), column_area);
+    }
 }
 
 fn consent(app: &App, frame: &mut Frame) {
