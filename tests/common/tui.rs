@@ -117,7 +117,7 @@ pub fn long_answer(value: &str) -> LongToken {
 
 /// Post `i`: caption "post {i}" (with "sunset" on every 10th), a day apart.
 pub fn media(i: usize) -> Media {
-    let caption = if i % 10 == 0 {
+    let caption = if i.is_multiple_of(10) {
         format!("post {i} sunset over the lake\nsecond line of {i}")
     } else {
         format!("post {i}")
