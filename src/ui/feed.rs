@@ -108,7 +108,14 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
     }
     let rows = body.height as usize;
     let error_row = usize::from(feed.error.is_some());
-    let scroll = feed.scroll.min(visible.len().saturating_sub(1));
+    // The app scrolls by the full list height; the filter bar, the error row
+    // and a detail pane below the list take rows from it, so keep the
+    // selection on screen here.
+    let shown = rows.saturating_sub(error_row).max(1);
+    let mut scroll = feed.scroll.min(visible.len().saturating_sub(1));
+    if feed.selected >= scroll + shown {
+        scroll = feed.selected + 1 - shown;
+    }
     let width = body.width as usize;
     let mut lines: Vec<Line> = visible
         .iter()

@@ -95,22 +95,25 @@ fn consent(app: &App, frame: &mut Frame) {
              lands on the redirect URI with ?code=… in its address.",
             theme::dim(),
         )),
-        Line::default(),
-        Line::from(vec![
-            Span::styled("Enter", theme::key()),
-            Span::raw(" Allow   "),
-            Span::styled("d", theme::key()),
-            Span::raw(" Deny   "),
-            Span::styled("Esc", theme::key()),
-            Span::raw(" close"),
-        ]),
     ];
-    let area = centered(frame.area(), 60, 12);
+    // In the border, so the way out shows however small the terminal.
+    let keys = Line::from(vec![
+        Span::raw(" "),
+        Span::styled("Enter", theme::key()),
+        Span::raw(" Allow   "),
+        Span::styled("d", theme::key()),
+        Span::raw(" Deny   "),
+        Span::styled("Esc", theme::key()),
+        Span::raw(" close "),
+    ]);
+    let area = centered(frame.area(), 60, 10);
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .block(Block::bordered().border_style(theme::key())),
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::bordered()
+                .border_style(theme::key())
+                .title_bottom(keys),
+        ),
         area,
     );
 }

@@ -1,0 +1,319 @@
+//! The whole TUI driven headlessly: keys and pastes in, effects run by the real
+//! executor against the embedded fake Instagram over loopback, the screen read back.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use instatui::app::{App, Effect, Msg, Screen};
+use instatui::fake::{self, FakeConfig, FakeInstagram, Fault};
+use instatui::store::{Store, TokenKind};
+use instatui::tui::{Executor, FeedCache, demo_app};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::PathBuf;
+use std::time::Duration;
+
+const WIDTH: u16 = 100;
+const HEIGHT: u16 = 30;
+/// A guard against a hung flow, not a means of synchronisation.
+const SETTLE_LIMIT: Duration = Duration::from_secs(20);
+
+struct Harness {
+    app: App,
+    executor: Executor,
+    terminal: Terminal<TestBackend>,
+    fake: FakeInstagram,
+    config_dir: PathBuf,
+    _scratch: tempfile::TempDir,
+}
+
+impl Harness {
+    async fn demo(post_count: usize) -> Harness {
+        let fake = FakeInstagram::start(FakeConfig {
+            post_count,
+            ..FakeConfig::demo()
+        })
+        .await
+        .expect("fake instagram");
+        let scratch = tempfile::tempdir().expect("tempdir");
+        let config_dir = scratch.path().join("config");
+        let executor = Executor::new(
+            Store::at(&config_dir),
+            FeedCache::new(scratch.path().join("cache")),
+            Some(fake.control()),
+        );
+        let mut app = demo_app(&fake.base_url());
+        let terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).expect("terminal");
+        let mut effects = instatui::app::update(&mut app, Msg::Resize(WIDTH, HEIGHT), now());
+        effects.extend(instatui::app::update::start(&mut app));
+        let mut harness = Harness {
+            app,
+            executor,
+            terminal,
+            fake,
+            config_dir,
+            _scratch: scratch,
+        };
+        harness.run(effects);
+        harness.draw();
+        harness
+    }
+
+    fn store(&self) -> Store {
+        Store::at(&self.config_dir)
+    }
+
+    fn run(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            self.executor.run(&self.app, effect);
+        }
+    }
+
+    fn send(&mut self, msg: Msg) {
+        let effects = instatui::app::update(&mut self.app, msg, now());
+        self.run(effects);
+        self.draw();
+    }
+
+    fn press(&mut self, code: KeyCode) {
+        self.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+    }
+
+    fn press_char(&mut self, c: char) {
+        self.press(KeyCode::Char(c));
+    }
+
+    fn type_str(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press_char(c);
+        }
+    }
+
+    fn paste(&mut self, text: &str) {
+        self.send(Msg::Paste(text.to_string()));
+    }
+
+    /// Runs tasks' answers through `update` until nothing is in flight, then
+    /// waits for the state writer to catch up.
+    async fn settle(&mut self) {
+        tokio::time::timeout(SETTLE_LIMIT, async {
+            while self.executor.in_flight() > 0 {
+                let msg = self.executor.next().await.expect("channel open");
+                self.send(msg);
+            }
+        })
+        .await
+        .unwrap_or_else(|_| panic!("did not settle; screen:\n{}", self.screen()));
+        self.executor.flush_saves().await;
+    }
+
+    fn draw(&mut self) {
+        let app = &self.app;
+        self.terminal
+            .draw(|f| instatui::ui::render(app, f))
+            .expect("draw");
+    }
+
+    fn screen(&self) -> String {
+        self.terminal.backend().to_string()
+    }
+
+    /// Saves the demo credentials, lets the stand-in consent page allow, and
+    /// leaves its redirect in the paste field.
+    async fn up_to_the_redirect(&mut self) {
+        assert_eq!(self.app.screen, Screen::Credentials);
+        self.press(KeyCode::Enter);
+        assert_eq!(self.app.screen, Screen::Authorize, "{}", self.screen());
+        assert!(self.screen().contains("Authorize instatui"));
+        self.press_char('o');
+        assert!(
+            self.screen().contains("Instagram (demo stand-in)"),
+            "{}",
+            self.screen()
+        );
+        self.press(KeyCode::Enter);
+        self.settle().await;
+        let pasted = self.app.authorize.paste.value().to_string();
+        assert!(pasted.starts_with(fake::DEMO_REDIRECT_URI), "{pasted}");
+        assert!(pasted.contains("code="), "{pasted}");
+        assert!(self.app.authorize.paste_focused);
+    }
+}
+
+fn now() -> time::OffsetDateTime {
+    instatui::clock::now()
+}
+
+fn assert_feed_drawn(h: &Harness) {
+    let screen = h.screen();
+    assert!(screen.contains("Feed ·"), "{screen}");
+    if h.app.feed.visible().is_empty() {
+        assert!(
+            screen.contains("Loading posts") || screen.contains("No posts"),
+            "{screen}"
+        );
+        return;
+    }
+    let rows = screen
+        .lines()
+        .filter(|l| [" IMG ", " VID ", " ALB "].iter().any(|m| l.contains(m)))
+        .count();
+    assert!(rows > 0, "blank list:\n{screen}");
+    // The selected post is among the rows drawn, highlighted.
+    let buffer = h.terminal.backend().buffer();
+    let highlighted = (0..buffer.area.height).any(|y| {
+        (0..buffer.area.width).any(|x| buffer[(x, y)].bg == ratatui::style::Color::Magenta && y > 1)
+    });
+    assert!(highlighted, "selection off screen:\n{screen}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_flow_from_credentials_to_150_posts() {
+    let mut h = Harness::demo(150).await;
+    h.up_to_the_redirect().await;
+
+    h.press(KeyCode::Enter);
+    assert!(h.app.authorize.running.is_some());
+    h.settle().await;
+    assert_eq!(h.app.screen, Screen::Token, "{}", h.screen());
+    let screen = h.screen();
+    assert!(screen.contains("@larch_and_lake"), "{screen}");
+    assert!(screen.contains("left"), "{screen}");
+    assert!(screen.contains("long-lived"), "{screen}");
+
+    h.press_char('4');
+    assert_eq!(h.app.screen, Screen::Feed);
+    h.settle().await;
+    assert_feed_drawn(&h);
+    assert!(!h.app.feed.items.is_empty(), "{}", h.screen());
+
+    let keys = [
+        KeyCode::Char('j'),
+        KeyCode::PageDown,
+        KeyCode::Char('j'),
+        KeyCode::Char('G'),
+    ];
+    for step in 0..200 {
+        if h.app.feed.complete && h.app.feed.selected + 1 == h.app.feed.items.len() {
+            break;
+        }
+        h.press(keys[step % keys.len()]);
+        assert_feed_drawn(&h);
+        h.settle().await;
+        assert_feed_drawn(&h);
+        assert!(h.app.feed.error.is_none(), "{}", h.screen());
+    }
+    assert!(h.app.feed.complete, "{}", h.screen());
+    assert_eq!(h.app.feed.items.len(), 150);
+    let mut ids: Vec<_> = h.app.feed.items.iter().map(|m| m.id.clone()).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 150, "no post twice");
+    assert!(h.screen().contains("Feed · 150 posts"), "{}", h.screen());
+
+    h.press(KeyCode::Enter);
+    assert!(h.app.feed.detail);
+    let media = h.app.feed.selected_media().expect("selected").clone();
+    let screen = h.screen();
+    assert!(screen.contains(" Post "), "{screen}");
+    let first_words: String = media
+        .caption_first_line()
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        screen.contains(&first_words),
+        "{first_words:?} not in\n{screen}"
+    );
+    assert!(screen.contains(&format!("id {}", media.id)), "{screen}");
+
+    // What the writer put on disk.
+    let loaded = h.store().load().expect("load");
+    assert_eq!(loaded.notice, None);
+    let token = loaded.state.token.expect("token on disk");
+    assert_eq!(token.kind, TokenKind::Long);
+    assert_eq!(Some(&token), h.app.stored.token.as_ref());
+    assert_eq!(token.user_id, fake::DEMO_USER_ID);
+    let profile = loaded.state.profile.expect("profile on disk");
+    assert_eq!(profile.username.as_deref(), Some(fake::DEMO_USERNAME));
+    assert_eq!(
+        loaded.state.app.map(|a| a.app_id),
+        Some(fake::DEMO_APP_ID.to_string())
+    );
+    assert!(loaded.state.pending_authorization.is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_during_a_slow_exchange_leaves_a_valid_state_file() {
+    let mut h = Harness::demo(10).await;
+    h.up_to_the_redirect().await;
+    h.fake.control().inject_on(
+        "/oauth/access_token",
+        Fault::Slow(Duration::from_secs(60)),
+        1,
+    );
+    h.press(KeyCode::Enter);
+    assert_eq!(h.executor.in_flight(), 1);
+    // The loop is not blocked: keys still act while the exchange hangs.
+    h.press_char('?');
+    assert!(h.screen().contains(" Keys "), "{}", h.screen());
+    h.press(KeyCode::Esc);
+    h.press_char('q');
+    assert!(h.app.quit);
+    assert_eq!(h.executor.in_flight(), 1, "the exchange is still out");
+    h.executor.flush_saves().await;
+
+    let loaded = h.store().load().expect("load");
+    assert_eq!(loaded.notice, None, "state.json reads back cleanly");
+    assert_eq!(loaded.state, h.app.stored);
+    assert!(loaded.state.app.is_some());
+    assert!(loaded.state.pending_authorization.is_some());
+    assert!(loaded.state.token.is_none());
+    let raw = std::fs::read_to_string(h.store().path()).expect("read");
+    assert!(
+        serde_json::from_str::<serde_json::Value>(&raw).is_ok(),
+        "{raw}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_used_code_shows_instagrams_message_and_keeps_the_state() {
+    let mut h = Harness::demo(10).await;
+    h.up_to_the_redirect().await;
+    let before = h.store().load().expect("load").state;
+    h.fake.control().inject_on(
+        "/oauth/access_token",
+        Fault::Canned {
+            status: 400,
+            content_type: "application/json".into(),
+            body: r#"{"error_type":"OAuthException","code":400,"error_message":"This authorization code has been used"}"#.into(),
+        },
+        1,
+    );
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert_eq!(h.app.screen, Screen::Authorize);
+    let screen = h.screen();
+    assert!(
+        screen.contains("This authorization code has been used"),
+        "{screen}"
+    );
+    assert!(screen.contains("✗"), "{screen}");
+    assert!(h.app.stored.token.is_none());
+    let after = h.store().load().expect("load");
+    assert_eq!(after.notice, None);
+    assert_eq!(after.state, before, "nothing on disk changed");
+    // The paste is still there to inspect; typing still works.
+    let redirect = h.app.authorize.paste.value().to_string();
+    assert!(redirect.contains("code="));
+    h.press_char('p');
+    h.type_str("xyz");
+    assert!(h.app.authorize.paste.value().ends_with("xyz"));
+    // The canned answer never reached the real exchange, so pasting the same
+    // redirect again goes through.
+    h.paste(&redirect);
+    assert_eq!(h.app.authorize.paste.value(), redirect);
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert_eq!(h.app.screen, Screen::Token, "{}", h.screen());
+    assert!(h.store().load().expect("load").state.token.is_some());
+}

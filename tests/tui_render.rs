@@ -1,0 +1,371 @@
+//! Every screen drawn into a `TestBackend` at 80×24 and 40×12, snapshotted with insta;
+//! colours checked where they carry meaning; tiny terminals must not panic.
+
+mod common;
+
+use common::tui::*;
+use crossterm::event::KeyCode;
+use instatui::app::{App, Msg, Popup, Screen};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use time::Duration;
+
+fn draw(app: &App, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal
+        .draw(|f| instatui::ui::render(app, f))
+        .expect("draw");
+    terminal
+}
+
+/// Snapshots `app` at both sizes, as `<name>@80x24` and `<name>@40x12`.
+fn snap(name: &str, app: &App) {
+    for (w, h) in [(80, 24), (40, 12)] {
+        let mut app = app.clone();
+        // The app pages the feed by its own idea of the terminal size.
+        instatui::app::update(&mut app, Msg::Resize(w, h), NOW);
+        let terminal = draw(&app, w, h);
+        insta::assert_snapshot!(format!("{name}@{w}x{h}"), terminal.backend());
+    }
+}
+
+// ---------------------------------------------------------------- builders
+
+fn credentials_empty() -> App {
+    app_with(state_empty())
+}
+
+fn credentials_with_error() -> App {
+    let mut app = app_with(state_empty());
+    app.credentials.app_id.set("my-app");
+    app.credentials.app_secret.set(APP_SECRET);
+    app.credentials.redirect_uri.set("https://example.org/auth");
+    send(&mut app, [code(KeyCode::Enter)]);
+    app
+}
+
+fn authorize_before() -> App {
+    let mut app = app_with(state_configured());
+    instatui::app::update::start(&mut app);
+    app
+}
+
+fn authorize_running() -> App {
+    let mut app = authorize_before();
+    send(
+        &mut app,
+        [Msg::Paste(redirect_url(CODE, STATE)), code(KeyCode::Enter)],
+    );
+    app
+}
+
+fn authorize_failed() -> App {
+    let mut app = authorize_running();
+    let generation = app.authorize.running.expect("running");
+    send(
+        &mut app,
+        [Msg::CodeExchanged {
+            generation,
+            result: Err(code_used()),
+        }],
+    );
+    app
+}
+
+fn on_token(state: instatui::store::State) -> App {
+    let mut app = app_with(state);
+    app.screen = Screen::Token;
+    app
+}
+
+fn token_valid() -> App {
+    on_token(state_authorized())
+}
+
+fn token_young() -> App {
+    on_token(state_with_token(
+        Duration::hours(3),
+        Duration::days(60) - Duration::hours(3),
+    ))
+}
+
+fn token_expired() -> App {
+    on_token(state_with_token(Duration::days(62), -Duration::days(2)))
+}
+
+fn feed_with(items: usize, complete: bool) -> App {
+    let mut app = app_with(state_authorized());
+    let effects = instatui::app::update::start(&mut app);
+    let Some(instatui::app::Effect::FetchFeedPage { generation, .. }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation: *generation,
+            after: None,
+            result: Ok(page(0..items, if complete { None } else { Some("P2") })),
+        }],
+    );
+    app
+}
+
+fn feed_list() -> App {
+    let mut app = feed_with(60, false);
+    send(&mut app, [key('j'), key('j'), key('j')]);
+    app
+}
+
+fn feed_detail() -> App {
+    let mut app = feed_with(60, false);
+    send(
+        &mut app,
+        [
+            key('j'),
+            key('j'),
+            key('j'),
+            key('j'),
+            key('j'),
+            key('j'),
+            key('j'),
+            key('j'),
+            key('j'),
+            key('j'),
+            code(KeyCode::Enter),
+        ],
+    );
+    app
+}
+
+fn feed_filter() -> App {
+    let mut app = feed_with(40, true);
+    send(&mut app, [key('/')]);
+    type_str(&mut app, "sunset");
+    app
+}
+
+fn feed_empty() -> App {
+    feed_with(0, true)
+}
+
+fn feed_error() -> App {
+    let mut app = app_with(state_authorized());
+    let effects = instatui::app::update::start(&mut app);
+    let Some(instatui::app::Effect::FetchFeedPage { generation, .. }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation: *generation,
+            after: None,
+            result: Err(fixture_error(400, "error_graph_permission.json")),
+        }],
+    );
+    app
+}
+
+fn help_popup() -> App {
+    let mut app = feed_with(20, true);
+    send(&mut app, [key('?')]);
+    assert_eq!(app.popup, Some(Popup::Help));
+    app
+}
+
+fn demo_consent() -> App {
+    let mut app = authorize_before();
+    app.demo = true;
+    send(&mut app, [key('o')]);
+    assert_eq!(app.popup, Some(Popup::DemoConsent));
+    app
+}
+
+fn every_screen() -> Vec<(&'static str, App)> {
+    vec![
+        ("credentials_empty", credentials_empty()),
+        ("credentials_error", credentials_with_error()),
+        ("authorize_before", authorize_before()),
+        ("authorize_running", authorize_running()),
+        ("authorize_failed", authorize_failed()),
+        ("token_valid", token_valid()),
+        ("token_young", token_young()),
+        ("token_expired", token_expired()),
+        ("feed_list", feed_list()),
+        ("feed_detail", feed_detail()),
+        ("feed_filter", feed_filter()),
+        ("feed_empty", feed_empty()),
+        ("feed_error", feed_error()),
+        ("help", help_popup()),
+        ("demo_consent", demo_consent()),
+    ]
+}
+
+// ---------------------------------------------------------------- snapshots
+
+#[test]
+fn credentials_snapshots() {
+    snap("credentials_empty", &credentials_empty());
+    snap("credentials_error", &credentials_with_error());
+}
+
+#[test]
+fn authorize_snapshots() {
+    snap("authorize_before", &authorize_before());
+    snap("authorize_running", &authorize_running());
+    snap("authorize_failed", &authorize_failed());
+}
+
+#[test]
+fn token_snapshots() {
+    snap("token_valid", &token_valid());
+    snap("token_young", &token_young());
+    snap("token_expired", &token_expired());
+}
+
+#[test]
+fn feed_snapshots() {
+    snap("feed_list", &feed_list());
+    snap("feed_detail", &feed_detail());
+    snap("feed_filter", &feed_filter());
+    snap("feed_empty", &feed_empty());
+    snap("feed_error", &feed_error());
+}
+
+#[test]
+fn popup_snapshots() {
+    snap("help", &help_popup());
+    snap("demo_consent", &demo_consent());
+}
+
+#[test]
+fn tiny_terminals_do_not_panic() {
+    for (name, app) in every_screen() {
+        for (w, h) in [(1, 1), (2, 2), (10, 3), (3, 10), (0, 0)] {
+            let mut app = app.clone();
+            instatui::app::update(&mut app, Msg::Resize(w, h), NOW);
+            let result = std::panic::catch_unwind(|| draw(&app, w, h));
+            assert!(result.is_ok(), "{name} panicked at {w}x{h}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------- facts that hold at every size
+
+#[test]
+fn secrets_never_reach_the_screen() {
+    for (name, app) in every_screen() {
+        for (w, h) in [(80, 24), (40, 12), (200, 50)] {
+            let text = draw(&app, w, h).backend().to_string();
+            assert!(
+                !text.contains(APP_SECRET),
+                "{name}@{w}x{h}: app secret shown"
+            );
+            assert!(!text.contains(LONG), "{name}@{w}x{h}: token shown");
+        }
+    }
+}
+
+#[test]
+fn the_selected_post_is_always_on_screen() {
+    // Paging by the app's idea of the list height must keep the selection
+    // visible with the filter bar and with the detail pane below the list.
+    for (w, h) in [(80, 24), (40, 12), (100, 30)] {
+        let mut app = feed_with(60, true);
+        instatui::app::update(&mut app, Msg::Resize(w, h), NOW);
+        for setup in [
+            vec![],
+            vec![key('/'), key('p'), code(KeyCode::Enter)],
+            vec![code(KeyCode::Enter)],
+        ] {
+            let mut app = app.clone();
+            send(&mut app, setup);
+            for _ in 0..40 {
+                send(&mut app, [key('j')]);
+                let selected = app.feed.selected_media().expect("selected").clone();
+                let terminal = draw(&app, w, h);
+                let buffer = terminal.backend().buffer();
+                let highlighted = (0..buffer.area.height)
+                    .any(|y| (0..buffer.area.width).any(|x| buffer[(x, y)].bg == Color::Magenta));
+                assert!(
+                    highlighted,
+                    "{w}x{h} filter={:?} detail={}: selection {} ({:?}) off screen:\n{}",
+                    app.feed.filter.value(),
+                    app.feed.detail,
+                    app.feed.selected,
+                    selected.caption,
+                    terminal.backend()
+                );
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- colours
+
+/// The foreground of the first cell of `needle` in the header's top row.
+fn header_colour(buffer: &Buffer, needle: &str) -> Color {
+    let row: String = (0..buffer.area.width)
+        .map(|x| buffer[(x, 0)].symbol().to_string())
+        .collect();
+    let byte = row
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in {row:?}"));
+    let column = row[..byte].chars().count() as u16;
+    buffer[(column, 0)].fg
+}
+
+fn countdown_colour(left: Duration) -> (String, Color) {
+    let app = app_with(state_with_token(Duration::days(60) - left, left));
+    let terminal = draw(&app, 80, 24);
+    let buffer = terminal.backend().buffer().clone();
+    let expected = if left > Duration::ZERO {
+        format!("{} left", instatui::token::format_remaining(left))
+    } else {
+        "expired".to_string()
+    };
+    let colour = header_colour(&buffer, &expected);
+    (expected, colour)
+}
+
+#[test]
+fn the_header_countdown_is_coloured_by_urgency() {
+    for (left, colour) in [
+        (Duration::days(58), Color::Green),
+        (Duration::days(7) + Duration::hours(1), Color::Green),
+        (Duration::days(6), Color::Yellow),
+        (Duration::hours(30), Color::Yellow),
+        (Duration::hours(23), Color::Red),
+        (Duration::minutes(5), Color::Red),
+        (-Duration::hours(2), Color::Red),
+    ] {
+        let (text, got) = countdown_colour(left);
+        assert_eq!(got, colour, "{text}");
+    }
+}
+
+#[test]
+fn a_rejected_token_is_red_in_the_header() {
+    let mut app = app_with(state_authorized());
+    app.token.rejected = Some("revoked".into());
+    let terminal = draw(&app, 80, 24);
+    assert_eq!(
+        header_colour(terminal.backend().buffer(), "token rejected"),
+        Color::Red
+    );
+}
+
+#[test]
+fn the_current_tab_is_highlighted() {
+    let app = token_valid();
+    let terminal = draw(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let row: String = (0..80)
+        .map(|x| buffer[(x, 1)].symbol().to_string())
+        .collect();
+    let column = row.find("3 Token").expect("tab") as u16;
+    assert_eq!(buffer[(column, 1)].bg, Color::Magenta);
+    let column = row.find("4 Feed").expect("tab") as u16;
+    assert_ne!(buffer[(column, 1)].bg, Color::Magenta);
+}

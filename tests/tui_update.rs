@@ -1,0 +1,938 @@
+//! `update` alone: messages in, state and effects out. No terminal, no server.
+
+mod common;
+
+use common::tui::*;
+use crossterm::event::KeyCode;
+use instatui::app::authorize::Step;
+use instatui::app::credentials::FieldId;
+use instatui::app::{Effect, Level, Msg, Popup, Screen};
+use instatui::instagram::ErrorKind;
+use time::Duration;
+
+// ---------------------------------------------------------------- start-up
+
+#[test]
+fn start_screen_follows_the_stored_state() {
+    let mut app = app_with(state_empty());
+    assert_eq!(app.screen, Screen::Credentials);
+    assert!(instatui::app::update::start(&mut app).is_empty());
+
+    let mut app = app_with(State {
+        pending_authorization: None,
+        ..state_configured()
+    });
+    assert_eq!(app.screen, Screen::Authorize);
+    let effects = instatui::app::update::start(&mut app);
+    // A fresh `state` is issued (and saved) so the URL on screen can be checked.
+    assert_eq!(saves(&effects).len(), 1);
+    assert_eq!(
+        app.stored
+            .pending_authorization
+            .as_ref()
+            .map(|p| p.state.as_str()),
+        Some(STATE)
+    );
+
+    let mut app = app_with(state_authorized());
+    assert_eq!(app.screen, Screen::Feed);
+    let effects = instatui::app::update::start(&mut app);
+    assert!(
+        matches!(&effects[..], [Effect::FetchFeedPage { after: None, owner, token, .. }]
+            if owner == USER_ID && token.expose() == LONG),
+        "{effects:?}"
+    );
+}
+
+use instatui::store::State;
+
+// ---------------------------------------------------------------- credentials
+
+#[test]
+fn typing_into_the_credentials_form() {
+    let mut app = app_with(state_empty());
+    assert_eq!(app.credentials.focus, Some(FieldId::AppId));
+    assert!(app.editing());
+    type_str(&mut app, "1243");
+    send(&mut app, [code(KeyCode::Left), key('5')]);
+    assert_eq!(app.credentials.app_id.value(), "12453");
+    send(
+        &mut app,
+        [code(KeyCode::Home), key('9'), code(KeyCode::End), key('0')],
+    );
+    assert_eq!(app.credentials.app_id.value(), "9124530");
+    send(
+        &mut app,
+        [
+            code(KeyCode::Backspace),
+            code(KeyCode::Home),
+            code(KeyCode::Delete),
+        ],
+    );
+    assert_eq!(app.credentials.app_id.value(), "12453");
+    send(
+        &mut app,
+        [code(KeyCode::Right), code(KeyCode::Right), key('x')],
+    );
+    assert_eq!(app.credentials.app_id.value(), "12x453");
+    send(&mut app, [code(KeyCode::End)]);
+    type_str(&mut app, " 77");
+    send(&mut app, [ctrl('w')]);
+    assert_eq!(app.credentials.app_id.value(), "12x453 ");
+    send(&mut app, [Msg::Paste("  8899\n".into())]);
+    assert_eq!(app.credentials.app_id.value(), "12x453 8899");
+}
+
+#[test]
+fn tab_and_shift_tab_move_the_focus() {
+    let mut app = app_with(state_empty());
+    send(&mut app, [code(KeyCode::Tab)]);
+    assert_eq!(app.credentials.focus, Some(FieldId::AppSecret));
+    send(&mut app, [code(KeyCode::Tab), code(KeyCode::Tab)]);
+    assert_eq!(app.credentials.focus, Some(FieldId::Flavor));
+    send(&mut app, [code(KeyCode::BackTab)]);
+    assert_eq!(app.credentials.focus, Some(FieldId::RedirectUri));
+    // Terminals send Shift-Tab as BackTab with SHIFT held.
+    send(&mut app, [shift(KeyCode::BackTab)]);
+    assert_eq!(app.credentials.focus, Some(FieldId::AppSecret));
+    send(&mut app, [code(KeyCode::BackTab), code(KeyCode::BackTab)]);
+    assert_eq!(app.credentials.focus, Some(FieldId::Scopes), "wraps around");
+    // Out of the field, Tab resumes where the cursor was.
+    send(&mut app, [code(KeyCode::Esc)]);
+    assert!(!app.editing());
+    send(&mut app, [code(KeyCode::Tab)]);
+    assert_eq!(app.credentials.focus, Some(FieldId::AppId));
+}
+
+#[test]
+fn the_secret_is_masked_unless_revealed() {
+    let mut app = app_with(state_empty());
+    send(&mut app, [code(KeyCode::Tab)]);
+    type_str(&mut app, "s3cr3t");
+    assert_eq!(app.credentials.app_secret.value(), "s3cr3t");
+    assert!(!app.credentials.reveal_secret);
+    let screen = render_text(&app);
+    assert!(!screen.contains("s3cr3t"), "{screen}");
+    assert!(screen.contains("••••••"), "{screen}");
+    send(&mut app, [ctrl('r')]);
+    assert!(app.credentials.reveal_secret);
+    assert!(render_text(&app).contains("s3cr3t"));
+    send(&mut app, [ctrl('r')]);
+    assert!(!render_text(&app).contains("s3cr3t"));
+    // Ctrl-R does not type an r.
+    assert_eq!(app.credentials.app_secret.value(), "s3cr3t");
+}
+
+fn render_text(app: &instatui::app::App) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(80, 24)).expect("terminal");
+    terminal
+        .draw(|f| instatui::ui::render(app, f))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
+fn fill_form(app: &mut instatui::app::App, app_id: &str, secret: &str, redirect: &str) {
+    app.credentials.app_id.set(app_id);
+    app.credentials.app_secret.set(secret);
+    app.credentials.redirect_uri.set(redirect);
+}
+
+#[test]
+fn enter_with_an_invalid_app_id_saves_nothing() {
+    let mut app = app_with(state_empty());
+    fill_form(&mut app, "my-app", APP_SECRET, REDIRECT);
+    app.credentials.focus = Some(FieldId::RedirectUri);
+    let effects = send(&mut app, [code(KeyCode::Enter)]);
+    assert!(saves(&effects).is_empty(), "{effects:?}");
+    assert_eq!(app.screen, Screen::Credentials);
+    assert_eq!(
+        app.credentials.focus,
+        Some(FieldId::AppId),
+        "focus jumps to the bad field"
+    );
+    let status = app.status.clone().expect("status");
+    assert_eq!(status.level, Level::Error);
+    assert!(status.text.starts_with("App ID: "), "{}", status.text);
+    assert!(status.text.contains("digits only"), "{}", status.text);
+    assert!(app.credentials.show_checks);
+    assert!(matches!(
+        app.credentials.check(FieldId::AppId),
+        instatui::app::credentials::Check::Error(_)
+    ));
+    assert!(app.stored.app.is_none());
+}
+
+#[test]
+fn enter_with_valid_credentials_saves_and_moves_to_authorize() {
+    let mut app = app_with(state_empty());
+    fill_form(&mut app, APP_ID, APP_SECRET, REDIRECT);
+    let effects = send(&mut app, [code(KeyCode::Enter)]);
+    let saved = saves(&effects);
+    assert!(!saved.is_empty());
+    let last = saved.last().expect("save");
+    assert_eq!(last.app.as_ref(), Some(&app_config()));
+    assert_eq!(
+        last.pending_authorization
+            .as_ref()
+            .map(|p| p.state.as_str()),
+        Some(STATE)
+    );
+    assert_eq!(app.screen, Screen::Authorize);
+    assert!(!app.editing());
+    let url = app.authorize_url().expect("url");
+    assert!(url.contains(&format!("state={STATE}")), "{url}");
+    assert!(url.contains(&format!("client_id={APP_ID}")), "{url}");
+    assert_eq!(app.status.as_ref().map(|s| s.level), Some(Level::Success));
+}
+
+#[test]
+fn a_missing_trailing_slash_warns_but_still_saves() {
+    let mut app = app_with(state_empty());
+    fill_form(&mut app, APP_ID, APP_SECRET, "https://example.org/auth");
+    let effects = send(&mut app, [code(KeyCode::Enter)]);
+    let saved = saves(&effects);
+    assert_eq!(
+        saved
+            .last()
+            .and_then(|s| s.app.as_ref())
+            .map(|a| a.redirect_uri.as_str()),
+        Some("https://example.org/auth")
+    );
+    match app.credentials.check(FieldId::RedirectUri) {
+        instatui::app::credentials::Check::Warning(w) => {
+            assert!(w.contains("trailing slash"), "{w}")
+        }
+        other => panic!("{other:?}"),
+    }
+    send(&mut app, [key('1')]);
+    let screen = render_text(&app);
+    assert!(screen.contains("trailing slash"), "{screen}");
+}
+
+#[test]
+fn q_quits_only_outside_a_field_and_ctrl_c_always() {
+    let mut app = app_with(state_empty());
+    let effects = send(&mut app, [key('q')]);
+    assert!(effects.is_empty());
+    assert!(!app.quit);
+    assert_eq!(app.credentials.app_id.value(), "q");
+    let effects = send(&mut app, [ctrl('c')]);
+    assert_eq!(effects, vec![Effect::Quit]);
+    assert!(app.quit);
+
+    let mut app = app_with(state_empty());
+    send(&mut app, [code(KeyCode::Esc)]);
+    let effects = send(&mut app, [key('q')]);
+    assert_eq!(effects, vec![Effect::Quit]);
+    assert!(app.quit);
+
+    // While the filter takes keys, q types.
+    let mut app = app_with(state_authorized());
+    instatui::app::update::start(&mut app);
+    send(&mut app, [key('/'), key('q')]);
+    assert!(!app.quit);
+    assert_eq!(app.feed.filter.value(), "q");
+    send(&mut app, [ctrl('c')]);
+    assert!(app.quit);
+}
+
+#[test]
+fn digits_switch_screens_only_outside_a_field() {
+    let mut app = app_with(state_authorized());
+    app.screen = Screen::Credentials;
+    assert!(app.editing());
+    send(&mut app, [key('3')]);
+    assert_eq!(app.screen, Screen::Credentials);
+    assert!(app.credentials.app_id.value().ends_with('3'));
+    send(&mut app, [code(KeyCode::Esc)]);
+    send(&mut app, [key('3')]);
+    assert_eq!(app.screen, Screen::Token);
+    let effects = send(&mut app, [key('4')]);
+    assert_eq!(app.screen, Screen::Feed);
+    assert!(
+        matches!(&effects[..], [Effect::FetchFeedPage { .. }]),
+        "{effects:?}"
+    );
+    send(&mut app, [key('2')]);
+    assert_eq!(app.screen, Screen::Authorize);
+    send(&mut app, [key('p'), key('1')]);
+    assert_eq!(app.screen, Screen::Authorize, "typing into the paste field");
+    assert_eq!(app.authorize.paste.value(), "1");
+    send(&mut app, [code(KeyCode::Esc), key('1')]);
+    assert_eq!(app.screen, Screen::Credentials);
+}
+
+#[test]
+fn help_opens_with_question_mark_and_closes_with_esc() {
+    let mut app = app_with(state_authorized());
+    app.screen = Screen::Token;
+    send(&mut app, [key('?')]);
+    assert_eq!(app.popup, Some(Popup::Help));
+    // Keys go to the popup, not the screen below.
+    let effects = send(&mut app, [key('r')]);
+    assert!(effects.is_empty());
+    send(&mut app, [code(KeyCode::Esc)]);
+    assert_eq!(app.popup, None);
+    send(&mut app, [key('?'), key('?')]);
+    assert_eq!(app.popup, None);
+}
+
+// ---------------------------------------------------------------- authorize
+
+fn authorize_app() -> instatui::app::App {
+    let mut app = app_with(state_configured());
+    instatui::app::update::start(&mut app);
+    assert_eq!(app.screen, Screen::Authorize);
+    app
+}
+
+/// Pastes the redirect and presses Enter; returns the exchange's generation.
+fn submit(app: &mut instatui::app::App) -> u64 {
+    let effects = send(
+        app,
+        [Msg::Paste(redirect_url(CODE, STATE)), code(KeyCode::Enter)],
+    );
+    match &effects[..] {
+        [
+            Effect::ExchangeCode {
+                generation,
+                code,
+                app: config,
+            },
+        ] => {
+            assert_eq!(code, CODE);
+            assert_eq!(config, &app_config());
+            *generation
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_paste_anywhere_on_authorize_lands_in_the_paste_field() {
+    let mut app = authorize_app();
+    assert!(!app.editing());
+    send(
+        &mut app,
+        [Msg::Paste(format!("  {}\n", redirect_url(CODE, STATE)))],
+    );
+    assert!(app.authorize.paste_focused);
+    assert_eq!(app.authorize.paste.value(), redirect_url(CODE, STATE));
+    // A second paste replaces the first rather than appending.
+    send(&mut app, [Msg::Paste("other".into())]);
+    assert_eq!(app.authorize.paste.value(), "other");
+}
+
+#[test]
+fn enter_exchanges_the_code_without_the_fragment() {
+    let mut app = authorize_app();
+    let generation = submit(&mut app);
+    assert_eq!(app.authorize.running, Some(generation));
+    assert_eq!(app.authorize.steps[0], Step::Running);
+    assert!(!app.editing());
+    // A second Enter while running starts nothing.
+    let effects = send(&mut app, [key('p'), code(KeyCode::Enter)]);
+    assert!(effects.is_empty(), "{effects:?}");
+}
+
+#[test]
+fn a_cancelled_redirect_is_explained_and_kept() {
+    let mut app = authorize_app();
+    let denied = fixture("redirect_denied.txt")
+        .trim()
+        .replace("9f2c7d61b0a84e3f", STATE);
+    let effects = send(&mut app, [Msg::Paste(denied.clone()), code(KeyCode::Enter)]);
+    assert!(effects.is_empty(), "{effects:?}");
+    let error = app.authorize.error.clone().expect("error");
+    assert!(error.contains("cancelled"), "{error}");
+    assert_eq!(app.authorize.paste.value(), denied);
+    assert!(app.authorize.running.is_none());
+}
+
+#[test]
+fn a_foreign_state_is_refused() {
+    let mut app = authorize_app();
+    let effects = send(
+        &mut app,
+        [
+            Msg::Paste(redirect_url(CODE, "ffffffffffffffffffffffffffffffff")),
+            code(KeyCode::Enter),
+        ],
+    );
+    assert!(effects.is_empty());
+    let error = app.authorize.error.clone().expect("error");
+    assert!(error.contains("another authorization"), "{error}");
+    assert!(app.stored.token.is_none());
+}
+
+#[test]
+fn the_whole_exchange_ends_on_the_token_screen() {
+    let mut app = authorize_app();
+    let generation = submit(&mut app);
+    let effects = send(
+        &mut app,
+        [Msg::CodeExchanged {
+            generation,
+            result: Ok(short_token()),
+        }],
+    );
+    let saved = saves(&effects);
+    assert_eq!(saved.len(), 1);
+    let token = saved[0].token.as_ref().expect("short token saved");
+    assert_eq!(token.kind, instatui::store::TokenKind::Short);
+    assert_eq!(token.value.expose(), SHORT);
+    assert!(
+        saved[0].pending_authorization.is_none(),
+        "a state works once"
+    );
+    assert!(
+        effects.iter().any(|e| matches!(e,
+            Effect::ExchangeLongLived { generation: g, short_token, app_secret }
+                if *g == generation && short_token.expose() == SHORT && app_secret.expose() == APP_SECRET)),
+        "{effects:?}"
+    );
+    assert!(matches!(app.authorize.steps[0], Step::Done(_)));
+    assert_eq!(app.authorize.steps[1], Step::Running);
+
+    let effects = send(
+        &mut app,
+        [Msg::LongLivedExchanged {
+            generation,
+            result: Ok(long_answer(LONG)),
+        }],
+    );
+    assert_eq!(
+        app.stored
+            .token
+            .as_ref()
+            .map(|t| (t.kind, t.value.expose().to_string())),
+        Some((instatui::store::TokenKind::Long, LONG.to_string()))
+    );
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::FetchProfile { generation: g, token } if *g == generation && token.expose() == LONG)),
+        "{effects:?}"
+    );
+    assert_eq!(app.screen, Screen::Authorize);
+
+    let effects = send(
+        &mut app,
+        [Msg::ProfileFetched {
+            generation,
+            result: Ok(profile()),
+        }],
+    );
+    assert_eq!(
+        saves(&effects).last().and_then(|s| s.profile.clone()),
+        Some(profile())
+    );
+    assert_eq!(app.screen, Screen::Token);
+    assert!(app.authorize.running.is_none());
+    assert!(status_text(&app).contains("@larch_and_lake"));
+}
+
+#[test]
+fn a_used_code_fails_the_step_with_instagrams_words() {
+    let mut app = authorize_app();
+    let before = app.stored.clone();
+    let generation = submit(&mut app);
+    let effects = send(
+        &mut app,
+        [Msg::CodeExchanged {
+            generation,
+            result: Err(code_used()),
+        }],
+    );
+    assert!(effects.is_empty(), "{effects:?}");
+    match &app.authorize.steps[0] {
+        Step::Failed(text) => {
+            assert!(
+                text.contains("This authorization code has been used"),
+                "{text}"
+            );
+            assert!(text.contains("authorize again"), "hint: {text}");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(app.authorize.running.is_none());
+    assert_eq!(app.stored, before, "stored state unchanged");
+    assert_eq!(
+        app.authorize.paste.value(),
+        redirect_url(CODE, STATE),
+        "paste kept"
+    );
+    assert!(status_text(&app).contains("This authorization code has been used"));
+    assert_eq!(app.status.as_ref().map(|s| s.level), Some(Level::Error));
+}
+
+#[test]
+fn stale_exchange_answers_are_dropped() {
+    let mut app = authorize_app();
+    let generation = submit(&mut app);
+    let before = app.stored.clone();
+    let effects = send(
+        &mut app,
+        [
+            Msg::CodeExchanged {
+                generation: generation + 7,
+                result: Ok(short_token()),
+            },
+            Msg::LongLivedExchanged {
+                generation: generation - 1,
+                result: Ok(long_answer(LONG)),
+            },
+            Msg::ProfileFetched {
+                generation: generation + 7,
+                result: Err(code_used()),
+            },
+        ],
+    );
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(app.stored, before);
+    assert_eq!(app.authorize.steps[0], Step::Running);
+}
+
+#[test]
+fn dashboard_mistakes_show_instagrams_message_and_a_hint() {
+    for (fixture_name, kind, hint) in [
+        (
+            "error_oauth_redirect_mismatch.json",
+            ErrorKind::RedirectMismatch,
+            "trailing slash",
+        ),
+        (
+            "error_oauth_invalid_secret.json",
+            ErrorKind::InvalidSecret,
+            "app secret",
+        ),
+        (
+            "error_oauth_invalid_scope.json",
+            ErrorKind::RetiredApi,
+            "retired",
+        ),
+    ] {
+        let err = fixture_error(400, fixture_name);
+        assert_eq!(err.kind, kind, "{fixture_name}");
+        let message = err.message.clone();
+        let mut app = authorize_app();
+        let generation = submit(&mut app);
+        send(
+            &mut app,
+            [Msg::CodeExchanged {
+                generation,
+                result: Err(err),
+            }],
+        );
+        let Step::Failed(text) = &app.authorize.steps[0] else {
+            panic!("{:?}", app.authorize.steps);
+        };
+        assert!(text.contains(message.trim_end_matches('.')), "{text}");
+        assert!(text.contains(hint), "{fixture_name}: {text}");
+        let screen = render_text(&app);
+        assert!(screen.contains("✗"), "{screen}");
+    }
+}
+
+#[test]
+fn a_failed_long_lived_exchange_keeps_the_short_token() {
+    let mut app = authorize_app();
+    let generation = submit(&mut app);
+    send(
+        &mut app,
+        [Msg::CodeExchanged {
+            generation,
+            result: Ok(short_token()),
+        }],
+    );
+    send(
+        &mut app,
+        [Msg::LongLivedExchanged {
+            generation,
+            result: Err(fixture_error(400, "error_oauth_invalid_secret.json")),
+        }],
+    );
+    assert!(
+        matches!(&app.authorize.steps[1], Step::Failed(t) if t.contains("short-lived token is saved"))
+    );
+    assert_eq!(
+        app.stored.token.as_ref().map(|t| t.value.expose()),
+        Some(SHORT)
+    );
+    assert!(app.authorize.running.is_none());
+}
+
+// ---------------------------------------------------------------- token
+
+fn token_app(age: Duration, left: Duration) -> instatui::app::App {
+    let mut app = app_with(state_with_token(age, left));
+    app.screen = Screen::Token;
+    app
+}
+
+#[test]
+fn r_on_a_young_token_explains_the_24_hours() {
+    let mut app = token_app(Duration::hours(2), Duration::days(59));
+    let effects = send(&mut app, [key('r')]);
+    assert!(effects.is_empty(), "{effects:?}");
+    let status = status_text(&app);
+    assert!(status.contains("24 hours"), "{status}");
+    assert!(status.contains("22h 00m"), "{status}");
+    assert!(!app.token.refreshing);
+
+    let later = NOW + Duration::hours(23);
+    let effects = send_at(&mut app, [key('r')], later);
+    assert!(
+        matches!(&effects[..], [Effect::Refresh { token }] if token.expose() == LONG),
+        "{effects:?}"
+    );
+    assert!(app.token.refreshing);
+    // Not twice.
+    assert!(send_at(&mut app, [key('r')], later).is_empty());
+}
+
+#[test]
+fn a_successful_refresh_saves_the_new_token() {
+    let mut app = token_app(Duration::days(3), Duration::days(57));
+    send(&mut app, [key('r')]);
+    let effects = send(
+        &mut app,
+        [Msg::Refreshed {
+            result: Ok(long_answer("IGAArefreshedrefreshedrefreshed")),
+        }],
+    );
+    let saved = saves(&effects);
+    let last = saved.last().expect("save");
+    let token = last.token.as_ref().expect("token");
+    assert_eq!(token.value.expose(), "IGAArefreshedrefreshedrefreshed");
+    assert_eq!(token.obtained_at, NOW);
+    assert_eq!(token.user_id, USER_ID);
+    let outcome = last.last_refresh.as_ref().expect("outcome");
+    assert!(outcome.ok);
+    assert_eq!(outcome.at, NOW);
+    assert!(!app.token.refreshing);
+    assert_eq!(app.status.as_ref().map(|s| s.level), Some(Level::Success));
+}
+
+#[test]
+fn a_rejected_refresh_says_so() {
+    let mut app = token_app(Duration::days(3), Duration::days(57));
+    send(&mut app, [key('r')]);
+    let effects = send(
+        &mut app,
+        [Msg::Refreshed {
+            result: Err(fixture_error(400, "error_graph_password_changed.json")),
+        }],
+    );
+    let last = saves(&effects).last().cloned().cloned().expect("save");
+    assert_eq!(last.last_refresh.as_ref().map(|r| r.ok), Some(false));
+    assert_eq!(
+        last.token.as_ref().map(|t| t.value.expose()),
+        Some(LONG),
+        "old token kept"
+    );
+    assert!(
+        app.token
+            .rejected
+            .as_deref()
+            .is_some_and(|m| m.contains("changed their password"))
+    );
+    let screen = render_text(&app);
+    assert!(screen.contains("token rejected"), "{screen}");
+    assert!(screen.contains("Instagram rejected this token"), "{screen}");
+    // And `r` now says why it will not try.
+    send(&mut app, [key('r')]);
+    assert!(status_text(&app).contains("authorize again"));
+}
+
+#[test]
+fn a_toggles_auto_refresh_which_refreshes_once_an_hour() {
+    let mut app = token_app(Duration::days(54), Duration::days(6));
+    let effects = send(&mut app, [key('a')]);
+    let saved = saves(&effects);
+    assert!(saved.iter().any(|s| s.settings.auto_refresh), "{effects:?}");
+    assert!(app.stored.settings.auto_refresh);
+    // With under 7 days left, switching on refreshes at once.
+    assert_eq!(
+        effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Refresh { .. }))
+            .count(),
+        1
+    );
+    // It fails; the next ticks within the hour do not try again.
+    send(
+        &mut app,
+        [Msg::Refreshed {
+            result: Err(fixture_error(500, "error_graph_rate_limited.json")),
+        }],
+    );
+    for minutes in [1, 10, 59] {
+        let effects = send_at(&mut app, [Msg::Tick], NOW + Duration::minutes(minutes));
+        assert!(effects.is_empty(), "{minutes} min: {effects:?}");
+    }
+    let effects = send_at(&mut app, [Msg::Tick], NOW + Duration::minutes(61));
+    assert!(
+        matches!(&effects[..], [Effect::Refresh { .. }]),
+        "{effects:?}"
+    );
+    // Off again.
+    let effects = send(&mut app, [key('a')]);
+    assert!(saves(&effects).iter().all(|s| !s.settings.auto_refresh));
+}
+
+#[test]
+fn tick_refreshes_only_under_seven_days() {
+    let mut state = state_with_token(Duration::days(10), Duration::days(50));
+    state.settings.auto_refresh = true;
+    let mut app = app_with(state);
+    assert!(send(&mut app, [Msg::Tick]).is_empty());
+    // 44 days later, 6 left: one refresh, then quiet within the hour.
+    let t = NOW + Duration::days(44);
+    let effects = send_at(&mut app, [Msg::Tick], t);
+    assert_eq!(effects.len(), 1, "{effects:?}");
+    assert!(send_at(&mut app, [Msg::Tick, Msg::Tick], t + Duration::seconds(2)).is_empty());
+}
+
+// ---------------------------------------------------------------- feed
+
+fn feed_app() -> (instatui::app::App, u64) {
+    let mut app = app_with(state_authorized());
+    let effects = instatui::app::update::start(&mut app);
+    let [Effect::FetchFeedPage { generation, .. }] = &effects[..] else {
+        panic!("{effects:?}");
+    };
+    (app.clone(), *generation)
+}
+
+fn next_fetch(effects: &[Effect]) -> Option<(u64, Option<String>)> {
+    effects.iter().find_map(|e| match e {
+        Effect::FetchFeedPage {
+            generation, after, ..
+        } => Some((*generation, after.clone())),
+        _ => None,
+    })
+}
+
+#[test]
+fn pages_append_and_prefetch_runs_ahead_of_the_selection() {
+    let (mut app, generation) = feed_app();
+    let effects = send(
+        &mut app,
+        [Msg::FeedPage {
+            generation,
+            after: None,
+            result: Ok(page(0..100, Some("P2"))),
+        }],
+    );
+    assert_eq!(app.feed.items.len(), 100);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::SaveFeedCache { items, .. } if items.len() == 100))
+    );
+    assert!(
+        next_fetch(&effects).is_none(),
+        "selection is far from the end"
+    );
+    assert!(!app.feed.complete);
+
+    let mut fetched = None;
+    let mut position = 0;
+    for _ in 0..99 {
+        let effects = send(&mut app, [key('j')]);
+        position += 1;
+        if let Some(f) = next_fetch(&effects) {
+            fetched = Some(f);
+            break;
+        }
+    }
+    let (generation, after) = fetched.expect("prefetch");
+    assert_eq!(after.as_deref(), Some("P2"));
+    assert!(position < 99, "prefetched at {position}, before the end");
+    assert!(position >= 100 - instatui::app::feed::PREFETCH_MARGIN);
+    // Moving on while it loads asks for nothing more.
+    assert!(next_fetch(&send(&mut app, [key('j')])).is_none());
+
+    let selected_id = app.feed.selected_media().map(|m| m.id.clone());
+    let effects = send(
+        &mut app,
+        [Msg::FeedPage {
+            generation,
+            after: Some("P2".into()),
+            result: Ok(page(100..150, None)),
+        }],
+    );
+    assert_eq!(app.feed.items.len(), 150);
+    assert!(app.feed.complete);
+    assert!(next_fetch(&effects).is_none());
+    assert_eq!(app.feed.selected_media().map(|m| m.id.clone()), selected_id);
+    assert_eq!(app.feed.items[149].id, media(149).id);
+    send(&mut app, [key('G')]);
+    assert_eq!(app.feed.selected, 149);
+    assert!(
+        next_fetch(&send(&mut app, [key('k'), key('G')])).is_none(),
+        "complete"
+    );
+}
+
+#[test]
+fn a_short_first_page_without_next_is_complete() {
+    let (mut app, generation) = feed_app();
+    let effects = send(
+        &mut app,
+        [Msg::FeedPage {
+            generation,
+            after: None,
+            result: Ok(page(0..5, None)),
+        }],
+    );
+    assert!(app.feed.complete);
+    assert!(next_fetch(&effects).is_none());
+}
+
+#[test]
+fn filter_narrows_by_caption() {
+    let (mut app, generation) = feed_app();
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation,
+            after: None,
+            result: Ok(page(0..50, None)),
+        }],
+    );
+    send(&mut app, [key('/')]);
+    assert!(app.editing());
+    type_str(&mut app, "SUNSET");
+    assert_eq!(app.feed.visible().len(), 5);
+    send(&mut app, [code(KeyCode::Enter)]);
+    assert!(!app.editing());
+    assert_eq!(app.feed.visible().len(), 5, "Enter keeps the filter");
+    send(&mut app, [key('j')]);
+    assert_eq!(
+        app.feed.selected_media().map(|m| m.id.clone()),
+        Some(media(10).id)
+    );
+    send(&mut app, [key('/'), code(KeyCode::Esc)]);
+    assert_eq!(app.feed.visible().len(), 50, "Esc clears");
+}
+
+#[test]
+fn enter_toggles_detail_and_o_opens_the_permalink() {
+    let (mut app, generation) = feed_app();
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation,
+            after: None,
+            result: Ok(page(0..10, None)),
+        }],
+    );
+    send(&mut app, [code(KeyCode::Enter)]);
+    assert!(app.feed.detail);
+    send(&mut app, [code(KeyCode::Enter)]);
+    assert!(!app.feed.detail);
+    let effects = send(&mut app, [key('j'), key('o')]);
+    assert_eq!(
+        effects,
+        vec![Effect::OpenUrl("https://www.instagram.com/p/P1/".into())]
+    );
+}
+
+#[test]
+fn stale_feed_pages_are_dropped() {
+    let (mut app, first) = feed_app();
+    // R reloads: the first request's answer no longer counts.
+    let effects = send(&mut app, [key('R')]);
+    let (second, after) = next_fetch(&effects).expect("reload");
+    assert!(after.is_none());
+    assert_ne!(first, second);
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation: first,
+            after: None,
+            result: Ok(page(0..3, None)),
+        }],
+    );
+    assert!(app.feed.items.is_empty());
+    assert_eq!(app.feed.loading, Some(second));
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation: second,
+            after: None,
+            result: Ok(page(0..4, None)),
+        }],
+    );
+    assert_eq!(app.feed.items.len(), 4);
+}
+
+#[test]
+fn the_cache_shows_until_a_fresh_first_page_replaces_it() {
+    let (mut app, generation) = feed_app();
+    let saved_at = NOW - Duration::hours(5);
+    send(
+        &mut app,
+        [Msg::FeedCacheLoaded {
+            items: (200..203).map(media).collect(),
+            saved_at,
+        }],
+    );
+    assert_eq!(app.feed.items.len(), 3);
+    assert_eq!(app.feed.cached_at, Some(saved_at));
+    assert!(render_text(&app).contains("cached 5h 00m ago"));
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation,
+            after: None,
+            result: Ok(page(0..2, None)),
+        }],
+    );
+    assert_eq!(app.feed.items.len(), 2);
+    assert_eq!(app.feed.items[0].id, media(0).id);
+    assert!(app.feed.cached_at.is_none());
+    // A late cache never replaces fresh data.
+    send(
+        &mut app,
+        [Msg::FeedCacheLoaded {
+            items: (200..203).map(media).collect(),
+            saved_at,
+        }],
+    );
+    assert_eq!(app.feed.items.len(), 2);
+}
+
+#[test]
+fn a_feed_error_is_shown_and_190_marks_the_token_rejected() {
+    let (mut app, generation) = feed_app();
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation,
+            after: None,
+            result: Err(fixture_error(400, "error_graph_expired_token.json")),
+        }],
+    );
+    assert!(
+        app.feed
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("Session has expired"))
+    );
+    assert!(app.token.rejected.is_some());
+}
+
+#[test]
+fn an_expired_token_is_not_sent_to_the_feed() {
+    let mut app = app_with(state_with_token(Duration::days(61), -Duration::days(1)));
+    let effects = instatui::app::update::start(&mut app);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(
+        app.feed
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("expired"))
+    );
+}
