@@ -284,9 +284,9 @@ const FEED: &[Binding] = &[
         false,
     ),
     bind(&[k('c')], "c", "copy the link", Action::CopyLink, false),
-    bind(&[k('d')], "d", "download the post", Action::Download, true),
+    bind(&[k('d')], "d", "download", Action::Download, true),
     bind(&[k('/')], "/", "filter", Action::Filter, true),
-    bind(&[k('R')], "R", "reload", Action::Reload, true),
+    bind(&[k('R')], "R", "reload", Action::Reload, false),
 ];
 
 pub fn for_screen(screen: Screen) -> &'static [Binding] {

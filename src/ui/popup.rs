@@ -41,7 +41,10 @@ fn help(app: &App, frame: &mut Frame) {
     add(&mut lines, keymap::for_screen(app.screen));
     lines.push(Line::from(Span::styled("Everywhere", theme::title())));
     add(&mut lines, keymap::GLOBAL);
-    for (key, what) in [("C-c", "quit, even while editing"), ("Esc", "leave a field, close this")] {
+    for (key, what) in [
+        ("C-c", "quit, even while editing"),
+        ("Esc", "leave a field, close this"),
+    ] {
         lines.push(Line::from(vec![
             Span::styled(format!("  {key:<6}"), theme::key()),
             Span::raw(what),
@@ -49,7 +52,11 @@ fn help(app: &App, frame: &mut Frame) {
     }
     let screen = frame.area();
     // Too tall for the terminal: two columns side by side.
-    let columns = if lines.len() as u16 + 2 > screen.height { 2 } else { 1 };
+    let columns = if lines.len() as u16 + 2 > screen.height {
+        2
+    } else {
+        1
+    };
     let per_column = lines.len().div_ceil(columns);
     let column_width = 36u16;
     let area = centered(
