@@ -7,6 +7,7 @@ pub use disk::DiskCache;
 pub use memory::MemoryCache;
 
 use image::DynamicImage;
+use ratatui_image::picker::cap_parser::QueryStdioOptions;
 use ratatui_image::picker::{Picker, ProtocolType};
 use ratatui_image::protocol::StatefulProtocol;
 use std::str::FromStr;
@@ -60,15 +61,56 @@ pub fn picker_for(mode: ImageMode) -> Option<Picker> {
         ImageMode::Sixel => Some(ProtocolType::Sixel),
         ImageMode::Iterm2 => Some(ProtocolType::Iterm2),
     };
-    let mut picker = Picker::from_query_stdio().unwrap_or_else(|e| {
-        tracing::info!("terminal graphics query failed ({e}); using half-blocks");
-        Picker::halfblocks()
-    });
+    let env = |name: &str| std::env::var(name).unwrap_or_default();
+    if forced.is_none()
+        && !worth_querying(
+            &env("TERM"),
+            &env("TERM_PROGRAM"),
+            &env("TMUX"),
+            &env("KITTY_WINDOW_ID"),
+        )
+    {
+        tracing::info!("no graphics protocol expected here; using half-blocks");
+        return Some(Picker::halfblocks());
+    }
+    // A terminal that never answers costs this long once, at start-up.
+    let options = QueryStdioOptions {
+        timeout: std::time::Duration::from_millis(800),
+        ..QueryStdioOptions::default()
+    };
+    let started = std::time::Instant::now();
+    let queried = Picker::from_query_stdio_with_options(options);
+    tracing::info!(
+        ms = started.elapsed().as_millis() as u64,
+        ok = queried.is_ok(),
+        "terminal graphics query"
+    );
+    let mut picker = queried.unwrap_or_else(|_| Picker::halfblocks());
     if let Some(protocol) = forced {
         picker.set_protocol_type(protocol);
     }
     tracing::info!(protocol = ?picker.protocol_type(), "pictures enabled");
     Some(picker)
+}
+
+/// Whether asking the terminal about graphics can pay off. Multiplexers
+/// answer slowly or not at all (and a late answer would be read as keys),
+/// and most terminals without a graphics protocol say so by name.
+pub fn worth_querying(term: &str, term_program: &str, tmux: &str, kitty_window: &str) -> bool {
+    if !tmux.is_empty() || term.starts_with("tmux") || term.starts_with("screen") {
+        return false;
+    }
+    if !kitty_window.is_empty() {
+        return true;
+    }
+    let graphical_terms = [
+        "kitty", "wezterm", "foot", "mlterm", "ghostty", "contour", "konsole",
+    ];
+    let graphical_programs = ["iTerm.app", "WezTerm", "ghostty", "vscode", "mintty", "rio"];
+    graphical_terms.iter().any(|t| term.contains(t))
+        || graphical_programs
+            .iter()
+            .any(|p| term_program.eq_ignore_ascii_case(p))
 }
 
 /// The largest side kept after decoding: plenty for a terminal pane, and it
@@ -124,5 +166,46 @@ impl Previews {
 
     pub fn memory(&self) -> &MemoryCache<StatefulProtocol> {
         &self.memory
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn modes_parse_and_the_flag_wins() {
+        assert_eq!(choose_mode(Some("sixel"), Some("off")), ImageMode::Sixel);
+        assert_eq!(choose_mode(None, Some("off")), ImageMode::Off);
+        assert_eq!(choose_mode(None, None), ImageMode::Auto);
+        assert_eq!(choose_mode(Some("bogus"), None), ImageMode::Auto);
+        assert!("nope".parse::<ImageMode>().is_err());
+    }
+
+    #[test]
+    fn multiplexers_and_plain_terminals_are_not_queried() {
+        assert!(!worth_querying("tmux-256color", "", "", ""));
+        assert!(!worth_querying(
+            "xterm-kitty",
+            "",
+            "/tmp/tmux-0/default,1,0",
+            ""
+        ));
+        assert!(!worth_querying("screen-256color", "", "", ""));
+        assert!(!worth_querying("xterm-256color", "", "", ""));
+        assert!(worth_querying("xterm-kitty", "", "", ""));
+        assert!(worth_querying("xterm-256color", "WezTerm", "", ""));
+        assert!(worth_querying("xterm-256color", "", "", "1"));
+    }
+
+    #[test]
+    fn big_pictures_are_shrunk_keeping_their_shape() {
+        let big = image::DynamicImage::new_rgb8(2000, 1000);
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        big.write_to(&mut bytes, image::ImageFormat::Png)
+            .expect("encode");
+        let small = decode(bytes.get_ref()).expect("decode");
+        assert_eq!((small.width(), small.height()), (MAX_SIDE, MAX_SIDE / 2));
+        assert!(decode(b"not a picture").is_err());
     }
 }

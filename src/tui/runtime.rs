@@ -55,13 +55,15 @@ async fn event_loop(
         .map(|_| ())
         .map_err(|e| format!("could not draw: {e}"))
     };
+    if let Ok(size) = term.size() {
+        app.size = (size.width, size.height);
+    }
+    // A first frame at once, so a slow graphics query never shows a blank screen.
+    draw(term, app, executor)?;
     // Asking the terminal about graphics reads stdin: before events are read.
     let picker = crate::preview::picker_for(images);
     app.images = picker.is_some();
     executor.set_picker(picker);
-    if let Ok(size) = term.size() {
-        app.size = (size.width, size.height);
-    }
     executor.load_cache(app);
     for effect in app::update::start(app) {
         executor.run(app, effect);
