@@ -115,10 +115,26 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .iter()
         .map(|l| wrapped_height(l.width(), inner.width as usize))
         .sum();
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    // On a short terminal the URL could push the paste field off screen:
+    // scroll so that the field and the line under it stay visible.
+    // Before any paste, the URL matters most and stays at the top.
+    let past_the_url = focused
+        || app.authorize.error.is_some()
+        || app.authorize.steps.iter().any(|s| *s != Step::Pending);
+    let lift = if past_the_url {
+        (row_of_paste + 2).saturating_sub(inner.height)
+    } else {
+        0
+    };
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((lift, 0)),
+        inner,
+    );
     if focused {
         let x = inner.x + 3 + (field.visual_cursor().saturating_sub(scroll)) as u16;
-        let position = Position::new(x, inner.y + row_of_paste);
+        let position = Position::new(x, inner.y + row_of_paste.saturating_sub(lift));
         if inner.contains(position) {
             frame.set_cursor_position(position);
         }

@@ -35,7 +35,8 @@ fn list_title(app: &App, shown: usize) -> String {
     if shown != feed.items.len() {
         title.push_str(&format!(" of {}", feed.items.len()));
     }
-    title.push_str(if feed.complete { " posts" } else { "+ posts" });
+    let more_to_come = !feed.complete && feed.error.is_none() && shown > 0;
+    title.push_str(if more_to_come { "+ posts" } else { " posts" });
     if let Some(at) = feed.cached_at {
         title.push_str(&format!(
             " · cached {} ago",
