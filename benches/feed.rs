@@ -78,6 +78,35 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    let jpeg = include_bytes!("../assets/demo/lake_morning.jpg");
+    c.bench_function("decode a demo JPEG (preview::decode)", |b| {
+        b.iter(|| instatui::preview::decode(black_box(jpeg)).expect("decode"))
+    });
+
+    let picture = instatui::preview::decode(jpeg).expect("decode");
+    let picker = ratatui_image::picker::Picker::halfblocks();
+    let mut picture_terminal = Terminal::new(TestBackend::new(40, 20)).expect("terminal");
+    c.bench_function(
+        "encode and draw a picture as half-blocks (40x20 cells)",
+        |b| {
+            b.iter(|| {
+                // A fresh protocol each time: the cost paid once per picture and pane size.
+                let mut protocol = picker.new_resize_protocol(picture.clone());
+                picture_terminal
+                    .draw(|frame| {
+                        frame.render_stateful_widget(
+                            ratatui_image::StatefulImage::default()
+                                .resize(ratatui_image::Resize::Scale(None)),
+                            frame.area(),
+                            &mut protocol,
+                        )
+                    })
+                    .map(|_| ())
+                    .expect("draw")
+            })
+        },
+    );
+
     let redirect = include_str!("../tests/fixtures/instagram/redirect_success.txt");
     c.bench_function("parse a pasted redirect URL", |b| {
         b.iter(|| {

@@ -14,7 +14,7 @@ pub fn open_url(url: &str) -> Result<(), String> {
             }
         }
         return Err(format!(
-            "could not start $BROWSER ({browser}): open the URL yourself"
+            "could not start $BROWSER ({browser}); open this yourself: {url}"
         ));
     }
     open::that_detached(url)
