@@ -3,6 +3,8 @@
 //! The crate is a library so that `tests/` can drive every layer: the
 //! Instagram client, the persisted store, the embedded fake and the TUI.
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
 pub mod app;
 pub mod browser;
 pub mod cli;
