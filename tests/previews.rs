@@ -667,3 +667,55 @@ async fn album_items_are_stepped_through_with_wrap_around() {
         assert_eq!(app.feed.child, 0);
     }
 }
+
+#[tokio::test]
+async fn a_request_skipped_while_scrolling_does_not_fail_the_post_scrolled_back_to() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut app = h.app();
+    let mut executor = executor(dir.path());
+    let (a, b) = (h.items[0].id.clone(), h.items[1].id.clone());
+    let now = OffsetDateTime::now_utc();
+
+    // A is asked for, then the user moves on to B before A's turn comes.
+    for effect in sync(&mut app) {
+        executor.run(&app, effect);
+    }
+    for effect in update(&mut app, key(KeyCode::Char('j')), now) {
+        executor.run(&app, effect);
+    }
+    // A's request gives way; its answer is on its way to the loop ...
+    let held = tokio::time::timeout(PATIENCE, async {
+        loop {
+            let msg = executor.next().await.expect("answers");
+            match &msg {
+                Msg::PreviewLoaded { key, .. } if *key == a => break msg,
+                _ => {
+                    update(&mut app, msg, now);
+                }
+            }
+        }
+    })
+    .await
+    .expect("A answers");
+    assert!(
+        matches!(&held, Msg::PreviewLoaded { result: Err(_), .. }),
+        "A was not fetched: {held:?}"
+    );
+    // ... when the user comes back to A, which is asked for again.
+    let effects = update(&mut app, key(KeyCode::Char('k')), now);
+    assert_eq!(loads(&effects)[0].0, a);
+    for effect in effects {
+        executor.run(&app, effect);
+    }
+    update(&mut app, held, now);
+    assert_eq!(
+        app.feed.preview.state,
+        PreviewState::Loading,
+        "A's picture is still coming: no error in the pane"
+    );
+    settle(&mut executor, &mut app, &a).await;
+    assert_eq!(app.feed.preview.state, PreviewState::Ready);
+    assert_eq!(app.feed.preview.key, Some(a));
+    assert!(executor.previews_mut().contains(&b), "B was fetched meanwhile");
+}
