@@ -460,8 +460,9 @@ fn cli_download_all_saves_every_file_once() {
     assert_eq!(run.code, 0, "{run:?}");
     let expected = expected_files(&posts);
     assert!(
-        run.stdout
-            .contains(&format!("{expected} saved, 0 already there, 0 failed, from 230 posts")),
+        run.stdout.contains(&format!(
+            "{expected} saved, 0 already there, 0 failed, from 230 posts"
+        )),
         "{run:?}"
     );
     let stems = saved_stems(&out);
@@ -488,7 +489,13 @@ fn cli_download_limit_and_since_choose_the_posts() {
     let posts = m.posts();
 
     let five = m.out("five");
-    let run = m.run(&["download", "--limit", "5", "--out", five.to_str().expect("utf8")]);
+    let run = m.run(&[
+        "download",
+        "--limit",
+        "5",
+        "--out",
+        five.to_str().expect("utf8"),
+    ]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains("from 5 posts"), "{run:?}");
     assert_eq!(saved_stems(&five), planned_stems(&posts[..5]));
@@ -559,4 +566,87 @@ fn cli_download_since_must_be_a_date() {
     }
     assert_eq!(cdn_hits(&m.control()), 0);
     assert!(names(&out).is_empty());
+}
+
+// --------------------------------------------------------------------- TUI
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d_on_the_feed_saves_the_selected_album_with_progress() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use instatui::app::{App, Effect, Level, Msg, Screen, update};
+    use instatui::store::{AppConfig, State, StoredToken, TokenKind};
+    use time::OffsetDateTime;
+
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let now = OffsetDateTime::now_utc();
+    let state = State {
+        app: Some(AppConfig {
+            flavor: Flavor::InstagramLogin,
+            app_id: DEMO_APP_ID.to_string(),
+            app_secret: Secret::new(DEMO_APP_SECRET),
+            redirect_uri: DEMO_REDIRECT_URI.to_string(),
+            scopes: Flavor::InstagramLogin.default_scopes(),
+        }),
+        token: Some(StoredToken {
+            kind: TokenKind::Long,
+            value: h.token.clone(),
+            user_id: DEMO_USER_ID.to_string(),
+            permissions: Flavor::InstagramLogin.default_scopes(),
+            obtained_at: now,
+            expires_at: now + time::Duration::days(60),
+        }),
+        ..State::default()
+    };
+    let mut app = App::new(state, now, time::UtcOffset::UTC);
+    app.screen = Screen::Feed;
+    app.base_override = Some(h.fake.base_url());
+    app.download_dir = Some(dir.path().join("saved"));
+    app.feed.items = h.posts.clone();
+    app.feed.complete = true;
+    app.feed.selected = h
+        .posts
+        .iter()
+        .position(|p| p.kind() == MediaType::Album)
+        .expect("an album");
+    let album = h.posts[app.feed.selected].clone();
+    let count = album.children().len();
+
+    let d = Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE));
+    let effects = update(&mut app, d, now);
+    assert!(
+        matches!(&effects[..], [Effect::Download { .. }]),
+        "{effects:?}"
+    );
+    assert_eq!(app.feed.download, Some((0, count)));
+    let mut executor = instatui::tui::Executor::new(
+        instatui::store::Store::at(dir.path().join("config")),
+        instatui::tui::FeedCache::new(dir.path().join("cache")),
+        None,
+    );
+    for effect in effects {
+        executor.run(&app, effect);
+    }
+    let mut progress = Vec::new();
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while executor.in_flight() > 0 {
+            let msg = executor.next().await.expect("answers");
+            if let Msg::DownloadProgress { done, .. } = &msg {
+                progress.push(*done);
+            }
+            update(&mut app, msg, now);
+        }
+    })
+    .await
+    .expect("the download ends");
+    assert_eq!(progress, (1..=count).collect::<Vec<_>>());
+    assert_eq!(app.feed.download, None);
+    let status = app.status.clone().expect("a summary");
+    assert_eq!(status.level, Level::Success, "{status:?}");
+    assert!(
+        status.text.contains(&format!("saved {count} file(s)")),
+        "{status:?}"
+    );
+    let stems = saved_stems(&dir.path().join("saved"));
+    assert_eq!(stems, planned_stems(std::slice::from_ref(&album)));
 }
