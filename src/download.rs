@@ -156,23 +156,23 @@ pub async fn run_job(
         ));
     };
     let part = dir.join(format!("{}.part", job.stem));
-    let (url, content_type) = match client.download_to(&url, &part).await {
-        Ok(content_type) => (url, content_type),
-        Err(err) if err.is_expired_url() => {
-            let fresh = fresh_url(client, token, job)
-                .await
-                .map_err(|e| format!("{}: {e}", job.stem))?;
-            let content_type = client
+    let downloaded = match client.download_to(&url, &part).await {
+        Ok(content_type) => Ok((url, content_type)),
+        Err(err) if err.is_expired_url() => match fresh_url(client, token, job).await {
+            Ok(fresh) => client
                 .download_to(&fresh, &part)
                 .await
-                .map_err(|e| format!("{}: {e}", job.stem))?;
-            (fresh, content_type)
-        }
-        Err(err) => {
-            let _ = std::fs::remove_file(&part);
-            return Err(format!("{}: {err}", job.stem));
-        }
+                .map(|content_type| (fresh, content_type)),
+            Err(e) => Err(e),
+        },
+        Err(err) => Err(err),
     };
+    // Whatever failed, no half file stays behind (a leftover from an
+    // earlier run included).
+    let (url, content_type) = downloaded.map_err(|err| {
+        let _ = std::fs::remove_file(&part);
+        format!("{}: {err}", job.stem)
+    })?;
     let target = dir.join(format!(
         "{}.{}",
         job.stem,

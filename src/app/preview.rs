@@ -3,6 +3,11 @@
 use super::{App, Effect, Level};
 use crate::instagram::{Media, MediaType};
 
+/// The answer of a picture request that gave way because the user had
+/// scrolled on before its turn. Not a failure: if the post is in view again,
+/// a newer request for it is on its way.
+pub const SKIPPED: &str = "skipped";
+
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum PreviewState {
     #[default]
@@ -89,6 +94,9 @@ impl App {
 
     pub fn on_preview_loaded(&mut self, key: &str, result: Result<(), String>) {
         if self.feed.preview.key.as_deref() != Some(key) {
+            return;
+        }
+        if matches!(&result, Err(e) if e == SKIPPED) {
             return;
         }
         self.feed.preview.state = match result {

@@ -10,15 +10,16 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 const PARALLEL: usize = 4;
 
 pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
-    let state = ctx.load()?;
-    let token = super::feed::usable_token(&state)?;
-    let client = ctx.client(&state)?;
+    // A mistyped date is a usage error, whatever the state of the setup.
     let since = args
         .since
         .as_deref()
         .map(parse_date)
         .transpose()
         .map_err(CliError::usage)?;
+    let state = ctx.load()?;
+    let token = super::feed::usable_token(&state)?;
+    let client = ctx.client(&state)?;
     let dir = args
         .out
         .clone()

@@ -9,6 +9,13 @@ use tokio::io::AsyncWriteExt;
 
 const MAX_TRIES: u32 = 3;
 
+/// A whole transfer may take this long: a long video on a slow line needs
+/// far more than the client's 30 s for an API call.
+const TRANSFER_TIMEOUT: Duration = Duration::from_secs(60 * 60);
+
+/// No byte for this long and the transfer counts as stalled (and is retried).
+const STALL_TIMEOUT: Duration = Duration::from_secs(30);
+
 impl ApiError {
     /// A signed CDN URL past its expiry (`URL signature expired`): fetching
     /// the post again gives a fresh one.
@@ -37,11 +44,10 @@ impl Client {
     }
 
     async fn download_once(&self, url: &str, part: &Path) -> Result<Option<String>, ApiError> {
-        let response = self
-            .http()
-            .get(url)
-            .send()
+        let request = self.http().get(url).timeout(TRANSFER_TIMEOUT).send();
+        let response = tokio::time::timeout(STALL_TIMEOUT, request)
             .await
+            .map_err(|_| stalled())?
             .map_err(|e| ApiError::network(&e))?;
         let status = response.status().as_u16();
         let content_type = response
@@ -68,7 +74,13 @@ impl Client {
         };
         let mut file = tokio::fs::File::create(part).await.map_err(disk)?;
         let mut stream = response.bytes_stream();
-        while let Some(chunk) = stream.next().await {
+        loop {
+            let next = tokio::time::timeout(STALL_TIMEOUT, stream.next())
+                .await
+                .map_err(|_| stalled())?;
+            let Some(chunk) = next else {
+                break;
+            };
             let chunk = chunk.map_err(|e| ApiError::network(&e))?;
             file.write_all(&chunk).await.map_err(disk)?;
         }
@@ -76,4 +88,14 @@ impl Client {
         file.sync_all().await.map_err(disk)?;
         Ok(content_type)
     }
+}
+
+fn stalled() -> ApiError {
+    ApiError::new(
+        ErrorKind::Network,
+        format!(
+            "the transfer stalled: nothing arrived for {} s",
+            STALL_TIMEOUT.as_secs()
+        ),
+    )
 }

@@ -322,7 +322,7 @@ impl Executor {
                 // Scrolled past before its turn came: not worth the download.
                 return vec![Msg::PreviewLoaded {
                     key,
-                    result: Err("skipped".into()),
+                    result: Err(crate::app::preview::SKIPPED.into()),
                 }];
             }
             let mut msgs = Vec::new();

@@ -1,0 +1,652 @@
+//! Saving posts to disk against the embedded fake: file names, re-runs that
+//! skip what is there, `.part` files, expired CDN URLs, and
+//! `instatui download` end to end.
+
+use assert_cmd::Command;
+use instatui::download::{self, Job, Outcome};
+use instatui::fake::{
+    DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, DEMO_USERNAME, FakeConfig,
+    FakeControl, FakeInstagram, Fault,
+};
+use instatui::instagram::{Client, Endpoints, Flavor, Media, MediaType};
+use instatui::secret::Secret;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+// ---------------------------------------------------------------- helpers
+
+fn login_token(control: &FakeControl) -> Secret {
+    Secret::new(control.issue_long_token(&Flavor::InstagramLogin.default_scopes().join(",")))
+}
+
+struct Harness {
+    fake: FakeInstagram,
+    client: Client,
+    token: Secret,
+    posts: Vec<Media>,
+}
+
+impl Harness {
+    async fn start() -> Harness {
+        instatui::install_crypto_provider();
+        let fake = FakeInstagram::start(FakeConfig::demo())
+            .await
+            .expect("fake starts");
+        let client = Client::new(
+            Flavor::InstagramLogin,
+            Endpoints::single_base(&fake.base_url()),
+        )
+        .expect("client")
+        .with_retry_delay(Duration::from_millis(1));
+        let token = login_token(&fake.control());
+        let posts = client
+            .all_media(&token, DEMO_USER_ID, None, |_| {})
+            .await
+            .expect("the demo feed");
+        Harness {
+            fake,
+            client,
+            token,
+            posts,
+        }
+    }
+
+    fn control(&self) -> FakeControl {
+        self.fake.control()
+    }
+
+    fn cdn_hits(&self) -> usize {
+        cdn_hits(&self.control())
+    }
+
+    fn post_fetches(&self, id: &str) -> usize {
+        let suffix = format!("/{id}");
+        self.control()
+            .requests()
+            .iter()
+            .filter(|r| r.method == "GET" && r.path.ends_with(&suffix))
+            .count()
+    }
+
+    /// The job of the first plain picture post.
+    fn image_job(&self) -> Job {
+        let post = self
+            .posts
+            .iter()
+            .find(|p| p.kind() == MediaType::Image)
+            .expect("a picture post");
+        download::plan(std::slice::from_ref(post), DEMO_USERNAME).remove(0)
+    }
+
+    async fn run(&self, job: &Job, dir: &Path) -> Result<Outcome, String> {
+        download::run_job(&self.client, &self.token, job, dir).await
+    }
+}
+
+fn cdn_hits(control: &FakeControl) -> usize {
+    control
+        .requests()
+        .iter()
+        .filter(|r| r.path.starts_with("/cdn/"))
+        .count()
+}
+
+/// Every file name in `dir`.
+fn names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+fn assert_decodes(path: &Path) {
+    let bytes = std::fs::read(path).expect("readable");
+    image::load_from_memory(&bytes)
+        .unwrap_or_else(|e| panic!("{} is not a picture: {e}", path.display()));
+}
+
+fn expected_files(posts: &[Media]) -> usize {
+    posts.iter().map(|p| p.children().len().max(1)).sum()
+}
+
+// ------------------------------------------------------------------- names
+
+#[tokio::test]
+async fn plan_names_every_file_of_the_demo_feed() {
+    let h = Harness::start().await;
+    let jobs = download::plan(&h.posts, DEMO_USERNAME);
+    assert_eq!(jobs.len(), expected_files(&h.posts));
+
+    let stems: HashSet<&str> = jobs.iter().map(|j| j.stem.as_str()).collect();
+    assert_eq!(stems.len(), jobs.len(), "every stem is unique");
+
+    let mut jobs = jobs.iter();
+    for post in &h.posts {
+        let date = &post.timestamp.as_deref().expect("a timestamp")[..10];
+        let base = format!("{DEMO_USERNAME}_{date}_{}", post.id);
+        let children = post.children();
+        if post.kind() == MediaType::Album {
+            assert!(!children.is_empty(), "albums come with their children");
+            for (i, child) in children.iter().enumerate() {
+                let job = jobs.next().expect("a job per child");
+                assert_eq!(job.stem, format!("{base}_{}", i + 1));
+                assert_eq!(job.post_id, post.id);
+                assert_eq!(job.child, Some(i));
+                assert_eq!(job.url, child.media_url);
+            }
+        } else {
+            let job = jobs.next().expect("a job per post");
+            assert_eq!(job.stem, base);
+            assert_eq!(job.child, None);
+            assert_eq!(job.url, post.media_url);
+        }
+    }
+    assert!(jobs.next().is_none());
+}
+
+// ----------------------------------------------------------------- library
+
+#[tokio::test]
+async fn a_job_saves_a_picture_and_a_second_run_skips_it() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let job = h.image_job();
+
+    let outcome = h.run(&job, dir.path()).await.expect("saved");
+    let saved = dir.path().join(format!("{}.jpg", job.stem));
+    assert_eq!(outcome, Outcome::Saved(saved.clone()));
+    assert_decodes(&saved);
+    assert_eq!(names(dir.path()), [format!("{}.jpg", job.stem)]);
+    assert_eq!(h.cdn_hits(), 1);
+
+    let again = h.run(&job, dir.path()).await.expect("skipped");
+    assert_eq!(again, Outcome::Skipped(saved));
+    assert_eq!(h.cdn_hits(), 1, "nothing fetched for a file already there");
+}
+
+#[tokio::test]
+async fn pngs_and_videos_get_their_own_extension() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let jobs = download::plan(&h.posts[..8], DEMO_USERNAME);
+    for job in &jobs {
+        h.run(job, dir.path()).await.expect("saved");
+    }
+    let names = names(dir.path());
+    assert_eq!(names.len(), jobs.len(), "{names:?}");
+    for name in &names {
+        let ext = name.rsplit_once('.').map(|(_, e)| e).unwrap_or_default();
+        assert!(matches!(ext, "jpg" | "png" | "mp4"), "{name}");
+        if ext != "mp4" {
+            assert_decodes(&dir.path().join(name));
+        }
+    }
+    assert!(names.iter().any(|n| n.ends_with(".mp4")), "{names:?}");
+}
+
+#[tokio::test]
+async fn a_leftover_part_file_is_overwritten_and_renamed() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let job = h.image_job();
+    let part = dir.path().join(format!("{}.part", job.stem));
+    std::fs::write(&part, b"half a picture from a crashed run").expect("write");
+    assert_eq!(download::existing(dir.path(), &job.stem), None);
+
+    let outcome = h.run(&job, dir.path()).await.expect("saved");
+    let saved = dir.path().join(format!("{}.jpg", job.stem));
+    assert_eq!(outcome, Outcome::Saved(saved.clone()));
+    assert!(!part.exists(), "the .part became the file");
+    assert_decodes(&saved);
+    assert_eq!(h.cdn_hits(), 1);
+}
+
+/// No file under a final name, and no `.part` left behind.
+fn assert_nothing_saved(dir: &Path, job: &Job) {
+    assert_eq!(download::existing(dir, &job.stem), None);
+    assert_eq!(names(dir), Vec::<String>::new(), "nothing left behind");
+}
+
+#[tokio::test]
+async fn a_transfer_that_keeps_failing_leaves_no_file() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let job = h.image_job();
+    let part = dir.path().join(format!("{}.part", job.stem));
+    std::fs::write(&part, b"garbage").expect("write");
+
+    // More 500s than the download tries.
+    h.control().inject_on("/cdn", Fault::Status500, 10);
+    let err = h.run(&job, dir.path()).await.expect_err("fails");
+    assert!(err.starts_with(&job.stem), "{err}");
+    let tries = h.cdn_hits();
+    assert!((2..10).contains(&tries), "retried, then gave up: {tries}");
+    assert_nothing_saved(dir.path(), &job);
+
+    // A 404 is final at once (a new fake: the 500s left over stay queued).
+    let h = Harness::start().await;
+    let fresh = tempfile::tempdir().expect("tempdir");
+    let job = download::plan(&h.posts[1..2], DEMO_USERNAME).remove(0);
+    let before = h.cdn_hits();
+    h.control().inject_on(
+        "/cdn",
+        Fault::Canned {
+            status: 404,
+            content_type: "text/plain".into(),
+            body: "Not Found".into(),
+        },
+        1,
+    );
+    let err = h.run(&job, fresh.path()).await.expect_err("fails");
+    assert!(err.contains(&job.stem), "{err}");
+    assert_eq!(h.cdn_hits(), before + 1, "a 404 is not retried");
+    assert_nothing_saved(fresh.path(), &job);
+}
+
+#[tokio::test]
+async fn a_failure_after_renewing_an_expired_url_leaves_no_file() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let job = h.image_job();
+    std::fs::write(dir.path().join(format!("{}.part", job.stem)), b"garbage").expect("write");
+    let canned = |status: u16, body: &str| Fault::Canned {
+        status,
+        content_type: "text/plain".into(),
+        body: body.into(),
+    };
+    // The URL has expired; the fresh one then answers 404.
+    h.control()
+        .inject_on("/cdn", canned(403, "URL signature expired"), 1);
+    h.control().inject_on("/cdn", canned(404, "Not Found"), 1);
+    let err = h.run(&job, dir.path()).await.expect_err("fails");
+    assert!(err.contains(&job.stem), "{err}");
+    assert_eq!(h.post_fetches(&job.post_id), 1, "fresh URLs were fetched");
+    assert_nothing_saved(dir.path(), &job);
+}
+
+#[tokio::test]
+async fn an_expired_url_is_renewed_and_the_file_saved() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    h.control().expire_cdn_urls();
+
+    let job = h.image_job();
+    let outcome = h.run(&job, dir.path()).await.expect("saved anyway");
+    let saved = dir.path().join(format!("{}.jpg", job.stem));
+    assert_eq!(outcome, Outcome::Saved(saved.clone()));
+    assert_decodes(&saved);
+    assert_eq!(h.post_fetches(&job.post_id), 1, "GET /{{post-id}} once");
+    assert_eq!(h.cdn_hits(), 2);
+
+    // An album child is renewed through its album.
+    let album = h
+        .posts
+        .iter()
+        .find(|p| p.kind() == MediaType::Album)
+        .expect("an album");
+    let jobs = download::plan(std::slice::from_ref(album), DEMO_USERNAME);
+    let last = jobs.last().expect("children");
+    h.run(last, dir.path()).await.expect("saved anyway");
+    assert!(download::existing(dir.path(), &last.stem).is_some());
+    assert_eq!(h.post_fetches(&album.id), 1);
+}
+
+// --------------------------------------------------------------------- CLI
+
+/// One user's machine, as in `tests/cli.rs`: a temp home, the fake in this
+/// process, the binary run with the home's XDG directories.
+struct Machine {
+    fake: FakeInstagram,
+    rt: tokio::runtime::Runtime,
+    home: tempfile::TempDir,
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl std::fmt::Debug for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+impl Machine {
+    fn new(post_count: usize) -> Machine {
+        instatui::install_crypto_provider();
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let fake = rt
+            .block_on(FakeInstagram::start(FakeConfig {
+                post_count,
+                ..FakeConfig::demo()
+            }))
+            .expect("fake starts");
+        let home = tempfile::tempdir().expect("temp dir");
+        Machine { fake, rt, home }
+    }
+
+    fn control(&self) -> FakeControl {
+        self.fake.control()
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let home = self.home.path();
+        let output = Command::cargo_bin("instatui")
+            .expect("the binary")
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("XDG_CACHE_HOME", home.join("cache"))
+            .env("XDG_PICTURES_DIR", home.join("pictures"))
+            .env("INSTATUI_BASE_URL", self.fake.base_url())
+            .env("INSTATUI_APP_SECRET", DEMO_APP_SECRET)
+            .env_remove("INSTATUI_CONFIG_DIR")
+            .env_remove("INSTATUI_DATA_DIR")
+            .env_remove("INSTATUI_CACHE_DIR")
+            .env_remove("INSTATUI_CLOCK_SKEW")
+            .env_remove("BROWSER")
+            .timeout(Duration::from_secs(120))
+            .write_stdin("")
+            .args(args)
+            .output()
+            .expect("runs");
+        Run {
+            code: output.status.code().expect("exited"),
+            stdout: String::from_utf8(output.stdout).expect("utf8 stdout"),
+            stderr: String::from_utf8(output.stderr).expect("utf8 stderr"),
+        }
+    }
+
+    /// setup → authorize → the browser's redirect → exchange.
+    fn authorized(&self) {
+        let run = self.run(&[
+            "setup",
+            "--app-id",
+            DEMO_APP_ID,
+            "--redirect-uri",
+            DEMO_REDIRECT_URI,
+        ]);
+        assert_eq!(run.code, 0, "{run:?}");
+        let run = self.run(&["authorize"]);
+        assert_eq!(run.code, 0, "{run:?}");
+        let url = run.stdout.trim().to_string();
+        let landed = self.rt.block_on(async {
+            let browser = reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("browser");
+            let response = browser.get(&url).send().await.expect("authorize page");
+            assert_eq!(response.status(), 302);
+            response
+                .headers()
+                .get("location")
+                .and_then(|v| v.to_str().ok())
+                .expect("a Location")
+                .to_string()
+        });
+        let run = self.run(&["exchange", &landed]);
+        assert_eq!(run.code, 0, "{run:?}");
+    }
+
+    /// The account's posts, newest first, as the library sees them.
+    fn posts(&self) -> Vec<Media> {
+        let token = login_token(&self.control());
+        self.rt.block_on(async {
+            Client::new(
+                Flavor::InstagramLogin,
+                Endpoints::single_base(&self.fake.base_url()),
+            )
+            .expect("client")
+            .all_media(&token, DEMO_USER_ID, None, |_| {})
+            .await
+            .expect("the feed")
+        })
+    }
+
+    fn out(&self, name: &str) -> PathBuf {
+        self.home.path().join(name)
+    }
+}
+
+/// The stems of the files in `dir` (extensions dropped), checking each
+/// picture decodes and no `.part` is left.
+fn saved_stems(dir: &Path) -> HashSet<String> {
+    let mut stems = HashSet::new();
+    for name in names(dir) {
+        assert!(!name.ends_with(".part"), "left behind: {name}");
+        let (stem, ext) = name.rsplit_once('.').expect("an extension");
+        match ext {
+            "jpg" | "png" => assert_decodes(&dir.join(&name)),
+            "mp4" => {}
+            other => panic!("unexpected file type {other}: {name}"),
+        }
+        assert!(stems.insert(stem.to_string()), "two files for {stem}");
+    }
+    stems
+}
+
+fn planned_stems(posts: &[Media]) -> HashSet<String> {
+    download::plan(posts, DEMO_USERNAME)
+        .into_iter()
+        .map(|j| j.stem)
+        .collect()
+}
+
+#[test]
+fn cli_download_all_saves_every_file_once() {
+    let m = Machine::new(230);
+    m.authorized();
+    let posts = m.posts();
+    assert_eq!(posts.len(), 230);
+    let out = m.out("all");
+
+    let run = m.run(&["download", "--all", "--out", out.to_str().expect("utf8")]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let expected = expected_files(&posts);
+    assert!(
+        run.stdout.contains(&format!(
+            "{expected} saved, 0 already there, 0 failed, from 230 posts"
+        )),
+        "{run:?}"
+    );
+    let stems = saved_stems(&out);
+    assert_eq!(stems.len(), expected);
+    assert_eq!(stems, planned_stems(&posts));
+
+    // Again: nothing to fetch from the CDN.
+    let cdn_before = cdn_hits(&m.control());
+    let run = m.run(&["download", "--all", "--out", out.to_str().expect("utf8")]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains(&format!("0 saved, {expected} already there, 0 failed")),
+        "{run:?}"
+    );
+    assert_eq!(cdn_hits(&m.control()), cdn_before, "no new CDN request");
+    assert_eq!(saved_stems(&out).len(), expected);
+}
+
+#[test]
+fn cli_download_limit_and_since_choose_the_posts() {
+    let m = Machine::new(230);
+    m.authorized();
+    let posts = m.posts();
+
+    let five = m.out("five");
+    let run = m.run(&[
+        "download",
+        "--limit",
+        "5",
+        "--out",
+        five.to_str().expect("utf8"),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("from 5 posts"), "{run:?}");
+    assert_eq!(saved_stems(&five), planned_stems(&posts[..5]));
+
+    let since = m.out("since");
+    let run = m.run(&[
+        "download",
+        "--since",
+        "2026-11-01",
+        "--out",
+        since.to_str().expect("utf8"),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let recent: Vec<Media> = posts
+        .iter()
+        .filter(|p| p.timestamp.as_deref().is_some_and(|t| t >= "2026-11-01"))
+        .cloned()
+        .collect();
+    assert!(
+        !recent.is_empty() && recent.len() < 25,
+        "{} posts",
+        recent.len()
+    );
+    assert!(
+        run.stdout.contains(&format!("from {} posts", recent.len())),
+        "{run:?}"
+    );
+    let stems = saved_stems(&since);
+    assert_eq!(stems, planned_stems(&recent));
+    assert!(stems.iter().all(|s| {
+        let date = s.split('_').nth(3).expect("a date");
+        date >= "2026-11-01"
+    }));
+
+    // `--since` with `--all` and a date before the oldest post: everything.
+    let run = m.run(&[
+        "download",
+        "--all",
+        "--since",
+        "2000-01-01",
+        "--out",
+        since.to_str().expect("utf8"),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("from 230 posts"), "{run:?}");
+}
+
+#[test]
+fn cli_download_since_must_be_a_date() {
+    let m = Machine::new(12);
+    // Before any setup, the date is what is wrong.
+    let run = m.run(&["download", "--since", "nonsense", "--out", "x"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("2026-01-31"), "{run:?}");
+
+    m.authorized();
+    let out = m.out("bad");
+    for bad in ["nonsense", "2026-13-01", "01.11.2026"] {
+        let run = m.run(&[
+            "download",
+            "--since",
+            bad,
+            "--out",
+            out.to_str().expect("utf8"),
+        ]);
+        assert_eq!(run.code, 2, "{bad}: {run:?}");
+        assert!(run.stderr.contains(bad), "{run:?}");
+    }
+    assert_eq!(cdn_hits(&m.control()), 0);
+    assert!(names(&out).is_empty());
+}
+
+// --------------------------------------------------------------------- TUI
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn d_on_the_feed_saves_the_selected_album_with_progress() {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+    use instatui::app::{App, Effect, Level, Msg, Screen, update};
+    use instatui::store::{AppConfig, State, StoredToken, TokenKind};
+    use time::OffsetDateTime;
+
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let now = OffsetDateTime::now_utc();
+    let state = State {
+        app: Some(AppConfig {
+            flavor: Flavor::InstagramLogin,
+            app_id: DEMO_APP_ID.to_string(),
+            app_secret: Secret::new(DEMO_APP_SECRET),
+            redirect_uri: DEMO_REDIRECT_URI.to_string(),
+            scopes: Flavor::InstagramLogin.default_scopes(),
+        }),
+        token: Some(StoredToken {
+            kind: TokenKind::Long,
+            value: h.token.clone(),
+            user_id: DEMO_USER_ID.to_string(),
+            permissions: Flavor::InstagramLogin.default_scopes(),
+            obtained_at: now,
+            expires_at: now + time::Duration::days(60),
+        }),
+        ..State::default()
+    };
+    let mut app = App::new(state, now, time::UtcOffset::UTC);
+    app.screen = Screen::Feed;
+    app.base_override = Some(h.fake.base_url());
+    app.download_dir = Some(dir.path().join("saved"));
+    app.feed.items = h.posts.clone();
+    app.feed.complete = true;
+    app.feed.selected = h
+        .posts
+        .iter()
+        .position(|p| p.kind() == MediaType::Album)
+        .expect("an album");
+    let album = h.posts[app.feed.selected].clone();
+    let count = album.children().len();
+
+    let d = Msg::Key(KeyEvent::new(KeyCode::Char('d'), KeyModifiers::NONE));
+    let effects = update(&mut app, d, now);
+    assert!(
+        matches!(&effects[..], [Effect::Download { .. }]),
+        "{effects:?}"
+    );
+    assert_eq!(app.feed.download, Some((0, count)));
+    let mut executor = instatui::tui::Executor::new(
+        instatui::store::Store::at(dir.path().join("config")),
+        instatui::tui::FeedCache::new(dir.path().join("cache")),
+        None,
+    );
+    for effect in effects {
+        executor.run(&app, effect);
+    }
+    let mut progress = Vec::new();
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while executor.in_flight() > 0 {
+            let msg = executor.next().await.expect("answers");
+            if let Msg::DownloadProgress { done, .. } = &msg {
+                progress.push(*done);
+            }
+            update(&mut app, msg, now);
+        }
+    })
+    .await
+    .expect("the download ends");
+    assert_eq!(progress, (1..=count).collect::<Vec<_>>());
+    assert_eq!(app.feed.download, None);
+    let status = app.status.clone().expect("a summary");
+    assert_eq!(status.level, Level::Success, "{status:?}");
+    assert!(
+        status.text.contains(&format!("saved {count} file(s)")),
+        "{status:?}"
+    );
+    let stems = saved_stems(&dir.path().join("saved"));
+    assert_eq!(stems, planned_stems(std::slice::from_ref(&album)));
+}
