@@ -615,3 +615,27 @@ fn a_revoked_token_fails_the_refresh_with_exit_3_and_is_remembered() {
     let human = m.run(&["token"]);
     assert!(human.stdout.contains("failed"), "{human:?}");
 }
+
+#[test]
+fn force_lets_the_server_judge_a_token_that_looks_young_here() {
+    let m = Machine::demo();
+    m.authorized();
+    // Only the server's clock moved on: this machine still sees a new token.
+    let run = m.run(&["refresh"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("--force"), "{run:?}");
+    assert_eq!(m.requests_to("/refresh_access_token"), 0);
+
+    // Forced too early, Instagram itself refuses, and says so.
+    let run = m.run(&["refresh", "--force"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("24 hours"), "{run:?}");
+    assert_eq!(m.requests_to("/refresh_access_token"), 1);
+
+    m.control().advance_clock(25 * HOUR);
+    let before = m.raw_token();
+    let run = m.run(&["refresh", "--force"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_ne!(m.raw_token(), before);
+    assert_eq!(m.state()["last_refresh"]["ok"], true);
+}

@@ -75,6 +75,10 @@ pub enum Command {
         /// Only refresh when it expires within this long (7d, 36h); otherwise exit 0.
         #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
         if_expiring_within: Option<time::Duration>,
+        /// Ask Instagram even if the token looks younger than 24 hours here
+        /// (when this machine's clock and the server's disagree).
+        #[arg(long)]
+        force: bool,
         #[arg(long)]
         json: bool,
     },
@@ -181,8 +185,9 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::Token { json, reveal } => token::show(ctx, json, reveal),
         Command::Refresh {
             if_expiring_within,
+            force,
             json,
-        } => token::refresh(ctx, if_expiring_within, json).await,
+        } => token::refresh(ctx, if_expiring_within, force, json).await,
         Command::Profile { json } => feed::profile(ctx, json).await,
         Command::Feed(args) => feed::feed(ctx, args).await,
         Command::Download(args) => download::run(ctx, args).await,

@@ -109,6 +109,7 @@ fn print_human(state: &State, now: OffsetDateTime) {
 pub async fn refresh(
     ctx: &Context,
     if_expiring_within: Option<Duration>,
+    force: bool,
     json: bool,
 ) -> Result<(), CliError> {
     let state = ctx.load()?;
@@ -143,11 +144,15 @@ pub async fn refresh(
             _ => reason,
         };
         let needs_auth = t.is_none_or(|t| t.expires_at <= now || t.kind == TokenKind::Short);
-        return Err(if needs_auth {
-            CliError::needs_auth(reason)
-        } else {
-            CliError::failed(reason)
-        });
+        if needs_auth {
+            return Err(CliError::needs_auth(reason));
+        }
+        // Only the 24-hour rule is left: --force lets Instagram judge it.
+        if !force {
+            return Err(CliError::failed(format!(
+                "{reason} (--force asks Instagram anyway)"
+            )));
+        }
     }
     let Some(old) = current else {
         return Err(CliError::no_token());

@@ -36,7 +36,11 @@ fn list_title(app: &App, shown: usize) -> String {
         title.push_str(&format!(" of {}", feed.items.len()));
     }
     let more_to_come = !feed.complete && feed.error.is_none() && shown > 0;
-    let noun = if shown == 1 && !more_to_come { " post" } else { " posts" };
+    let noun = if shown == 1 && !more_to_come {
+        " post"
+    } else {
+        " posts"
+    };
     if more_to_come {
         title.push('+');
     }
