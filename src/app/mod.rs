@@ -155,6 +155,21 @@ impl App {
         self.generation
     }
 
+    /// Takes in what another process (a cron `refresh`, say) changed in
+    /// state.json, keeping this app's own changes. Nothing to save: it is
+    /// on disk already.
+    pub fn adopt_external_change(&mut self, before: &State, after: &State) {
+        let token_changed = before.token != after.token;
+        self.stored = crate::store::merge::three_way(before, after, &self.stored);
+        if token_changed {
+            self.token.rejected = None;
+            self.set_status(
+                Level::Info,
+                "state.json was changed by another instatui: token updated",
+            );
+        }
+    }
+
     /// Records a change to the persisted state and asks for it to be saved.
     pub fn persist(&mut self, change: impl FnOnce(&mut State)) -> Effect {
         change(&mut self.stored);

@@ -41,6 +41,12 @@ pub enum Msg {
         saved_at: OffsetDateTime,
     },
     RateUsage(RateUsage),
+    /// Another process changed state.json: `before` is how this app's
+    /// writer last saw it, `after` how it is now.
+    StoreChanged {
+        before: Box<State>,
+        after: Box<State>,
+    },
     Saved(Result<(), String>),
     BrowserOpened(Result<(), String>),
     /// The redirect the demo's stand-in consent page produced.

@@ -38,6 +38,7 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
         } => app.on_feed_page(generation, after, result, &mut effects),
         Msg::FeedCacheLoaded { items, saved_at } => app.on_feed_cache(items, saved_at),
         Msg::RateUsage(usage) => app.stored.rate_usage = Some(usage),
+        Msg::StoreChanged { before, after } => app.adopt_external_change(&before, &after),
         Msg::Saved(Ok(())) => {}
         Msg::Saved(Err(e)) => app.set_status(Level::Error, e),
         Msg::BrowserOpened(Ok(())) => {}

@@ -11,6 +11,7 @@ mod decode;
 mod dirs;
 mod error;
 mod lock;
+pub mod merge;
 mod migrate;
 pub mod schema;
 #[cfg(test)]

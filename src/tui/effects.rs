@@ -82,6 +82,11 @@ impl Executor {
         Some(msg)
     }
 
+    /// Looks (off the loop) whether another process changed state.json.
+    pub fn check_store(&self) {
+        self.persister.check();
+    }
+
     pub async fn flush_saves(&self) {
         self.persister.flush().await;
     }
@@ -457,6 +462,7 @@ impl Msg {
             Msg::RateUsage(_)
                 | Msg::Saved(_)
                 | Msg::PostRefreshed(_)
+                | Msg::StoreChanged { .. }
                 | Msg::DownloadProgress { .. }
                 | Msg::Key(_)
                 | Msg::Paste(_)

@@ -1,12 +1,21 @@
 //! One task owns writes to state.json: saves run in order, off the event loop, and are drained before exit.
+//!
+//! Other processes (a cron `refresh`, a second terminal) may write the same
+//! file. Each save therefore applies only what this app changed since its
+//! previous save onto what is on disk, and changes made elsewhere are
+//! noticed once a second and handed to the app as `Msg::StoreChanged`.
 
 use crate::app::Msg;
+use crate::store::merge::three_way;
 use crate::store::{State, Store};
+use std::time::SystemTime;
 use tokio::sync::{mpsc, oneshot};
 
 enum Job {
     Save(Box<State>),
     Flush(oneshot::Sender<()>),
+    /// Look whether another process changed the file.
+    Check,
 }
 
 #[derive(Clone)]
@@ -14,17 +23,106 @@ pub struct Persister {
     jobs: mpsc::UnboundedSender<Job>,
 }
 
+/// What the writer task knows between jobs.
+struct Writer {
+    store: Store,
+    report: mpsc::UnboundedSender<Msg>,
+    /// The app's state as of its previous save: the base of its next change.
+    last_sent: State,
+    /// The file as this task last wrote or read it.
+    on_disk: State,
+    modified: Option<SystemTime>,
+}
+
+impl Writer {
+    fn modified(&self) -> Option<SystemTime> {
+        std::fs::metadata(self.store.path())
+            .and_then(|m| m.modified())
+            .ok()
+    }
+
+    fn save(&mut self, ours: State) {
+        let base = std::mem::replace(&mut self.last_sent, ours.clone());
+        let written = self.store.update(|disk| {
+            let found = disk.clone();
+            let merged = three_way(&base, &ours, disk);
+            *disk = merged;
+            Ok::<_, crate::store::StoreError>(found)
+        });
+        match written {
+            Ok((found, saved)) => {
+                let before = std::mem::replace(&mut self.on_disk, saved);
+                self.modified = self.modified();
+                // Someone wrote since we last looked: the app hears of it
+                // here, since this save leaves nothing for `check` to see.
+                if found != before {
+                    let _ = self.report.send(Msg::StoreChanged {
+                        before: Box::new(before),
+                        after: Box::new(found),
+                    });
+                }
+            }
+            Err(e) => {
+                tracing::error!("{e}");
+                let _ = self.report.send(Msg::Saved(Err(e.to_string())));
+            }
+        }
+    }
+
+    fn check(&mut self) {
+        let modified = self.modified();
+        if modified == self.modified {
+            return;
+        }
+        self.modified = modified;
+        let Ok(loaded) = self.store.load() else {
+            return;
+        };
+        if loaded.state != self.on_disk {
+            let before = std::mem::replace(&mut self.on_disk, loaded.state.clone());
+            let _ = self.report.send(Msg::StoreChanged {
+                before: Box::new(before),
+                after: Box::new(loaded.state),
+            });
+        }
+    }
+}
+
 impl Persister {
     /// Starts the writer task; a failed save comes back as `Msg::Saved(Err)`.
     pub fn start(store: Store, report: mpsc::UnboundedSender<Msg>) -> Persister {
         let (jobs, mut rx) = mpsc::unbounded_channel::<Job>();
         tokio::spawn(async move {
+            let initial = {
+                let store = store.clone();
+                tokio::task::spawn_blocking(move || {
+                    store.load().map(|l| l.state).unwrap_or_default()
+                })
+                .await
+                .unwrap_or_default()
+            };
+            let failure = report.clone();
+            let mut writer = Writer {
+                store,
+                report,
+                last_sent: initial.clone(),
+                on_disk: initial,
+                modified: None,
+            };
+            writer.modified = writer.modified();
             while let Some(job) = rx.recv().await {
                 let mut state = match job {
                     Job::Flush(done) => {
                         let _ = done.send(());
                         continue;
                     }
+                    Job::Check => match run_blocking(writer, Writer::check).await {
+                        Some(w) => {
+                            writer = w;
+                            continue;
+                        }
+                        None => break,
+                    },
                     Job::Save(state) => state,
                 };
                 // Only the newest of the queued saves matters.
@@ -33,28 +131,33 @@ impl Persister {
                     match next {
                         Job::Save(newer) => state = newer,
                         Job::Flush(done) => flushes.push(done),
+                        Job::Check => {}
                     }
                 }
-                let store = store.clone();
-                let outcome = match tokio::task::spawn_blocking(move || store.save(&state)).await {
-                    Ok(Ok(())) => Ok(()),
-                    Ok(Err(e)) => Err(e.to_string()),
-                    Err(e) => Err(format!("saving state.json failed: {e}")),
-                };
-                if let Err(e) = outcome {
-                    tracing::error!("{e}");
-                    let _ = report.send(Msg::Saved(Err(e)));
-                }
+                let next = run_blocking(writer, move |w| w.save(*state)).await;
                 for done in flushes {
                     let _ = done.send(());
                 }
+                match next {
+                    Some(w) => writer = w,
+                    None => break,
+                }
             }
+            let _ = failure.send(Msg::Saved(Err(
+                "the state writer stopped, so changes are no longer saved: quit and start instatui again"
+                    .to_string(),
+            )));
         });
         Persister { jobs }
     }
 
     pub fn save(&self, state: State) {
         let _ = self.jobs.send(Job::Save(Box::new(state)));
+    }
+
+    /// Asks the writer to look for changes made by other processes.
+    pub fn check(&self) {
+        let _ = self.jobs.send(Job::Check);
     }
 
     /// Resolves once every save queued before it is on disk.
@@ -64,4 +167,18 @@ impl Persister {
             let _ = wait.await;
         }
     }
+}
+
+/// Runs a step of the writer on a blocking thread (file locks and fsync
+/// block), handing the writer back; `None` if the step panicked.
+async fn run_blocking(
+    mut writer: Writer,
+    step: impl FnOnce(&mut Writer) + Send + 'static,
+) -> Option<Writer> {
+    tokio::task::spawn_blocking(move || {
+        step(&mut writer);
+        writer
+    })
+    .await
+    .ok()
 }

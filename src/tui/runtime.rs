@@ -83,7 +83,10 @@ async fn event_loop(
                 Some(Err(e)) => return Err(format!("could not read the terminal: {e}")),
                 None => return Ok(()),
             },
-            _ = tick.tick() => Msg::Tick,
+            _ = tick.tick() => {
+                executor.check_store();
+                Msg::Tick
+            }
             Some(msg) = executor.next() => msg,
         };
         let before = tick_fingerprint(app);

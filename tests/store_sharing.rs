@@ -1,0 +1,135 @@
+//! The TUI and another instatui process (a cron `refresh`) writing the same
+//! state.json: neither loses the other's change, and the TUI shows the new token.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use instatui::app::{App, Msg, Screen, update};
+use instatui::secret::Secret;
+use instatui::store::{State, Store, StoredToken, TokenKind};
+use instatui::tui::{Executor, FeedCache};
+use std::time::Duration;
+use time::OffsetDateTime;
+use time::macros::datetime;
+
+const NOW: OffsetDateTime = datetime!(2026-11-28 12:00 UTC);
+
+fn token(value: &str) -> StoredToken {
+    StoredToken {
+        kind: TokenKind::Long,
+        value: Secret::new(value),
+        user_id: "17841405793187218".into(),
+        permissions: vec!["instagram_business_basic".into()],
+        obtained_at: NOW,
+        expires_at: NOW + time::Duration::days(59),
+    }
+}
+
+fn press(app: &mut App, executor: &mut Executor, c: char) {
+    let key = Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
+    for effect in update(app, key, NOW) {
+        executor.run(app, effect);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_refreshed_elsewhere_survives_the_tuis_saves_and_shows_up() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let store = Store::at(scratch.path().join("config"));
+    store
+        .save(&State {
+            token: Some(token("IGAAfirsttokenfirsttokenfirst")),
+            ..State::default()
+        })
+        .expect("seed");
+    let loaded = store.load().expect("load").state;
+    let mut executor = Executor::new(
+        store.clone(),
+        FeedCache::new(scratch.path().join("cache")),
+        None,
+    );
+    let mut app = App::new(loaded, NOW, time::UtcOffset::UTC);
+    app.screen = Screen::Token;
+
+    // The TUI turns auto-refresh on…
+    press(&mut app, &mut executor, 'a');
+    executor.flush_saves().await;
+    assert!(store.load().expect("load").state.settings.auto_refresh);
+
+    // …then cron refreshes the token behind its back…
+    store
+        .update(|s| {
+            s.token = Some(token("IGAAcronrefreshedcronrefreshed"));
+            Ok::<_, instatui::store::StoreError>(())
+        })
+        .expect("cron");
+
+    // …and the TUI, still holding the old token, saves another change.
+    press(&mut app, &mut executor, 'a');
+    executor.flush_saves().await;
+    let on_disk = store.load().expect("load").state;
+    assert_eq!(
+        on_disk.token.as_ref().map(|t| t.value.expose().to_string()),
+        Some("IGAAcronrefreshedcronrefreshed".to_string()),
+        "the TUI's save must not undo cron's refresh"
+    );
+    assert!(
+        !on_disk.settings.auto_refresh,
+        "the TUI's own change landed"
+    );
+
+    // The TUI notices the new token on its next look at the file.
+    executor.check_store();
+    let msg = tokio::time::timeout(Duration::from_secs(10), executor.next())
+        .await
+        .expect("the change is reported")
+        .expect("a message");
+    assert!(matches!(msg, Msg::StoreChanged { .. }), "{msg:?}");
+    update(&mut app, msg, NOW);
+    assert_eq!(
+        app.stored
+            .token
+            .as_ref()
+            .map(|t| t.value.expose().to_string()),
+        Some("IGAAcronrefreshedcronrefreshed".to_string())
+    );
+    assert!(!app.stored.settings.auto_refresh, "its own setting is kept");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_made_elsewhere_is_noticed_without_saving() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let store = Store::at(scratch.path().join("config"));
+    store
+        .save(&State {
+            token: Some(token("IGAAfirsttokenfirsttokenfirst")),
+            ..State::default()
+        })
+        .expect("seed");
+    let mut app = App::new(store.load().expect("load").state, NOW, time::UtcOffset::UTC);
+    let mut executor = Executor::new(
+        store.clone(),
+        FeedCache::new(scratch.path().join("cache")),
+        None,
+    );
+    // The writer has read the file once it answers a flush.
+    executor.flush_saves().await;
+    store
+        .update(|s| {
+            s.token = Some(token("IGAAcronrefreshedcronrefreshed"));
+            Ok::<_, instatui::store::StoreError>(())
+        })
+        .expect("cron");
+    executor.check_store();
+    let msg = tokio::time::timeout(Duration::from_secs(10), executor.next())
+        .await
+        .expect("the change is reported")
+        .expect("a message");
+    update(&mut app, msg, NOW);
+    assert_eq!(
+        app.stored
+            .token
+            .as_ref()
+            .map(|t| t.value.expose().to_string()),
+        Some("IGAAcronrefreshedcronrefreshed".to_string())
+    );
+    assert!(app.status.is_some_and(|s| s.text.contains("token updated")));
+}
