@@ -64,6 +64,7 @@ pub enum Command {
     Upgrade,
     /// Show the stored token: kind, user, expiry, status. The value stays masked.
     Token {
+        /// Print JSON instead of text, for scripts.
         #[arg(long)]
         json: bool,
         /// Print only the raw token, for piping into other tools.
@@ -79,11 +80,13 @@ pub enum Command {
         /// (when this machine's clock and the server's disagree).
         #[arg(long)]
         force: bool,
+        /// Print JSON instead of text, for scripts.
         #[arg(long)]
         json: bool,
     },
     /// Fetch and show the account's profile.
     Profile {
+        /// Print JSON instead of text, for scripts.
         #[arg(long)]
         json: bool,
     },
@@ -129,6 +132,7 @@ pub struct FeedArgs {
     /// Every post (up to Instagram's 10,000).
     #[arg(long)]
     pub all: bool,
+    /// Print a JSON array of media objects (the API's field names) instead of a table.
     #[arg(long)]
     pub json: bool,
 }
