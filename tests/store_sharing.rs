@@ -133,3 +133,91 @@ async fn a_change_made_elsewhere_is_noticed_without_saving() {
     );
     assert!(app.status.is_some_and(|s| s.text.contains("token updated")));
 }
+
+fn seeded(scratch: &tempfile::TempDir) -> (Store, App, Executor) {
+    let store =
+        Store::at(scratch.path().join("config")).with_lock_timeout(Duration::from_millis(100));
+    store
+        .save(&State {
+            token: Some(token("IGAAfirsttokenfirsttokenfirst")),
+            ..State::default()
+        })
+        .expect("seed");
+    let mut app = App::new(store.load().expect("load").state, NOW, time::UtcOffset::UTC);
+    app.screen = Screen::Token;
+    let executor = Executor::new(
+        store.clone(),
+        FeedCache::new(scratch.path().join("cache")),
+        None,
+    );
+    (store, app, executor)
+}
+
+async fn next_msg(executor: &mut Executor) -> Msg {
+    tokio::time::timeout(Duration::from_secs(10), executor.next())
+        .await
+        .expect("a message in time")
+        .expect("a message")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_that_failed_is_tried_again_not_lost() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let (store, mut app, mut executor) = seeded(&scratch);
+    executor.flush_saves().await;
+
+    // Another process holds the lock for longer than the writer waits.
+    let lock_file = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open(scratch.path().join("config/state.lock"))
+        .expect("lock file");
+    lock_file.lock().expect("hold the lock");
+    press(&mut app, &mut executor, 'a');
+    let msg = next_msg(&mut executor).await;
+    let Msg::Saved(Err(text)) = &msg else {
+        panic!("expected a failed save, got {msg:?}");
+    };
+    assert!(text.contains("tries again"), "{text}");
+    assert!(!store.load().expect("load").state.settings.auto_refresh);
+
+    // Once the lock is free, the next look at the file writes the change.
+    lock_file.unlock().expect("release");
+    executor.check_store();
+    executor.flush_saves().await;
+    assert!(store.load().expect("load").state.settings.auto_refresh);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_file_is_not_taken_in_but_replaced_on_the_next_save() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let (store, mut app, mut executor) = seeded(&scratch);
+    executor.flush_saves().await;
+
+    // Someone half-edits state.json by hand.
+    std::fs::write(store.path(), b"{\"version\": 1, \"token\": ").expect("garble");
+    executor.check_store();
+    press(&mut app, &mut executor, 'a');
+    // The first message is about the save, not an empty state taken in.
+    let msg = next_msg(&mut executor).await;
+    let Msg::Saved(Err(text)) = &msg else {
+        panic!("expected the moved-aside notice, got {msg:?}");
+    };
+    assert!(text.contains("moved aside"), "{text}");
+    executor.flush_saves().await;
+    let on_disk = store.load().expect("load").state;
+    assert!(on_disk.settings.auto_refresh);
+    assert_eq!(
+        on_disk.token, app.stored.token,
+        "the TUI's token is written back"
+    );
+    let moved = std::fs::read_dir(scratch.path().join("config"))
+        .expect("dir")
+        .flatten()
+        .any(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with("state.json.corrupt-")
+        });
+    assert!(moved, "the broken file is kept aside");
+}

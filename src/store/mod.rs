@@ -40,6 +40,15 @@ pub struct Store {
     lock_timeout: Duration,
 }
 
+/// The result of [`Store::peek`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Peek {
+    Missing,
+    Readable(Box<State>),
+    /// Corrupt, newer, or not readable at all right now.
+    Unreadable,
+}
+
 /// The result of [`Store::load`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Loaded {
@@ -117,6 +126,19 @@ impl Store {
                     self.load_locked(&lock)
                 }
             },
+        }
+    }
+
+    /// Reads without side effects: unlike `load`, an unreadable file is
+    /// reported, not moved aside. For watching the file for other writers.
+    pub fn peek(&self) -> Peek {
+        match read(&self.path()) {
+            Ok(None) => Peek::Missing,
+            Ok(Some(bytes)) => match decode::decode(&bytes) {
+                Ok(state) => Peek::Readable(Box::new(state)),
+                Err(_) => Peek::Unreadable,
+            },
+            Err(_) => Peek::Unreadable,
         }
     }
 

@@ -7,7 +7,7 @@
 
 use crate::app::Msg;
 use crate::store::merge::three_way;
-use crate::store::{State, Store};
+use crate::store::{Peek, State, Store, StoreError};
 use std::time::SystemTime;
 use tokio::sync::{mpsc, oneshot};
 
@@ -32,6 +32,8 @@ struct Writer {
     /// The file as this task last wrote or read it.
     on_disk: State,
     modified: Option<SystemTime>,
+    /// A save that failed, tried again on the next look.
+    retry: Option<State>,
 }
 
 impl Writer {
@@ -42,15 +44,28 @@ impl Writer {
     }
 
     fn save(&mut self, ours: State) {
-        let base = std::mem::replace(&mut self.last_sent, ours.clone());
-        let written = self.store.update(|disk| {
-            let found = disk.clone();
-            let merged = three_way(&base, &ours, disk);
-            *disk = merged;
-            Ok::<_, crate::store::StoreError>(found)
-        });
+        let written = if self.store.peek() == Peek::Unreadable {
+            // Merging onto a file that cannot be read would keep nothing of
+            // it: write ours whole; the store moves the bad file aside.
+            let _ = self.report.send(Msg::Saved(Err(format!(
+                "{} could not be read: it was moved aside (.corrupt-<time>) and written afresh",
+                self.store.path().display()
+            ))));
+            self.store
+                .save(&ours)
+                .map(|()| (self.on_disk.clone(), ours.clone()))
+        } else {
+            let base = &self.last_sent;
+            self.store.update(|disk| {
+                let found = disk.clone();
+                *disk = three_way(base, &ours, disk);
+                Ok::<_, StoreError>(found)
+            })
+        };
         match written {
             Ok((found, saved)) => {
+                self.last_sent = ours;
+                self.retry = None;
                 let before = std::mem::replace(&mut self.on_disk, saved);
                 self.modified = self.modified();
                 // Someone wrote since we last looked: the app hears of it
@@ -63,26 +78,37 @@ impl Writer {
                 }
             }
             Err(e) => {
+                // Kept for the next look, so the change is not lost: the
+                // base stays where it was, and the retry carries it all.
                 tracing::error!("{e}");
-                let _ = self.report.send(Msg::Saved(Err(e.to_string())));
+                self.retry = Some(ours);
+                let _ = self.report.send(Msg::Saved(Err(format!(
+                    "{e} (instatui tries again every second)"
+                ))));
             }
         }
     }
 
     fn check(&mut self) {
+        if let Some(ours) = self.retry.take() {
+            self.save(ours);
+            return;
+        }
         let modified = self.modified();
         if modified == self.modified {
             return;
         }
         self.modified = modified;
-        let Ok(loaded) = self.store.load() else {
+        // A file caught half-edited (or broken) by hand is left alone: it is
+        // dealt with, and the user told, when we next save.
+        let Peek::Readable(state) = self.store.peek() else {
             return;
         };
-        if loaded.state != self.on_disk {
-            let before = std::mem::replace(&mut self.on_disk, loaded.state.clone());
+        if *state != self.on_disk {
+            let before = std::mem::replace(&mut self.on_disk, (*state).clone());
             let _ = self.report.send(Msg::StoreChanged {
                 before: Box::new(before),
-                after: Box::new(loaded.state),
+                after: state,
             });
         }
     }
@@ -108,6 +134,7 @@ impl Persister {
                 last_sent: initial.clone(),
                 on_disk: initial,
                 modified: None,
+                retry: None,
             };
             writer.modified = writer.modified();
             while let Some(job) = rx.recv().await {
