@@ -4,6 +4,9 @@ use crate::instagram::{LongToken, ShortToken};
 use crate::store::{StoredToken, TokenKind};
 use time::{Duration, OffsetDateTime};
 
+/// No token lives longer than this, whatever a server says (ten years).
+const MAX_LIFETIME_SECS: i64 = 10 * 365 * 86_400;
+
 /// Short-lived tokens live one hour.
 pub const SHORT_LIFETIME: Duration = Duration::hours(1);
 /// Instagram refuses to refresh a token younger than this.
@@ -42,7 +45,7 @@ pub fn status(token: Option<&StoredToken>, now: OffsetDateTime) -> TokenStatus {
 /// The earliest moment Instagram accepts a refresh of this token.
 pub fn refreshable_from(token: &StoredToken) -> Option<OffsetDateTime> {
     match token.kind {
-        TokenKind::Long => Some(token.obtained_at + REFRESH_MIN_AGE),
+        TokenKind::Long => Some(token.obtained_at.saturating_add(REFRESH_MIN_AGE)),
         TokenKind::Short => None,
     }
 }
@@ -50,13 +53,10 @@ pub fn refreshable_from(token: &StoredToken) -> Option<OffsetDateTime> {
 /// Why a refresh would be refused, checked before calling the server.
 pub fn refresh_blocker(token: Option<&StoredToken>, now: OffsetDateTime) -> Option<String> {
     let Some(token) = token else {
-        return Some("there is no token yet: authorize first (instatui authorize)".to_string());
+        return Some("there is no token yet: authorize first".to_string());
     };
     if token.expires_at <= now {
-        return Some(
-            "the token has expired and cannot be refreshed: authorize again (instatui authorize)"
-                .to_string(),
-        );
+        return Some("the token has expired and cannot be refreshed: authorize again".to_string());
     }
     if token.kind == TokenKind::Short {
         return Some(
@@ -64,7 +64,7 @@ pub fn refresh_blocker(token: Option<&StoredToken>, now: OffsetDateTime) -> Opti
                 .to_string(),
         );
     }
-    let from = token.obtained_at + REFRESH_MIN_AGE;
+    let from = token.obtained_at.saturating_add(REFRESH_MIN_AGE);
     if now < from {
         return Some(format!(
             "Instagram refreshes a token only once it is 24 hours old: try again in {}",
@@ -82,7 +82,7 @@ pub fn from_short(short: &ShortToken, now: OffsetDateTime) -> StoredToken {
         user_id: short.user_id.clone(),
         permissions: short.permissions.clone(),
         obtained_at: now,
-        expires_at: now + SHORT_LIFETIME,
+        expires_at: now.saturating_add(SHORT_LIFETIME),
     }
 }
 
@@ -95,7 +95,10 @@ pub fn from_long(long: &LongToken, previous: &StoredToken, now: OffsetDateTime) 
         user_id: previous.user_id.clone(),
         permissions: previous.permissions.clone(),
         obtained_at: now,
-        expires_at: now + Duration::seconds(long.expires_in.max(0)),
+        // Clamped: a wild `expires_in` from a server must not overflow the date.
+        expires_at: now.saturating_add(Duration::seconds(
+            long.expires_in.clamp(0, MAX_LIFETIME_SECS),
+        )),
     }
 }
 
@@ -121,17 +124,27 @@ pub fn countdown(token: &StoredToken, now: OffsetDateTime) -> String {
     }
 }
 
-/// Parses `7d`, `36h`, `90m`, `45s`, `1d12h` and a bare number of seconds.
+/// Parses `7d`, `36h`, `90m`, `45s`, `1d12h` and a bare number of seconds,
+/// up to a hundred years.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    const LIMIT_SECS: i64 = 100 * 365 * 86_400;
     let text = text.trim();
     let bad = || format!("'{text}' is not a duration: write it like 7d, 36h, 90m or 1d12h");
+    let too_long = || format!("'{text}' is longer than a hundred years");
     if text.is_empty() {
         return Err(bad());
     }
+    let within = |secs: i64| {
+        if secs.abs() > LIMIT_SECS {
+            Err(too_long())
+        } else {
+            Ok(Duration::seconds(secs))
+        }
+    };
     if let Ok(secs) = text.parse::<i64>() {
-        return Ok(Duration::seconds(secs));
+        return within(secs);
     }
-    let mut total = Duration::ZERO;
+    let mut total: i64 = 0;
     let mut number = String::new();
     for c in text.chars() {
         if c.is_ascii_digit() {
@@ -140,19 +153,23 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         }
         let n: i64 = number.parse().map_err(|_| bad())?;
         number.clear();
-        total += match c.to_ascii_lowercase() {
-            'w' => Duration::weeks(n),
-            'd' => Duration::days(n),
-            'h' => Duration::hours(n),
-            'm' => Duration::minutes(n),
-            's' => Duration::seconds(n),
+        let unit: i64 = match c.to_ascii_lowercase() {
+            'w' => 7 * 86_400,
+            'd' => 86_400,
+            'h' => 3600,
+            'm' => 60,
+            's' => 1,
             _ => return Err(bad()),
         };
+        total = n
+            .checked_mul(unit)
+            .and_then(|secs| total.checked_add(secs))
+            .ok_or_else(too_long)?;
     }
     if !number.is_empty() {
         return Err(bad());
     }
-    Ok(total)
+    within(total)
 }
 
 #[cfg(test)]
@@ -227,5 +244,8 @@ mod tests {
         assert!(parse_duration("7").is_ok());
         assert!(parse_duration("7x").is_err());
         assert!(parse_duration("d").is_err());
+        assert!(parse_duration("99999999999999w").is_err());
+        assert!(parse_duration("100000000d").is_err());
+        assert!(parse_duration("99999999999999999999").is_err());
     }
 }

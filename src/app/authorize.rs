@@ -186,12 +186,18 @@ impl App {
                 self.authorize.paste.set("");
                 self.authorize.steps[0] = Step::Done(format!("user id {}", short.user_id));
                 self.authorize.steps[1] = Step::Running;
-                if let Some(app_secret) = app_secret {
-                    effects.push(Effect::ExchangeLongLived {
+                match app_secret {
+                    Some(app_secret) => effects.push(Effect::ExchangeLongLived {
                         generation,
                         app_secret,
                         short_token: stored.value,
-                    });
+                    }),
+                    None => {
+                        self.authorize.running = None;
+                        self.authorize.steps[1] = Step::Failed(
+                            "the credentials are gone: save them again (press 1)".into(),
+                        );
+                    }
                 }
             }
         }
@@ -207,6 +213,10 @@ impl App {
             return;
         }
         let Some(previous) = self.stored.token.clone() else {
+            // The token went away meanwhile (changed credentials): nothing to upgrade.
+            self.authorize.running = None;
+            self.authorize.steps[1] =
+                Step::Failed("the short-lived token is gone: paste a fresh redirect".into());
             return;
         };
         match result {

@@ -69,7 +69,19 @@ impl App {
     /// Rows the list has on screen, from the terminal height minus header,
     /// footer, status and borders.
     pub fn feed_rows(&self) -> usize {
-        usize::from(self.size.1.saturating_sub(6)).max(1)
+        let (width, height) = self.size;
+        // Header (2), status and key lines (1 each).
+        let body = usize::from(height.saturating_sub(4));
+        // Below 80 columns the detail pane sits under the list, which keeps 40%.
+        let list = if self.feed.detail && width < 80 {
+            body * 2 / 5
+        } else {
+            body
+        };
+        let filter_bar =
+            usize::from(self.feed.filter_editing || !self.feed.filter.value().is_empty());
+        let error_row = usize::from(self.feed.error.is_some());
+        list.saturating_sub(2 + filter_bar + error_row).max(1)
     }
 
     /// Loads the first page if this run has not yet.

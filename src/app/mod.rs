@@ -161,6 +161,11 @@ impl App {
     pub fn adopt_external_change(&mut self, before: &State, after: &State) {
         let token_changed = before.token != after.token;
         self.stored = crate::store::merge::three_way(before, after, &self.stored);
+        if before.app != after.app && self.credentials.focus.is_none() {
+            // `instatui setup` ran elsewhere: show what is saved now.
+            self.credentials = credentials::CredentialsForm::from_state(&self.stored);
+            self.credentials.focus = None;
+        }
         if token_changed {
             self.token.rejected = None;
             self.set_status(

@@ -12,6 +12,9 @@ const AUTO_RETRY_AFTER: Duration = Duration::hours(1);
 #[derive(Debug, Clone, Default)]
 pub struct TokenView {
     pub refreshing: bool,
+    /// The token the refresh in flight was asked for: an answer arriving
+    /// after the token changed (authorized again meanwhile) is dropped.
+    pub refreshing_token: Option<crate::secret::Secret>,
     pub last_auto_attempt: Option<OffsetDateTime>,
     /// Instagram's words when it refused the token (code 190): expired
     /// early or revoked, whatever the clock says.
@@ -39,6 +42,7 @@ impl App {
             return;
         };
         self.token.refreshing = true;
+        self.token.refreshing_token = Some(t.value.clone());
         effects.push(Effect::Refresh {
             token: t.value.clone(),
         });
@@ -83,6 +87,11 @@ impl App {
 
     pub fn on_refreshed(&mut self, result: Result<LongToken, ApiError>, effects: &mut Vec<Effect>) {
         self.token.refreshing = false;
+        let asked_for = self.token.refreshing_token.take();
+        if asked_for.is_none() || asked_for.as_ref() != self.stored.token.as_ref().map(|t| &t.value)
+        {
+            return;
+        }
         let now = self.now;
         match result {
             Ok(long) => {

@@ -12,7 +12,7 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
     let mut effects = Vec::new();
     match msg {
         Msg::Key(key) => on_key(app, key, &mut effects),
-        Msg::Paste(text) => on_paste(app, &text),
+        Msg::Paste(text) => on_paste(app, &text, &mut effects),
         Msg::ScrollUp if app.screen == Screen::Feed => app.move_selection(-3, &mut effects),
         Msg::ScrollDown if app.screen == Screen::Feed => app.move_selection(3, &mut effects),
         Msg::ScrollUp | Msg::ScrollDown => {}
@@ -127,16 +127,19 @@ fn on_editing_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         },
         Screen::Feed => match key.code {
             KeyCode::Esc => {
+                // The post selected under the filter stays selected without it.
+                let keep = app.feed.selected_media().map(|m| m.id.clone());
                 app.feed.filter.set("");
                 app.feed.filter_editing = false;
+                app.feed.selected = keep
+                    .and_then(|id| app.feed.items.iter().position(|m| m.id == id))
+                    .unwrap_or(0);
                 app.clamp_selection();
             }
             KeyCode::Enter => app.feed.filter_editing = false,
             _ => {
                 if app.feed.filter.handle_key(&key) {
-                    app.feed.selected = 0;
-                    app.clamp_selection();
-                    app.prefetch(effects);
+                    filter_changed(app, effects);
                 }
             }
         },
@@ -203,6 +206,10 @@ fn save_credentials(app: &mut App, effects: &mut Vec<Effect>) {
             if !same_app {
                 app.feed.reset();
                 app.token.rejected = None;
+                // Answers still on their way belong to the old app.
+                app.authorize = super::authorize::AuthorizeView::default();
+                app.token.refreshing = false;
+                app.token.refreshing_token = None;
             }
             app.credentials.focus = None;
             app.set_status(
@@ -216,7 +223,7 @@ fn save_credentials(app: &mut App, effects: &mut Vec<Effect>) {
     }
 }
 
-fn on_paste(app: &mut App, text: &str) {
+fn on_paste(app: &mut App, text: &str, effects: &mut Vec<Effect>) {
     match app.screen {
         // A paste anywhere on this screen is meant for the paste field.
         Screen::Authorize => {
@@ -234,9 +241,19 @@ fn on_paste(app: &mut App, text: &str) {
                 field.paste(text.trim());
             }
         }
-        Screen::Feed if app.feed.filter_editing => app.feed.filter.paste(text),
+        Screen::Feed if app.feed.filter_editing => {
+            app.feed.filter.paste(text);
+            filter_changed(app, effects);
+        }
         _ => {}
     }
+}
+
+/// After the filter text changed: back to the first match, loading more if few match.
+fn filter_changed(app: &mut App, effects: &mut Vec<Effect>) {
+    app.feed.selected = 0;
+    app.clamp_selection();
+    app.prefetch(effects);
 }
 
 fn go_to(app: &mut App, screen: Screen, effects: &mut Vec<Effect>) {

@@ -72,10 +72,11 @@ impl From<ApiError> for CliError {
         } else {
             Exit::Failed
         };
-        CliError {
-            exit,
-            message: err.to_string(),
-        }
+        let message = match err.kind.command_hint() {
+            Some(command) => format!("{err} ({command})"),
+            None => err.to_string(),
+        };
+        CliError { exit, message }
     }
 }
 

@@ -145,6 +145,12 @@ pub async fn refresh(
         };
         let needs_auth = t.is_none_or(|t| t.expires_at <= now || t.kind == TokenKind::Short);
         if needs_auth {
+            let reason =
+                if reason.ends_with("authorize again") || reason.ends_with("authorize first") {
+                    format!("{reason} (instatui authorize --open)")
+                } else {
+                    reason
+                };
             return Err(CliError::needs_auth(reason));
         }
         // Only the 24-hour rule is left: --force lets Instagram judge it.

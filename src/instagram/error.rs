@@ -29,11 +29,11 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// What to do next, in words that fit the TUI and the command line
+    /// alike; the command line adds its command (see `command_hint`).
     pub fn hint(self) -> &'static str {
         match self {
-            ErrorKind::NeedsReauth => {
-                "the token is expired or was revoked: authorize again (instatui authorize)"
-            }
+            ErrorKind::NeedsReauth => "the token is expired or was revoked: authorize again",
             ErrorKind::CodeRejected => {
                 "a code works once and for one hour: authorize again to get a fresh one"
             }
@@ -41,13 +41,13 @@ impl ErrorKind {
                 "the redirect URI must match the app setting character for character — check the trailing slash"
             }
             ErrorKind::InvalidSecret => {
-                "check the app secret in the Meta dashboard (Instagram › API setup) and run setup again"
+                "copy the app secret again from the Meta dashboard (Instagram › API setup) and save it"
             }
             ErrorKind::InvalidApp => {
                 "check the app id, and that your Instagram account has a role (tester) on the app"
             }
             ErrorKind::RetiredApi => {
-                "the Basic Display API was retired on 2024-12-04: switch to instagram-login (instatui setup --flavor instagram-login)"
+                "the Basic Display API was retired on 2024-12-04: switch the API to instagram-login"
             }
             ErrorKind::Permission => {
                 "the app lacks a permission for this: check the scopes you granted and authorize again"
@@ -66,6 +66,22 @@ impl ErrorKind {
                 "could not reach Instagram: check the connection or proxy and try again"
             }
             ErrorKind::Other => "see Instagram's message for details",
+        }
+    }
+
+    /// The subcommand that does what `hint` advises, for the command line.
+    pub fn command_hint(self) -> Option<&'static str> {
+        match self {
+            ErrorKind::NeedsReauth | ErrorKind::CodeRejected | ErrorKind::Permission => {
+                Some("instatui authorize --open")
+            }
+            ErrorKind::InvalidSecret | ErrorKind::RedirectMismatch | ErrorKind::InvalidApp => {
+                Some("instatui setup --app-id … --redirect-uri …")
+            }
+            ErrorKind::RetiredApi => {
+                Some("instatui setup --flavor instagram-login --app-id … --redirect-uri …")
+            }
+            _ => None,
         }
     }
 

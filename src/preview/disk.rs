@@ -31,6 +31,13 @@ impl DiskCache {
         std::fs::read(self.path(media_id)?).ok()
     }
 
+    /// Forgets a cached file (one that turned out not to be a picture).
+    pub fn remove(&self, media_id: &str) {
+        if let Some(path) = self.path(media_id) {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+
     /// Stores atomically, then trims the folder back under the cap.
     pub fn put(&self, media_id: &str, bytes: &[u8]) -> std::io::Result<()> {
         let Some(path) = self.path(media_id) else {

@@ -331,6 +331,7 @@ impl Executor {
                 }];
             }
             let mut msgs = Vec::new();
+            let from_disk = cached.is_some();
             let bytes = match cached {
                 Some(bytes) => bytes,
                 None => match fetch_picture(&client, &token, &post_id, child, &url).await {
@@ -338,8 +339,6 @@ impl Executor {
                         if let Some(post) = refreshed {
                             msgs.push(Msg::PostRefreshed(Box::new(post)));
                         }
-                        let (disk, key, copy) = (disk.clone(), key.clone(), bytes.clone());
-                        let _ = tokio::task::spawn_blocking(move || disk.put(&key, &copy)).await;
                         bytes
                     }
                     Err(e) => {
@@ -351,9 +350,22 @@ impl Executor {
                     }
                 },
             };
-            let decoded = tokio::task::spawn_blocking(move || crate::preview::decode(&bytes))
-                .await
-                .unwrap_or_else(|e| Err(format!("decoding failed: {e}")));
+            // Decoded before it is cached: a proxy's page served as 200
+            // must not stand in for the picture on every later visit.
+            let (disk_key, disk_for_decode) = (key.clone(), disk.clone());
+            let decoded = tokio::task::spawn_blocking(move || {
+                let decoded = crate::preview::decode(&bytes);
+                match (&decoded, from_disk) {
+                    (Ok(_), false) => {
+                        let _ = disk_for_decode.put(&disk_key, &bytes);
+                    }
+                    (Err(_), true) => disk_for_decode.remove(&disk_key),
+                    _ => {}
+                }
+                decoded
+            })
+            .await
+            .unwrap_or_else(|e| Err(format!("decoding failed: {e}")));
             msgs.push(match decoded {
                 Ok(image) => Msg::PreviewDecoded {
                     key,
