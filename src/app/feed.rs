@@ -8,6 +8,9 @@ use time::OffsetDateTime;
 
 /// Start loading the next page when the selection comes this close to the end.
 pub const PREFETCH_MARGIN: usize = 30;
+/// Percent of the app's quota (any of Instagram's usage figures) above which
+/// instatui stops loading ahead.
+pub const RATE_USAGE_CAUTION: u32 = 90;
 
 #[derive(Debug, Clone, Default)]
 pub struct FeedView {
@@ -70,8 +73,8 @@ impl App {
     /// footer, status and borders.
     pub fn feed_rows(&self) -> usize {
         let (width, height) = self.size;
-        // Header (2), status and key lines (1 each).
-        let body = usize::from(height.saturating_sub(4));
+        // Header (2), the status line (1 or 2) and the key line (1).
+        let body = usize::from(height.saturating_sub(3 + self.status_rows(self.size)));
         // Below 80 columns the detail pane sits under the list, which keeps 40%.
         let list = if self.feed.detail && width < 80 {
             body * 2 / 5
@@ -135,7 +138,15 @@ impl App {
         let Some(cursor) = feed.next_cursor.clone() else {
             return;
         };
-        if feed.selected + PREFETCH_MARGIN >= feed.visible().len() {
+        // Near the app's rate limit, pages load only at the very end of the
+        // list, when the user asks for more by getting there.
+        let near_limit = self
+            .stored
+            .rate_usage
+            .as_ref()
+            .is_some_and(|u| u.peak() >= RATE_USAGE_CAUTION);
+        let margin = if near_limit { 1 } else { PREFETCH_MARGIN };
+        if feed.selected + margin >= feed.visible().len() {
             self.load_feed_page(Some(cursor), effects);
         }
     }

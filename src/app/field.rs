@@ -3,9 +3,20 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_input::{Input, InputRequest};
 
-#[derive(Debug, Clone, Default)]
+/// `Debug` shows the length, never the text: the same type holds the app
+/// secret and pasted authorization codes.
+#[derive(Clone, Default)]
 pub struct TextField {
     input: Input,
+}
+
+impl std::fmt::Debug for TextField {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TextField")
+            .field("chars", &self.input.value().chars().count())
+            .field("cursor", &self.input.cursor())
+            .finish()
+    }
 }
 
 impl TextField {
@@ -77,6 +88,12 @@ mod tests {
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn debug_never_shows_the_text() {
+        let f = TextField::new("3f1c9a7e5b2d4f608a1c3e5b7d9f0a2c");
+        assert!(!format!("{f:?}").contains("3f1c"));
     }
 
     #[test]

@@ -175,6 +175,21 @@ impl App {
         }
     }
 
+    /// Rows the status line takes: two when its message would not fit in
+    /// one, since the advice comes last and must not be cut off.
+    pub fn status_rows(&self, (width, height): (u16, u16)) -> u16 {
+        let width = usize::from(width);
+        let long = self
+            .status
+            .as_ref()
+            .is_some_and(|s| unicode_width::UnicodeWidthStr::width(s.text.as_str()) + 1 > width);
+        if long && self.feed.download.is_none() && height >= 12 {
+            2
+        } else {
+            1
+        }
+    }
+
     /// Records a change to the persisted state and asks for it to be saved.
     pub fn persist(&mut self, change: impl FnOnce(&mut State)) -> Effect {
         change(&mut self.stored);

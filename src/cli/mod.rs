@@ -143,7 +143,12 @@ pub struct DownloadArgs {
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
     /// How many posts, newest first.
-    #[arg(long, default_value_t = 25, conflicts_with = "all")]
+    #[arg(
+        long,
+        default_value_t = 25,
+        conflicts_with = "all",
+        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
+    )]
     pub limit: usize,
     /// Every post.
     #[arg(long)]

@@ -29,12 +29,12 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     } else {
         "o opens it, c copies it"
     };
-    lines.push(Line::from(vec![
-        Span::styled("1. ", theme::key()),
-        Span::raw(format!(
-            "Open this URL in a browser and log in ({open_hint}):"
-        )),
-    ]));
+    let full = inner.width as usize;
+    lines.extend(numbered(
+        "1. ",
+        &format!("Open this URL in a browser and log in ({open_hint}):"),
+        full,
+    ));
     match app.authorize_url() {
         Some(url) => {
             for piece in text::chunks(&url, width) {
@@ -46,17 +46,19 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
         None => lines.push(Line::from(Span::styled("   (preparing…)", theme::dim()))),
     }
-    lines.push(Line::from(vec![
-        Span::styled("2. ", theme::key()),
-        Span::raw(format!(
+    lines.extend(numbered(
+        "2. ",
+        &format!(
             "Press Allow. The browser lands on {}?code=…#_ (it may show an error page: that is fine).",
             app_config.redirect_uri
-        )),
-    ]));
-    lines.push(Line::from(vec![
-        Span::styled("3. ", theme::key()),
-        Span::raw("Paste that whole address, or just the code, and press Enter:"),
-    ]));
+        ),
+        full,
+    ));
+    lines.extend(numbered(
+        "3. ",
+        "Paste that whole address, or just the code, and press Enter:",
+        full,
+    ));
     let paste_row = lines.len();
     let focused = app.authorize.paste_focused;
     let field = &app.authorize.paste;
@@ -109,12 +111,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(Line::from(spans));
     }
 
-    // Only the lines before the paste field wrap above it, so the cursor row
-    // is computed from their wrapped heights.
-    let row_of_paste: u16 = lines[..paste_row]
-        .iter()
-        .map(|l| wrapped_height(l.width(), inner.width as usize))
-        .sum();
+    // Every line above the paste field is wrapped here, so its row is exact.
+    let row_of_paste = paste_row as u16;
     // On a short terminal the URL could push the paste field off screen:
     // scroll so that the field and the line under it stay visible.
     // Before any paste, the URL matters most and stays at the top.
@@ -141,9 +139,26 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
 }
 
-fn wrapped_height(line_width: usize, width: usize) -> u16 {
-    if width == 0 {
-        return 1;
-    }
-    line_width.div_ceil(width).max(1) as u16
+/// A numbered step wrapped to `width` with a hanging indent, the number in
+/// the key colour. Wrapped here rather than by the paragraph, so the rows
+/// above the paste field can be counted.
+fn numbered(number: &'static str, text: &str, width: usize) -> Vec<Line<'static>> {
+    let options = textwrap::Options::new(width.max(number.len() + 1))
+        .initial_indent(number)
+        .subsequent_indent("   ")
+        .break_words(true);
+    textwrap::wrap(text, options)
+        .into_iter()
+        .enumerate()
+        .map(|(i, piece)| {
+            let piece = piece.into_owned();
+            match piece.strip_prefix(number) {
+                Some(rest) if i == 0 => Line::from(vec![
+                    Span::styled(number, theme::key()),
+                    Span::raw(rest.to_string()),
+                ]),
+                _ => Line::from(piece),
+            }
+        })
+        .collect()
 }

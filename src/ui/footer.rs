@@ -6,7 +6,7 @@ use crate::app::{App, Screen};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Wrap};
 
 pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     if let Some((done, total)) = app.feed.download {
@@ -24,7 +24,7 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         )),
         None => Line::default(),
     };
-    frame.render_widget(Paragraph::new(line), area);
+    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
 }
 
 pub fn render_keys(app: &App, frame: &mut Frame, area: Rect) {

@@ -26,7 +26,7 @@ pub fn render_with_previews(app: &App, frame: &mut Frame, previews: Option<&mut 
     let [header_area, body, status_area, footer_area] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Fill(1),
-        Constraint::Length(1),
+        Constraint::Length(app.status_rows((frame.area().width, frame.area().height))),
         Constraint::Length(1),
     ])
     .areas(frame.area());
