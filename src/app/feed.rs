@@ -186,7 +186,10 @@ impl App {
                     }
                 }
                 self.clamp_selection();
-                if let Some(t) = &self.stored.token {
+                // The first page (what the next start shows first) and the
+                // finished list; not every page of a long feed.
+                let worth_caching = after.is_none() || self.feed.complete;
+                if let Some(t) = self.stored.token.as_ref().filter(|_| worth_caching) {
                     effects.push(Effect::SaveFeedCache {
                         user_id: t.user_id.clone(),
                         items: self.feed.items.clone(),

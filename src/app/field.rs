@@ -45,6 +45,11 @@ impl TextField {
         self.input.visual_scroll(width)
     }
 
+    /// Cursor position in characters.
+    pub fn cursor(&self) -> usize {
+        self.input.cursor()
+    }
+
     /// Inserts pasted text at the cursor; line breaks become nothing, since
     /// every field is one line.
     pub fn paste(&mut self, text: &str) {

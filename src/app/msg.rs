@@ -16,6 +16,10 @@ pub enum Msg {
     Resize(u16, u16),
     /// Once a second; `update` receives the time with every message.
     Tick,
+    /// Whether the terminal can show pictures, known once it was asked.
+    Pictures {
+        enabled: bool,
+    },
     CodeExchanged {
         generation: u64,
         result: Result<ShortToken, ApiError>,
@@ -72,8 +76,8 @@ pub enum Msg {
     Downloaded(Result<String, String>),
 }
 
-/// Work for the runtime. Each carries what it needs, so the runtime never
-/// reads the app state to perform it.
+/// Work for the runtime. Each carries its own data; the runtime reads from
+/// the app only how to reach Instagram (flavour, endpoints) and the time.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Save(Box<State>),

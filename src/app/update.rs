@@ -21,6 +21,7 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
             app.clamp_selection();
         }
         Msg::Tick => app.auto_refresh(&mut effects),
+        Msg::Pictures { enabled } => app.images = enabled,
         Msg::CodeExchanged { generation, result } => {
             app.on_code_exchanged(generation, result, &mut effects);
         }
@@ -45,7 +46,8 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
         Msg::BrowserOpened(Err(e)) => app.set_status(Level::Warning, e),
         Msg::DemoRedirect(result) => app.on_demo_redirect(result),
         Msg::PreviewLoaded { key, result } => app.on_preview_loaded(&key, result),
-        // The runtime turns these into `PreviewLoaded`; nothing to keep here.
+        // The executor keeps the pixels and passes `PreviewLoaded` on; should
+        // one reach `update` anyway, the picture counts as ready.
         Msg::PreviewDecoded { key, .. } => app.on_preview_loaded(&key, Ok(())),
         Msg::PostRefreshed(media) => app.on_post_refreshed(*media),
         Msg::DownloadProgress { done, total } => app.on_download_progress(done, total),

@@ -4,6 +4,7 @@ use crate::instagram::Media;
 use serde::{Deserialize, Serialize};
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
 
 #[derive(Serialize, Deserialize)]
@@ -17,11 +18,17 @@ struct CacheFile {
 #[derive(Debug, Clone)]
 pub struct FeedCache {
     dir: PathBuf,
+    /// Writes run on blocking threads, possibly at once; each snapshot
+    /// carries a number and an older one never replaces a newer one.
+    written: Arc<Mutex<u64>>,
 }
 
 impl FeedCache {
     pub fn new(dir: PathBuf) -> Self {
-        FeedCache { dir }
+        FeedCache {
+            dir,
+            written: Arc::new(Mutex::new(0)),
+        }
     }
 
     pub fn dir(&self) -> &std::path::Path {
@@ -39,8 +46,19 @@ impl FeedCache {
         (file.user_id == user_id).then_some((file.items, file.saved_at))
     }
 
-    /// Writes atomically; a failure only costs the next start its head start.
-    pub fn save(&self, user_id: &str, items: &[Media], now: OffsetDateTime) -> std::io::Result<()> {
+    /// Writes snapshot number `seq` atomically, unless a later one is
+    /// already on disk. A failure only costs the next start its head start.
+    pub fn save(
+        &self,
+        seq: u64,
+        user_id: &str,
+        items: &[Media],
+        now: OffsetDateTime,
+    ) -> std::io::Result<()> {
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        if seq <= *written {
+            return Ok(());
+        }
         std::fs::create_dir_all(&self.dir)?;
         let file = CacheFile {
             saved_at: now,
@@ -52,6 +70,7 @@ impl FeedCache {
         tmp.write_all(&bytes)?;
         tmp.as_file().sync_all()?;
         tmp.persist(self.path()).map_err(|e| e.error)?;
+        *written = seq;
         Ok(())
     }
 }

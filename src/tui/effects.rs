@@ -24,6 +24,8 @@ pub struct Executor {
     demo: Option<FakeControl>,
     /// Tasks started whose answer has not arrived yet.
     in_flight: usize,
+    /// Feed cache snapshots handed out, so the newest one wins on disk.
+    cache_snapshots: u64,
     previews: Previews,
     disk: DiskCache,
     preview_slots: Arc<Semaphore>,
@@ -44,6 +46,7 @@ impl Executor {
             client: None,
             demo,
             in_flight: 0,
+            cache_snapshots: 0,
             previews: Previews::new(None),
             disk,
             preview_slots: Arc::new(Semaphore::new(PREVIEW_PARALLEL)),
@@ -231,9 +234,11 @@ impl Executor {
             Effect::SaveFeedCache { user_id, items } => {
                 let cache = self.cache.clone();
                 let now = app.now;
+                self.cache_snapshots += 1;
+                let seq = self.cache_snapshots;
                 // Fire and forget: the cache is a convenience.
                 tokio::task::spawn_blocking(move || {
-                    if let Err(e) = cache.save(&user_id, &items, now) {
+                    if let Err(e) = cache.save(seq, &user_id, &items, now) {
                         tracing::warn!("could not write the feed cache: {e}");
                     }
                 });
@@ -482,6 +487,7 @@ impl Msg {
                 | Msg::ScrollDown
                 | Msg::Resize(..)
                 | Msg::Tick
+                | Msg::Pictures { .. }
         )
     }
 }

@@ -56,14 +56,19 @@ async fn event_loop(
         .map_err(|e| format!("could not draw: {e}"))
     };
     if let Ok(size) = term.size() {
-        app.size = (size.width, size.height);
+        app::update(
+            app,
+            Msg::Resize(size.width, size.height),
+            crate::clock::now(),
+        );
     }
     // A first frame at once, so a slow graphics query never shows a blank screen.
     draw(term, app, executor)?;
     // Asking the terminal about graphics reads stdin: before events are read.
     let picker = crate::preview::picker_for(images);
-    app.images = picker.is_some();
+    let enabled = picker.is_some();
     executor.set_picker(picker);
+    app::update(app, Msg::Pictures { enabled }, crate::clock::now());
     executor.load_cache(app);
     for effect in app::update::start(app) {
         executor.run(app, effect);

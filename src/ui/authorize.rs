@@ -63,8 +63,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let focused = app.authorize.paste_focused;
     let field = &app.authorize.paste;
     let field_width = inner.width.saturating_sub(5) as usize;
-    let scroll = field.visual_scroll(field_width.saturating_sub(1));
-    let visible: String = field.value().chars().skip(scroll).collect();
+    let (visible, cursor_column) = super::field::visible(field, field_width, false);
     let shown = if field.value().is_empty() && !focused {
         text::pad("press p (or just paste)", field_width)
     } else {
@@ -131,7 +130,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         inner,
     );
     if focused {
-        let x = inner.x + 3 + (field.visual_cursor().saturating_sub(scroll)) as u16;
+        let x = inner.x + 3 + cursor_column;
         let position = Position::new(x, inner.y + row_of_paste.saturating_sub(lift));
         if inner.contains(position) {
             frame.set_cursor_position(position);

@@ -42,34 +42,20 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             theme::field()
         };
-        let shown = match (id, form.field(id)) {
-            (FieldId::Flavor, _) => format!("‹ {} ›", form.flavor.as_str()),
-            (FieldId::AppSecret, Some(field)) if !form.reveal_secret => {
-                "•".repeat(field.value().chars().count())
-            }
-            (_, Some(field)) => {
-                let scroll = field.visual_scroll(value_width.saturating_sub(1));
+        let shown = match form.field(id) {
+            None => format!("‹ {} ›", form.flavor.as_str()),
+            Some(field) => {
+                let masked = id == FieldId::AppSecret && !form.reveal_secret;
+                let (shown, column) = super::field::visible(field, value_width, masked);
                 if focused {
-                    let x = inner.x + LABEL_WIDTH + (field.visual_cursor() - scroll) as u16;
                     cursor = Some(Position::new(
-                        x.min(inner.right().saturating_sub(1)),
+                        inner.x + LABEL_WIDTH + column,
                         inner.y + lines.len() as u16,
                     ));
                 }
-                field.value().chars().skip(scroll).collect()
+                shown
             }
-            (_, None) => String::new(),
         };
-        if focused && id == FieldId::AppSecret && !form.reveal_secret {
-            let field_len = form.app_secret.value().chars().count();
-            let cursor_col = form.app_secret.visual_cursor().min(field_len);
-            let scroll = form.app_secret.visual_scroll(value_width.saturating_sub(1));
-            cursor = Some(Position::new(
-                (inner.x + LABEL_WIDTH + (cursor_col - scroll.min(cursor_col)) as u16)
-                    .min(inner.right().saturating_sub(1)),
-                inner.y + lines.len() as u16,
-            ));
-        }
         let shown = crate::text::pad(&shown, value_width);
         lines.push(Line::from(vec![label, Span::styled(shown, style)]));
 

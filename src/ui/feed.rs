@@ -75,21 +75,17 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
         } else {
             theme::field()
         };
+        let width = filter_area.width.saturating_sub(1) as usize;
+        let (shown, column) = super::field::visible(&feed.filter, width, false);
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled("/", theme::key()),
-                Span::styled(
-                    text::pad(
-                        feed.filter.value(),
-                        filter_area.width.saturating_sub(1) as usize,
-                    ),
-                    style,
-                ),
+                Span::styled(text::pad(&shown, width), style),
             ])),
             filter_area,
         );
         if feed.filter_editing {
-            let x = filter_area.x + 1 + feed.filter.visual_cursor() as u16;
+            let x = filter_area.x + 1 + column;
             if x < filter_area.right() {
                 frame.set_cursor_position((x, filter_area.y));
             }

@@ -3,6 +3,7 @@
 mod authorize;
 mod credentials;
 mod feed;
+mod field;
 mod footer;
 mod header;
 mod popup;
