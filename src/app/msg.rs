@@ -68,6 +68,13 @@ pub enum Msg {
     },
     /// A post fetched again because its CDN URLs had expired.
     PostRefreshed(Box<Media>),
+    /// A picture scaled and encoded for its pane; the executor keeps it.
+    PictureEncoded {
+        key: String,
+        picture: Box<crate::preview::Encoded>,
+    },
+    /// Something only drawing needs to show changed.
+    Redraw,
     DownloadProgress {
         done: usize,
         total: usize,

@@ -22,6 +22,7 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
         }
         Msg::Tick => app.auto_refresh(&mut effects),
         Msg::Pictures { enabled } => app.images = enabled,
+        Msg::PictureEncoded { .. } | Msg::Redraw => {}
         Msg::CodeExchanged { generation, result } => {
             app.on_code_exchanged(generation, result, &mut effects);
         }

@@ -7,9 +7,11 @@ pub use disk::DiskCache;
 pub use memory::MemoryCache;
 
 use image::DynamicImage;
+use ratatui::layout::{Rect, Size};
 use ratatui_image::picker::cap_parser::QueryStdioOptions;
 use ratatui_image::picker::{Picker, ProtocolType};
 use ratatui_image::protocol::StatefulProtocol;
+use ratatui_image::{Resize, ResizeEncodeRender, StatefulImage};
 use std::str::FromStr;
 
 /// How pictures are drawn, from `--images` or the config.
@@ -128,18 +130,54 @@ pub fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
     }
 }
 
+/// How pictures fill the pane: scaled to fit, aspect kept.
+pub fn resize_mode() -> Resize {
+    Resize::Scale(None)
+}
+
+/// A picture in the memory cache.
+pub enum Slot {
+    Ready(Box<StatefulProtocol>),
+    /// Out being scaled and encoded for a new pane size.
+    Busy,
+}
+
+/// A picture scaled and encoded off the event loop, on its way back.
+pub struct Encoded(pub StatefulProtocol);
+
+impl std::fmt::Debug for Encoded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Encoded(<picture>)")
+    }
+}
+
 /// Everything pictures need at render time: the picker and the decoded,
 /// ready-to-draw pictures.
 pub struct Previews {
     picker: Option<Picker>,
-    memory: MemoryCache<StatefulProtocol>,
+    memory: MemoryCache<Slot>,
+    /// Scale and encode on a worker instead of while drawing.
+    offload: bool,
+    /// Pictures the last frame wanted at a size they are not encoded for.
+    wanted: Vec<(String, Size)>,
 }
 
 impl Previews {
+    /// Pictures scaled and encoded while drawing (tests, benchmarks).
     pub fn new(picker: Option<Picker>) -> Self {
         Previews {
             picker,
             memory: MemoryCache::new(memory::DEFAULT_BUDGET),
+            offload: false,
+            wanted: Vec::new(),
+        }
+    }
+
+    /// Pictures scaled and encoded on a worker: drawing never waits for it.
+    pub fn offloaded(picker: Option<Picker>) -> Self {
+        Previews {
+            offload: true,
+            ..Previews::new(picker)
         }
     }
 
@@ -155,17 +193,58 @@ impl Previews {
     pub fn insert(&mut self, key: String, image: DynamicImage) {
         if let Some(picker) = &self.picker {
             let cost = image.width() as usize * image.height() as usize * 4;
-            self.memory
-                .insert(key, picker.new_resize_protocol(image), cost);
+            let slot = Slot::Ready(Box::new(picker.new_resize_protocol(image)));
+            self.memory.insert(key, slot, cost);
         }
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut StatefulProtocol> {
-        self.memory.get_mut(key)
+        match self.memory.get_mut(key)? {
+            Slot::Ready(protocol) => Some(protocol.as_mut()),
+            Slot::Busy => None,
+        }
     }
 
-    pub fn memory(&self) -> &MemoryCache<StatefulProtocol> {
+    pub fn memory(&self) -> &MemoryCache<Slot> {
         &self.memory
+    }
+
+    /// Draws the picture into `area`. `false` when it is not ready for this
+    /// size yet: then it is noted for `take_resizes` and nothing is drawn.
+    pub fn draw(&mut self, key: &str, frame: &mut ratatui::Frame, area: Rect) -> bool {
+        let offload = self.offload;
+        let Some(protocol) = self.get_mut(key) else {
+            return false;
+        };
+        if offload && let Some(size) = protocol.needs_resize(&resize_mode(), area.as_size()) {
+            self.wanted.push((key.to_string(), size));
+            return false;
+        }
+        frame.render_stateful_widget(
+            StatefulImage::default().resize(resize_mode()),
+            area,
+            protocol,
+        );
+        true
+    }
+
+    /// The pictures to scale and encode now, each marked busy until `put_back`.
+    pub fn take_resizes(&mut self) -> Vec<(String, StatefulProtocol, Size)> {
+        let mut taken = Vec::new();
+        for (key, size) in std::mem::take(&mut self.wanted) {
+            if let Some(slot) = self.memory.get_mut(&key)
+                && let Slot::Ready(protocol) = std::mem::replace(slot, Slot::Busy)
+            {
+                taken.push((key, *protocol, size));
+            }
+        }
+        taken
+    }
+
+    pub fn put_back(&mut self, key: &str, protocol: StatefulProtocol) {
+        if let Some(slot) = self.memory.get_mut(key) {
+            *slot = Slot::Ready(Box::new(protocol));
+        }
     }
 }
 
@@ -196,6 +275,31 @@ mod tests {
         assert!(worth_querying("xterm-kitty", "", "", ""));
         assert!(worth_querying("xterm-256color", "WezTerm", "", ""));
         assert!(worth_querying("xterm-256color", "", "", "1"));
+    }
+
+    #[test]
+    fn offloaded_pictures_are_encoded_elsewhere_then_drawn() {
+        use ratatui::Terminal;
+        use ratatui::backend::TestBackend;
+        let mut previews = Previews::offloaded(Some(Picker::halfblocks()));
+        previews.insert("p".into(), image::DynamicImage::new_rgb8(64, 64));
+        let mut terminal = Terminal::new(TestBackend::new(20, 10)).expect("terminal");
+        let mut drawn = true;
+        terminal
+            .draw(|f| drawn = previews.draw("p", f, f.area()))
+            .expect("draw");
+        assert!(!drawn, "never encoded while drawing");
+        let mut taken = previews.take_resizes();
+        assert_eq!(taken.len(), 1);
+        assert!(previews.get_mut("p").is_none(), "busy while away");
+        let (key, mut protocol, size) = taken.remove(0);
+        protocol.resize_encode(&resize_mode(), size);
+        previews.put_back(&key, protocol);
+        terminal
+            .draw(|f| drawn = previews.draw("p", f, f.area()))
+            .expect("draw");
+        assert!(drawn);
+        assert!(previews.take_resizes().is_empty());
     }
 
     #[test]

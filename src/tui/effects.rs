@@ -54,9 +54,26 @@ impl Executor {
         }
     }
 
-    /// Turns pictures on with this picker (`None`: off).
+    /// Turns pictures on with this picker (`None`: off). Scaling and
+    /// encoding for the pane then happen on worker threads.
     pub fn set_picker(&mut self, picker: Option<ratatui_image::picker::Picker>) {
-        self.previews = Previews::new(picker);
+        self.previews = Previews::offloaded(picker);
+    }
+
+    /// Sends the pictures the last frame could not draw at their size to be
+    /// scaled and encoded off the loop; each comes back as a message.
+    pub fn encode_pictures(&mut self) {
+        for (key, mut protocol, size) in self.previews.take_resizes() {
+            let tx = self.tx.clone();
+            tokio::task::spawn_blocking(move || {
+                use ratatui_image::ResizeEncodeRender;
+                protocol.resize_encode(&crate::preview::resize_mode(), size);
+                let _ = tx.send(Msg::PictureEncoded {
+                    key,
+                    picture: Box::new(crate::preview::Encoded(protocol)),
+                });
+            });
+        }
     }
 
     pub fn previews_mut(&mut self) -> &mut Previews {
@@ -81,6 +98,10 @@ impl Executor {
                 key,
                 result: Ok(()),
             });
+        }
+        if let Msg::PictureEncoded { key, picture } = msg {
+            self.previews.put_back(&key, picture.0);
+            return Some(Msg::Redraw);
         }
         Some(msg)
     }
@@ -488,6 +509,8 @@ impl Msg {
                 | Msg::Resize(..)
                 | Msg::Tick
                 | Msg::Pictures { .. }
+                | Msg::PictureEncoded { .. }
+                | Msg::Redraw
         )
     }
 }

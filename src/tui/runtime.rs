@@ -53,7 +53,10 @@ async fn event_loop(
             crate::ui::render_with_previews(app, frame, Some(executor.previews_mut()))
         })
         .map(|_| ())
-        .map_err(|e| format!("could not draw: {e}"))
+        .map_err(|e| format!("could not draw: {e}"))?;
+        // Pictures the frame needed at a new size are prepared off the loop.
+        executor.encode_pictures();
+        Ok::<(), String>(())
     };
     if let Ok(size) = term.size() {
         app::update(

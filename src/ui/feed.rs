@@ -12,7 +12,6 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
-use ratatui_image::{Resize, StatefulImage};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previews>) {
     let feed = &app.feed;
@@ -199,20 +198,15 @@ fn picture(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previ
     let preview = &app.feed.preview;
     let note = match &preview.state {
         PreviewState::Ready => {
-            let protocol = preview
+            let drawn = preview
                 .key
                 .as_deref()
                 .zip(previews)
-                .and_then(|(key, previews)| previews.get_mut(key));
-            if let Some(protocol) = protocol {
-                frame.render_stateful_widget(
-                    StatefulImage::default().resize(Resize::Scale(None)),
-                    area,
-                    protocol,
-                );
+                .is_some_and(|(key, previews)| previews.draw(key, frame, area));
+            if drawn {
                 return;
             }
-            "picture ready".to_string()
+            "preparing the picture…".to_string()
         }
         PreviewState::Loading => "loading the picture…".to_string(),
         PreviewState::Idle => String::new(),
