@@ -501,6 +501,14 @@ fn cli_download_limit_and_since_choose_the_posts() {
     assert_eq!(saved_stems(&five), planned_stems(&posts[..5]));
 
     let since = m.out("since");
+    let media_calls = |m: &Machine| {
+        m.control()
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/media"))
+            .count()
+    };
+    let before = media_calls(&m);
     let run = m.run(&[
         "download",
         "--since",
@@ -509,6 +517,11 @@ fn cli_download_limit_and_since_choose_the_posts() {
         since.to_str().expect("utf8"),
     ]);
     assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        media_calls(&m) - before,
+        1,
+        "the first page already reaches older posts: no more pages are fetched"
+    );
     let recent: Vec<Media> = posts
         .iter()
         .filter(|p| p.timestamp.as_deref().is_some_and(|t| t >= "2026-11-01"))

@@ -36,9 +36,14 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
     } else {
         Some(args.limit)
     };
-    let mut posts = client
-        .all_media(&token.value, &token.user_id, max, |_| {})
-        .await?;
+    let mut posts = match since {
+        None => {
+            client
+                .all_media(&token.value, &token.user_id, max, |_| {})
+                .await?
+        }
+        Some(since) => posts_since(&client, &token, since).await?,
+    };
     if let Some(since) = since {
         posts.retain(|p| p.posted_at().is_some_and(|t| t.date() >= since));
         if !args.all {
@@ -97,6 +102,39 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
             "{} files could not be saved: run the same command again to retry only those",
             failures.len()
         )))
+    }
+}
+
+/// Pages until a post older than `since` shows up: the feed is newest
+/// first, so nothing after it can match.
+async fn posts_since(
+    client: &crate::instagram::Client,
+    token: &crate::store::StoredToken,
+    since: time::Date,
+) -> Result<Vec<crate::instagram::Media>, CliError> {
+    let mut posts = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = client
+            .media_page(
+                &token.value,
+                &token.user_id,
+                after.as_deref(),
+                crate::instagram::client::PAGE_LIMIT,
+            )
+            .await?;
+        let next = page.next_cursor().map(str::to_string);
+        let reached_older = page
+            .data
+            .iter()
+            .any(|p| p.posted_at().is_some_and(|t| t.date() < since));
+        posts.extend(page.data);
+        match next {
+            Some(cursor) if !reached_older && Some(&cursor) != after.as_ref() => {
+                after = Some(cursor)
+            }
+            _ => return Ok(posts),
+        }
     }
 }
 
