@@ -2,7 +2,9 @@
 //! skip what is there, `.part` files, expired CDN URLs, and
 //! `instatui download` end to end.
 
-use assert_cmd::Command;
+mod common;
+
+use common::cli::Machine;
 use instatui::download::{self, Job, Outcome};
 use instatui::fake::{
     DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, DEMO_USERNAME, FakeConfig,
@@ -11,7 +13,7 @@ use instatui::fake::{
 use instatui::instagram::{Client, Endpoints, Flavor, Media, MediaType};
 use instatui::secret::Secret;
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 // ---------------------------------------------------------------- helpers
@@ -299,129 +301,19 @@ async fn an_expired_url_is_renewed_and_the_file_saved() {
 
 // --------------------------------------------------------------------- CLI
 
-/// One user's machine, as in `tests/cli.rs`: a temp home, the fake in this
-/// process, the binary run with the home's XDG directories.
-struct Machine {
-    fake: FakeInstagram,
-    rt: tokio::runtime::Runtime,
-    home: tempfile::TempDir,
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl std::fmt::Debug for Run {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "exit {}\n--- stdout\n{}--- stderr\n{}",
-            self.code, self.stdout, self.stderr
+/// The account's posts, newest first, as the library sees them.
+fn posts(m: &Machine) -> Vec<Media> {
+    let token = login_token(&m.control());
+    m.rt.block_on(async {
+        Client::new(
+            Flavor::InstagramLogin,
+            Endpoints::single_base(&m.fake.base_url()),
         )
-    }
-}
-
-impl Machine {
-    fn new(post_count: usize) -> Machine {
-        instatui::install_crypto_provider();
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime");
-        let fake = rt
-            .block_on(FakeInstagram::start(FakeConfig {
-                post_count,
-                ..FakeConfig::demo()
-            }))
-            .expect("fake starts");
-        let home = tempfile::tempdir().expect("temp dir");
-        Machine { fake, rt, home }
-    }
-
-    fn control(&self) -> FakeControl {
-        self.fake.control()
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        let home = self.home.path();
-        let output = Command::cargo_bin("instatui")
-            .expect("the binary")
-            .env("HOME", home)
-            .env("XDG_CONFIG_HOME", home.join("config"))
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("XDG_CACHE_HOME", home.join("cache"))
-            .env("XDG_PICTURES_DIR", home.join("pictures"))
-            .env("INSTATUI_BASE_URL", self.fake.base_url())
-            .env("INSTATUI_APP_SECRET", DEMO_APP_SECRET)
-            .env_remove("INSTATUI_CONFIG_DIR")
-            .env_remove("INSTATUI_DATA_DIR")
-            .env_remove("INSTATUI_CACHE_DIR")
-            .env_remove("INSTATUI_CLOCK_SKEW")
-            .env_remove("BROWSER")
-            .timeout(Duration::from_secs(120))
-            .write_stdin("")
-            .args(args)
-            .output()
-            .expect("runs");
-        Run {
-            code: output.status.code().expect("exited"),
-            stdout: String::from_utf8(output.stdout).expect("utf8 stdout"),
-            stderr: String::from_utf8(output.stderr).expect("utf8 stderr"),
-        }
-    }
-
-    /// setup → authorize → the browser's redirect → exchange.
-    fn authorized(&self) {
-        let run = self.run(&[
-            "setup",
-            "--app-id",
-            DEMO_APP_ID,
-            "--redirect-uri",
-            DEMO_REDIRECT_URI,
-        ]);
-        assert_eq!(run.code, 0, "{run:?}");
-        let run = self.run(&["authorize"]);
-        assert_eq!(run.code, 0, "{run:?}");
-        let url = run.stdout.trim().to_string();
-        let landed = self.rt.block_on(async {
-            let browser = reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .expect("browser");
-            let response = browser.get(&url).send().await.expect("authorize page");
-            assert_eq!(response.status(), 302);
-            response
-                .headers()
-                .get("location")
-                .and_then(|v| v.to_str().ok())
-                .expect("a Location")
-                .to_string()
-        });
-        let run = self.run(&["exchange", &landed]);
-        assert_eq!(run.code, 0, "{run:?}");
-    }
-
-    /// The account's posts, newest first, as the library sees them.
-    fn posts(&self) -> Vec<Media> {
-        let token = login_token(&self.control());
-        self.rt.block_on(async {
-            Client::new(
-                Flavor::InstagramLogin,
-                Endpoints::single_base(&self.fake.base_url()),
-            )
-            .expect("client")
-            .all_media(&token, DEMO_USER_ID, None, |_| {})
-            .await
-            .expect("the feed")
-        })
-    }
-
-    fn out(&self, name: &str) -> PathBuf {
-        self.home.path().join(name)
-    }
+        .expect("client")
+        .all_media(&token, DEMO_USER_ID, None, |_| {})
+        .await
+        .expect("the feed")
+    })
 }
 
 /// The stems of the files in `dir` (extensions dropped), checking each
@@ -450,9 +342,9 @@ fn planned_stems(posts: &[Media]) -> HashSet<String> {
 
 #[test]
 fn cli_download_all_saves_every_file_once() {
-    let m = Machine::new(230);
+    let m = Machine::with_posts(230);
     m.authorized();
-    let posts = m.posts();
+    let posts = posts(&m);
     assert_eq!(posts.len(), 230);
     let out = m.out("all");
 
@@ -484,9 +376,9 @@ fn cli_download_all_saves_every_file_once() {
 
 #[test]
 fn cli_download_limit_and_since_choose_the_posts() {
-    let m = Machine::new(230);
+    let m = Machine::with_posts(230);
     m.authorized();
-    let posts = m.posts();
+    let posts = posts(&m);
 
     let five = m.out("five");
     let run = m.run(&[
@@ -558,7 +450,7 @@ fn cli_download_limit_and_since_choose_the_posts() {
 
 #[test]
 fn cli_download_since_must_be_a_date() {
-    let m = Machine::new(12);
+    let m = Machine::with_posts(12);
     // Before any setup, the date is what is wrong.
     let run = m.run(&["download", "--since", "nonsense", "--out", "x"]);
     assert_eq!(run.code, 2, "{run:?}");
