@@ -31,10 +31,10 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
         ))
     })?;
 
-    let max = if args.all || since.is_some() {
+    let max = if since.is_some() {
         None
     } else {
-        Some(args.limit)
+        args.count.max()
     };
     let mut posts = match since {
         None => {
@@ -46,8 +46,8 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
     };
     if let Some(since) = since {
         posts.retain(|p| p.posted_at().is_some_and(|t| t.date() >= since));
-        if !args.all {
-            posts.truncate(args.limit);
+        if let Some(limit) = args.count.max() {
+            posts.truncate(limit);
         }
     }
     let username = state

@@ -69,7 +69,7 @@ pub async fn feed(ctx: &Context, args: FeedArgs) -> Result<(), CliError> {
     let state = ctx.load()?;
     let t = usable_token(&state)?;
     let client = ctx.client(&state)?;
-    let max = if args.all { None } else { Some(args.limit) };
+    let max = args.count.max();
     let show_progress = !args.json && std::io::stderr().is_terminal();
     let mut items = client
         .all_media(&t.value, &t.user_id, max, |n| {

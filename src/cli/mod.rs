@@ -119,8 +119,9 @@ pub struct SetupArgs {
     pub scopes: Option<String>,
 }
 
+/// How many posts a command works on.
 #[derive(Debug, Args)]
-pub struct FeedArgs {
+pub struct PostCount {
     /// How many posts, newest first.
     #[arg(
         long,
@@ -132,6 +133,19 @@ pub struct FeedArgs {
     /// Every post (up to Instagram's 10,000).
     #[arg(long)]
     pub all: bool,
+}
+
+impl PostCount {
+    /// `None` for every post.
+    pub fn max(&self) -> Option<usize> {
+        (!self.all).then_some(self.limit)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct FeedArgs {
+    #[command(flatten)]
+    pub count: PostCount,
     /// Print a JSON array of media objects (the API's field names) instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -142,17 +156,8 @@ pub struct DownloadArgs {
     /// Where to save (default: your pictures folder + instatui).
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
-    /// How many posts, newest first.
-    #[arg(
-        long,
-        default_value_t = 25,
-        conflicts_with = "all",
-        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
-    )]
-    pub limit: usize,
-    /// Every post.
-    #[arg(long)]
-    pub all: bool,
+    #[command(flatten)]
+    pub count: PostCount,
     /// Only posts from this day on (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
