@@ -5,10 +5,10 @@
 mod common;
 
 use common::cli::Machine;
+use common::demo::{DemoAccount as Harness, cdn_hits, login_token};
 use instatui::download::{self, Job, Outcome};
 use instatui::fake::{
-    DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, DEMO_USERNAME, FakeConfig,
-    FakeControl, FakeInstagram, Fault,
+    DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, DEMO_USERNAME, Fault,
 };
 use instatui::instagram::{Client, Endpoints, Flavor, Media, MediaType};
 use instatui::secret::Secret;
@@ -18,59 +18,13 @@ use std::time::Duration;
 
 // ---------------------------------------------------------------- helpers
 
-fn login_token(control: &FakeControl) -> Secret {
-    Secret::new(control.issue_long_token(&Flavor::InstagramLogin.default_scopes().join(",")))
+/// What the download tests add to the demo account.
+trait Downloads {
+    fn image_job(&self) -> Job;
+    async fn run(&self, job: &Job, dir: &Path) -> Result<Outcome, String>;
 }
 
-struct Harness {
-    fake: FakeInstagram,
-    client: Client,
-    token: Secret,
-    posts: Vec<Media>,
-}
-
-impl Harness {
-    async fn start() -> Harness {
-        instatui::install_crypto_provider();
-        let fake = FakeInstagram::start(FakeConfig::demo())
-            .await
-            .expect("fake starts");
-        let client = Client::new(
-            Flavor::InstagramLogin,
-            Endpoints::single_base(&fake.base_url()),
-        )
-        .expect("client")
-        .with_retry_delay(Duration::from_millis(1));
-        let token = login_token(&fake.control());
-        let posts = client
-            .all_media(&token, DEMO_USER_ID, None, |_| {})
-            .await
-            .expect("the demo feed");
-        Harness {
-            fake,
-            client,
-            token,
-            posts,
-        }
-    }
-
-    fn control(&self) -> FakeControl {
-        self.fake.control()
-    }
-
-    fn cdn_hits(&self) -> usize {
-        cdn_hits(&self.control())
-    }
-
-    fn post_fetches(&self, id: &str) -> usize {
-        let suffix = format!("/{id}");
-        self.control()
-            .requests()
-            .iter()
-            .filter(|r| r.method == "GET" && r.path.ends_with(&suffix))
-            .count()
-    }
-
+impl Downloads for Harness {
     /// The job of the first plain picture post.
     fn image_job(&self) -> Job {
         let post = self
@@ -84,14 +38,6 @@ impl Harness {
     async fn run(&self, job: &Job, dir: &Path) -> Result<Outcome, String> {
         download::run_job(&self.client, &self.token, job, dir).await
     }
-}
-
-fn cdn_hits(control: &FakeControl) -> usize {
-    control
-        .requests()
-        .iter()
-        .filter(|r| r.path.starts_with("/cdn/"))
-        .count()
 }
 
 /// Every file name in `dir`.

@@ -2,15 +2,15 @@
 //! decoded and shrunk, drawn in the Feed's detail pane, kept in memory and
 //! on disk, re-fetched when their URL expired, and never hold up the keys.
 
+mod common;
+
+use common::demo::DemoAccount as Harness;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use image::{DynamicImage, ImageFormat, RgbImage};
 use instatui::app::preview::{Preview, PreviewState};
 use instatui::app::{App, Effect, Msg, Screen, update};
-use instatui::fake::{
-    DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, FakeConfig, FakeControl,
-    FakeInstagram, Fault,
-};
-use instatui::instagram::{Client, Endpoints, Flavor, Media, MediaType};
+use instatui::fake::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, Fault};
+use instatui::instagram::{Flavor, Media, MediaType};
 use instatui::preview::{self, MAX_SIDE, Previews};
 use instatui::secret::Secret;
 use instatui::store::{AppConfig, State, Store, StoredToken, TokenKind};
@@ -31,77 +31,25 @@ const NOW: OffsetDateTime = datetime!(2026-11-28 12:00 UTC);
 
 // ---------------------------------------------------------------- helpers
 
-struct Harness {
-    fake: FakeInstagram,
-    client: Client,
-    token: Secret,
-    /// The whole demo feed (64 posts), as the TUI holds it once scrolled.
-    items: Vec<Media>,
+/// What the picture tests add to the demo account.
+trait Pictures {
+    fn app(&self) -> App;
+    fn index_of(&self, kind: MediaType) -> usize;
 }
 
-impl Harness {
-    async fn start() -> Harness {
-        instatui::install_crypto_provider();
-        let fake = FakeInstagram::start(FakeConfig::demo())
-            .await
-            .expect("fake starts");
-        let client = Client::new(
-            Flavor::InstagramLogin,
-            Endpoints::single_base(&fake.base_url()),
-        )
-        .expect("client")
-        .with_retry_delay(Duration::from_millis(1));
-        let token = Secret::new(
-            fake.control()
-                .issue_long_token(&Flavor::InstagramLogin.default_scopes().join(",")),
-        );
-        let items = client
-            .all_media(&token, DEMO_USER_ID, None, |_| {})
-            .await
-            .expect("the demo feed");
-        Harness {
-            fake,
-            client,
-            token,
-            items,
-        }
-    }
-
-    fn control(&self) -> FakeControl {
-        self.fake.control()
-    }
-
-    /// Requests to the CDN so far.
-    fn cdn_hits(&self) -> usize {
-        self.control()
-            .requests()
-            .iter()
-            .filter(|r| r.path.starts_with("/cdn/"))
-            .count()
-    }
-
-    /// `GET /{id}` (any version prefix) so far.
-    fn post_fetches(&self, id: &str) -> usize {
-        let suffix = format!("/{id}");
-        self.control()
-            .requests()
-            .iter()
-            .filter(|r| r.method == "GET" && r.path.ends_with(&suffix))
-            .count()
-    }
-
+impl Pictures for Harness {
     /// An app on the Feed screen with the detail pane open and pictures on,
     /// talking to this fake.
     fn app(&self) -> App {
         let mut app = app_with_token(self.token.clone(), OffsetDateTime::now_utc());
         app.base_override = Some(self.fake.base_url());
-        app.feed.items = self.items.clone();
+        app.feed.items = self.posts.clone();
         app.feed.complete = true;
         app
     }
 
     fn index_of(&self, kind: MediaType) -> usize {
-        self.items
+        self.posts
             .iter()
             .position(|m| m.kind() == kind)
             .expect("the demo feed has one")
@@ -231,7 +179,7 @@ fn png(width: u32, height: u32) -> Vec<u8> {
 #[tokio::test]
 async fn a_cdn_picture_decodes_within_the_size_limit() {
     let h = Harness::start().await;
-    let image_post = &h.items[h.index_of(MediaType::Image)];
+    let image_post = &h.posts[h.index_of(MediaType::Image)];
     let url = image_post.media_url.as_deref().expect("an image URL");
     let download = h.client.fetch(url).await.expect("the CDN answers");
     let picture = preview::decode(&download.bytes).expect("a real picture");
@@ -240,7 +188,7 @@ async fn a_cdn_picture_decodes_within_the_size_limit() {
 
     // Every demo picture the first page offers decodes, PNG included.
     let mut formats = std::collections::HashSet::new();
-    for item in &h.items {
+    for item in &h.posts {
         let Some(url) = item.preview_url() else {
             continue;
         };
@@ -385,7 +333,7 @@ async fn a_second_load_of_the_same_post_comes_from_disk() {
     let wanted = loads(&effects);
     assert_eq!(wanted.len(), 1, "one picture wanted: {wanted:?}");
     let key = wanted[0].0.clone();
-    assert_eq!(key, h.items[0].id);
+    assert_eq!(key, h.posts[0].id);
 
     let mut first = executor(dir.path());
     for effect in effects.clone() {
@@ -440,7 +388,7 @@ async fn an_expired_url_fetches_the_post_again_and_the_picture_still_shows() {
     let h = Harness::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let mut app = h.app();
-    let post = h.items[0].clone();
+    let post = h.posts[0].clone();
     let old_url = post.media_url.clone().expect("a URL");
     h.control().expire_cdn_urls();
 
@@ -472,7 +420,7 @@ async fn an_expired_url_of_an_album_item_is_renewed_from_its_album() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut app = h.app();
     app.feed.selected = h.index_of(MediaType::Album);
-    let album = h.items[app.feed.selected].clone();
+    let album = h.posts[app.feed.selected].clone();
     app.feed.child = 1;
     h.control().expire_cdn_urls();
 
@@ -504,7 +452,7 @@ async fn keys_are_handled_while_a_picture_request_is_stalled() {
     h.control()
         .inject_on("/cdn", Fault::Slow(Duration::from_secs(30)), 1);
 
-    let stalled = h.items[0].id.clone();
+    let stalled = h.posts[0].id.clone();
     for effect in sync(&mut app) {
         executor.run(&app, effect);
     }
@@ -517,7 +465,7 @@ async fn keys_are_handled_while_a_picture_request_is_stalled() {
     let now = OffsetDateTime::now_utc();
     let effects = update(&mut app, key(KeyCode::Char('j')), now);
     assert_eq!(app.feed.selected, 1);
-    assert_eq!(loads(&effects)[0].0, h.items[1].id);
+    assert_eq!(loads(&effects)[0].0, h.posts[1].id);
     for effect in effects {
         executor.run(&app, effect);
     }
@@ -532,13 +480,13 @@ async fn keys_are_handled_while_a_picture_request_is_stalled() {
     // ... and opening it again asks for the post now selected.
     let effects = update(&mut app, key(KeyCode::Enter), now);
     assert!(app.feed.detail);
-    assert_eq!(loads(&effects)[0].0, h.items[2].id);
+    assert_eq!(loads(&effects)[0].0, h.posts[2].id);
     for effect in effects {
         executor.run(&app, effect);
     }
     let effects = update(&mut app, key(KeyCode::Char('k')), now);
     assert_eq!(app.feed.selected, 1);
-    let wanted = h.items[1].id.clone();
+    let wanted = h.posts[1].id.clone();
     assert_eq!(loads(&effects)[0].0, wanted);
     for effect in effects {
         executor.run(&app, effect);
@@ -609,11 +557,11 @@ async fn album_items_are_stepped_through_with_wrap_around() {
     let h = Harness::start().await;
     let mut app = h.app();
     let index = h
-        .items
+        .posts
         .iter()
         .position(|m| m.kind() == MediaType::Album && m.children().len() == 3)
         .expect("an album of three in the demo feed");
-    let album = h.items[index].clone();
+    let album = h.posts[index].clone();
     let children = album.children();
     assert_eq!(children[1].kind(), MediaType::Video, "the demo's item 2");
 
@@ -674,7 +622,7 @@ async fn album_items_are_stepped_through_with_wrap_around() {
     // Another post starts at its first item; stepping a plain picture does nothing.
     let effects = step(&mut app, KeyCode::Char('j'));
     assert_eq!(app.feed.child, 0);
-    let next = &h.items[index + 1];
+    let next = &h.posts[index + 1];
     assert_eq!(
         loads(&effects)[0].0,
         next.children().first().unwrap_or(next).id
@@ -691,7 +639,7 @@ async fn a_request_skipped_while_scrolling_does_not_fail_the_post_scrolled_back_
     let dir = tempfile::tempdir().expect("tempdir");
     let mut app = h.app();
     let mut executor = executor(dir.path());
-    let a = h.items[0].id.clone();
+    let a = h.posts[0].id.clone();
     let now = OffsetDateTime::now_utc();
 
     // A is asked for, then the user moves on to B before A's turn comes.

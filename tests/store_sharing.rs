@@ -33,21 +33,7 @@ fn press(app: &mut App, executor: &mut Executor, c: char) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_token_refreshed_elsewhere_survives_the_tuis_saves_and_shows_up() {
     let scratch = tempfile::tempdir().expect("tempdir");
-    let store = Store::at(scratch.path().join("config"));
-    store
-        .save(&State {
-            token: Some(token("IGAAfirsttokenfirsttokenfirst")),
-            ..State::default()
-        })
-        .expect("seed");
-    let loaded = store.load().expect("load").state;
-    let mut executor = Executor::new(
-        store.clone(),
-        FeedCache::new(scratch.path().join("cache")),
-        None,
-    );
-    let mut app = App::new(loaded, NOW, time::UtcOffset::UTC);
-    app.screen = Screen::Token;
+    let (store, mut app, mut executor) = seeded(&scratch);
 
     // The TUI turns auto-refresh on…
     press(&mut app, &mut executor, 'a');
@@ -55,12 +41,7 @@ async fn a_token_refreshed_elsewhere_survives_the_tuis_saves_and_shows_up() {
     assert!(store.load().expect("load").state.settings.auto_refresh);
 
     // …then cron refreshes the token behind its back…
-    store
-        .update(|s| {
-            s.token = Some(token("IGAAcronrefreshedcronrefreshed"));
-            Ok::<_, instatui::store::StoreError>(())
-        })
-        .expect("cron");
+    cron_refresh(&store);
 
     // …and the TUI, still holding the old token, saves another change.
     press(&mut app, &mut executor, 'a');
@@ -97,27 +78,10 @@ async fn a_token_refreshed_elsewhere_survives_the_tuis_saves_and_shows_up() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_change_made_elsewhere_is_noticed_without_saving() {
     let scratch = tempfile::tempdir().expect("tempdir");
-    let store = Store::at(scratch.path().join("config"));
-    store
-        .save(&State {
-            token: Some(token("IGAAfirsttokenfirsttokenfirst")),
-            ..State::default()
-        })
-        .expect("seed");
-    let mut app = App::new(store.load().expect("load").state, NOW, time::UtcOffset::UTC);
-    let mut executor = Executor::new(
-        store.clone(),
-        FeedCache::new(scratch.path().join("cache")),
-        None,
-    );
+    let (store, mut app, mut executor) = seeded(&scratch);
     // The writer has read the file once it answers a flush.
     executor.flush_saves().await;
-    store
-        .update(|s| {
-            s.token = Some(token("IGAAcronrefreshedcronrefreshed"));
-            Ok::<_, instatui::store::StoreError>(())
-        })
-        .expect("cron");
+    cron_refresh(&store);
     executor.check_store();
     let msg = tokio::time::timeout(Duration::from_secs(10), executor.next())
         .await
@@ -132,6 +96,16 @@ async fn a_change_made_elsewhere_is_noticed_without_saving() {
         Some("IGAAcronrefreshedcronrefreshed".to_string())
     );
     assert!(app.status.is_some_and(|s| s.text.contains("token updated")));
+}
+
+/// What `instatui refresh` run by cron does to the file.
+fn cron_refresh(store: &Store) {
+    store
+        .update(|s| {
+            s.token = Some(token("IGAAcronrefreshedcronrefreshed"));
+            Ok::<_, instatui::store::StoreError>(())
+        })
+        .expect("cron");
 }
 
 fn seeded(scratch: &tempfile::TempDir) -> (Store, App, Executor) {

@@ -1,4 +1,5 @@
 //! Shared helpers for the integration tests.
 
 pub mod cli;
+pub mod demo;
 pub mod tui;
