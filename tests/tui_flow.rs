@@ -120,7 +120,7 @@ impl Harness {
     /// leaves its redirect in the paste field.
     async fn up_to_the_redirect(&mut self) {
         assert_eq!(self.app.screen, Screen::Credentials);
-        self.press(KeyCode::Enter);
+        self.press_char('s');
         assert_eq!(self.app.screen, Screen::Authorize, "{}", self.screen());
         assert!(self.screen().contains("Authorize instatui"));
         self.press_char('o');

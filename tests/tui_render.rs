@@ -42,7 +42,7 @@ fn credentials_with_error() -> App {
     app.credentials.app_id.set("my-app");
     app.credentials.app_secret.set(APP_SECRET);
     app.credentials.redirect_uri.set("https://example.org/auth");
-    send(&mut app, [code(KeyCode::Enter)]);
+    send(&mut app, [key('s')]);
     app
 }
 

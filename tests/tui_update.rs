@@ -51,6 +51,10 @@ use instatui::store::State;
 #[test]
 fn typing_into_the_credentials_form() {
     let mut app = app_with(state_empty());
+    // Nothing is in edit mode until the user enters a field.
+    assert_eq!(app.credentials.focus, None);
+    assert!(!app.editing());
+    send(&mut app, [code(KeyCode::Enter)]);
     assert_eq!(app.credentials.focus, Some(FieldId::AppId));
     assert!(app.editing());
     type_str(&mut app, "1243");
@@ -83,10 +87,110 @@ fn typing_into_the_credentials_form() {
     assert_eq!(app.credentials.app_id.value(), "12x453 8899");
 }
 
+/// The reported trap: a returning user (token stored, opens on Feed) pressed
+/// `1 2 Enter` and lost the 60-day token to a `2` typed into the App ID.
+#[test]
+fn navigation_keys_never_type_into_a_field_or_drop_the_token() {
+    // Typed as text: `\n` is Enter, `\x1b` is Esc.
+    for keys in ["12\n", "123", "1\n\x1b2\n"] {
+        let press = |c: char| match c {
+            '\n' => code(KeyCode::Enter),
+            '\x1b' => code(KeyCode::Esc),
+            c => key(c),
+        };
+        let mut app = app_with(state_authorized());
+        instatui::app::update::start(&mut app);
+        assert_eq!(app.screen, Screen::Feed);
+        let effects = send(&mut app, keys.chars().map(press));
+        assert_eq!(app.credentials.app_id.value(), APP_ID, "{keys:?}");
+        assert!(
+            saves(&effects).iter().all(|s| s.token.is_some()),
+            "{keys:?}"
+        );
+        assert_eq!(
+            app.stored
+                .token
+                .as_ref()
+                .map(|t| t.value.expose().to_string()),
+            Some(LONG.to_string()),
+            "{keys:?}"
+        );
+        assert_ne!(app.screen, Screen::Credentials, "{keys:?}");
+    }
+}
+
+#[test]
+fn saving_another_app_id_asks_before_dropping_the_token() {
+    let mut app = app_with(state_authorized());
+    app.screen = Screen::Credentials;
+    send(&mut app, [key('e'), code(KeyCode::End), key('2')]);
+    assert!(app.credentials.is_dirty(&app.stored));
+    assert!(
+        render_text(&app).contains("unsaved"),
+        "{}",
+        render_text(&app)
+    );
+    let effects = send(&mut app, [code(KeyCode::Enter)]);
+    assert!(saves(&effects).is_empty(), "{effects:?}");
+    assert_eq!(app.popup, Some(Popup::ConfirmDropToken));
+    let screen = render_text(&app);
+    assert!(screen.contains("drops the token for"), "{screen}");
+    assert!(screen.contains("@larch_and_lake"), "{screen}");
+    // Anything but y keeps the token and the edit.
+    let effects = send(&mut app, [key('n')]);
+    assert!(saves(&effects).is_empty());
+    assert!(app.stored.token.is_some());
+    assert!(app.credentials.app_id.value().ends_with('2'));
+    // Esc offers to discard the edit; y restores what is saved.
+    send(&mut app, [code(KeyCode::Esc)]);
+    assert_eq!(app.popup, Some(Popup::ConfirmDiscard));
+    send(&mut app, [key('y')]);
+    assert_eq!(app.credentials.app_id.value(), APP_ID);
+    assert!(!app.credentials.is_dirty(&app.stored));
+    // Said yes: saved, and the token is gone with the old app.
+    send(
+        &mut app,
+        [key('e'), code(KeyCode::End), key('2'), code(KeyCode::Esc)],
+    );
+    let effects = send(&mut app, [key('s'), key('y')]);
+    let saved = saves(&effects);
+    let last = saved.last().expect("saved");
+    assert!(last.token.is_none());
+    let changed = format!("{APP_ID}2");
+    assert_eq!(
+        last.app.as_ref().map(|a| a.app_id.as_str()),
+        Some(changed.as_str())
+    );
+}
+
+#[test]
+fn a_new_redirect_uri_keeps_the_token_without_asking() {
+    let mut app = app_with(state_authorized());
+    app.screen = Screen::Credentials;
+    send(
+        &mut app,
+        [
+            key('j'),
+            key('j'),
+            key('e'),
+            code(KeyCode::Backspace),
+            key('x'),
+        ],
+    );
+    let effects = send(&mut app, [code(KeyCode::Enter)]);
+    assert_eq!(app.popup, None);
+    let last = saves(&effects).last().copied().cloned().expect("saved");
+    assert!(last.token.is_some());
+    assert_eq!(
+        last.app.map(|a| a.redirect_uri),
+        Some("https://example.org/authx".into())
+    );
+}
+
 #[test]
 fn tab_and_shift_tab_move_the_focus() {
     let mut app = app_with(state_empty());
-    send(&mut app, [code(KeyCode::Tab)]);
+    send(&mut app, [key('e'), code(KeyCode::Tab)]);
     assert_eq!(app.credentials.focus, Some(FieldId::AppSecret));
     send(&mut app, [code(KeyCode::Tab), code(KeyCode::Tab)]);
     assert_eq!(app.credentials.focus, Some(FieldId::Flavor));
@@ -97,17 +201,20 @@ fn tab_and_shift_tab_move_the_focus() {
     assert_eq!(app.credentials.focus, Some(FieldId::AppSecret));
     send(&mut app, [code(KeyCode::BackTab), code(KeyCode::BackTab)]);
     assert_eq!(app.credentials.focus, Some(FieldId::Scopes), "wraps around");
-    // Out of the field, Tab resumes where the cursor was.
+    // Out of the field, Tab moves the marker without entering a field.
     send(&mut app, [code(KeyCode::Esc)]);
     assert!(!app.editing());
     send(&mut app, [code(KeyCode::Tab)]);
-    assert_eq!(app.credentials.focus, Some(FieldId::AppId));
+    assert_eq!(app.credentials.focus, None);
+    assert_eq!(app.credentials.cursor, FieldId::AppId);
+    send(&mut app, [code(KeyCode::Down), key('e')]);
+    assert_eq!(app.credentials.focus, Some(FieldId::AppSecret));
 }
 
 #[test]
 fn the_secret_is_masked_unless_revealed() {
     let mut app = app_with(state_empty());
-    send(&mut app, [code(KeyCode::Tab)]);
+    send(&mut app, [code(KeyCode::Tab), code(KeyCode::Enter)]);
     type_str(&mut app, "s3cr3t");
     assert_eq!(app.credentials.app_secret.value(), "s3cr3t");
     assert!(!app.credentials.reveal_secret);
@@ -167,7 +274,7 @@ fn enter_with_an_invalid_app_id_saves_nothing() {
 fn enter_with_valid_credentials_saves_and_moves_to_authorize() {
     let mut app = app_with(state_empty());
     fill_form(&mut app, APP_ID, APP_SECRET, REDIRECT);
-    let effects = send(&mut app, [code(KeyCode::Enter)]);
+    let effects = send(&mut app, [key('s')]);
     let saved = saves(&effects);
     assert!(!saved.is_empty());
     let last = saved.last().expect("save");
@@ -190,7 +297,7 @@ fn enter_with_valid_credentials_saves_and_moves_to_authorize() {
 fn a_missing_trailing_slash_warns_but_still_saves() {
     let mut app = app_with(state_empty());
     fill_form(&mut app, APP_ID, APP_SECRET, "https://example.org/auth");
-    let effects = send(&mut app, [code(KeyCode::Enter)]);
+    let effects = send(&mut app, [key('s')]);
     let saved = saves(&effects);
     assert_eq!(
         saved
@@ -213,7 +320,7 @@ fn a_missing_trailing_slash_warns_but_still_saves() {
 #[test]
 fn q_quits_only_outside_a_field_and_ctrl_c_always() {
     let mut app = app_with(state_empty());
-    let effects = send(&mut app, [key('q')]);
+    let effects = send(&mut app, [key('e'), key('q')]);
     assert!(effects.is_empty());
     assert!(!app.quit);
     assert_eq!(app.credentials.app_id.value(), "q");
@@ -241,11 +348,15 @@ fn q_quits_only_outside_a_field_and_ctrl_c_always() {
 fn digits_switch_screens_only_outside_a_field() {
     let mut app = app_with(state_authorized());
     app.screen = Screen::Credentials;
-    assert!(app.editing());
-    send(&mut app, [key('3')]);
+    assert!(!app.editing());
+    send(&mut app, [key('e'), key('3')]);
     assert_eq!(app.screen, Screen::Credentials);
     assert!(app.credentials.app_id.value().ends_with('3'));
-    send(&mut app, [code(KeyCode::Esc)]);
+    send(&mut app, [code(KeyCode::Esc), code(KeyCode::Backspace)]);
+    assert!(
+        app.credentials.app_id.value().ends_with('3'),
+        "Esc left the field"
+    );
     send(&mut app, [key('3')]);
     assert_eq!(app.screen, Screen::Token);
     let effects = send(&mut app, [key('4')]);

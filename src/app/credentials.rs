@@ -50,9 +50,10 @@ pub struct CredentialsForm {
     pub redirect_uri: TextField,
     pub flavor: Flavor,
     pub scopes: TextField,
-    /// The field taking keys; `None` after Esc.
+    /// The field taking keys: `None` until the user enters one with Enter
+    /// or `e`, so that navigation keys never type into a field.
     pub focus: Option<FieldId>,
-    /// The last field focused, where Tab and `e` resume.
+    /// The field the marker is on: where Enter and `e` start editing.
     pub cursor: FieldId,
     pub reveal_secret: bool,
     /// Validation is shown once the user tried to save or left a field.
@@ -72,7 +73,7 @@ impl CredentialsForm {
             redirect_uri: TextField::new(app.map(|a| a.redirect_uri.clone()).unwrap_or_default()),
             flavor,
             scopes: TextField::new(app.map(|a| a.scopes.join(",")).unwrap_or_default()),
-            focus: Some(FieldId::AppId),
+            focus: None,
             cursor: FieldId::AppId,
             reveal_secret: false,
             show_checks: app.is_some(),
@@ -99,6 +100,7 @@ impl CredentialsForm {
         }
     }
 
+    /// Moves the marker; a field being edited stays in edit mode on the next one.
     pub fn move_focus(&mut self, forward: bool) {
         let index = FieldId::ORDER
             .iter()
@@ -111,8 +113,33 @@ impl CredentialsForm {
             (index + len - 1) % len
         };
         self.cursor = FieldId::ORDER[next];
-        self.focus = Some(self.cursor);
+        if self.focus.is_some() {
+            self.focus = Some(self.cursor);
+        }
         self.show_checks = true;
+    }
+
+    /// Starts editing the field under the marker.
+    pub fn edit(&mut self) {
+        self.focus = Some(self.cursor);
+    }
+
+    /// Whether the form differs from what `state.json` holds: such edits are
+    /// marked on screen and only dropped after the user says so.
+    pub fn is_dirty(&self, stored: &State) -> bool {
+        let saved = CredentialsForm::from_state(stored);
+        self.app_id.value() != saved.app_id.value()
+            || self.app_secret.value() != saved.app_secret.value()
+            || self.redirect_uri.value() != saved.redirect_uri.value()
+            || self.flavor != saved.flavor
+            || self.scopes.value() != saved.scopes.value()
+    }
+
+    /// Throws the edits away: the form shows what is saved again.
+    pub fn discard(&mut self, stored: &State) {
+        let cursor = self.cursor;
+        *self = CredentialsForm::from_state(stored);
+        self.cursor = cursor;
     }
 
     pub fn cycle_flavor(&mut self) {

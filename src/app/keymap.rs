@@ -13,6 +13,8 @@ pub enum Action {
     PrevField,
     EditField,
     Save,
+    SwitchFlavor,
+    Discard,
     ToggleReveal,
     // Authorize
     OpenBrowser,
@@ -132,33 +134,47 @@ pub const GLOBAL: &[Binding] = &[
 
 const CREDENTIALS: &[Binding] = &[
     bind(
-        &[code(KeyCode::Tab)],
+        &[code(KeyCode::Enter), k('e')],
+        "Enter",
+        "edit (or e)",
+        Action::EditField,
+        true,
+    ),
+    bind(
+        &[code(KeyCode::Tab), code(KeyCode::Down), k('j')],
         "Tab",
         "next field",
         Action::NextField,
         true,
     ),
     bind(
-        &[code(KeyCode::BackTab)],
-        "S-Tab",
+        &[code(KeyCode::BackTab), code(KeyCode::Up), k('k')],
+        "S-Tab/↑",
         "previous field",
         Action::PrevField,
         false,
     ),
+    bind(&[k('s'), ctrl('s')], "s", "save", Action::Save, true),
     bind(
-        &[code(KeyCode::Char('e')), code(KeyCode::Char('i'))],
-        "e",
-        "edit the field",
-        Action::EditField,
+        &[code(KeyCode::Left), code(KeyCode::Right), k(' ')],
+        "←/→",
+        "switch the API (on its line)",
+        Action::SwitchFlavor,
         false,
     ),
-    bind(&[code(KeyCode::Enter)], "Enter", "save", Action::Save, true),
     bind(
         &[ctrl('r')],
         "C-r",
         "show/hide the secret",
         Action::ToggleReveal,
-        true,
+        false,
+    ),
+    bind(
+        &[code(KeyCode::Esc)],
+        "Esc",
+        "discard unsaved changes",
+        Action::Discard,
+        false,
     ),
 ];
 

@@ -73,6 +73,10 @@ pub enum Popup {
     Help,
     /// The demo's stand-in for Instagram's consent page.
     DemoConsent,
+    /// Saving another app id would drop the stored token: y/N.
+    ConfirmDropToken,
+    /// Esc on a form with unsaved edits: y/N.
+    ConfirmDiscard,
 }
 
 /// Everything the screen shows. Rendering reads it; only `update` changes it.
@@ -160,11 +164,12 @@ impl App {
     /// on disk already.
     pub fn adopt_external_change(&mut self, before: &State, after: &State) {
         let token_changed = before.token != after.token;
+        let untouched =
+            self.credentials.focus.is_none() && !self.credentials.is_dirty(&self.stored);
         self.stored = crate::store::merge::three_way(before, after, &self.stored);
-        if before.app != after.app && self.credentials.focus.is_none() {
+        if before.app != after.app && untouched {
             // `instatui setup` ran elsewhere: show what is saved now.
-            self.credentials = credentials::CredentialsForm::from_state(&self.stored);
-            self.credentials.focus = None;
+            self.credentials.discard(&self.stored);
         }
         if token_changed {
             self.token.rejected = None;

@@ -82,12 +82,21 @@ fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         on_editing_key(app, key, effects);
         return;
     }
-    if key.code == KeyCode::Esc {
-        app.status = None;
-        return;
+    match keymap::lookup(app.screen, &key) {
+        Some(action) => on_action(app, action, effects),
+        None if key.code == KeyCode::Esc => back_out(app),
+        None => {}
     }
-    if let Some(action) = keymap::lookup(app.screen, &key) {
-        on_action(app, action, effects);
+}
+
+/// Esc outside a field: undo the innermost thing still open, else clear the status.
+fn back_out(app: &mut App) {
+    if app.screen == Screen::Feed && !app.feed.filter.value().is_empty() {
+        clear_filter(app);
+    } else if app.screen == Screen::Feed && app.feed.detail {
+        app.feed.detail = false;
+    } else {
+        app.status = None;
     }
 }
 
@@ -104,6 +113,20 @@ fn on_popup_key(app: &mut App, popup: Popup, key: KeyEvent, effects: &mut Vec<Ef
             demo_consent(app, true, effects)
         }
         (Popup::DemoConsent, KeyCode::Char('d')) => demo_consent(app, false, effects),
+        (Popup::ConfirmDropToken, KeyCode::Char('y' | 'Y')) => {
+            app.popup = None;
+            save_credentials(app, true, effects);
+        }
+        (Popup::ConfirmDiscard, KeyCode::Char('y' | 'Y')) => {
+            app.popup = None;
+            app.credentials.discard(&app.stored);
+            app.set_status(Level::Info, "unsaved changes discarded");
+        }
+        // Anything but an explicit yes keeps things as they are.
+        (Popup::ConfirmDropToken | Popup::ConfirmDiscard, _) => {
+            app.popup = None;
+            app.set_status(Level::Info, "nothing changed: the edits are still unsaved");
+        }
         _ => {}
     }
 }
@@ -129,16 +152,7 @@ fn on_editing_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
             }
         },
         Screen::Feed => match key.code {
-            KeyCode::Esc => {
-                // The post selected under the filter stays selected without it.
-                let keep = app.feed.selected_media().map(|m| m.id.clone());
-                app.feed.filter.set("");
-                app.feed.filter_editing = false;
-                app.feed.selected = keep
-                    .and_then(|id| app.feed.items.iter().position(|m| m.id == id))
-                    .unwrap_or(0);
-                app.clamp_selection();
-            }
+            KeyCode::Esc => clear_filter(app),
             KeyCode::Enter => app.feed.filter_editing = false,
             _ => {
                 if app.feed.filter.handle_key(&key) {
@@ -148,6 +162,17 @@ fn on_editing_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         },
         Screen::Token => {}
     }
+}
+
+fn clear_filter(app: &mut App) {
+    // The post selected under the filter stays selected without it.
+    let keep = app.feed.selected_media().map(|m| m.id.clone());
+    app.feed.filter.set("");
+    app.feed.filter_editing = false;
+    app.feed.selected = keep
+        .and_then(|id| app.feed.items.iter().position(|m| m.id == id))
+        .unwrap_or(0);
+    app.clamp_selection();
 }
 
 fn on_credentials_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
@@ -165,7 +190,8 @@ fn on_credentials_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         KeyCode::BackTab => form.move_focus(false),
         KeyCode::Down => form.move_focus(true),
         KeyCode::Up => form.move_focus(false),
-        KeyCode::Enter => save_credentials(app, effects),
+        KeyCode::Enter => save_credentials(app, false, effects),
+        KeyCode::Char('s') if ctrl => save_credentials(app, false, effects),
         KeyCode::Char('r') if ctrl => form.reveal_secret = !form.reveal_secret,
         KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if focus == FieldId::Flavor => {
             form.cycle_flavor();
@@ -178,7 +204,9 @@ fn on_credentials_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
     }
 }
 
-fn save_credentials(app: &mut App, effects: &mut Vec<Effect>) {
+/// Saves the form; `confirmed` once the user agreed to lose the token that
+/// a different app id makes useless.
+fn save_credentials(app: &mut App, confirmed: bool, effects: &mut Vec<Effect>) {
     app.credentials.show_checks = true;
     match app.credentials.to_app_config() {
         Err((field, message)) => {
@@ -192,6 +220,11 @@ fn save_credentials(app: &mut App, effects: &mut Vec<Effect>) {
                 .app
                 .as_ref()
                 .is_some_and(|old| old.app_id == config.app_id);
+            if !same_app && app.stored.token.is_some() && !confirmed {
+                app.credentials.focus = None;
+                app.popup = Some(Popup::ConfirmDropToken);
+                return;
+            }
             let changed = app.stored.app.as_ref() != Some(&config);
             effects.push(app.persist(|s| {
                 if !same_app {
@@ -215,12 +248,11 @@ fn save_credentials(app: &mut App, effects: &mut Vec<Effect>) {
                 app.token.refreshing_token = None;
             }
             app.credentials.focus = None;
-            app.set_status(
-                Level::Success,
-                "credentials saved: next, authorize (press 2)",
-            );
             if app.stored.token.is_none() {
+                app.set_status(Level::Success, "credentials saved: now authorize");
                 go_to(app, Screen::Authorize, effects);
+            } else {
+                app.set_status(Level::Success, "credentials saved");
             }
         }
     }
@@ -279,8 +311,16 @@ fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::GoTo(screen) => go_to(app, screen, effects),
         Action::NextField => app.credentials.move_focus(true),
         Action::PrevField => app.credentials.move_focus(false),
-        Action::EditField => app.credentials.focus = Some(app.credentials.cursor),
-        Action::Save => save_credentials(app, effects),
+        Action::EditField => app.credentials.edit(),
+        Action::Save => save_credentials(app, false, effects),
+        Action::SwitchFlavor if app.credentials.cursor == FieldId::Flavor => {
+            app.credentials.cycle_flavor();
+        }
+        Action::SwitchFlavor => {}
+        Action::Discard if app.credentials.is_dirty(&app.stored) => {
+            app.popup = Some(Popup::ConfirmDiscard);
+        }
+        Action::Discard => app.status = None,
         Action::ToggleReveal => app.credentials.reveal_secret = !app.credentials.reveal_secret,
         Action::OpenBrowser => app.open_browser(effects),
         Action::CopyUrl => match app.authorize_url() {

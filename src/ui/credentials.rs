@@ -12,8 +12,15 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 const LABEL_WIDTH: u16 = 14;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let mut title = vec![Span::styled(" Meta app credentials ", theme::title())];
+    if app.credentials.is_dirty(&app.stored) {
+        title.push(Span::styled(
+            "· unsaved: s saves, Esc discards ",
+            theme::level(crate::app::Level::Warning),
+        ));
+    }
     let block = Block::bordered()
-        .title(Span::styled(" Meta app credentials ", theme::title()))
+        .title(Line::from(title))
         .border_style(theme::dim());
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -94,7 +101,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     )));
     if app.demo {
         help.push(Line::from(Span::styled(
-            "Demo: these belong to the embedded fake Instagram. Press Enter to save them.",
+            "Demo: these belong to the embedded fake Instagram. Press s to save them.",
             theme::level(crate::app::Level::Warning),
         )));
     }

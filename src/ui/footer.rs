@@ -53,7 +53,7 @@ fn editing_hints(screen: Screen) -> Vec<(&'static str, &'static str)> {
             ("Tab", "next field"),
             ("Enter", "save"),
             ("C-r", "show/hide secret"),
-            ("Esc", "leave field"),
+            ("Esc", "done editing"),
         ],
         Screen::Authorize => vec![("Enter", "exchange"), ("Esc", "leave field")],
         Screen::Feed => vec![("Enter", "keep filter"), ("Esc", "clear filter")],

@@ -12,7 +12,45 @@ pub fn render(app: &App, popup: Popup, frame: &mut Frame) {
     match popup {
         Popup::Help => help(app, frame),
         Popup::DemoConsent => consent(app, frame),
+        Popup::ConfirmDropToken => {
+            let who = app
+                .stored
+                .profile
+                .as_ref()
+                .and_then(|p| p.username.as_deref())
+                .map_or_else(|| "this account".to_string(), |u| format!("@{u}"));
+            confirm(
+                frame,
+                &format!(
+                    "A different app id: this drops the token for {who}, \
+                     and you will have to authorize again."
+                ),
+                "y drop it and save   n/Esc keep editing",
+            );
+        }
+        Popup::ConfirmDiscard => confirm(
+            frame,
+            "Discard the unsaved changes to the credentials?",
+            "y discard   n/Esc keep them",
+        ),
     }
+}
+
+/// A yes/no question; anything but `y` answers no.
+fn confirm(frame: &mut Frame, question: &str, keys: &str) {
+    let area = centered(frame.area(), 50, 7);
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(Line::from(question.to_string()))
+            .wrap(Wrap { trim: false })
+            .block(
+                Block::bordered()
+                    .title(Span::styled(" Are you sure? ", theme::title()))
+                    .title_bottom(Line::from(Span::styled(format!(" {keys} "), theme::key())))
+                    .border_style(theme::level(crate::app::Level::Warning)),
+            ),
+        area,
+    );
 }
 
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
