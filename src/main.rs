@@ -31,7 +31,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     instatui::install_crypto_provider();
     if cli.demo {
         let _log = instatui::logging::init(None);
-        return instatui::tui::run_demo(cli.images.clone())
+        return instatui::tui::run_demo(cli.images.clone(), cli.theme())
             .await
             .map_err(CliError::failed);
     }
@@ -39,7 +39,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     let _log = instatui::logging::init(Some(&store::data_dir(&store)));
     match cli.command {
         Some(command) => cli::run(&Context { store }, command).await,
-        None => instatui::tui::run(store, cli.images.clone())
+        None => instatui::tui::run(store, cli.images.clone(), cli.theme())
             .await
             .map_err(CliError::failed),
     }

@@ -160,7 +160,10 @@ fn assert_feed_drawn(h: &Harness) {
     // The selected post is among the rows drawn, highlighted.
     let buffer = h.terminal.backend().buffer();
     let highlighted = (0..buffer.area.height).any(|y| {
-        (0..buffer.area.width).any(|x| buffer[(x, y)].bg == ratatui::style::Color::Magenta && y > 1)
+        (0..buffer.area.width).any(|x| {
+            let reversed = ratatui::style::Modifier::REVERSED | ratatui::style::Modifier::BOLD;
+            buffer[(x, y)].modifier.contains(reversed) && y > 1
+        })
     });
     assert!(highlighted, "selection off screen:\n{screen}");
 }

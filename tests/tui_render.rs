@@ -287,7 +287,7 @@ fn the_selected_post_is_always_on_screen() {
                 let terminal = draw(&app, w, h);
                 let buffer = terminal.backend().buffer();
                 let highlighted = (0..buffer.area.height)
-                    .any(|y| (0..buffer.area.width).any(|x| buffer[(x, y)].bg == Color::Magenta));
+                    .any(|y| (0..buffer.area.width).any(|x| is_selected(&buffer[(x, y)])));
                 assert!(
                     highlighted,
                     "{w}x{h} filter={:?} detail={}: selection {} ({:?}) off screen:\n{}",
@@ -336,9 +336,9 @@ fn the_header_countdown_is_coloured_by_urgency() {
         (Duration::days(7) + Duration::hours(1), Color::Green),
         (Duration::days(6), Color::Yellow),
         (Duration::hours(30), Color::Yellow),
-        (Duration::hours(23), Color::Red),
-        (Duration::minutes(5), Color::Red),
-        (-Duration::hours(2), Color::Red),
+        (Duration::hours(23), Color::LightRed),
+        (Duration::minutes(5), Color::LightRed),
+        (-Duration::hours(2), Color::LightRed),
     ] {
         let (text, got) = countdown_colour(left);
         assert_eq!(got, colour, "{text}");
@@ -352,7 +352,7 @@ fn a_rejected_token_is_red_in_the_header() {
     let terminal = draw(&app, 80, 24);
     assert_eq!(
         header_colour(terminal.backend().buffer(), "token rejected"),
-        Color::Red
+        Color::LightRed
     );
 }
 
@@ -365,7 +365,68 @@ fn the_current_tab_is_highlighted() {
         .map(|x| buffer[(x, 1)].symbol().to_string())
         .collect();
     let column = row.find("3 Token").expect("tab") as u16;
-    assert_eq!(buffer[(column, 1)].bg, Color::Magenta);
+    assert!(is_selected(&buffer[(column, 1)]));
     let column = row.find("4 Feed").expect("tab") as u16;
-    assert_ne!(buffer[(column, 1)].bg, Color::Magenta);
+    assert!(!is_selected(&buffer[(column, 1)]));
+}
+
+/// The selection shows without colour: reversed and bold.
+fn is_selected(cell: &ratatui::buffer::Cell) -> bool {
+    cell.modifier
+        .contains(ratatui::style::Modifier::REVERSED | ratatui::style::Modifier::BOLD)
+}
+
+// ---------------------------------------------------------------- themes
+
+/// Without colour (`NO_COLOR`) and in the light theme: the buffer with its
+/// styles, so the snapshots show where reverse, bold and underline carry
+/// what colour carries elsewhere.
+#[test]
+fn no_color_and_light_theme_snapshots() {
+    use instatui::ui::theme::Theme;
+    for (theme, name) in [(Theme::Plain, "no_color"), (Theme::Light, "light")] {
+        for (screen, app) in [
+            ("credentials_error", credentials_with_error()),
+            ("token_expired", token_expired()),
+            ("feed_list", feed_list()),
+            ("feed_filter", feed_filter()),
+        ] {
+            for (w, h) in [(80, 24), (40, 12)] {
+                let mut app = app.clone();
+                app.theme = theme;
+                instatui::app::update(&mut app, Msg::Resize(w, h), NOW);
+                let terminal = draw(&app, w, h);
+                let buffer = terminal.backend().buffer();
+                if theme == Theme::Plain {
+                    let coloured = buffer
+                        .content
+                        .iter()
+                        .find(|c| c.fg != Color::Reset || c.bg != Color::Reset);
+                    assert!(coloured.is_none(), "{screen}: {coloured:?}");
+                }
+                insta::assert_debug_snapshot!(format!("{name}_{screen}@{w}x{h}"), buffer);
+            }
+        }
+    }
+}
+
+#[test]
+fn without_colour_the_selection_and_focus_still_show() {
+    let mut app = feed_list();
+    app.theme = instatui::ui::theme::Theme::Plain;
+    let terminal = draw(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let selected_rows: Vec<u16> = (2..24)
+        .filter(|&y| (1..79).all(|x| is_selected(&buffer[(x, y)])))
+        .collect();
+    assert_eq!(selected_rows.len(), 1, "{selected_rows:?}");
+    let column = (0..80)
+        .map(|x| buffer[(x, 1)].symbol().to_string())
+        .collect::<String>()
+        .find("4 Feed")
+        .expect("tab") as u16;
+    assert!(
+        is_selected(&buffer[(column, 1)]),
+        "the active tab is reversed"
+    );
 }

@@ -108,6 +108,8 @@ pub struct App {
     pub images: bool,
     /// Where `d` saves posts.
     pub download_dir: Option<std::path::PathBuf>,
+    /// Colours, or none (`NO_COLOR`, `--theme`).
+    pub theme: crate::ui::theme::Theme,
 }
 
 impl App {
@@ -133,6 +135,7 @@ impl App {
             new_state: crate::instagram::authorize::new_state,
             images: false,
             download_dir: None,
+            theme: crate::ui::theme::Theme::default(),
         }
     }
 

@@ -37,8 +37,25 @@ pub struct Cli {
     #[arg(long, value_name = "MODE", value_parser = ["auto", "kitty", "sixel", "iterm2", "halfblocks", "off"])]
     pub images: Option<String>,
 
+    /// Colours for a dark or light background, or none; auto reads NO_COLOR and COLORFGBG.
+    #[arg(long, value_name = "THEME", env = "INSTATUI_THEME", value_parser = ["auto", "dark", "light", "plain"])]
+    pub theme: Option<String>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// The theme asked for; `None` leaves it to the environment.
+    pub fn theme(&self) -> Option<crate::ui::theme::Theme> {
+        use crate::ui::theme::Theme;
+        match self.theme.as_deref() {
+            Some("dark") => Some(Theme::Dark),
+            Some("light") => Some(Theme::Light),
+            Some("plain") => Some(Theme::Plain),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -6,6 +6,7 @@ mod persist;
 mod runtime;
 mod terminal;
 
+use crate::ui::theme::Theme;
 pub use cache::FeedCache;
 pub use effects::Executor;
 pub use persist::Persister;
@@ -17,7 +18,7 @@ use crate::instagram::endpoints::BASE_URL_ENV;
 use crate::store::{self, State, Store};
 
 /// Opens the TUI on the user's own state.
-pub async fn run(store: Store, images: Option<String>) -> Result<(), String> {
+pub async fn run(store: Store, images: Option<String>, theme: Option<Theme>) -> Result<(), String> {
     let loaded = store.load().map_err(|e| e.to_string())?;
     let mut app = App::new(
         loaded.state,
@@ -32,14 +33,14 @@ pub async fn run(store: Store, images: Option<String>) -> Result<(), String> {
         .filter(|b| !b.trim().is_empty());
     let cache = FeedCache::new(store::cache_dir(&store));
     app.download_dir = Some(crate::download::default_dir(&store::data_dir(&store)));
-    let mode =
-        crate::preview::choose_mode(images.as_deref(), app.stored.settings.images.as_deref());
+    let asked = images.or_else(|| app.stored.settings.images.clone());
+    let mode = look(&mut app, asked.as_deref(), theme);
     runtime::run(app, Executor::new(store, cache, None), mode).await
 }
 
 /// Runs the whole flow against the embedded fake, in a throw-away config
 /// dir: the user's real state is never read or written.
-pub async fn run_demo(images: Option<String>) -> Result<(), String> {
+pub async fn run_demo(images: Option<String>, theme: Option<Theme>) -> Result<(), String> {
     let fake = FakeInstagram::start(FakeConfig::demo())
         .await
         .map_err(|e| format!("could not start the demo server on loopback: {e}"))?;
@@ -55,11 +56,26 @@ pub async fn run_demo(images: Option<String>) -> Result<(), String> {
     // Demo downloads go to the scratch dir too, and vanish with it.
     app.download_dir = Some(scratch.path().join("downloads"));
     let executor = Executor::new(store, cache, Some(fake.control()));
-    let mode = crate::preview::choose_mode(images.as_deref(), None);
+    let mode = look(&mut app, images.as_deref(), theme);
     let result = runtime::run(app, executor, mode).await;
     drop(fake);
     drop(scratch);
     result
+}
+
+/// Picks the colours and how pictures are drawn. Without colour, half-block
+/// pictures are meaningless shapes, so they stay off unless asked for.
+fn look(app: &mut App, images: Option<&str>, theme: Option<Theme>) -> crate::preview::ImageMode {
+    app.theme = Theme::from_env(theme);
+    let mode = crate::preview::choose_mode(images, None);
+    if app.theme == Theme::Plain && images.is_none() {
+        app.set_status(
+            crate::app::Level::Info,
+            "no colour: pictures are off (--images halfblocks, kitty or sixel draws them)",
+        );
+        return crate::preview::ImageMode::Off;
+    }
+    mode
 }
 
 /// The demo's starting point: nothing stored, the form filled with the fake app's credentials.

@@ -41,7 +41,7 @@ pub fn render_keys(app: &App, frame: &mut Frame, area: Rect) {
     let mut spans = vec![Span::raw(" ")];
     for (key, description) in pairs {
         spans.push(Span::styled(key, theme::key()));
-        spans.push(Span::styled(format!(" {description}  "), theme::dim()));
+        spans.push(Span::raw(format!(" {description}  ")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -55,7 +55,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         let style = if *screen == app.screen {
             theme::selected()
         } else {
-            theme::dim()
+            ratatui::style::Style::new()
         };
         spans.push(Span::styled(label, style));
         spans.push(Span::raw(" "));

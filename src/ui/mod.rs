@@ -24,6 +24,7 @@ pub fn render(app: &App, frame: &mut Frame) {
 /// They are the one mutable thing here: a picture keeps its encoding for
 /// the area it was last drawn in.
 pub fn render_with_previews(app: &App, frame: &mut Frame, previews: Option<&mut Previews>) {
+    theme::set_current(app.theme);
     let [header_area, body, status_area, footer_area] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Fill(1),
