@@ -377,8 +377,9 @@ async fn refresh_after_a_day_gives_a_new_token() {
     let token = h.long_token().await;
     // Too young: Instagram refuses, we say why.
     let err = h.client.refresh(&token).await.unwrap_err();
-    assert_eq!(err.kind, ErrorKind::Permission, "{err}");
+    assert_eq!(err.kind, ErrorKind::RefreshTooEarly, "{err}");
     assert!(err.to_string().contains("24 hours"), "{err}");
+    assert!(!err.to_string().contains("authorize again"), "{err}");
 
     h.control().advance_clock(25 * HOUR);
     let fresh = h.client.refresh(&token).await.expect("refresh");

@@ -320,3 +320,24 @@ async fn a_used_code_shows_instagrams_message_and_keeps_the_state() {
     assert_eq!(h.app.screen, Screen::Token, "{}", h.screen());
     assert!(h.store().load().expect("load").state.token.is_some());
 }
+
+/// A redirect URI Instagram does not know: its own error page, not a
+/// redirect. The demo says Instagram's reason, not just "400 Bad Request".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_consent_page_shows_instagrams_reason_for_refusing() {
+    let mut h = Harness::demo(3).await;
+    // Move to the redirect URI, enter it, add a character, save.
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Tab);
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::End);
+    h.type_str("x");
+    h.press(KeyCode::Enter);
+    assert_eq!(h.app.screen, Screen::Authorize, "{}", h.screen());
+    h.press_char('o');
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    let status = h.app.status.clone().expect("status").text;
+    assert!(status.contains("Invalid redirect_uri"), "{status}");
+    assert!(!h.app.authorize.paste_focused, "nothing to paste: {status}");
+}

@@ -430,3 +430,71 @@ fn without_colour_the_selection_and_focus_still_show() {
         "the active tab is reversed"
     );
 }
+
+// ---------------------------------------------------------------- errors where the eye is
+
+/// Offline after 60 posts: the failure is in the title and the status line
+/// with the key that retries, never a row after the last post, and the
+/// title does not claim the 60 are all.
+#[test]
+fn a_later_page_failing_is_said_in_the_title_and_status_not_as_a_row() {
+    let mut app = feed_with(60, false);
+    send(&mut app, [key('G')]);
+    let next = send(&mut app, [key('G')]);
+    let generation = next
+        .iter()
+        .find_map(|e| match e {
+            instatui::app::Effect::FetchFeedPage { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .or(app.feed.loading)
+        .expect("a next page was asked for");
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation,
+            after: Some("cursor".into()),
+            result: Err(instatui::instagram::ApiError::new(
+                instatui::instagram::ErrorKind::Network,
+                "could not connect",
+            )),
+        }],
+    );
+    let terminal = draw(&app, 80, 24);
+    let screen = terminal.backend().to_string();
+    assert!(screen.contains("Feed · 60+ posts"), "{screen}");
+    assert!(screen.contains("R retries"), "{screen}");
+    let rows_with_error = screen
+        .lines()
+        .filter(|l| l.starts_with("\"│") && l.contains("could not connect"))
+        .count();
+    assert_eq!(rows_with_error, 0, "{screen}");
+    let status = app.status.clone().expect("status");
+    assert_eq!(status.level, instatui::app::Level::Error);
+    assert!(status.text.contains("could not connect"), "{}", status.text);
+    // R is a new attempt: the old error goes, and says what happens now.
+    send(&mut app, [key('R')]);
+    assert!(
+        app.status
+            .as_ref()
+            .is_some_and(|s| s.text.contains("reloading"))
+    );
+}
+
+#[test]
+fn an_expired_token_is_a_banner_on_feed_and_token_with_the_key_that_fixes_it() {
+    let mut app = token_expired();
+    let screen = draw(&app, 80, 24).backend().to_string();
+    assert!(
+        screen.contains("expired and cannot be refreshed: press A"),
+        "{screen}"
+    );
+    assert!(!screen.contains("(now)"), "{screen}");
+    app.screen = Screen::Feed;
+    let screen = draw(&app, 80, 24).backend().to_string();
+    assert!(screen.contains("press 2 to authorize again"), "{screen}");
+    let mut app = token_valid();
+    app.token.rejected = Some("revoked".into());
+    let screen = draw(&app, 80, 24).backend().to_string();
+    assert!(screen.contains("Instagram rejected the token"), "{screen}");
+}

@@ -139,6 +139,8 @@ impl App {
             Ok(pasted) => {
                 let generation = self.next_generation();
                 self.authorize.error = None;
+                // A new attempt: the last one's messages no longer apply.
+                self.status = None;
                 self.authorize.warnings = pasted.warnings;
                 self.authorize.steps = [Step::Running, Step::Pending, Step::Pending];
                 self.authorize.running = Some(generation);

@@ -83,8 +83,7 @@ impl App {
         };
         let filter_bar =
             usize::from(self.feed.filter_editing || !self.feed.filter.value().is_empty());
-        let error_row = usize::from(self.feed.error.is_some());
-        list.saturating_sub(2 + filter_bar + error_row).max(1)
+        list.saturating_sub(2 + filter_bar).max(1)
     }
 
     /// Loads the first page if this run has not yet.
@@ -95,6 +94,7 @@ impl App {
     }
 
     pub fn reload_feed(&mut self, effects: &mut Vec<Effect>) {
+        self.set_status(Level::Info, "reloading posts…");
         self.feed.next_cursor = None;
         self.feed.complete = false;
         self.feed.loading = None;
@@ -165,6 +165,11 @@ impl App {
         match result {
             Err(err) => {
                 self.note_rejection(&err);
+                // Where the eye is: the status line, with the way to retry.
+                self.set_status(
+                    Level::Error,
+                    format!("posts did not load (R retries): {err}"),
+                );
                 self.feed.error = Some(err.to_string());
             }
             Ok(page) => {

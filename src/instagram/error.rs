@@ -16,6 +16,8 @@ pub enum ErrorKind {
     InvalidApp,
     /// The Basic Display API is gone.
     RetiredApi,
+    /// A refresh of a token younger than 24 hours.
+    RefreshTooEarly,
     Permission,
     RateLimited,
     BadParameter,
@@ -48,6 +50,9 @@ impl ErrorKind {
             }
             ErrorKind::RetiredApi => {
                 "the Basic Display API was retired on 2024-12-04: switch the API to instagram-login"
+            }
+            ErrorKind::RefreshTooEarly => {
+                "Instagram refreshes a token only once it is 24 hours old: try again later (the token status says from when)"
             }
             ErrorKind::Permission => {
                 "the app lacks a permission for this: check the scopes you granted and authorize again"
@@ -311,6 +316,12 @@ fn classify(err: &ApiError) -> ErrorKind {
     }
     if err.code == Some(190) {
         return ErrorKind::NeedsReauth;
+    }
+    // Both wordings seen: "Tokens can only be refreshed when they are at
+    // least 24 hours old" (code 100) and "(#10) The access token must be at
+    // least 24 hours old to be refreshed".
+    if msg.contains("24 hours old") {
+        return ErrorKind::RefreshTooEarly;
     }
     if msg.contains("authorization code has")
         || msg.contains("matching code was not found")

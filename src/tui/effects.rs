@@ -536,17 +536,23 @@ async fn demo_consent(
         .send()
         .await
         .map_err(|e| format!("demo: the fake Instagram did not answer: {e}"))?;
-    response
+    if let Some(location) = response
         .headers()
         .get(reqwest::header::LOCATION)
         .and_then(|v| v.to_str().ok())
-        .map(str::to_string)
-        .ok_or_else(|| {
-            format!(
-                "demo: the authorize page answered {} without a redirect",
-                response.status()
-            )
-        })
+    {
+        return Ok(location.to_string());
+    }
+    // Instagram's own error page: its reason is what the user must fix.
+    let status = response.status().as_u16();
+    let content_type = response
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let body = response.bytes().await.unwrap_or_default();
+    let err = crate::instagram::ApiError::from_response(status, content_type.as_deref(), &body);
+    Err(format!("the authorize page refused: {err}"))
 }
 
 /// Puts text on the clipboard through the terminal (OSC 52), which works

@@ -49,7 +49,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     lines.extend(numbered(
         "2. ",
         &format!(
-            "Press Allow. The browser lands on {}?code=…#_ (it may show an error page: that is fine).",
+            "Press Allow. The browser lands on {}?code=…#_: your own address, so an error page \
+             there is fine. An error on instagram.com itself means the setup is wrong: \
+             \"Invalid platform app\" (the Meta app ID was used: take the Instagram app ID), \
+             \"Invalid redirect_uri\" (not registered character for character) or \
+             \"Invalid scope\": fix it on screen 1.",
             app_config.redirect_uri
         ),
         full,

@@ -30,11 +30,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Pr
 
 fn list_title(app: &App, shown: usize) -> String {
     let feed = &app.feed;
+    if shown == 0 && feed.items.is_empty() && feed.error.is_some() {
+        return " Feed · not loaded: R retries ".to_string();
+    }
     let mut title = format!(" Feed · {shown}");
     if shown != feed.items.len() {
         title.push_str(&format!(" of {}", feed.items.len()));
     }
-    let more_to_come = !feed.complete && feed.error.is_none() && shown > 0;
+    // After a failed page there may still be more: never claim the end.
+    let more_to_come = !feed.complete && shown > 0;
     let noun = if shown == 1 && !more_to_come {
         " post"
     } else {
@@ -52,6 +56,8 @@ fn list_title(app: &App, shown: usize) -> String {
     }
     if feed.loading.is_some() {
         title.push_str(" · loading…");
+    } else if feed.error.is_some() && shown > 0 {
+        title.push_str(" · more failed to load: R retries");
     }
     title.push(' ');
     title
@@ -111,32 +117,25 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
         return;
     }
     let rows = body.height as usize;
-    let error_row = usize::from(feed.error.is_some());
-    // The app scrolls by the full list height; the filter bar, the error row
-    // and a detail pane below the list take rows from it, so keep the
+    // The app scrolls by the full list height; the filter bar, a banner and
+    // a detail pane below the list take rows from it, so keep the
     // selection on screen here.
-    let shown = rows.saturating_sub(error_row).max(1);
+    let shown = rows.max(1);
     let mut scroll = feed.scroll.min(visible.len().saturating_sub(1));
     if feed.selected >= scroll + shown {
         scroll = feed.selected + 1 - shown;
     }
     let width = body.width as usize;
-    let mut lines: Vec<Line> = visible
+    let lines: Vec<Line> = visible
         .iter()
         .enumerate()
         .skip(scroll)
-        .take(rows.saturating_sub(error_row))
+        .take(rows)
         .map(|(pos, index)| {
             let media = &feed.items[*index];
             row(app, media, width, pos == feed.selected)
         })
         .collect();
-    if let Some(error) = &feed.error {
-        lines.push(Line::from(Span::styled(
-            text::fit(error, width),
-            theme::level(Level::Error),
-        )));
-    }
     frame.render_widget(Paragraph::new(lines), body);
 }
 

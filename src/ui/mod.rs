@@ -33,6 +33,25 @@ pub fn render_with_previews(app: &App, frame: &mut Frame, previews: Option<&mut 
     ])
     .areas(frame.area());
     header::render(app, frame, header_area);
+    let body = match banner(app) {
+        Some(text) => {
+            let [banner_area, rest] =
+                Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(body);
+            frame.render_widget(
+                ratatui::widgets::Paragraph::new(crate::text::pad(
+                    &text,
+                    usize::from(banner_area.width),
+                ))
+                .style(
+                    theme::level(crate::app::Level::Error)
+                        .add_modifier(ratatui::style::Modifier::REVERSED),
+                ),
+                banner_area,
+            );
+            rest
+        }
+        None => body,
+    };
     match app.screen {
         Screen::Credentials => credentials::render(app, frame, body),
         Screen::Authorize => authorize::render(app, frame, body),
@@ -44,4 +63,26 @@ pub fn render_with_previews(app: &App, frame: &mut Frame, previews: Option<&mut 
     if let Some(p) = app.popup {
         popup::render(app, p, frame);
     }
+}
+
+/// On Feed and Token, a token that no longer works is said at the top, with
+/// the key that fixes it: cached posts must not look like a working account.
+fn banner(app: &App) -> Option<String> {
+    let key = match app.screen {
+        Screen::Feed => "2",
+        Screen::Token => "A",
+        Screen::Credentials | Screen::Authorize => return None,
+    };
+    let t = app.stored.token.as_ref()?;
+    if app.token.rejected.is_some() {
+        return Some(format!(
+            " ⚠ Instagram rejected the token (expired or revoked): press {key} to authorize again"
+        ));
+    }
+    if crate::token::status(Some(t), app.now) == crate::token::TokenStatus::Expired {
+        return Some(format!(
+            " ⚠ The token has expired and cannot be refreshed: press {key} to authorize again"
+        ));
+    }
+    None
 }

@@ -87,6 +87,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     lines.push(row(
         "Refreshable from",
         match token::refreshable_from(t) {
+            _ if status == TokenStatus::Expired => {
+                "never: an expired token cannot be refreshed".to_string()
+            }
             Some(from) if from > now => format!(
                 "{} (in {})",
                 localtime::format_in(from, offset),
