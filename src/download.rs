@@ -2,6 +2,7 @@
 
 use crate::instagram::{ApiError, Client, Media, MediaType};
 use crate::secret::Secret;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// One file to fetch.
@@ -121,14 +122,53 @@ pub fn extension(content_type: Option<&str>, url: &str) -> String {
         .unwrap_or_else(|| "bin".to_string())
 }
 
+/// The finished files already in a folder, by stem: the folder is listed
+/// once per run, so checking 15,000 files costs one listing, not 15,000.
+#[derive(Debug, Clone, Default)]
+pub struct Existing {
+    by_stem: HashMap<String, PathBuf>,
+}
+
+impl Existing {
+    /// Lists `dir` once. A folder that cannot be read counts as empty: the
+    /// downloads into it then fail with their own message.
+    pub fn scan(dir: &Path) -> Existing {
+        let names = std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|entry| entry.file_name().to_string_lossy().into_owned());
+        Existing::from_names(dir, names)
+    }
+
+    /// The index of these file names in `dir`. A file `<stem>.<ext>` counts
+    /// for its stem (and, like `a.b.jpg` for `a`, for every part before a
+    /// dot); `.part` files never count.
+    pub fn from_names(dir: &Path, names: impl IntoIterator<Item = String>) -> Existing {
+        let mut by_stem = HashMap::new();
+        for name in names {
+            if name.ends_with(".part") {
+                continue;
+            }
+            for (at, _) in name.match_indices('.') {
+                by_stem
+                    .entry(name[..at].to_string())
+                    .or_insert_with(|| dir.join(&name));
+            }
+        }
+        Existing { by_stem }
+    }
+
+    /// The finished file of this stem, if the listing had one.
+    pub fn get(&self, stem: &str) -> Option<&PathBuf> {
+        self.by_stem.get(stem)
+    }
+}
+
 /// A finished file of this stem, if one exists (`.part` files do not count).
+/// Lists the folder: for one file; many go through [`Existing`].
 pub fn existing(dir: &Path, stem: &str) -> Option<PathBuf> {
-    let prefix = format!("{stem}.");
-    std::fs::read_dir(dir).ok()?.flatten().find_map(|entry| {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let is_final = name.starts_with(&prefix) && !name.ends_with(".part");
-        is_final.then(|| entry.path())
-    })
+    Existing::scan(dir).get(stem).cloned()
 }
 
 /// The default folder: the user's pictures dir + `instatui`, else the data dir.
@@ -138,16 +178,18 @@ pub fn default_dir(data_dir: &Path) -> PathBuf {
         .unwrap_or_else(|| data_dir.join("downloads"))
 }
 
-/// Saves one file. An expired CDN URL costs one fetch of the post for a
-/// fresh URL, then the download is tried again.
+/// Saves one file, unless `existing` (the folder listed once for the whole
+/// run) has it. An expired CDN URL costs one fetch of the post for a fresh
+/// URL, then the download is tried again.
 pub async fn run_job(
     client: &Client,
     token: &Secret,
     job: &Job,
     dir: &Path,
+    existing: &Existing,
 ) -> Result<Outcome, String> {
-    if let Some(path) = existing(dir, &job.stem) {
-        return Ok(Outcome::Skipped(path));
+    if let Some(path) = existing.get(&job.stem) {
+        return Ok(Outcome::Skipped(path.clone()));
     }
     let Some(url) = job.url.clone() else {
         return Err(format!(
@@ -281,5 +323,26 @@ mod tests {
             Some(dir.path().join("a_1.jpg"))
         );
         assert_eq!(existing(dir.path(), "a"), None);
+    }
+
+    #[test]
+    fn one_listing_answers_for_every_stem() {
+        let dir = Path::new("/downloads");
+        let listed = Existing::from_names(
+            dir,
+            [
+                "a_1.jpg".to_string(),
+                "a_2.part".to_string(),
+                "b.c_3.mp4".to_string(),
+                "d.tar.gz".to_string(),
+                "noext".to_string(),
+            ],
+        );
+        assert_eq!(listed.get("a_1"), Some(&dir.join("a_1.jpg")));
+        assert_eq!(listed.get("a_2"), None, "half files do not count");
+        assert_eq!(listed.get("a"), None, "a stem is not a prefix match");
+        assert_eq!(listed.get("b.c_3"), Some(&dir.join("b.c_3.mp4")));
+        assert_eq!(listed.get("d"), Some(&dir.join("d.tar.gz")));
+        assert_eq!(listed.get("noext"), None);
     }
 }

@@ -36,7 +36,9 @@ impl Downloads for Harness {
     }
 
     async fn run(&self, job: &Job, dir: &Path) -> Result<Outcome, String> {
-        download::run_job(&self.client, &self.token, job, dir).await
+        // Listed afresh for each run, as `instatui download` does.
+        let existing = download::Existing::scan(dir);
+        download::run_job(&self.client, &self.token, job, dir, &existing).await
     }
 }
 
@@ -116,6 +118,35 @@ async fn a_job_saves_a_picture_and_a_second_run_skips_it() {
     let again = h.run(&job, dir.path()).await.expect("skipped");
     assert_eq!(again, Outcome::Skipped(saved));
     assert_eq!(h.cdn_hits(), 1, "nothing fetched for a file already there");
+}
+
+/// A run lists the folder once and checks every file against that listing
+/// (re-runs over 15,000 files were quadratic when each file listed it again):
+/// a stem the listing has is skipped without looking at the folder.
+#[tokio::test]
+async fn every_file_is_checked_against_the_one_listing_of_the_run() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let job = h.image_job();
+    let listed = download::Existing::from_names(dir.path(), [format!("{}.jpg", job.stem)]);
+    let outcome = download::run_job(&h.client, &h.token, &job, dir.path(), &listed)
+        .await
+        .expect("skipped");
+    assert_eq!(
+        outcome,
+        Outcome::Skipped(dir.path().join(format!("{}.jpg", job.stem)))
+    );
+    assert_eq!(h.cdn_hits(), 0);
+    assert!(names(dir.path()).is_empty(), "the folder was not consulted");
+
+    // An empty listing downloads, whatever appeared in the folder since.
+    let empty = download::Existing::default();
+    std::fs::write(dir.path().join(format!("{}.png", job.stem)), b"x").expect("write");
+    let outcome = download::run_job(&h.client, &h.token, &job, dir.path(), &empty)
+        .await
+        .expect("saved");
+    assert!(matches!(outcome, Outcome::Saved(_)), "{outcome:?}");
+    assert_eq!(h.cdn_hits(), 1);
 }
 
 #[tokio::test]

@@ -57,6 +57,8 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
         .or_else(|| posts.iter().find_map(|p| p.username.clone()))
         .unwrap_or_else(|| token.user_id.clone());
     let jobs = download::plan(&posts, &username);
+    // One listing for the whole run: a re-run over thousands of files stays linear.
+    let existing = download::Existing::scan(&dir);
 
     let bar = ProgressBar::new(jobs.len() as u64);
     bar.set_draw_target(ProgressDrawTarget::stderr());
@@ -65,9 +67,10 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
     }
     let results: Vec<Result<Outcome, String>> = futures::stream::iter(jobs.iter())
         .map(|job| {
-            let (client, token, dir, bar) = (&client, &token.value, &dir, &bar);
+            let (client, token, dir, bar, existing) =
+                (&client, &token.value, &dir, &bar, &existing);
             async move {
-                let result = download::run_job(client, token, job, dir).await;
+                let result = download::run_job(client, token, job, dir, existing).await;
                 bar.inc(1);
                 result
             }

@@ -431,10 +431,15 @@ impl Executor {
                 )))];
             }
             let jobs = crate::download::plan(std::slice::from_ref(&post), &username);
+            let listed = dir.clone();
+            let existing =
+                tokio::task::spawn_blocking(move || crate::download::Existing::scan(&listed))
+                    .await
+                    .unwrap_or_default();
             let total = jobs.len();
             let (mut saved, mut skipped, mut failed) = (0, 0, Vec::new());
             for (done, job) in jobs.iter().enumerate() {
-                match crate::download::run_job(&client, &token, job, &dir).await {
+                match crate::download::run_job(&client, &token, job, &dir, &existing).await {
                     Ok(crate::download::Outcome::Saved(_)) => saved += 1,
                     Ok(crate::download::Outcome::Skipped(_)) => skipped += 1,
                     Err(e) => failed.push(e),
