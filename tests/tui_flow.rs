@@ -210,7 +210,11 @@ async fn demo_flow_from_credentials_to_150_posts() {
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 150, "no post twice");
-    assert!(h.screen().contains("Feed · 150 posts"), "{}", h.screen());
+    assert!(
+        h.screen().contains("Feed · 150/150 posts"),
+        "{}",
+        h.screen()
+    );
 
     h.press(KeyCode::Enter);
     assert!(h.app.feed.detail);

@@ -462,7 +462,7 @@ fn a_later_page_failing_is_said_in_the_title_and_status_not_as_a_row() {
     );
     let terminal = draw(&app, 80, 24);
     let screen = terminal.backend().to_string();
-    assert!(screen.contains("Feed · 60+ posts"), "{screen}");
+    assert!(screen.contains("/60+ posts"), "{screen}");
     assert!(screen.contains("R retries"), "{screen}");
     let rows_with_error = screen
         .lines()
@@ -497,4 +497,56 @@ fn an_expired_token_is_a_banner_on_feed_and_token_with_the_key_that_fixes_it() {
     app.token.rejected = Some("revoked".into());
     let screen = draw(&app, 80, 24).backend().to_string();
     assert!(screen.contains("Instagram rejected the token"), "{screen}");
+}
+
+#[test]
+fn the_help_popup_scrolls_where_it_does_not_fit() {
+    let mut app = help_popup();
+    send(&mut app, [Msg::Resize(40, 12)]);
+    let first = draw(&app, 40, 12).backend().to_string();
+    assert!(first.contains("j/k scroll"), "{first}");
+    assert!(!first.contains("close it"), "{first}");
+    for _ in 0..40 {
+        send(&mut app, [key('j')]);
+    }
+    let last = draw(&app, 40, 12).backend().to_string();
+    assert!(
+        last.contains("close it"),
+        "the last line is reachable:\n{last}"
+    );
+    send(&mut app, [key('k')]);
+    let up = draw(&app, 40, 12).backend().to_string();
+    assert_ne!(up, last, "one k scrolls back at once, however far j went");
+}
+
+#[test]
+fn a_long_detail_pane_scrolls_with_shift_j_and_resets_on_another_post() {
+    let mut app = feed_detail();
+    let selected = app.feed.selected_media().expect("selected").id.clone();
+    let before = draw(&app, 80, 24).backend().to_string();
+    send(&mut app, [key('J')]);
+    assert_eq!(app.detail_offset(), 3);
+    let after = draw(&app, 80, 24).backend().to_string();
+    assert_ne!(before, after);
+    send(&mut app, [key('K'), key('K')]);
+    assert_eq!(app.detail_offset(), 0, "never above the top");
+    send(&mut app, [key('J'), key('j')]);
+    assert_ne!(app.feed.selected_media().expect("selected").id, selected);
+    assert_eq!(app.detail_offset(), 0, "another post starts at its top");
+}
+
+#[test]
+fn filter_matches_are_highlighted_in_the_rows() {
+    let app = feed_filter();
+    let terminal = draw(&app, 80, 24);
+    let buffer = terminal.backend().buffer();
+    let marked = buffer.content.iter().filter(|c| {
+        c.modifier
+            .contains(ratatui::style::Modifier::UNDERLINED | ratatui::style::Modifier::BOLD)
+    });
+    let text: String = marked.map(|c| c.symbol().to_string()).collect();
+    assert!(
+        text.to_lowercase().contains(app.feed.filter.value().trim()),
+        "{text:?}"
+    );
 }

@@ -40,6 +40,8 @@ pub enum Action {
     NextItem,
     Download,
     OpenMedia,
+    DetailDown,
+    DetailUp,
     CopyLink,
 }
 
@@ -69,6 +71,28 @@ const fn ctrl(c: char) -> Key {
 }
 
 impl Key {
+    /// How the key is written in the footer, the help and the README.
+    pub fn name(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl { format!("C-{base}") } else { base }
+    }
+
     pub fn matches(&self, event: &KeyEvent) -> bool {
         let ctrl_held = event.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl_held != self.ctrl {
@@ -86,8 +110,6 @@ impl Key {
 #[derive(Debug, Clone, Copy)]
 pub struct Binding {
     pub keys: &'static [Key],
-    /// How the keys are written in the footer and help.
-    pub label: &'static str,
     pub description: &'static str,
     pub action: Action,
     /// Shown in the footer (the rest only in help).
@@ -96,82 +118,209 @@ pub struct Binding {
 
 const fn bind(
     keys: &'static [Key],
-    label: &'static str,
     description: &'static str,
     action: Action,
     footer: bool,
 ) -> Binding {
     Binding {
         keys,
-        label,
         description,
         action,
         footer,
     }
 }
 
+impl Binding {
+    /// Every key that triggers it, as `j/↓`: help and README list them all.
+    pub fn keys_label(&self) -> String {
+        self.keys
+            .iter()
+            .map(Key::name)
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    /// The first key only, where room is short (the footer).
+    pub fn short_label(&self) -> String {
+        self.keys.first().map(Key::name).unwrap_or_default()
+    }
+}
+
+/// Keys handled before any screen's bindings, also while editing or in a popup.
+pub const ALWAYS: &[(&str, &str)] = &[
+    ("C-c", "quit, even while editing"),
+    (
+        "Esc",
+        "leave a field, close a popup, back out (filter, then details), clear the status",
+    ),
+];
+
+/// While a field takes the keys: what leaves or submits it. The rest type.
+pub fn editing(screen: Screen) -> &'static [(&'static str, &'static str)] {
+    match screen {
+        Screen::Credentials => &[
+            ("Tab/S-Tab/↓/↑", "next field"),
+            ("Enter/C-s", "save"),
+            ("C-r", "show/hide secret"),
+            ("Esc", "done editing"),
+            ("←/→/Space", "switch the API (on its line)"),
+        ],
+        Screen::Authorize => &[("Enter", "exchange"), ("Esc", "leave the field")],
+        Screen::Feed => &[("Enter", "keep the filter"), ("Esc", "clear the filter")],
+        Screen::Token => &[],
+    }
+}
+
+/// Every field: a cursor, and the usual line-editing keys.
+pub const FIELD_EDITING: &str = "←/→/Home/End/Backspace/Delete/C-w/C-u";
+
+/// Lines in the help popup for `screen`, headings included.
+pub fn help_len(screen: Screen) -> usize {
+    let headings = if editing(screen).is_empty() { 2 } else { 3 };
+    for_screen(screen).len()
+        + editing(screen).len()
+        + GLOBAL.len()
+        + ALWAYS.len()
+        + HELP_POPUP.len()
+        + headings
+}
+
+/// How the help popup is laid out at a terminal size: the drawing and the
+/// scrolling keys both use it, so scrolling stops where the text ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HelpLayout {
+    pub columns: u16,
+    pub lines_per_column: usize,
+    /// Lines that fit inside the border.
+    pub visible: usize,
+}
+
+pub const HELP_COLUMN_WIDTH: u16 = 38;
+
+impl HelpLayout {
+    pub fn new(screen: Screen, (width, height): (u16, u16)) -> HelpLayout {
+        let lines = help_len(screen);
+        let too_tall = lines + 2 > usize::from(height);
+        let columns = if too_tall && width >= HELP_COLUMN_WIDTH * 2 + 2 {
+            2
+        } else {
+            1
+        };
+        let lines_per_column = lines.div_ceil(usize::from(columns));
+        let visible = lines_per_column.min(usize::from(height.saturating_sub(2)));
+        HelpLayout {
+            columns,
+            lines_per_column,
+            visible,
+        }
+    }
+
+    /// How far it can scroll.
+    pub fn overflow(&self) -> usize {
+        self.lines_per_column.saturating_sub(self.visible)
+    }
+}
+
+/// In the help popup.
+pub const HELP_POPUP: &[(&str, &str)] = &[
+    ("j/k/↓/↑/PgDn/PgUp", "scroll this help"),
+    ("?/Esc", "close it"),
+];
+
+/// The README's key table, made from the lists that dispatch keys, so the
+/// two cannot drift (a test compares them).
+pub fn markdown() -> String {
+    let mut out = String::from("| keys | where | what |\n|---|---|---|\n");
+    let mut row = |keys: Vec<String>, place: &str, what: &str| {
+        let keys: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+        out.push_str(&format!("| {} | {place} | {what} |\n", keys.join(" ")));
+    };
+    // The fixed lists write several keys as `a/b`; none of them is `/`.
+    let split = |keys: &str| keys.split('/').map(str::to_string).collect::<Vec<_>>();
+    let names = |b: &Binding| b.keys.iter().map(Key::name).collect::<Vec<_>>();
+    for (keys, what) in ALWAYS {
+        row(split(keys), "anywhere", what);
+    }
+    for b in GLOBAL {
+        row(names(b), "outside a field", b.description);
+    }
+    row(
+        split(FIELD_EDITING),
+        "in a field",
+        "edit with a cursor; pasting works",
+    );
+    for screen in Screen::ALL {
+        for b in for_screen(screen) {
+            row(names(b), screen.title(), b.description);
+        }
+        for (keys, what) in editing(screen) {
+            row(
+                split(keys),
+                &format!("{}, in a field", screen.title()),
+                what,
+            );
+        }
+    }
+    for (keys, what) in HELP_POPUP {
+        row(split(keys), "help popup", what);
+    }
+    out
+}
+
 /// Work on every screen while no field is being edited.
 pub const GLOBAL: &[Binding] = &[
     bind(
         &[k('1')],
-        "1",
-        "credentials",
+        "go to Credentials",
         Action::GoTo(Screen::Credentials),
         false,
     ),
     bind(
         &[k('2')],
-        "2",
-        "authorize",
+        "go to Authorize",
         Action::GoTo(Screen::Authorize),
         false,
     ),
-    bind(&[k('3')], "3", "token", Action::GoTo(Screen::Token), false),
-    bind(&[k('4')], "4", "feed", Action::GoTo(Screen::Feed), false),
-    bind(&[k('?')], "?", "help", Action::Help, true),
-    bind(&[k('q')], "q", "quit", Action::Quit, true),
+    bind(&[k('3')], "go to Token", Action::GoTo(Screen::Token), false),
+    bind(&[k('4')], "go to Feed", Action::GoTo(Screen::Feed), false),
+    bind(&[k('?')], "help", Action::Help, true),
+    bind(&[k('q')], "quit", Action::Quit, true),
 ];
 
 const CREDENTIALS: &[Binding] = &[
     bind(
         &[code(KeyCode::Enter), k('e')],
-        "Enter",
-        "edit (or e)",
+        "edit the field",
         Action::EditField,
         true,
     ),
     bind(
         &[code(KeyCode::Tab), code(KeyCode::Down), k('j')],
-        "Tab",
         "next field",
         Action::NextField,
         true,
     ),
     bind(
         &[code(KeyCode::BackTab), code(KeyCode::Up), k('k')],
-        "S-Tab/↑",
         "previous field",
         Action::PrevField,
         false,
     ),
-    bind(&[k('s'), ctrl('s')], "s", "save", Action::Save, true),
+    bind(&[k('s'), ctrl('s')], "save", Action::Save, true),
     bind(
         &[code(KeyCode::Left), code(KeyCode::Right), k(' ')],
-        "←/→",
         "switch the API (on its line)",
         Action::SwitchFlavor,
         false,
     ),
     bind(
         &[ctrl('r')],
-        "C-r",
         "show/hide the secret",
         Action::ToggleReveal,
         false,
     ),
     bind(
         &[code(KeyCode::Esc)],
-        "Esc",
         "discard unsaved changes",
         Action::Discard,
         false,
@@ -179,24 +328,16 @@ const CREDENTIALS: &[Binding] = &[
 ];
 
 const AUTHORIZE: &[Binding] = &[
-    bind(
-        &[k('o')],
-        "o",
-        "open the browser",
-        Action::OpenBrowser,
-        true,
-    ),
-    bind(&[k('c')], "c", "copy the URL", Action::CopyUrl, true),
+    bind(&[k('o')], "open the browser", Action::OpenBrowser, true),
+    bind(&[k('c')], "copy the URL", Action::CopyUrl, true),
     bind(
         &[k('p'), code(KeyCode::Enter)],
-        "p",
         "paste the redirect",
         Action::FocusPaste,
         true,
     ),
     bind(
         &[k('n')],
-        "n",
         "new authorize URL",
         Action::NewAuthorization,
         false,
@@ -204,105 +345,84 @@ const AUTHORIZE: &[Binding] = &[
 ];
 
 const TOKEN: &[Binding] = &[
-    bind(&[k('r')], "r", "refresh now", Action::Refresh, true),
+    bind(&[k('r')], "refresh now", Action::Refresh, true),
     bind(
         &[k('a')],
-        "a",
         "auto-refresh on/off",
         Action::ToggleAutoRefresh,
         true,
     ),
-    bind(
-        &[k('A')],
-        "A",
-        "authorize again",
-        Action::Reauthorize,
-        false,
-    ),
+    bind(&[k('A')], "authorize again", Action::Reauthorize, false),
 ];
 
 const FEED: &[Binding] = &[
     bind(
         &[k('j'), code(KeyCode::Down)],
-        "j/↓",
         "next post",
         Action::Down,
         false,
     ),
     bind(
         &[k('k'), code(KeyCode::Up)],
-        "k/↑",
         "previous post",
         Action::Up,
         false,
     ),
     bind(
         &[code(KeyCode::PageDown), ctrl('d')],
-        "PgDn",
         "page down",
         Action::PageDown,
         false,
     ),
     bind(
         &[code(KeyCode::PageUp), ctrl('u')],
-        "PgUp",
         "page up",
         Action::PageUp,
         false,
     ),
     bind(
         &[k('g'), code(KeyCode::Home)],
-        "g",
         "first post",
         Action::Top,
         false,
     ),
     bind(
         &[k('G'), code(KeyCode::End)],
-        "G",
         "last post",
         Action::Bottom,
         false,
     ),
     bind(
         &[code(KeyCode::Enter)],
-        "Enter",
         "details",
         Action::ToggleDetail,
         true,
     ),
-    bind(
-        &[k('o')],
-        "o",
-        "open permalink",
-        Action::OpenPermalink,
-        true,
-    ),
+    bind(&[k('o')], "open permalink", Action::OpenPermalink, true),
     bind(
         &[k('h'), code(KeyCode::Left)],
-        "h/←",
         "previous album item",
         Action::PrevItem,
         false,
     ),
     bind(
         &[k('l'), code(KeyCode::Right)],
-        "l/→",
         "next album item",
         Action::NextItem,
         false,
     ),
+    bind(&[k('O')], "open the media itself", Action::OpenMedia, false),
+    bind(&[k('c')], "copy the link", Action::CopyLink, false),
     bind(
-        &[k('O')],
-        "O",
-        "open the media itself",
-        Action::OpenMedia,
+        &[k('J')],
+        "scroll the details down",
+        Action::DetailDown,
         false,
     ),
-    bind(&[k('c')], "c", "copy the link", Action::CopyLink, false),
-    bind(&[k('d')], "d", "download", Action::Download, true),
-    bind(&[k('/')], "/", "filter", Action::Filter, true),
-    bind(&[k('R')], "R", "reload", Action::Reload, false),
+    bind(&[k('K')], "scroll the details up", Action::DetailUp, false),
+    bind(&[k('d')], "download", Action::Download, true),
+    bind(&[k('/')], "filter", Action::Filter, true),
+    bind(&[k('R')], "reload", Action::Reload, false),
 ];
 
 pub fn for_screen(screen: Screen) -> &'static [Binding] {
@@ -321,4 +441,39 @@ pub fn lookup(screen: Screen, event: &KeyEvent) -> Option<Action> {
         .chain(GLOBAL)
         .find(|b| b.keys.iter().any(|key| key.matches(event)))
         .map(|b| b.action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_readme_key_table_is_the_keymap() {
+        let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+        let table = markdown();
+        assert!(
+            readme.contains(&table),
+            "README.md's key table drifted from the keymap; it should read:\n{table}"
+        );
+    }
+
+    #[test]
+    fn no_key_does_two_things_on_one_screen() {
+        for screen in Screen::ALL {
+            let bindings: Vec<&Binding> = for_screen(screen).iter().chain(GLOBAL).collect();
+            for (i, a) in bindings.iter().enumerate() {
+                for b in &bindings[i + 1..] {
+                    for key in a.keys {
+                        assert!(
+                            !b.keys.contains(key),
+                            "{screen:?}: {} is both {:?} and {:?}",
+                            key.name(),
+                            a.action,
+                            b.action
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

@@ -93,6 +93,11 @@ pub struct App {
     pub token: token_status::TokenView,
     pub feed: feed::FeedView,
     pub popup: Option<Popup>,
+    /// Lines the help popup is scrolled by (clamped when drawn).
+    pub help_scroll: u16,
+    /// The detail pane's scroll, for the post it was scrolled on: another
+    /// selection starts at the top again.
+    pub detail_scroll: Option<(String, u16)>,
     pub status: Option<StatusLine>,
     pub quit: bool,
     /// Bumped by each new request whose answer replaces the previous one;
@@ -127,6 +132,8 @@ impl App {
             offset,
             demo: false,
             popup: None,
+            help_scroll: 0,
+            detail_scroll: None,
             status: None,
             quit: false,
             generation: 0,
@@ -155,6 +162,26 @@ impl App {
             level,
             text: text.into(),
         });
+    }
+
+    /// Lines the detail pane of the selected post is scrolled by.
+    pub fn detail_offset(&self) -> u16 {
+        match (&self.detail_scroll, self.feed.selected_media()) {
+            (Some((id, lines)), Some(media)) if *id == media.id => *lines,
+            _ => 0,
+        }
+    }
+
+    /// Scrolls the detail pane of the selected post by `delta` lines.
+    pub fn scroll_detail(&mut self, delta: i32) {
+        let Some(id) = self.feed.selected_media().map(|m| m.id.clone()) else {
+            return;
+        };
+        let lines = i32::from(self.detail_offset())
+            .saturating_add(delta)
+            .clamp(0, 500);
+        self.feed.detail = true;
+        self.detail_scroll = Some((id, u16::try_from(lines).unwrap_or(0)));
     }
 
     pub fn next_generation(&mut self) -> u64 {

@@ -109,6 +109,12 @@ fn on_popup_key(app: &mut App, popup: Popup, key: KeyEvent, effects: &mut Vec<Ef
     match (popup, key.code) {
         (_, KeyCode::Esc) | (Popup::Help, KeyCode::Char('?')) => app.popup = None,
         (Popup::Help, KeyCode::Char('q')) => quit(app, effects),
+        (Popup::Help, KeyCode::Char('j') | KeyCode::Down) => scroll_help(app, 1),
+        (Popup::Help, KeyCode::Char('k') | KeyCode::Up) => {
+            app.help_scroll = app.help_scroll.saturating_sub(1);
+        }
+        (Popup::Help, KeyCode::PageDown) => scroll_help(app, 8),
+        (Popup::Help, KeyCode::PageUp) => app.help_scroll = app.help_scroll.saturating_sub(8),
         (Popup::DemoConsent, KeyCode::Enter | KeyCode::Char('a')) => {
             demo_consent(app, true, effects)
         }
@@ -129,6 +135,13 @@ fn on_popup_key(app: &mut App, popup: Popup, key: KeyEvent, effects: &mut Vec<Ef
         }
         _ => {}
     }
+}
+
+/// Down by `lines`, never past the last line.
+fn scroll_help(app: &mut App, lines: u16) {
+    let overflow = keymap::HelpLayout::new(app.screen, app.size).overflow();
+    let most = u16::try_from(overflow).unwrap_or(u16::MAX);
+    app.help_scroll = app.help_scroll.saturating_add(lines).min(most);
 }
 
 fn demo_consent(app: &mut App, allow: bool, effects: &mut Vec<Effect>) {
@@ -307,7 +320,10 @@ fn enter_screen(app: &mut App, screen: Screen, effects: &mut Vec<Effect>) {
 fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
     match action {
         Action::Quit => quit(app, effects),
-        Action::Help => app.popup = Some(Popup::Help),
+        Action::Help => {
+            app.popup = Some(Popup::Help);
+            app.help_scroll = 0;
+        }
         Action::GoTo(screen) => go_to(app, screen, effects),
         Action::NextField => app.credentials.move_focus(true),
         Action::PrevField => app.credentials.move_focus(false),
@@ -364,5 +380,7 @@ fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::Download => app.download_selected(effects),
         Action::OpenMedia => app.open_media(effects),
         Action::CopyLink => app.copy_link(effects),
+        Action::DetailDown => app.scroll_detail(3),
+        Action::DetailUp => app.scroll_detail(-3),
     }
 }

@@ -84,12 +84,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             Check::Error(e) => Some((format!("✗ {e}"), theme::level(crate::app::Level::Error))),
         };
         if let Some((text, style)) = note {
+            // Wrapped, not cut: the advice is at the end of the message.
             let indent = " ".repeat(LABEL_WIDTH as usize);
-            let text = crate::text::fit(&text, value_width);
-            lines.push(Line::from(vec![
-                Span::raw(indent),
-                Span::styled(text, style),
-            ]));
+            for piece in textwrap::wrap(&text, value_width.max(1)) {
+                lines.push(Line::from(vec![
+                    Span::raw(indent.clone()),
+                    Span::styled(piece.into_owned(), style),
+                ]));
+            }
         }
     }
     let form_height = lines.len() as u16;

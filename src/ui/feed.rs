@@ -10,6 +10,7 @@ use crate::text;
 use crate::token;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
@@ -33,7 +34,11 @@ fn list_title(app: &App, shown: usize) -> String {
     if shown == 0 && feed.items.is_empty() && feed.error.is_some() {
         return " Feed · not loaded: R retries ".to_string();
     }
-    let mut title = format!(" Feed · {shown}");
+    let mut title = if shown > 0 {
+        format!(" Feed · {}/{shown}", feed.selected.min(shown - 1) + 1)
+    } else {
+        " Feed · 0".to_string()
+    };
     if shown != feed.items.len() {
         title.push_str(&format!(" of {}", feed.items.len()));
     }
@@ -48,6 +53,10 @@ fn list_title(app: &App, shown: usize) -> String {
         title.push('+');
     }
     title.push_str(noun);
+    let on_instagram = app.stored.profile.as_ref().and_then(|p| p.media_count);
+    if let Some(count) = on_instagram.filter(|c| !feed.complete && *c > feed.items.len() as u64) {
+        title.push_str(&format!(" · {count} in all"));
+    }
     if let Some(at) = feed.cached_at {
         title.push_str(&format!(
             " · cached {} ago",
@@ -150,14 +159,43 @@ fn row(app: &App, media: &Media, width: usize, selected: bool) -> Line<'static> 
     };
     let prefix = format!("{date} {} ", media.kind().marker());
     let rest = width.saturating_sub(prefix.len());
-    let text = format!("{prefix}{}", text::pad(caption, rest));
-    if selected {
-        Line::from(Span::styled(text, theme::selected()))
+    let caption = text::pad(caption, rest);
+    let base = if selected {
+        theme::selected()
     } else if media.caption.is_none() {
-        Line::from(Span::styled(text, theme::dim()))
+        theme::dim()
     } else {
-        Line::from(text)
+        Style::new()
+    };
+    let mut spans = vec![Span::styled(prefix, base)];
+    match filter_match(&caption, app.feed.filter.value()) {
+        Some((start, end)) => {
+            let matched = base.add_modifier(Modifier::BOLD | Modifier::UNDERLINED);
+            spans.push(Span::styled(caption[..start].to_string(), base));
+            spans.push(Span::styled(caption[start..end].to_string(), matched));
+            spans.push(Span::styled(caption[end..].to_string(), base));
+        }
+        None => spans.push(Span::styled(caption, base)),
     }
+    Line::from(spans)
+}
+
+/// Where the filter matches in `shown` (byte range), for highlighting; the
+/// match is case-insensitive like the filter itself.
+fn filter_match(shown: &str, filter: &str) -> Option<(usize, usize)> {
+    let needle = filter.trim().to_lowercase();
+    if needle.is_empty() {
+        return None;
+    }
+    let haystack = shown.to_lowercase();
+    // Lowercasing can change byte lengths (İ, ẞ): then offsets would not
+    // map back, and the row is drawn without the highlight.
+    if haystack.len() != shown.len() {
+        return None;
+    }
+    let start = haystack.find(&needle)?;
+    let end = start + needle.len();
+    (shown.is_char_boundary(start) && shown.is_char_boundary(end)).then_some((start, end))
 }
 
 fn detail(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previews>) {
@@ -187,7 +225,9 @@ fn detail(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previe
         text_area = rest;
     }
     frame.render_widget(
-        Paragraph::new(detail_lines(app, media)).wrap(Wrap { trim: false }),
+        Paragraph::new(detail_lines(app, media))
+            .wrap(Wrap { trim: false })
+            .scroll((app.detail_offset(), 0)),
         text_area,
     );
 }

@@ -1,8 +1,8 @@
 //! The status line and the key hints, built from the keymap that dispatches keys.
 
 use super::theme;
+use crate::app::App;
 use crate::app::keymap::{self, Binding};
-use crate::app::{App, Screen};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -28,14 +28,17 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 pub fn render_keys(app: &App, frame: &mut Frame, area: Rect) {
-    let pairs: Vec<(&str, &str)> = if app.editing() {
-        editing_hints(app.screen)
+    let pairs: Vec<(String, &str)> = if app.editing() {
+        keymap::editing(app.screen)
+            .iter()
+            .map(|(keys, what)| (keys.split('/').next().unwrap_or(keys).to_string(), *what))
+            .collect()
     } else {
         keymap::for_screen(app.screen)
             .iter()
             .chain(keymap::GLOBAL)
             .filter(|b: &&Binding| b.footer)
-            .map(|b| (b.label, b.description))
+            .map(|b| (b.short_label(), b.description))
             .collect()
     };
     let mut spans = vec![Span::raw(" ")];
@@ -44,19 +47,4 @@ pub fn render_keys(app: &App, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw(format!(" {description}  ")));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-/// While a field takes the keys, only the keys that leave or submit it matter.
-fn editing_hints(screen: Screen) -> Vec<(&'static str, &'static str)> {
-    match screen {
-        Screen::Credentials => vec![
-            ("Tab", "next field"),
-            ("Enter", "save"),
-            ("C-r", "show/hide secret"),
-            ("Esc", "done editing"),
-        ],
-        Screen::Authorize => vec![("Enter", "exchange"), ("Esc", "leave field")],
-        Screen::Feed => vec![("Enter", "keep filter"), ("Esc", "clear filter")],
-        Screen::Token => vec![],
-    }
 }

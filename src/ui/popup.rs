@@ -1,7 +1,7 @@
 //! Popups over the screen: help built from the keymap, and the demo's consent page.
 
 use super::theme;
-use crate::app::keymap::{self, Binding};
+use crate::app::keymap;
 use crate::app::{App, Popup};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
@@ -68,48 +68,54 @@ fn help(app: &App, frame: &mut Frame) {
         format!("{} screen", app.screen.title()),
         theme::title(),
     ))];
-    let add = |lines: &mut Vec<Line>, bindings: &[Binding]| {
-        for b in bindings {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<6}", b.label), theme::key()),
-                Span::raw(b.description),
-            ]));
-        }
-    };
-    add(&mut lines, keymap::for_screen(app.screen));
-    lines.push(Line::from(Span::styled("Everywhere", theme::title())));
-    add(&mut lines, keymap::GLOBAL);
-    for (key, what) in [
-        ("C-c", "quit, even while editing"),
-        ("Esc", "leave a field, close this"),
-    ] {
+    let add = |lines: &mut Vec<Line>, keys: String, what: &'static str| {
         lines.push(Line::from(vec![
-            Span::styled(format!("  {key:<6}"), theme::key()),
+            Span::styled(format!("  {keys:<9} "), theme::key()),
             Span::raw(what),
         ]));
+    };
+    for b in keymap::for_screen(app.screen) {
+        add(&mut lines, b.keys_label(), b.description);
+    }
+    let editing = keymap::editing(app.screen);
+    if !editing.is_empty() {
+        lines.push(Line::from(Span::styled("In a field", theme::title())));
+        for (keys, what) in editing {
+            add(&mut lines, (*keys).to_string(), what);
+        }
+    }
+    lines.push(Line::from(Span::styled("Everywhere", theme::title())));
+    for b in keymap::GLOBAL {
+        add(&mut lines, b.keys_label(), b.description);
+    }
+    for (keys, what) in keymap::ALWAYS.iter().chain(keymap::HELP_POPUP) {
+        add(&mut lines, (*keys).to_string(), what);
     }
     let screen = frame.area();
-    // Too tall for the terminal: two columns side by side.
-    let columns = if lines.len() as u16 + 2 > screen.height {
-        2
+    debug_assert_eq!(lines.len(), keymap::help_len(app.screen));
+    // Too tall for the terminal: two columns side by side if they fit, and
+    // scrolling (which the title says) if even that is too tall.
+    let layout = keymap::HelpLayout::new(app.screen, (screen.width, screen.height));
+    let column_width = keymap::HELP_COLUMN_WIDTH;
+    let columns = layout.columns;
+    let per_column = layout.lines_per_column;
+    let area = centered(screen, column_width * columns + 2, per_column as u16 + 2);
+    let scroll = usize::from(app.help_scroll).min(layout.overflow());
+    let title = if layout.overflow() > 0 {
+        format!(
+            " Keys {}/{} (j/k scroll, Esc closes) ",
+            scroll + layout.visible,
+            per_column
+        )
     } else {
-        1
+        " Keys (Esc closes) ".to_string()
     };
-    let per_column = lines.len().div_ceil(columns);
-    let column_width = 36u16;
-    let area = centered(
-        screen,
-        column_width * columns as u16 + 2,
-        per_column as u16 + 2,
-    );
     frame.render_widget(Clear, area);
-    let block = Block::bordered()
-        .title(" Keys (Esc closes) ")
-        .border_style(theme::key());
+    let block = Block::bordered().title(title).border_style(theme::key());
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let mut rest = lines;
-    for column in 0..columns as u16 {
+    for column in 0..columns {
         let take = per_column.min(rest.len());
         let chunk: Vec<Line> = rest.drain(..take).collect();
         let column_area = Rect {
@@ -117,7 +123,10 @@ fn help(app: &App, frame: &mut Frame) {
             width: column_width.min(inner.width.saturating_sub(column * column_width)),
             ..inner
         };
-        frame.render_widget(Paragraph::new(chunk), column_area);
+        frame.render_widget(
+            Paragraph::new(chunk).scroll((u16::try_from(scroll).unwrap_or(u16::MAX), 0)),
+            column_area,
+        );
     }
 }
 
