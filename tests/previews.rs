@@ -684,3 +684,74 @@ async fn a_request_skipped_while_scrolling_does_not_fail_the_post_scrolled_back_
     assert_eq!(app.feed.preview.key, Some(a.clone()));
     assert!(executor.previews_mut().contains(&a));
 }
+
+/// Start-up never waits on the graphics query (a terminal that never
+/// answers used to hold the first posts back by the query's timeout): with
+/// the query still unanswered, the cached feed and the first page arrive and
+/// are drawn; the picture is asked for once the answer comes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posts_arrive_while_the_graphics_query_is_unanswered() {
+    let h = Harness::start().await;
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let now = OffsetDateTime::now_utc();
+    let cache = FeedCache::new(scratch.path().join("cache"));
+    cache
+        .save(1, DEMO_USER_ID, &h.posts[..3], now)
+        .expect("cache of an earlier run");
+    let mut executor = Executor::new(Store::at(scratch.path().join("config")), cache, None);
+    let mut app = app_with_token(h.token.clone(), now);
+    app.base_override = Some(h.fake.base_url());
+    app.images = false;
+
+    // The terminal answers only when the test says so.
+    let (answer, answered) = std::sync::mpsc::channel::<()>();
+    instatui::tui::start_up(&mut app, &mut executor, move || {
+        answered.recv().ok().map(|()| Picker::halfblocks())
+    });
+    let fresh = |app: &App| {
+        app.feed.loading.is_none() && app.feed.cached_at.is_none() && !app.feed.items.is_empty()
+    };
+    let mut cache_seen = false;
+    tokio::time::timeout(PATIENCE, async {
+        while !(fresh(&app) && cache_seen) {
+            let msg = executor.next().await.expect("channel open");
+            assert!(!matches!(msg, Msg::Pictures { .. }), "nobody answered");
+            cache_seen |= matches!(&msg, Msg::FeedCacheLoaded { items, .. } if items.len() == 3);
+            let effects = update(&mut app, msg, OffsetDateTime::now_utc());
+            assert!(loads(&effects).is_empty(), "no picture before the answer");
+            for effect in effects {
+                executor.run(&app, effect);
+            }
+        }
+    })
+    .await
+    .expect("the cache and the first page arrive while the query waits");
+    assert_eq!(app.feed.items.len(), h.posts.len());
+    let mut terminal = Terminal::new(TestBackend::new(100, 30)).expect("terminal");
+    terminal
+        .draw(|f| instatui::ui::render(&app, f))
+        .expect("draw");
+    let first = h.posts[0].caption_first_line();
+    let words: String = first
+        .split_whitespace()
+        .take(2)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        terminal.backend().to_string().contains(&words),
+        "{words:?} not on screen"
+    );
+
+    answer.send(()).expect("query waiting");
+    let msg = tokio::time::timeout(PATIENCE, executor.next())
+        .await
+        .expect("the answer arrives")
+        .expect("channel open");
+    assert!(matches!(msg, Msg::Pictures { enabled: true }), "{msg:?}");
+    let effects = update(&mut app, msg, OffsetDateTime::now_utc());
+    assert_eq!(
+        loads(&effects).first().map(|(key, ..)| key.clone()),
+        Some(h.posts[0].id.clone()),
+        "the selected post's picture joins now"
+    );
+}

@@ -20,6 +20,9 @@ pub enum Msg {
     Pictures {
         enabled: bool,
     },
+    /// The graphics query's answer; the executor keeps the picker and
+    /// passes `Pictures` on.
+    PickerChosen(Box<crate::preview::Chosen>),
     CodeExchanged {
         generation: u64,
         result: Result<ShortToken, ApiError>,

@@ -22,6 +22,9 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
         }
         Msg::Tick => app.auto_refresh(&mut effects),
         Msg::Pictures { enabled } => app.images = enabled,
+        // The executor turns this into `Pictures`; should one reach `update`
+        // anyway, it says whether pictures are on.
+        Msg::PickerChosen(chosen) => app.images = chosen.0.is_some(),
         Msg::PictureEncoded { .. } | Msg::Redraw => {}
         Msg::CodeExchanged { generation, result } => {
             app.on_code_exchanged(generation, result, &mut effects);

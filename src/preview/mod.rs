@@ -142,6 +142,19 @@ pub enum Slot {
     Busy,
 }
 
+/// The terminal's answer to the graphics query (`None`: pictures off), on
+/// its way from the worker that asked to the executor that draws.
+pub struct Chosen(pub Option<Picker>);
+
+impl std::fmt::Debug for Chosen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(picker) => write!(f, "Chosen({:?})", picker.protocol_type()),
+            None => f.write_str("Chosen(off)"),
+        }
+    }
+}
+
 /// A picture scaled and encoded off the event loop, on its way back.
 pub struct Encoded(pub StatefulProtocol);
 

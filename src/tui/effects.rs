@@ -76,6 +76,20 @@ impl Executor {
         }
     }
 
+    /// Asks the terminal about graphics on a worker (`query` reads stdin and
+    /// may wait for its timeout on a terminal that never answers); the answer
+    /// comes back as `Pictures`. Not a task: `in_flight` does not wait for it.
+    pub fn query_pictures<F>(&self, query: F)
+    where
+        F: FnOnce() -> Option<ratatui_image::picker::Picker> + Send + 'static,
+    {
+        let tx = self.tx.clone();
+        tokio::task::spawn_blocking(move || {
+            let chosen = crate::preview::Chosen(query());
+            let _ = tx.send(Msg::PickerChosen(Box::new(chosen)));
+        });
+    }
+
     pub fn previews_mut(&mut self) -> &mut Previews {
         &mut self.previews
     }
@@ -98,6 +112,11 @@ impl Executor {
                 key,
                 result: Ok(()),
             });
+        }
+        if let Msg::PickerChosen(chosen) = msg {
+            let enabled = chosen.0.is_some();
+            self.set_picker(chosen.0);
+            return Some(Msg::Pictures { enabled });
         }
         if let Msg::PictureEncoded { key, picture } = msg {
             self.previews.put_back(&key, picture.0);
@@ -514,6 +533,7 @@ impl Msg {
                 | Msg::Resize(..)
                 | Msg::Tick
                 | Msg::Pictures { .. }
+                | Msg::PickerChosen(_)
                 | Msg::PictureEncoded { .. }
                 | Msg::Redraw
         )

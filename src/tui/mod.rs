@@ -63,6 +63,21 @@ pub async fn run_demo(images: Option<String>, theme: Option<Theme>) -> Result<()
     result
 }
 
+/// Starts what the first screen needs: the cached feed and the first
+/// requests at once, the graphics query (`query`, blocking) on a worker
+/// beside them. Pictures join when its answer arrives as `Msg::Pictures`;
+/// nothing else waits for it, however long the terminal takes.
+pub fn start_up<F>(app: &mut App, executor: &mut Executor, query: F)
+where
+    F: FnOnce() -> Option<ratatui_image::picker::Picker> + Send + 'static,
+{
+    executor.load_cache(app);
+    for effect in crate::app::update::start(app) {
+        executor.run(app, effect);
+    }
+    executor.query_pictures(query);
+}
+
 /// Picks the colours and how pictures are drawn. Without colour, half-block
 /// pictures are meaningless shapes, so they stay off unless asked for.
 fn look(app: &mut App, images: Option<&str>, theme: Option<Theme>) -> crate::preview::ImageMode {

@@ -31,6 +31,13 @@ fn to_msg(event: Event) -> Option<Msg> {
     }
 }
 
+async fn next_event(events: &mut Option<EventStream>) -> Option<std::io::Result<Event>> {
+    match events {
+        Some(events) => events.next().await,
+        None => std::future::pending().await,
+    }
+}
+
 /// What a tick could change on screen; a tick that changes none of it draws nothing.
 fn tick_fingerprint(app: &App) -> (Screen, String) {
     let countdown = app
@@ -49,6 +56,10 @@ async fn event_loop(
     images: ImageMode,
 ) -> Result<(), String> {
     let draw = |term: &mut ratatui::DefaultTerminal, app: &App, executor: &mut Executor| {
+        // The graphics query writes to stdout from a worker: holding the
+        // lock keeps its bytes from landing inside a frame's escape codes.
+        let stdout = std::io::stdout();
+        let _frame = stdout.lock();
         term.draw(|frame| {
             crate::ui::render_with_previews(app, frame, Some(executor.previews_mut()))
         })
@@ -65,25 +76,19 @@ async fn event_loop(
             crate::clock::now(),
         );
     }
-    // A first frame at once, so a slow graphics query never shows a blank screen.
     draw(term, app, executor)?;
-    // Asking the terminal about graphics reads stdin: before events are read.
-    let picker = crate::preview::picker_for(images);
-    let enabled = picker.is_some();
-    executor.set_picker(picker);
-    app::update(app, Msg::Pictures { enabled }, crate::clock::now());
-    executor.load_cache(app);
-    for effect in app::update::start(app) {
-        executor.run(app, effect);
-    }
+    // The cached feed and the first request start now; the graphics query
+    // runs beside them, so a terminal that never answers delays only pictures.
+    super::start_up(app, executor, move || crate::preview::picker_for(images));
     draw(term, app, executor)?;
 
-    let mut events = EventStream::new();
+    // The query reads stdin: terminal events are read only once it is done.
+    let mut events: Option<EventStream> = None;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         let msg = tokio::select! {
-            event = events.next() => match event {
+            event = next_event(&mut events), if events.is_some() => match event {
                 Some(Ok(event)) => match to_msg(event) {
                     Some(msg) => msg,
                     None => continue,
@@ -97,6 +102,9 @@ async fn event_loop(
             }
             Some(msg) = executor.next() => msg,
         };
+        if matches!(msg, Msg::Pictures { .. }) && events.is_none() {
+            events = Some(EventStream::new());
+        }
         let before = tick_fingerprint(app);
         let is_tick = matches!(msg, Msg::Tick);
         let mut dirty = !is_tick;
