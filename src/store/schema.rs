@@ -48,10 +48,12 @@ impl Default for State {
 }
 
 impl State {
-    /// Puts every timestamp in UTC, so that the file only ever holds `Z` times.
+    /// Puts every timestamp in UTC, so that the file only ever holds `Z` times
+    /// (a time past year 9999 in UTC, from a hand-edited file, stays as it is
+    /// rather than panicking).
     pub fn normalize_to_utc(&mut self) {
         fn utc(t: &mut OffsetDateTime) {
-            *t = t.to_offset(time::UtcOffset::UTC);
+            *t = crate::localtime::utc_or_as_is(*t);
         }
         if let Some(p) = &mut self.pending_authorization {
             utc(&mut p.issued_at);

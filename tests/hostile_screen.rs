@@ -1,0 +1,62 @@
+//! The TUI against hostile posts: a timestamp past year 9999 and captions,
+//! usernames and links full of terminal control sequences, drawn into a
+//! `TestBackend` the way a start from the feed cache draws them.
+
+mod common;
+
+use common::tui::*;
+use crossterm::event::KeyCode;
+use instatui::app::{App, Msg};
+use instatui::instagram::Media;
+use instatui::tui::FeedCache;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn draw(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal
+        .draw(|f| instatui::ui::render(app, f))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
+/// Post 0 of the usual test feed with `edit` applied.
+fn post_with(edit: impl FnOnce(&mut serde_json::Value)) -> Media {
+    let mut value = serde_json::to_value(media(0)).expect("json");
+    edit(&mut value);
+    serde_json::from_value(value).expect("still a post")
+}
+
+/// An app on the feed screen started the way the TUI starts: the feed comes
+/// out of the on-disk cache before any page arrives.
+fn started_from_cache(items: Vec<Media>) -> App {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cache = FeedCache::new(dir.path().to_path_buf());
+    cache
+        .save(1, USER_ID, &items, NOW)
+        .expect("the cache is written");
+    let (items, saved_at) = cache.load(USER_ID).expect("and read back");
+    let mut app = app_with(state_authorized());
+    instatui::app::update::start(&mut app);
+    send(
+        &mut app,
+        [
+            Msg::Resize(100, 30),
+            Msg::FeedCacheLoaded { items, saved_at },
+        ],
+    );
+    app
+}
+
+#[test]
+fn a_cached_post_from_year_9999_does_not_stop_the_tui_starting() {
+    let far = post_with(|p| p["timestamp"] = "9999-12-31T23:59:59-1000".into());
+    let mut app = started_from_cache(vec![far, media(1)]);
+    let screen = draw(&app, 100, 30);
+    assert!(screen.contains("9999-12-31"), "{screen}");
+    assert!(screen.contains("post 1"), "the rest of the feed: {screen}");
+    // The detail pane spells the time out with its own offset.
+    send(&mut app, [code(KeyCode::Enter)]);
+    let screen = draw(&app, 100, 30);
+    assert!(screen.contains("9999-12-31 23:59 -10:00"), "{screen}");
+}
