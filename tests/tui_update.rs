@@ -1047,3 +1047,20 @@ fn an_expired_token_is_not_sent_to_the_feed() {
             .is_some_and(|e| e.contains("expired"))
     );
 }
+
+#[test]
+fn advice_goes_with_its_screen_but_errors_stay_until_read() {
+    let mut app = app_with(state_authorized());
+    app.screen = Screen::Authorize;
+    app.set_status(
+        Level::Success,
+        "authorized as @larch_and_lake: press 4 to browse the feed",
+    );
+    send(&mut app, [key('4')]);
+    assert_eq!(app.status, None, "the advice was followed");
+    app.set_status(Level::Error, "posts did not load (R retries): offline");
+    send(&mut app, [key('3')]);
+    assert_eq!(app.status.as_ref().map(|s| s.level), Some(Level::Error));
+    send(&mut app, [code(KeyCode::Esc)]);
+    assert_eq!(app.status, None);
+}

@@ -149,10 +149,7 @@ impl Binding {
 /// Keys handled before any screen's bindings, also while editing or in a popup.
 pub const ALWAYS: &[(&str, &str)] = &[
     ("C-c", "quit, even while editing"),
-    (
-        "Esc",
-        "leave a field, close a popup, back out (filter, then details), clear the status",
-    ),
+    ("Esc", "back out: field, popup, filter, details"),
 ];
 
 /// While a field takes the keys: what leaves or submits it. The rest type.
@@ -223,7 +220,8 @@ impl HelpLayout {
 
 /// In the help popup.
 pub const HELP_POPUP: &[(&str, &str)] = &[
-    ("j/k/↓/↑/PgDn/PgUp", "scroll this help"),
+    ("j/↓/k/↑", "scroll this help"),
+    ("PgDn/PgUp", "scroll it by a page"),
     ("?/Esc", "close it"),
 ];
 

@@ -265,8 +265,8 @@ fn save_credentials(app: &mut App, confirmed: bool, effects: &mut Vec<Effect>) {
             }
             app.credentials.focus = None;
             if app.stored.token.is_none() {
-                app.set_status(Level::Success, "credentials saved: now authorize");
                 go_to(app, Screen::Authorize, effects);
+                app.set_status(Level::Success, "credentials saved: now authorize");
             } else {
                 app.set_status(Level::Success, "credentials saved");
             }
@@ -308,6 +308,16 @@ fn filter_changed(app: &mut App, effects: &mut Vec<Effect>) {
 }
 
 fn go_to(app: &mut App, screen: Screen, effects: &mut Vec<Effect>) {
+    // Advice and news belong to the screen they were given on; warnings
+    // and errors stay until read (Esc) or replaced.
+    if screen != app.screen
+        && app
+            .status
+            .as_ref()
+            .is_some_and(|s| matches!(s.level, Level::Info | Level::Success))
+    {
+        app.status = None;
+    }
     app.screen = screen;
     enter_screen(app, screen, effects);
 }

@@ -50,7 +50,7 @@ pub async fn run_demo(images: Option<String>, theme: Option<Theme>) -> Result<()
     let mut app = demo_app(&fake.base_url());
     app.set_status(
         crate::app::Level::Info,
-        "demo: a fake Instagram runs on loopback; press Enter to save these credentials",
+        "demo: a fake Instagram runs on loopback; press s to save these credentials",
     );
     let cache = FeedCache::new(scratch.path().join("cache"));
     // Demo downloads go to the scratch dir too, and vanish with it.
@@ -84,10 +84,13 @@ fn look(app: &mut App, images: Option<&str>, theme: Option<Theme>) -> crate::pre
     app.theme = Theme::from_env(theme);
     let mode = crate::preview::choose_mode(images, None);
     if app.theme == Theme::Plain && images.is_none() {
-        app.set_status(
-            crate::app::Level::Info,
-            "no colour: pictures are off (--images halfblocks, kitty or sixel draws them)",
-        );
+        // Said unless something more urgent is on the status line already.
+        if app.status.is_none() {
+            app.set_status(
+                crate::app::Level::Info,
+                "no colour: pictures are off (--images halfblocks, kitty or sixel draws them)",
+            );
+        }
         return crate::preview::ImageMode::Off;
     }
     mode
