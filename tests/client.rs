@@ -245,7 +245,7 @@ async fn a_code_works_once() {
     assert_eq!(err.kind, ErrorKind::CodeRejected, "{err}");
     assert!(
         err.to_string()
-            .contains("This authorization code has been used"),
+            .contains("Matching code was not found or was already used"),
         "{err}"
     );
     assert!(err.to_string().contains(ErrorKind::CodeRejected.hint()));
@@ -396,7 +396,7 @@ async fn an_expired_token_needs_reauthorization() {
     h.control().advance_clock(61 * DAY);
     let err = h.client.profile(&token).await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::NeedsReauth, "{err}");
-    assert_eq!((err.code, err.subcode), (Some(190), Some(463)));
+    assert_eq!((err.code, err.subcode), (Some(190), None));
     assert!(err.to_string().contains("Session has expired"), "{err}");
     assert!(err.to_string().contains("authorize again"), "{err}");
     let err = h.client.refresh(&token).await.unwrap_err();
@@ -417,7 +417,7 @@ async fn a_revoked_token_needs_reauthorization() {
         .await
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::NeedsReauth, "{err}");
-    assert_eq!(err.subcode, Some(460));
+    assert_eq!((err.code, err.subcode), (Some(190), None));
     assert!(err.to_string().contains("changed their password"), "{err}");
 }
 
@@ -471,10 +471,51 @@ async fn rate_limiting_is_not_retried() {
     let err = h.client.profile(&token).await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::RateLimited, "{err}");
     assert!(err.to_string().contains("request limit reached"), "{err}");
-    assert!(err.to_string().contains("wait"), "{err}");
+    // No usage header says how long: the default wait.
+    assert!(
+        err.to_string().contains("rate limited: try again in 5 min"),
+        "{err}"
+    );
     assert_eq!(h.hits("/me"), 1);
     let usage = h.client.rate_usage().expect("usage from the 429");
     assert_eq!(usage.peak(), 100);
+}
+
+#[tokio::test]
+async fn instagrams_own_rate_limit_80002_is_not_retried_and_says_how_long() {
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    h.control()
+        .inject_on("/me", Fault::InstagramRateLimit { minutes: 12 }, 5);
+    let err = h.client.profile(&token).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::RateLimited, "{err}");
+    // Flagged transient by Instagram, yet not hammered.
+    assert_eq!(h.hits("/me"), 1, "{:?}", h.control().requests());
+    assert_eq!(err.rate_limit_wait(), Some(Duration::from_secs(12 * 60)));
+    let text = err.to_string();
+    assert!(text.contains("too many calls to this Instagram account"), "{text}");
+    assert!(text.contains("rate limited: try again in 12 min"), "{text}");
+}
+
+#[tokio::test]
+async fn method_type_get_on_instagram_login_does_not_advise_switching_to_it() {
+    let config = FakeConfig {
+        basic_display_retired: true,
+        ..FakeConfig::demo()
+    };
+    // Configured for instagram-login, holding a token of the retired API.
+    let h = Harness::start(config, Flavor::InstagramLogin).await;
+    let token = Secret::new(h.control().issue_long_token("user_profile,user_media"));
+    let err = h.client.profile(&token).await.unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("Unsupported request - method type: get"),
+        "{err}"
+    );
+    assert_eq!(err.kind, ErrorKind::UnsupportedRequest, "{err}");
+    assert!(!err.to_string().contains("switch"), "{err}");
+    assert!(err.to_string().contains("authorize again"), "{err}");
+    assert_eq!(err.kind.command_hint(), Some("instatui authorize --open"));
 }
 
 #[tokio::test]

@@ -49,7 +49,11 @@ fn assert_explained(rel: &str, err: &ApiError, raw: &serde_json::Value) {
         text.contains(message.trim_end_matches('.')),
         "{rel}: Instagram's message missing from {text:?}"
     );
-    assert!(text.contains(err.kind.hint()), "{rel}: no hint in {text:?}");
+    let advice = match err.rate_limit_wait() {
+        Some(_) => "rate limited: try again in 5 min",
+        None => err.kind.hint(),
+    };
+    assert!(text.contains(advice), "{rel}: no advice in {text:?}");
     assert!(!err.hint().is_empty());
     assert!(text.contains("HTTP 400"), "{rel}: no status in {text:?}");
     assert_eq!(err.message, message, "{rel}");
@@ -95,15 +99,15 @@ fn every_error_fixture_gets_its_kind_message_and_hint() {
             ErrorKind::RateLimited,
         ),
         (
+            "instagram/error_graph_rate_limited_80002.json",
+            ErrorKind::RateLimited,
+        ),
+        (
             "instagram/error_graph_retired_api.json",
             ErrorKind::RetiredApi,
         ),
         (
             "instagram/error_oauth_code_not_found.json",
-            ErrorKind::CodeRejected,
-        ),
-        (
-            "instagram/error_oauth_code_used.json",
             ErrorKind::CodeRejected,
         ),
         (
@@ -158,10 +162,16 @@ fn every_error_fixture_on_disk_is_covered() {
 
 #[test]
 fn only_the_rate_limit_and_5xx_are_not_final() {
-    let (rate, _) = json_error("instagram/error_graph_rate_limited.json");
-    assert!(rate.is_transient, "Instagram flagged it transient");
-    // Rate limited means back off, not hammer: never retried as is.
-    assert!(!rate.kind.is_retryable());
+    for rel in [
+        "instagram/error_graph_rate_limited.json",
+        "instagram/error_graph_rate_limited_80002.json",
+    ] {
+        let (rate, _) = json_error(rel);
+        assert!(rate.is_transient, "{rel}: Instagram flagged it transient");
+        // Rate limited means back off, not hammer: never retried as is.
+        assert_eq!(rate.kind, ErrorKind::RateLimited, "{rel}");
+        assert!(!rate.kind.is_retryable(), "{rel}");
+    }
     let (expired, _) = json_error("instagram/error_graph_expired_token.json");
     assert!(!expired.kind.is_retryable());
 }

@@ -23,6 +23,9 @@ pub enum Fault {
     Status500,
     /// The Graph rate-limit error (code 4), status 429.
     RateLimited,
+    /// Instagram's per-account rate limit (code 80002), status 400, with a
+    /// usage header saying access returns in `minutes` (0: it does not say).
+    InstagramRateLimit { minutes: u32 },
     /// Waits, then answers normally.
     Slow(Duration),
     /// The normal answer cut in half, status 200.
@@ -102,7 +105,7 @@ impl FakeControl {
         inner.cdn_epoch = inner.cdn_epoch.wrapping_add(1);
     }
 
-    /// Every token issued so far answers code 190, subcode 460 (password changed).
+    /// Every token issued so far answers code 190 "…changed their password…".
     pub fn revoke_tokens(&self) {
         for grant in self.app.lock().tokens.values_mut() {
             grant.revoked = true;

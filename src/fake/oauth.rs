@@ -186,10 +186,9 @@ fn access_token_inner(app: &App, fields: &[(String, String)]) -> Result<Response
     let now = inner.now();
     let not_found = || OAuthError::new("Matching code was not found or was already used");
     let grant = inner.codes.get_mut(code).ok_or_else(not_found)?;
-    if grant.used {
-        return Err(OAuthError::new("This authorization code has been used"));
-    }
-    if now >= grant.expires_at {
+    // A used code gets the same answer as an unknown one: the only
+    // code-reuse answer attested for this host.
+    if grant.used || now >= grant.expires_at {
         return Err(not_found());
     }
     if grant.redirect_uri != redirect_uri {

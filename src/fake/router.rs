@@ -50,6 +50,19 @@ pub(crate) async fn handle(State(app): State<Arc<App>>, request: Request) -> Res
             );
             response
         }
+        Some(Fault::InstagramRateLimit { minutes }) => {
+            let mut response = GraphError::instagram_rate_limited().into_response();
+            let usage = format!(
+                r#"{{"{}":[{{"type":"instagram","call_count":100,"total_cputime":64,"total_time":71,"estimated_time_to_regain_access":{minutes}}}]}}"#,
+                app.config.user_id
+            );
+            if let Ok(value) = HeaderValue::from_str(&usage) {
+                response
+                    .headers_mut()
+                    .insert("x-business-use-case-usage", value);
+            }
+            response
+        }
         Some(Fault::Slow(delay)) => {
             tokio::time::sleep(delay).await;
             answer(&app, request).await

@@ -305,6 +305,12 @@ impl Client {
             header("x-business-use-case-usage").as_deref(),
             crate::clock::now(),
         );
+        // What this answer says about waiting, should it be a rate limit.
+        let regain = usage
+            .as_ref()
+            .and_then(|u| u.estimated_time_to_regain_access)
+            .filter(|m| *m > 0)
+            .map(|m| Duration::from_secs(u64::from(m) * 60));
         if let Some(usage) = usage {
             *self.usage.lock().unwrap_or_else(|e| e.into_inner()) = Some(usage);
         }
@@ -316,18 +322,21 @@ impl Client {
             ms = started.elapsed().as_millis() as u64,
             "instagram answered"
         );
-        if !(200..300).contains(&status) {
-            return Err(ApiError::from_response(
-                status,
-                content_type.as_deref(),
-                &body,
-            ));
-        }
-        Ok(Answer {
+        let answer = Answer {
             status,
             content_type,
             body,
-        })
+            flavor: self.flavor,
+            regain,
+        };
+        if !(200..300).contains(&status) {
+            return Err(answer.error(ApiError::from_response(
+                status,
+                answer.content_type.as_deref(),
+                &answer.body,
+            )));
+        }
+        Ok(answer)
     }
 }
 
@@ -335,9 +344,21 @@ struct Answer {
     status: u16,
     content_type: Option<String>,
     body: bytes::Bytes,
+    flavor: Flavor,
+    /// `estimated_time_to_regain_access` of this answer, when above 0.
+    regain: Option<Duration>,
 }
 
 impl Answer {
+    /// An error as this answer qualifies it: the configured flavour's
+    /// advice, and how long a rate limit lasts.
+    fn error(&self, mut err: ApiError) -> ApiError {
+        if err.kind == ErrorKind::RateLimited {
+            err.retry_after = self.regain.or(err.retry_after);
+        }
+        err.in_flavor(self.flavor)
+    }
+
     fn decode<T>(
         &self,
         parse: impl Fn(&[u8]) -> Result<T, serde_json::Error>,
@@ -345,7 +366,7 @@ impl Answer {
         // Lenient shapes (a profile or a page whose every field is optional)
         // would read an error object as an empty answer.
         if let Some(err) = ApiError::from_error_body(self.status, &self.body) {
-            return Err(err);
+            return Err(self.error(err));
         }
         parse(&self.body).map_err(|_| {
             // Some proxies answer 200 with an error object or a page.
@@ -354,7 +375,7 @@ impl Answer {
             if err.kind == ErrorKind::Transient {
                 ApiError::unreadable(self.status, self.content_type.as_deref(), &self.body)
             } else {
-                err
+                self.error(err)
             }
         })
     }

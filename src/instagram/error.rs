@@ -1,7 +1,17 @@
 //! One typed error for both of Instagram's error shapes, with a category and a hint for the user.
 
+use super::Flavor;
 use serde::Deserialize;
 use std::fmt;
+use std::time::Duration;
+
+/// How long to wait after a rate limit when Instagram does not say
+/// (`estimated_time_to_regain_access` absent or 0).
+pub const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(5 * 60);
+
+/// Graph error codes that mean "rate limited": the app-level ones (4, 17,
+/// 32, 613) and Instagram's own per-account limit (80002).
+const RATE_LIMIT_CODES: &[i64] = &[4, 17, 32, 613, 80002];
 
 /// What kind of failure this is, which decides the advice we give.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -18,6 +28,9 @@ pub enum ErrorKind {
     RetiredApi,
     /// A refresh of a token younger than 24 hours.
     RefreshTooEarly,
+    /// "Unsupported request - method type: get" on the Instagram Login API:
+    /// a token or endpoint that does not belong to it.
+    UnsupportedRequest,
     Permission,
     RateLimited,
     BadParameter,
@@ -54,6 +67,9 @@ impl ErrorKind {
             ErrorKind::RefreshTooEarly => {
                 "Instagram refreshes a token only once it is 24 hours old: try again later (the token status says from when)"
             }
+            ErrorKind::UnsupportedRequest => {
+                "Instagram did not take this request on the Instagram Login API: authorize again (a token of the retired Basic Display API does not work here) and check the endpoint overrides"
+            }
             ErrorKind::Permission => {
                 "the app lacks a permission for this: check the scopes you granted and authorize again"
             }
@@ -77,9 +93,10 @@ impl ErrorKind {
     /// The subcommand that does what `hint` advises, for the command line.
     pub fn command_hint(self) -> Option<&'static str> {
         match self {
-            ErrorKind::NeedsReauth | ErrorKind::CodeRejected | ErrorKind::Permission => {
-                Some("instatui authorize --open")
-            }
+            ErrorKind::NeedsReauth
+            | ErrorKind::CodeRejected
+            | ErrorKind::Permission
+            | ErrorKind::UnsupportedRequest => Some("instatui authorize --open"),
             ErrorKind::InvalidSecret | ErrorKind::RedirectMismatch | ErrorKind::InvalidApp => {
                 Some("instatui setup --app-id … --redirect-uri …")
             }
@@ -108,6 +125,9 @@ pub struct ApiError {
     pub message: String,
     pub fbtrace_id: Option<String>,
     pub is_transient: bool,
+    /// For a rate limit: how long to wait before the next call, from the
+    /// usage header's `estimated_time_to_regain_access`, else a default.
+    pub retry_after: Option<Duration>,
 }
 
 impl std::error::Error for ApiError {}
@@ -119,7 +139,14 @@ impl fmt::Display for ApiError {
         if !ids.is_empty() {
             write!(f, " ({ids})")?;
         }
-        write!(f, " — {}", self.kind.hint())
+        match self.rate_limit_wait() {
+            Some(wait) => write!(
+                f,
+                " — rate limited: try again in {} min",
+                minutes_rounded_up(wait)
+            ),
+            None => write!(f, " — {}", self.kind.hint()),
+        }
     }
 }
 
@@ -134,11 +161,33 @@ impl ApiError {
             message: message.into(),
             fbtrace_id: None,
             is_transient: false,
+            retry_after: None,
         }
     }
 
     pub fn hint(&self) -> &'static str {
         self.kind.hint()
+    }
+
+    /// How long to wait before calling again, when this is a rate limit.
+    pub fn rate_limit_wait(&self) -> Option<Duration> {
+        (self.kind == ErrorKind::RateLimited)
+            .then(|| self.retry_after.unwrap_or(DEFAULT_RATE_LIMIT_WAIT))
+    }
+
+    /// The same error as seen with `flavor` configured: on the Instagram
+    /// Login API "method type: get" does not mean "switch to it".
+    pub fn in_flavor(mut self, flavor: Flavor) -> Self {
+        if self.kind == ErrorKind::RetiredApi
+            && flavor == Flavor::InstagramLogin
+            && self
+                .message
+                .to_ascii_lowercase()
+                .contains("unsupported request - method type")
+        {
+            self.kind = ErrorKind::UnsupportedRequest;
+        }
+        self
     }
 
     /// `HTTP 400, code 190/463`: what a support request would quote.
@@ -200,6 +249,11 @@ impl ApiError {
         let detail = err_chain(err);
         ApiError::new(ErrorKind::Network, format!("{what}: {detail}"))
     }
+}
+
+/// `90s` → 2: a wait is never announced shorter than it is.
+pub fn minutes_rounded_up(d: Duration) -> u64 {
+    d.as_secs().div_ceil(60).max(1)
 }
 
 fn err_chain(err: &reqwest::Error) -> String {
@@ -293,6 +347,7 @@ fn parse_error_body(body: &[u8]) -> Option<ApiError> {
                 .unwrap_or_else(|| "Instagram reported an error without a message".to_string()),
             fbtrace_id: e.fbtrace_id,
             is_transient: e.is_transient.unwrap_or(false),
+            retry_after: None,
         });
     }
     if let Ok(oauth) = serde_json::from_slice::<OAuthBody>(body) {
@@ -338,7 +393,7 @@ fn classify(err: &ApiError) -> ErrorKind {
     if msg.contains("invalid platform app") || msg.contains("insufficient developer role") {
         return ErrorKind::InvalidApp;
     }
-    if matches!(err.code, Some(4 | 17 | 32 | 613)) || status == 429 {
+    if err.code.is_some_and(|c| RATE_LIMIT_CODES.contains(&c)) || status == 429 {
         return ErrorKind::RateLimited;
     }
     if err.code == Some(10) || matches!(err.code, Some(200..=299)) {
