@@ -152,7 +152,8 @@ fn a_code_exchanged_twice_is_refused_and_the_token_kept() {
     let run = m.run(&["exchange", &landed]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
-        run.stderr.contains("This authorization code has been used"),
+        run.stderr
+            .contains("Matching code was not found or was already used"),
         "{run:?}"
     );
     assert!(run.stderr.contains("authorize again"), "{run:?}");

@@ -493,7 +493,10 @@ async fn instagrams_own_rate_limit_80002_is_not_retried_and_says_how_long() {
     assert_eq!(h.hits("/me"), 1, "{:?}", h.control().requests());
     assert_eq!(err.rate_limit_wait(), Some(Duration::from_secs(12 * 60)));
     let text = err.to_string();
-    assert!(text.contains("too many calls to this Instagram account"), "{text}");
+    assert!(
+        text.contains("too many calls to this Instagram account"),
+        "{text}"
+    );
     assert!(text.contains("rate limited: try again in 12 min"), "{text}");
 }
 

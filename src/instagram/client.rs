@@ -310,7 +310,7 @@ impl Client {
             .as_ref()
             .and_then(|u| u.estimated_time_to_regain_access)
             .filter(|m| *m > 0)
-            .map(|m| Duration::from_secs(u64::from(m) * 60));
+            .map(|m| m.saturating_mul(60));
         if let Some(usage) = usage {
             *self.usage.lock().unwrap_or_else(|e| e.into_inner()) = Some(usage);
         }
@@ -345,8 +345,8 @@ struct Answer {
     content_type: Option<String>,
     body: bytes::Bytes,
     flavor: Flavor,
-    /// `estimated_time_to_regain_access` of this answer, when above 0.
-    regain: Option<Duration>,
+    /// `estimated_time_to_regain_access` of this answer in seconds, when above 0.
+    regain: Option<u32>,
 }
 
 impl Answer {
@@ -354,7 +354,7 @@ impl Answer {
     /// advice, and how long a rate limit lasts.
     fn error(&self, mut err: ApiError) -> ApiError {
         if err.kind == ErrorKind::RateLimited {
-            err.retry_after = self.regain.or(err.retry_after);
+            err.retry_after_secs = self.regain.or(err.retry_after_secs);
         }
         err.in_flavor(self.flavor)
     }

@@ -125,9 +125,10 @@ pub struct ApiError {
     pub message: String,
     pub fbtrace_id: Option<String>,
     pub is_transient: bool,
-    /// For a rate limit: how long to wait before the next call, from the
-    /// usage header's `estimated_time_to_regain_access`, else a default.
-    pub retry_after: Option<Duration>,
+    /// For a rate limit: seconds to wait before the next call, from the
+    /// usage header's `estimated_time_to_regain_access` (a `u32` keeps the
+    /// error small).
+    pub retry_after_secs: Option<u32>,
 }
 
 impl std::error::Error for ApiError {}
@@ -161,7 +162,7 @@ impl ApiError {
             message: message.into(),
             fbtrace_id: None,
             is_transient: false,
-            retry_after: None,
+            retry_after_secs: None,
         }
     }
 
@@ -171,8 +172,10 @@ impl ApiError {
 
     /// How long to wait before calling again, when this is a rate limit.
     pub fn rate_limit_wait(&self) -> Option<Duration> {
-        (self.kind == ErrorKind::RateLimited)
-            .then(|| self.retry_after.unwrap_or(DEFAULT_RATE_LIMIT_WAIT))
+        (self.kind == ErrorKind::RateLimited).then(|| {
+            self.retry_after_secs
+                .map_or(DEFAULT_RATE_LIMIT_WAIT, |s| Duration::from_secs(s.into()))
+        })
     }
 
     /// The same error as seen with `flavor` configured: on the Instagram
@@ -347,7 +350,7 @@ fn parse_error_body(body: &[u8]) -> Option<ApiError> {
                 .unwrap_or_else(|| "Instagram reported an error without a message".to_string()),
             fbtrace_id: e.fbtrace_id,
             is_transient: e.is_transient.unwrap_or(false),
-            retry_after: None,
+            retry_after_secs: None,
         });
     }
     if let Ok(oauth) = serde_json::from_slice::<OAuthBody>(body) {
