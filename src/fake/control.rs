@@ -36,6 +36,17 @@ pub enum Fault {
         content_type: String,
         body: String,
     },
+    /// Status 200 and a JSON-looking body that never ends.
+    Endless,
+    /// Status 200 and a body of this many bytes, announced in `Content-Length`.
+    Huge(u64),
+    /// Status 200, then one byte per interval, forever.
+    Drip(Duration),
+    /// A redirect with this status (307, 308, …) to `location`.
+    Redirect { status: u16, location: String },
+    /// Each use answers with the next fault of the list, round and round
+    /// (alternating paging cursors, say).
+    Cycle(Vec<Fault>),
 }
 
 /// One request as the fake received it.
@@ -86,6 +97,7 @@ impl FakeControl {
             prefix,
             fault,
             remaining: times,
+            used: 0,
         });
     }
 

@@ -19,6 +19,7 @@ mod feed;
 mod fields;
 mod form;
 mod graph;
+mod hostile;
 mod oauth;
 mod render;
 mod respond;

@@ -4,6 +4,7 @@ use super::cdn;
 use super::control::{Fault, RecordedRequest};
 use super::form;
 use super::graph::{self, GraphRequest};
+use super::hostile;
 use super::oauth;
 use super::respond::{GraphError, OAuthError, text_response};
 use super::state::{App, PendingFault};
@@ -37,7 +38,11 @@ pub(crate) async fn handle(State(app): State<Arc<App>>, request: Request) -> Res
         take_fault(&mut inner.faults, &path)
     };
     match fault {
-        None => answer(&app, request).await,
+        None | Some(Fault::Cycle(_)) => answer(&app, request).await,
+        Some(Fault::Endless) => hostile::endless(),
+        Some(Fault::Huge(len)) => hostile::huge(len),
+        Some(Fault::Drip(every)) => hostile::drip(every),
+        Some(Fault::Redirect { status, location }) => hostile::redirect(status, &location),
         Some(Fault::Html502) => text_response(StatusCode::BAD_GATEWAY, "text/html", HTML_502),
         Some(Fault::Status500) => GraphError::transient().into_response(),
         Some(Fault::RateLimited) => {
@@ -94,7 +99,11 @@ fn take_fault(faults: &mut Vec<PendingFault>, path: &str) -> Option<Fault> {
         }
     })?;
     let pending = faults.get_mut(index)?;
-    let fault = pending.fault.clone();
+    let fault = match &pending.fault {
+        Fault::Cycle(list) if !list.is_empty() => list[pending.used % list.len()].clone(),
+        other => other.clone(),
+    };
+    pending.used += 1;
     pending.remaining = pending.remaining.saturating_sub(1);
     if pending.remaining == 0 {
         faults.remove(index);
@@ -225,11 +234,13 @@ mod tests {
                 prefix: Some("/me".into()),
                 fault: Fault::Html502,
                 remaining: 1,
+                used: 0,
             },
             PendingFault {
                 prefix: None,
                 fault: Fault::Truncated,
                 remaining: 2,
+                used: 0,
             },
         ];
         assert_eq!(

@@ -44,6 +44,8 @@ pub(crate) struct PendingFault {
     pub prefix: Option<String>,
     pub fault: Fault,
     pub remaining: usize,
+    /// Uses so far, to step through a `Fault::Cycle`.
+    pub used: usize,
 }
 
 pub(crate) struct Inner {

@@ -2,19 +2,12 @@
 
 use super::Client;
 use super::error::{ApiError, ErrorKind};
-use futures::StreamExt;
+use super::limits::{Limits, duration_label, read_capped, size_label, too_large};
 use std::path::Path;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 
 const MAX_TRIES: u32 = 3;
-
-/// A whole transfer may take this long: a long video on a slow line needs
-/// far more than the client's 30 s for an API call.
-const TRANSFER_TIMEOUT: Duration = Duration::from_secs(60 * 60);
-
-/// No byte for this long and the transfer counts as stalled (and is retried).
-const STALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl ApiError {
     /// A signed CDN URL past its expiry (`URL signature expired`): fetching
@@ -44,10 +37,33 @@ impl Client {
     }
 
     async fn download_once(&self, url: &str, part: &Path) -> Result<Option<String>, ApiError> {
-        let request = self.http().get(url).timeout(TRANSFER_TIMEOUT).send();
-        let response = tokio::time::timeout(STALL_TIMEOUT, request)
+        let limits = *self.limits();
+        // The whole try, headers to last byte: a steady trickle must end too.
+        let deadline = tokio::time::Instant::now() + limits.transfer;
+        match tokio::time::timeout_at(deadline, self.transfer(url, part, &limits)).await {
+            Ok(result) => result,
+            Err(_) => Err(ApiError::new(
+                ErrorKind::Limit,
+                format!(
+                    "the transfer took longer than {}: instatui gave up on it",
+                    duration_label(limits.transfer)
+                ),
+            )),
+        }
+    }
+
+    async fn transfer(
+        &self,
+        url: &str,
+        part: &Path,
+        limits: &Limits,
+    ) -> Result<Option<String>, ApiError> {
+        // The client's 30 s budget is for API calls; the deadline above
+        // bounds a transfer instead.
+        let request = self.http().get(url).timeout(limits.transfer * 2).send();
+        let mut response = tokio::time::timeout(limits.stall, request)
             .await
-            .map_err(|_| stalled())?
+            .map_err(|_| stalled(limits))?
             .map_err(|e| ApiError::network(&e))?;
         let status = response.status().as_u16();
         let content_type = response
@@ -56,12 +72,18 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
         if !(200..300).contains(&status) {
-            let body = response.bytes().await.unwrap_or_default();
+            let body = read_capped(response, limits.json_bytes, "the error page")
+                .await
+                .unwrap_or_default();
             return Err(ApiError::from_response(
                 status,
                 content_type.as_deref(),
                 &body,
             ));
+        }
+        let cap = limits.download_bytes;
+        if response.content_length().is_some_and(|len| len > cap) {
+            return Err(too_large("the file", cap));
         }
         let disk = |e: std::io::Error| {
             ApiError::new(
@@ -73,15 +95,28 @@ impl Client {
             )
         };
         let mut file = tokio::fs::File::create(part).await.map_err(disk)?;
-        let mut stream = response.bytes_stream();
+        let mut written: u64 = 0;
+        let mut window_start = tokio::time::Instant::now();
+        let mut window_bytes: u64 = 0;
         loop {
-            let next = tokio::time::timeout(STALL_TIMEOUT, stream.next())
+            let next = tokio::time::timeout(limits.stall, response.chunk())
                 .await
-                .map_err(|_| stalled())?;
-            let Some(chunk) = next else {
+                .map_err(|_| stalled(limits))?;
+            let Some(chunk) = next.map_err(|e| ApiError::network(&e))? else {
                 break;
             };
-            let chunk = chunk.map_err(|e| ApiError::network(&e))?;
+            written += chunk.len() as u64;
+            if written > cap {
+                return Err(too_large("the file", cap));
+            }
+            window_bytes += chunk.len() as u64;
+            if window_start.elapsed() >= limits.window {
+                if window_bytes < limits.window_bytes {
+                    return Err(too_slow(limits, window_bytes));
+                }
+                window_start = tokio::time::Instant::now();
+                window_bytes = 0;
+            }
             file.write_all(&chunk).await.map_err(disk)?;
         }
         file.flush().await.map_err(disk)?;
@@ -90,12 +125,25 @@ impl Client {
     }
 }
 
-fn stalled() -> ApiError {
+fn too_slow(limits: &Limits, got: u64) -> ApiError {
+    ApiError::new(
+        ErrorKind::Limit,
+        format!(
+            "the transfer was too slow: {} in {}, below instatui's floor of {} per {}",
+            size_label(got),
+            duration_label(limits.window),
+            size_label(limits.window_bytes),
+            duration_label(limits.window)
+        ),
+    )
+}
+
+fn stalled(limits: &Limits) -> ApiError {
     ApiError::new(
         ErrorKind::Network,
         format!(
-            "the transfer stalled: nothing arrived for {} s",
-            STALL_TIMEOUT.as_secs()
+            "the transfer stalled: nothing arrived for {}",
+            duration_label(limits.stall)
         ),
     )
 }

@@ -1,6 +1,7 @@
 //! The HTTP client: every call of the flow, with timeouts, retries for idempotent GETs and rate-usage tracking.
 
 use super::error::{ApiError, ErrorKind};
+use super::limits::{self, Limits};
 use super::model::{self, LongToken, Media, MediaPage, Profile, ShortToken};
 use super::{Endpoints, Flavor, RateUsage};
 use crate::secret::Secret;
@@ -22,6 +23,7 @@ pub struct Client {
     endpoints: Endpoints,
     flavor: Flavor,
     retry_delay: Duration,
+    limits: Limits,
     usage: Arc<Mutex<Option<RateUsage>>>,
 }
 
@@ -60,6 +62,7 @@ impl Client {
             endpoints,
             flavor,
             retry_delay: Duration::from_millis(400),
+            limits: Limits::default(),
             usage: Arc::new(Mutex::new(None)),
         })
     }
@@ -68,6 +71,16 @@ impl Client {
     pub fn with_retry_delay(mut self, delay: Duration) -> Self {
         self.retry_delay = delay;
         self
+    }
+
+    /// Other size and speed caps than the defaults. Tests lower them.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
     }
 
     /// The shared connection pool, for streaming downloads.
@@ -100,7 +113,9 @@ impl Client {
             ("code", code),
         ];
         let request = self.http.post(&url).form(&form);
-        let answer = self.send(request, "POST /oauth/access_token").await?;
+        let answer = self
+            .send(request, "POST /oauth/access_token", self.limits.json_bytes)
+            .await?;
         answer.decode(|b| serde_json::from_slice::<ShortToken>(b))
     }
 
@@ -231,7 +246,9 @@ impl Client {
     /// Downloads a file (a CDN picture), retrying transient failures.
     pub async fn fetch(&self, url: &str) -> Result<Download, ApiError> {
         self.with_retries(|| async {
-            let answer = self.send(self.http.get(url), "GET cdn").await?;
+            let answer = self
+                .send(self.http.get(url), "GET cdn", self.limits.picture_bytes)
+                .await?;
             Ok(Download {
                 bytes: answer.body,
                 content_type: answer.content_type,
@@ -258,7 +275,13 @@ impl Client {
         parse: impl Fn(&[u8]) -> Result<T, serde_json::Error>,
     ) -> Result<T, ApiError> {
         self.with_retries(|| async {
-            let answer = self.send(self.http.get(url).query(query), label).await?;
+            let answer = self
+                .send(
+                    self.http.get(url).query(query),
+                    label,
+                    self.limits.json_bytes,
+                )
+                .await?;
             answer.decode(&parse)
         })
         .await
@@ -288,6 +311,7 @@ impl Client {
         &self,
         request: reqwest::RequestBuilder,
         label: &'static str,
+        cap: u64,
     ) -> Result<Answer, ApiError> {
         let started = Instant::now();
         let response = request.send().await.map_err(|e| ApiError::network(&e))?;
@@ -314,7 +338,12 @@ impl Client {
         if let Some(usage) = usage {
             *self.usage.lock().unwrap_or_else(|e| e.into_inner()) = Some(usage);
         }
-        let body = response.bytes().await.map_err(|e| ApiError::network(&e))?;
+        let what = if label == "GET cdn" {
+            "the picture".to_string()
+        } else {
+            format!("Instagram's answer ({label})")
+        };
+        let body = limits::read_capped(response, cap, &what).await?;
         tracing::debug!(
             call = label,
             status,

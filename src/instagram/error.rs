@@ -40,6 +40,9 @@ pub enum ErrorKind {
     NotJson,
     /// Connect, DNS, TLS or timeout.
     Network,
+    /// An answer past a size limit, or a transfer too slow or too long
+    /// (see `limits`); not retried, since the same would happen again.
+    Limit,
     Other,
 }
 
@@ -85,6 +88,9 @@ impl ErrorKind {
             }
             ErrorKind::Network => {
                 "could not reach Instagram: check the connection or proxy and try again"
+            }
+            ErrorKind::Limit => {
+                "instatui stopped there to protect memory and time: check the connection, INSTATUI_BASE_URL, the endpoint overrides and any proxy, then try again"
             }
             ErrorKind::Other => "see Instagram's message for details",
         }
