@@ -16,6 +16,7 @@ pub mod instagram;
 pub mod localtime;
 pub mod logging;
 pub mod preview;
+pub mod sanitize;
 pub mod secret;
 pub mod store;
 pub mod text;

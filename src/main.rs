@@ -47,7 +47,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
 
 fn report(err: CliError) -> ExitCode {
     if !err.message.is_empty() {
-        eprintln!("error: {}", err.message);
+        // The message may carry a server's words: filtered like all output.
+        eprintln!("error: {}", instatui::sanitize::lines(&err.message));
     }
     ExitCode::from(match err.exit {
         Exit::Failed => 1,

@@ -2,8 +2,12 @@
 
 use unicode_width::UnicodeWidthStr;
 
-/// Cuts `text` to `width` columns, ending in an ellipsis when cut.
+/// Cuts `text` to `width` columns, ending in an ellipsis when cut. Control
+/// characters and escape sequences are filtered first ([`crate::sanitize`]):
+/// what is measured is what a terminal shows.
 pub fn fit(text: &str, width: usize) -> String {
+    let text = crate::sanitize::line(text);
+    let text = text.as_ref();
     if text.width() <= width {
         return text.to_string();
     }
@@ -24,8 +28,9 @@ pub fn fit(text: &str, width: usize) -> String {
 }
 
 /// Splits `text` into pieces at most `width` columns wide, without losing a
-/// character: a URL stays complete and copyable across lines.
+/// character a terminal shows: a URL stays complete and copyable across lines.
 pub fn chunks(text: &str, width: usize) -> Vec<String> {
+    let text = crate::sanitize::line(text);
     let width = width.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();

@@ -4,10 +4,12 @@
 
 mod common;
 
+use common::hostile;
 use common::tui::*;
 use crossterm::event::KeyCode;
-use instatui::app::{App, Msg};
+use instatui::app::{App, Level, Msg, Screen};
 use instatui::instagram::Media;
+use instatui::store::{RefreshOutcome, State};
 use instatui::tui::FeedCache;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -30,13 +32,17 @@ fn post_with(edit: impl FnOnce(&mut serde_json::Value)) -> Media {
 /// An app on the feed screen started the way the TUI starts: the feed comes
 /// out of the on-disk cache before any page arrives.
 fn started_from_cache(items: Vec<Media>) -> App {
+    started_on(state_authorized(), items)
+}
+
+fn started_on(stored: State, items: Vec<Media>) -> App {
     let dir = tempfile::tempdir().expect("tempdir");
     let cache = FeedCache::new(dir.path().to_path_buf());
     cache
         .save(1, USER_ID, &items, NOW)
         .expect("the cache is written");
     let (items, saved_at) = cache.load(USER_ID).expect("and read back");
-    let mut app = app_with(state_authorized());
+    let mut app = app_with(stored);
     instatui::app::update::start(&mut app);
     send(
         &mut app,
@@ -59,4 +65,46 @@ fn a_cached_post_from_year_9999_does_not_stop_the_tui_starting() {
     send(&mut app, [code(KeyCode::Enter)]);
     let screen = draw(&app, 100, 30);
     assert!(screen.contains("9999-12-31 23:59 -10:00"), "{screen}");
+}
+
+#[test]
+fn control_sequences_from_instagram_never_reach_the_screen() {
+    let evil = hostile::text();
+    let post = post_with(|p| {
+        p["caption"] = evil.clone().into();
+        p["permalink"] = format!("https://www.instagram.com/p/x/{evil}").into();
+        p["username"] = evil.clone().into();
+        p["media_product_type"] = evil.clone().into();
+    });
+    let mut stored = state_authorized();
+    if let Some(profile) = stored.profile.as_mut() {
+        profile.username = Some(evil.clone());
+    }
+    stored.last_refresh = Some(RefreshOutcome {
+        at: NOW,
+        ok: false,
+        message: Some(evil.clone()),
+    });
+    let mut app = started_on(stored, vec![post, media(1)]);
+    // Wide enough for the whole text in the detail pane and the header.
+    let (w, h) = (200, 50);
+    send(&mut app, [Msg::Resize(w, h)]);
+
+    let screen = draw(&app, w, h);
+    hostile::assert_safe("feed list", &screen);
+    assert!(screen.contains("w00w01w02"), "{screen}");
+
+    send(&mut app, [code(KeyCode::Enter)]);
+    let screen = draw(&app, w, h);
+    hostile::assert_safe("detail pane", &screen);
+    hostile::assert_words_kept("detail pane", &screen, hostile::SEQUENCES.len());
+
+    app.set_status(Level::Error, format!("Instagram said: {evil}"));
+    let screen = draw(&app, w, h);
+    hostile::assert_safe("status line", &screen);
+
+    app.screen = Screen::Token;
+    let screen = draw(&app, w, h);
+    hostile::assert_safe("token screen", &screen);
+    assert!(screen.contains("failed at"), "{screen}");
 }

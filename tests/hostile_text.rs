@@ -4,7 +4,8 @@
 
 mod common;
 
-use common::cli::Machine;
+use common::cli::{Machine, Run};
+use common::hostile;
 use instatui::fake::{DEMO_USER_ID, Fault};
 use instatui::instagram::{Client, Endpoints, Flavor, Media};
 use instatui::secret::Secret;
@@ -38,7 +39,7 @@ fn hostile_feed(count: u32, times: usize, edit: impl Fn(&mut Vec<Media>)) -> Mac
     m
 }
 
-fn assert_no_panic(run: &common::cli::Run) {
+fn assert_no_panic(run: &Run) {
     assert_ne!(run.code, 101, "{run:?}");
     assert!(!run.stderr.contains("panicked"), "{run:?}");
 }
@@ -74,4 +75,108 @@ fn a_post_from_year_9999_is_listed_and_downloaded() {
         names.iter().any(|n| n.contains("_9999-12-31_")),
         "{names:?}"
     );
+}
+
+fn canned(status: u16, body: String) -> Fault {
+    Fault::Canned {
+        status,
+        content_type: "application/json".into(),
+        body,
+    }
+}
+
+/// Nothing a terminal would act on, on either stream.
+fn assert_run_safe(what: &str, run: &Run) {
+    assert_no_panic(run);
+    hostile::assert_safe(&format!("{what} (stdout)"), &run.stdout);
+    hostile::assert_safe(&format!("{what} (stderr)"), &run.stderr);
+}
+
+/// JSON on stdout: escaped sequences are text, raw ones must not be there.
+fn assert_json_safe(what: &str, run: &Run) {
+    assert_no_panic(run);
+    hostile::assert_no_controls(&format!("{what} (stdout)"), &run.stdout);
+    hostile::assert_safe(&format!("{what} (stderr)"), &run.stderr);
+}
+
+#[test]
+fn captions_links_and_usernames_reach_the_terminal_without_control_sequences() {
+    let evil = hostile::text();
+    let m = hostile_feed(3, 2, |posts| {
+        for post in posts.iter_mut() {
+            post.caption = Some(evil.clone());
+            post.permalink = Some(format!("https://www.instagram.com/p/x/{evil}"));
+            post.username = Some(evil.clone());
+        }
+    });
+    let run = m.run(&["feed"]);
+    assert_run_safe("feed", &run);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout.lines().count(), 3, "one line per post: {run:?}");
+    // The caption is cut to its column; the link is shown whole.
+    hostile::assert_words_kept("feed", &run.stdout, hostile::SEQUENCES.len());
+
+    // JSON keeps every character, escaped, and stays JSON.
+    let run = m.run(&["feed", "--json"]);
+    assert_json_safe("feed --json", &run);
+    assert!(run.stdout.contains("\\u001b]52;c;"), "{}", run.stdout);
+    let posts: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    assert_eq!(posts[0]["caption"], evil.as_str(), "nothing lost");
+    assert_eq!(posts[0]["username"], evil.as_str());
+}
+
+#[test]
+fn a_hostile_profile_and_server_messages_are_filtered_on_every_path() {
+    let evil = hostile::text();
+    let m = Machine::with_posts(3);
+    m.authorized();
+
+    // `profile`: the username, in text and in JSON.
+    let profile = serde_json::json!({
+        "id": DEMO_USER_ID, "user_id": DEMO_USER_ID, "username": evil,
+        "account_type": "BUSINESS", "media_count": 3,
+    })
+    .to_string();
+    m.control()
+        .inject_on("/me", canned(200, profile.clone()), 2);
+    let run = m.run(&["profile"]);
+    assert_run_safe("profile", &run);
+    assert_eq!(run.code, 0, "{run:?}");
+    hostile::assert_words_kept("profile", &run.stdout, hostile::SEQUENCES.len());
+    let run = m.run(&["profile", "--json"]);
+    assert_json_safe("profile --json", &run);
+    let shown: serde_json::Value = serde_json::from_str(&run.stdout).expect("valid JSON");
+    assert_eq!(shown["username"], evil.as_str());
+
+    // `token` shows the stored username.
+    let run = m.run(&["token"]);
+    assert_run_safe("token", &run);
+    assert_eq!(run.code, 0, "{run:?}");
+    hostile::assert_words_kept("token", &run.stdout, hostile::SEQUENCES.len());
+
+    // A server error message: on stderr now, and stored as the last refresh's.
+    let error = serde_json::json!({
+        "error": {"message": evil, "type": "OAuthException", "code": 100}
+    })
+    .to_string();
+    m.control()
+        .inject_on("/refresh_access_token", canned(400, error.clone()), 1);
+    let run = m.run(&["refresh", "--force"]);
+    assert_run_safe("refresh error", &run);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("w00"), "{run:?}");
+    let run = m.run(&["token"]);
+    assert_run_safe("token after a failed refresh", &run);
+    assert!(run.stdout.contains("failed"), "{run:?}");
+    let run = m.run(&["token", "--json"]);
+    assert_json_safe("token --json", &run);
+    serde_json::from_str::<serde_json::Value>(&run.stdout).expect("valid JSON");
+
+    // An error answer to the feed.
+    m.control()
+        .inject_on(&format!("/{DEMO_USER_ID}/media"), canned(400, error), 1);
+    let run = m.run(&["feed"]);
+    assert_run_safe("feed error", &run);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("w00"), "{run:?}");
 }

@@ -4,6 +4,7 @@ use super::output::{fit, print_json};
 use super::{CliError, Context, FeedArgs};
 use crate::instagram::{Client, Media};
 use crate::localtime;
+use crate::sanitize;
 use crate::store::{State, StoredToken};
 use crate::token::{self, TokenStatus};
 use std::io::IsTerminal;
@@ -46,7 +47,7 @@ pub async fn profile(ctx: &Context, json: bool) -> Result<(), CliError> {
         return print_json(&profile);
     }
     let name = profile.username.as_deref().unwrap_or("(private)");
-    println!("@{name}");
+    println!("@{}", sanitize::line(name));
     if let Some(kind) = profile.account_type_label() {
         println!("account:   {kind}");
     }
@@ -74,12 +75,12 @@ pub async fn feed(ctx: &Context, args: FeedArgs) -> Result<(), CliError> {
     let mut items = client
         .all_media(&t.value, &t.user_id, max, |n| {
             if show_progress {
-                eprint!("\rfetched {n} posts…");
+                std::eprint!("\rfetched {n} posts…");
             }
         })
         .await?;
     if show_progress {
-        eprint!("\r\x1b[2K");
+        std::eprint!("\r\x1b[2K");
     }
     remember_usage(ctx, &client);
     // Instagram sends newest first; a stable sort keeps its order for ties
@@ -114,7 +115,7 @@ fn table_row(media: &Media, offset: time::UtcOffset) -> String {
         "{date}  {}  {caption}{}  {}",
         media.kind().marker(),
         " ".repeat(pad),
-        media.permalink.as_deref().unwrap_or("(no permalink)")
+        sanitize::line(media.permalink.as_deref().unwrap_or("(no permalink)"))
     )
 }
 

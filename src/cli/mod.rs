@@ -1,5 +1,27 @@
 //! The command line: argument definitions and the scriptable subcommands, one per step of the flow.
 
+// Every line the subcommands print goes through `crate::sanitize`: these
+// shadow std's macros for the modules declared below, so no caption, link,
+// username or server message can reach the terminal with an escape sequence,
+// however it is printed. Our own control output (the progress line) names
+// `std::eprint!` on purpose.
+macro_rules! println {
+    () => { $crate::cli::output::write_out("", "\n") };
+    ($($arg:tt)*) => { $crate::cli::output::write_out(&format!($($arg)*), "\n") };
+}
+macro_rules! eprintln {
+    () => { $crate::cli::output::write_err("", "\n") };
+    ($($arg:tt)*) => { $crate::cli::output::write_err(&format!($($arg)*), "\n") };
+}
+#[allow(unused_macros)]
+macro_rules! print {
+    ($($arg:tt)*) => { $crate::cli::output::write_out(&format!($($arg)*), "") };
+}
+#[allow(unused_macros)]
+macro_rules! eprint {
+    ($($arg:tt)*) => { $crate::cli::output::write_err(&format!($($arg)*), "") };
+}
+
 mod auth;
 mod download;
 mod feed;

@@ -1,6 +1,7 @@
 //! Exit codes and the one-line errors subcommands end with.
 
 use crate::instagram::{ApiError, ErrorKind};
+use crate::sanitize;
 use crate::store::StoreError;
 use std::fmt;
 
@@ -87,12 +88,31 @@ impl From<StoreError> for CliError {
 }
 
 /// Prints a JSON value on stdout; serialising our own types cannot fail in
-/// practice, but a failure still becomes an error line, not a panic.
+/// practice, but a failure still becomes an error line, not a panic. Every
+/// character is kept, the ones a terminal would act on escaped.
 pub fn print_json(value: &impl serde::Serialize) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(value)
         .map_err(|e| CliError::failed(format!("could not format the JSON output: {e}")))?;
-    println!("{text}");
+    write_raw(&mut std::io::stdout().lock(), &sanitize::json(text), "\n");
     Ok(())
+}
+
+/// Text on stdout, filtered: what `println!` and `print!` mean in `cli`.
+pub fn write_out(text: &str, end: &str) {
+    write_raw(&mut std::io::stdout().lock(), &sanitize::lines(text), end);
+}
+
+/// Text on stderr, filtered: what `eprintln!` and `eprint!` mean in `cli`.
+pub fn write_err(text: &str, end: &str) {
+    write_raw(&mut std::io::stderr().lock(), &sanitize::lines(text), end);
+}
+
+/// A closed pipe (`instatui feed | head`) is not worth a panic, which is
+/// what std's `println!` does with it.
+fn write_raw(out: &mut impl std::io::Write, text: &str, end: &str) {
+    let _ = out.write_all(text.as_bytes());
+    let _ = out.write_all(end.as_bytes());
+    let _ = out.flush();
 }
 
 pub use crate::text::fit;

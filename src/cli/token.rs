@@ -4,6 +4,7 @@ use super::output::print_json;
 use super::{CliError, Context};
 use crate::instagram::ErrorKind;
 use crate::localtime::{format_local, rfc3339};
+use crate::sanitize;
 use crate::store::{RefreshOutcome, State, TokenKind};
 use crate::token::{self, TokenStatus};
 use serde_json::json;
@@ -79,7 +80,7 @@ fn print_human(state: &State, now: OffsetDateTime) {
         .and_then(|p| p.username.as_deref())
         .unwrap_or("(unknown until the profile is fetched)");
     println!("user id:          {}", t.user_id);
-    println!("username:         {username}");
+    println!("username:         {}", sanitize::line(username));
     println!("kind:             {}", kind_name(t.kind));
     println!("token:            {}", t.value.masked());
     println!("obtained:         {}", format_local(t.obtained_at));
@@ -96,7 +97,8 @@ fn print_human(state: &State, now: OffsetDateTime) {
         let outcome = if last.ok {
             "ok".to_string()
         } else {
-            format!("failed: {}", last.message.as_deref().unwrap_or("no detail"))
+            let message = last.message.as_deref().unwrap_or("no detail");
+            format!("failed: {}", sanitize::line(message))
         };
         println!("last refresh:     {} {outcome}", format_local(last.at));
     }

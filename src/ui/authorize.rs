@@ -3,6 +3,7 @@
 use super::theme;
 use crate::app::authorize::{STEP_TITLES, Step};
 use crate::app::{App, Level};
+use crate::sanitize;
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
@@ -86,13 +87,13 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     ]));
     if let Some(error) = &app.authorize.error {
         lines.push(Line::from(Span::styled(
-            format!("   ✗ {error}"),
+            format!("   ✗ {}", sanitize::line(error)),
             theme::level(Level::Error),
         )));
     }
     for warning in &app.authorize.warnings {
         lines.push(Line::from(Span::styled(
-            format!("   ⚠ {warning}"),
+            format!("   ⚠ {}", sanitize::line(warning)),
             theme::level(Level::Warning),
         )));
     }

@@ -6,6 +6,7 @@ use crate::app::{App, Level};
 use crate::instagram::{Media, MediaType};
 use crate::localtime;
 use crate::preview::Previews;
+use crate::sanitize;
 use crate::text;
 use crate::token;
 use ratatui::Frame;
@@ -108,7 +109,10 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
     }
     if visible.is_empty() {
         let (message, style) = if let Some(error) = &feed.error {
-            (error.clone(), theme::level(Level::Error))
+            (
+                sanitize::lines(error).into_owned(),
+                theme::level(Level::Error),
+            )
         } else if feed.loading.is_some() || !feed.requested {
             ("Loading posts…".to_string(), theme::dim())
         } else if !feed.filter.value().is_empty() {
@@ -274,7 +278,7 @@ pub fn detail_lines<'a>(app: &App, media: &'a Media) -> Vec<Line<'a>> {
     lines.push(Line::default());
     let mut kind = media.kind().label().to_string();
     if let Some(product) = &media.media_product_type {
-        kind.push_str(&format!(" · {}", product.to_lowercase()));
+        kind.push_str(&format!(" · {}", sanitize::line(product).to_lowercase()));
     }
     lines.push(field("Type", kind));
     if let Some(t) = media.posted_at() {
@@ -330,5 +334,6 @@ pub fn detail_lines<'a>(app: &App, media: &'a Media) -> Vec<Line<'a>> {
         format!("id {}", media.id),
         theme::dim(),
     )));
-    lines
+    // Every field above but our labels came from Instagram.
+    lines.into_iter().map(sanitize::tui_line).collect()
 }

@@ -3,6 +3,7 @@
 use super::theme;
 use crate::app::App;
 use crate::app::keymap::{self, Binding};
+use crate::sanitize;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -19,7 +20,7 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     }
     let line = match &app.status {
         Some(status) => Line::from(Span::styled(
-            format!(" {}", status.text),
+            format!(" {}", sanitize::lines(&status.text)),
             theme::level(status.level),
         )),
         None => Line::default(),

@@ -2,6 +2,7 @@
 
 use super::theme;
 use crate::app::{App, Screen};
+use crate::sanitize;
 use crate::token::{self, TokenStatus};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
@@ -30,7 +31,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .map_or("no app", |a| a.flavor.as_str());
     let mut left = vec![
         Span::styled(" instatui ", theme::title()),
-        Span::raw(account),
+        Span::raw(sanitize::line(&account).into_owned()),
         Span::styled(format!(" · {flavor}"), theme::dim()),
     ];
     if app.demo {

@@ -3,6 +3,7 @@
 use super::theme;
 use crate::app::keymap;
 use crate::app::{App, Popup};
+use crate::sanitize;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -18,7 +19,10 @@ pub fn render(app: &App, popup: Popup, frame: &mut Frame) {
                 .profile
                 .as_ref()
                 .and_then(|p| p.username.as_deref())
-                .map_or_else(|| "this account".to_string(), |u| format!("@{u}"));
+                .map_or_else(
+                    || "this account".to_string(),
+                    |u| format!("@{}", sanitize::line(u)),
+                );
             confirm(
                 frame,
                 &format!(

@@ -3,6 +3,7 @@
 use super::theme;
 use crate::app::{App, Level};
 use crate::localtime;
+use crate::sanitize;
 use crate::store::TokenKind;
 use crate::token::{self, TokenStatus};
 use ratatui::Frame;
@@ -165,5 +166,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             ])),
         }
     }
+    // The username and the last refresh's message came from Instagram.
+    let lines: Vec<Line> = lines.into_iter().map(sanitize::tui_line).collect();
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
