@@ -191,3 +191,39 @@ async fn a_steady_but_endless_transfer_ends_at_the_deadline() {
     );
     assert_eq!(h.hits("/cdn"), 1);
 }
+
+#[tokio::test]
+async fn paging_stops_at_instagrams_ten_thousand_posts() {
+    instatui::install_crypto_provider();
+    let fake = FakeInstagram::start(FakeConfig {
+        post_count: 10_150,
+        ..FakeConfig::demo()
+    })
+    .await
+    .expect("fake starts");
+    let client = Client::new(
+        Flavor::InstagramLogin,
+        Endpoints::single_base(&fake.base_url()),
+    )
+    .expect("client");
+    let token = Secret::new(fake.control().issue_long_token("instagram_business_basic"));
+    let list = client
+        .list_media(&token, "me", None, |_| {})
+        .await
+        .expect("pages");
+    assert_eq!(list.items.len(), 10_000);
+    assert_eq!(list.stop, Some(instatui::instagram::paging::Stop::Cap));
+    assert!(
+        list.note()
+            .is_some_and(|n| n.contains("at most the 10,000 newest")),
+        "{:?}",
+        list.note()
+    );
+    let pages = fake
+        .control()
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/media"))
+        .count();
+    assert_eq!(pages, 100, "no page past the cap");
+}

@@ -2,6 +2,7 @@
 
 use super::field::TextField;
 use super::{App, Effect, Level};
+use crate::instagram::paging::{Pager, Step, Stop};
 use crate::instagram::{ApiError, Media, MediaPage};
 use crate::token::{self, TokenStatus};
 use time::OffsetDateTime;
@@ -37,6 +38,21 @@ pub struct FeedView {
     pub preview: super::preview::Preview,
     /// Files done and total while `d` runs.
     pub download: Option<(usize, usize)>,
+    /// The cursors of this walk through the pages, to stop on a loop.
+    pub pager: Pager,
+    /// Empty pages in a row that still announced more. Each doubles the
+    /// wait before the next page is asked for, and none is asked for ahead.
+    pub empty_pages: u32,
+    /// No page is asked for before this.
+    pub paused_until: Option<OffsetDateTime>,
+}
+
+/// After this many empty pages in a row, loading stops until `R`.
+pub const MAX_EMPTY_PAGES: u32 = 5;
+
+/// The wait after the `n`th empty page in a row: 2, 4, 8… seconds, at most 2 minutes.
+pub fn empty_page_backoff(n: u32) -> time::Duration {
+    time::Duration::seconds((1i64 << n.min(7)).min(120))
 }
 
 impl FeedView {
@@ -97,6 +113,8 @@ impl App {
         self.set_status(Level::Info, "reloading posts…");
         self.feed.next_cursor = None;
         self.feed.complete = false;
+        self.feed.empty_pages = 0;
+        self.feed.paused_until = None;
         self.feed.loading = None;
         self.load_feed_page(None, effects);
     }
@@ -132,6 +150,7 @@ impl App {
             || feed.complete
             || feed.error.is_some()
             || feed.cached_at.is_some()
+            || feed.paused_until.is_some_and(|t| self.now < t)
         {
             return;
         }
@@ -172,8 +191,12 @@ impl App {
                 );
                 self.feed.error = Some(err.to_string());
             }
-            Ok(page) => {
+            Ok(mut page) => {
+                if after.is_none() {
+                    self.feed.pager = Pager::default();
+                }
                 let next = page.next_cursor().map(str::to_string);
+                let step = self.feed.pager.after_page(after.as_deref(), &mut page);
                 let selected_id = self.feed.selected_media().map(|m| m.id.clone());
                 if after.is_none() {
                     // A fresh first page replaces the cache or an earlier load.
@@ -182,8 +205,7 @@ impl App {
                 } else {
                     self.feed.items.extend(page.data);
                 }
-                self.feed.complete = next.is_none() || next == after;
-                self.feed.next_cursor = next;
+                self.after_page_step(step, next);
                 if let Some(id) = selected_id {
                     let visible = self.feed.visible();
                     if let Some(pos) = visible.iter().position(|i| self.feed.items[*i].id == id) {
@@ -201,6 +223,36 @@ impl App {
                     });
                 }
                 self.prefetch(effects);
+            }
+        }
+    }
+
+    /// Whether and when to ask for the page after this one. An empty page
+    /// loads nothing ahead: the next one waits for the user at the end of
+    /// the list, and for a backoff that grows with each empty page.
+    fn after_page_step(&mut self, step: Step, next: Option<String>) {
+        let feed = &mut self.feed;
+        feed.complete = !matches!(step, Step::Next(_) | Step::Stop(Stop::EmptyPage));
+        feed.next_cursor = next.filter(|_| !feed.complete);
+        match step {
+            Step::Stop(Stop::EmptyPage) if feed.empty_pages + 1 < MAX_EMPTY_PAGES => {
+                feed.empty_pages += 1;
+                feed.paused_until = Some(self.now + empty_page_backoff(feed.empty_pages));
+            }
+            Step::Stop(stop) => {
+                feed.complete = true;
+                feed.next_cursor = None;
+                let note = stop.describe(feed.items.len());
+                let level = if stop == Stop::Cap {
+                    Level::Info
+                } else {
+                    Level::Warning
+                };
+                self.set_status(level, format!("{note} (R reloads)"));
+            }
+            Step::Next(_) | Step::End => {
+                feed.empty_pages = 0;
+                feed.paused_until = None;
             }
         }
     }

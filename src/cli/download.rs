@@ -2,6 +2,8 @@
 
 use super::{CliError, Context, DownloadArgs};
 use crate::download::{self, Outcome};
+use crate::instagram::client::MediaList;
+use crate::instagram::paging::{Pager, Step};
 use crate::store;
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -36,14 +38,18 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
     } else {
         args.count.max()
     };
-    let mut posts = match since {
+    let list = match since {
         None => {
             client
-                .all_media(&token.value, &token.user_id, max, |_| {})
+                .list_media(&token.value, &token.user_id, max, |_| {})
                 .await?
         }
         Some(since) => posts_since(&client, &token, since).await?,
     };
+    if let Some(note) = list.note() {
+        eprintln!("note: {note}");
+    }
+    let mut posts = list.items;
     if let Some(since) = since {
         posts.retain(|p| p.posted_at().is_some_and(|t| t.date() >= since));
         if let Some(limit) = args.count.max() {
@@ -114,11 +120,12 @@ async fn posts_since(
     client: &crate::instagram::Client,
     token: &crate::store::StoredToken,
     since: time::Date,
-) -> Result<Vec<crate::instagram::Media>, CliError> {
-    let mut posts = Vec::new();
+) -> Result<MediaList, CliError> {
+    let mut list = MediaList::default();
+    let mut pager = Pager::default();
     let mut after: Option<String> = None;
     loop {
-        let page = client
+        let mut page = client
             .media_page(
                 &token.value,
                 &token.user_id,
@@ -126,17 +133,20 @@ async fn posts_since(
                 crate::instagram::client::PAGE_LIMIT,
             )
             .await?;
-        let next = page.next_cursor().map(str::to_string);
+        let step = pager.after_page(after.as_deref(), &mut page);
         let reached_older = page
             .data
             .iter()
             .any(|p| p.posted_at().is_some_and(|t| t.date() < since));
-        posts.extend(page.data);
-        match next {
-            Some(cursor) if !reached_older && Some(&cursor) != after.as_ref() => {
-                after = Some(cursor)
+        list.items.extend(page.data);
+        match step {
+            _ if reached_older => return Ok(list),
+            Step::Next(cursor) => after = Some(cursor),
+            Step::End => return Ok(list),
+            Step::Stop(stop) => {
+                list.stop = Some(stop);
+                return Ok(list);
             }
-            _ => return Ok(posts),
         }
     }
 }

@@ -72,8 +72,8 @@ pub async fn feed(ctx: &Context, args: FeedArgs) -> Result<(), CliError> {
     let client = ctx.client(&state)?;
     let max = args.count.max();
     let show_progress = !args.json && std::io::stderr().is_terminal();
-    let mut items = client
-        .all_media(&t.value, &t.user_id, max, |n| {
+    let list = client
+        .list_media(&t.value, &t.user_id, max, |n| {
             if show_progress {
                 std::eprint!("\rfetched {n} posts…");
             }
@@ -82,6 +82,10 @@ pub async fn feed(ctx: &Context, args: FeedArgs) -> Result<(), CliError> {
     if show_progress {
         std::eprint!("\r\x1b[2K");
     }
+    if let Some(note) = list.note() {
+        eprintln!("note: {note}");
+    }
+    let mut items = list.items;
     remember_usage(ctx, &client);
     // Instagram sends newest first; a stable sort keeps its order for ties
     // and for items without a timestamp.

@@ -3,6 +3,7 @@
 use super::error::{ApiError, ErrorKind};
 use super::limits::{self, Limits};
 use super::model::{self, LongToken, Media, MediaPage, Profile, ShortToken};
+use super::paging::{self, Pager, Step, Stop};
 use super::{Endpoints, Flavor, RateUsage};
 use crate::secret::Secret;
 use crate::store::AppConfig;
@@ -33,6 +34,20 @@ impl std::fmt::Debug for Client {
             .field("endpoints", &self.endpoints)
             .field("flavor", &self.flavor)
             .finish_non_exhaustive()
+    }
+}
+
+/// The posts of a walk through the pages, and why it stopped early, if it did.
+#[derive(Debug, Clone, Default)]
+pub struct MediaList {
+    pub items: Vec<Media>,
+    pub stop: Option<Stop>,
+}
+
+impl MediaList {
+    /// The line to tell the user when paging stopped before the end.
+    pub fn note(&self) -> Option<String> {
+        self.stop.map(|s| s.describe(self.items.len()))
     }
 }
 
@@ -184,38 +199,57 @@ impl Client {
         self.get_json(&url, &query, "GET /{user-id}/media").await
     }
 
-    /// Every page until `next` is gone, or until `max` items are in.
+    /// Every page until `next` is gone, or until `max` items are in; why
+    /// paging stopped early is dropped (see `list_media`).
     pub async fn all_media(
         &self,
         token: &Secret,
         owner: &str,
         max: Option<usize>,
-        mut on_page: impl FnMut(usize),
+        on_page: impl FnMut(usize),
     ) -> Result<Vec<Media>, ApiError> {
-        let mut items: Vec<Media> = Vec::new();
+        Ok(self.list_media(token, owner, max, on_page).await?.items)
+    }
+
+    /// Every page until `next` is gone or `max` items are in, or until the
+    /// pages stop making sense (a cursor again, an empty page, 10,000
+    /// posts): then `stop` says why, for the user.
+    pub async fn list_media(
+        &self,
+        token: &Secret,
+        owner: &str,
+        max: Option<usize>,
+        mut on_page: impl FnMut(usize),
+    ) -> Result<MediaList, ApiError> {
+        let mut list = MediaList::default();
+        let mut pager = Pager::default();
         let mut after: Option<String> = None;
         loop {
-            let remaining = max.map(|m| m.saturating_sub(items.len()));
+            let remaining = max.map(|m| m.saturating_sub(list.items.len()));
             let limit = remaining.map_or(PAGE_LIMIT, |r| r.clamp(1, PAGE_LIMIT as usize) as u32);
-            let page = self
+            let mut page = self
                 .media_page(token, owner, after.as_deref(), limit)
                 .await?;
-            let next = page.next_cursor().map(str::to_string);
-            items.extend(page.data);
-            on_page(items.len());
+            let step = pager.after_page(after.as_deref(), &mut page);
+            list.items.extend(page.data);
+            on_page(list.items.len());
             if let Some(max) = max
-                && items.len() >= max
+                && list.items.len() >= max
             {
-                items.truncate(max);
+                list.items.truncate(max);
                 break;
             }
-            match next {
-                // A cursor that does not move would loop forever.
-                Some(cursor) if Some(&cursor) != after.as_ref() => after = Some(cursor),
-                _ => break,
+            match step {
+                Step::Next(cursor) => after = Some(cursor),
+                Step::End => break,
+                Step::Stop(stop) => {
+                    list.items.truncate(paging::MAX_POSTS);
+                    list.stop = Some(stop);
+                    break;
+                }
             }
         }
-        Ok(items)
+        Ok(list)
     }
 
     /// The children of an album.

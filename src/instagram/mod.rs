@@ -8,6 +8,7 @@ pub mod error;
 pub mod flavor;
 pub mod limits;
 pub mod model;
+pub mod paging;
 pub mod paste;
 pub mod usage;
 
