@@ -227,3 +227,113 @@ async fn paging_stops_at_instagrams_ten_thousand_posts() {
         .count();
     assert_eq!(pages, 100, "no page past the cap");
 }
+
+/// A second host on loopback that writes down every byte it receives and
+/// answers like a token endpoint, so a followed redirect would "work".
+struct Recorder {
+    url: String,
+    received: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl Recorder {
+    async fn start() -> Recorder {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let received = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let log = received.clone();
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let log = log.clone();
+                tokio::spawn(async move {
+                    let mut buf = vec![0u8; 64 * 1024];
+                    let n = socket.read(&mut buf).await.unwrap_or(0);
+                    log.lock().expect("log").extend_from_slice(&buf[..n]);
+                    let body = r#"{"access_token":"IGQVJstolen","user_id":1,"token_type":"bearer","expires_in":5183944}"#;
+                    let answer = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    );
+                    let _ = socket.write_all(answer.as_bytes()).await;
+                });
+            }
+        });
+        Recorder { url, received }
+    }
+
+    fn received(&self) -> String {
+        String::from_utf8_lossy(&self.received.lock().expect("log")).into_owned()
+    }
+}
+
+fn demo_app() -> instatui::store::AppConfig {
+    instatui::store::AppConfig {
+        flavor: Flavor::InstagramLogin,
+        app_id: instatui::fake::DEMO_APP_ID.into(),
+        app_secret: Secret::new(instatui::fake::DEMO_APP_SECRET),
+        redirect_uri: instatui::fake::DEMO_REDIRECT_URI.into(),
+        scopes: Flavor::InstagramLogin.default_scopes(),
+    }
+}
+
+#[tokio::test]
+async fn no_token_endpoint_follows_a_redirect_to_another_host() {
+    let h = Hostile::start().await;
+    let recorder = Recorder::start().await;
+    let app = demo_app();
+    for status in [301, 302, 303, 307, 308] {
+        for path in [
+            "/oauth/access_token",
+            "/access_token",
+            "/refresh_access_token",
+        ] {
+            h.control().inject_on(
+                path,
+                Fault::Redirect {
+                    status,
+                    location: format!("{}{path}?stolen=1", recorder.url),
+                },
+                1,
+            );
+            let err = match path {
+                "/oauth/access_token" => h
+                    .client
+                    .exchange_code(&app, "AQBcodecodecodecodecode")
+                    .await
+                    .map(|_| ())
+                    .expect_err("not followed"),
+                "/access_token" => h
+                    .client
+                    .exchange_long_lived(&app.app_secret, &h.token)
+                    .await
+                    .map(|_| ())
+                    .expect_err("not followed"),
+                _ => h
+                    .client
+                    .refresh(&h.token)
+                    .await
+                    .map(|_| ())
+                    .expect_err("not followed"),
+            };
+            assert_eq!(err.kind, ErrorKind::Redirected, "{status} {path}: {err}");
+            assert!(
+                err.to_string().contains("redirect to 127.0.0.1")
+                    && err.to_string().contains(&format!("HTTP {status}")),
+                "{err}"
+            );
+            assert!(!err.to_string().contains("stolen"), "{err}");
+        }
+    }
+    assert_eq!(
+        recorder.received(),
+        "",
+        "the second host heard nothing (was: client_secret and the code, re-POSTed)"
+    );
+    assert_eq!(
+        h.hits("/oauth/access_token"),
+        5,
+        "sent once each, not retried"
+    );
+}

@@ -21,6 +21,9 @@ const MAX_RETRIES: u32 = 3;
 #[derive(Clone)]
 pub struct Client {
     http: reqwest::Client,
+    /// For the token endpoints: follows no redirect. A 307/308 would send
+    /// the app secret and the code again, to whatever host it names.
+    token_http: reqwest::Client,
     endpoints: Endpoints,
     flavor: Flavor,
     retry_delay: Duration,
@@ -61,19 +64,26 @@ pub struct Download {
 impl Client {
     pub fn new(flavor: Flavor, endpoints: Endpoints) -> Result<Self, ApiError> {
         crate::install_crypto_provider();
-        let http = reqwest::Client::builder()
-            .connect_timeout(CONNECT_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
-            .user_agent(concat!("instatui/", env!("CARGO_PKG_VERSION")))
+        let builder = || {
+            reqwest::Client::builder()
+                .connect_timeout(CONNECT_TIMEOUT)
+                .timeout(REQUEST_TIMEOUT)
+                .user_agent(concat!("instatui/", env!("CARGO_PKG_VERSION")))
+        };
+        let tls_error = |e: reqwest::Error| {
+            ApiError::new(
+                ErrorKind::Network,
+                format!("could not set up HTTPS ({e}); check the system's TLS configuration"),
+            )
+        };
+        let http = builder().build().map_err(tls_error)?;
+        let token_http = builder()
+            .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| {
-                ApiError::new(
-                    ErrorKind::Network,
-                    format!("could not set up HTTPS ({e}); check the system's TLS configuration"),
-                )
-            })?;
+            .map_err(tls_error)?;
         Ok(Client {
             http,
+            token_http,
             endpoints,
             flavor,
             retry_delay: Duration::from_millis(400),
@@ -127,7 +137,7 @@ impl Client {
             ("redirect_uri", app.redirect_uri.as_str()),
             ("code", code),
         ];
-        let request = self.http.post(&url).form(&form);
+        let request = self.token_http.post(&url).form(&form);
         let answer = self
             .send(request, "POST /oauth/access_token", self.limits.json_bytes)
             .await?;
@@ -146,7 +156,7 @@ impl Client {
             ("client_secret", app_secret.expose()),
             ("access_token", short_token.expose()),
         ];
-        self.get_json(&url, &query, "GET /access_token").await
+        self.get_token_json(&url, &query, "GET /access_token").await
     }
 
     /// A fresh 60 days for a long-lived token at least a day old.
@@ -156,7 +166,7 @@ impl Client {
             ("grant_type", "ig_refresh_token"),
             ("access_token", token.expose()),
         ];
-        self.get_json(&url, &query, "GET /refresh_access_token")
+        self.get_token_json(&url, &query, "GET /refresh_access_token")
             .await
     }
 
@@ -167,7 +177,7 @@ impl Client {
             ("fields", self.flavor.profile_fields()),
             ("access_token", token.expose()),
         ];
-        self.get_with(&url, &query, "GET /me", model::parse_profile)
+        self.get_with(&self.http, &url, &query, "GET /me", model::parse_profile)
             .await
     }
 
@@ -297,12 +307,28 @@ impl Client {
         query: &[(&str, &str)],
         label: &'static str,
     ) -> Result<T, ApiError> {
-        self.get_with(url, query, label, |b| serde_json::from_slice::<T>(b))
-            .await
+        self.get_with(&self.http, url, query, label, |b| {
+            serde_json::from_slice::<T>(b)
+        })
+        .await
+    }
+
+    /// A GET carrying the app secret or a token to refresh: no redirect.
+    async fn get_token_json<T: DeserializeOwned>(
+        &self,
+        url: &str,
+        query: &[(&str, &str)],
+        label: &'static str,
+    ) -> Result<T, ApiError> {
+        self.get_with(&self.token_http, url, query, label, |b| {
+            serde_json::from_slice::<T>(b)
+        })
+        .await
     }
 
     async fn get_with<T>(
         &self,
+        http: &reqwest::Client,
         url: &str,
         query: &[(&str, &str)],
         label: &'static str,
@@ -310,11 +336,7 @@ impl Client {
     ) -> Result<T, ApiError> {
         self.with_retries(|| async {
             let answer = self
-                .send(
-                    self.http.get(url).query(query),
-                    label,
-                    self.limits.json_bytes,
-                )
+                .send(http.get(url).query(query), label, self.limits.json_bytes)
                 .await?;
             answer.decode(&parse)
         })
@@ -357,6 +379,11 @@ impl Client {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
+        if (300..400).contains(&status) {
+            // Only the token client stops at redirects; it must not look
+            // like a failure of Instagram's to retry or explain as HTML.
+            return Err(redirected(label, status, header("location").as_deref()));
+        }
         let content_type = header("content-type");
         let usage = RateUsage::from_headers(
             header("x-app-usage").as_deref(),
@@ -441,6 +468,26 @@ impl Answer {
                 self.error(err)
             }
         })
+    }
+}
+
+/// A redirect instatui does not follow; only the host it names is shown
+/// (its query could carry anything).
+fn redirected(label: &str, status: u16, location: Option<&str>) -> ApiError {
+    let target = location
+        .and_then(|l| url::Url::parse(l).ok())
+        .and_then(|u| u.host_str().map(str::to_string))
+        .map_or_else(String::new, |host| format!(" to {host}"));
+    let message = if label.ends_with("access_token") {
+        format!(
+            "Instagram's token endpoint ({label}) answered with a redirect{target}, which instatui does not follow: the request carries the app secret, the code or a token"
+        )
+    } else {
+        format!("Instagram's answer to {label} was a redirect{target} that could not be followed")
+    };
+    ApiError {
+        status: Some(status),
+        ..ApiError::new(ErrorKind::Redirected, message)
     }
 }
 

@@ -40,6 +40,8 @@ pub enum ErrorKind {
     NotJson,
     /// Connect, DNS, TLS or timeout.
     Network,
+    /// A token endpoint answered with a redirect, which is not followed.
+    Redirected,
     /// An answer past a size limit, or a transfer too slow or too long
     /// (see `limits`); not retried, since the same would happen again.
     Limit,
@@ -88,6 +90,9 @@ impl ErrorKind {
             }
             ErrorKind::Network => {
                 "could not reach Instagram: check the connection or proxy and try again"
+            }
+            ErrorKind::Redirected => {
+                "check INSTATUI_BASE_URL and the endpoint overrides: they must name Instagram's hosts (or your test server) exactly"
             }
             ErrorKind::Limit => {
                 "instatui stopped there to protect memory and time: check the connection, INSTATUI_BASE_URL, the endpoint overrides and any proxy, then try again"
