@@ -149,7 +149,26 @@ fn a_code_exchanged_twice_is_refused_and_the_token_kept() {
     assert_eq!(run.code, 0, "{run:?}");
     let before = m.state()["token"].clone();
 
+    // The same address again: its state was used up, so it is refused
+    // before anything is sent.
     let run = m.run(&["exchange", &landed]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("no authorization is waiting"),
+        "{run:?}"
+    );
+    assert_eq!(m.requests_to("/oauth/access_token"), 1);
+
+    // While a new authorization is pending, the old code pasted bare (it
+    // has no state to check) reaches Instagram, which refuses it.
+    m.authorize_in_browser();
+    let code = url::Url::parse(&landed)
+        .expect("url")
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .expect("a code");
+    let run = m.run(&["exchange", &code]);
     assert_eq!(run.code, 1, "{run:?}");
     assert!(
         run.stderr

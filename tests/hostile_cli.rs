@@ -122,3 +122,126 @@ fn download_all_and_since_stop_when_the_cursors_go_in_a_circle() {
     assert_eq!(m.requests_to("/media") - before, 3);
     assert!(run.stderr.contains("went in a circle"), "{run:?}");
 }
+
+// ---------------------------------------------------------------- OAuth state
+
+/// The landed address with its `state` swapped for `state`, or dropped.
+fn with_state(landed: &str, state: Option<&str>) -> String {
+    let mut url = url::Url::parse(landed).expect("a URL");
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .filter(|(k, _)| k != "state")
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    {
+        let mut q = url.query_pairs_mut();
+        q.clear();
+        for (k, v) in &pairs {
+            q.append_pair(k, v);
+        }
+        if let Some(state) = state {
+            q.append_pair("state", state);
+        }
+    }
+    url.to_string()
+}
+
+fn exchange_stdin(m: &Machine, pasted: &str) -> common::cli::Run {
+    let pasted = pasted.to_string();
+    m.run_with(&["exchange"], |c| {
+        c.write_stdin(pasted);
+    })
+}
+
+#[test]
+fn exchange_refuses_an_address_without_state() {
+    let m = Machine::demo();
+    m.setup();
+    let landed = m.authorize_in_browser();
+    let run = exchange_stdin(&m, &with_state(&landed, None));
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("carries no state="), "{run:?}");
+    assert_eq!(m.requests_to("/oauth/access_token"), 0, "nothing sent");
+    // The right address still works: nothing was used up.
+    let run = exchange_stdin(&m, &landed);
+    assert_eq!(run.code, 0, "{run:?}");
+}
+
+#[test]
+fn after_an_exchange_its_state_is_used_up() {
+    let m = Machine::demo();
+    m.setup();
+    let landed = m.authorize_in_browser();
+    assert_eq!(exchange_stdin(&m, &landed).code, 0);
+    let token = m.raw_token();
+    let sent = m.requests_to("/oauth/access_token");
+
+    // The same address again, and one with a state instatui never issued
+    // (was: sent to Instagram; a foreign one replaced the stored token).
+    for pasted in [
+        landed.clone(),
+        with_state(&landed, Some("0000aaaa1111bbbb2222cccc3333dddd")),
+    ] {
+        let run = exchange_stdin(&m, &pasted);
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(
+            run.stderr
+                .contains("no authorization is waiting for a code"),
+            "{run:?}"
+        );
+    }
+    // A bare code has no state to check: refused too, with nothing pending.
+    let code = url::Url::parse(&landed)
+        .expect("url")
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.into_owned())
+        .expect("code");
+    let run = exchange_stdin(&m, &code);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(m.requests_to("/oauth/access_token"), sent, "nothing sent");
+    assert_eq!(m.raw_token(), token, "the stored token stays");
+}
+
+#[test]
+fn a_foreign_state_is_refused_while_an_authorization_is_pending() {
+    let m = Machine::demo();
+    m.setup();
+    let landed = m.authorize_in_browser();
+    let run = exchange_stdin(
+        &m,
+        &with_state(&landed, Some("0000aaaa1111bbbb2222cccc3333dddd")),
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("another authorization"), "{run:?}");
+    assert_eq!(m.requests_to("/oauth/access_token"), 0);
+}
+
+#[test]
+fn exchange_reads_the_address_from_stdin_and_warns_about_argv() {
+    let m = Machine::demo();
+    m.setup();
+    // `-` and no argument read stdin; nothing about ps is said.
+    let landed = m.authorize_in_browser();
+    let run = m.run_with(&["exchange", "-"], |c| {
+        c.write_stdin(format!("  {landed}\n"));
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stderr.contains("'ps'"), "{run:?}");
+
+    // On the command line it still works, with a warning.
+    let landed = m.authorize_in_browser();
+    let run = m.run(&["exchange", &landed]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("warning: the code on the command line is visible to other users in 'ps'"),
+        "{run:?}"
+    );
+
+    // Nothing on stdin: a usage error that says how.
+    m.authorize_in_browser();
+    let run = m.run(&["exchange"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("nothing was pasted"), "{run:?}");
+}

@@ -139,3 +139,93 @@ fn alternating_cursors_stop_with_a_warning() {
         None
     );
 }
+
+// ---------------------------------------------------------------- OAuth state
+
+fn exchanges(effects: &[Effect]) -> usize {
+    effects
+        .iter()
+        .filter(|e| matches!(e, Effect::ExchangeCode { .. }))
+        .count()
+}
+
+fn paste_and_enter(app: &mut App, text: &str) -> Vec<Effect> {
+    use crossterm::event::KeyCode;
+    send(app, [Msg::Paste(text.to_string()), code(KeyCode::Enter)])
+}
+
+#[test]
+fn the_tui_refuses_a_redirect_without_state() {
+    let mut app = app_with(state_configured());
+    instatui::app::update::start(&mut app);
+    // Was: exchanged, with a warning on the command line only.
+    let effects = paste_and_enter(&mut app, &format!("{REDIRECT}?code={CODE}#_"));
+    assert_eq!(exchanges(&effects), 0, "{effects:?}");
+    let error = app.authorize.error.clone().unwrap_or_default();
+    assert!(error.contains("carries no state="), "{error}");
+}
+
+#[test]
+fn the_tui_uses_up_the_state_of_an_exchange() {
+    let mut app = app_with(state_configured());
+    instatui::app::update::start(&mut app);
+    let effects = paste_and_enter(&mut app, &redirect_url(CODE, STATE));
+    let [Effect::ExchangeCode { generation, .. }] = &effects[..] else {
+        panic!("{effects:?}");
+    };
+    let generation = *generation;
+    send(
+        &mut app,
+        [
+            Msg::CodeExchanged {
+                generation,
+                result: Ok(short_token()),
+            },
+            Msg::LongLivedExchanged {
+                generation,
+                result: Ok(long_answer(LONG)),
+            },
+            Msg::ProfileFetched {
+                generation,
+                result: Ok(profile()),
+            },
+        ],
+    );
+    assert!(app.stored.pending_authorization.is_none(), "used up");
+
+    // Back on Authorize with the same redirect, or a foreign one: refused.
+    fn other_state() -> String {
+        "fedcba9876543210fedcba9876543210".to_string()
+    }
+    app.new_state = other_state;
+    send(&mut app, [key('2')]);
+    for pasted in [
+        redirect_url(CODE, STATE),
+        redirect_url(CODE, "0000aaaa1111bbbb2222cccc3333dddd"),
+    ] {
+        let effects = paste_and_enter(&mut app, &pasted);
+        assert_eq!(exchanges(&effects), 0, "{pasted}: {effects:?}");
+        let error = app.authorize.error.clone().unwrap_or_default();
+        assert!(error.contains("another authorization"), "{error}");
+    }
+    assert_eq!(
+        app.stored.token.as_ref().map(|t| t.value.expose()),
+        Some(LONG)
+    );
+}
+
+#[test]
+fn with_nothing_pending_the_tui_refuses_and_makes_a_fresh_url() {
+    let mut app = app_with(state_authorized());
+    assert!(app.stored.pending_authorization.is_none());
+    // Pasting straight away (the paste lands on Authorize's field).
+    app.screen = instatui::app::Screen::Authorize;
+    let effects = paste_and_enter(&mut app, &redirect_url(CODE, STATE));
+    assert_eq!(exchanges(&effects), 0, "{effects:?}");
+    let error = app.authorize.error.clone().unwrap_or_default();
+    assert!(error.contains("no authorization is waiting"), "{error}");
+    assert!(
+        app.stored.pending_authorization.is_some(),
+        "a fresh state to authorize with"
+    );
+}

@@ -3,7 +3,7 @@
 use super::field::TextField;
 use super::{App, Effect, Level, Popup, Screen};
 use crate::instagram::authorize::{AuthorizeRequest, authorize_url};
-use crate::instagram::paste::parse_paste;
+use crate::instagram::paste::{PasteError, parse_paste};
 use crate::instagram::{ApiError, Endpoints, LongToken, Profile, ShortToken};
 use crate::store::{PendingAuthorization, TokenKind};
 use crate::token;
@@ -133,6 +133,10 @@ impl App {
             Some(&app.redirect_uri),
         ) {
             Err(e) => {
+                if e == PasteError::NotPending {
+                    // The state was used up: a fresh URL to authorize again with.
+                    self.new_authorization(effects);
+                }
                 self.authorize.error = Some(e.to_string());
                 self.authorize.warnings.clear();
             }

@@ -34,21 +34,36 @@ pub fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
         "Open this URL, log in and press Allow. The browser then lands on {}?code=…#_",
         app.redirect_uri
     );
-    eprintln!("Copy that whole address and run: instatui exchange '<address>'");
+    eprintln!("Copy that whole address, run 'instatui exchange' and paste it when asked.");
     if open && let Err(problem) = crate::browser::open_url(&url) {
         eprintln!("warning: {problem}");
     }
     Ok(())
 }
 
-pub async fn exchange(ctx: &Context, input: &str, short_only: bool) -> Result<(), CliError> {
+pub async fn exchange(
+    ctx: &Context,
+    input: Option<&str>,
+    short_only: bool,
+) -> Result<(), CliError> {
     let state = ctx.load()?;
     let app = state.app.clone().ok_or_else(CliError::no_credentials)?;
+    let input = match input {
+        None | Some("-") => read_redirect()?,
+        Some(text) => {
+            eprintln!(
+                "warning: the code on the command line is visible to other users in 'ps' and kept in shell history: next time run 'instatui exchange' and paste it when asked"
+            );
+            text.to_string()
+        }
+    };
     let expected = state
         .pending_authorization
         .as_ref()
         .map(|p| p.state.as_str());
-    let pasted = parse_paste(input, expected, Some(&app.redirect_uri))
+    // The state is used up by the exchange that succeeds (save_token):
+    // the same redirect, or one with a foreign state, is refused after.
+    let pasted = parse_paste(&input, expected, Some(&app.redirect_uri))
         .map_err(|e| CliError::failed(e.to_string()))?;
     for warning in &pasted.warnings {
         eprintln!("warning: {warning}");
@@ -76,6 +91,30 @@ pub async fn exchange(ctx: &Context, input: &str, short_only: bool) -> Result<()
     let username = fetch_profile(ctx, &client, &stored).await;
     print_authorized(&stored, username.as_deref());
     Ok(())
+}
+
+/// The most a paste may hold: a redirect URL is a few hundred bytes.
+const MAX_PASTE: u64 = 64 * 1024;
+
+/// The redirect from stdin: one line after a prompt on a terminal, else
+/// everything piped in (a URL wrapped over lines is joined by the parser).
+fn read_redirect() -> Result<String, CliError> {
+    use std::io::{BufRead, IsTerminal, Read};
+    let stdin = std::io::stdin();
+    let mut text = String::new();
+    let read = if stdin.is_terminal() {
+        eprint!("Paste the address the browser landed on after Allow, then press Enter: ");
+        stdin.lock().take(MAX_PASTE).read_line(&mut text)
+    } else {
+        stdin.lock().take(MAX_PASTE).read_to_string(&mut text)
+    };
+    read.map_err(|e| CliError::failed(format!("could not read the address from stdin: {e}")))?;
+    if text.trim().is_empty() {
+        return Err(CliError::usage(
+            "nothing was pasted: run 'instatui exchange' and paste the address the browser landed on after Allow (or pipe it in: instatui exchange - < file)",
+        ));
+    }
+    Ok(text)
 }
 
 pub async fn upgrade(ctx: &Context) -> Result<(), CliError> {

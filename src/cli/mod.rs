@@ -92,9 +92,10 @@ pub enum Command {
     },
     /// Exchange the code (or the whole redirect URL) for a long-lived token and fetch the profile.
     Exchange {
-        /// The code, the code with its trailing #_, or the whole address the browser landed on.
-        #[arg(value_name = "CODE-OR-REDIRECT-URL")]
-        input: String,
+        /// The whole address the browser landed on (or the bare code). Leave it out, or
+        /// give -, to paste it on stdin, where `ps` and shell history cannot see it.
+        #[arg(value_name = "REDIRECT-URL")]
+        input: Option<String>,
         /// Stop after the short-lived (1 hour) token.
         #[arg(long)]
         short_only: bool,
@@ -233,7 +234,9 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
     match command {
         Command::Setup(args) => setup::run(ctx, args),
         Command::Authorize { open } => auth::authorize(ctx, open),
-        Command::Exchange { input, short_only } => auth::exchange(ctx, &input, short_only).await,
+        Command::Exchange { input, short_only } => {
+            auth::exchange(ctx, input.as_deref(), short_only).await
+        }
         Command::Upgrade => auth::upgrade(ctx).await,
         Command::Token { json, reveal } => token::show(ctx, json, reveal),
         Command::Refresh {

@@ -22,6 +22,11 @@ pub enum PasteError {
     },
     /// The redirect's `state` is not the one we issued.
     StateMismatch,
+    /// A redirect URL without `state`: nothing ties it to our authorization.
+    NoState,
+    /// No authorization is waiting for a code: its `state` was used by an
+    /// exchange already, or none was started.
+    NotPending,
     /// A URL without a `code` parameter.
     NoCode,
     /// Something that cannot be a code; the text says what it looked like.
@@ -43,6 +48,12 @@ impl fmt::Display for PasteError {
             PasteError::StateMismatch => f.write_str(
                 "this redirect belongs to another authorization (its state does not match: an old tab, or a link someone sent you): open the newest authorize URL and try again",
             ),
+            PasteError::NoState => f.write_str(
+                "this address carries no state=, so nothing shows it answers the authorization instatui started (it may come from someone else's link): paste the whole address the browser shows after Allow, or authorize again",
+            ),
+            PasteError::NotPending => f.write_str(
+                "no authorization is waiting for a code (the last one was already exchanged, or none was started): authorize again, then paste the new address",
+            ),
             PasteError::NoCode => f.write_str(
                 "that address has no code= in it: paste the address the browser shows after you press Allow",
             ),
@@ -54,9 +65,13 @@ impl fmt::Display for PasteError {
     }
 }
 
-/// Parses a paste. `expected_state` is the state of the authorize URL we
-/// issued; `redirect_uri` the configured one, to warn when a URL came back
-/// elsewhere.
+/// Parses a paste. `expected_state` is the state of the pending
+/// authorization (`None`: none is pending, so nothing can be exchanged);
+/// `redirect_uri` the configured one, to warn when a URL came back elsewhere.
+///
+/// The `state` is what ties a redirect to the authorization this user
+/// started: a redirect URL must carry the pending one. A bare code carries
+/// none; it is taken, with a warning, only while an authorization is pending.
 pub fn parse_paste(
     input: &str,
     expected_state: Option<&str>,
@@ -69,13 +84,20 @@ pub fn parse_paste(
     if looks_like_url_or_query(&text) {
         parse_redirect(&text, expected_state, redirect_uri)
     } else {
-        parse_bare_code(&text).map(|code| Pasted {
+        let code = parse_bare_code(&text)?;
+        if expected_state.is_none() {
+            return Err(PasteError::NotPending);
+        }
+        Ok(Pasted {
             code,
             state: None,
-            warnings: Vec::new(),
+            warnings: vec![BARE_CODE_WARNING.to_string()],
         })
     }
 }
+
+/// Said whenever a bare code is exchanged.
+pub const BARE_CODE_WARNING: &str = "a bare code carries no state to check: it was taken as the answer to the pending authorization (paste the whole address to have it checked)";
 
 /// Strips whitespace, quotes and `<…>` that terminals, chat apps and mail
 /// clients wrap around a copied URL, in any nesting.
@@ -103,12 +125,15 @@ fn unwrap_decorations(input: &str) -> String {
     text.split_whitespace().collect()
 }
 
+/// `code=…` alone is a bare code with its name; anything with a scheme, a
+/// query or another parameter is a redirect and must carry the state.
 fn looks_like_url_or_query(text: &str) -> bool {
     text.contains("://")
-        || text.starts_with('?')
-        || text.contains("code=")
+        || text.contains('?')
+        || text.contains('&')
         || text.contains("error=")
         || text.contains("state=")
+        || (text.contains("code=") && !text.starts_with("code="))
 }
 
 fn parse_redirect(
@@ -131,21 +156,18 @@ fn parse_redirect(
             .unwrap_or(error);
         return Err(PasteError::Cancelled { description });
     }
-    if let (Some(expected), Some(got)) = (expected_state, state.as_deref())
-        && expected != got
-    {
-        return Err(PasteError::StateMismatch);
-    }
     let code = get("code").ok_or(PasteError::NoCode)?;
     let code = parse_bare_code(&code)?;
+    let Some(got) = state.as_deref() else {
+        return Err(PasteError::NoState);
+    };
+    match expected_state {
+        None => return Err(PasteError::NotPending),
+        Some(expected) if expected != got => return Err(PasteError::StateMismatch),
+        Some(_) => {}
+    }
 
     let mut warnings = Vec::new();
-    if expected_state.is_some() && state.is_none() {
-        warnings.push(
-            "the pasted address carries no state, so it could not be checked against the authorize URL"
-                .to_string(),
-        );
-    }
     if let (Some(url), Some(configured)) = (url.as_ref(), redirect_uri)
         && let Some(warning) = redirect_mismatch(url, configured)
     {
@@ -287,7 +309,11 @@ mod tests {
         ];
         assert!(forms.len() >= 20);
         for form in forms {
-            assert_eq!(ok(&form).code, CODE, "{form:?}");
+            let pasted = ok(&form);
+            assert_eq!(pasted.code, CODE, "{form:?}");
+            if pasted.state.is_none() {
+                assert_eq!(pasted.warnings, [BARE_CODE_WARNING], "{form:?}");
+            }
         }
     }
 
@@ -328,14 +354,41 @@ mod tests {
             parse_paste(&url, Some(STATE), Some(REDIRECT)),
             Err(PasteError::StateMismatch)
         );
-        // Without an issued state there is nothing to compare with.
-        assert!(parse_paste(&url, None, Some(REDIRECT)).is_ok());
+        // Without a pending authorization nothing may be exchanged: its
+        // state was used up, or none was issued.
+        assert_eq!(
+            parse_paste(&url, None, Some(REDIRECT)),
+            Err(PasteError::NotPending)
+        );
+        let ours = format!("{REDIRECT}?code={CODE}&state={STATE}#_");
+        assert_eq!(
+            parse_paste(&ours, None, Some(REDIRECT)),
+            Err(PasteError::NotPending),
+            "a used state is not accepted again"
+        );
     }
 
     #[test]
-    fn a_missing_state_warns() {
-        let p = ok(&format!("{REDIRECT}?code={CODE}"));
-        assert_eq!(p.warnings.len(), 1);
+    fn a_redirect_without_state_is_refused_with_an_explanation() {
+        for url in [
+            format!("{REDIRECT}?code={CODE}"),
+            format!("{REDIRECT}?code={CODE}#_"),
+            format!("?code={CODE}"),
+            format!("code={CODE}&x=1"),
+        ] {
+            let err = parse_paste(&url, Some(STATE), Some(REDIRECT)).unwrap_err();
+            assert_eq!(err, PasteError::NoState, "{url}");
+            assert!(err.to_string().contains("carries no state="));
+        }
+    }
+
+    #[test]
+    fn a_bare_code_needs_a_pending_authorization() {
+        assert_eq!(
+            parse_paste(CODE, None, Some(REDIRECT)),
+            Err(PasteError::NotPending)
+        );
+        assert_eq!(ok(CODE).warnings, [BARE_CODE_WARNING]);
     }
 
     #[test]

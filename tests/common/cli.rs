@@ -178,7 +178,9 @@ impl Machine {
     pub fn authorized(&self) {
         self.setup();
         let landed = self.authorize_in_browser();
-        let run = self.run(&["exchange", &landed]);
+        let run = self.run_with(&["exchange"], |c| {
+            c.write_stdin(landed.clone());
+        });
         assert_eq!(run.code, 0, "{}", run.stderr);
     }
 
