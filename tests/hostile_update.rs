@@ -229,3 +229,83 @@ fn with_nothing_pending_the_tui_refuses_and_makes_a_fresh_url() {
         "a fresh state to authorize with"
     );
 }
+
+// ---------------------------------------------------------------- opening links
+
+/// One post whose permalink and media URL are what a hostile server chose.
+fn post_linking(permalink: &str, media_url: &str) -> instatui::instagram::MediaPage {
+    serde_json::from_value(serde_json::json!({
+        "data": [{
+            "id": "17900000000000001",
+            "media_type": "IMAGE",
+            "caption": "look",
+            "permalink": permalink,
+            "media_url": media_url,
+            "timestamp": "2026-11-01T10:00:00+0000",
+        }],
+    }))
+    .expect("page")
+}
+
+fn opened(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::OpenUrl(url) => Some(url.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn o_and_shift_o_open_only_instagrams_https_links() {
+    for (permalink, media_url) in [
+        ("-a/etc/passwd", "--new-window"),
+        ("javascript:alert(1)", "file:///etc/passwd"),
+        (
+            "http://www.instagram.com/p/x/",
+            "https://evil.example/x.jpg",
+        ),
+        (
+            "https://instagram.com.evil.example/p/x/",
+            "data:text/html,hi",
+        ),
+    ] {
+        let (mut app, generation) = feed_app();
+        answer(
+            &mut app,
+            (generation, None),
+            post_linking(permalink, media_url),
+            NOW,
+        );
+        let effects = send(&mut app, [key('o'), key('O')]);
+        assert_eq!(
+            opened(&effects),
+            Vec::<String>::new(),
+            "{permalink} {media_url}"
+        );
+        assert!(
+            status_text(&app).starts_with("not opened: "),
+            "{}",
+            status_text(&app)
+        );
+    }
+    let (mut app, generation) = feed_app();
+    answer(
+        &mut app,
+        (generation, None),
+        post_linking(
+            "https://www.instagram.com/p/C1a2B3c4D5e/",
+            "https://scontent-fra5-1.cdninstagram.com/v/t51.jpg?oe=1",
+        ),
+        NOW,
+    );
+    let effects = send(&mut app, [key('o'), key('O')]);
+    assert_eq!(
+        opened(&effects),
+        [
+            "https://www.instagram.com/p/C1a2B3c4D5e/",
+            "https://scontent-fra5-1.cdninstagram.com/v/t51.jpg?oe=1"
+        ]
+    );
+}

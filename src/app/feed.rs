@@ -304,7 +304,7 @@ impl App {
 
     pub fn open_permalink(&mut self, effects: &mut Vec<Effect>) {
         match self.feed.selected_media().map(|m| m.permalink.clone()) {
-            Some(Some(url)) => effects.push(Effect::OpenUrl(url)),
+            Some(Some(url)) => self.open_link(&url, effects),
             Some(None) => self.set_status(
                 Level::Warning,
                 "this post has no permalink (copyrighted media often has none)",

@@ -174,8 +174,18 @@ impl App {
                 .or_else(|| t.item.thumbnail_url.clone())
         });
         match url {
-            Some(url) => effects.push(Effect::OpenUrl(url)),
+            Some(url) => self.open_link(&url, effects),
             None => self.set_status(Level::Warning, "this post offers no media URL"),
+        }
+    }
+
+    /// Opens a link Instagram sent, if it is one of Instagram's own https
+    /// addresses (or on the loopback fake of `--demo` and the tests).
+    pub fn open_link(&mut self, url: &str, effects: &mut Vec<Effect>) {
+        let base = self.endpoints().graph_base;
+        match crate::browser::checked_url(url, Some(&base)) {
+            Ok(url) => effects.push(Effect::OpenUrl(url)),
+            Err(refused) => self.set_status(Level::Warning, refused),
         }
     }
 
