@@ -245,3 +245,62 @@ fn exchange_reads_the_address_from_stdin_and_warns_about_argv() {
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.contains("nothing was pasted"), "{run:?}");
 }
+
+// ---------------------------------------------------------------- bad posts
+
+#[test]
+fn one_malformed_post_is_skipped_and_reported() {
+    let m = Machine::demo();
+    m.authorized();
+    let mut posts = real_posts(&m, 3);
+    // A caption that is a number, an id that is null, a post that is a string.
+    posts.insert(1, serde_json::json!({"id": "1790", "caption": 5}));
+    posts.push(serde_json::json!({"id": null, "media_type": "IMAGE"}));
+    posts.push(serde_json::json!("not a post"));
+    let body = serde_json::json!({"data": posts}).to_string();
+    m.control().inject_on(
+        &media_path(),
+        Fault::Canned {
+            status: 200,
+            content_type: "application/json".into(),
+            body,
+        },
+        1,
+    );
+    let run = m.run(&["feed", "--all", "--json"]);
+    assert_eq!(run.code, 0, "was: the whole page unreadable: {run:?}");
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("json");
+    assert_eq!(listed.len(), 3, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("3 posts could not be read and were skipped"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn a_profile_that_is_not_an_object_keeps_the_stored_one() {
+    let m = Machine::demo();
+    m.authorized();
+    let stored = m.state()["profile"].clone();
+    assert!(stored["username"].is_string(), "{stored}");
+    for body in ["[]", "[{}]", "\"me\"", "{}", "{\"data\":[]}", "null"] {
+        m.control().inject_on(
+            "/me",
+            Fault::Canned {
+                status: 200,
+                content_type: "application/json".into(),
+                body: body.into(),
+            },
+            1,
+        );
+        let run = m.run(&["profile"]);
+        assert_eq!(run.code, 1, "{body}: {run:?}");
+        assert_eq!(run.stderr.trim().lines().count(), 1, "{body}: {run:?}");
+        assert_eq!(
+            m.state()["profile"],
+            stored,
+            "{body}: the stored profile stays"
+        );
+    }
+}

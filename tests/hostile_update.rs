@@ -309,3 +309,20 @@ fn o_and_shift_o_open_only_instagrams_https_links() {
         ]
     );
 }
+
+#[test]
+fn one_malformed_post_leaves_the_rest_of_the_page_usable() {
+    let (mut app, generation) = feed_app();
+    let good = serde_json::to_value(media(1)).expect("json");
+    let page: instatui::instagram::MediaPage = serde_json::from_value(serde_json::json!({
+        "data": [good, {"id": "x", "like_count": {"a": 1}, "caption": ["no"]}],
+    }))
+    .expect("the page decodes");
+    assert_eq!(page.skipped, 1);
+    answer(&mut app, (generation, None), page, NOW);
+    assert_eq!(app.feed.items.len(), 1);
+    assert_eq!(
+        status_text(&app),
+        "1 post could not be read and was skipped"
+    );
+}

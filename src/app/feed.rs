@@ -197,6 +197,9 @@ impl App {
                 }
                 let next = page.next_cursor().map(str::to_string);
                 let step = self.feed.pager.after_page(after.as_deref(), &mut page);
+                if let Some(note) = crate::instagram::model::skipped_note(page.skipped) {
+                    self.set_status(Level::Warning, note);
+                }
                 let selected_id = self.feed.selected_media().map(|m| m.id.clone());
                 if after.is_none() {
                     // A fresh first page replaces the cache or an earlier load.

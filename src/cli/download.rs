@@ -134,6 +134,7 @@ async fn posts_since(
             )
             .await?;
         let step = pager.after_page(after.as_deref(), &mut page);
+        list.skipped += page.skipped;
         let reached_older = page
             .data
             .iter()

@@ -45,12 +45,18 @@ impl std::fmt::Debug for Client {
 pub struct MediaList {
     pub items: Vec<Media>,
     pub stop: Option<Stop>,
+    /// Posts that could not be read and were left out.
+    pub skipped: usize,
 }
 
 impl MediaList {
-    /// The line to tell the user when paging stopped before the end.
+    /// What to tell the user: posts skipped, paging stopped before the end.
     pub fn note(&self) -> Option<String> {
-        self.stop.map(|s| s.describe(self.items.len()))
+        let notes: Vec<String> = model::skipped_note(self.skipped)
+            .into_iter()
+            .chain(self.stop.map(|s| s.describe(self.items.len())))
+            .collect();
+        (!notes.is_empty()).then(|| notes.join("; "))
     }
 }
 
@@ -241,6 +247,7 @@ impl Client {
                 .media_page(token, owner, after.as_deref(), limit)
                 .await?;
             let step = pager.after_page(after.as_deref(), &mut page);
+            list.skipped += page.skipped;
             list.items.extend(page.data);
             on_page(list.items.len());
             if let Some(max) = max

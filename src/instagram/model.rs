@@ -107,21 +107,33 @@ impl Profile {
     }
 }
 
-/// Accepts `/me` flat or wrapped in `{"data":[…]}`.
+/// Accepts `/me` flat or wrapped in `{"data":[…]}`. Anything else — `[]`,
+/// a string, an object naming no account — is an error, so a stored
+/// profile is never replaced by an empty one.
 pub fn parse_profile(body: &[u8]) -> Result<Profile, serde_json::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Shape {
-        Wrapped { data: Vec<Profile> },
-        Flat(Profile),
+    let value: serde_json::Value = serde_json::from_slice(body)?;
+    let object = match value {
+        serde_json::Value::Object(mut map) => match map.remove("data") {
+            Some(serde_json::Value::Array(items)) => items
+                .into_iter()
+                .next()
+                .ok_or_else(|| de::Error::custom("profile answer has an empty data list"))?,
+            Some(other) => {
+                map.insert("data".to_string(), other);
+                serde_json::Value::Object(map)
+            }
+            None => serde_json::Value::Object(map),
+        },
+        _ => return Err(de::Error::custom("a profile must be a JSON object")),
+    };
+    if !object.is_object() {
+        return Err(de::Error::custom("a profile must be a JSON object"));
     }
-    match serde_json::from_slice::<Shape>(body)? {
-        Shape::Flat(profile) => Ok(profile),
-        Shape::Wrapped { data } => data
-            .into_iter()
-            .next()
-            .ok_or_else(|| de::Error::custom("profile answer has an empty data list")),
+    let profile = Profile::deserialize(object)?;
+    if profile.id.is_none() && profile.user_id.is_none() && profile.username.is_none() {
+        return Err(de::Error::custom("the profile names no account"));
     }
+    Ok(profile)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -253,12 +265,53 @@ impl Media {
 }
 
 /// One page of `/{user-id}/media`.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct MediaPage {
-    #[serde(default)]
     pub data: Vec<Media>,
-    #[serde(default)]
     pub paging: Option<Paging>,
+    /// Items that could not be read as a post and were left out: one bad
+    /// post must not make the whole page unusable.
+    pub skipped: usize,
+}
+
+impl<'de> Deserialize<'de> for MediaPage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Raw {
+            #[serde(default)]
+            data: Vec<serde_json::Value>,
+            #[serde(default)]
+            paging: Option<Paging>,
+        }
+        let raw = Raw::deserialize(deserializer)?;
+        let mut skipped = 0;
+        let data = raw
+            .data
+            .into_iter()
+            .filter_map(|item| match Media::deserialize(item) {
+                Ok(media) => Some(media),
+                Err(error) => {
+                    tracing::warn!(%error, "a post could not be read and was skipped");
+                    skipped += 1;
+                    None
+                }
+            })
+            .collect();
+        Ok(MediaPage {
+            data,
+            paging: raw.paging,
+            skipped,
+        })
+    }
+}
+
+/// "1 post could not be read and was skipped", for `n` of them.
+pub fn skipped_note(n: usize) -> Option<String> {
+    match n {
+        0 => None,
+        1 => Some("1 post could not be read and was skipped".to_string()),
+        n => Some(format!("{n} posts could not be read and were skipped")),
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]

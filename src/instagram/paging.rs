@@ -60,7 +60,7 @@ impl Pager {
             Step::Stop(Stop::Cap)
         } else if self.seen.contains(next) || requested == Some(next) {
             Step::Stop(Stop::RepeatedCursor)
-        } else if page.data.is_empty() {
+        } else if page.data.is_empty() && page.skipped == 0 {
             Step::Stop(Stop::EmptyPage)
         } else {
             Step::Next(next.to_string())
@@ -117,6 +117,7 @@ mod tests {
                 next: Some(format!("https://graph.instagram.com/me/media?after={a}")),
                 previous: None,
             }),
+            skipped: 0,
         }
     }
 
