@@ -747,7 +747,10 @@ async fn posts_arrive_while_the_graphics_query_is_unanswered() {
         .await
         .expect("the answer arrives")
         .expect("channel open");
-    assert!(matches!(msg, Msg::Pictures { enabled: true }), "{msg:?}");
+    assert!(
+        matches!(msg, Msg::Pictures { enabled: true, .. }),
+        "{msg:?}"
+    );
     let effects = update(&mut app, msg, OffsetDateTime::now_utc());
     assert_eq!(
         loads(&effects).first().map(|(key, ..)| key.clone()),

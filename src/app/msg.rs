@@ -19,6 +19,8 @@ pub enum Msg {
     /// Whether the terminal can show pictures, known once it was asked.
     Pictures {
         enabled: bool,
+        /// How to get better pictures (tmux passthrough), for the status line.
+        hint: Option<String>,
     },
     /// The graphics query's answer; the executor keeps the picker and
     /// passes `Pictures` on.

@@ -21,10 +21,15 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
             app.clamp_selection();
         }
         Msg::Tick => app.auto_refresh(&mut effects),
-        Msg::Pictures { enabled } => app.images = enabled,
+        Msg::Pictures { enabled, hint } => {
+            app.images = enabled;
+            if let Some(hint) = hint {
+                app.set_status(Level::Info, hint);
+            }
+        }
         // The executor turns this into `Pictures`; should one reach `update`
         // anyway, it says whether pictures are on.
-        Msg::PickerChosen(chosen) => app.images = chosen.0.is_some(),
+        Msg::PickerChosen(chosen) => app.images = chosen.picker.is_some(),
         Msg::PictureEncoded { .. } | Msg::Redraw => {}
         Msg::CodeExchanged { generation, result } => {
             app.on_code_exchanged(generation, result, &mut effects);

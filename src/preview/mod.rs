@@ -1,15 +1,17 @@
 //! Pictures in the terminal: choosing the graphics protocol, decoding off the event loop, and the caches.
 
+pub mod detect;
 pub mod disk;
 pub mod memory;
+pub mod query;
 
 pub use disk::DiskCache;
 pub use memory::MemoryCache;
+pub use query::Chosen;
 
 use image::DynamicImage;
 use ratatui::layout::{Rect, Size};
-use ratatui_image::picker::cap_parser::QueryStdioOptions;
-use ratatui_image::picker::{Picker, ProtocolType};
+use ratatui_image::picker::Picker;
 use ratatui_image::protocol::StatefulProtocol;
 use ratatui_image::{Resize, ResizeEncodeRender, StatefulImage};
 use std::str::FromStr;
@@ -52,69 +54,6 @@ pub fn choose_mode(flag: Option<&str>, config: Option<&str>) -> ImageMode {
         .unwrap_or_default()
 }
 
-/// Builds the picker. Querying talks to the terminal, so it must run after
-/// the terminal is set up and before events are read.
-pub fn picker_for(mode: ImageMode) -> Option<Picker> {
-    let forced = match mode {
-        ImageMode::Off => return None,
-        ImageMode::Halfblocks => return Some(Picker::halfblocks()),
-        ImageMode::Auto => None,
-        ImageMode::Kitty => Some(ProtocolType::Kitty),
-        ImageMode::Sixel => Some(ProtocolType::Sixel),
-        ImageMode::Iterm2 => Some(ProtocolType::Iterm2),
-    };
-    let env = |name: &str| std::env::var(name).unwrap_or_default();
-    if forced.is_none()
-        && !worth_querying(
-            &env("TERM"),
-            &env("TERM_PROGRAM"),
-            &env("TMUX"),
-            &env("KITTY_WINDOW_ID"),
-        )
-    {
-        tracing::info!("no graphics protocol expected here; using half-blocks");
-        return Some(Picker::halfblocks());
-    }
-    // A terminal that never answers costs this long once, at start-up.
-    let options = QueryStdioOptions {
-        timeout: std::time::Duration::from_millis(800),
-        ..QueryStdioOptions::default()
-    };
-    let started = std::time::Instant::now();
-    let queried = Picker::from_query_stdio_with_options(options);
-    tracing::info!(
-        ms = started.elapsed().as_millis() as u64,
-        ok = queried.is_ok(),
-        "terminal graphics query"
-    );
-    let mut picker = queried.unwrap_or_else(|_| Picker::halfblocks());
-    if let Some(protocol) = forced {
-        picker.set_protocol_type(protocol);
-    }
-    tracing::info!(protocol = ?picker.protocol_type(), "pictures enabled");
-    Some(picker)
-}
-
-/// Whether asking the terminal about graphics can pay off. Multiplexers
-/// answer slowly or not at all (and a late answer would be read as keys),
-/// and most terminals without a graphics protocol say so by name.
-pub fn worth_querying(term: &str, term_program: &str, tmux: &str, kitty_window: &str) -> bool {
-    if !tmux.is_empty() || term.starts_with("tmux") || term.starts_with("screen") {
-        return false;
-    }
-    if !kitty_window.is_empty() {
-        return true;
-    }
-    let graphical_terms = [
-        "kitty", "wezterm", "foot", "mlterm", "ghostty", "contour", "konsole",
-    ];
-    let graphical_programs = ["iTerm.app", "WezTerm", "ghostty", "vscode", "mintty", "rio"];
-    graphical_terms.iter().any(|t| term.contains(t))
-        || graphical_programs
-            .iter()
-            .any(|p| term_program.eq_ignore_ascii_case(p))
-}
-
 /// The largest side kept after decoding: plenty for a terminal pane, and it
 /// keeps memory and render-time scaling small.
 pub const MAX_SIDE: u32 = 720;
@@ -135,24 +74,61 @@ pub fn resize_mode() -> Resize {
     Resize::Scale(None)
 }
 
+/// Rewraps a picture sent through tmux so that it arrives whole and in
+/// place. ratatui-image doubles only the first escape of a sixel, so the
+/// sixel's own terminator ended the passthrough early and the outer
+/// terminal never saw the picture end; and tmux moves the outer cursor only
+/// when it draws text itself, so without a cursor move of its own the
+/// picture lands wherever tmux last drew.
+fn place_for_tmux(buffer: &mut ratatui::buffer::Buffer, area: Rect, origin: (u16, u16)) {
+    for x in area.left()..area.right() {
+        let Some(cell) = buffer.cell_mut((x, area.top())) else {
+            continue;
+        };
+        let at = (origin.0 + x, origin.1 + area.top());
+        if let Some(wrapped) = rewrap_for_tmux(cell.symbol(), at) {
+            // tmux's own copy of the cells under the picture is blanked
+            // too: what it redraws there later (coming back to the window)
+            // is empty, never text from before the picture.
+            let (width, height) = (area.right() - x, area.height);
+            let mut blank = String::new();
+            for row in 0..height {
+                blank.push_str(&format!(
+                    "\x1b[{};{}H\x1b[{width}X",
+                    area.top() + row + 1,
+                    x + 1
+                ));
+            }
+            blank.push_str(&format!("\x1b[{};{}H", area.top() + 1, x + 1));
+            // Back where ratatui expects the cursor after this cell.
+            let after = format!("\x1b[{};{}H", area.top() + 1, x + 2);
+            cell.set_symbol(&format!("{blank}{wrapped}{after}"));
+            return;
+        }
+    }
+}
+
+/// `symbol` unwrapped and wrapped again, every escape doubled, with a move
+/// to `(column, row)` (0-based, on the outer terminal) in front. `None`
+/// when it is not a tmux passthrough.
+pub fn rewrap_for_tmux(symbol: &str, (column, row): (u16, u16)) -> Option<String> {
+    let inner = symbol
+        .strip_prefix("\x1bPtmux;")?
+        .strip_suffix("\x1b\\")?
+        .replace("\x1b\x1b", "\x1b");
+    Some(format!(
+        "\x1bPtmux;\x1b\x1b[{};{}H{}\x1b\\",
+        row + 1,
+        column + 1,
+        inner.replace('\x1b', "\x1b\x1b")
+    ))
+}
+
 /// A picture in the memory cache.
 pub enum Slot {
     Ready(Box<StatefulProtocol>),
     /// Out being scaled and encoded for a new pane size.
     Busy,
-}
-
-/// The terminal's answer to the graphics query (`None`: pictures off), on
-/// its way from the worker that asked to the executor that draws.
-pub struct Chosen(pub Option<Picker>);
-
-impl std::fmt::Debug for Chosen {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0 {
-            Some(picker) => write!(f, "Chosen({:?})", picker.protocol_type()),
-            None => f.write_str("Chosen(off)"),
-        }
-    }
 }
 
 /// A picture scaled and encoded off the event loop, on its way back.
@@ -173,6 +149,11 @@ pub struct Previews {
     offload: bool,
     /// Pictures the last frame wanted at a size they are not encoded for.
     wanted: Vec<(String, Size)>,
+    /// Inside tmux, where the pane starts on the outer terminal: pictures
+    /// drawn at the cursor (sixel, iTerm2) go through tmux, which does not
+    /// move the outer terminal's cursor for them, so they carry their own
+    /// cursor move.
+    tmux_origin: Option<(u16, u16)>,
 }
 
 impl Previews {
@@ -183,6 +164,7 @@ impl Previews {
             memory: MemoryCache::new(memory::DEFAULT_BUDGET),
             offload: false,
             wanted: Vec::new(),
+            tmux_origin: None,
         }
     }
 
@@ -192,6 +174,10 @@ impl Previews {
             offload: true,
             ..Previews::new(picker)
         }
+    }
+
+    pub fn set_tmux_origin(&mut self, origin: Option<(u16, u16)>) {
+        self.tmux_origin = origin;
     }
 
     pub fn enabled(&self) -> bool {
@@ -238,6 +224,9 @@ impl Previews {
             area,
             protocol,
         );
+        if let Some(origin) = self.tmux_origin {
+            place_for_tmux(frame.buffer_mut(), area, origin);
+        }
         true
     }
 
@@ -275,22 +264,6 @@ mod tests {
     }
 
     #[test]
-    fn multiplexers_and_plain_terminals_are_not_queried() {
-        assert!(!worth_querying("tmux-256color", "", "", ""));
-        assert!(!worth_querying(
-            "xterm-kitty",
-            "",
-            "/tmp/tmux-0/default,1,0",
-            ""
-        ));
-        assert!(!worth_querying("screen-256color", "", "", ""));
-        assert!(!worth_querying("xterm-256color", "", "", ""));
-        assert!(worth_querying("xterm-kitty", "", "", ""));
-        assert!(worth_querying("xterm-256color", "WezTerm", "", ""));
-        assert!(worth_querying("xterm-256color", "", "", "1"));
-    }
-
-    #[test]
     fn offloaded_pictures_are_encoded_elsewhere_then_drawn() {
         use ratatui::Terminal;
         use ratatui::backend::TestBackend;
@@ -313,6 +286,24 @@ mod tests {
             .expect("draw");
         assert!(drawn);
         assert!(previews.take_resizes().is_empty());
+    }
+
+    #[test]
+    fn pictures_through_tmux_end_where_they_end_and_start_where_they_belong() {
+        // As ratatui-image wraps a sixel: the sixel's own terminator is
+        // not doubled, so tmux would end the passthrough there.
+        let sixel = "\x1bPtmux;\x1b\x1b[3X\x1b\x1bPq#0;2;0;0;0~~\x1b\\\x1b\\";
+        let fixed = rewrap_for_tmux(sixel, (40, 2)).expect("a passthrough");
+        assert_eq!(
+            fixed,
+            "\x1bPtmux;\x1b\x1b[3;41H\x1b\x1b[3X\x1b\x1bPq#0;2;0;0;0~~\x1b\x1b\\\x1b\\"
+        );
+        let body = &fixed["\x1bPtmux;".len()..fixed.len() - 2];
+        assert!(
+            !body.replace("\x1b\x1b", "").contains('\x1b'),
+            "no lone escape inside: tmux passes it all on"
+        );
+        assert_eq!(rewrap_for_tmux("plain text", (0, 0)), None);
     }
 
     #[test]

@@ -79,15 +79,22 @@ impl Executor {
     /// Asks the terminal about graphics on a worker (`query` reads stdin and
     /// may wait for its timeout on a terminal that never answers); the answer
     /// comes back as `Pictures`. Not a task: `in_flight` does not wait for it.
-    pub fn query_pictures<F>(&self, query: F)
+    pub fn query_pictures<F, C>(&self, query: F)
     where
-        F: FnOnce() -> Option<ratatui_image::picker::Picker> + Send + 'static,
+        F: FnOnce() -> C + Send + 'static,
+        C: Into<crate::preview::Chosen>,
     {
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {
-            let chosen = crate::preview::Chosen(query());
+            let chosen: crate::preview::Chosen = query().into();
             let _ = tx.send(Msg::PickerChosen(Box::new(chosen)));
         });
+    }
+
+    /// Where keys read by someone else than the event reader (the
+    /// graphics query, while it owns the input) are handed in.
+    pub fn sender(&self) -> mpsc::UnboundedSender<Msg> {
+        self.tx.clone()
     }
 
     pub fn previews_mut(&mut self) -> &mut Previews {
@@ -114,9 +121,14 @@ impl Executor {
             });
         }
         if let Msg::PickerChosen(chosen) = msg {
-            let enabled = chosen.0.is_some();
-            self.set_picker(chosen.0);
-            return Some(Msg::Pictures { enabled });
+            let chosen = *chosen;
+            let enabled = chosen.picker.is_some();
+            self.set_picker(chosen.picker);
+            self.previews.set_tmux_origin(chosen.tmux_origin);
+            return Some(Msg::Pictures {
+                enabled,
+                hint: chosen.hint,
+            });
         }
         if let Msg::PictureEncoded { key, picture } = msg {
             self.previews.put_back(&key, picture.0);

@@ -67,9 +67,10 @@ pub async fn run_demo(images: Option<String>, theme: Option<Theme>) -> Result<()
 /// requests at once, the graphics query (`query`, blocking) on a worker
 /// beside them. Pictures join when its answer arrives as `Msg::Pictures`;
 /// nothing else waits for it, however long the terminal takes.
-pub fn start_up<F>(app: &mut App, executor: &mut Executor, query: F)
+pub fn start_up<F, C>(app: &mut App, executor: &mut Executor, query: F)
 where
-    F: FnOnce() -> Option<ratatui_image::picker::Picker> + Send + 'static,
+    F: FnOnce() -> C + Send + 'static,
+    C: Into<crate::preview::Chosen>,
 {
     executor.load_cache(app);
     for effect in crate::app::update::start(app) {

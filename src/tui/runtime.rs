@@ -27,6 +27,7 @@ fn to_msg(event: Event) -> Option<Msg> {
             _ => None,
         },
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::FocusGained => Some(Msg::Redraw),
         _ => None,
     }
 }
@@ -79,7 +80,13 @@ async fn event_loop(
     draw(term, app, executor)?;
     // The cached feed and the first request start now; the graphics query
     // runs beside them, so a terminal that never answers delays only pictures.
-    super::start_up(app, executor, move || crate::preview::picker_for(images));
+    // Keys typed while the query owns the input reach `update` in order.
+    let keys = executor.sender();
+    super::start_up(app, executor, move || {
+        crate::preview::query::choose(images, &move |key| {
+            let _ = keys.send(Msg::Key(key));
+        })
+    });
     draw(term, app, executor)?;
 
     // The query reads stdin: terminal events are read only once it is done.
@@ -89,10 +96,16 @@ async fn event_loop(
     loop {
         let msg = tokio::select! {
             event = next_event(&mut events), if events.is_some() => match event {
-                Some(Ok(event)) => match to_msg(event) {
+                Some(Ok(event)) => {
+                    if event == Event::FocusGained {
+                        // Pictures drawn past a multiplexer are gone when
+                        // its window comes back: everything is drawn anew.
+                        let _ = term.clear();
+                    }
+                    match to_msg(event) {
                     Some(msg) => msg,
                     None => continue,
-                },
+                }},
                 Some(Err(e)) => return Err(format!("could not read the terminal: {e}")),
                 None => return Ok(()),
             },

@@ -1,7 +1,8 @@
 //! Entering and leaving the terminal: raw mode, alternate screen, bracketed paste and mouse, restored on every exit path.
 
 use crossterm::event::{
-    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+    DisableBracketedPaste, DisableFocusChange, DisableMouseCapture, EnableBracketedPaste,
+    EnableFocusChange, EnableMouseCapture,
 };
 use crossterm::execute;
 use ratatui::DefaultTerminal;
@@ -15,12 +16,20 @@ pub fn enter() -> std::io::Result<DefaultTerminal> {
         let _ = execute!(
             std::io::stdout(),
             DisableBracketedPaste,
-            DisableMouseCapture
+            DisableMouseCapture,
+            DisableFocusChange
         );
         ratatui::restore();
         previous(info);
     }));
-    execute!(std::io::stdout(), EnableBracketedPaste, EnableMouseCapture)?;
+    // Focus reports: coming back to a tmux window redraws the pictures
+    // tmux does not know about.
+    execute!(
+        std::io::stdout(),
+        EnableBracketedPaste,
+        EnableMouseCapture,
+        EnableFocusChange
+    )?;
     Ok(terminal)
 }
 
@@ -28,7 +37,8 @@ pub fn leave() {
     let _ = execute!(
         std::io::stdout(),
         DisableBracketedPaste,
-        DisableMouseCapture
+        DisableMouseCapture,
+        DisableFocusChange
     );
     ratatui::restore();
 }
