@@ -39,16 +39,24 @@ fn started_on(stored: State, items: Vec<Media>) -> App {
     let dir = tempfile::tempdir().expect("tempdir");
     let cache = FeedCache::new(dir.path().to_path_buf());
     cache
-        .save(1, USER_ID, &items, NOW)
+        .save(
+            1,
+            USER_ID,
+            &instatui::app::feed::CachedFeed {
+                items,
+                ..Default::default()
+            },
+            NOW,
+        )
         .expect("the cache is written");
-    let (items, saved_at) = cache.load(USER_ID).expect("and read back");
+    let (feed, saved_at) = cache.load(USER_ID).expect("and read back");
     let mut app = app_with(stored);
     instatui::app::update::start(&mut app);
     send(
         &mut app,
         [
             Msg::Resize(100, 30),
-            Msg::FeedCacheLoaded { items, saved_at },
+            Msg::FeedCacheLoaded { feed, saved_at },
         ],
     );
     app

@@ -696,7 +696,15 @@ async fn posts_arrive_while_the_graphics_query_is_unanswered() {
     let now = OffsetDateTime::now_utc();
     let cache = FeedCache::new(scratch.path().join("cache"));
     cache
-        .save(1, DEMO_USER_ID, &h.posts[..3], now)
+        .save(
+            1,
+            DEMO_USER_ID,
+            &instatui::app::feed::CachedFeed {
+                items: h.posts[..3].to_vec(),
+                ..Default::default()
+            },
+            now,
+        )
         .expect("cache of an earlier run");
     let mut executor = Executor::new(Store::at(scratch.path().join("config")), cache, None);
     let mut app = app_with_token(h.token.clone(), now);
@@ -716,7 +724,8 @@ async fn posts_arrive_while_the_graphics_query_is_unanswered() {
         while !(fresh(&app) && cache_seen) {
             let msg = executor.next().await.expect("channel open");
             assert!(!matches!(msg, Msg::Pictures { .. }), "nobody answered");
-            cache_seen |= matches!(&msg, Msg::FeedCacheLoaded { items, .. } if items.len() == 3);
+            cache_seen |=
+                matches!(&msg, Msg::FeedCacheLoaded { feed, .. } if feed.items.len() == 3);
             let effects = update(&mut app, msg, OffsetDateTime::now_utc());
             assert!(loads(&effects).is_empty(), "no picture before the answer");
             for effect in effects {

@@ -1,14 +1,22 @@
 //! The Feed screen's logic: pages loaded ahead of the selection, filter, detail pane.
 
+use super::feed_cache;
+pub use super::feed_cache::CachedFeed;
 use super::field::TextField;
 use super::{App, Effect, Level};
 use crate::instagram::paging::{Pager, Step, Stop};
 use crate::instagram::{ApiError, Media, MediaPage};
 use crate::token::{self, TokenStatus};
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
-/// Start loading the next page when the selection comes this close to the end.
-pub const PREFETCH_MARGIN: usize = 30;
+/// Posts kept loaded below the selection, in pages of 100: while it is
+/// idle or moves slower than the pages arrive, the selection never meets
+/// the end (a held PgDn at 100 ms a request included).
+pub const LOAD_AHEAD_PAGES: usize = 3;
+pub const LOAD_AHEAD: usize = LOAD_AHEAD_PAGES * crate::instagram::client::PAGE_LIMIT as usize;
+/// While pages keep arriving, the cache is written at most this often (and
+/// at the end of the list and on quit), not once per page of a long feed.
+pub const CACHE_SAVE_EVERY: Duration = Duration::seconds(10);
 /// Percent of the app's quota (any of Instagram's usage figures) above which
 /// instatui stops loading ahead.
 pub const RATE_USAGE_CAUTION: u32 = 90;
@@ -45,6 +53,12 @@ pub struct FeedView {
     pub empty_pages: u32,
     /// No page is asked for before this.
     pub paused_until: Option<OffsetDateTime>,
+    /// Where the selection is headed beyond what is loaded; it moves there
+    /// as pages arrive.
+    pub goal: Option<Goal>,
+    /// When the cache was last written, and whether the list changed since.
+    pub cache_saved_at: Option<OffsetDateTime>,
+    pub cache_dirty: bool,
 }
 
 /// After this many empty pages in a row, loading stops until `R`.
@@ -53,6 +67,15 @@ pub const MAX_EMPTY_PAGES: u32 = 5;
 /// The wait after the `n`th empty page in a row: 2, 4, 8… seconds, at most 2 minutes.
 pub fn empty_page_backoff(n: u32) -> time::Duration {
     time::Duration::seconds((1i64 << n.min(7)).min(120))
+}
+
+/// Where the selection goes once the posts are there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Goal {
+    /// `G`: the last post, loading every page to it.
+    End,
+    /// This row of the (filtered) list: keys that went past the loaded end.
+    Row(usize),
 }
 
 impl FeedView {
@@ -109,13 +132,22 @@ impl App {
         }
     }
 
+    /// `R`: after a failed page, that page again; otherwise a fresh walk
+    /// from the first page (one that stopped on a loop starts over).
     pub fn reload_feed(&mut self, effects: &mut Vec<Effect>) {
         self.set_status(Level::Info, "reloading posts…");
-        self.feed.next_cursor = None;
-        self.feed.complete = false;
+        self.feed.loading = None;
         self.feed.empty_pages = 0;
         self.feed.paused_until = None;
-        self.feed.loading = None;
+        let failed_later_page = self.feed.error.is_some()
+            && self.feed.cached_at.is_none()
+            && !self.feed.items.is_empty();
+        if let Some(cursor) = self.feed.next_cursor.clone().filter(|_| failed_later_page) {
+            self.load_feed_page(Some(cursor), effects);
+            return;
+        }
+        self.feed.next_cursor = None;
+        self.feed.complete = false;
         self.load_feed_page(None, effects);
     }
 
@@ -143,13 +175,20 @@ impl App {
         });
     }
 
-    /// Asks for the next page before the selection reaches the end.
+    fn near_rate_limit(&self) -> bool {
+        self.stored
+            .rate_usage
+            .as_ref()
+            .is_some_and(|u| u.peak() >= RATE_USAGE_CAUTION)
+    }
+
+    /// Asks for the next page while fewer than [`LOAD_AHEAD`] posts are
+    /// loaded below the selection, or while it is headed past the end.
     pub fn prefetch(&mut self, effects: &mut Vec<Effect>) {
         let feed = &self.feed;
         if feed.loading.is_some()
             || feed.complete
             || feed.error.is_some()
-            || feed.cached_at.is_some()
             || feed.paused_until.is_some_and(|t| self.now < t)
         {
             return;
@@ -159,13 +198,13 @@ impl App {
         };
         // Near the app's rate limit, pages load only at the very end of the
         // list, when the user asks for more by getting there.
-        let near_limit = self
-            .stored
-            .rate_usage
-            .as_ref()
-            .is_some_and(|u| u.peak() >= RATE_USAGE_CAUTION);
-        let margin = if near_limit { 1 } else { PREFETCH_MARGIN };
-        if feed.selected + margin >= feed.visible().len() {
+        // After an empty page too: the next waits for the user at the end.
+        let ahead = if self.near_rate_limit() || feed.empty_pages > 0 {
+            1
+        } else {
+            LOAD_AHEAD
+        };
+        if feed.goal.is_some() || feed.selected + ahead >= feed.visible().len() {
             self.load_feed_page(Some(cursor), effects);
         }
     }
@@ -202,29 +241,21 @@ impl App {
                 }
                 let selected_id = self.feed.selected_media().map(|m| m.id.clone());
                 if after.is_none() {
-                    // A fresh first page replaces the cache or an earlier load.
+                    // A fresh first page is laid over the cache or an
+                    // earlier load: the top is renewed, the rest kept.
+                    let earlier = self.take_loaded();
                     self.feed.items = page.data;
+                    self.after_page_step(step, next);
+                    let fresh = self.take_loaded();
+                    self.put_loaded(feed_cache::stitch(fresh, earlier));
                     self.feed.cached_at = None;
                 } else {
                     self.feed.items.extend(page.data);
+                    self.after_page_step(step, next);
                 }
-                self.after_page_step(step, next);
-                if let Some(id) = selected_id {
-                    let visible = self.feed.visible();
-                    if let Some(pos) = visible.iter().position(|i| self.feed.items[*i].id == id) {
-                        self.feed.selected = pos;
-                    }
-                }
-                self.clamp_selection();
-                // The first page (what the next start shows first) and the
-                // finished list; not every page of a long feed.
-                let worth_caching = after.is_none() || self.feed.complete;
-                if let Some(t) = self.stored.token.as_ref().filter(|_| worth_caching) {
-                    effects.push(Effect::SaveFeedCache {
-                        user_id: t.user_id.clone(),
-                        items: self.feed.items.clone(),
-                    });
-                }
+                self.keep_selected(selected_id);
+                self.follow_goal();
+                self.save_feed_cache(after.is_none(), effects);
                 self.prefetch(effects);
             }
         }
@@ -260,22 +291,150 @@ impl App {
         }
     }
 
-    pub fn on_feed_cache(&mut self, items: Vec<Media>, saved_at: OffsetDateTime) {
-        // The cache only fills an empty list: fresh data always wins.
-        if self.feed.items.is_empty() && !items.is_empty() {
-            self.feed.items = items;
-            self.feed.cached_at = Some(saved_at);
-            self.clamp_selection();
+    fn take_loaded(&mut self) -> CachedFeed {
+        CachedFeed {
+            items: std::mem::take(&mut self.feed.items),
+            next_cursor: self.feed.next_cursor.take(),
+            complete: self.feed.complete,
         }
     }
 
+    /// Puts a list in place; this walk's pages then count (and never
+    /// repeat) every post in it.
+    fn put_loaded(&mut self, loaded: CachedFeed) {
+        self.feed
+            .pager
+            .remember(loaded.items.iter().map(|m| m.id.as_str()));
+        self.feed.items = loaded.items;
+        self.feed.next_cursor = loaded.next_cursor;
+        self.feed.complete = loaded.complete;
+    }
+
+    /// The post selected before the list changed stays selected.
+    fn keep_selected(&mut self, id: Option<String>) {
+        if let Some(id) = id {
+            let visible = self.feed.visible();
+            if let Some(pos) = visible.iter().position(|i| self.feed.items[*i].id == id) {
+                self.feed.selected = pos;
+            }
+        }
+        self.clamp_selection();
+    }
+
+    /// Moves the selection towards its goal with the posts that arrived.
+    fn follow_goal(&mut self) {
+        let Some(goal) = self.feed.goal else {
+            return;
+        };
+        let last = self.feed.visible().len().saturating_sub(1);
+        let (row, reached) = match goal {
+            Goal::End => (last, self.feed.complete),
+            Goal::Row(row) => (row.min(last), row <= last || self.feed.complete),
+        };
+        if row != self.feed.selected {
+            self.feed.child = 0;
+        }
+        self.feed.selected = row;
+        if reached {
+            self.feed.goal = None;
+        }
+        self.clamp_selection();
+    }
+
+    /// Writes the list to the cache: now when `now` (the first page), else
+    /// when the list is complete or the last write is a while ago.
+    fn save_feed_cache(&mut self, now: bool, effects: &mut Vec<Effect>) {
+        self.feed.cache_dirty = true;
+        let due = now
+            || self.feed.complete
+            || self
+                .feed
+                .cache_saved_at
+                .is_none_or(|at| self.now - at >= CACHE_SAVE_EVERY);
+        if due {
+            self.flush_feed_cache(effects);
+        }
+    }
+
+    /// Writes the list to the cache if it changed since the last write (on
+    /// quit, so the next start shows everything loaded).
+    pub fn flush_feed_cache(&mut self, effects: &mut Vec<Effect>) {
+        let Some(t) = self.stored.token.as_ref() else {
+            return;
+        };
+        if !self.feed.cache_dirty || self.feed.items.is_empty() {
+            return;
+        }
+        effects.push(Effect::SaveFeedCache {
+            user_id: t.user_id.clone(),
+            feed: CachedFeed {
+                items: self.feed.items.clone(),
+                next_cursor: self.feed.next_cursor.clone(),
+                complete: self.feed.complete,
+            },
+        });
+        self.feed.cache_saved_at = Some(self.now);
+        self.feed.cache_dirty = false;
+    }
+
+    /// The feed of an earlier run: shown at once while the first page loads.
+    /// Should fresh pages have come first, the cached rest goes under them.
+    pub fn on_feed_cache(
+        &mut self,
+        cached: CachedFeed,
+        saved_at: OffsetDateTime,
+        effects: &mut Vec<Effect>,
+    ) {
+        if cached.items.is_empty() {
+            return;
+        }
+        if self.feed.items.is_empty() {
+            self.put_loaded(cached);
+            self.feed.cached_at = Some(saved_at);
+            self.clamp_selection();
+            return;
+        }
+        if self.feed.cached_at.is_some() || self.feed.error.is_some() {
+            return;
+        }
+        let selected_id = self.feed.selected_media().map(|m| m.id.clone());
+        let cursor = self.feed.next_cursor.clone();
+        let fresh = self.take_loaded();
+        self.put_loaded(feed_cache::stitch(fresh, cached));
+        if self.feed.next_cursor != cursor {
+            // The list now goes on from the cache's end: a page asked for
+            // after the fresh part would land in the wrong place.
+            self.feed.loading = None;
+            self.feed.cache_dirty = true;
+        }
+        self.keep_selected(selected_id);
+        self.follow_goal();
+        self.prefetch(effects);
+    }
+
+    /// More posts can still come (nothing failed, the end not reached).
+    fn more_to_load(&self) -> bool {
+        !self.feed.complete && self.feed.error.is_none()
+    }
+
+    /// Moves by `delta` rows. Moving down past the loaded end is not lost:
+    /// the selection goes on there as the pages arrive.
     pub fn move_selection(&mut self, delta: isize, effects: &mut Vec<Effect>) {
         let len = self.feed.visible().len();
         if len == 0 {
             return;
         }
-        let target = self.feed.selected as isize + delta;
-        let selected = target.clamp(0, len as isize - 1) as usize;
+        let from = match self.feed.goal {
+            Some(Goal::Row(row)) if delta > 0 => row,
+            _ => self.feed.selected,
+        };
+        let target = from.saturating_add_signed(delta);
+        self.feed.goal = match self.feed.goal {
+            Some(Goal::End) if delta > 0 => Some(Goal::End),
+            _ if target >= len && delta > 0 && self.more_to_load() => Some(Goal::Row(target)),
+            _ => None,
+        };
+        let selected = target.min(len - 1);
         if selected != self.feed.selected {
             self.feed.child = 0;
         }
@@ -284,10 +443,24 @@ impl App {
         self.prefetch(effects);
     }
 
+    /// `G`: the last post, loading the rest of the feed to get there (one
+    /// page at a time near the rate limit).
     pub fn select_last(&mut self, effects: &mut Vec<Effect>) {
         let len = self.feed.visible().len();
         self.feed.selected = len.saturating_sub(1);
         self.feed.child = 0;
+        self.feed.goal = None;
+        if self.more_to_load() && self.feed.next_cursor.is_some() {
+            if self.near_rate_limit() {
+                self.feed.goal = Some(Goal::Row(len));
+                self.set_status(
+                    Level::Warning,
+                    "near Instagram's rate limit: G loads one page at a time",
+                );
+            } else {
+                self.feed.goal = Some(Goal::End);
+            }
+        }
         self.clamp_selection();
         self.prefetch(effects);
     }

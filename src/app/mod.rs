@@ -3,6 +3,7 @@
 pub mod authorize;
 pub mod credentials;
 pub mod feed;
+pub mod feed_cache;
 pub mod field;
 pub mod keymap;
 pub mod msg;

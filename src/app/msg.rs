@@ -1,5 +1,6 @@
 //! Messages into `update` and the effects it asks the runtime to perform.
 
+use super::feed::CachedFeed;
 use crate::instagram::{ApiError, LongToken, Media, MediaPage, Profile, RateUsage, ShortToken};
 use crate::secret::Secret;
 use crate::store::{AppConfig, State};
@@ -46,7 +47,7 @@ pub enum Msg {
         result: Result<MediaPage, ApiError>,
     },
     FeedCacheLoaded {
-        items: Vec<Media>,
+        feed: CachedFeed,
         saved_at: OffsetDateTime,
     },
     RateUsage(RateUsage),
@@ -118,7 +119,7 @@ pub enum Effect {
     },
     SaveFeedCache {
         user_id: String,
-        items: Vec<Media>,
+        feed: CachedFeed,
     },
     OpenUrl(String),
     /// To the system clipboard through the terminal (OSC 52).

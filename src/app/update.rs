@@ -46,7 +46,7 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
             after,
             result,
         } => app.on_feed_page(generation, after, result, &mut effects),
-        Msg::FeedCacheLoaded { items, saved_at } => app.on_feed_cache(items, saved_at),
+        Msg::FeedCacheLoaded { feed, saved_at } => app.on_feed_cache(feed, saved_at, &mut effects),
         Msg::RateUsage(usage) => app.stored.rate_usage = Some(usage),
         Msg::StoreChanged { before, after } => app.adopt_external_change(&before, &after),
         Msg::Saved(Ok(())) => {}
@@ -109,6 +109,8 @@ fn back_out(app: &mut App) {
 }
 
 fn quit(app: &mut App, effects: &mut Vec<Effect>) {
+    // Everything loaded is there on the next start.
+    app.flush_feed_cache(effects);
     app.quit = true;
     effects.push(Effect::Quit);
 }
@@ -308,6 +310,7 @@ fn on_paste(app: &mut App, text: &str, effects: &mut Vec<Effect>) {
 /// After the filter text changed: back to the first match, loading more if few match.
 fn filter_changed(app: &mut App, effects: &mut Vec<Effect>) {
     app.feed.selected = 0;
+    app.feed.goal = None;
     app.clamp_selection();
     app.prefetch(effects);
 }

@@ -46,6 +46,16 @@ impl Pager {
         self.ids.len()
     }
 
+    /// Counts posts that are in the list without a page of this walk (the
+    /// cached rest under a fresh first page): later pages never repeat them.
+    pub fn remember<'a>(&mut self, ids: impl IntoIterator<Item = &'a str>) {
+        for id in ids {
+            if !self.ids.contains(id) {
+                self.ids.insert(id.to_string());
+            }
+        }
+    }
+
     /// Takes in `page`, fetched with `requested` (`None`: the first page),
     /// dropping the posts an earlier page already brought.
     pub fn after_page(&mut self, requested: Option<&str>, page: &mut MediaPage) -> Step {

@@ -26,6 +26,7 @@ pub struct Executor {
     in_flight: usize,
     /// Feed cache snapshots handed out, so the newest one wins on disk.
     cache_snapshots: u64,
+    cache_writes: Vec<tokio::task::JoinHandle<()>>,
     previews: Previews,
     disk: DiskCache,
     preview_slots: Arc<Semaphore>,
@@ -47,6 +48,7 @@ impl Executor {
             demo,
             in_flight: 0,
             cache_snapshots: 0,
+            cache_writes: Vec::new(),
             previews: Previews::new(None),
             disk,
             preview_slots: Arc::new(Semaphore::new(PREVIEW_PARALLEL)),
@@ -142,8 +144,12 @@ impl Executor {
         self.persister.check();
     }
 
-    pub async fn flush_saves(&self) {
+    /// Waits for queued state saves and feed cache writes (before exit).
+    pub async fn flush_saves(&mut self) {
         self.persister.flush().await;
+        for write in std::mem::take(&mut self.cache_writes) {
+            let _ = write.await;
+        }
     }
 
     /// Loads the cached feed of the stored user, answering with a message.
@@ -158,9 +164,9 @@ impl Executor {
                 .ok()
                 .flatten();
             match loaded {
-                Some((items, saved_at)) => vec![Msg::FeedCacheLoaded { items, saved_at }],
+                Some((feed, saved_at)) => vec![Msg::FeedCacheLoaded { feed, saved_at }],
                 None => vec![Msg::FeedCacheLoaded {
-                    items: Vec::new(),
+                    feed: Default::default(),
                     saved_at: crate::clock::now(),
                 }],
             }
@@ -283,17 +289,19 @@ impl Executor {
                     },
                 );
             }
-            Effect::SaveFeedCache { user_id, items } => {
+            Effect::SaveFeedCache { user_id, feed } => {
                 let cache = self.cache.clone();
                 let now = app.now;
                 self.cache_snapshots += 1;
                 let seq = self.cache_snapshots;
-                // Fire and forget: the cache is a convenience.
-                tokio::task::spawn_blocking(move || {
-                    if let Err(e) = cache.save(seq, &user_id, &items, now) {
+                // Not waited for (the cache is a convenience), except
+                // before exit, so the last list loaded is the next start's.
+                self.cache_writes.retain(|w| !w.is_finished());
+                self.cache_writes.push(tokio::task::spawn_blocking(move || {
+                    if let Err(e) = cache.save(seq, &user_id, &feed, now) {
                         tracing::warn!("could not write the feed cache: {e}");
                     }
-                });
+                }));
             }
             Effect::OpenUrl(url) => self.spawn(async move {
                 let result = tokio::task::spawn_blocking(move || crate::browser::open_url(&url))

@@ -64,7 +64,16 @@ fn list_title(app: &App, shown: usize) -> String {
             token::format_remaining(app.now - at)
         ));
     }
-    if feed.loading.is_some() {
+    if feed.loading.is_some() && feed.goal == Some(crate::app::feed::Goal::End) {
+        // `G` loads page after page: how far it got, where Instagram says.
+        match on_instagram.filter(|c| *c > 0) {
+            Some(count) => {
+                let done = (feed.items.len() as u64 * 100 / count).min(99);
+                title.push_str(&format!(" · loading to the end: {done}%"));
+            }
+            None => title.push_str(" · loading to the end…"),
+        }
+    } else if feed.loading.is_some() {
         title.push_str(" · loading…");
     } else if feed.error.is_some() && shown > 0 {
         title.push_str(" · more failed to load: R retries");
