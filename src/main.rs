@@ -3,12 +3,18 @@
 use clap::Parser;
 use instatui::cli::{self, Cli, CliError, Context, Exit};
 use instatui::store::{self, Store};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     // Before any thread exists: the local offset cannot be read afterwards.
     instatui::localtime::init();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    cli::set_quiet(cli.quiet);
+    let json = cli.command.as_ref().is_some_and(|c| c.wants_json());
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -16,27 +22,36 @@ fn main() -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            return report(CliError::failed(format!(
-                "could not start the runtime: {e}"
-            )));
+            return report(
+                CliError::failed(format!("could not start the runtime: {e}")),
+                json,
+            );
         }
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) => report(e),
+        Err(e) => report(e, json),
     }
 }
 
 async fn run(cli: Cli) -> Result<(), CliError> {
     instatui::install_crypto_provider();
+    if cli.command.is_none() && !std::io::stdout().is_terminal() {
+        // Cron, a pipe, `ssh host instatui`: the screens cannot be drawn.
+        return Err(CliError::usage(
+            "instatui needs a terminal for its screens; use a subcommand such as \
+             `instatui status`, or run it in a terminal",
+        ));
+    }
     if cli.demo {
-        let _log = instatui::logging::init(None);
+        let _log = instatui::logging::init(None, cli.verbose, false);
         return instatui::tui::run_demo(cli.images.clone(), cli.theme())
             .await
             .map_err(CliError::failed);
     }
     let store = Store::locate(cli.config_dir.clone())?;
-    let _log = instatui::logging::init(Some(&store::data_dir(&store)));
+    let echo = cli.command.is_some();
+    let _log = instatui::logging::init(Some(&store::data_dir(&store)), cli.verbose, echo);
     match cli.command {
         Some(command) => cli::run(&Context { store }, command).await,
         None => instatui::tui::run(store, cli.images.clone(), cli.theme())
@@ -45,14 +60,25 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     }
 }
 
-fn report(err: CliError) -> ExitCode {
+/// clap's own errors, with the error object on stdout when `--json` was asked.
+fn usage_error(e: clap::Error) -> ExitCode {
+    if e.use_stderr() && std::env::args_os().any(|a| a == "--json") {
+        let rendered = e.render().to_string();
+        let first = rendered.lines().next().unwrap_or_default();
+        let message = first.strip_prefix("error: ").unwrap_or(first);
+        let _ = cli::print_json(&CliError::usage(message).to_json());
+    }
+    let _ = e.print();
+    ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(Exit::Usage.code()))
+}
+
+fn report(err: CliError, json: bool) -> ExitCode {
     if !err.message.is_empty() {
+        if json {
+            let _ = cli::print_json(&err.to_json());
+        }
         // The message may carry a server's words: filtered like all output.
         eprintln!("error: {}", instatui::sanitize::lines(&err.message));
     }
-    ExitCode::from(match err.exit {
-        Exit::Failed => 1,
-        Exit::Usage => 2,
-        Exit::NeedsAuth => 3,
-    })
+    ExitCode::from(err.exit.code())
 }

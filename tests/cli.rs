@@ -425,6 +425,235 @@ fn feed_limit_zero_is_a_usage_error_not_an_empty_account() {
         "230 posts, none asked for: {run:?}"
     );
     assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("--limit must be at least 1 (use --all for every post)"),
+        "{run:?}"
+    );
+    assert!(!run.stderr.contains("18446744073709551615"), "{run:?}");
+}
+
+// ------------------------------------------------- conventions (issue 7)
+
+#[test]
+fn without_a_terminal_the_screens_say_what_to_use_instead() {
+    let m = Machine::demo();
+    for args in [&[][..], &["--demo"][..]] {
+        let run = m.run(args);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(
+            run.stderr
+                .contains("instatui needs a terminal for its screens")
+                && run.stderr.contains("instatui status"),
+            "{run:?}"
+        );
+        assert!(!run.stderr.contains("os error"), "{run:?}");
+    }
+}
+
+/// The one object a `--json` command prints on stdout when it fails.
+fn error_object(run: &common::cli::Run) -> Value {
+    let value: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is JSON ({e}): {run:?}"));
+    assert_eq!(value["error"]["exit"], run.code, "{run:?}");
+    assert!(
+        value["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "{run:?}"
+    );
+    value
+}
+
+#[test]
+fn json_commands_print_an_error_object_when_they_fail() {
+    let m = Machine::demo();
+    let run = m.run(&["refresh", "--json"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert_eq!(error_object(&run)["error"]["kind"], "needs_auth");
+
+    m.authorized();
+    // Too young to refresh: exit 1, and still JSON on stdout.
+    let run = m.run(&["refresh", "--json"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    let value = error_object(&run);
+    assert!(
+        value["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("24 hours")),
+        "{run:?}"
+    );
+    // The one-line error stays on stderr for people.
+    assert!(run.stderr.contains("error: "), "{run:?}");
+
+    // A usage error caught by the argument parser, too.
+    let run = m.run(&["feed", "--json", "--limit", "0"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(error_object(&run)["error"]["kind"], "usage");
+
+    m.control().revoke_tokens();
+    for args in [&["profile", "--json"][..], &["feed", "--json"][..]] {
+        let run = m.run(args);
+        assert_eq!(run.code, 3, "{run:?}");
+        error_object(&run);
+    }
+}
+
+#[test]
+fn quiet_hides_step_notes_and_verbose_shows_each_request() {
+    let m = Machine::demo();
+    m.setup();
+    let landed = m.authorize_in_browser();
+    let run = m.run_with(&["-q", "exchange"], |c| {
+        c.write_stdin(landed.clone());
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.is_empty(), "-q: nothing but errors: {run:?}");
+    assert!(
+        run.stdout.contains("Authorized"),
+        "the result stays: {run:?}"
+    );
+
+    let run = m.run(&["profile", "-v"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("instagram answered") && run.stderr.contains("GET /me"),
+        "{run:?}"
+    );
+    let run = m.run(&["profile"]);
+    assert!(run.stderr.is_empty(), "{run:?}");
+    assert!(
+        !m.printed.borrow().contains(&m.raw_token()),
+        "no token leaks"
+    );
+}
+
+#[test]
+fn login_with_a_dashboard_token_from_stdin() {
+    let m = Machine::demo();
+    // As generated in the Meta dashboard: an IGAA… token, no app set up here.
+    let pasted = m.control().issue_long_token("instagram_business_basic");
+    assert!(pasted.starts_with("IGAA"));
+    let run = m.run_with(&["login", "--with-token"], |c| {
+        c.write_stdin(format!("{pasted}\n"));
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains(&format!("@{DEMO_USERNAME}")), "{run:?}");
+    // Instagram would not refresh a token under a day old: the expiry is a
+    // bound, and the output says so.
+    assert!(run.stdout.contains("under a day old"), "{run:?}");
+    assert_eq!(m.raw_token(), pasted);
+    let token = m.token_json();
+    assert_eq!(token["kind"], "long");
+    assert_eq!(token["username"], DEMO_USERNAME);
+    let left = token["seconds_left"].as_i64().expect("seconds left");
+    assert!(
+        (58 * 86_400..=59 * 86_400).contains(&left),
+        "59 days, the earlier bound: {token}"
+    );
+    assert_eq!(m.requests_to("/refresh_access_token"), 1);
+    let run = m.run(&["feed", "--limit", "3"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout.lines().count(), 3, "{run:?}");
+
+    // A day later the same token is refreshed at once: a real expiry.
+    m.control().advance_clock(25 * HOUR);
+    let run = m.run_with(&["login", "--with-token"], |c| {
+        c.env("INSTATUI_CLOCK_SKEW", "25h")
+            .write_stdin(pasted.clone());
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("refreshed right away"), "{run:?}");
+    assert_ne!(m.raw_token(), pasted, "the refreshed token is stored");
+    assert_eq!(m.state()["last_refresh"]["ok"], true);
+    let left = m.token_json()["seconds_left"].as_i64().expect("left");
+    assert!(left > 59 * 86_400, "a fresh 60 days: {left}");
+    assert!(
+        !m.printed.borrow().contains(&pasted),
+        "the token never shows"
+    );
+}
+
+#[test]
+fn login_refuses_a_bad_token_and_stores_nothing() {
+    let m = Machine::demo();
+    let bogus = "IGAAbogusbogusbogusbogusbogusbogus";
+    let run = m.run_with(&["login", "--with-token"], |c| {
+        c.write_stdin(bogus);
+    });
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.stderr.contains("did not accept the token"), "{run:?}");
+    assert!(run.stderr.contains("nothing was stored"), "{run:?}");
+    assert!(!run.stderr.contains(bogus), "masked: {run:?}");
+    assert!(!m.state_path().exists() || m.state()["token"].is_null());
+
+    let run = m.run(&["login", "--with-token"]);
+    assert_eq!(run.code, 2, "no token on stdin: {run:?}");
+    assert!(run.stderr.contains("stdin"), "{run:?}");
+    let run = m.run(&["login"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("--with-token"), "{run:?}");
+}
+
+#[test]
+fn logout_forgets_the_token_and_keeps_the_app_unless_asked() {
+    let m = Machine::demo();
+    m.authorized();
+    let run = m.run(&["logout"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains(&format!("@{DEMO_USERNAME}")), "{run:?}");
+    let state = m.state();
+    assert!(
+        state["token"].is_null() && state["profile"].is_null(),
+        "{state}"
+    );
+    assert_eq!(state["app"]["app_id"], DEMO_APP_ID);
+    assert_eq!(m.run(&["feed"]).code, 3);
+
+    let run = m.run(&["logout", "--forget-app"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(m.state()["app"].is_null());
+    let run = m.run(&["logout", "--all"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("Nothing to forget"), "{run:?}");
+}
+
+#[test]
+fn status_says_where_things_stand_and_what_to_do_next() {
+    let m = Machine::demo();
+    let run = m.run(&["status"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(run.stdout.contains("app:          not set up"), "{run:?}");
+    assert!(run.stdout.contains("next:") && run.stdout.contains("instatui setup"));
+
+    m.setup();
+    let run = m.run(&["status"]);
+    assert!(run.stdout.contains("instatui authorize --open"), "{run:?}");
+
+    m.authorized();
+    let run = m.run(&["status"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    for expected in [
+        DEMO_APP_ID,
+        &format!("@{DEMO_USERNAME}"),
+        "long-lived",
+        "59d",
+        "last refresh: never",
+        "state.json",
+    ] {
+        assert!(run.stdout.contains(expected), "{expected}: {run:?}");
+    }
+    assert!(!run.stdout.contains(&m.raw_token()));
+
+    let run = m.run(&["status", "--json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let value: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(value["status"], "valid");
+    assert_eq!(value["app"]["app_id"], DEMO_APP_ID);
+    assert_eq!(value["account"]["username"], DEMO_USERNAME);
+    assert_eq!(value["token"]["kind"], "long");
+    assert!(value["token"]["seconds_left"].as_i64().unwrap() > 59 * 86_400);
+    assert!(value["next"].as_str().is_some_and(|n| !n.is_empty()));
 }
 
 #[test]

@@ -1,5 +1,6 @@
 //! `authorize`, `exchange` and `upgrade`: from the browser's redirect to a stored long-lived token.
 
+use super::output::note;
 use super::{CliError, Context};
 use crate::instagram::authorize::{AuthorizeRequest, authorize_url, new_state};
 use crate::instagram::paste::parse_paste;
@@ -30,11 +31,11 @@ pub fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
         Ok::<_, CliError>(())
     })?;
     println!("{url}");
-    eprintln!(
+    note(&format!(
         "Open this URL, log in and press Allow. The browser then lands on {}?code=…#_",
         app.redirect_uri
-    );
-    eprintln!("Copy that whole address, run 'instatui exchange' and paste it when asked.");
+    ));
+    note("Copy that whole address, run 'instatui exchange' and paste it when asked.");
     if open && let Err(problem) = crate::browser::open_url(&url) {
         eprintln!("warning: {problem}");
     }
@@ -74,7 +75,7 @@ pub async fn exchange(
     let short = client.exchange_code(&app, &pasted.code).await?;
     let short_token = token::from_short(&short, crate::clock::now());
     save_token(ctx, &short_token, &client, true)?;
-    eprintln!("1/3 code exchanged for a short-lived token (valid for one hour)");
+    note("1/3 code exchanged for a short-lived token (valid for one hour)");
 
     let stored = if short_only {
         short_token
@@ -85,7 +86,7 @@ pub async fn exchange(
                 "The short-lived token is saved (valid for one hour): finish with 'instatui upgrade'.",
             )
         })?;
-        eprintln!("2/3 exchanged for a long-lived token (60 days)");
+        note("2/3 exchanged for a long-lived token (60 days)");
         long
     };
     let username = fetch_profile(ctx, &client, &stored).await;
@@ -165,7 +166,7 @@ async fn fetch_profile(ctx: &Context, client: &Client, token: &StoredToken) -> O
             if let Err(e) = saved {
                 eprintln!("warning: {e}");
             }
-            eprintln!("3/3 profile fetched");
+            note("3/3 profile fetched");
             username
         }
         Err(e) => {

@@ -7,7 +7,6 @@ use crate::localtime;
 use crate::sanitize;
 use crate::store::{State, StoredToken};
 use crate::token::{self, TokenStatus};
-use std::io::IsTerminal;
 
 /// The token, if it can still be used; otherwise exit 3 with what to do.
 pub(super) fn usable_token(state: &State) -> Result<StoredToken, CliError> {
@@ -71,7 +70,7 @@ pub async fn feed(ctx: &Context, args: FeedArgs) -> Result<(), CliError> {
     let t = usable_token(&state)?;
     let client = ctx.client(&state)?;
     let max = args.count.max();
-    let show_progress = !args.json && std::io::stderr().is_terminal();
+    let show_progress = !args.json && super::output::show_progress();
     let list = client
         .list_media(&t.value, &t.user_id, max, |n| {
             if show_progress {

@@ -26,10 +26,11 @@ mod auth;
 mod download;
 mod feed;
 mod output;
+mod session;
 mod setup;
 mod token;
 
-pub use output::{CliError, Exit};
+pub use output::{CliError, Exit, print_json, set_quiet};
 
 use crate::instagram::{Client, Endpoints};
 use crate::store::{State, Store};
@@ -50,6 +51,14 @@ pub struct Cli {
     /// Where state.json lives [env: INSTATUI_CONFIG_DIR] (default: the user's config dir).
     #[arg(long, global = true, value_name = "DIR")]
     pub config_dir: Option<PathBuf>,
+
+    /// More detail on stderr: -v shows each request to Instagram (the log at debug), -vv at trace.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    /// Only results and errors: no progress, no step notes on stderr (warnings stay).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
 
     /// Run the whole flow offline against an embedded fake Instagram, in a throw-away config dir.
     #[arg(long)]
@@ -102,6 +111,25 @@ pub enum Command {
     },
     /// Exchange a stored short-lived token for a long-lived one (finishes an interrupted exchange).
     Upgrade,
+    /// Use a token you already have (e.g. generated in the Meta dashboard): read from stdin,
+    /// checked with /me, then refreshed at once when Instagram allows, to learn its real expiry.
+    Login {
+        /// Read the token from stdin (a hidden prompt on a terminal); never from the command line.
+        #[arg(long)]
+        with_token: bool,
+    },
+    /// Forget the stored token (and with --forget-app the app's id and secret too).
+    Logout {
+        /// Also forget the app's id, secret and redirect URI.
+        #[arg(long, visible_alias = "all")]
+        forget_app: bool,
+    },
+    /// Where things stand, on one screen: app, account, token and time left, last refresh, what to do next.
+    Status {
+        /// Print JSON instead of text, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Show the stored token: kind, user, expiry, status. The value stays masked.
     Token {
         /// Print JSON instead of text, for scripts.
@@ -144,6 +172,21 @@ pub enum Command {
     },
 }
 
+impl Command {
+    /// Whether the user asked for JSON: a failure then also prints an error
+    /// object on stdout, so a script always has JSON to read.
+    pub fn wants_json(&self) -> bool {
+        match self {
+            Command::Token { json, .. }
+            | Command::Refresh { json, .. }
+            | Command::Profile { json }
+            | Command::Status { json } => *json,
+            Command::Feed(args) => args.json,
+            _ => false,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SetupArgs {
     /// The Instagram app ID from the Meta dashboard (digits).
@@ -163,12 +206,7 @@ pub struct SetupArgs {
 #[derive(Debug, Args)]
 pub struct PostCount {
     /// How many posts, newest first.
-    #[arg(
-        long,
-        default_value_t = 25,
-        conflicts_with = "all",
-        value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..)
-    )]
+    #[arg(long, default_value_t = 25, conflicts_with = "all", value_parser = parse_limit)]
     pub limit: usize,
     /// Every post (up to Instagram's 10,000).
     #[arg(long)]
@@ -201,6 +239,17 @@ pub struct DownloadArgs {
     /// Only posts from this day on (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
+}
+
+/// `--limit`: a count of posts, in words a user understands when it is not one.
+fn parse_limit(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("--limit must be at least 1 (use --all for every post)".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!(
+            "--limit takes a number of posts, like 25 (use --all for every post), not '{text}'"
+        )),
+    }
 }
 
 fn parse_duration_arg(text: &str) -> Result<time::Duration, String> {
@@ -238,6 +287,9 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
             auth::exchange(ctx, input.as_deref(), short_only).await
         }
         Command::Upgrade => auth::upgrade(ctx).await,
+        Command::Login { with_token } => session::login(ctx, with_token).await,
+        Command::Logout { forget_app } => session::logout(ctx, forget_app),
+        Command::Status { json } => session::status(ctx, json),
         Command::Token { json, reveal } => token::show(ctx, json, reveal),
         Command::Refresh {
             if_expiring_within,

@@ -4,6 +4,32 @@ use crate::instagram::{ApiError, ErrorKind};
 use crate::sanitize;
 use crate::store::StoreError;
 use std::fmt;
+use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// `-q`: set once at start-up, read wherever a note or progress would show.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// Progress (spinners, bars) only for a person watching: stderr a terminal
+/// and no `-q`.
+pub fn show_progress() -> bool {
+    !quiet() && std::io::stderr().is_terminal()
+}
+
+/// A step note on stderr ("1/3 code exchanged…"); `-q` hides it.
+pub fn note(text: &str) {
+    if !quiet() {
+        eprintln!("{text}");
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -19,7 +45,34 @@ pub struct CliError {
     pub message: String,
 }
 
+impl Exit {
+    pub fn code(self) -> u8 {
+        self as u8
+    }
+
+    /// The name scripts read in `--json` error objects.
+    pub fn name(self) -> &'static str {
+        match self {
+            Exit::Failed => "failed",
+            Exit::Usage => "usage",
+            Exit::NeedsAuth => "needs_auth",
+        }
+    }
+}
+
 impl CliError {
+    /// What a `--json` command prints on stdout when it fails:
+    /// `{"error": {"message", "exit", "kind"}}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "error": {
+                "message": self.message,
+                "exit": self.exit.code(),
+                "kind": self.exit.name(),
+            }
+        })
+    }
+
     pub fn failed(message: impl Into<String>) -> Self {
         CliError {
             exit: Exit::Failed,

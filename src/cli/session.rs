@@ -1,0 +1,375 @@
+//! `login --with-token`, `logout` and `status`: a token from elsewhere, forgetting it, and where things stand.
+
+use super::output::{note, print_json};
+use super::{CliError, Context};
+use crate::instagram::{ApiError, Client, ErrorKind, Profile};
+use crate::localtime::{format_local, rfc3339};
+use crate::secret::Secret;
+use crate::store::{RefreshOutcome, State, StoredToken, TokenKind};
+use crate::token::{self, TokenStatus};
+use serde_json::json;
+use std::io::{BufRead, IsTerminal};
+use time::{Duration, OffsetDateTime};
+
+/// A long-lived token lives 60 days from its issue.
+const LONG_LIFETIME: Duration = Duration::days(60);
+
+/// How a pasted token's expiry became known.
+enum Expiry {
+    /// Refreshed right away: Instagram said when the new one expires.
+    Refreshed,
+    /// Instagram would not refresh it yet, so it is under a day old: at
+    /// least 59 days are left, the exact time is known after the first refresh.
+    UnderADayOld,
+    /// A short-lived token, exchanged with the stored app secret.
+    Upgraded,
+}
+
+pub async fn login(ctx: &Context, with_token: bool) -> Result<(), CliError> {
+    if !with_token {
+        return Err(CliError::usage(
+            "log in with a token you already have: instatui login --with-token < token.txt \
+             (the token is read from stdin, never from the command line); \
+             without one, authorize in the browser: instatui authorize --open",
+        ));
+    }
+    let value = read_token()?;
+    let state = ctx.load()?;
+    let client = ctx.client(&state)?;
+
+    // Nothing is stored until Instagram has accepted the token.
+    let profile = client
+        .profile(&value)
+        .await
+        .map_err(|e| rejected(e, &value))?;
+    let Some(user_id) = profile.user_id.clone().or_else(|| profile.id.clone()) else {
+        return Err(CliError::failed(
+            "Instagram accepted the token but sent no user id: try again, or authorize in the browser (instatui authorize --open)",
+        ));
+    };
+    let now = crate::clock::now();
+    let pasted = StoredToken {
+        kind: TokenKind::Long,
+        value: value.clone(),
+        user_id,
+        permissions: Vec::new(),
+        obtained_at: now,
+        expires_at: now.saturating_add(LONG_LIFETIME - token::REFRESH_MIN_AGE),
+    };
+    let (stored, expiry) = settle_expiry(&client, &state, pasted).await?;
+
+    let refreshed = matches!(expiry, Expiry::Refreshed);
+    ctx.store.update(|s: &mut State| {
+        s.token = Some(stored.clone());
+        s.profile = Some(profile.clone());
+        s.pending_authorization = None;
+        s.last_refresh = refreshed.then_some(RefreshOutcome {
+            at: stored.obtained_at,
+            ok: true,
+            message: None,
+        });
+        s.rate_usage = client.rate_usage().or(s.rate_usage.take());
+        Ok::<_, CliError>(())
+    })?;
+
+    let who = profile
+        .username
+        .as_deref()
+        .map_or_else(|| format!("user {}", stored.user_id), |u| format!("@{u}"));
+    let now = crate::clock::now();
+    match expiry {
+        Expiry::Refreshed => println!(
+            "Logged in as {who} (user id {}). The token was refreshed right away: long-lived, expires {} ({}).",
+            stored.user_id,
+            format_local(stored.expires_at),
+            token::countdown(&stored, now)
+        ),
+        Expiry::Upgraded => println!(
+            "Logged in as {who} (user id {}). The short-lived token was exchanged for a long-lived one: expires {} ({}).",
+            stored.user_id,
+            format_local(stored.expires_at),
+            token::countdown(&stored, now)
+        ),
+        Expiry::UnderADayOld => println!(
+            "Logged in as {who} (user id {}). The token is under a day old (Instagram would not refresh it yet), \
+             so it expires in 59 to 60 days: stored as expiring {} (the earlier bound). \
+             Its exact expiry is known after the first refresh, possible from {}.",
+            stored.user_id,
+            format_local(stored.expires_at),
+            format_local(stored.obtained_at.saturating_add(token::REFRESH_MIN_AGE))
+        ),
+    }
+    note("Keep it alive from cron or a systemd timer: see 'instatui status' for the next step.");
+    Ok(())
+}
+
+/// Finds out how long the pasted token lives: a refresh says exactly; a
+/// refusal for being under 24 hours old bounds it; a short-lived token is
+/// exchanged when the app's secret is stored.
+async fn settle_expiry(
+    client: &Client,
+    state: &State,
+    pasted: StoredToken,
+) -> Result<(StoredToken, Expiry), CliError> {
+    let err = match client.refresh(&pasted.value).await {
+        Ok(long) => {
+            let now = crate::clock::now();
+            return Ok((token::from_long(&long, &pasted, now), Expiry::Refreshed));
+        }
+        Err(err) => err,
+    };
+    if err.kind == ErrorKind::RefreshTooEarly {
+        return Ok((pasted, Expiry::UnderADayOld));
+    }
+    if err.kind == ErrorKind::BadParameter && err.message.contains("short-lived") {
+        let Some(app) = state.app.as_ref() else {
+            return Err(CliError::failed(format!(
+                "this is a short-lived token (Instagram said: {}): store the app first \
+                 (instatui setup …) so it can be exchanged for a long-lived one, or paste a \
+                 long-lived token; nothing was stored",
+                err.message
+            )));
+        };
+        let long = client
+            .exchange_long_lived(&app.app_secret, &pasted.value)
+            .await
+            .map_err(|e| CliError::from(e).with_note("Nothing was stored."))?;
+        let short = StoredToken {
+            kind: TokenKind::Short,
+            ..pasted
+        };
+        let now = crate::clock::now();
+        return Ok((token::from_long(&long, &short, now), Expiry::Upgraded));
+    }
+    Err(CliError::from(err).with_note("Nothing was stored: run the same command again."))
+}
+
+/// `/me` refused the token: say so in words about the token, with
+/// Instagram's own message.
+fn rejected(err: ApiError, value: &Secret) -> CliError {
+    if err.kind == ErrorKind::NeedsReauth {
+        return CliError::needs_auth(format!(
+            "Instagram did not accept the token {} ({}): copy it again, or generate a new one \
+             (Meta dashboard › Instagram › API setup › Generate token), or authorize in the \
+             browser (instatui authorize --open); nothing was stored",
+            value.masked(),
+            err
+        ));
+    }
+    CliError::from(err).with_note("Nothing was stored.")
+}
+
+/// The token from stdin (a hidden prompt on a terminal): never from argv,
+/// where shell history and `ps` would keep it.
+fn read_token() -> Result<Secret, CliError> {
+    let stdin = std::io::stdin();
+    let text = if stdin.is_terminal() {
+        rpassword::prompt_password("Access token (input hidden): ")
+            .map_err(|e| CliError::failed(format!("could not read the token: {e}")))?
+    } else {
+        let mut text = String::new();
+        for line in stdin.lock().lines() {
+            let line = line.map_err(|e| {
+                CliError::failed(format!("could not read the token from stdin: {e}"))
+            })?;
+            if !line.trim().is_empty() {
+                text = line;
+                break;
+            }
+        }
+        text
+    };
+    let value = text.trim();
+    if value.is_empty() {
+        return Err(CliError::usage(
+            "no token given: pipe it on stdin (instatui login --with-token < token.txt)",
+        ));
+    }
+    if value.chars().any(char::is_whitespace) || !value.is_ascii() {
+        return Err(CliError::usage(
+            "that does not look like an access token (it has spaces or unusual characters): \
+             paste only the token, on one line",
+        ));
+    }
+    Ok(Secret::new(value))
+}
+
+pub fn logout(ctx: &Context, forget_app: bool) -> Result<(), CliError> {
+    let state = ctx.load()?;
+    if state.token.is_none() && !(forget_app && state.app.is_some()) {
+        println!("Nothing to forget: no token is stored.");
+        return Ok(());
+    }
+    let who = who(&state);
+    ctx.store.update(|s: &mut State| {
+        s.token = None;
+        s.profile = None;
+        s.last_refresh = None;
+        s.pending_authorization = None;
+        s.rate_usage = None;
+        if forget_app {
+            s.app = None;
+        }
+        Ok::<_, CliError>(())
+    })?;
+    if let Some(who) = who {
+        println!("Forgot the token of {who}.");
+    }
+    match (&state.app, forget_app) {
+        (Some(app), true) => println!("Forgot the app {} and its secret.", app.app_id),
+        (Some(app), false) => println!(
+            "The app {} stays stored (instatui logout --forget-app removes it too).",
+            app.app_id
+        ),
+        (None, _) => {}
+    }
+    if state.token.is_some() {
+        note(
+            "The token itself stays valid at Instagram until it expires: to revoke it, remove the app \
+             in Instagram (Settings › Website permissions › Apps and websites).",
+        );
+    }
+    Ok(())
+}
+
+fn who(state: &State) -> Option<String> {
+    let t = state.token.as_ref()?;
+    Some(
+        state
+            .profile
+            .as_ref()
+            .and_then(|p| p.username.as_deref())
+            .map_or_else(|| format!("user {}", t.user_id), |u| format!("@{u}")),
+    )
+}
+
+/// The one thing to do next, as a command.
+pub fn next_step(state: &State, now: OffsetDateTime) -> String {
+    let Some(t) = state.token.as_ref() else {
+        return if state.app.is_some() {
+            "authorize in the browser: instatui authorize --open".to_string()
+        } else {
+            "store your app: instatui setup --app-id ID --redirect-uri URI (or use a token you have: instatui login --with-token < token.txt)".to_string()
+        };
+    };
+    match token::status(Some(t), now) {
+        TokenStatus::Expired => "the token has expired: authorize again (instatui authorize --open)".to_string(),
+        _ if t.kind == TokenKind::Short => format!(
+            "exchange the short-lived token for a long-lived one within {}: instatui upgrade",
+            token::format_remaining(t.expires_at - now)
+        ),
+        TokenStatus::Expiring if token::refresh_blocker(Some(t), now).is_none() => {
+            "refresh now: instatui refresh".to_string()
+        }
+        _ => "nothing now; keep the token alive with a daily refresh from cron or a systemd timer (README: Keeping a token alive)".to_string(),
+    }
+}
+
+pub fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
+    let state = ctx.load()?;
+    let now = crate::clock::now();
+    let status = token::status(state.token.as_ref(), now);
+    if json {
+        print_json(&status_json(ctx, &state, now))?;
+    } else {
+        print_status(ctx, &state, now);
+    }
+    match status {
+        // Like `token`: a script learns from the exit code that it must act.
+        TokenStatus::None | TokenStatus::Expired => Err(CliError::needs_auth("")),
+        _ => Ok(()),
+    }
+}
+
+fn status_json(ctx: &Context, state: &State, now: OffsetDateTime) -> serde_json::Value {
+    let app = state.app.as_ref().map(|a| {
+        json!({
+            "app_id": a.app_id,
+            "flavor": a.flavor.as_str(),
+            "redirect_uri": a.redirect_uri,
+            "scopes": a.scopes,
+        })
+    });
+    let account = state.token.as_ref().map(|t| {
+        let profile = state.profile.as_ref();
+        json!({
+            "user_id": t.user_id,
+            "username": profile.and_then(|p| p.username.clone()),
+            "media_count": profile.and_then(|p| p.media_count),
+        })
+    });
+    let token_info = state.token.as_ref().map(|t| {
+        json!({
+            "kind": match t.kind { TokenKind::Short => "short", TokenKind::Long => "long" },
+            "status": token::status(Some(t), now).as_str(),
+            "token": t.value.masked(),
+            "obtained_at": rfc3339(t.obtained_at),
+            "expires_at": rfc3339(t.expires_at),
+            "seconds_left": (t.expires_at - now).whole_seconds().max(0),
+            "refreshable_from": token::refreshable_from(t).map(rfc3339),
+        })
+    });
+    json!({
+        "status": token::status(state.token.as_ref(), now).as_str(),
+        "app": app,
+        "account": account,
+        "token": token_info,
+        "last_refresh": state.last_refresh,
+        "state_file": ctx.store.path(),
+        "next": next_step(state, now),
+    })
+}
+
+fn print_status(ctx: &Context, state: &State, now: OffsetDateTime) {
+    match &state.app {
+        Some(a) => println!(
+            "app:          {} ({}), redirect URI {}",
+            a.app_id,
+            a.flavor.as_str(),
+            a.redirect_uri
+        ),
+        None => println!("app:          not set up"),
+    }
+    match state.token.as_ref() {
+        None => println!("account:      none"),
+        Some(t) => {
+            let profile: Option<&Profile> = state.profile.as_ref();
+            let name = profile
+                .and_then(|p| p.username.as_deref())
+                .map_or_else(|| "(username not fetched)".to_string(), |u| format!("@{u}"));
+            let posts = profile
+                .and_then(|p| p.media_count)
+                .map(|n| format!(", {n} posts"))
+                .unwrap_or_default();
+            println!("account:      {name} (user id {}){posts}", t.user_id);
+            let kind = match t.kind {
+                TokenKind::Short => "short-lived",
+                TokenKind::Long => "long-lived",
+            };
+            println!(
+                "token:        {kind} {}, {} (expires {})",
+                t.value.masked(),
+                token::countdown(t, now),
+                format_local(t.expires_at)
+            );
+            match token::refreshable_from(t) {
+                Some(from) if from > now => {
+                    println!("refreshable:  from {}", format_local(from))
+                }
+                Some(_) if t.expires_at > now => println!("refreshable:  now"),
+                _ => {}
+            }
+        }
+    }
+    match &state.last_refresh {
+        Some(last) if last.ok => println!("last refresh: {} ok", format_local(last.at)),
+        Some(last) => println!(
+            "last refresh: {} failed: {}",
+            format_local(last.at),
+            last.message.as_deref().unwrap_or("no detail")
+        ),
+        None => println!("last refresh: never"),
+    }
+    println!("state file:   {}", ctx.store.path().display());
+    println!("next:         {}", next_step(state, now));
+}
