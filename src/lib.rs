@@ -13,6 +13,7 @@ pub mod credentials;
 pub mod download;
 pub mod fake;
 pub mod instagram;
+pub mod keepalive;
 pub mod localtime;
 pub mod logging;
 pub mod preview;

@@ -25,6 +25,7 @@ macro_rules! eprint {
 mod auth;
 mod download;
 mod feed;
+mod keepalive;
 mod output;
 mod session;
 mod setup;
@@ -162,6 +163,9 @@ pub enum Command {
     Feed(FeedArgs),
     /// Save the feed's pictures and videos (album items included) to a folder; files already there are skipped.
     Download(DownloadArgs),
+    /// Keep tokens alive unattended: a systemd user timer, crontab entry or launchd agent runs 'refresh'.
+    #[command(subcommand)]
+    KeepAlive(KeepAliveCommand),
     /// Run the embedded fake Instagram on loopback, for trying instatui or scripts without an account.
     #[command(hide = true)]
     FakeServer {
@@ -182,9 +186,37 @@ impl Command {
             | Command::Profile { json }
             | Command::Status { json } => *json,
             Command::Feed(args) => args.json,
+            Command::KeepAlive(KeepAliveCommand::Status { json }) => *json,
             _ => false,
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeepAliveCommand {
+    /// Have the machine run 'instatui refresh --if-expiring-within WITHIN' every EVERY: a systemd
+    /// user timer, else a crontab entry (a launchd agent on macOS). Installing again replaces it.
+    Install {
+        /// How often it runs: hours that divide a day (1h … 12h) or whole days up to 7d.
+        #[arg(long, value_name = "DURATION", default_value = "12h", value_parser = parse_duration_arg)]
+        every: time::Duration,
+        /// Refresh once the token expires within this long; well before the last week, so a
+        /// machine that was off for days does not lose it.
+        #[arg(long, value_name = "DURATION", default_value = "10d", value_parser = parse_duration_arg)]
+        within: time::Duration,
+        /// Use this scheduler instead of the one this machine offers first.
+        #[arg(long, value_name = "NAME", value_parser = ["systemd", "cron", "launchd"])]
+        scheduler: Option<String>,
+    },
+    /// What is installed for this config dir, when it last ran and what each account's result
+    /// was, and when it runs next. Exits 1 when nothing is installed or the last run failed.
+    Status {
+        /// Print JSON instead of text, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Undo what install did for this config dir (units, crontab lines, agent).
+    Remove,
 }
 
 #[derive(Debug, Args)]
@@ -299,6 +331,13 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::Profile { json } => feed::profile(ctx, json).await,
         Command::Feed(args) => feed::feed(ctx, args).await,
         Command::Download(args) => download::run(ctx, args).await,
+        Command::KeepAlive(KeepAliveCommand::Install {
+            every,
+            within,
+            scheduler,
+        }) => keepalive::install(ctx, every, within, scheduler.as_deref()),
+        Command::KeepAlive(KeepAliveCommand::Status { json }) => keepalive::status(ctx, json),
+        Command::KeepAlive(KeepAliveCommand::Remove) => keepalive::remove(ctx),
         Command::FakeServer { port, posts } => feed::fake_server(port, posts).await,
     }
 }

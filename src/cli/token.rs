@@ -3,6 +3,7 @@
 use super::output::print_json;
 use super::{CliError, Context};
 use crate::instagram::ErrorKind;
+use crate::keepalive::RunOutcome;
 use crate::localtime::{format_local, rfc3339};
 use crate::sanitize;
 use crate::store::{RefreshOutcome, State, TokenKind};
@@ -114,6 +115,27 @@ pub async fn refresh(
     force: bool,
     json: bool,
 ) -> Result<(), CliError> {
+    let result = refresh_token(ctx, if_expiring_within, force, json).await;
+    // Kept for 'keep-alive status': what this run did, good or bad.
+    let (outcome, message) = match &result {
+        Ok(None) => (RunOutcome::Refreshed, None),
+        Ok(Some(not_due)) => (RunOutcome::NotDue, Some(not_due.clone())),
+        Err(e) if e.exit == super::Exit::NeedsAuth => {
+            (RunOutcome::NeedsAuth, Some(e.message.clone()))
+        }
+        Err(e) => (RunOutcome::Failed, Some(e.message.clone())),
+    };
+    super::keepalive::record_run(ctx, outcome, message);
+    result.map(|_| ())
+}
+
+/// `Ok(Some(why))` when it was not due, `Ok(None)` when refreshed.
+async fn refresh_token(
+    ctx: &Context,
+    if_expiring_within: Option<Duration>,
+    force: bool,
+    json: bool,
+) -> Result<Option<String>, CliError> {
     let state = ctx.load()?;
     let now = crate::clock::now();
     let current = state.token.clone();
@@ -132,7 +154,7 @@ pub async fn refresh(
         } else {
             println!("{message}");
         }
-        return Ok(());
+        return Ok(Some(message));
     }
     if let Some(reason) = token::refresh_blocker(current.as_ref(), now) {
         let t = current.as_ref();
@@ -192,7 +214,7 @@ pub async fn refresh(
                     token::countdown(&new, new.obtained_at)
                 );
             }
-            Ok(())
+            Ok(None)
         }
         Err(err) => {
             let message = err.to_string();

@@ -33,6 +33,11 @@ pub(crate) fn locate_config_dir(flag: Option<PathBuf>) -> Result<PathBuf, StoreE
     .ok_or(StoreError::NoConfigDir)
 }
 
+/// The platform's config directory for instatui, ignoring flag and environment.
+pub fn default_config_dir() -> Option<PathBuf> {
+    project_dirs().map(|p| p.config_dir().to_path_buf())
+}
+
 /// Where downloaded images and other disposable files go:
 /// `INSTATUI_CACHE_DIR`, else the platform cache directory, else `<config>/cache`.
 pub fn cache_dir(store: &Store) -> PathBuf {

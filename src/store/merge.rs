@@ -28,6 +28,7 @@ pub fn three_way(base: &State, ours: &State, disk: &State) -> State {
         rate_usage: pick(&base.rate_usage, &ours.rate_usage, &disk.rate_usage),
         settings: pick(&base.settings, &ours.settings, &disk.settings),
         endpoints: pick(&base.endpoints, &ours.endpoints, &disk.endpoints),
+        last_run: pick(&base.last_run, &ours.last_run, &disk.last_run),
     }
 }
 

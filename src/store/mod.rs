@@ -17,7 +17,9 @@ pub mod schema;
 #[cfg(test)]
 mod tests;
 
-pub use dirs::{CACHE_DIR_ENV, CONFIG_DIR_ENV, DATA_DIR_ENV, cache_dir, data_dir};
+pub use dirs::{
+    CACHE_DIR_ENV, CONFIG_DIR_ENV, DATA_DIR_ENV, cache_dir, data_dir, default_config_dir,
+};
 pub use error::{IoOp, StoreError};
 pub(crate) use lock::StoreLock;
 pub use schema::*;

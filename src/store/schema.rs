@@ -29,6 +29,9 @@ pub struct State {
     pub settings: Settings,
     #[serde(default, skip_serializing_if = "EndpointOverrides::is_empty")]
     pub endpoints: EndpointOverrides,
+    /// What the last `refresh` run (keep-alive's or by hand) did per account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_run: Option<crate::keepalive::RefreshRun>,
 }
 
 impl Default for State {
@@ -43,6 +46,7 @@ impl Default for State {
             rate_usage: None,
             settings: Settings::default(),
             endpoints: EndpointOverrides::default(),
+            last_run: None,
         }
     }
 }
@@ -64,6 +68,9 @@ impl State {
         }
         if let Some(r) = &mut self.last_refresh {
             utc(&mut r.at);
+        }
+        if let Some(run) = &mut self.last_run {
+            utc(&mut run.at);
         }
         if let Some(seen_at) = self.rate_usage.as_mut().and_then(|u| u.seen_at.as_mut()) {
             utc(seen_at);

@@ -62,6 +62,15 @@ fn full_state() -> State {
             api_base: Some("http://127.0.0.1:9000".to_string()),
             graph_base: Some("http://127.0.0.1:9000/graph".to_string()),
         },
+        last_run: Some(crate::keepalive::RefreshRun {
+            at: datetime!(2026-11-29 04:17:00 UTC),
+            accounts: vec![crate::keepalive::AccountResult {
+                user_id: "17841405793187218".to_string(),
+                username: Some("jane".to_string()),
+                outcome: crate::keepalive::RunOutcome::NotDue,
+                message: Some("not due".to_string()),
+            }],
+        }),
     }
 }
 

@@ -1,0 +1,202 @@
+//! `keep-alive install | status | remove`: a scheduler runs `refresh` so tokens live without the user.
+
+use super::output::print_json;
+use super::{CliError, Context};
+use crate::keepalive::{
+    self, AccountResult, Installed, Plan, RefreshRun, RunOutcome, Schedule, Scheduler,
+};
+use crate::localtime::{format_local, rfc3339};
+use crate::store::State;
+use serde_json::json;
+use time::{Duration, OffsetDateTime};
+
+pub fn install(
+    ctx: &Context,
+    every: Duration,
+    within: Duration,
+    scheduler: Option<&str>,
+) -> Result<(), CliError> {
+    let schedule = Schedule::new(every, within).map_err(CliError::usage)?;
+    let plan = Plan::for_this_binary(ctx.store.dir(), schedule).map_err(CliError::failed)?;
+    let forced = scheduler.and_then(Scheduler::parse);
+    let report = keepalive::install(&plan, forced).map_err(CliError::failed)?;
+    if let Some(reason) = &report.fallback {
+        eprintln!("note: {reason}.");
+    }
+    for line in &report.done {
+        println!("{line}");
+    }
+    println!(
+        "Keep-alive installed as {}: every {} it runs '{}', which refreshes a token once it expires within {}.",
+        report.scheduler.describe(),
+        schedule.every_arg(),
+        keepalive::command_line(&plan),
+        schedule.within_arg(),
+    );
+    println!("'instatui keep-alive status' shows when it last ran and what it did.");
+    Ok(())
+}
+
+pub fn remove(ctx: &Context) -> Result<(), CliError> {
+    let dir = std::path::absolute(ctx.store.dir()).map_err(|e| CliError::failed(e.to_string()))?;
+    let name = keepalive::entry_name(&dir);
+    let done = keepalive::remove(&name).map_err(CliError::failed)?;
+    if done.is_empty() {
+        println!(
+            "Nothing to remove: no keep-alive is installed for {}.",
+            dir.display()
+        );
+    }
+    for line in done {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+pub fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
+    let state = ctx.load()?;
+    let dir = std::path::absolute(ctx.store.dir()).map_err(|e| CliError::failed(e.to_string()))?;
+    let name = keepalive::entry_name(&dir);
+    let now = crate::clock::now();
+    let found = keepalive::detect(&name, now);
+    let problem = problem(&found, &state, &dir);
+    if json {
+        print_json(&status_json(&found, &state, problem.as_deref()))?;
+    } else {
+        print_status(&found, &state, now);
+    }
+    match problem {
+        // With --json the problem is in the object: no second one on stdout.
+        Some(_) if json => Err(CliError::failed("")),
+        Some(p) => Err(CliError::failed(p)),
+        None => Ok(()),
+    }
+}
+
+/// What makes the status worth a non-zero exit, in one sentence.
+fn problem(found: &[Installed], state: &State, dir: &std::path::Path) -> Option<String> {
+    if found.is_empty() {
+        return Some(format!(
+            "no keep-alive is installed for {}: 'instatui keep-alive install' sets one up",
+            dir.display()
+        ));
+    }
+    if let Some(note) = found.iter().find_map(|i| i.note.clone()) {
+        return Some(note);
+    }
+    let failed: Vec<String> = state
+        .last_run
+        .iter()
+        .flat_map(|r| r.accounts.iter())
+        .filter(|a| a.outcome.is_failure())
+        .map(AccountResult::summary)
+        .collect();
+    if !failed.is_empty() {
+        return Some(format!("the last run failed: {}", failed.join("; ")));
+    }
+    None
+}
+
+fn print_status(found: &[Installed], state: &State, now: OffsetDateTime) {
+    if found.is_empty() {
+        println!("keep-alive:  not installed");
+    }
+    for entry in found {
+        let enabled = match entry.enabled {
+            Some(true) => ", enabled",
+            Some(false) => ", NOT enabled",
+            None => "",
+        };
+        println!("keep-alive:  {}{enabled}", entry.scheduler.describe());
+        println!("schedule:    {}", entry.schedule);
+        if let Some(command) = &entry.command {
+            println!("runs:        {command}");
+        }
+        for file in &entry.files {
+            println!("file:        {}", file.display());
+        }
+        println!(
+            "next run:    {}",
+            entry
+                .next_run
+                .as_deref()
+                .unwrap_or("(the scheduler does not say)")
+        );
+        println!("log:         {}", entry.log);
+        if let Some(note) = &entry.note {
+            println!("note:        {note}");
+        }
+    }
+    print_last_run(state.last_run.as_ref(), now);
+}
+
+fn print_last_run(run: Option<&RefreshRun>, now: OffsetDateTime) {
+    let Some(run) = run else {
+        println!("last run:    never");
+        return;
+    };
+    println!(
+        "last run:    {} ({} ago)",
+        format_local(run.at),
+        crate::token::format_remaining(now - run.at)
+    );
+    for account in &run.accounts {
+        println!("  {}", account.summary());
+    }
+}
+
+fn status_json(found: &[Installed], state: &State, problem: Option<&str>) -> serde_json::Value {
+    let installed: Vec<serde_json::Value> = found
+        .iter()
+        .map(|i| {
+            json!({
+                "scheduler": match i.scheduler {
+                    Scheduler::Systemd => "systemd",
+                    Scheduler::Cron => "cron",
+                    Scheduler::Launchd => "launchd",
+                },
+                "files": i.files,
+                "schedule": i.schedule,
+                "command": i.command,
+                "enabled": i.enabled,
+                "next_run": i.next_run,
+                "log": i.log,
+                "note": i.note,
+            })
+        })
+        .collect();
+    let last_run = state.last_run.as_ref().map(|run| {
+        json!({
+            "at": rfc3339(run.at),
+            "accounts": run.accounts,
+        })
+    });
+    json!({
+        "installed": installed,
+        "last_run": last_run,
+        "problem": problem,
+    })
+}
+
+/// Keeps what this run did for `refresh`'s account; a failure to save is
+/// only a warning, since the refresh itself already happened or not.
+pub fn record_run(ctx: &Context, outcome: RunOutcome, message: Option<String>) {
+    let saved = ctx.store.update(|s| {
+        let Some(t) = &s.token else {
+            return Ok::<_, CliError>(());
+        };
+        s.last_run = Some(RefreshRun {
+            at: crate::clock::now(),
+            accounts: vec![AccountResult {
+                user_id: t.user_id.clone(),
+                username: s.profile.as_ref().and_then(|p| p.username.clone()),
+                outcome,
+                message,
+            }],
+        });
+        Ok(())
+    });
+    if let Err(e) = saved {
+        eprintln!("warning: could not record this run for 'keep-alive status': {e}");
+    }
+}

@@ -1,0 +1,314 @@
+//! Keeping tokens alive unattended: a periodic `instatui refresh` run by a systemd user timer, cron or launchd.
+//!
+//! Nothing about what was installed is remembered: `status` and `remove`
+//! look at the unit folder, the crontab and the agents folder themselves,
+//! so they stay true after hand edits. Each config dir gets its own entry
+//! (see [`entry_name`]), so a trial config dir never replaces the real one.
+
+mod cron;
+mod launchd;
+pub mod record;
+mod schedule;
+mod sys;
+mod systemd;
+
+pub use launchd::DIR_ENV as LAUNCH_AGENTS_DIR_ENV;
+pub use record::{AccountResult, RefreshRun, RunOutcome};
+pub use schedule::{Schedule, Slot, format_arg};
+pub use systemd::DIR_ENV as SYSTEMD_USER_DIR_ENV;
+
+use std::path::{Path, PathBuf};
+use time::OffsetDateTime;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scheduler {
+    Systemd,
+    Cron,
+    Launchd,
+}
+
+impl Scheduler {
+    pub fn parse(text: &str) -> Option<Scheduler> {
+        match text {
+            "systemd" => Some(Scheduler::Systemd),
+            "cron" => Some(Scheduler::Cron),
+            "launchd" => Some(Scheduler::Launchd),
+            _ => None,
+        }
+    }
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Scheduler::Systemd => "a systemd user timer",
+            Scheduler::Cron => "a crontab entry",
+            Scheduler::Launchd => "a launchd agent",
+        }
+    }
+}
+
+/// What to install: this binary, on this config dir, on this schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub exe: PathBuf,
+    pub config_dir: PathBuf,
+    pub schedule: Schedule,
+    /// The unit, agent and crontab marker name.
+    pub name: String,
+}
+
+impl Plan {
+    pub fn new(exe: PathBuf, config_dir: PathBuf, schedule: Schedule, name: String) -> Plan {
+        Plan {
+            exe,
+            config_dir,
+            schedule,
+            name,
+        }
+    }
+
+    /// For the running binary and `config_dir`, both made absolute, since
+    /// schedulers start in another folder with another PATH.
+    pub fn for_this_binary(config_dir: &Path, schedule: Schedule) -> Result<Plan, String> {
+        let exe = std::env::current_exe()
+            .map_err(|e| format!("could not tell where this instatui binary is: {e}"))?;
+        let config_dir = std::path::absolute(config_dir)
+            .map_err(|e| format!("could not make {} absolute: {e}", config_dir.display()))?;
+        let name = entry_name(&config_dir);
+        Ok(Plan::new(exe, config_dir, schedule, name))
+    }
+
+    /// The arguments after the binary's path.
+    pub fn refresh_args(&self) -> Vec<String> {
+        vec![
+            "--config-dir".into(),
+            self.config_dir.to_string_lossy().into_owned(),
+            "refresh".into(),
+            "--if-expiring-within".into(),
+            self.schedule.within_arg(),
+        ]
+    }
+
+    /// The same minute for the same config dir on every install.
+    pub fn slot(&self) -> Slot {
+        Slot::from_hash(fnv1a(self.config_dir.to_string_lossy().as_bytes()))
+    }
+}
+
+/// `instatui-keepalive` for the platform's config dir, and
+/// `instatui-keepalive-<8 hex digits>` for any other one.
+pub fn entry_name(config_dir: &Path) -> String {
+    let default = crate::store::default_config_dir();
+    if default.as_deref() == Some(config_dir) {
+        "instatui-keepalive".to_string()
+    } else {
+        format!(
+            "instatui-keepalive-{:08x}",
+            fnv1a(config_dir.to_string_lossy().as_bytes())
+        )
+    }
+}
+
+/// FNV-1a: stable across builds and platforms, unlike std's hasher.
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ u32::from(*b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// One installed entry, as found on the machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Installed {
+    pub scheduler: Scheduler,
+    pub files: Vec<PathBuf>,
+    /// In the scheduler's own words: `OnCalendar=…`, cron fields, `every 12h`.
+    pub schedule: String,
+    pub command: Option<String>,
+    pub enabled: Option<bool>,
+    /// When it runs next, if the scheduler can say.
+    pub next_run: Option<String>,
+    /// Where its output goes.
+    pub log: String,
+    /// A problem worth a line (the service manager cannot be reached).
+    pub note: Option<String>,
+}
+
+/// What `install` did, line by line, and the one-sentence reason it
+/// chose another scheduler than the first choice, if it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    pub scheduler: Scheduler,
+    pub done: Vec<String>,
+    pub fallback: Option<String>,
+}
+
+/// Picks what this machine has: launchd on macOS, else a systemd user
+/// timer, else cron. `forced` skips the choice.
+pub fn install(plan: &Plan, forced: Option<Scheduler>) -> Result<Report, String> {
+    let mut fallback = None;
+    let scheduler = match forced {
+        Some(s) => s,
+        None if cfg!(target_os = "macos") => Scheduler::Launchd,
+        None => match systemd::probe() {
+            systemd::Probe::Ready => Scheduler::Systemd,
+            systemd::Probe::NoSession(complaint) => {
+                let advice = systemd::no_session_advice(&complaint);
+                if !cron::available() {
+                    return Err(advice);
+                }
+                fallback = Some(format!("{advice}; using cron meanwhile"));
+                Scheduler::Cron
+            }
+            systemd::Probe::Missing if cron::available() => Scheduler::Cron,
+            systemd::Probe::Missing => {
+                return Err(format!(
+                    "neither systemd (systemctl) nor cron (crontab) is on this machine: have your own scheduler run '{}' every {}",
+                    command_line(plan),
+                    plan.schedule.every_arg()
+                ));
+            }
+        },
+    };
+    if forced == Some(Scheduler::Systemd) {
+        match systemd::probe() {
+            systemd::Probe::Ready => {}
+            systemd::Probe::NoSession(complaint) => {
+                return Err(systemd::no_session_advice(&complaint));
+            }
+            systemd::Probe::Missing => {
+                return Err(
+                    "systemctl is not on PATH: leave out --scheduler to use cron instead".into(),
+                );
+            }
+        }
+    }
+    let mut done = match scheduler {
+        Scheduler::Systemd => systemd::install(plan, &need(systemd::unit_dir(), "systemd")?)?,
+        Scheduler::Cron => {
+            if !cron::available() {
+                return Err(
+                    "crontab is not on PATH: install cron, or use --scheduler systemd".into(),
+                );
+            }
+            cron::install(plan)?
+        }
+        Scheduler::Launchd => launchd::install(plan, &need(launchd::agent_dir(), "launchd")?)?,
+    };
+    // One entry per config dir: an older one under another scheduler would
+    // run a second time, so it goes.
+    for other in [Scheduler::Systemd, Scheduler::Cron, Scheduler::Launchd] {
+        if other != scheduler {
+            let removed = remove_one(other, &plan.name)?;
+            if !removed.is_empty() {
+                done.push(format!(
+                    "removed the earlier {} for this config dir",
+                    other.describe()
+                ));
+            }
+        }
+    }
+    Ok(Report {
+        scheduler,
+        done,
+        fallback,
+    })
+}
+
+fn need(dir: Option<PathBuf>, what: &str) -> Result<PathBuf, String> {
+    dir.ok_or_else(|| {
+        format!(
+            "HOME is not set, so there is no folder for the {what} files: set HOME and try again"
+        )
+    })
+}
+
+/// The line a person would type, for advice.
+pub fn command_line(plan: &Plan) -> String {
+    std::iter::once(plan.exe.to_string_lossy().into_owned())
+        .chain(plan.refresh_args())
+        .map(|a| {
+            if a.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/._-".contains(c))
+            {
+                a
+            } else {
+                format!("'{}'", a.replace('\'', r"'\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every entry for this config dir that can be found.
+pub fn detect(name: &str, now: OffsetDateTime) -> Vec<Installed> {
+    let mut found = Vec::new();
+    if let Some(dir) = systemd::unit_dir()
+        && let Some(entry) = systemd::detect(name, &dir)
+    {
+        found.push(entry);
+    }
+    if let Some(entry) = cron::detect(name, now) {
+        found.push(entry);
+    }
+    if let Some(dir) = launchd::agent_dir()
+        && let Some(entry) = launchd::detect(name, &dir)
+    {
+        found.push(entry);
+    }
+    found
+}
+
+fn remove_one(scheduler: Scheduler, name: &str) -> Result<Vec<String>, String> {
+    match scheduler {
+        Scheduler::Systemd => match systemd::unit_dir() {
+            Some(dir) if systemd::detect_files(name, &dir) => systemd::remove(name, &dir),
+            _ => Ok(Vec::new()),
+        },
+        Scheduler::Cron if cron::available() => match cron::read() {
+            Ok(text) if text.contains(&cron::marker(name)) => cron::remove(name),
+            Ok(_) => Ok(Vec::new()),
+            Err(e) => Err(e),
+        },
+        Scheduler::Cron => Ok(Vec::new()),
+        Scheduler::Launchd => match launchd::agent_dir() {
+            Some(dir) => launchd::remove(name, &dir),
+            None => Ok(Vec::new()),
+        },
+    }
+}
+
+/// Undoes what `install` did for this config dir, wherever it is found.
+/// An empty list: there was nothing to remove.
+pub fn remove(name: &str) -> Result<Vec<String>, String> {
+    let mut done = Vec::new();
+    for scheduler in [Scheduler::Systemd, Scheduler::Cron, Scheduler::Launchd] {
+        done.extend(remove_one(scheduler, name)?);
+    }
+    Ok(done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_config_dir_has_its_own_stable_name() {
+        let a = entry_name(Path::new("/tmp/a"));
+        assert_eq!(a, entry_name(Path::new("/tmp/a")));
+        assert_ne!(a, entry_name(Path::new("/tmp/b")));
+        assert!(a.starts_with("instatui-keepalive-") && a.len() == 27, "{a}");
+    }
+
+    #[test]
+    fn the_typed_command_quotes_what_needs_it() {
+        let plan = Plan::new(
+            "/usr/bin/instatui".into(),
+            "/home/me/my config".into(),
+            Schedule::default(),
+            "x".into(),
+        );
+        assert_eq!(
+            command_line(&plan),
+            "/usr/bin/instatui --config-dir '/home/me/my config' refresh --if-expiring-within 10d"
+        );
+    }
+}

@@ -1,0 +1,81 @@
+//! What the last `refresh` run did for each account, kept in state.json for `keep-alive status` and the TUI.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+/// One run of `instatui refresh` (keep-alive's, or by hand).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshRun {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    #[serde(default)]
+    pub accounts: Vec<AccountResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountResult {
+    pub user_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub username: Option<String>,
+    pub outcome: RunOutcome,
+    /// Why it was not refreshed, or what failed, in one line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunOutcome {
+    Refreshed,
+    NotDue,
+    Failed,
+    /// Expired, revoked or short-lived: only a new authorize helps.
+    NeedsAuth,
+    /// Written by a newer instatui; read rather than refused.
+    #[serde(other)]
+    Other,
+}
+
+impl RunOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunOutcome::Refreshed => "refreshed",
+            RunOutcome::NotDue => "not due",
+            RunOutcome::Failed => "failed",
+            RunOutcome::NeedsAuth => "needs a new authorize",
+            RunOutcome::Other => "unknown",
+        }
+    }
+
+    pub fn is_failure(self) -> bool {
+        matches!(self, RunOutcome::Failed | RunOutcome::NeedsAuth)
+    }
+}
+
+impl AccountResult {
+    /// `@name: refreshed`, `@name: failed: why`.
+    pub fn summary(&self) -> String {
+        let who = self
+            .username
+            .as_ref()
+            .map_or_else(|| format!("user {}", self.user_id), |u| format!("@{u}"));
+        match &self.message {
+            Some(m) => format!("{who}: {}: {m}", self.outcome.as_str()),
+            None => format!("{who}: {}", self.outcome.as_str()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_outcome_from_a_newer_instatui_still_reads() {
+        let run: RefreshRun = serde_json::from_str(
+            r#"{"at":"2026-01-01T00:00:00Z","accounts":[{"user_id":"1","outcome":"paused"}]}"#,
+        )
+        .expect("reads");
+        assert_eq!(run.accounts[0].outcome, RunOutcome::Other);
+    }
+}
