@@ -49,6 +49,9 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             .await
             .map_err(CliError::failed);
     }
+    if let Some(done) = cli.command.as_ref().and_then(|c| c.run_without_store()) {
+        return done;
+    }
     let store = Store::locate(cli.config_dir.clone())?;
     let echo = cli.command.is_some();
     let _log = instatui::logging::init(Some(&store::data_dir(&store)), cli.verbose, echo);

@@ -657,6 +657,48 @@ fn status_says_where_things_stand_and_what_to_do_next() {
 }
 
 #[test]
+fn completions_and_man_pages_come_from_the_same_definitions() {
+    let m = Machine::demo();
+    for (shell, marker) in [
+        ("bash", "_instatui()"),
+        ("zsh", "#compdef instatui"),
+        ("fish", "complete -c instatui"),
+    ] {
+        let run = m.run(&["completions", shell]);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert!(run.stdout.contains(marker), "{shell}: {run:?}");
+        for sub in ["login", "status", "download", "with-token"] {
+            assert!(run.stdout.contains(sub), "{shell} completes {sub}");
+        }
+    }
+    let run = m.run(&["completions", "tcsh"]);
+    assert_eq!(run.code, 2, "{run:?}");
+
+    let run = m.run(&["man"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains(".TH instatui 1"), "{run:?}");
+    assert!(
+        run.stdout.contains("instatui\\-status"),
+        "lists the subcommands"
+    );
+    let run = m.run(&["man", "download"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(".TH instatui-download 1  \"instatui "),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("\\-\\-since"), "its options: {run:?}");
+    let run = m.run(&["man", "nope"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("download"),
+        "names the real ones: {run:?}"
+    );
+    // Nothing of the user's is written for any of this.
+    assert!(!m.config_dir().exists());
+}
+
+#[test]
 fn a_revoked_token_fails_the_refresh_with_exit_3_and_is_remembered() {
     let m = Machine::demo();
     m.authorized();

@@ -23,6 +23,7 @@ macro_rules! eprint {
 }
 
 mod auth;
+mod docs;
 mod download;
 mod feed;
 mod keepalive;
@@ -166,6 +167,17 @@ pub enum Command {
     /// Keep tokens alive unattended: a systemd user timer, crontab entry or launchd agent runs 'refresh'.
     #[command(subcommand)]
     KeepAlive(KeepAliveCommand),
+    /// Print a completion script for a shell, e.g. `instatui completions bash > ~/.local/share/bash-completion/completions/instatui`.
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `instatui man | man -l -`; with a subcommand, its own page.
+    Man {
+        /// A subcommand whose page to print (e.g. download).
+        #[arg(value_name = "SUBCOMMAND")]
+        subcommand: Option<String>,
+    },
     /// Run the embedded fake Instagram on loopback, for trying instatui or scripts without an account.
     #[command(hide = true)]
     FakeServer {
@@ -177,6 +189,15 @@ pub enum Command {
 }
 
 impl Command {
+    /// Output that needs no state file: printed before the store is looked for.
+    pub fn run_without_store(&self) -> Option<Result<(), CliError>> {
+        match self {
+            Command::Completions { shell } => Some(docs::completions(*shell)),
+            Command::Man { subcommand } => Some(docs::man(subcommand.as_deref())),
+            _ => None,
+        }
+    }
+
     /// Whether the user asked for JSON: a failure then also prints an error
     /// object on stdout, so a script always has JSON to read.
     pub fn wants_json(&self) -> bool {
@@ -338,6 +359,9 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
         }) => keepalive::install(ctx, every, within, scheduler.as_deref()),
         Command::KeepAlive(KeepAliveCommand::Status { json }) => keepalive::status(ctx, json),
         Command::KeepAlive(KeepAliveCommand::Remove) => keepalive::remove(ctx),
+        Command::Completions { .. } | Command::Man { .. } => {
+            command.run_without_store().unwrap_or(Ok(()))
+        }
         Command::FakeServer { port, posts } => feed::fake_server(port, posts).await,
     }
 }
