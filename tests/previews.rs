@@ -300,6 +300,48 @@ fn the_pane_says_so_while_the_picture_loads() {
     assert!(text.contains("no picture: the CDN said 404"), "{text}");
 }
 
+/// `v` fits the picture to the whole terminal (nothing else is drawn), and
+/// Esc, v or q bring the Feed back; other keys wait while it is open.
+#[test]
+fn v_shows_the_picture_full_screen_and_esc_v_q_return() {
+    let mut app = snapshot_app(PreviewState::Ready);
+    app.images = true;
+    let mut previews = Previews::new(Some(Picker::halfblocks()));
+    previews.insert(
+        snapshot_post().id,
+        preview::decode(&png(64, 48)).expect("decodes"),
+    );
+    let cells = |t: &Terminal<TestBackend>| {
+        t.backend()
+            .buffer()
+            .content()
+            .iter()
+            .filter(|c| matches!(c.symbol(), "▀" | "▄"))
+            .count()
+    };
+    let in_pane = cells(&draw(&app, &mut previews));
+    for back in [KeyCode::Esc, KeyCode::Char('v'), KeyCode::Char('q')] {
+        update(&mut app, key(KeyCode::Char('v')), NOW);
+        assert!(app.feed.full_picture && app.feed.detail);
+        update(&mut app, key(KeyCode::Char('j')), NOW);
+        update(&mut app, key(KeyCode::Char('4')), NOW);
+        let full = draw(&app, &mut previews);
+        let text = format!("{}", full.backend());
+        assert!(!text.contains("Feed"), "only the picture: {text}");
+        assert!(
+            cells(&full) > in_pane * 2,
+            "{} picture cells full screen, {in_pane} in the pane",
+            cells(&full)
+        );
+        update(&mut app, key(back), NOW);
+        assert!(!app.feed.full_picture, "{back:?} goes back");
+        assert!(!app.quit, "q closes the view, not the app");
+        assert_eq!(app.screen, Screen::Feed);
+        let text = format!("{}", draw(&app, &mut previews).backend());
+        assert!(text.contains("Feed"), "{text}");
+    }
+}
+
 // ----------------------------------------------------------------- caches
 
 #[test]

@@ -35,6 +35,8 @@ pub struct FeedView {
     pub loading: Option<u64>,
     pub error: Option<String>,
     pub detail: bool,
+    /// The picture fills the terminal (`v`).
+    pub full_picture: bool,
     pub filter: TextField,
     pub filter_editing: bool,
     /// Set while the list shows the cache of an earlier run.

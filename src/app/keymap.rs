@@ -43,6 +43,7 @@ pub enum Action {
     DetailDown,
     DetailUp,
     CopyLink,
+    ViewPicture,
 }
 
 /// A key as written in help: the code and whether Ctrl is held.
@@ -410,6 +411,7 @@ const FEED: &[Binding] = &[
         false,
     ),
     bind(&[k('O')], "open the media itself", Action::OpenMedia, false),
+    bind(&[k('v')], "full-screen picture", Action::ViewPicture, false),
     bind(&[k('c')], "copy the link", Action::CopyLink, false),
     bind(
         &[k('J')],

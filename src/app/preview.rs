@@ -112,6 +112,32 @@ impl App {
         }
     }
 
+    /// `v`: the picture in view fills the terminal. The detail pane is
+    /// opened under it, so the picture is fetched as it would be there.
+    pub fn open_picture_view(&mut self) {
+        if self.feed.selected_media().is_none() {
+            return;
+        }
+        if !self.images {
+            self.set_status(Level::Warning, "pictures are off (--images)");
+            return;
+        }
+        self.feed.detail = true;
+        self.feed.full_picture = true;
+    }
+
+    /// Keys while the picture fills the terminal: Esc, v or q go back,
+    /// ←/→ step through an album; the rest wait until it is closed.
+    pub fn on_picture_view_key(&mut self, key: crossterm::event::KeyEvent) {
+        use crossterm::event::KeyCode;
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('v' | 'q') => self.feed.full_picture = false,
+            KeyCode::Left | KeyCode::Char('h') => self.step_child(-1),
+            KeyCode::Right | KeyCode::Char('l') => self.step_child(1),
+            _ => {}
+        }
+    }
+
     /// ←/→ through an album's items.
     pub fn step_child(&mut self, delta: isize) {
         let Some(count) = self.feed.selected_media().map(|m| m.children().len()) else {

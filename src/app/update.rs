@@ -86,6 +86,10 @@ fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         on_popup_key(app, popup, key, effects);
         return;
     }
+    if app.screen == Screen::Feed && app.feed.full_picture {
+        app.on_picture_view_key(key);
+        return;
+    }
     if app.editing() {
         on_editing_key(app, key, effects);
         return;
@@ -401,6 +405,7 @@ fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::Download => app.download_selected(effects),
         Action::OpenMedia => app.open_media(effects),
         Action::CopyLink => app.copy_link(effects),
+        Action::ViewPicture => app.open_picture_view(),
         Action::DetailDown => app.scroll_detail(3),
         Action::DetailUp => app.scroll_detail(-3),
     }

@@ -50,6 +50,17 @@ fn tick_fingerprint(app: &App) -> (Screen, String) {
     (app.screen, countdown)
 }
 
+/// Where pictures can be on screen: when it changes, pictures drawn as
+/// pixels are cleared away.
+fn picture_layout(app: &App) -> (Screen, bool, bool, bool) {
+    (
+        app.screen,
+        app.popup.is_some(),
+        app.feed.detail,
+        app.feed.full_picture,
+    )
+}
+
 async fn event_loop(
     term: &mut ratatui::DefaultTerminal,
     app: &mut App,
@@ -103,9 +114,10 @@ async fn event_loop(
                         let _ = term.clear();
                     }
                     match to_msg(event) {
-                    Some(msg) => msg,
-                    None => continue,
-                }},
+                        Some(msg) => msg,
+                        None => continue,
+                    }
+                }
                 Some(Err(e)) => return Err(format!("could not read the terminal: {e}")),
                 None => return Ok(()),
             },
@@ -119,6 +131,7 @@ async fn event_loop(
             events = Some(EventStream::new());
         }
         let before = tick_fingerprint(app);
+        let layout = picture_layout(app);
         let is_tick = matches!(msg, Msg::Tick);
         let mut dirty = !is_tick;
         for effect in app::update(app, msg, crate::clock::now()) {
@@ -130,6 +143,15 @@ async fn event_loop(
         }
         if app.quit {
             return Ok(());
+        }
+        if picture_layout(app) != layout && executor.previews_mut().draws_at_cursor() {
+            // Sixel and iTerm2 pictures are pixels the terminal keeps until
+            // something is written over each of their cells; cells ratatui
+            // does not rewrite (the second half of a wide character, say)
+            // would keep pieces of the old picture. A new layout starts
+            // from a clear screen.
+            let _ = term.clear();
+            dirty = true;
         }
         if dirty {
             draw(term, app, executor)?;

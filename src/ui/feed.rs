@@ -245,6 +245,11 @@ fn detail(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previe
     );
 }
 
+/// `v`: the picture in view alone, fitted to the whole terminal.
+pub fn full_picture(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previews>) {
+    picture(app, frame, area, previews);
+}
+
 /// The picture in view, or a line saying why there is none yet.
 fn picture(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previews>) {
     let preview = &app.feed.preview;

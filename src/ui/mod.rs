@@ -25,6 +25,11 @@ pub fn render(app: &App, frame: &mut Frame) {
 /// the area it was last drawn in.
 pub fn render_with_previews(app: &App, frame: &mut Frame, previews: Option<&mut Previews>) {
     theme::set_current(app.theme);
+    if app.screen == Screen::Feed && app.feed.full_picture {
+        // Nothing else is drawn: the picture fits the whole terminal.
+        feed::full_picture(app, frame, frame.area(), previews);
+        return;
+    }
     let [header_area, body, status_area, footer_area] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Fill(1),
