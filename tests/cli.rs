@@ -737,3 +737,33 @@ fn force_lets_the_server_judge_a_token_that_looks_young_here() {
     assert_ne!(m.raw_token(), before);
     assert_eq!(m.state()["last_refresh"]["ok"], true);
 }
+
+/// `setup` follows the same rule as the TUI's save: the authorize URL in the
+/// browser stays good while the app's details are unchanged, and is forgotten
+/// once they change.
+#[test]
+fn setup_again_keeps_the_authorize_url_only_while_nothing_changed() {
+    let m = Machine::demo();
+    m.setup();
+    let landed = m.authorize_in_browser();
+    let pending = m.state()["pending_authorization"].clone();
+    m.setup();
+    assert_eq!(m.state()["pending_authorization"], pending);
+    let run = m.run(&["exchange", &landed]);
+    assert_eq!(run.code, 0, "{run:?}");
+
+    m.authorize_in_browser();
+    assert!(m.state()["pending_authorization"].is_object());
+    let run = m.run(&[
+        "setup",
+        "--app-id",
+        DEMO_APP_ID,
+        "--redirect-uri",
+        DEMO_REDIRECT_URI,
+        "--scopes",
+        "instagram_business_basic,instagram_business_content_publish",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(m.state()["pending_authorization"].is_null());
+    assert!(m.state()["token"].is_object(), "the token is kept");
+}

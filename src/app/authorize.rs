@@ -5,7 +5,7 @@ use super::{App, Effect, Level, Popup, Screen};
 use crate::instagram::authorize::{AuthorizeRequest, authorize_url};
 use crate::instagram::paste::{PasteError, parse_paste};
 use crate::instagram::{ApiError, Endpoints, LongToken, Profile, ShortToken};
-use crate::store::{PendingAuthorization, TokenKind};
+use crate::store::TokenKind;
 use crate::token;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -89,12 +89,7 @@ impl App {
     pub fn new_authorization(&mut self, effects: &mut Vec<Effect>) {
         let state = (self.new_state)();
         let now = self.now;
-        effects.push(self.persist(|s| {
-            s.pending_authorization = Some(PendingAuthorization {
-                state,
-                issued_at: now,
-            });
-        }));
+        effects.push(self.persist(|s| s.begin_authorization(state, now)));
     }
 
     pub fn open_browser(&mut self, effects: &mut Vec<Effect>) {
@@ -181,12 +176,7 @@ impl App {
             Ok(short) => {
                 let stored = token::from_short(&short, self.now);
                 let app_secret = self.stored.app.as_ref().map(|a| a.app_secret.clone());
-                effects.push(self.persist(|s| {
-                    s.token = Some(stored.clone());
-                    s.pending_authorization = None;
-                    s.profile = None;
-                    s.last_refresh = None;
-                }));
+                effects.push(self.persist(|s| s.record_authorization(stored.clone())));
                 self.token.rejected = None;
                 self.feed.reset();
                 self.authorize.paste.set("");
@@ -234,7 +224,7 @@ impl App {
             Ok(long) => {
                 let stored = token::from_long(&long, &previous, self.now);
                 let left = token::countdown(&stored, self.now);
-                effects.push(self.persist(|s| s.token = Some(stored.clone())));
+                effects.push(self.persist(|s| s.record_upgrade(stored.clone())));
                 self.authorize.steps[1] = Step::Done(left);
                 self.authorize.steps[2] = Step::Running;
                 effects.push(Effect::FetchProfile {
@@ -262,7 +252,7 @@ impl App {
                     .username
                     .clone()
                     .map_or_else(|| "your account".to_string(), |u| format!("@{u}"));
-                effects.push(self.persist(|s| s.profile = Some(profile)));
+                effects.push(self.persist(|s| s.record_profile(profile)));
                 if from_exchange {
                     self.authorize.steps[2] = Step::Done(who.clone());
                     self.authorize.running = None;

@@ -2,7 +2,7 @@
 
 use super::{App, Effect, Level};
 use crate::instagram::{ApiError, ErrorKind, LongToken};
-use crate::store::{RefreshOutcome, TokenKind};
+use crate::store::TokenKind;
 use crate::token::{self, EXPIRING_WITHIN};
 use time::{Duration, OffsetDateTime};
 
@@ -100,25 +100,12 @@ impl App {
                 };
                 let fresh = token::from_long(&long, &previous, now);
                 let left = token::countdown(&fresh, now);
-                effects.push(self.persist(|s| {
-                    s.token = Some(fresh);
-                    s.last_refresh = Some(RefreshOutcome {
-                        at: now,
-                        ok: true,
-                        message: None,
-                    });
-                }));
+                effects.push(self.persist(|s| s.record_refresh(Ok(fresh), now)));
                 self.set_status(Level::Success, format!("token refreshed: {left}"));
             }
             Err(err) => {
                 let message = err.to_string();
-                effects.push(self.persist(|s| {
-                    s.last_refresh = Some(RefreshOutcome {
-                        at: now,
-                        ok: false,
-                        message: Some(message.clone()),
-                    });
-                }));
+                effects.push(self.persist(|s| s.record_refresh(Err(message.clone()), now)));
                 self.note_rejection(&err);
                 self.set_status(Level::Error, format!("refresh failed: {message}"));
             }

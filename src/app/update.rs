@@ -3,6 +3,7 @@
 use super::credentials::FieldId;
 use super::keymap::{self, Action};
 use super::{App, Effect, Level, Msg, Popup, Screen};
+use crate::store::AppChange;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use time::OffsetDateTime;
 
@@ -47,7 +48,7 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
             result,
         } => app.on_feed_page(generation, after, result, &mut effects),
         Msg::FeedCacheLoaded { feed, saved_at } => app.on_feed_cache(feed, saved_at, &mut effects),
-        Msg::RateUsage(usage) => app.stored.rate_usage = Some(usage),
+        Msg::RateUsage(usage) => app.stored.record_rate_usage(Some(usage)),
         Msg::StoreChanged { before, after } => app.adopt_external_change(&before, &after),
         Msg::Saved(Ok(())) => {}
         Msg::Saved(Err(e)) => app.set_status(Level::Error, e),
@@ -242,30 +243,14 @@ fn save_credentials(app: &mut App, confirmed: bool, effects: &mut Vec<Effect>) {
             app.set_status(Level::Error, format!("{}: {message}", field.label()));
         }
         Ok(config) => {
-            let same_app = app
-                .stored
-                .app
-                .as_ref()
-                .is_some_and(|old| old.app_id == config.app_id);
-            if !same_app && app.stored.token.is_some() && !confirmed {
+            if app.stored.app_change_drops_token(&config) && !confirmed {
                 app.credentials.focus = None;
                 app.popup = Some(Popup::ConfirmDropToken);
                 return;
             }
-            let changed = app.stored.app.as_ref() != Some(&config);
-            effects.push(app.persist(|s| {
-                if !same_app {
-                    // A token belongs to one app.
-                    s.token = None;
-                    s.profile = None;
-                    s.last_refresh = None;
-                }
-                if changed {
-                    // The authorize URL depends on every field.
-                    s.pending_authorization = None;
-                }
-                s.app = Some(config);
-            }));
+            let mut change = AppChange::Unchanged;
+            effects.push(app.persist(|s| change = s.set_app(config)));
+            let same_app = change != AppChange::OtherApp;
             if !same_app {
                 app.feed.reset();
                 app.token.rejected = None;

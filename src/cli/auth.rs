@@ -6,7 +6,7 @@ use crate::instagram::authorize::{AuthorizeRequest, authorize_url, new_state};
 use crate::instagram::paste::parse_paste;
 use crate::instagram::{Client, Endpoints};
 use crate::localtime;
-use crate::store::{PendingAuthorization, State, StoredToken, TokenKind};
+use crate::store::{State, StoredToken, TokenKind};
 use crate::token;
 
 pub fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
@@ -24,10 +24,7 @@ pub fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
     })
     .map_err(CliError::failed)?;
     ctx.store.update(|s| {
-        s.pending_authorization = Some(PendingAuthorization {
-            state: csrf.clone(),
-            issued_at: crate::clock::now(),
-        });
+        s.begin_authorization(csrf.clone(), crate::clock::now());
         Ok::<_, CliError>(())
     })?;
     println!("{url}");
@@ -159,8 +156,8 @@ async fn fetch_profile(ctx: &Context, client: &Client, token: &StoredToken) -> O
         Ok(profile) => {
             let username = profile.username.clone();
             let saved = ctx.store.update(|s| {
-                s.profile = Some(profile);
-                s.rate_usage = client.rate_usage().or(s.rate_usage.take());
+                s.record_profile(profile);
+                s.record_rate_usage(client.rate_usage());
                 Ok::<_, CliError>(())
             });
             if let Err(e) = saved {
@@ -183,13 +180,12 @@ fn save_token(
     new_authorization: bool,
 ) -> Result<(), CliError> {
     ctx.store.update(|s: &mut State| {
-        s.token = Some(token.clone());
         if new_authorization {
-            s.pending_authorization = None;
-            s.profile = None;
-            s.last_refresh = None;
+            s.record_authorization(token.clone());
+        } else {
+            s.record_upgrade(token.clone());
         }
-        s.rate_usage = client.rate_usage().or(s.rate_usage.take());
+        s.record_rate_usage(client.rate_usage());
         Ok::<_, CliError>(())
     })?;
     Ok(())

@@ -26,7 +26,7 @@ pub(super) fn usable_token(state: &State) -> Result<StoredToken, CliError> {
 fn remember_usage(ctx: &Context, client: &Client) {
     if let Some(usage) = client.rate_usage() {
         let _ = ctx.store.update(|s| {
-            s.rate_usage = Some(usage);
+            s.record_rate_usage(Some(usage));
             Ok::<_, CliError>(())
         });
     }
@@ -38,8 +38,8 @@ pub async fn profile(ctx: &Context, json: bool) -> Result<(), CliError> {
     let client = ctx.client(&state)?;
     let profile = client.profile(&t.value).await?;
     ctx.store.update(|s| {
-        s.profile = Some(profile.clone());
-        s.rate_usage = client.rate_usage().or(s.rate_usage.take());
+        s.record_profile(profile.clone());
+        s.record_rate_usage(client.rate_usage());
         Ok::<_, CliError>(())
     })?;
     if json {

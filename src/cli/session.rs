@@ -5,7 +5,7 @@ use super::{CliError, Context};
 use crate::instagram::{ApiError, Client, ErrorKind, Profile};
 use crate::localtime::{format_local, rfc3339};
 use crate::secret::Secret;
-use crate::store::{RefreshOutcome, State, StoredToken, TokenKind};
+use crate::store::{State, StoredToken, TokenKind};
 use crate::token::{self, TokenStatus};
 use serde_json::json;
 use std::io::{BufRead, IsTerminal};
@@ -60,15 +60,12 @@ pub async fn login(ctx: &Context, with_token: bool) -> Result<(), CliError> {
 
     let refreshed = matches!(expiry, Expiry::Refreshed);
     ctx.store.update(|s: &mut State| {
-        s.token = Some(stored.clone());
-        s.profile = Some(profile.clone());
-        s.pending_authorization = None;
-        s.last_refresh = refreshed.then_some(RefreshOutcome {
-            at: stored.obtained_at,
-            ok: true,
-            message: None,
-        });
-        s.rate_usage = client.rate_usage().or(s.rate_usage.take());
+        s.record_authorization(stored.clone());
+        s.record_profile(profile.clone());
+        if refreshed {
+            s.record_refresh(Ok(stored.clone()), stored.obtained_at);
+        }
+        s.record_rate_usage(client.rate_usage());
         Ok::<_, CliError>(())
     })?;
 
@@ -202,13 +199,9 @@ pub fn logout(ctx: &Context, forget_app: bool) -> Result<(), CliError> {
     }
     let who = who(&state);
     ctx.store.update(|s: &mut State| {
-        s.token = None;
-        s.profile = None;
-        s.last_refresh = None;
-        s.pending_authorization = None;
-        s.rate_usage = None;
+        s.forget_token();
         if forget_app {
-            s.app = None;
+            s.forget_app();
         }
         Ok::<_, CliError>(())
     })?;

@@ -29,21 +29,9 @@ pub fn run(ctx: &Context, args: SetupArgs) -> Result<(), CliError> {
     // Tells the user on stderr if an unreadable state.json is moved aside;
     // `update` alone would move it silently.
     ctx.load()?;
-    let ((), state) = ctx.store.update(|state| {
-        let same_app = state
-            .app
-            .as_ref()
-            .is_some_and(|old| old.app_id == app.app_id);
-        if !same_app {
-            // A token belongs to one app; keeping it would mix two apps.
-            state.token = None;
-            state.profile = None;
-            state.last_refresh = None;
-        }
-        state.pending_authorization = None;
-        state.app = Some(app.clone());
-        Ok::<_, CliError>(())
-    })?;
+    let (_, state) = ctx
+        .store
+        .update(|state| Ok::<_, CliError>(state.set_app(app.clone())))?;
     for warning in warnings {
         eprintln!("warning: {warning}");
     }

@@ -6,7 +6,7 @@ use crate::instagram::ErrorKind;
 use crate::keepalive::RunOutcome;
 use crate::localtime::{format_local, rfc3339};
 use crate::sanitize;
-use crate::store::{RefreshOutcome, State, TokenKind};
+use crate::store::{State, TokenKind};
 use crate::token::{self, TokenStatus};
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
@@ -192,13 +192,8 @@ async fn refresh_token(
         Ok(long) => {
             let new = token::from_long(&long, &old, crate::clock::now());
             ctx.store.update(|s| {
-                s.token = Some(new.clone());
-                s.last_refresh = Some(RefreshOutcome {
-                    at: new.obtained_at,
-                    ok: true,
-                    message: None,
-                });
-                s.rate_usage = client.rate_usage().or(s.rate_usage.take());
+                s.record_refresh(Ok(new.clone()), new.obtained_at);
+                s.record_rate_usage(client.rate_usage());
                 Ok::<_, CliError>(())
             })?;
             if json {
@@ -218,13 +213,10 @@ async fn refresh_token(
         }
         Err(err) => {
             let message = err.to_string();
-            let outcome = RefreshOutcome {
-                at: crate::clock::now(),
-                ok: false,
-                message: Some(message.clone()),
-            };
+            let at = crate::clock::now();
             ctx.store.update(|s| {
-                s.last_refresh = Some(outcome.clone());
+                s.record_refresh(Err(message.clone()), at);
+                s.record_rate_usage(client.rate_usage());
                 Ok::<_, CliError>(())
             })?;
             if err.kind == ErrorKind::NeedsReauth {

@@ -16,6 +16,7 @@ mod migrate;
 pub mod schema;
 #[cfg(test)]
 mod tests;
+mod transitions;
 
 pub use dirs::{
     CACHE_DIR_ENV, CONFIG_DIR_ENV, DATA_DIR_ENV, cache_dir, data_dir, default_config_dir,
@@ -23,6 +24,7 @@ pub use dirs::{
 pub use error::{IoOp, StoreError};
 pub(crate) use lock::StoreLock;
 pub use schema::*;
+pub use transitions::AppChange;
 
 use std::io;
 use std::path::{Path, PathBuf};

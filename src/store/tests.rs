@@ -463,3 +463,50 @@ fn locate_uses_the_flag() {
     assert_eq!(store.dir(), Path::new("/tmp/instatui-flag"));
     assert_eq!(store.path(), Path::new("/tmp/instatui-flag/state.json"));
 }
+
+/// A file written by instatui 0.1.0 (see tests/fixtures/state/README.md).
+const V1_FIXTURE: &[u8] = include_bytes!("../../tests/fixtures/state/v1.json");
+
+#[test]
+fn a_version_1_file_from_the_first_release_opens_with_nothing_lost() {
+    let (_dir, store) = store();
+    fs::create_dir_all(store.dir()).unwrap();
+    fs::write(store.path(), V1_FIXTURE).unwrap();
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.notice, None);
+    let state = loaded.state;
+    let app = state.app.as_ref().expect("the app");
+    assert_eq!(app.app_id, "990602627938098");
+    assert_eq!(app.app_secret.expose(), "3f1c9a7e5b2d4f608a1c3e5b7d9f0a2c");
+    assert_eq!(app.redirect_uri, "https://localhost/instatui/auth/");
+    assert_eq!(app.flavor, Flavor::InstagramLogin);
+    assert_eq!(app.scopes, ["instagram_business_basic"]);
+    let token = state.token.as_ref().expect("the token");
+    assert_eq!(token.kind, TokenKind::Long);
+    assert!(token.value.expose().starts_with("IGAAacEuhut58"));
+    assert_eq!(token.user_id, "17841405793187218");
+    assert_eq!(token.expires_at, datetime!(2027-01-28 02:37:52 UTC));
+    assert_eq!(
+        state.profile.as_ref().and_then(|p| p.username.as_deref()),
+        Some("larch_and_lake")
+    );
+    let last = state.last_refresh.as_ref().expect("the last refresh");
+    assert!(!last.ok);
+    assert!(
+        last.message
+            .as_deref()
+            .unwrap_or("")
+            .contains("24 hours old")
+    );
+    assert_eq!(
+        state.rate_usage.as_ref().and_then(|u| u.call_count),
+        Some(3)
+    );
+    assert_eq!(
+        state
+            .pending_authorization
+            .as_ref()
+            .map(|p| p.state.as_str()),
+        Some("7ae893661a34aea16bd8716cba1b0ef9")
+    );
+}
