@@ -195,3 +195,123 @@ async fn a_broken_file_is_not_taken_in_but_replaced_on_the_next_save() {
         });
     assert!(moved, "the broken file is kept aside");
 }
+
+/// A token obtained `hours` after the seeded one, as a refresh elsewhere writes it.
+fn refreshed_later(store: &Store, value: &str, hours: i64) {
+    store
+        .update(|s| {
+            let mut t = token(value);
+            t.obtained_at = NOW + time::Duration::hours(hours);
+            t.expires_at = t.obtained_at + time::Duration::days(60);
+            s.token = Some(t);
+            Ok::<_, instatui::store::StoreError>(())
+        })
+        .expect("refresh elsewhere");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refresh_between_the_tui_reading_and_its_writer_starting_is_kept() {
+    // The TUI reads the file; a CLI `refresh` writes a newer token before
+    // the TUI's writer first reads it (the audit's lost update, 4 runs in 5);
+    // then the TUI saves a setting from the snapshot with the older token.
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let store =
+        Store::at(scratch.path().join("config")).with_lock_timeout(Duration::from_millis(100));
+    store
+        .save(&State {
+            token: Some(token("IGAAfirsttokenfirsttokenfirst")),
+            ..State::default()
+        })
+        .expect("seed");
+    let mut app = App::new(store.load().expect("load").state, NOW, time::UtcOffset::UTC);
+    app.screen = Screen::Token;
+    refreshed_later(&store, "IGAAnewerbycliIGAAnewerbycli", 1);
+    let mut executor = Executor::new(
+        store.clone(),
+        FeedCache::new(scratch.path().join("cache")),
+        None,
+    );
+    press(&mut app, &mut executor, 'a');
+    executor.flush_saves().await;
+    let on_disk = store.load().expect("load").state;
+    assert_eq!(
+        on_disk.token.as_ref().map(|t| t.value.expose().to_string()),
+        Some("IGAAnewerbycliIGAAnewerbycli".to_string()),
+        "the older token was written back"
+    );
+    assert!(on_disk.settings.auto_refresh, "the TUI's change landed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tuis_saves_are_merged_against_what_it_started_from() {
+    // As above, but `instatui profile` stored the profile between the TUI's
+    // read and its writer's: the TUI never touched the profile, so it must
+    // not put the old (none) back, and it hears of the new one.
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let store =
+        Store::at(scratch.path().join("config")).with_lock_timeout(Duration::from_millis(100));
+    store
+        .save(&State {
+            token: Some(token("IGAAfirsttokenfirsttokenfirst")),
+            ..State::default()
+        })
+        .expect("seed");
+    let started = store.load().expect("load").state;
+    let mut app = App::new(started.clone(), NOW, time::UtcOffset::UTC);
+    app.screen = Screen::Token;
+    store
+        .update(|s| {
+            s.profile = Some(
+                serde_json::from_value(serde_json::json!({"username": "larch_and_lake"}))
+                    .expect("profile"),
+            );
+            Ok::<_, instatui::store::StoreError>(())
+        })
+        .expect("profile elsewhere");
+    let mut executor = Executor::new(
+        store.clone(),
+        FeedCache::new(scratch.path().join("cache")),
+        None,
+    );
+    executor.saves_start_from(&started);
+    press(&mut app, &mut executor, 'a');
+    executor.flush_saves().await;
+    let on_disk = store.load().expect("load").state;
+    assert_eq!(
+        on_disk.profile.and_then(|p| p.username).as_deref(),
+        Some("larch_and_lake")
+    );
+    assert!(on_disk.settings.auto_refresh, "the TUI's change landed");
+    let msg = next_msg(&mut executor).await;
+    assert!(matches!(msg, Msg::StoreChanged { .. }), "{msg:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_write_right_after_the_tuis_own_is_noticed_even_with_the_same_file_time() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let (store, mut app, mut executor) = seeded(&scratch);
+    press(&mut app, &mut executor, 'a');
+    executor.flush_saves().await;
+    // A refresh elsewhere lands within the same clock tick as the TUI's save:
+    // the file's time does not move.
+    let time = std::fs::metadata(store.path())
+        .and_then(|m| m.modified())
+        .expect("mtime");
+    refreshed_later(&store, "IGAAnewerbycliIGAAnewerbycli", 1);
+    std::fs::File::options()
+        .write(true)
+        .open(store.path())
+        .and_then(|f| f.set_modified(time))
+        .expect("set mtime");
+    executor.check_store();
+    let msg = next_msg(&mut executor).await;
+    update(&mut app, msg, NOW);
+    assert_eq!(
+        app.stored
+            .token
+            .as_ref()
+            .map(|t| t.value.expose().to_string()),
+        Some("IGAAnewerbycliIGAAnewerbycli".to_string()),
+        "the TUI shows the token on disk"
+    );
+}

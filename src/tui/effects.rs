@@ -140,6 +140,11 @@ impl Executor {
     }
 
     /// Looks (off the loop) whether another process changed state.json.
+    /// The state the app was started with: its saves are merged against it.
+    pub fn saves_start_from(&self, state: &crate::store::State) {
+        self.persister.start_from(state.clone());
+    }
+
     pub fn check_store(&self) {
         self.persister.check();
     }

@@ -20,6 +20,7 @@ use crate::store::{self, State, Store};
 /// Opens the TUI on the user's own state.
 pub async fn run(store: Store, images: Option<String>, theme: Option<Theme>) -> Result<(), String> {
     let loaded = store.load().map_err(|e| e.to_string())?;
+    let started_from = loaded.state.clone();
     let mut app = App::new(
         loaded.state,
         crate::clock::now(),
@@ -35,7 +36,9 @@ pub async fn run(store: Store, images: Option<String>, theme: Option<Theme>) -> 
     app.download_dir = Some(crate::download::default_dir(&store::data_dir(&store)));
     let asked = images.or_else(|| app.stored.settings.images.clone());
     let mode = look(&mut app, asked.as_deref(), theme);
-    runtime::run(app, Executor::new(store, cache, None), mode).await
+    let executor = Executor::new(store, cache, None);
+    executor.saves_start_from(&started_from);
+    runtime::run(app, executor, mode).await
 }
 
 /// Runs the whole flow against the embedded fake, in a throw-away config
@@ -56,6 +59,7 @@ pub async fn run_demo(images: Option<String>, theme: Option<Theme>) -> Result<()
     // Demo downloads go to the scratch dir too, and vanish with it.
     app.download_dir = Some(scratch.path().join("downloads"));
     let executor = Executor::new(store, cache, Some(fake.control()));
+    executor.saves_start_from(&app.stored);
     let mode = look(&mut app, images.as_deref(), theme);
     let result = runtime::run(app, executor, mode).await;
     drop(fake);

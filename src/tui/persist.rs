@@ -12,6 +12,8 @@ use std::time::SystemTime;
 use tokio::sync::{mpsc, oneshot};
 
 enum Job {
+    /// The state the app started from: the base of its first change.
+    Base(Box<State>),
     Save(Box<State>),
     Flush(oneshot::Sender<()>),
     /// Look whether another process changed the file.
@@ -67,7 +69,10 @@ impl Writer {
                 self.last_sent = ours;
                 self.retry = None;
                 let before = std::mem::replace(&mut self.on_disk, saved);
-                self.modified = self.modified();
+                // Not the file's time now: another process may have replaced
+                // the file since the lock was let go, within the same clock
+                // tick even. The next look reads the file and compares.
+                self.modified = None;
                 // Someone wrote since we last looked: the app hears of it
                 // here, since this save leaves nothing for `check` to see.
                 if found != before {
@@ -139,6 +144,15 @@ impl Persister {
             writer.modified = writer.modified();
             while let Some(job) = rx.recv().await {
                 let mut state = match job {
+                    Job::Base(state) => {
+                        // What the app shows is what its changes are made
+                        // against; the file may have moved on since it was
+                        // read, and the next look says so.
+                        writer.last_sent = (*state).clone();
+                        writer.on_disk = *state;
+                        writer.modified = None;
+                        continue;
+                    }
                     Job::Flush(done) => {
                         let _ = done.send(());
                         continue;
@@ -158,7 +172,7 @@ impl Persister {
                     match next {
                         Job::Save(newer) => state = newer,
                         Job::Flush(done) => flushes.push(done),
-                        Job::Check => {}
+                        Job::Check | Job::Base(_) => {}
                     }
                 }
                 let next = run_blocking(writer, move |w| w.save(*state)).await;
@@ -176,6 +190,13 @@ impl Persister {
             )));
         });
         Persister { jobs }
+    }
+
+    /// Makes `state`, the one the app was started with, the base of its
+    /// first save (rather than the file as the writer reads it a moment
+    /// later, which another process may have changed meanwhile).
+    pub fn start_from(&self, state: State) {
+        let _ = self.jobs.send(Job::Base(Box::new(state)));
     }
 
     pub fn save(&self, state: State) {
