@@ -147,7 +147,12 @@ async fn whole_chain(shape: TokenShape, flavor: Flavor) {
         .exchange_code(&h.app, &code)
         .await
         .expect("code exchange");
-    assert_eq!(short.user_id, DEMO_USER_ID, "{shape:?}");
+    // The Instagram Login API answers with an app-scoped id, not the user id.
+    let expected_id = match flavor {
+        Flavor::InstagramLogin => FakeConfig::demo().app_scoped_id(),
+        Flavor::BasicDisplay => DEMO_USER_ID.to_string(),
+    };
+    assert_eq!(short.user_id, expected_id, "{shape:?}");
     match shape {
         TokenShape::Flat => assert!(short.permissions.is_empty()),
         _ => assert_eq!(short.permissions, h.app.scopes, "{shape:?}"),
@@ -519,6 +524,60 @@ async fn method_type_get_on_instagram_login_does_not_advise_switching_to_it() {
     assert!(!err.to_string().contains("switch"), "{err}");
     assert!(err.to_string().contains("authorize again"), "{err}");
     assert_eq!(err.kind.command_hint(), Some("instatui authorize --open"));
+}
+
+#[tokio::test]
+async fn data_calls_name_the_pinned_graph_version_and_token_calls_do_not() {
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    h.client.profile(&token).await.expect("profile");
+    h.client
+        .media_page(&token, "me", None, 5)
+        .await
+        .expect("a page");
+    let paths: Vec<String> = h.control().requests().into_iter().map(|r| r.path).collect();
+    assert!(paths.iter().any(|p| p == "/v25.0/me"), "{paths:?}");
+    assert!(paths.iter().any(|p| p == "/v25.0/me/media"), "{paths:?}");
+    // Exchange and refresh as Meta documents them: unversioned.
+    assert!(paths.iter().any(|p| p == "/access_token"), "{paths:?}");
+    assert!(
+        paths
+            .iter()
+            .all(|p| !p.starts_with("/me") && !p.starts_with("/v25.0/access_token")),
+        "{paths:?}"
+    );
+}
+
+#[tokio::test]
+async fn media_is_read_through_me_not_the_app_scoped_id_of_the_exchange() {
+    let h = Harness::demo().await;
+    let code = h.code().await;
+    let short = h.client.exchange_code(&h.app, &code).await.expect("code");
+    assert_ne!(
+        short.user_id, DEMO_USER_ID,
+        "the exchange answers app-scoped"
+    );
+    let token = short.access_token;
+    // Like the real service is documented to: the app-scoped id is no IG User.
+    let err = h
+        .client
+        .media_page(&token, &short.user_id, None, 5)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("does not exist"), "{err}");
+    // `/me/media` and `/me`'s `user_id` both work.
+    let page = h
+        .client
+        .media_page(&token, "me", None, 5)
+        .await
+        .expect("me");
+    assert_eq!(page.data.len(), 5);
+    let profile = h.client.profile(&token).await.expect("profile");
+    assert_eq!(profile.user_id.as_deref(), Some(DEMO_USER_ID));
+    h.client
+        .media_page(&token, DEMO_USER_ID, None, 5)
+        .await
+        .expect("the user id");
 }
 
 #[tokio::test]

@@ -52,7 +52,7 @@ impl Harness {
             ("response_type", "code"),
             ("scope", scope),
             ("enable_fb_login", "0"),
-            ("force_authentication", "1"),
+            ("force_reauth", "true"),
         ];
         if let Some(state) = state {
             query.push(("state", state));
@@ -326,13 +326,17 @@ async fn code_exchange_answers_each_token_shape() {
             response.text().await.unwrap()
         };
         let body: Value = serde_json::from_str(&raw).unwrap();
+        // The app-scoped id (a number above 2^53), not the user id.
+        let scoped = FakeConfig::demo().app_scoped_id();
+        assert_ne!(scoped, "17841405793187218");
+        let number = format!("\"user_id\":{scoped}");
         match shape {
             TokenShape::Flat => {
-                assert!(raw.contains("\"user_id\":17841405793187218"), "{raw}");
+                assert!(raw.contains(&number), "{raw}");
                 assert!(body.get("permissions").is_none());
             }
             TokenShape::FlatWithPermissions => {
-                assert!(raw.contains("\"user_id\":17841405793187218"), "{raw}");
+                assert!(raw.contains(&number), "{raw}");
                 assert_eq!(
                     body["permissions"],
                     serde_json::json!([
@@ -343,7 +347,7 @@ async fn code_exchange_answers_each_token_shape() {
             }
             TokenShape::Wrapped => {
                 let item = &body["data"][0];
-                assert_eq!(item["user_id"], "17841405793187218");
+                assert_eq!(item["user_id"], scoped.as_str());
                 assert_eq!(item["permissions"], LOGIN_SCOPE);
             }
         }
@@ -354,7 +358,7 @@ async fn code_exchange_answers_each_token_shape() {
         assert!(token.starts_with("IGAA") && token.len() >= 60, "{token}");
         // The client model reads every shape.
         let parsed: instatui::instagram::model::ShortToken = serde_json::from_str(&raw).unwrap();
-        assert_eq!(parsed.user_id, "17841405793187218");
+        assert_eq!(parsed.user_id, scoped);
         assert_eq!(parsed.access_token.expose(), token);
     }
 }

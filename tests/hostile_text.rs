@@ -22,13 +22,13 @@ fn hostile_feed(count: u32, times: usize, edit: impl Fn(&mut Vec<Media>)) -> Mac
     )
     .expect("client");
     let mut posts =
-        m.rt.block_on(client.media_page(&token, DEMO_USER_ID, None, count))
+        m.rt.block_on(client.media_page(&token, "me", None, count))
             .expect("the real page")
             .data;
     edit(&mut posts);
     let body = serde_json::json!({ "data": posts }).to_string();
     m.control().inject_on(
-        &format!("/{DEMO_USER_ID}/media"),
+        "/me/media",
         Fault::Canned {
             status: 200,
             content_type: "application/json".into(),
@@ -174,7 +174,7 @@ fn a_hostile_profile_and_server_messages_are_filtered_on_every_path() {
 
     // An error answer to the feed.
     m.control()
-        .inject_on(&format!("/{DEMO_USER_ID}/media"), canned(400, error), 1);
+        .inject_on("/me/media", canned(400, error), 1);
     let run = m.run(&["feed"]);
     assert_run_safe("feed error", &run);
     assert_eq!(run.code, 1, "{run:?}");

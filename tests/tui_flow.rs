@@ -239,7 +239,8 @@ async fn demo_flow_from_credentials_to_150_posts() {
     let token = loaded.state.token.expect("token on disk");
     assert_eq!(token.kind, TokenKind::Long);
     assert_eq!(Some(&token), h.app.stored.token.as_ref());
-    assert_eq!(token.user_id, fake::DEMO_USER_ID);
+    // The exchange's id, app-scoped on the Instagram Login API.
+    assert_eq!(token.user_id, fake::FakeConfig::demo().app_scoped_id());
     let profile = loaded.state.profile.expect("profile on disk");
     assert_eq!(profile.username.as_deref(), Some(fake::DEMO_USERNAME));
     assert_eq!(

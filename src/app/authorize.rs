@@ -60,6 +60,7 @@ impl App {
             &self.stored.endpoints,
             self.base_override.as_deref(),
         )
+        .with_env_version(self.graph_version_override.as_deref())
     }
 
     /// The URL for the pending authorization, if credentials are saved.

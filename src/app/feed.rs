@@ -172,7 +172,6 @@ impl App {
         effects.push(Effect::FetchFeedPage {
             generation,
             token: t.value,
-            owner: t.user_id,
             after,
         });
     }

@@ -108,6 +108,8 @@ pub struct App {
     pub size: (u16, u16),
     /// One base for every endpoint (`--demo`, `INSTATUI_BASE_URL`).
     pub base_override: Option<String>,
+    /// `INSTATUI_GRAPH_VERSION`, read at start-up.
+    pub graph_version_override: Option<String>,
     /// Where fresh authorize `state`s come from; tests pin it.
     pub new_state: fn() -> String,
     /// Pictures are drawn (a graphics protocol or half-blocks is available).
@@ -140,6 +142,7 @@ impl App {
             generation: 0,
             size: (80, 24),
             base_override: None,
+            graph_version_override: None,
             new_state: crate::instagram::authorize::new_state,
             images: false,
             download_dir: None,

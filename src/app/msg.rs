@@ -114,7 +114,6 @@ pub enum Effect {
     FetchFeedPage {
         generation: u64,
         token: Secret,
-        owner: String,
         after: Option<String>,
     },
     SaveFeedCache {

@@ -41,7 +41,7 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
     let list = match since {
         None => {
             client
-                .list_media(&token.value, &token.user_id, max, |_| {})
+                .list_media(&token.value, crate::instagram::client::ME, max, |_| {})
                 .await?
         }
         Some(since) => posts_since(&client, &token, since).await?,
@@ -128,7 +128,7 @@ async fn posts_since(
         let mut page = client
             .media_page(
                 &token.value,
-                &token.user_id,
+                crate::instagram::client::ME,
                 after.as_deref(),
                 crate::instagram::client::PAGE_LIMIT,
             )

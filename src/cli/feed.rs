@@ -72,7 +72,7 @@ pub async fn feed(ctx: &Context, args: FeedArgs) -> Result<(), CliError> {
     let max = args.count.max();
     let show_progress = !args.json && super::output::show_progress();
     let list = client
-        .list_media(&t.value, &t.user_id, max, |n| {
+        .list_media(&t.value, crate::instagram::client::ME, max, |n| {
             if show_progress {
                 std::eprint!("\rfetched {n} posts…");
             }

@@ -57,6 +57,19 @@ impl FakeConfig {
     }
 }
 
+impl FakeConfig {
+    /// The app-scoped id: what the code exchange answers as `user_id` and
+    /// `/me` as `id` on the Instagram Login API (a 16-digit number derived
+    /// from the user id and the app). `/{it}/media` is refused.
+    pub fn app_scoped_id(&self) -> String {
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in self.user_id.bytes().chain(self.app_id.bytes()) {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        (9_000_000_000_000_000 + h % 1_000_000_000_000_000).to_string()
+    }
+}
+
 impl Default for FakeConfig {
     fn default() -> Self {
         FakeConfig::demo()

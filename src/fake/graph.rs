@@ -1,4 +1,4 @@
-//! The Graph host: `/me`, `/{user-id}`, `/me/media`, `/{user-id}/media`, `/{media-id}`,
+//! The Graph host: `/me`, `/{user-id}`, `/me/media`, `/{user-id}/media` (not the app-scoped id), `/{media-id}`,
 //! `/{media-id}/children`, the token exchange and refresh, with paging and usage headers.
 
 use super::cdn::Signer;
@@ -104,7 +104,9 @@ fn route(app: &App, request: &GraphRequest) -> Result<Response, GraphError> {
         }
         [id, "media"] => {
             let grant = tokens::authenticate(app, token)?;
-            if !is_user(app, id) {
+            // The user id only: the app-scoped id of the code exchange is
+            // not an IG User node (Meta documents `/me/media`).
+            if *id != app.config.user_id {
                 return Err(GraphError::unknown_object(id, "get"));
             }
             media_list(app, request, &grant)

@@ -208,11 +208,17 @@ fn access_token_inner(app: &App, fields: &[(String, String)]) -> Result<Response
     );
     drop(inner);
 
-    let numeric_id = config
-        .user_id
+    // The Instagram Login API answers with the app-scoped id, which
+    // `/{id}/media` does not take (Meta documents `/me/media` or `/me`'s
+    // `user_id`); the Basic Display API with the user id itself.
+    let exchange_id = match flavor {
+        Flavor::InstagramLogin => config.app_scoped_id(),
+        Flavor::BasicDisplay => config.user_id.clone(),
+    };
+    let numeric_id = exchange_id
         .parse::<u64>()
         .map(serde_json::Value::from)
-        .unwrap_or_else(|_| serde_json::Value::from(config.user_id.clone()));
+        .unwrap_or_else(|_| serde_json::Value::from(exchange_id.clone()));
     Ok(match config.short_token_shape {
         TokenShape::Flat => graph_ok(&ShortFlat {
             access_token: &token,
@@ -227,7 +233,7 @@ fn access_token_inner(app: &App, fields: &[(String, String)]) -> Result<Response
         TokenShape::Wrapped => graph_ok(&ShortWrapped {
             data: [ShortWrappedItem {
                 access_token: &token,
-                user_id: &config.user_id,
+                user_id: &exchange_id,
                 permissions: scopes.join(","),
             }],
         }),

@@ -54,11 +54,7 @@ pub(crate) fn timestamp(at: OffsetDateTime) -> String {
 /// The app-scoped id `/me` answers as `id` on the Instagram Login API (a
 /// 16-digit number derived from the user id; `user_id` is the Instagram id).
 pub(crate) fn app_scoped_id(config: &FakeConfig) -> String {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in config.user_id.bytes().chain(config.app_id.bytes()) {
-        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-    }
-    (9_000_000_000_000_000 + h % 1_000_000_000_000_000).to_string()
+    config.app_scoped_id()
 }
 
 fn nonexisting(field: &str, node: &str) -> GraphError {

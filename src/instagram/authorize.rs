@@ -91,7 +91,8 @@ mod tests {
         );
         assert_eq!(get("state"), Some("9f2c7d61b0a84e3f"));
         assert_eq!(get("enable_fb_login"), Some("0"));
-        assert_eq!(get("force_authentication"), Some("1"));
+        assert_eq!(get("force_reauth"), Some("true"));
+        assert_eq!(get("force_authentication"), None);
     }
 
     #[test]

@@ -11,6 +11,11 @@ use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Whose media to list: the token's own account. The id the code exchange
+/// answers with is app-scoped and not an IG User node; Meta documents
+/// `/me/media` (or `/me`'s `user_id`).
+pub const ME: &str = "me";
+
 /// The page size we ask for; Instagram's default is 25.
 pub const PAGE_LIMIT: u32 = 100;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -178,7 +183,7 @@ impl Client {
 
     /// `/me`, flat or wrapped.
     pub async fn profile(&self, token: &Secret) -> Result<Profile, ApiError> {
-        let url = format!("{}/me", self.endpoints.graph_base);
+        let url = self.endpoints.graph_url("me");
         let query = [
             ("fields", self.flavor.profile_fields()),
             ("access_token", token.expose()),
@@ -187,7 +192,8 @@ impl Client {
             .await
     }
 
-    /// One page of the owner's media, newest first. Pages are requested
+    /// One page of the owner's media, newest first: `owner` is [`ME`] or
+    /// the `user_id` from `/me`, never the code exchange's id. Pages are requested
     /// against the configured base with the `after` cursor, never by
     /// following `next` (which names the real host).
     pub async fn media_page(
@@ -197,12 +203,10 @@ impl Client {
         after: Option<&str>,
         limit: u32,
     ) -> Result<MediaPage, ApiError> {
-        let owner = if owner.is_empty() { "me" } else { owner };
-        let url = format!(
-            "{}/{}/media",
-            self.endpoints.graph_base,
-            encode_segment(owner)
-        );
+        let owner = if owner.is_empty() { ME } else { owner };
+        let url = self
+            .endpoints
+            .graph_url(&format!("{}/media", encode_segment(owner)));
         let limit = limit.to_string();
         let mut query = vec![
             ("fields", self.flavor.media_fields()),
@@ -271,11 +275,9 @@ impl Client {
 
     /// The children of an album.
     pub async fn children(&self, token: &Secret, media_id: &str) -> Result<Vec<Media>, ApiError> {
-        let url = format!(
-            "{}/{}/children",
-            self.endpoints.graph_base,
-            encode_segment(media_id)
-        );
+        let url = self
+            .endpoints
+            .graph_url(&format!("{}/children", encode_segment(media_id)));
         let query = [
             ("fields", "id,media_type,media_url,thumbnail_url,timestamp"),
             ("access_token", token.expose()),
@@ -286,7 +288,7 @@ impl Client {
 
     /// One media object with fresh (re-signed) URLs.
     pub async fn media(&self, token: &Secret, media_id: &str) -> Result<Media, ApiError> {
-        let url = format!("{}/{}", self.endpoints.graph_base, encode_segment(media_id));
+        let url = self.endpoints.graph_url(&encode_segment(media_id));
         let query = [
             ("fields", self.flavor.media_fields()),
             ("access_token", token.expose()),

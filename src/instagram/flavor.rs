@@ -43,7 +43,9 @@ impl Flavor {
     /// Extra query pairs the authorize URL carries for this flavour.
     pub fn extra_authorize_params(self) -> &'static [(&'static str, &'static str)] {
         match self {
-            Flavor::InstagramLogin => &[("enable_fb_login", "0"), ("force_authentication", "1")],
+            // `force_reauth` is the name current docs give the forced login
+            // (older ones say `force_authentication`).
+            Flavor::InstagramLogin => &[("enable_fb_login", "0"), ("force_reauth", "true")],
             Flavor::BasicDisplay => &[],
         }
     }

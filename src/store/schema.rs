@@ -149,10 +149,16 @@ pub struct EndpointOverrides {
     pub api_base: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub graph_base: Option<String>,
+    /// The Graph API version for data calls (`v25.0`; `none` for unversioned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graph_version: Option<String>,
 }
 
 impl EndpointOverrides {
     pub fn is_empty(&self) -> bool {
-        self.authorize_url.is_none() && self.api_base.is_none() && self.graph_base.is_none()
+        self.authorize_url.is_none()
+            && self.api_base.is_none()
+            && self.graph_base.is_none()
+            && self.graph_version.is_none()
     }
 }

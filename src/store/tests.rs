@@ -61,6 +61,7 @@ fn full_state() -> State {
             authorize_url: Some("http://127.0.0.1:9000/oauth/authorize".to_string()),
             api_base: Some("http://127.0.0.1:9000".to_string()),
             graph_base: Some("http://127.0.0.1:9000/graph".to_string()),
+            graph_version: Some("v24.0".to_string()),
         },
         last_run: Some(crate::keepalive::RefreshRun {
             at: datetime!(2026-11-29 04:17:00 UTC),

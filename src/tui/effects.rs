@@ -272,7 +272,6 @@ impl Executor {
             Effect::FetchFeedPage {
                 generation,
                 token,
-                owner,
                 after,
             } => {
                 let cursor = after.clone();
@@ -281,7 +280,7 @@ impl Executor {
                     move |c| async move {
                         c.media_page(
                             &token,
-                            &owner,
+                            crate::instagram::client::ME,
                             cursor.as_deref(),
                             crate::instagram::client::PAGE_LIMIT,
                         )

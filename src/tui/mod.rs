@@ -32,6 +32,7 @@ pub async fn run(store: Store, images: Option<String>, theme: Option<Theme>) -> 
     app.base_override = std::env::var(BASE_URL_ENV)
         .ok()
         .filter(|b| !b.trim().is_empty());
+    app.graph_version_override = std::env::var(crate::instagram::endpoints::GRAPH_VERSION_ENV).ok();
     let cache = FeedCache::new(store::cache_dir(&store));
     app.download_dir = Some(crate::download::default_dir(&store::data_dir(&store)));
     let asked = images.or_else(|| app.stored.settings.images.clone());
