@@ -7,7 +7,7 @@ use common::cli::Machine;
 use instatui::fake::{DEMO_USER_ID, Fault};
 
 fn media_path() -> String {
-    format!("/{DEMO_USER_ID}/media")
+    "/me/media".to_string()
 }
 
 #[test]

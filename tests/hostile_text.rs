@@ -173,8 +173,7 @@ fn a_hostile_profile_and_server_messages_are_filtered_on_every_path() {
     serde_json::from_str::<serde_json::Value>(&run.stdout).expect("valid JSON");
 
     // An error answer to the feed.
-    m.control()
-        .inject_on("/me/media", canned(400, error), 1);
+    m.control().inject_on("/me/media", canned(400, error), 1);
     let run = m.run(&["feed"]);
     assert_run_safe("feed error", &run);
     assert_eq!(run.code, 1, "{run:?}");
