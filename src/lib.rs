@@ -12,6 +12,7 @@ pub mod clock;
 pub mod credentials;
 pub mod download;
 pub mod fake;
+pub mod handoff;
 pub mod instagram;
 pub mod keepalive;
 pub mod localtime;

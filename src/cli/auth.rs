@@ -88,7 +88,7 @@ pub async fn exchange(
     };
     let username = fetch_profile(ctx, &client, &stored).await;
     print_authorized(&stored, username.as_deref());
-    Ok(())
+    super::handoff::after_new_token(ctx).await
 }
 
 /// The most a paste may hold: a redirect URL is a few hundred bytes.
@@ -131,7 +131,7 @@ pub async fn upgrade(ctx: &Context) -> Result<(), CliError> {
     let long = upgrade_token(ctx, &client, &current).await?;
     let username = fetch_profile(ctx, &client, &long).await;
     print_authorized(&long, username.as_deref());
-    Ok(())
+    super::handoff::after_new_token(ctx).await
 }
 
 async fn upgrade_token(

@@ -94,6 +94,18 @@ fn problem(found: &[Installed], state: &State, dir: &std::path::Path) -> Option<
     if !failed.is_empty() {
         return Some(format!("the last run failed: {}", failed.join("; ")));
     }
+    let handoffs: Vec<String> = state
+        .handoffs
+        .iter()
+        .filter(|h| h.last.as_ref().is_some_and(|r| !r.ok))
+        .map(|h| h.id.to_string())
+        .collect();
+    if !handoffs.is_empty() {
+        return Some(format!(
+            "handoff {} failed (the token itself is saved): fix it, then 'instatui handoff run'",
+            handoffs.join(", ")
+        ));
+    }
     None
 }
 
@@ -128,6 +140,14 @@ fn print_status(found: &[Installed], state: &State, now: OffsetDateTime) {
         }
     }
     print_last_run(state.last_run.as_ref(), now);
+    for h in &state.handoffs {
+        let outcome = match &h.last {
+            None => "not run yet".to_string(),
+            Some(r) if r.ok => format!("ok at {}", format_local(r.at)),
+            Some(r) => format!("FAILED at {}: {}", format_local(r.at), r.summary),
+        };
+        println!("handoff {}:   {}: {outcome}", h.id, h.target.describe());
+    }
 }
 
 fn print_last_run(run: Option<&RefreshRun>, now: OffsetDateTime) {
@@ -174,6 +194,7 @@ fn status_json(found: &[Installed], state: &State, problem: Option<&str>) -> ser
     json!({
         "installed": installed,
         "last_run": last_run,
+        "handoffs": state.handoffs,
         "problem": problem,
     })
 }

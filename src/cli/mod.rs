@@ -26,6 +26,7 @@ mod auth;
 mod docs;
 mod download;
 mod feed;
+mod handoff;
 mod keepalive;
 mod output;
 mod session;
@@ -164,6 +165,9 @@ pub enum Command {
     Feed(FeedArgs),
     /// Save the feed's pictures and videos (album items included) to a folder; files already there are skipped.
     Download(DownloadArgs),
+    /// Hand each new token on to where it is used: a .env line kept up to date, or a command.
+    #[command(subcommand)]
+    Handoff(HandoffCommand),
     /// Keep tokens alive unattended: a systemd user timer, crontab entry or launchd agent runs 'refresh'.
     #[command(subcommand)]
     KeepAlive(KeepAliveCommand),
@@ -207,10 +211,46 @@ impl Command {
             | Command::Profile { json }
             | Command::Status { json } => *json,
             Command::Feed(args) => args.json,
-            Command::KeepAlive(KeepAliveCommand::Status { json }) => *json,
+            Command::KeepAlive(KeepAliveCommand::Status { json })
+            | Command::Handoff(HandoffCommand::List { json }) => *json,
             _ => false,
         }
     }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HandoffCommand {
+    /// After every new token (exchange, refresh; TUI, CLI or keep-alive), write it to a .env
+    /// file or run a command with it in the environment.
+    #[command(group(clap::ArgGroup::new("target").required(true).args(["dotenv", "exec"])))]
+    Add {
+        /// Keep the line VAR=<token> in this file up to date (created 0600; other lines untouched).
+        #[arg(long, value_name = "PATH")]
+        dotenv: Option<PathBuf>,
+        /// The variable the dotenv line sets.
+        #[arg(long, value_name = "NAME", requires = "dotenv")]
+        var: Option<String>,
+        /// Run this through sh -c with INSTAGRAM_ACCESS_TOKEN, INSTAGRAM_USER_ID,
+        /// INSTAGRAM_USERNAME and INSTAGRAM_TOKEN_EXPIRES_AT in its environment (never in argv).
+        #[arg(long, value_name = "CMD")]
+        exec: Option<String>,
+        /// Kill the command after this long (default 60s).
+        #[arg(long, value_name = "DURATION", requires = "exec", value_parser = parse_duration_arg)]
+        timeout: Option<time::Duration>,
+    },
+    /// The handoffs, with each one's last run (status, last lines of output).
+    List {
+        /// Print JSON instead of text, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget a handoff (the file it wrote stays).
+    Remove {
+        /// Its number, from 'handoff list'.
+        id: u32,
+    },
+    /// Run the account's handoffs now with the stored token (or only this one).
+    Run { id: Option<u32> },
 }
 
 #[derive(Debug, Subcommand)]
@@ -352,6 +392,15 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::Profile { json } => feed::profile(ctx, json).await,
         Command::Feed(args) => feed::feed(ctx, args).await,
         Command::Download(args) => download::run(ctx, args).await,
+        Command::Handoff(HandoffCommand::Add {
+            dotenv,
+            var,
+            exec,
+            timeout,
+        }) => handoff::add(ctx, dotenv, var, exec, timeout),
+        Command::Handoff(HandoffCommand::List { json }) => handoff::list(ctx, json),
+        Command::Handoff(HandoffCommand::Remove { id }) => handoff::remove(ctx, id),
+        Command::Handoff(HandoffCommand::Run { id }) => handoff::run(ctx, id).await,
         Command::KeepAlive(KeepAliveCommand::Install {
             every,
             within,

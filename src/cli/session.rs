@@ -97,7 +97,7 @@ pub async fn login(ctx: &Context, with_token: bool) -> Result<(), CliError> {
         ),
     }
     note("Keep it alive from cron or a systemd timer: see 'instatui status' for the next step.");
-    Ok(())
+    super::handoff::after_new_token(ctx).await
 }
 
 /// Finds out how long the pasted token lives: a refresh says exactly; a

@@ -126,6 +126,10 @@ pub async fn refresh(
         Err(e) => (RunOutcome::Failed, Some(e.message.clone())),
     };
     super::keepalive::record_run(ctx, outcome, message);
+    if let Ok(None) = result {
+        // Saved first: a failing handoff costs the exit code, not the token.
+        super::handoff::after_new_token(ctx).await?;
+    }
     result.map(|_| ())
 }
 

@@ -34,6 +34,7 @@ pub fn three_way(base: &State, ours: &State, disk: &State) -> State {
         settings: pick(&base.settings, &ours.settings, &disk.settings),
         endpoints: pick(&base.endpoints, &ours.endpoints, &disk.endpoints),
         last_run: pick(&base.last_run, &ours.last_run, &disk.last_run),
+        handoffs: crate::handoff::merge(&base.handoffs, &ours.handoffs, &disk.handoffs),
     }
 }
 

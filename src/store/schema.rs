@@ -32,6 +32,9 @@ pub struct State {
     /// What the last `refresh` run (keep-alive's or by hand) did per account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run: Option<crate::keepalive::RefreshRun>,
+    /// Where each account's new tokens are handed on to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub handoffs: Vec<crate::handoff::Handoff>,
 }
 
 impl Default for State {
@@ -47,6 +50,7 @@ impl Default for State {
             settings: Settings::default(),
             endpoints: EndpointOverrides::default(),
             last_run: None,
+            handoffs: Vec::new(),
         }
     }
 }
@@ -71,6 +75,11 @@ impl State {
         }
         if let Some(run) = &mut self.last_run {
             utc(&mut run.at);
+        }
+        for h in &mut self.handoffs {
+            if let Some(last) = &mut h.last {
+                utc(&mut last.at);
+            }
         }
         if let Some(seen_at) = self.rate_usage.as_mut().and_then(|u| u.seen_at.as_mut()) {
             utc(seen_at);

@@ -72,6 +72,15 @@ fn full_state() -> State {
                 message: Some("not due".to_string()),
             }],
         }),
+        handoffs: vec![crate::handoff::Handoff {
+            id: 1,
+            account: "17841405793187218".to_string(),
+            target: crate::handoff::Target::Dotenv {
+                path: "/srv/site/.env".into(),
+                var: "INSTAGRAM_ACCESS_TOKEN".to_string(),
+            },
+            last: None,
+        }],
     }
 }
 

@@ -1,0 +1,201 @@
+//! `handoff add | list | remove | run`, and running an account's handoffs after each new token.
+
+use super::output::print_json;
+use super::{CliError, Context};
+use crate::handoff::{self, Handoff, HandoffRun, Target, Ticket};
+use crate::localtime::format_local;
+use std::path::PathBuf;
+
+/// Who the handoffs belong to: the stored token's account.
+fn account(ctx: &Context) -> Result<(crate::store::State, Ticket), CliError> {
+    let state = ctx.load()?;
+    let ticket = Ticket::from_state(&state).ok_or_else(|| {
+        CliError::needs_auth(
+            "handoffs belong to an account and there is no token yet: run 'instatui authorize', then 'instatui exchange'",
+        )
+    })?;
+    Ok((state, ticket))
+}
+
+pub fn add(
+    ctx: &Context,
+    dotenv: Option<PathBuf>,
+    var: Option<String>,
+    exec: Option<String>,
+    timeout: Option<time::Duration>,
+) -> Result<(), CliError> {
+    let (_, ticket) = account(ctx)?;
+    let target = match (dotenv, exec) {
+        (Some(path), None) => {
+            let var = var.unwrap_or_else(|| handoff::DEFAULT_VAR.to_string());
+            if !handoff::dotenv::valid_var(&var) {
+                return Err(CliError::usage(format!(
+                    "--var {var} is not a variable name: use letters, digits and _, not starting with a digit"
+                )));
+            }
+            let path = std::path::absolute(&path)
+                .map_err(|e| CliError::usage(format!("{}: {e}", path.display())))?;
+            if let Some(problem) = handoff::dotenv::check_folder(&path) {
+                return Err(CliError::failed(format!("{problem}; nothing was added")));
+            }
+            Target::Dotenv { path, var }
+        }
+        (None, Some(command)) => {
+            if command.trim().is_empty() {
+                return Err(CliError::usage("--exec needs a command"));
+            }
+            let secs = timeout.map_or(handoff::DEFAULT_TIMEOUT_SECS, |t| {
+                u64::try_from(t.whole_seconds()).unwrap_or(1).max(1)
+            });
+            Target::Exec {
+                command,
+                timeout_secs: secs,
+            }
+        }
+        _ => return Err(CliError::usage("give one of --dotenv PATH or --exec 'CMD'")),
+    };
+    let (added, _) = ctx.store.update(|s| {
+        let h = Handoff {
+            id: handoff::next_id(&s.handoffs),
+            account: ticket.user_id.clone(),
+            target: target.clone(),
+            last: None,
+        };
+        s.handoffs.push(h.clone());
+        Ok::<_, CliError>(h)
+    })?;
+    println!(
+        "Added handoff {}: {}. It runs after each new token for {}; 'instatui handoff run {}' runs it now.",
+        added.id,
+        added.target.describe(),
+        who(&ticket),
+        added.id
+    );
+    Ok(())
+}
+
+fn who(ticket: &Ticket) -> String {
+    ticket
+        .username
+        .as_ref()
+        .map_or_else(|| format!("user {}", ticket.user_id), |u| format!("@{u}"))
+}
+
+fn outcome_text(last: Option<&HandoffRun>) -> String {
+    match last {
+        None => "not run yet".to_string(),
+        Some(r) => format!(
+            "{} at {}: {}",
+            if r.ok { "ok" } else { "FAILED" },
+            format_local(r.at),
+            r.summary
+        ),
+    }
+}
+
+pub fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
+    let state = ctx.load()?;
+    if json {
+        return print_json(&state.handoffs);
+    }
+    if state.handoffs.is_empty() {
+        println!(
+            "No handoffs: 'instatui handoff add --dotenv PATH' or 'instatui handoff add --exec CMD' adds one."
+        );
+        return Ok(());
+    }
+    for h in &state.handoffs {
+        println!("{}  {}  (account {})", h.id, h.target.describe(), h.account);
+        println!("   last run: {}", outcome_text(h.last.as_ref()));
+        for line in h.last.iter().flat_map(|r| r.output.iter()) {
+            println!("   | {line}");
+        }
+    }
+    Ok(())
+}
+
+pub fn remove(ctx: &Context, id: u32) -> Result<(), CliError> {
+    let (removed, _) = ctx.store.update(|s| {
+        let at = s.handoffs.iter().position(|h| h.id == id);
+        Ok::<_, CliError>(at.map(|i| s.handoffs.remove(i)))
+    })?;
+    match removed {
+        Some(h) => {
+            println!("Removed handoff {id}: {}.", h.target.describe());
+            Ok(())
+        }
+        None => Err(CliError::usage(format!(
+            "there is no handoff {id}: 'instatui handoff list' shows them"
+        ))),
+    }
+}
+
+pub async fn run(ctx: &Context, only: Option<u32>) -> Result<(), CliError> {
+    if let Some(id) = only {
+        let state = ctx.load()?;
+        if !state.handoffs.iter().any(|h| h.id == id) {
+            return Err(CliError::usage(format!(
+                "there is no handoff {id}: 'instatui handoff list' shows them"
+            )));
+        }
+    }
+    let ran = run_and_record(ctx, only).await?;
+    if ran == 0 {
+        println!("No handoffs for this account: nothing to run.");
+    }
+    Ok(())
+}
+
+/// Runs the account's handoffs (after the new token was saved), records
+/// each outcome and prints one line each. Exit 1 when one failed: the
+/// token itself is already saved.
+pub async fn after_new_token(ctx: &Context) -> Result<(), CliError> {
+    run_and_record(ctx, None).await.map(|_| ())
+}
+
+async fn run_and_record(ctx: &Context, only: Option<u32>) -> Result<usize, CliError> {
+    let (state, ticket) = account(ctx)?;
+    if !state
+        .handoffs
+        .iter()
+        .any(|h| h.account == ticket.user_id && only.is_none_or(|id| h.id == id))
+    {
+        return Ok(0);
+    }
+    let handoffs = state.handoffs.clone();
+    let worker_ticket = ticket.clone();
+    let results =
+        tokio::task::spawn_blocking(move || handoff::run_all(&handoffs, &worker_ticket, only))
+            .await
+            .map_err(|e| CliError::failed(format!("the handoffs stopped: {e}")))?;
+    ctx.store.update(|s| {
+        handoff::record(&mut s.handoffs, &results);
+        Ok::<_, CliError>(())
+    })?;
+    let mut failed = Vec::new();
+    for (id, outcome) in &results {
+        let Some(h) = state.handoffs.iter().find(|h| h.id == *id) else {
+            continue;
+        };
+        let line = handoff::line(h, outcome);
+        if outcome.ok {
+            super::output::note(&line);
+        } else {
+            eprintln!("{line}");
+            failed.push(*id);
+        }
+    }
+    match failed.as_slice() {
+        [] => Ok(results.len()),
+        [id] => Err(CliError::failed(format!(
+            "handoff {id} failed (the token itself is saved): fix it, then 'instatui handoff run {id}'"
+        ))),
+        ids => Err(CliError::failed(format!(
+            "handoffs {} failed (the token itself is saved): fix them, then 'instatui handoff run'",
+            ids.iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+    }
+}

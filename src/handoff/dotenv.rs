@@ -1,0 +1,237 @@
+//! The dotenv handoff: one `VAR=token` line kept up to date, every other byte left alone, written atomically.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// `[A-Za-z_][A-Za-z0-9_]*`: what shells and dotenv loaders accept.
+pub fn valid_var(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// If `line` assigns `var`, the bytes before the value (`  export VAR=`)
+/// and the quote the value was written in.
+fn assignment<'a>(line: &'a [u8], var: &str) -> Option<(&'a [u8], Option<u8>)> {
+    let indent = line
+        .iter()
+        .take_while(|b| **b == b' ' || **b == b'\t')
+        .count();
+    let mut rest = &line[indent..];
+    if let Some(after) = rest.strip_prefix(b"export")
+        && after.first().is_some_and(|b| *b == b' ' || *b == b'\t')
+    {
+        rest = after.trim_ascii_start();
+    }
+    let rest = rest.strip_prefix(var.as_bytes())?;
+    let spaces = rest.iter().take_while(|b| **b == b' ').count();
+    let rest = rest[spaces..].strip_prefix(b"=")?;
+    let rest = rest.trim_ascii_start();
+    let prefix_len = line.len() - rest.len();
+    let quote = rest.first().copied().filter(|b| *b == b'"' || *b == b'\'');
+    Some((&line[..prefix_len], quote))
+}
+
+/// `current` with every assignment of `var` set to `value`, or one added
+/// at the end; every other line byte for byte.
+pub fn updated(current: &[u8], var: &str, value: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(current.len() + value.len() + var.len() + 2);
+    let mut found = false;
+    let crlf = current.windows(2).any(|w| w == b"\r\n");
+    for line in current.split_inclusive(|b| *b == b'\n') {
+        let body_len = line.len()
+            - if line.ends_with(b"\r\n") {
+                2
+            } else if line.ends_with(b"\n") {
+                1
+            } else {
+                0
+            };
+        let (body, ending) = line.split_at(body_len);
+        match assignment(body, var) {
+            Some((prefix, quote)) => {
+                found = true;
+                out.extend_from_slice(prefix);
+                if let Some(q) = quote {
+                    out.push(q);
+                }
+                out.extend_from_slice(value.as_bytes());
+                if let Some(q) = quote {
+                    out.push(q);
+                }
+                out.extend_from_slice(ending);
+            }
+            None => out.extend_from_slice(line),
+        }
+    }
+    if !found {
+        let newline: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+        if !out.is_empty() && !out.ends_with(b"\n") {
+            out.extend_from_slice(newline);
+        }
+        out.extend_from_slice(var.as_bytes());
+        out.push(b'=');
+        out.extend_from_slice(value.as_bytes());
+        out.extend_from_slice(newline);
+    }
+    out
+}
+
+/// Why the file cannot be written there, in one sentence with what to do;
+/// `None` when its folder exists and takes new files.
+pub fn check_folder(path: &Path) -> Option<String> {
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    if !dir.is_dir() {
+        return Some(format!(
+            "the folder {} does not exist: create it, or give a path in an existing folder",
+            dir.display()
+        ));
+    }
+    match tempfile::tempfile_in(dir) {
+        Ok(_) => None,
+        Err(e) => Some(format!(
+            "cannot create files in {} ({e}): make the folder writable for this user, or give a path in another folder",
+            dir.display()
+        )),
+    }
+}
+
+/// The file a write lands in: a symlink's target, so the link stays a link.
+fn target(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+/// Sets `var` to `value` in the file at `path`: through a temporary file in
+/// the same folder and a rename, so a reader never sees half a file. A new
+/// file is 0600; an existing one keeps its permissions.
+pub fn write(path: &Path, var: &str, value: &str) -> Result<(), String> {
+    if value
+        .bytes()
+        .any(|b| b.is_ascii_whitespace() || b"\"'\\#$`".contains(&b))
+    {
+        return Err(
+            "the token holds characters a .env line cannot carry unquoted: nothing was written"
+                .into(),
+        );
+    }
+    let path = target(path);
+    if let Some(problem) = check_folder(&path) {
+        return Err(problem);
+    }
+    let dir = path.parent().unwrap_or(Path::new("/"));
+    let (current, mode) = match std::fs::read(&path) {
+        Ok(bytes) => {
+            #[cfg(unix)]
+            let mode = {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::metadata(&path)
+                    .map(|m| m.permissions().mode() & 0o7777)
+                    .unwrap_or(0o600)
+            };
+            #[cfg(not(unix))]
+            let mode = 0o600;
+            (bytes, mode)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), 0o600),
+        Err(e) => {
+            return Err(format!(
+                "cannot read {} ({e}): make it readable for this user",
+                path.display()
+            ));
+        }
+    };
+    let bytes = updated(&current, var, value);
+    let fail = |e: std::io::Error| {
+        format!(
+            "cannot write {} ({e}): make the folder writable for this user, or give a path in another folder",
+            path.display()
+        )
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".instatui-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(fail)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode))
+            .map_err(fail)?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    tmp.write_all(&bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(&path).map_err(|e| fail(e.error))?;
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_one_line_changes() {
+        let before = b"# site settings\r\nexport INSTAGRAM_ACCESS_TOKEN=\"old\"\r\nOTHER=x # keep\r\n\xff raw bytes\r\nINSTAGRAM_ACCESS_TOKEN_2=keep\r\n";
+        let after = updated(before, "INSTAGRAM_ACCESS_TOKEN", "IGAAnew");
+        assert_eq!(
+            after,
+            b"# site settings\r\nexport INSTAGRAM_ACCESS_TOKEN=\"IGAAnew\"\r\nOTHER=x # keep\r\n\xff raw bytes\r\nINSTAGRAM_ACCESS_TOKEN_2=keep\r\n"
+        );
+    }
+
+    #[test]
+    fn a_missing_line_is_added_at_the_end() {
+        assert_eq!(updated(b"", "T", "v"), b"T=v\n");
+        assert_eq!(updated(b"A=1", "T", "v"), b"A=1\nT=v\n");
+        assert_eq!(updated(b"A=1\r\n", "T", "v"), b"A=1\r\nT=v\r\n");
+        assert_eq!(updated(b"  T = 'x'\n", "T", "v"), b"  T = 'v'\n");
+    }
+
+    #[test]
+    fn names() {
+        assert!(valid_var("INSTAGRAM_ACCESS_TOKEN"));
+        assert!(valid_var("_x1"));
+        assert!(!valid_var("1X"));
+        assert!(!valid_var("A-B"));
+        assert!(!valid_var(""));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_file_is_private_an_existing_one_keeps_its_mode_and_links_stay_links() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join(".env");
+        write(&new, "T", "one").unwrap();
+        assert_eq!(std::fs::read(&new).unwrap(), b"T=one\n");
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&new), 0o600);
+        std::fs::set_permissions(&new, std::fs::Permissions::from_mode(0o640)).unwrap();
+        let link = dir.path().join("link.env");
+        std::os::unix::fs::symlink(&new, &link).unwrap();
+        write(&link, "T", "two").unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(&new).unwrap(), b"T=two\n");
+        assert_eq!(mode(&new), 0o640);
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 2, "no temporary file left");
+    }
+
+    #[test]
+    fn a_missing_folder_says_what_to_do() {
+        let err = write(Path::new("/nonexistent-instatui/x/.env"), "T", "v").unwrap_err();
+        assert!(err.contains("does not exist: create it"), "{err}");
+    }
+}

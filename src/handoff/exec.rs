@@ -1,0 +1,152 @@
+//! The command handoff: `sh -c CMD` with the token in its environment (never in argv), a timeout that kills its whole process group, and the last lines of its output kept.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// How many of the last output lines are kept, and how long each may be.
+pub const TAIL_LINES: usize = 5;
+const LINE_CHARS: usize = 200;
+
+/// How a command ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finished {
+    /// The exit code, `None` when it was killed (by us or a signal).
+    pub code: Option<i32>,
+    pub timed_out: bool,
+    /// Its last lines of standard output and error, interleaved.
+    pub tail: Vec<String>,
+}
+
+impl Finished {
+    pub fn ok(&self) -> bool {
+        self.code == Some(0) && !self.timed_out
+    }
+}
+
+/// Runs `command` through `sh -c` with `env` added to instatui's own
+/// environment and stdin closed. Past `timeout` the command, and anything it
+/// started, is killed. `Err` only when `sh` could not be started.
+pub fn run(command: &str, env: &[(&str, &str)], timeout: Duration) -> Result<Finished, String> {
+    let (reader, writer) = std::io::pipe().map_err(|e| format!("could not make a pipe: {e}"))?;
+    let writer_err = writer
+        .try_clone()
+        .map_err(|e| format!("could not make a pipe: {e}"))?;
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(command)
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .stderr(writer_err);
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        // Its own group: a timeout kills `sh` and whatever it started.
+        cmd.process_group(0);
+    }
+    let mut child = cmd
+        .spawn()
+        .map_err(|e| format!("could not start sh: {e}"))?;
+    // Our copies of the write end are gone with `cmd`: the reader ends when
+    // the command's last process closes its output.
+    drop(cmd);
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut tail: VecDeque<String> = VecDeque::with_capacity(TAIL_LINES + 1);
+        let mut lines = BufReader::new(reader);
+        let mut buf = Vec::new();
+        // Lines of any length cost at most one buffer; only the cut is kept.
+        while lines.read_until(b'\n', &mut buf).is_ok_and(|n| n > 0) {
+            let text = String::from_utf8_lossy(&buf);
+            let text = text.trim_end();
+            if !text.is_empty() {
+                tail.push_back(crate::text::fit(text, LINE_CHARS));
+                if tail.len() > TAIL_LINES {
+                    tail.pop_front();
+                }
+            }
+            buf.clear();
+        }
+        let _ = tx.send(Vec::from(tail));
+    });
+    let deadline = Instant::now() + timeout;
+    let (code, timed_out) = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break (status.code(), false),
+            Ok(None) if Instant::now() >= deadline => {
+                kill_group(&mut child);
+                let _ = child.wait();
+                break (None, true);
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(format!("could not wait for the command: {e}")),
+        }
+    };
+    // A process that left the group may still hold the pipe: its lines are
+    // not worth waiting for.
+    let tail = rx.recv_timeout(Duration::from_secs(2)).unwrap_or_default();
+    Ok(Finished {
+        code,
+        timed_out,
+        tail,
+    })
+}
+
+#[cfg(unix)]
+fn kill_group(child: &mut std::process::Child) {
+    if let Ok(pid) = i32::try_from(child.id()) {
+        // SAFETY: kill(2) with a negative pid signals that process group;
+        // it touches no memory of ours.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+    let _ = child.kill();
+}
+
+#[cfg(not(unix))]
+fn kill_group(child: &mut std::process::Child) {
+    let _ = child.kill();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_environment_reaches_the_command_and_the_tail_is_kept() {
+        let done = run(
+            "for i in 1 2 3 4 5 6 7; do echo line $i; done; echo \"got $SECRET_VALUE\" >&2; exit 3",
+            &[("SECRET_VALUE", "abc")],
+            Duration::from_secs(20),
+        )
+        .unwrap();
+        assert_eq!(done.code, Some(3));
+        assert!(!done.ok());
+        assert_eq!(done.tail.len(), TAIL_LINES);
+        assert_eq!(done.tail.last().map(String::as_str), Some("got abc"));
+        assert_eq!(done.tail[0], "line 4");
+    }
+
+    #[test]
+    fn a_command_that_hangs_is_killed_with_its_children() {
+        let started = Instant::now();
+        let done = run(
+            "echo started; sleep 30 & sleep 30; echo never",
+            &[],
+            Duration::from_millis(300),
+        )
+        .unwrap();
+        assert!(done.timed_out);
+        assert_eq!(done.code, None);
+        assert_eq!(done.tail, vec!["started".to_string()]);
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+}

@@ -1,0 +1,303 @@
+//! Handoffs: after every new token, hand it to where it is used — a dotenv line kept up to date, or a command run with the token in its environment.
+//!
+//! A handoff runs only after the token is saved, so a failing one never
+//! costs the token; its outcome is recorded on the handoff itself (`last`)
+//! for `handoff list`, `keep-alive status` and the TUI.
+
+pub mod dotenv;
+pub mod exec;
+
+use crate::secret::Secret;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// The variable a dotenv handoff writes unless told otherwise.
+pub const DEFAULT_VAR: &str = "INSTAGRAM_ACCESS_TOKEN";
+/// How long a command may run before it is killed.
+pub const DEFAULT_TIMEOUT_SECS: u64 = 60;
+
+fn default_timeout() -> u64 {
+    DEFAULT_TIMEOUT_SECS
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Handoff {
+    /// Stable: `handoff remove 2` means the same one tomorrow.
+    pub id: u32,
+    /// The Instagram user id of the account whose tokens it hands on.
+    pub account: String,
+    #[serde(flatten)]
+    pub target: Target,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last: Option<HandoffRun>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Target {
+    Dotenv {
+        path: PathBuf,
+        var: String,
+    },
+    Exec {
+        command: String,
+        #[serde(default = "default_timeout")]
+        timeout_secs: u64,
+    },
+    /// Written by a newer instatui: kept, never run.
+    #[serde(other)]
+    Unknown,
+}
+
+impl Target {
+    /// `.env INSTAGRAM_ACCESS_TOKEN in /srv/site/.env`, `command 'deploy.sh'`.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Dotenv { path, var } => format!("dotenv {var} in {}", path.display()),
+            Target::Exec {
+                command,
+                timeout_secs,
+            } => format!("command '{command}' (timeout {timeout_secs}s)"),
+            Target::Unknown => "a kind this instatui does not know".to_string(),
+        }
+    }
+}
+
+/// One run's outcome.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HandoffRun {
+    #[serde(with = "time::serde::rfc3339")]
+    pub at: OffsetDateTime,
+    pub ok: bool,
+    /// What happened, or what failed and what to do, in one line.
+    pub summary: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub exit_code: Option<i32>,
+    /// A command's last lines of output, the token masked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub output: Vec<String>,
+}
+
+/// The new token and what a command is told about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ticket {
+    pub token: Secret,
+    pub user_id: String,
+    pub username: Option<String>,
+    pub expires_at: OffsetDateTime,
+}
+
+impl Ticket {
+    /// The stored token of `state`'s account, if there is one.
+    pub fn from_state(state: &crate::store::State) -> Option<Ticket> {
+        let t = state.token.as_ref()?;
+        Some(Ticket {
+            token: t.value.clone(),
+            user_id: t.user_id.clone(),
+            username: state.profile.as_ref().and_then(|p| p.username.clone()),
+            expires_at: t.expires_at,
+        })
+    }
+}
+
+/// Runs one handoff now. Blocking (files, a child process): async callers
+/// use `spawn_blocking`.
+pub fn run(handoff: &Handoff, ticket: &Ticket, now: OffsetDateTime) -> HandoffRun {
+    let token = ticket.token.expose();
+    let (ok, summary, exit_code, output) = match &handoff.target {
+        Target::Dotenv { path, var } => match dotenv::write(path, var, token) {
+            Ok(()) => (
+                true,
+                format!("wrote {var} to {}", path.display()),
+                None,
+                Vec::new(),
+            ),
+            Err(e) => (false, e, None, Vec::new()),
+        },
+        Target::Exec {
+            command,
+            timeout_secs,
+        } => {
+            let expires = crate::localtime::rfc3339(ticket.expires_at);
+            let mut env = vec![
+                ("INSTAGRAM_ACCESS_TOKEN", token),
+                ("INSTAGRAM_USER_ID", ticket.user_id.as_str()),
+                ("INSTAGRAM_TOKEN_EXPIRES_AT", expires.as_str()),
+            ];
+            if let Some(name) = &ticket.username {
+                env.push(("INSTAGRAM_USERNAME", name));
+            }
+            let timeout = Duration::from_secs(*timeout_secs);
+            match exec::run(command, &env, timeout) {
+                Err(e) => (false, e, None, Vec::new()),
+                Ok(done) => {
+                    let masked = ticket.token.masked();
+                    let tail: Vec<String> = done
+                        .tail
+                        .iter()
+                        .map(|l| crate::sanitize::line(&l.replace(token, &masked)).into_owned())
+                        .collect();
+                    let last = tail.last().map(|l| format!(": {l}")).unwrap_or_default();
+                    let summary = if done.timed_out {
+                        format!(
+                            "did not finish within {timeout_secs}s and was stopped: make the command finish sooner, or add it again with a longer --timeout"
+                        )
+                    } else if done.ok() {
+                        "exited 0".to_string()
+                    } else {
+                        match done.code {
+                            Some(code) => format!("exited {code}{last}"),
+                            None => format!("was killed by a signal{last}"),
+                        }
+                    };
+                    (done.ok(), summary, done.code, tail)
+                }
+            }
+        }
+        Target::Unknown => (
+            false,
+            "written by a newer instatui: upgrade instatui to run it".to_string(),
+            None,
+            Vec::new(),
+        ),
+    };
+    HandoffRun {
+        at: now,
+        ok,
+        summary,
+        exit_code,
+        output,
+    }
+}
+
+/// Runs every handoff of the ticket's account (or only `only`), in order.
+pub fn run_all(handoffs: &[Handoff], ticket: &Ticket, only: Option<u32>) -> Vec<(u32, HandoffRun)> {
+    handoffs
+        .iter()
+        .filter(|h| h.account == ticket.user_id && only.is_none_or(|id| h.id == id))
+        .map(|h| (h.id, run(h, ticket, crate::clock::now())))
+        .collect()
+}
+
+/// Puts the outcomes on their handoffs (one removed meanwhile is skipped).
+pub fn record(handoffs: &mut [Handoff], results: &[(u32, HandoffRun)]) {
+    for (id, outcome) in results {
+        if let Some(h) = handoffs.iter_mut().find(|h| h.id == *id) {
+            h.last = Some(outcome.clone());
+        }
+    }
+}
+
+/// `handoff 2 (dotenv … ): failed …`, one line.
+pub fn line(handoff: &Handoff, outcome: &HandoffRun) -> String {
+    format!(
+        "handoff {} ({}): {}",
+        handoff.id,
+        handoff.target.describe(),
+        outcome.summary
+    )
+}
+
+/// The next free id.
+pub fn next_id(handoffs: &[Handoff]) -> u32 {
+    handoffs.iter().map(|h| h.id).max().unwrap_or(0) + 1
+}
+
+/// Two writers' handoff lists merged by id: what this writer added, changed
+/// or removed since `base` wins; everything else is as on disk.
+pub fn merge(base: &[Handoff], ours: &[Handoff], disk: &[Handoff]) -> Vec<Handoff> {
+    let mut merged: Vec<Handoff> = disk
+        .iter()
+        .filter(|d| {
+            // Removed here since base: gone.
+            !base.iter().any(|b| b.id == d.id) || ours.iter().any(|o| o.id == d.id)
+        })
+        .cloned()
+        .collect();
+    for o in ours {
+        if base.iter().any(|b| b == o) {
+            continue;
+        }
+        match merged.iter_mut().find(|m| m.id == o.id) {
+            Some(m) => *m = o.clone(),
+            None => merged.push(o.clone()),
+        }
+    }
+    merged.sort_by_key(|h| h.id);
+    merged
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    fn dotenv(id: u32, path: &str) -> Handoff {
+        Handoff {
+            id,
+            account: "1".into(),
+            target: Target::Dotenv {
+                path: path.into(),
+                var: DEFAULT_VAR.into(),
+            },
+            last: None,
+        }
+    }
+
+    #[test]
+    fn merging_keeps_both_writers_changes() {
+        let base = vec![dotenv(1, "/a"), dotenv(2, "/b")];
+        // The TUI recorded a run of 1; meanwhile the CLI added 3 and removed 2.
+        let mut ours = base.clone();
+        ours[0].last = Some(HandoffRun {
+            at: datetime!(2026-01-01 0:00 UTC),
+            ok: true,
+            summary: "wrote".into(),
+            exit_code: None,
+            output: vec![],
+        });
+        let disk = vec![dotenv(1, "/a"), dotenv(3, "/c")];
+        let merged = merge(&base, &ours, &disk);
+        let ids: Vec<u32> = merged.iter().map(|h| h.id).collect();
+        assert_eq!(ids, vec![1, 3]);
+        assert!(merged[0].last.is_some());
+        // And one removed here stays removed.
+        let ours = vec![dotenv(1, "/a")];
+        let merged = merge(&base, &ours, &base);
+        assert_eq!(merged.len(), 1);
+    }
+
+    #[test]
+    fn a_kind_from_a_newer_instatui_still_reads() {
+        let h: Handoff =
+            serde_json::from_str(r#"{"id":4,"account":"1","kind":"webhook","url":"x"}"#).unwrap();
+        assert_eq!(h.target, Target::Unknown);
+    }
+
+    #[test]
+    fn the_token_goes_into_the_environment_and_never_into_the_output() {
+        let ticket = Ticket {
+            token: Secret::new("IGAAsecretsecretsecret123"),
+            user_id: "42".into(),
+            username: Some("jane".into()),
+            expires_at: datetime!(2027-01-01 0:00 UTC),
+        };
+        let h = Handoff {
+            id: 1,
+            account: "42".into(),
+            target: Target::Exec {
+                command: r#"test "$INSTAGRAM_USER_ID" = 42 && echo "token $INSTAGRAM_ACCESS_TOKEN until $INSTAGRAM_TOKEN_EXPIRES_AT for $INSTAGRAM_USERNAME""#.into(),
+                timeout_secs: 20,
+            },
+            last: None,
+        };
+        let outcome = run(&h, &ticket, datetime!(2026-01-01 0:00 UTC));
+        assert!(outcome.ok, "{outcome:?}");
+        assert_eq!(
+            outcome.output,
+            vec!["token IGAA…t123 until 2027-01-01T00:00:00Z for jane".to_string()]
+        );
+    }
+}

@@ -1,0 +1,212 @@
+//! Handoffs end to end: the `instatui` binary against the embedded fake,
+//! handing each new token to a .env file and to a command.
+
+mod common;
+
+use common::cli::{HOUR, Machine, mode};
+use std::time::{Duration, Instant};
+
+fn refresh_a_day_later(m: &Machine) -> common::cli::Run {
+    m.control().advance_clock(25 * HOUR);
+    m.run_with(&["refresh"], |c| {
+        c.env("INSTATUI_CLOCK_SKEW", "25h");
+    })
+}
+
+#[test]
+fn a_refresh_updates_the_dotenv_line_and_runs_the_command_with_the_token_in_its_environment() {
+    let m = Machine::demo();
+    m.authorized();
+    let site = m.out("site");
+    std::fs::create_dir_all(&site).unwrap();
+    let env_file = site.join(".env");
+    let theirs_before = b"# build settings\r\nSITE_URL=https://example.com\r\nINSTAGRAM_ACCESS_TOKEN=\"stale\"\r\n\xffODD=bytes";
+    std::fs::write(&env_file, theirs_before).unwrap();
+    let pushed = m.out("pushed.txt");
+
+    let add = m.run(&["handoff", "add", "--dotenv", env_file.to_str().unwrap()]);
+    assert_eq!(add.code, 0, "{add:?}");
+    assert!(add.stdout.contains("Added handoff 1"), "{add:?}");
+    let command = format!(
+        "printf '%s %s %s' \"$INSTAGRAM_ACCESS_TOKEN\" \"$INSTAGRAM_USER_ID\" \"$INSTAGRAM_TOKEN_EXPIRES_AT\" > '{}'; echo pushed",
+        pushed.display()
+    );
+    let add = m.run(&["handoff", "add", "--exec", &command]);
+    assert_eq!(add.code, 0, "{add:?}");
+
+    let run = refresh_a_day_later(&m);
+    assert_eq!(run.code, 0, "{run:?}");
+    let token = m.raw_token();
+    let after = std::fs::read(&env_file).unwrap();
+    let expected = [
+        b"# build settings\r\nSITE_URL=https://example.com\r\nINSTAGRAM_ACCESS_TOKEN=\"".as_slice(),
+        token.as_bytes(),
+        b"\"\r\n\xffODD=bytes",
+    ]
+    .concat();
+    assert_eq!(after, expected, "only the token line changed");
+    let got = std::fs::read_to_string(&pushed).unwrap();
+    let fields: Vec<&str> = got.split(' ').collect();
+    assert_eq!(fields[0], token, "the command saw the new token");
+    assert_eq!(fields[1], m.state()["token"]["user_id"].as_str().unwrap());
+    assert_eq!(
+        fields[2],
+        m.state()["token"]["expires_at"].as_str().unwrap()
+    );
+
+    let list = m.run(&["handoff", "list"]);
+    assert_eq!(list.code, 0, "{list:?}");
+    assert_eq!(list.stdout.matches("last run: ok").count(), 2, "{list:?}");
+    assert!(list.stdout.contains("| pushed"), "{list:?}");
+    let json = m.run(&["handoff", "list", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(json[1]["last"]["exit_code"], 0);
+    assert!(
+        !m.printed.borrow().contains(&token),
+        "the token is never printed"
+    );
+}
+
+#[test]
+fn a_new_dotenv_file_is_private_and_exchange_hands_the_token_on_too() {
+    let m = Machine::demo();
+    m.authorized();
+    let env_file = m.out(".env");
+    let add = m.run(&[
+        "handoff",
+        "add",
+        "--dotenv",
+        env_file.to_str().unwrap(),
+        "--var",
+        "IG_TOKEN",
+    ]);
+    assert_eq!(add.code, 0, "{add:?}");
+    let run = m.run(&["handoff", "run"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(mode(&env_file), 0o600);
+    assert_eq!(
+        std::fs::read_to_string(&env_file).unwrap(),
+        format!("IG_TOKEN={}\n", m.raw_token())
+    );
+
+    // Authorizing again brings a new token, which reaches the file.
+    let first = m.raw_token();
+    let landed = m.authorize_in_browser();
+    let run = m.run_with(&["exchange"], |c| {
+        c.write_stdin(landed.clone());
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_ne!(m.raw_token(), first);
+    assert_eq!(
+        std::fs::read_to_string(&env_file).unwrap(),
+        format!("IG_TOKEN={}\n", m.raw_token())
+    );
+}
+
+#[test]
+fn a_failing_command_costs_the_exit_code_not_the_token() {
+    let m = Machine::demo();
+    m.authorized();
+    let before = m.raw_token();
+    let add = m.run(&[
+        "handoff",
+        "add",
+        "--exec",
+        "echo 'cannot reach the CMS' >&2; exit 4",
+    ]);
+    assert_eq!(add.code, 0, "{add:?}");
+    let run = refresh_a_day_later(&m);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("Refreshed"), "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "handoff 1 failed (the token itself is saved): fix it, then 'instatui handoff run 1'"
+        ),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains("exited 4: cannot reach the CMS"),
+        "{run:?}"
+    );
+    assert_ne!(m.raw_token(), before, "the new token is saved");
+    let list = m.run(&["handoff", "list"]);
+    assert!(list.stdout.contains("FAILED"), "{list:?}");
+    assert!(list.stdout.contains("| cannot reach the CMS"), "{list:?}");
+}
+
+#[test]
+fn a_command_that_hangs_is_stopped_at_its_timeout() {
+    let m = Machine::demo();
+    m.authorized();
+    let add = m.run(&["handoff", "add", "--exec", "sleep 60", "--timeout", "1s"]);
+    assert_eq!(add.code, 0, "{add:?}");
+    let started = Instant::now();
+    let run = m.run(&["handoff", "run", "1"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("did not finish within 1s and was stopped: make the command finish sooner"),
+        "{run:?}"
+    );
+}
+
+#[test]
+fn a_dotenv_path_that_cannot_be_written_is_refused_in_one_sentence() {
+    let m = Machine::demo();
+    m.authorized();
+    let missing = m.out("no-such-folder/.env");
+    let add = m.run(&["handoff", "add", "--dotenv", missing.to_str().unwrap()]);
+    assert_eq!(add.code, 1, "{add:?}");
+    assert_eq!(add.stderr.lines().count(), 1, "{add:?}");
+    assert!(add.stderr.contains("does not exist: create it"), "{add:?}");
+
+    let locked = m.out("locked");
+    std::fs::create_dir_all(&locked).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o500)).unwrap();
+    let writable = tempfile::tempfile_in(&locked).is_ok();
+    let add = m.run(&[
+        "handoff",
+        "add",
+        "--dotenv",
+        locked.join(".env").to_str().unwrap(),
+    ]);
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o700)).unwrap();
+    if !writable {
+        // (root writes anywhere; the check only means something otherwise)
+        assert_eq!(add.code, 1, "{add:?}");
+        assert!(add.stderr.contains("make the folder writable"), "{add:?}");
+    }
+    let list = m.run(&["handoff", "list", "--json"]);
+    let json: serde_json::Value = serde_json::from_str(&list.stdout).expect("JSON");
+    assert_eq!(json.as_array().map(Vec::len), Some(usize::from(writable)));
+
+    // A folder that disappears later: the refresh still keeps its token.
+    let gone = m.out("gone");
+    std::fs::create_dir_all(&gone).unwrap();
+    let add = m.run(&[
+        "handoff",
+        "add",
+        "--dotenv",
+        gone.join(".env").to_str().unwrap(),
+    ]);
+    assert_eq!(add.code, 0, "{add:?}");
+    std::fs::remove_dir(&gone).unwrap();
+    let before = m.raw_token();
+    let run = refresh_a_day_later(&m);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("does not exist: create it"), "{run:?}");
+    assert_ne!(m.raw_token(), before);
+
+    let remove = m.run(&["handoff", "remove", "99"]);
+    assert_eq!(remove.code, 2, "{remove:?}");
+    assert!(
+        remove.stderr.contains("'instatui handoff list' shows them"),
+        "{remove:?}"
+    );
+}
