@@ -44,7 +44,10 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         ));
     }
     if cli.demo {
-        let _log = instatui::logging::init(None, cli.verbose, false);
+        // The demo keeps nothing, unless asked where to log (the
+        // real-terminal tests read which picture protocol was chosen).
+        let demo_log = std::env::var_os("INSTATUI_DEMO_LOG_DIR").map(std::path::PathBuf::from);
+        let _log = instatui::logging::init(demo_log.as_deref(), cli.verbose, false);
         return instatui::tui::run_demo(cli.images.clone(), cli.theme())
             .await
             .map_err(CliError::failed);

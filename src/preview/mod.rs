@@ -180,17 +180,6 @@ impl Previews {
         self.tmux_origin = origin;
     }
 
-    /// Pictures are pixels drawn at the cursor (sixel, iTerm2), not text.
-    pub fn draws_at_cursor(&self) -> bool {
-        self.picker.as_ref().is_some_and(|p| {
-            matches!(
-                p.protocol_type(),
-                ratatui_image::picker::ProtocolType::Sixel
-                    | ratatui_image::picker::ProtocolType::Iterm2
-            )
-        })
-    }
-
     pub fn enabled(&self) -> bool {
         self.picker.is_some()
     }

@@ -144,12 +144,12 @@ async fn event_loop(
         if app.quit {
             return Ok(());
         }
-        if picture_layout(app) != layout && executor.previews_mut().draws_at_cursor() {
-            // Sixel and iTerm2 pictures are pixels the terminal keeps until
-            // something is written over each of their cells; cells ratatui
-            // does not rewrite (the second half of a wide character, say)
-            // would keep pieces of the old picture. A new layout starts
-            // from a clear screen.
+        if picture_layout(app) != layout && app.images {
+            // Cells ratatui does not rewrite (the second half of a wide
+            // character, such as an emoji in a caption) would keep pieces
+            // of the old picture: half-block colours, or sixel and iTerm2
+            // pixels, which the terminal keeps until each of their cells is
+            // written over. A new layout starts from a clear screen.
             let _ = term.clear();
             dirty = true;
         }
