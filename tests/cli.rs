@@ -699,6 +699,129 @@ fn completions_and_man_pages_come_from_the_same_definitions() {
 }
 
 #[test]
+fn keep_alive_print_shows_this_machines_lines_and_installs_nothing() {
+    let m = Machine::demo();
+    m.setup();
+    let landed = m.authorize_in_browser();
+    let run = m.run_with(&["exchange"], |c| {
+        c.write_stdin(landed.clone());
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("instatui keep-alive install"),
+        "said after the first authorization: {run:?}"
+    );
+
+    let units = m.out("units");
+    let run = m.run_with(&["keep-alive", "print"], |c| {
+        c.env("INSTATUI_SYSTEMD_USER_DIR", &units);
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    let exe = assert_cmd::cargo::cargo_bin("instatui");
+    let exe = exe.to_string_lossy();
+    let config = m.config_dir();
+    let config = config.to_string_lossy();
+    let cron: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| !l.starts_with('#') && l.contains("'refresh'"))
+        .collect();
+    assert_eq!(cron.len(), 1, "one crontab job: {run:?}");
+    let job = cron[0];
+    // Five cron fields, then this binary on this config dir, by absolute path.
+    assert_eq!(job.split_whitespace().take(5).count(), 5);
+    assert!(job.contains(&format!("'{exe}'")), "{job}");
+    assert!(job.contains(&format!("'{config}'")), "{job}");
+    assert!(job.contains("'--if-expiring-within' '10d'"), "{job}");
+    assert!(
+        job.contains(">/dev/null") && !job.contains("2>&1"),
+        "errors reach cron's mail: {job}"
+    );
+    for expected in [
+        &format!("ExecStart=\"{exe}\""),
+        "OnCalendar=",
+        "Persistent=true",
+        &format!("save as {}", units.join("instatui-keepalive").display()),
+        "systemctl --user enable --now",
+    ] {
+        assert!(run.stdout.contains(expected), "{expected}: {run:?}");
+    }
+    assert!(!units.exists(), "print writes nothing");
+    assert!(!run.stdout.contains(&m.raw_token()));
+
+    let run = m.run(&["keep-alive", "print", "--every", "1d", "--within", "14d"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("'14d'"), "{run:?}");
+    let run = m.run(&["keep-alive", "print", "--within", "2h"]);
+    assert_eq!(run.code, 2, "{run:?}");
+}
+
+#[test]
+fn fake_server_exports_a_throw_away_config_dir_first() {
+    use std::io::BufRead;
+    let m = Machine::demo();
+    m.authorized();
+    let real_token = m.raw_token();
+    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("instatui"))
+        .args(["fake-server", "--posts", "5"])
+        .env("HOME", m.home.path())
+        .env("XDG_CONFIG_HOME", m.home.path().join("config"))
+        .env_remove("INSTATUI_CONFIG_DIR")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("fake-server starts");
+    let stdout = server.stdout.take().expect("stdout");
+    let mut printed = Vec::new();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.expect("a line");
+        let last = line.contains("Ctrl-C");
+        printed.push(line);
+        if last {
+            break;
+        }
+    }
+    let exports: Vec<(String, String)> = printed
+        .iter()
+        .filter_map(|l| l.strip_prefix("export "))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    assert_eq!(
+        exports.first().map(|(k, _)| k.as_str()),
+        Some("INSTATUI_CONFIG_DIR"),
+        "{printed:?}"
+    );
+    let scratch = PathBuf::from(&exports[0].1);
+    assert!(!scratch.starts_with(m.home.path()), "{printed:?}");
+    let setup = printed
+        .iter()
+        .find(|l| l.starts_with("instatui setup"))
+        .expect("a setup line");
+    let args: Vec<&str> = setup.split_whitespace().skip(1).collect();
+
+    // Following the lines as printed: the real state is untouched.
+    let run = m.run_with(&args, |c| {
+        for (name, value) in &exports {
+            c.env(name, value);
+        }
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(scratch.join("state.json").exists());
+    assert_eq!(m.raw_token(), real_token, "the real token survives");
+
+    // Ctrl-C stops it and takes the throw-away dir with it.
+    let stopped = std::process::Command::new("kill")
+        .args(["-INT", &server.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(stopped.success());
+    let status = server.wait().expect("exits");
+    assert!(status.success(), "{status:?}");
+    assert!(!scratch.exists(), "{}", scratch.display());
+}
+
+#[test]
 fn a_revoked_token_fails_the_refresh_with_exit_3_and_is_remembered() {
     let m = Machine::demo();
     m.authorized();

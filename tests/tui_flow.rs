@@ -346,3 +346,16 @@ async fn the_demo_consent_page_shows_instagrams_reason_for_refusing() {
     assert!(status.contains("Invalid redirect_uri"), "{status}");
     assert!(!h.app.authorize.paste_focused, "nothing to paste: {status}");
 }
+
+#[test]
+fn demo_downloads_go_to_a_named_folder_that_outlives_the_demo() {
+    // The demo's config dir is thrown away on quit; its downloads are not.
+    let app = demo_app("http://127.0.0.1:9");
+    let dir = app.download_dir.expect("a download folder");
+    assert_eq!(dir, instatui::tui::demo_download_dir());
+    assert!(dir.starts_with(std::env::temp_dir()), "{}", dir.display());
+    assert_eq!(
+        dir.file_name().and_then(|n| n.to_str()),
+        Some("instatui-demo-downloads")
+    );
+}

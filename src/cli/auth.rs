@@ -203,4 +203,7 @@ fn print_authorized(token: &StoredToken, username: Option<&str>) {
         localtime::format_local(token.expires_at),
         token::countdown(token, crate::clock::now())
     );
+    if token.kind == TokenKind::Long {
+        note(super::output::KEEP_ALIVE_HINT);
+    }
 }

@@ -123,21 +123,42 @@ fn table_row(media: &Media, offset: time::UtcOffset) -> String {
 }
 
 /// Runs the embedded fake until Ctrl-C, printing what to point instatui at.
+/// The exports start with a throw-away config, cache and data dir, so
+/// following them never touches the user's real `state.json` or feed cache.
 pub async fn fake_server(port: u16, posts: usize) -> Result<(), CliError> {
     use crate::fake::{FakeConfig, FakeInstagram};
+    use crate::store::{CACHE_DIR_ENV, CONFIG_DIR_ENV, DATA_DIR_ENV};
     let config = FakeConfig {
         post_count: posts,
         ..FakeConfig::demo()
     };
+    let scratch = tempfile::Builder::new()
+        .prefix("instatui-fake-")
+        .tempdir()
+        .map_err(|e| CliError::failed(format!("could not create a temporary directory: {e}")))?;
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
     let fake = FakeInstagram::start_on(addr, config.clone())
         .await
         .map_err(|e| CliError::failed(format!("could not start the fake on {addr}: {e}")))?;
-    println!("fake Instagram listening on {}", fake.base_url());
-    println!("  export INSTATUI_BASE_URL={}", fake.base_url());
-    println!("  export INSTATUI_APP_SECRET={}", config.app_secret);
     println!(
-        "  instatui setup --app-id {} --redirect-uri {}",
+        "# fake Instagram listening on {}. In another shell, run these lines: the config,",
+        fake.base_url()
+    );
+    println!("# cache and data dirs are throw-away ones, so your real state.json is not touched.");
+    for (name, sub) in [
+        (CONFIG_DIR_ENV, "config"),
+        (CACHE_DIR_ENV, "cache"),
+        (DATA_DIR_ENV, "data"),
+    ] {
+        println!(
+            "export {name}={}",
+            shell_quote(&scratch.path().join(sub).to_string_lossy())
+        );
+    }
+    println!("export INSTATUI_BASE_URL={}", fake.base_url());
+    println!("export INSTATUI_APP_SECRET={}", config.app_secret);
+    println!(
+        "instatui setup --app-id {} --redirect-uri {}",
         config.app_id,
         config
             .redirect_uris
@@ -145,9 +166,27 @@ pub async fn fake_server(port: u16, posts: usize) -> Result<(), CliError> {
             .map(String::as_str)
             .unwrap_or_default()
     );
-    println!("Press Ctrl-C to stop.");
+    println!(
+        "# Press Ctrl-C here to stop; {} is deleted then.",
+        scratch.path().display()
+    );
     tokio::signal::ctrl_c()
         .await
         .map_err(|e| CliError::failed(format!("could not wait for Ctrl-C: {e}")))?;
+    drop(fake);
+    drop(scratch);
     Ok(())
+}
+
+/// Single quotes unless the text is plainly safe for a shell.
+fn shell_quote(text: &str) -> String {
+    if !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:".contains(c))
+    {
+        text.to_string()
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
+    }
 }

@@ -1,4 +1,4 @@
-//! `keep-alive install | status | remove`: a scheduler runs `refresh` so tokens live without the user.
+//! `keep-alive install | print | status | remove`: a scheduler runs `refresh` so tokens live without the user.
 
 use super::output::print_json;
 use super::{CliError, Context};
@@ -34,6 +34,62 @@ pub fn install(
         schedule.within_arg(),
     );
     println!("'instatui keep-alive status' shows when it last ran and what it did.");
+    Ok(())
+}
+
+/// `keep-alive print`: the same entries `install` writes, for doing it by
+/// hand; every line that is not the entry itself is a `#` comment.
+pub fn print(ctx: &Context, every: Duration, within: Duration) -> Result<(), CliError> {
+    let schedule = Schedule::new(every, within).map_err(CliError::usage)?;
+    let plan = Plan::for_this_binary(ctx.store.dir(), schedule).map_err(CliError::failed)?;
+    println!(
+        "# Keep-alive for {}: every {} this runs '{}',\n\
+         # which refreshes a token once it expires within {}. 'instatui keep-alive install' sets\n\
+         # up one of these for you; to do it by hand, pick one.",
+        plan.config_dir.display(),
+        schedule.every_arg(),
+        keepalive::command_line(&plan),
+        schedule.within_arg(),
+    );
+    let mut units = Vec::new();
+    for preview in keepalive::preview(&plan) {
+        match (preview.scheduler, &preview.place) {
+            (Scheduler::Cron, _) => println!(
+                "\n# cron: add these two lines with 'crontab -e'. Output is dropped and errors are\n\
+                 # not, so cron mails you (MAILTO) only when a refresh failed.\n{}",
+                preview.text.trim_end()
+            ),
+            (Scheduler::Systemd, Some(place)) => {
+                println!(
+                    "\n# systemd user timer: save as {}\n{}",
+                    place.display(),
+                    preview.text.trim_end()
+                );
+                units.push(place.clone());
+            }
+            (_, Some(place)) => println!(
+                "\n# launchd agent: save as {}, then 'launchctl load -w {}'\n{}",
+                place.display(),
+                place.display(),
+                preview.text.trim_end()
+            ),
+            (_, None) => {}
+        }
+    }
+    if let Some(timer) = units
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "timer"))
+        .and_then(|p| p.file_name())
+    {
+        println!(
+            "\n# then: systemctl --user daemon-reload && systemctl --user enable --now {}",
+            timer.to_string_lossy()
+        );
+        println!(
+            "# (errors show in: journalctl --user -u {}.service)",
+            plan.name
+        );
+    }
     Ok(())
 }
 

@@ -269,6 +269,16 @@ pub enum KeepAliveCommand {
         #[arg(long, value_name = "NAME", value_parser = ["systemd", "cron", "launchd"])]
         scheduler: Option<String>,
     },
+    /// Print what install would set up (the crontab lines, the systemd user timer and service,
+    /// on macOS the launchd agent) with this machine's real paths, to set it up by hand.
+    Print {
+        /// How often it runs: hours that divide a day (1h … 12h) or whole days up to 7d.
+        #[arg(long, value_name = "DURATION", default_value = "12h", value_parser = parse_duration_arg)]
+        every: time::Duration,
+        /// Refresh once the token expires within this long.
+        #[arg(long, value_name = "DURATION", default_value = "10d", value_parser = parse_duration_arg)]
+        within: time::Duration,
+    },
     /// What is installed for this config dir, when it last ran and what each account's result
     /// was, and when it runs next. Exits 1 when nothing is installed or the last run failed.
     Status {
@@ -408,6 +418,9 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
         }) => keepalive::install(ctx, every, within, scheduler.as_deref()),
         Command::KeepAlive(KeepAliveCommand::Status { json }) => keepalive::status(ctx, json),
         Command::KeepAlive(KeepAliveCommand::Remove) => keepalive::remove(ctx),
+        Command::KeepAlive(KeepAliveCommand::Print { every, within }) => {
+            keepalive::print(ctx, every, within)
+        }
         Command::Completions { .. } | Command::Man { .. } => {
             command.run_without_store().unwrap_or(Ok(()))
         }

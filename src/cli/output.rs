@@ -24,6 +24,10 @@ pub fn show_progress() -> bool {
     !quiet() && std::io::stderr().is_terminal()
 }
 
+/// Said once a token is in place: nothing refreshes it while instatui is closed.
+pub const KEEP_ALIVE_HINT: &str = "Keep it alive: 'instatui keep-alive install' sets up a timer that refreshes it; \
+     'instatui keep-alive print' shows the cron line and systemd timer to set up yourself.";
+
 /// A step note on stderr ("1/3 code exchanged…"); `-q` hides it.
 pub fn note(text: &str) {
     if !quiet() {

@@ -1,6 +1,6 @@
 //! `login --with-token`, `logout` and `status`: a token from elsewhere, forgetting it, and where things stand.
 
-use super::output::{note, print_json};
+use super::output::{KEEP_ALIVE_HINT, note, print_json};
 use super::{CliError, Context};
 use crate::instagram::{ApiError, Client, ErrorKind, Profile};
 use crate::localtime::{format_local, rfc3339};
@@ -96,7 +96,7 @@ pub async fn login(ctx: &Context, with_token: bool) -> Result<(), CliError> {
             format_local(stored.obtained_at.saturating_add(token::REFRESH_MIN_AGE))
         ),
     }
-    note("Keep it alive from cron or a systemd timer: see 'instatui status' for the next step.");
+    note(KEEP_ALIVE_HINT);
     super::handoff::after_new_token(ctx).await
 }
 
@@ -254,7 +254,7 @@ pub fn next_step(state: &State, now: OffsetDateTime) -> String {
         TokenStatus::Expiring if token::refresh_blocker(Some(t), now).is_none() => {
             "refresh now: instatui refresh".to_string()
         }
-        _ => "nothing now; keep the token alive with a daily refresh from cron or a systemd timer (README: Keeping a token alive)".to_string(),
+        _ => "nothing now; if not done yet, keep the token alive: instatui keep-alive install (keep-alive status says whether it is)".to_string(),
     }
 }
 

@@ -141,6 +141,48 @@ pub struct Report {
     pub fallback: Option<String>,
 }
 
+/// One entry or file `install` would write, for a person to set up by hand
+/// (`keep-alive print`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Preview {
+    pub scheduler: Scheduler,
+    /// Where it goes: a file path, or the crontab.
+    pub place: Option<PathBuf>,
+    pub text: String,
+}
+
+/// What `install` would write for cron, a systemd user timer and (on
+/// macOS) a launchd agent, with this plan's real paths; nothing is written.
+pub fn preview(plan: &Plan) -> Vec<Preview> {
+    let mut out = vec![Preview {
+        scheduler: Scheduler::Cron,
+        place: None,
+        text: cron::entry(plan),
+    }];
+    if let Some(dir) = systemd::unit_dir() {
+        out.push(Preview {
+            scheduler: Scheduler::Systemd,
+            place: Some(dir.join(format!("{}.service", plan.name))),
+            text: systemd::service_text(plan),
+        });
+        out.push(Preview {
+            scheduler: Scheduler::Systemd,
+            place: Some(dir.join(format!("{}.timer", plan.name))),
+            text: systemd::timer_text(plan),
+        });
+    }
+    if cfg!(target_os = "macos")
+        && let (Some(dir), Some(log)) = (launchd::agent_dir(), launchd::log_path(&plan.name))
+    {
+        out.push(Preview {
+            scheduler: Scheduler::Launchd,
+            place: Some(dir.join(format!("{}.plist", plan.name))),
+            text: launchd::plist_text(plan, &log),
+        });
+    }
+    out
+}
+
 /// Picks what this machine has: launchd on macOS, else a systemd user
 /// timer, else cron. `forced` skips the choice.
 pub fn install(plan: &Plan, forced: Option<Scheduler>) -> Result<Report, String> {

@@ -57,15 +57,27 @@ pub async fn run_demo(images: Option<String>, theme: Option<Theme>) -> Result<()
         "demo: a fake Instagram runs on loopback; press s to save these credentials",
     );
     let cache = FeedCache::new(scratch.path().join("cache"));
-    // Demo downloads go to the scratch dir too, and vanish with it.
-    app.download_dir = Some(scratch.path().join("downloads"));
+    let downloads = demo_download_dir();
     let executor = Executor::new(store, cache, Some(fake.control()));
     executor.saves_start_from(&app.stored);
     let mode = look(&mut app, images.as_deref(), theme);
     let result = runtime::run(app, executor, mode).await;
     drop(fake);
     drop(scratch);
+    let kept = std::fs::read_dir(&downloads).map_or(0, |d| d.flatten().count());
+    if kept > 0 {
+        eprintln!(
+            "demo: the {kept} file(s) downloaded in demos are kept in {} (delete it when done)",
+            downloads.display()
+        );
+    }
     result
+}
+
+/// Where `d` saves in `--demo`: a named folder in the temp dir, kept after
+/// quitting, away from the real downloads folder.
+pub fn demo_download_dir() -> std::path::PathBuf {
+    std::env::temp_dir().join("instatui-demo-downloads")
 }
 
 /// Starts what the first screen needs: the cached feed and the first
@@ -117,5 +129,8 @@ pub fn demo_app(base_url: &str) -> App {
     form.redirect_uri.set(fake::DEMO_REDIRECT_URI);
     form.scopes.set("instagram_business_basic");
     app.credentials = form;
+    // Kept in a named folder, not the scratch dir that vanishes on quit:
+    // the status line after `d` names it, and so does quitting.
+    app.download_dir = Some(demo_download_dir());
     app
 }

@@ -126,6 +126,18 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
             "off (a turns it on)"
         },
     ));
+    // Outside the TUI, a timer keeps a live token alive: say how to set one
+    // up (a dead token needs A instead, said below).
+    if app.token.rejected.is_none() && status != TokenStatus::Expired {
+        lines.push(row(
+            "Keep alive",
+            if app.demo {
+                "not needed in the demo"
+            } else {
+                "instatui keep-alive install (or print: cron/systemd lines)"
+            },
+        ));
+    }
     lines.push(row(
         "Rate usage",
         app.stored
