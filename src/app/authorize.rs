@@ -226,6 +226,7 @@ impl App {
                 let stored = token::from_long(&long, &previous, self.now);
                 let left = token::countdown(&stored, self.now);
                 effects.push(self.persist(|s| s.record_upgrade(stored.clone())));
+                self.hand_off(effects);
                 self.authorize.steps[1] = Step::Done(left);
                 self.authorize.steps[2] = Step::Running;
                 effects.push(Effect::FetchProfile {

@@ -5,6 +5,7 @@ pub mod credentials;
 pub mod feed;
 pub mod feed_cache;
 pub mod field;
+pub mod keepalive;
 pub mod keymap;
 pub mod msg;
 pub mod preview;
@@ -92,6 +93,8 @@ pub struct App {
     pub credentials: credentials::CredentialsForm,
     pub authorize: authorize::AuthorizeView,
     pub token: token_status::TokenView,
+    /// What keeps the token alive, and the once-only warning.
+    pub keep_alive: keepalive::KeepAliveView,
     pub feed: feed::FeedView,
     pub popup: Option<Popup>,
     /// Lines the help popup is scrolled by (clamped when drawn).
@@ -129,6 +132,7 @@ impl App {
             credentials,
             authorize: authorize::AuthorizeView::default(),
             token: token_status::TokenView::default(),
+            keep_alive: keepalive::KeepAliveView::default(),
             feed: feed::FeedView::default(),
             stored,
             now,

@@ -87,6 +87,10 @@ pub enum Msg {
     },
     /// A summary for the status line, or what failed.
     Downloaded(Result<String, String>),
+    /// What the machine's schedulers say keeps the token alive.
+    KeepAlive(crate::app::keepalive::KeepAliveState),
+    /// Each handoff's outcome, by id.
+    HandoffsRan(Vec<(u32, crate::handoff::HandoffRun)>),
 }
 
 /// Work for the runtime. Each carries its own data; the runtime reads from
@@ -140,6 +144,11 @@ pub enum Effect {
         username: String,
         token: Secret,
         dir: std::path::PathBuf,
+    },
+    /// Hand the new token (saved first) to the account's handoffs.
+    RunHandoffs {
+        ticket: Box<crate::handoff::Ticket>,
+        handoffs: Vec<crate::handoff::Handoff>,
     },
     Quit,
 }

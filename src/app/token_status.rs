@@ -102,6 +102,7 @@ impl App {
                 let left = token::countdown(&fresh, now);
                 effects.push(self.persist(|s| s.record_refresh(Ok(fresh), now)));
                 self.set_status(Level::Success, format!("token refreshed: {left}"));
+                self.hand_off(effects);
             }
             Err(err) => {
                 let message = err.to_string();

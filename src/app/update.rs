@@ -21,7 +21,10 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
             app.size = (w, h);
             app.clamp_selection();
         }
-        Msg::Tick => app.auto_refresh(&mut effects),
+        Msg::Tick => {
+            app.auto_refresh(&mut effects);
+            app.warn_if_unkept();
+        }
         Msg::Pictures { enabled, hint } => {
             app.images = enabled;
             if let Some(hint) = hint {
@@ -62,6 +65,8 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
         Msg::PostRefreshed(media) => app.on_post_refreshed(*media),
         Msg::DownloadProgress { done, total } => app.on_download_progress(done, total),
         Msg::Downloaded(result) => app.on_downloaded(result),
+        Msg::KeepAlive(state) => app.on_keep_alive(state),
+        Msg::HandoffsRan(results) => app.on_handoffs_ran(results, &mut effects),
     }
     app.sync_preview(&mut effects);
     effects

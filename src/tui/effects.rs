@@ -157,6 +157,28 @@ impl Executor {
         }
     }
 
+    /// Asks the machine's schedulers (off the loop: it runs `systemctl` or
+    /// `crontab -l`) what keeps this config dir's tokens alive.
+    pub fn check_keep_alive(&mut self, config_dir: std::path::PathBuf) {
+        use crate::app::keepalive::KeepAliveState;
+        self.spawn(async move {
+            let state = tokio::task::spawn_blocking(move || {
+                let dir = std::path::absolute(&config_dir).unwrap_or(config_dir);
+                let name = crate::keepalive::entry_name(&dir);
+                let found = crate::keepalive::detect(&name, crate::clock::now());
+                match found.first() {
+                    None => KeepAliveState::Missing,
+                    Some(entry) => {
+                        KeepAliveState::Installed(entry.scheduler.describe().to_string())
+                    }
+                }
+            })
+            .await
+            .unwrap_or_default();
+            vec![Msg::KeepAlive(state)]
+        });
+    }
+
     /// Loads the cached feed of the stored user, answering with a message.
     pub fn load_cache(&mut self, app: &App) {
         let Some(user_id) = app.stored.token.as_ref().map(|t| t.user_id.clone()) else {
@@ -338,6 +360,19 @@ impl Executor {
                 token,
                 dir,
             } => self.download(app, *post, username, token, dir),
+            Effect::RunHandoffs { ticket, handoffs } => {
+                let persister = self.persister.clone();
+                self.spawn(async move {
+                    // The new token is on disk before anyone is handed it.
+                    persister.flush().await;
+                    let results = tokio::task::spawn_blocking(move || {
+                        crate::handoff::run_all(&handoffs, &ticket, None)
+                    })
+                    .await
+                    .unwrap_or_default();
+                    vec![Msg::HandoffsRan(results)]
+                });
+            }
             Effect::Quit => {}
         }
     }

@@ -37,8 +37,10 @@ pub async fn run(store: Store, images: Option<String>, theme: Option<Theme>) -> 
     app.download_dir = Some(crate::download::default_dir(&store::data_dir(&store)));
     let asked = images.or_else(|| app.stored.settings.images.clone());
     let mode = look(&mut app, asked.as_deref(), theme);
-    let executor = Executor::new(store, cache, None);
+    let config_dir = store.dir().to_path_buf();
+    let mut executor = Executor::new(store, cache, None);
     executor.saves_start_from(&started_from);
+    executor.check_keep_alive(config_dir);
     runtime::run(app, executor, mode).await
 }
 

@@ -132,9 +132,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(row(
             "Keep alive",
             if app.demo {
-                "not needed in the demo"
+                Span::raw("not needed in the demo")
             } else {
-                "instatui keep-alive install (or print: cron/systemd lines)"
+                keep_alive(app)
             },
         ));
     }
@@ -181,4 +181,31 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     // The username and the last refresh's message came from Instagram.
     let lines: Vec<Line> = lines.into_iter().map(sanitize::tui_line).collect();
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// What keeps the token alive, once the machine was asked (at start-up,
+/// off the loop); a warning colour when nothing does and fewer than 7 days
+/// are left.
+fn keep_alive(app: &App) -> Span<'static> {
+    use crate::app::keepalive::KeepAliveState;
+    const ADVICE: &str = "instatui keep-alive install (or print: cron/systemd lines)";
+    match &app.keep_alive.state {
+        KeepAliveState::Unknown => Span::raw(ADVICE),
+        KeepAliveState::Installed(what) => {
+            Span::styled(format!("by {what}"), theme::level(Level::Success))
+        }
+        KeepAliveState::Missing => {
+            let short = app
+                .stored
+                .token
+                .as_ref()
+                .is_some_and(|t| t.expires_at - app.now < crate::token::EXPIRING_WITHIN);
+            let text = format!("nothing installed: {ADVICE}");
+            if short && app.unkept() {
+                Span::styled(text, theme::level(Level::Warning))
+            } else {
+                Span::raw(text)
+            }
+        }
+    }
 }
