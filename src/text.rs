@@ -1,25 +1,31 @@
 //! Text measured in terminal columns: cutting to a width, and hard-wrapping long URLs.
 
+use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 /// Cuts `text` to `width` columns, ending in an ellipsis when cut. Control
 /// characters and escape sequences are filtered first ([`crate::sanitize`]):
 /// what is measured is what a terminal shows.
+///
+/// Measured grapheme by grapheme, as ratatui draws them (an emoji with its
+/// variation selector is two columns, though each char alone says one), in
+/// one pass: a megabyte caption costs a megabyte of work, not its square.
 pub fn fit(text: &str, width: usize) -> String {
     let text = crate::sanitize::line(text);
-    let text = text.as_ref();
     if text.width() <= width {
-        return text.to_string();
+        return text.into_owned();
     }
-    // Measured as a string, not per character: an emoji followed by a
-    // variation selector is two columns, though each char alone says one.
+    // Room for the ellipsis.
+    let budget = width.saturating_sub(1);
     let mut out = String::new();
-    for c in text.chars() {
-        out.push(c);
-        if out.width() + 1 > width {
-            out.pop();
+    let mut used = 0;
+    for grapheme in text.graphemes(true) {
+        let w = grapheme.width();
+        if used + w > budget {
             break;
         }
+        out.push_str(grapheme);
+        used += w;
     }
     if width > 0 {
         out.push('…');
@@ -28,19 +34,22 @@ pub fn fit(text: &str, width: usize) -> String {
 }
 
 /// Splits `text` into pieces at most `width` columns wide, without losing a
-/// character a terminal shows: a URL stays complete and copyable across lines.
+/// character a terminal shows: a URL stays complete and copyable across
+/// lines. One pass, grapheme by grapheme.
 pub fn chunks(text: &str, width: usize) -> Vec<String> {
     let text = crate::sanitize::line(text);
     let width = width.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
-    for c in text.chars() {
-        line.push(c);
-        if line.width() > width && line.chars().count() > 1 {
-            line.pop();
+    let mut used = 0;
+    for grapheme in text.graphemes(true) {
+        let w = grapheme.width();
+        if used + w > width && !line.is_empty() {
             lines.push(std::mem::take(&mut line));
-            line.push(c);
+            used = 0;
         }
+        line.push_str(grapheme);
+        used += w;
     }
     if !line.is_empty() || lines.is_empty() {
         lines.push(line);
@@ -74,6 +83,25 @@ mod tests {
         assert!(pieces.iter().all(|p| p.width() <= 7));
         assert_eq!(pieces.concat(), url);
         assert_eq!(chunks("", 5), vec![String::new()]);
+    }
+
+    #[test]
+    fn a_megabyte_of_text_is_cut_and_split_in_one_pass() {
+        // Quadratic before: every char re-measured the whole prefix, which
+        // zero-width characters (combining marks, ZWSP) never let fill up.
+        let zalgo = format!("a{}b", "\u{301}".repeat(500_000));
+        assert_eq!(fit(&zalgo, 1), "…");
+        assert_eq!(fit(&zalgo, 3), zalgo);
+        let invisible = format!("x{}y and more", "\u{200b}".repeat(400_000));
+        assert!(fit(&invisible, 5).width() <= 5);
+        assert_eq!(chunks(&invisible, 4).concat(), invisible);
+        let long = "larch 🌲 ".repeat(100_000);
+        assert!(long.len() > 1_000_000);
+        let cut = fit(&long, 48);
+        assert!(cut.width() <= 48 && cut.ends_with('…'), "{cut}");
+        let pieces = chunks(&long, 80);
+        assert!(pieces.iter().all(|p| p.width() <= 80));
+        assert_eq!(pieces.concat(), long);
     }
 
     #[test]

@@ -116,3 +116,45 @@ fn control_sequences_from_instagram_never_reach_the_screen() {
     hostile::assert_safe("token screen", &screen);
     assert!(screen.contains("failed at"), "{screen}");
 }
+
+/// A megabyte of one character and then combining marks or zero-width
+/// spaces: width never grows, so fitting char by char re-measured the whole
+/// text for every character (minutes; a frozen TUI at every start).
+fn megabyte_captions() -> Vec<String> {
+    vec![
+        format!("a{}b", "\u{301}".repeat(500_000)),
+        format!("x{}y", "\u{200b}".repeat(350_000)),
+        "larch ".repeat(180_000),
+    ]
+}
+
+#[test]
+fn a_megabyte_caption_is_drawn_in_the_list_and_the_detail_pane() {
+    let posts: Vec<Media> = megabyte_captions()
+        .into_iter()
+        .map(|caption| post_with(|p| p["caption"] = caption.into()))
+        .chain([media(1)])
+        .collect();
+    let mut app = started_from_cache(posts);
+    let screen = draw(&app, 100, 30);
+    assert!(screen.contains("post 1"), "{screen}");
+    // The detail pane of each, scrolled a little.
+    send(&mut app, [code(KeyCode::Enter)]);
+    for _ in 0..3 {
+        let screen = draw(&app, 100, 30);
+        assert!(screen.contains("Post"), "{screen}");
+        send(&mut app, [key('J'), key('j')]);
+    }
+}
+
+#[test]
+fn a_megabyte_paste_lands_whole_in_the_field() {
+    let mut app = app_with(state_configured());
+    instatui::app::update::start(&mut app);
+    let code = "AQBx-hBsH3a9".repeat(90_000);
+    let pasted = redirect_url(&code, STATE);
+    send(&mut app, [Msg::Paste(pasted.clone())]);
+    assert_eq!(app.authorize.paste.value(), pasted);
+    let screen = draw(&app, 100, 30);
+    assert!(screen.contains("code="), "{screen}");
+}

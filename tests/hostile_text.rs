@@ -179,3 +179,14 @@ fn a_hostile_profile_and_server_messages_are_filtered_on_every_path() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("w00"), "{run:?}");
 }
+
+#[test]
+fn a_megabyte_caption_is_listed_on_one_line() {
+    // Width never grows through combining marks: fitting it was quadratic.
+    let caption = format!("a{}b", "\u{301}".repeat(500_000));
+    let m = hostile_feed(3, 1, |posts| posts[0].caption = Some(caption.clone()));
+    let run = m.run(&["feed"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout.lines().count(), 3);
+    assert!(run.stdout.lines().next().is_some_and(|l| l.contains('a')));
+}

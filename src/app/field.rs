@@ -50,12 +50,29 @@ impl TextField {
         self.input.cursor()
     }
 
-    /// Inserts pasted text at the cursor; line breaks become nothing, since
-    /// every field is one line.
+    /// Inserts pasted text at the cursor; line breaks, escape sequences and
+    /// other control characters become nothing, since every field is one
+    /// line of text (a tab becomes a space).
+    /// Built in one pass: inserting char by char re-walked the whole value
+    /// for each one, so a large paste took the square of its length.
     pub fn paste(&mut self, text: &str) {
-        for c in text.chars().filter(|c| !matches!(c, '\n' | '\r')) {
-            self.input.handle(InputRequest::InsertChar(c));
+        let cursor = self.input.cursor();
+        let value = self.input.value();
+        let at = value
+            .char_indices()
+            .nth(cursor)
+            .map_or(value.len(), |(i, _)| i);
+        let mut next = String::with_capacity(value.len() + text.len());
+        next.push_str(&value[..at]);
+        let mut inserted = 0;
+        // Escape sequences go whole (crate::sanitize), then the line breaks.
+        let text = crate::sanitize::lines(text);
+        for c in text.chars().filter(|c| *c != '\n') {
+            next.push(c);
+            inserted += 1;
         }
+        next.push_str(&value[at..]);
+        self.input = Input::new(next).with_cursor(cursor + inserted);
     }
 
     /// Applies an editing key. Returns false for keys that are not editing
@@ -120,5 +137,21 @@ mod tests {
         f.handle_key(&KeyEvent::new(KeyCode::Char('w'), KeyModifiers::CONTROL));
         assert_eq!(f.value(), "ell ");
         assert!(!f.handle_key(&key(KeyCode::Tab)));
+    }
+
+    #[test]
+    fn a_paste_lands_at_the_cursor_in_one_piece() {
+        let mut f = TextField::new("héllo");
+        f.handle_key(&key(KeyCode::Home));
+        f.handle_key(&key(KeyCode::Right));
+        f.paste("ab\r\n\x1b[2Jc");
+        assert_eq!(f.value(), "habcéllo");
+        assert_eq!(f.cursor(), 4, "after the pasted text");
+        // A megabyte paste (quadratic before) lands whole.
+        let big = "AQBx-hBsH3a9".repeat(90_000);
+        f.set("");
+        f.paste(&big);
+        assert_eq!(f.value().len(), big.len());
+        assert_eq!(f.cursor(), big.chars().count());
     }
 }
