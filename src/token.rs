@@ -11,8 +11,35 @@ const MAX_LIFETIME_SECS: i64 = 10 * 365 * 86_400;
 pub const SHORT_LIFETIME: Duration = Duration::hours(1);
 /// Instagram refuses to refresh a token younger than this.
 pub const REFRESH_MIN_AGE: Duration = Duration::hours(24);
-/// Below this much time left a token counts as expiring, and auto-refresh acts.
+/// Below this much time left a token counts as expiring.
 pub const EXPIRING_WITHIN: Duration = Duration::days(7);
+/// The refresh policy: a long-lived token is refreshed once it is this old
+/// (and over a day old, Instagram's minimum). Early, so that someone who
+/// opens instatui every few weeks never finds a token that lapsed: a lapsed
+/// token cannot be refreshed, only authorized again.
+pub const REFRESH_AFTER: Duration = Duration::days(3);
+/// [`REFRESH_AFTER`] as `refresh --if-older-than` takes it (keep-alive).
+pub const REFRESH_AFTER_ARG: &str = "3d";
+
+/// When the policy refreshes this token: once it is older than
+/// `older_than` (never before Instagram's 24 hours), or once under seven
+/// days remain, whichever comes first. `None` for a short-lived token and
+/// for one that dies before it could be refreshed.
+pub fn next_refresh_at(token: &StoredToken, older_than: Duration) -> Option<OffsetDateTime> {
+    if token.kind != TokenKind::Long {
+        return None;
+    }
+    let by_age = token.obtained_at.saturating_add(older_than);
+    let by_expiry = token.expires_at.saturating_sub(EXPIRING_WITHIN);
+    let earliest = token.obtained_at.saturating_add(REFRESH_MIN_AGE);
+    let at = by_age.min(by_expiry).max(earliest);
+    (at < token.expires_at).then_some(at)
+}
+
+/// Whether the policy wants a refresh now.
+pub fn refresh_due(token: &StoredToken, now: OffsetDateTime, older_than: Duration) -> bool {
+    token.expires_at > now && next_refresh_at(token, older_than).is_some_and(|at| now >= at)
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TokenStatus {
@@ -219,6 +246,42 @@ mod tests {
         };
         assert!(refresh_blocker(Some(&short), t0 + Duration::days(2)).is_some());
         assert!(refresh_blocker(None, t0).is_some());
+    }
+
+    #[test]
+    fn the_policy_refreshes_once_older_than_the_threshold_and_never_before_a_day() {
+        let t0 = datetime!(2026-01-01 0:00 UTC);
+        let t = long_token(t0);
+        assert_eq!(
+            next_refresh_at(&t, REFRESH_AFTER),
+            Some(t0 + Duration::days(3))
+        );
+        assert!(!refresh_due(&t, t0 + Duration::hours(71), REFRESH_AFTER));
+        assert!(refresh_due(&t, t0 + Duration::days(3), REFRESH_AFTER));
+        // Day 40, the occasional user: refreshed at once, not lapsed at 60.
+        assert!(refresh_due(&t, t0 + Duration::days(40), REFRESH_AFTER));
+        assert!(!refresh_due(&t, t0 + Duration::days(60), REFRESH_AFTER));
+        // Never under Instagram's 24 hours, whatever the threshold.
+        assert_eq!(
+            next_refresh_at(&t, Duration::hours(2)),
+            Some(t0 + Duration::hours(24))
+        );
+        // A long threshold still refreshes in the last week.
+        assert_eq!(
+            next_refresh_at(&t, Duration::days(58)),
+            Some(t0 + Duration::days(53))
+        );
+        let short = StoredToken {
+            kind: TokenKind::Short,
+            ..t.clone()
+        };
+        assert_eq!(next_refresh_at(&short, REFRESH_AFTER), None);
+        // A token that dies within a day cannot be refreshed at all.
+        let brief = StoredToken {
+            expires_at: t0 + Duration::hours(20),
+            ..t
+        };
+        assert_eq!(next_refresh_at(&brief, REFRESH_AFTER), None);
     }
 
     #[test]

@@ -56,6 +56,15 @@ fn the_whole_flow_from_setup_to_feed() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains("not due"), "{run:?}");
     assert_eq!(m.requests_to("/refresh_access_token"), 0);
+    // Nor by age: it is not 3 days old.
+    let run = m.run(&["refresh", "--if-older-than", "3d"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("not due: it is"), "{run:?}");
+    // A threshold under Instagram's 24 hours does not make a young token due.
+    let run = m.run(&["refresh", "--if-older-than", "1h"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("not yet 1d 0h"), "{run:?}");
+    assert_eq!(m.requests_to("/refresh_access_token"), 0);
 
     // A day later (on both clocks) the refresh goes through.
     m.control().advance_clock(25 * HOUR);
@@ -125,6 +134,15 @@ fn the_whole_flow_from_setup_to_feed() {
         String::from_utf8(reveal.stdout).unwrap(),
         format!("{second_token}\n")
     );
+
+    // The policy for cron: four days on, the refreshed token is over 3 days old.
+    m.control().advance_clock(96 * HOUR);
+    let run = m.run_with(&["refresh", "--if-older-than", "3d"], |c| {
+        c.env("INSTATUI_CLOCK_SKEW", "121h");
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("Refreshed"), "{run:?}");
+    assert_eq!(m.requests_to("/refresh_access_token"), 2);
 
     // Nothing else ever printed a raw token or the secret.
     let printed = m.printed.borrow();

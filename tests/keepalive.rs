@@ -112,7 +112,7 @@ fn a_systemd_timer_is_installed_reported_and_removed() {
     let config = m.config_dir().display().to_string();
     assert!(
         service.contains(&format!(
-            "ExecStart=\"{}\" \"--config-dir\" \"{config}\" \"refresh\" \"--if-expiring-within\" \"10d\"",
+            "ExecStart=\"{}\" \"--config-dir\" \"{config}\" \"refresh\" \"--if-older-than\" \"3d\" \"--if-expiring-within\" \"10d\"",
             binary()
         )),
         "absolute paths to this binary and config dir:\n{service}"

@@ -114,6 +114,11 @@ fn seeded(scratch: &tempfile::TempDir) -> (Store, App, Executor) {
     store
         .save(&State {
             token: Some(token("IGAAfirsttokenfirsttokenfirst")),
+            // Off, as a user who turned it off left it: `a` turns it on.
+            settings: instatui::store::Settings {
+                auto_refresh: false,
+                ..Default::default()
+            },
             ..State::default()
         })
         .expect("seed");
@@ -220,6 +225,11 @@ async fn a_refresh_between_the_tui_reading_and_its_writer_starting_is_kept() {
     store
         .save(&State {
             token: Some(token("IGAAfirsttokenfirsttokenfirst")),
+            // Off, as a user who turned it off left it: `a` turns it on.
+            settings: instatui::store::Settings {
+                auto_refresh: false,
+                ..Default::default()
+            },
             ..State::default()
         })
         .expect("seed");
@@ -253,6 +263,11 @@ async fn the_tuis_saves_are_merged_against_what_it_started_from() {
     store
         .save(&State {
             token: Some(token("IGAAfirsttokenfirsttokenfirst")),
+            // Off, as a user who turned it off left it: `a` turns it on.
+            settings: instatui::store::Settings {
+                auto_refresh: false,
+                ..Default::default()
+            },
             ..State::default()
         })
         .expect("seed");

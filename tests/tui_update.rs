@@ -758,11 +758,14 @@ fn a_rejected_refresh_says_so() {
 #[test]
 fn a_toggles_auto_refresh_which_refreshes_once_an_hour() {
     let mut app = token_app(Duration::days(54), Duration::days(6));
+    // Turned off by the user earlier.
+    app.stored.settings.auto_refresh = false;
+    assert!(send(&mut app, [Msg::Tick]).is_empty());
     let effects = send(&mut app, [key('a')]);
     let saved = saves(&effects);
     assert!(saved.iter().any(|s| s.settings.auto_refresh), "{effects:?}");
     assert!(app.stored.settings.auto_refresh);
-    // With under 7 days left, switching on refreshes at once.
+    // Due by the policy: switching on refreshes at once.
     assert_eq!(
         effects
             .iter()
@@ -792,16 +795,59 @@ fn a_toggles_auto_refresh_which_refreshes_once_an_hour() {
 }
 
 #[test]
-fn tick_refreshes_only_under_seven_days() {
-    let mut state = state_with_token(Duration::days(10), Duration::days(50));
-    state.settings.auto_refresh = true;
-    let mut app = app_with(state);
-    assert!(send(&mut app, [Msg::Tick]).is_empty());
-    // 44 days later, 6 left: one refresh, then quiet within the hour.
-    let t = NOW + Duration::days(44);
+fn auto_refresh_is_on_by_default_and_refreshes_a_token_over_three_days_old() {
+    // Fresh settings: on, without anyone pressing `a`.
+    let mut app = app_with(state_with_token(Duration::days(2), Duration::days(58)));
+    assert!(app.stored.settings.auto_refresh);
+    assert!(
+        send(&mut app, [Msg::Tick]).is_empty(),
+        "2 days old: not due"
+    );
+    // A day later the token is 3 days old: one refresh, then quiet within the hour.
+    let t = NOW + Duration::days(1);
     let effects = send_at(&mut app, [Msg::Tick], t);
-    assert_eq!(effects.len(), 1, "{effects:?}");
+    assert!(
+        matches!(&effects[..], [Effect::Refresh { .. }]),
+        "{effects:?}"
+    );
+    send_at(
+        &mut app,
+        [Msg::Refreshed {
+            result: Err(fixture_error(500, "error_graph_rate_limited.json")),
+        }],
+        t,
+    );
     assert!(send_at(&mut app, [Msg::Tick, Msg::Tick], t + Duration::seconds(2)).is_empty());
+}
+
+#[test]
+fn the_occasional_user_gets_a_refresh_at_start_not_a_lapsed_token() {
+    // Opened on day 40: far from the last week, refreshed at start anyway.
+    let mut app = app_with(state_with_token(Duration::days(40), Duration::days(20)));
+    let effects = instatui::app::update::start(&mut app);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Refresh { .. })),
+        "{effects:?}"
+    );
+    // Turned off, it is left alone.
+    let mut state = state_with_token(Duration::days(40), Duration::days(20));
+    state.settings.auto_refresh = false;
+    let mut app = app_with(state);
+    let effects = instatui::app::update::start(&mut app);
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Refresh { .. })),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn the_token_screen_says_when_the_next_refresh_happens() {
+    let mut app = token_app(Duration::days(1), Duration::days(59));
+    let screen = render_text(&app);
+    assert!(screen.contains("next refresh"), "{screen}");
+    assert!(screen.contains("(in 2d 0h)"), "{screen}");
+    app.stored.settings.auto_refresh = false;
+    assert!(render_text(&app).contains("off (a turns it on)"));
 }
 
 // ---------------------------------------------------------------- feed

@@ -3,7 +3,7 @@
 use super::{App, Effect, Level};
 use crate::instagram::{ApiError, ErrorKind, LongToken};
 use crate::store::TokenKind;
-use crate::token::{self, EXPIRING_WITHIN};
+use crate::token::{self, REFRESH_AFTER};
 use time::{Duration, OffsetDateTime};
 
 /// How long auto-refresh waits after an attempt before it tries again.
@@ -49,8 +49,9 @@ impl App {
         self.set_status(Level::Info, "refreshing the token…");
     }
 
-    /// Called every tick: refreshes when auto-refresh is on and fewer than
-    /// seven days remain, at most once an hour.
+    /// Called at start and every tick: refreshes by the policy (a long-lived
+    /// token over [`REFRESH_AFTER`] old, or under seven days left) when
+    /// auto-refresh is on, at most once an hour.
     pub fn auto_refresh(&mut self, effects: &mut Vec<Effect>) {
         if !self.stored.settings.auto_refresh || self.token.refreshing {
             return;
@@ -58,9 +59,7 @@ impl App {
         let Some(t) = self.stored.token.as_ref() else {
             return;
         };
-        let due = t.kind == TokenKind::Long
-            && t.expires_at > self.now
-            && t.expires_at - self.now < EXPIRING_WITHIN;
+        let due = t.kind == TokenKind::Long && token::refresh_due(t, self.now, REFRESH_AFTER);
         let recently_tried = self
             .token
             .last_auto_attempt
@@ -77,7 +76,7 @@ impl App {
         self.set_status(
             Level::Info,
             if on {
-                "auto-refresh on: while instatui runs, the token is refreshed when under 7 days remain"
+                "auto-refresh on: while instatui runs, the token is refreshed once it is 3 days old"
             } else {
                 "auto-refresh off"
             },

@@ -76,6 +76,8 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
 pub fn start(app: &mut App) -> Vec<Effect> {
     let mut effects = Vec::new();
     enter_screen(app, app.screen, &mut effects);
+    // A token due by the policy is refreshed on start, not a second later.
+    app.auto_refresh(&mut effects);
     effects
 }
 

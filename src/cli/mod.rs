@@ -147,6 +147,11 @@ pub enum Command {
         /// Only refresh when it expires within this long (7d, 36h); otherwise exit 0.
         #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
         if_expiring_within: Option<time::Duration>,
+        /// Only refresh once the token is older than this (3d; never under
+        /// Instagram's 24 hours); otherwise exit 0. With --if-expiring-within,
+        /// either makes it due.
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+        if_older_than: Option<time::Duration>,
         /// Ask Instagram even if the token looks younger than 24 hours here
         /// (when this machine's clock and the server's disagree).
         #[arg(long)]
@@ -396,9 +401,16 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::Token { json, reveal } => token::show(ctx, json, reveal),
         Command::Refresh {
             if_expiring_within,
+            if_older_than,
             force,
             json,
-        } => token::refresh(ctx, if_expiring_within, force, json).await,
+        } => {
+            let when = token::When {
+                older_than: if_older_than,
+                expiring_within: if_expiring_within,
+            };
+            token::refresh(ctx, when, force, json).await
+        }
         Command::Profile { json } => feed::profile(ctx, json).await,
         Command::Feed(args) => feed::feed(ctx, args).await,
         Command::Download(args) => download::run(ctx, args).await,

@@ -109,13 +109,55 @@ fn print_human(state: &State, now: OffsetDateTime) {
     }
 }
 
-pub async fn refresh(
-    ctx: &Context,
-    if_expiring_within: Option<Duration>,
-    force: bool,
-    json: bool,
-) -> Result<(), CliError> {
-    let result = refresh_token(ctx, if_expiring_within, force, json).await;
+/// When `refresh` acts: always (both `None`), or once either condition holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct When {
+    pub older_than: Option<Duration>,
+    pub expiring_within: Option<Duration>,
+}
+
+impl When {
+    /// Why the token is not due, or `None` when it is (or no condition was
+    /// given). A token too young for Instagram is never due by age.
+    fn not_due(&self, t: &crate::store::StoredToken, now: OffsetDateTime) -> Option<String> {
+        if self.older_than.is_none() && self.expiring_within.is_none() {
+            return None;
+        }
+        if t.expires_at <= now {
+            return None;
+        }
+        let age = now - t.obtained_at;
+        let old_enough = self
+            .older_than
+            .is_some_and(|d| age >= d.max(token::REFRESH_MIN_AGE));
+        let expiring = self
+            .expiring_within
+            .is_some_and(|within| t.expires_at - now <= within);
+        if old_enough || expiring {
+            return None;
+        }
+        let mut why = Vec::new();
+        if let Some(d) = self.older_than {
+            why.push(format!(
+                "it is {} old, not yet {}",
+                token::format_remaining(age),
+                token::format_remaining(d.max(token::REFRESH_MIN_AGE))
+            ));
+        }
+        if let Some(within) = self.expiring_within {
+            why.push(format!(
+                "it expires {} ({}), more than {} away",
+                format_local(t.expires_at),
+                token::countdown(t, now),
+                token::format_remaining(within)
+            ));
+        }
+        Some(format!("not due: {}", why.join("; ")))
+    }
+}
+
+pub async fn refresh(ctx: &Context, when: When, force: bool, json: bool) -> Result<(), CliError> {
+    let result = refresh_token(ctx, when, force, json).await;
     // Kept for 'keep-alive status': what this run did, good or bad.
     let (outcome, message) = match &result {
         Ok(None) => (RunOutcome::Refreshed, None),
@@ -136,23 +178,14 @@ pub async fn refresh(
 /// `Ok(Some(why))` when it was not due, `Ok(None)` when refreshed.
 async fn refresh_token(
     ctx: &Context,
-    if_expiring_within: Option<Duration>,
+    when: When,
     force: bool,
     json: bool,
 ) -> Result<Option<String>, CliError> {
     let state = ctx.load()?;
     let now = crate::clock::now();
     let current = state.token.clone();
-    if let (Some(within), Some(t)) = (if_expiring_within, current.as_ref())
-        && t.expires_at > now
-        && t.expires_at - now > within
-    {
-        let message = format!(
-            "not due: the token expires {} ({}), more than {} away",
-            format_local(t.expires_at),
-            token::countdown(t, now),
-            token::format_remaining(within)
-        );
+    if let Some(message) = current.as_ref().and_then(|t| when.not_due(t, now)) {
         if json {
             print_json(&json!({ "refreshed": false, "reason": message }))?;
         } else {

@@ -83,6 +83,10 @@ impl Plan {
             "--config-dir".into(),
             self.config_dir.to_string_lossy().into_owned(),
             "refresh".into(),
+            // The refresh policy: early, once 3 days old (as the TUI does)…
+            "--if-older-than".into(),
+            crate::token::REFRESH_AFTER_ARG.into(),
+            // …and in any case within `--within` of expiry.
             "--if-expiring-within".into(),
             self.schedule.within_arg(),
         ]
@@ -350,7 +354,7 @@ mod tests {
         );
         assert_eq!(
             command_line(&plan),
-            "/usr/bin/instatui --config-dir '/home/me/my config' refresh --if-expiring-within 10d"
+            "/usr/bin/instatui --config-dir '/home/me/my config' refresh --if-older-than 3d --if-expiring-within 10d"
         );
     }
 }

@@ -10,7 +10,7 @@ type Step = fn(&mut Map<String, Value>) -> Result<(), String>;
 
 /// `STEPS[i]` migrates version `i` to `i + 1`. A new schema version adds
 /// a step here and bumps `STATE_VERSION`; the assertion keeps them in step.
-const STEPS: &[Step] = &[v0_to_v1];
+const STEPS: &[Step] = &[v0_to_v1, v1_to_v2];
 
 const _: () = assert!(STEPS.len() == STATE_VERSION as usize);
 
@@ -38,6 +38,21 @@ fn v0_to_v1(object: &mut Map<String, Value>) -> Result<(), String> {
     Ok(())
 }
 
+/// Version 1 had auto-refresh off by default and wrote `false` for everyone
+/// who never touched it, so a stored `false` cannot tell a choice from the
+/// default. Version 2 refreshes early and on by default; a `false` is
+/// dropped and becomes the new default (on). A `true` was always a choice
+/// and stays. Someone who had turned it off turns it off again with `a`;
+/// the README says so.
+fn v1_to_v2(object: &mut Map<String, Value>) -> Result<(), String> {
+    if let Some(Value::Object(settings)) = object.get_mut("settings")
+        && settings.get("auto_refresh") == Some(&Value::Bool(false))
+    {
+        settings.remove("auto_refresh");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -49,7 +64,7 @@ mod tests {
         let v1 = migrate(v0, 0).unwrap();
         assert_eq!(
             v1,
-            json!({"version": 1, "app": {"app_id": "1", "flavor": "basic-display"}})
+            json!({"version": 2, "app": {"app_id": "1", "flavor": "basic-display"}})
         );
     }
 
@@ -59,20 +74,34 @@ mod tests {
         let v1 = migrate(v0, 0).unwrap();
         assert_eq!(
             v1,
-            json!({"version": 1, "app": {"flavor": "instagram-login"}})
+            json!({"version": 2, "app": {"flavor": "instagram-login"}})
         );
     }
 
     #[test]
     fn v0_without_app_drops_the_flavor() {
         let v1 = migrate(json!({"flavor": "basic-display"}), 0).unwrap();
-        assert_eq!(v1, json!({"version": 1}));
+        assert_eq!(v1, json!({"version": 2}));
     }
 
     #[test]
     fn current_version_is_untouched() {
-        let v1 = json!({"version": 1, "settings": {"auto_refresh": true}});
-        assert_eq!(migrate(v1.clone(), STATE_VERSION).unwrap(), v1);
+        let v2 = json!({"version": 2, "settings": {"auto_refresh": false}});
+        assert_eq!(migrate(v2.clone(), STATE_VERSION).unwrap(), v2);
+    }
+
+    #[test]
+    fn v1s_default_false_becomes_the_new_default_and_a_chosen_true_stays() {
+        let off = json!({"version": 1, "settings": {"auto_refresh": false, "images": "off"}});
+        assert_eq!(
+            migrate(off, 1).unwrap(),
+            json!({"version": 2, "settings": {"images": "off"}})
+        );
+        let on = json!({"version": 1, "settings": {"auto_refresh": true}});
+        assert_eq!(
+            migrate(on, 1).unwrap(),
+            json!({"version": 2, "settings": {"auto_refresh": true}})
+        );
     }
 
     #[test]

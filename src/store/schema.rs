@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 /// The schema version this build writes. Older versions are migrated on
 /// load; a newer one is refused and moved aside, never overwritten.
-pub const STATE_VERSION: u32 = 1;
+pub const STATE_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct State {
@@ -139,14 +139,29 @@ pub struct RefreshOutcome {
     pub message: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
-    /// Refresh while the TUI runs when fewer than 7 days remain.
-    #[serde(default)]
+    /// Refresh while the TUI runs, by the policy of
+    /// [`crate::token::next_refresh_at`]. On unless the user turned it off
+    /// (version 1 wrote `false` for everyone; see the v1 → v2 migration).
+    #[serde(default = "on")]
     pub auto_refresh: bool,
     /// `auto`, `kitty`, `sixel`, `iterm2`, `halfblocks` or `off`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub images: Option<String>,
+}
+
+fn on() -> bool {
+    true
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            auto_refresh: true,
+            images: None,
+        }
+    }
 }
 
 /// Per-host overrides; `INSTATUI_BASE_URL` wins over all of them.

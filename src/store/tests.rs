@@ -135,7 +135,7 @@ fn file_is_pretty_versioned_json_with_utc_times() {
     let (_tmp, store) = store();
     store.save(&full_state()).unwrap();
     let text = fs::read_to_string(store.path()).unwrap();
-    assert!(text.starts_with("{\n  \"version\": 1,\n"), "{text}");
+    assert!(text.starts_with("{\n  \"version\": 2,\n"), "{text}");
     assert!(text.ends_with("}\n"));
     assert!(
         text.contains(r#""expires_at": "2027-01-27T16:22:33Z""#),
@@ -267,7 +267,7 @@ fn save_never_overwrites_an_unreadable_file() {
 fn newer_version_is_moved_aside() {
     let (_tmp, store) = store();
     fs::create_dir_all(store.dir()).unwrap();
-    let bytes: &[u8] = br#"{"version": 2, "something_new": {"x": 1}}"#;
+    let bytes: &[u8] = br#"{"version": 3, "something_new": {"x": 1}}"#;
     fs::write(store.path(), bytes).unwrap();
 
     let loaded = store.load().unwrap();
@@ -275,7 +275,7 @@ fn newer_version_is_moved_aside() {
     let notice = loaded.notice.expect("a notice");
     assert!(
         notice.starts_with(
-            "state.json was written by a newer instatui (version 2); it was moved to "
+            "state.json was written by a newer instatui (version 3); it was moved to "
         ),
         "{notice}"
     );
@@ -323,11 +323,11 @@ fn v0_file_is_migrated() {
     assert_eq!(app.flavor, Flavor::BasicDisplay);
     assert_eq!(app.app_secret.expose(), APP_SECRET);
     assert!(loaded.state.settings.auto_refresh);
-    // Loading does not rewrite the file; the next save writes version 1.
+    // Loading does not rewrite the file; the next save writes version 2.
     assert_eq!(fs::read_to_string(store.path()).unwrap(), v0);
     store.update(|_| Ok::<_, StoreError>(())).unwrap();
     let text = fs::read_to_string(store.path()).unwrap();
-    assert!(text.contains("\"version\": 1") && text.contains("\"flavor\": \"basic-display\""));
+    assert!(text.contains("\"version\": 2") && text.contains("\"flavor\": \"basic-display\""));
     assert!(corrupt_copies(store.dir()).is_empty());
 }
 

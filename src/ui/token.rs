@@ -120,10 +120,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     ));
     lines.push(row(
         "Auto-refresh",
-        if app.stored.settings.auto_refresh {
-            "on: refreshed while instatui runs, once under 7 days remain"
-        } else {
-            "off (a turns it on)"
+        match token::next_refresh_at(t, token::REFRESH_AFTER) {
+            _ if !app.stored.settings.auto_refresh => "off (a turns it on)".to_string(),
+            Some(at) if at > now => format!(
+                "on: next refresh {} (in {})",
+                localtime::format_in(at, offset),
+                token::format_remaining(at - now)
+            ),
+            Some(_) if status != TokenStatus::Expired => "on: refreshing now".to_string(),
+            _ => "on (an expired token cannot be refreshed)".to_string(),
         },
     ));
     // Outside the TUI, a timer keeps a live token alive: say how to set one
