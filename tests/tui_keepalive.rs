@@ -12,6 +12,8 @@ use time::Duration;
 fn token_app(left: Duration) -> instatui::app::App {
     let mut app = app_with(state_with_token(Duration::days(60) - left, left));
     app.screen = Screen::Token;
+    // Auto-refresh turned off by the user (it is on by default).
+    app.stored.settings.auto_refresh = false;
     app
 }
 
