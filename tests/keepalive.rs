@@ -150,6 +150,22 @@ fn a_systemd_timer_is_installed_reported_and_removed() {
         "{status:?}"
     );
 
+    // A unit whose binary went away is reported, in one sentence.
+    let service_path = units(&m).join("instatui-keepalive.service");
+    let original = read(&service_path);
+    std::fs::write(
+        &service_path,
+        original.replace(&binary(), "/opt/old/instatui"),
+    )
+    .unwrap();
+    let status = run(&m, &stubs, &["keep-alive", "status"]);
+    assert_eq!(status.code, 1, "{status:?}");
+    assert!(
+        status.stderr.contains("runs /opt/old/instatui, which no longer exists: run 'instatui keep-alive install' again"),
+        "{status:?}"
+    );
+    std::fs::write(&service_path, original).unwrap();
+
     // Installing again replaces the units in place.
     let again = run(
         &m,

@@ -137,6 +137,9 @@ fn problem(found: &[Installed], state: &State, dir: &std::path::Path) -> Option<
             dir.display()
         ));
     }
+    if let Some(broken) = found.iter().find_map(Installed::broken) {
+        return Some(broken);
+    }
     if let Some(note) = found.iter().find_map(|i| i.note.clone()) {
         return Some(note);
     }
@@ -193,6 +196,9 @@ fn print_status(found: &[Installed], state: &State, now: OffsetDateTime) {
         println!("log:         {}", entry.log);
         if let Some(note) = &entry.note {
             println!("note:        {note}");
+        }
+        if let Some(broken) = entry.broken() {
+            println!("problem:     {broken}");
         }
     }
     print_last_run(state.last_run.as_ref(), now);

@@ -122,7 +122,19 @@ pub fn detect(name: &str, dir: &Path) -> Option<Installed> {
             ),
             None => "?".into(),
         },
-        command: None,
+        command: text
+            .split("<key>ProgramArguments</key>")
+            .nth(1)
+            .and_then(|rest| rest.split("<string>").nth(1))
+            .and_then(|rest| rest.split("</string>").next())
+            .map(|exe| {
+                let exe = exe
+                    .replace("&lt;", "<")
+                    .replace("&gt;", ">")
+                    .replace("&quot;", "\"")
+                    .replace("&amp;", "&");
+                format!("\"{exe}\" …")
+            }),
         enabled: None,
         next_run: None,
         log: log_path(name).map_or_else(String::new, |p| p.display().to_string()),

@@ -136,6 +136,29 @@ pub struct Installed {
     pub note: Option<String>,
 }
 
+impl Installed {
+    /// The program the entry starts: the first argument of its command,
+    /// as systemd (`"…"`), cron (`'…'`) or launchd quote it.
+    pub fn program(&self) -> Option<PathBuf> {
+        let command = self.command.as_deref()?.trim_start();
+        let quote = command.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+        let rest = &command[1..];
+        let end = rest.find(quote)?;
+        Some(PathBuf::from(&rest[..end]))
+    }
+
+    /// One sentence when the entry would fail before instatui even starts.
+    pub fn broken(&self) -> Option<String> {
+        let program = self.program()?;
+        (!program.exists()).then(|| {
+            format!(
+                "the installed entry runs {}, which no longer exists: run 'instatui keep-alive install' again with the instatui you use now",
+                program.display()
+            )
+        })
+    }
+}
+
 /// What `install` did, line by line, and the one-sentence reason it
 /// chose another scheduler than the first choice, if it did.
 #[derive(Debug, Clone, PartialEq, Eq)]
