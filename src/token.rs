@@ -142,12 +142,32 @@ pub fn format_remaining(d: Duration) -> String {
     }
 }
 
-/// `59d 23h left`, or `expired 3h 10m ago`.
-pub fn countdown(token: &StoredToken, now: OffsetDateTime) -> String {
+/// How far a token is from its expiry, as data: callers that need the
+/// parts match on it, and the words are written only by `Display`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Countdown {
+    /// Still valid for this long.
+    Left(Duration),
+    /// Expired this long ago.
+    Expired(Duration),
+}
+
+impl std::fmt::Display for Countdown {
+    /// `59d 23h left`, or `expired 3h 10m ago`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Countdown::Left(d) => write!(f, "{} left", format_remaining(*d)),
+            Countdown::Expired(d) => write!(f, "expired {} ago", format_remaining(*d)),
+        }
+    }
+}
+
+/// Time left on the token at `now`, or how long ago it expired.
+pub fn countdown(token: &StoredToken, now: OffsetDateTime) -> Countdown {
     if token.expires_at > now {
-        format!("{} left", format_remaining(token.expires_at - now))
+        Countdown::Left(token.expires_at - now)
     } else {
-        format!("expired {} ago", format_remaining(now - token.expires_at))
+        Countdown::Expired(now - token.expires_at)
     }
 }
 
@@ -294,7 +314,10 @@ mod tests {
         assert_eq!(format_remaining(Duration::seconds(249)), "4m 09s");
         let t0 = datetime!(2026-01-01 0:00 UTC);
         let t = long_token(t0);
-        assert_eq!(countdown(&t, t0 + Duration::days(61)), "expired 1d 0h ago");
+        assert_eq!(
+            countdown(&t, t0 + Duration::days(61)).to_string(),
+            "expired 1d 0h ago"
+        );
     }
 
     #[test]

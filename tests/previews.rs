@@ -7,7 +7,7 @@ mod common;
 use common::demo::DemoAccount as Harness;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use image::{DynamicImage, ImageFormat, RgbImage};
-use instatui::app::preview::{Preview, PreviewState};
+use instatui::app::preview::{Preview, PreviewOutcome, PreviewState};
 use instatui::app::{App, Effect, Msg, Screen, update};
 use instatui::fake::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, Fault};
 use instatui::instagram::{Flavor, Media, MediaType};
@@ -153,7 +153,7 @@ async fn wait_until(condition: impl Fn() -> bool) {
 
 fn describe(msg: &Msg) -> String {
     match msg {
-        Msg::PreviewLoaded { key, result } => format!("loaded {key} {result:?}"),
+        Msg::PreviewLoaded { key, outcome } => format!("loaded {key} {outcome:?}"),
         Msg::PostRefreshed(post) => format!("refreshed {}", post.id),
         other => format!("{other:?}").chars().take(60).collect(),
     }
@@ -445,7 +445,7 @@ async fn an_expired_url_fetches_the_post_again_and_the_picture_still_shows() {
         seen,
         [
             format!("refreshed {}", post.id),
-            format!("loaded {} Ok(())", post.id)
+            format!("loaded {} Ready", post.id)
         ]
     );
     assert_eq!(app.feed.preview.state, PreviewState::Ready);
@@ -553,7 +553,7 @@ async fn keys_are_handled_while_a_picture_request_is_stalled() {
         &mut app,
         Msg::PreviewLoaded {
             key: stalled.clone(),
-            result: Err("timed out".into()),
+            outcome: PreviewOutcome::Failed("timed out".into()),
         },
         now,
     );
@@ -565,12 +565,15 @@ async fn keys_are_handled_while_a_picture_request_is_stalled() {
 fn answers_for_other_posts_are_dropped() {
     let mut app = snapshot_app(PreviewState::Loading);
     let now = NOW;
-    for result in [Ok(()), Err("boom".to_string())] {
+    for outcome in [
+        PreviewOutcome::Ready,
+        PreviewOutcome::Failed("boom".to_string()),
+    ] {
         let effects = update(
             &mut app,
             Msg::PreviewLoaded {
                 key: "someone-else".into(),
-                result,
+                outcome,
             },
             now,
         );
@@ -582,7 +585,7 @@ fn answers_for_other_posts_are_dropped() {
         &mut app,
         Msg::PreviewLoaded {
             key: snapshot_post().id,
-            result: Err("the CDN said 404".into()),
+            outcome: PreviewOutcome::Failed("the CDN said 404".into()),
         },
         now,
     );
@@ -706,7 +709,13 @@ async fn a_request_skipped_while_scrolling_does_not_fail_the_post_scrolled_back_
     .await
     .expect("A answers");
     assert!(
-        matches!(&held, Msg::PreviewLoaded { result: Err(_), .. }),
+        matches!(
+            &held,
+            Msg::PreviewLoaded {
+                outcome: PreviewOutcome::GaveWay | PreviewOutcome::Failed(_),
+                ..
+            }
+        ),
         "A was not fetched: {held:?}"
     );
     // ... when the user comes back to A, which is asked for again.

@@ -224,7 +224,7 @@ impl App {
             ),
             Ok(long) => {
                 let stored = token::from_long(&long, &previous, self.now);
-                let left = token::countdown(&stored, self.now);
+                let left = token::countdown(&stored, self.now).to_string();
                 effects.push(self.persist(|s| s.record_upgrade(stored.clone())));
                 self.hand_off(effects);
                 self.authorize.steps[1] = Step::Done(left);

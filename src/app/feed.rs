@@ -6,7 +6,7 @@ use super::field::TextField;
 use super::{App, Effect, Level};
 use crate::instagram::paging::{Pager, Step, Stop};
 use crate::instagram::{ApiError, Media, MediaPage};
-use crate::token::{self, TokenStatus};
+use crate::token;
 use time::{Duration, OffsetDateTime};
 
 /// Posts kept loaded below the selection, in pages of 100: while it is
@@ -158,10 +158,10 @@ impl App {
             self.feed.error = Some("no token yet: authorize first (press 2)".to_string());
             return;
         };
-        if token::status(Some(&t), self.now) == TokenStatus::Expired {
+        if let token::Countdown::Expired(ago) = token::countdown(&t, self.now) {
             self.feed.error = Some(format!(
-                "the token expired {}: authorize again (press 2)",
-                token::countdown(&t, self.now).replace("expired ", "")
+                "the token expired {} ago: authorize again (press 2)",
+                token::format_remaining(ago)
             ));
             return;
         }

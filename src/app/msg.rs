@@ -64,7 +64,7 @@ pub enum Msg {
     /// The picture for this media id is ready to draw, or why not.
     PreviewLoaded {
         key: String,
-        result: Result<(), String>,
+        outcome: crate::app::preview::PreviewOutcome,
     },
     /// Decoded pixels on their way to the picture cache; the runtime keeps
     /// them and passes `PreviewLoaded` on, so `update` never holds pixels.

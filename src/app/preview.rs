@@ -3,10 +3,18 @@
 use super::{App, Effect, Level};
 use crate::instagram::{Media, MediaType};
 
-/// The answer of a picture request that gave way because the user had
-/// scrolled on before its turn. Not a failure: if the post is in view again,
-/// a newer request for it is on its way.
-pub const SKIPPED: &str = "skipped";
+/// How a picture request ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PreviewOutcome {
+    /// Decoded and kept by the executor: ready to draw.
+    Ready,
+    /// Why it cannot be shown, for the pane.
+    Failed(String),
+    /// It gave way because the user had scrolled on before its turn. Not a
+    /// failure: if the post is in view again, a newer request for it is on
+    /// its way.
+    GaveWay,
+}
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum PreviewState {
@@ -92,16 +100,14 @@ impl App {
         }
     }
 
-    pub fn on_preview_loaded(&mut self, key: &str, result: Result<(), String>) {
+    pub fn on_preview_loaded(&mut self, key: &str, outcome: PreviewOutcome) {
         if self.feed.preview.key.as_deref() != Some(key) {
             return;
         }
-        if matches!(&result, Err(e) if e == SKIPPED) {
-            return;
-        }
-        self.feed.preview.state = match result {
-            Ok(()) => PreviewState::Ready,
-            Err(e) => PreviewState::Failed(e),
+        self.feed.preview.state = match outcome {
+            PreviewOutcome::Ready => PreviewState::Ready,
+            PreviewOutcome::Failed(e) => PreviewState::Failed(e),
+            PreviewOutcome::GaveWay => return,
         };
     }
 

@@ -2,6 +2,7 @@
 
 use super::cache::FeedCache;
 use super::persist::Persister;
+use crate::app::preview::PreviewOutcome;
 use crate::app::{App, Effect, Msg};
 use crate::fake::{Consent, FakeControl};
 use crate::instagram::{ApiError, Client, Endpoints, Flavor};
@@ -119,7 +120,7 @@ impl Executor {
             self.previews.insert(key.clone(), *image);
             return Some(Msg::PreviewLoaded {
                 key,
-                result: Ok(()),
+                outcome: PreviewOutcome::Ready,
             });
         }
         if let Msg::PickerChosen(chosen) = msg {
@@ -390,7 +391,7 @@ impl Executor {
         if self.previews.contains(&key) {
             let _ = self.tx.send(Msg::PreviewLoaded {
                 key,
-                result: Ok(()),
+                outcome: PreviewOutcome::Ready,
             });
             self.in_flight += 1;
             return;
@@ -400,7 +401,7 @@ impl Executor {
             Err(e) => {
                 let _ = self.tx.send(Msg::PreviewLoaded {
                     key,
-                    result: Err(e.to_string()),
+                    outcome: PreviewOutcome::Failed(e.to_string()),
                 });
                 self.in_flight += 1;
                 return;
@@ -415,7 +416,7 @@ impl Executor {
             let Ok(_slot) = slots.acquire_owned().await else {
                 return vec![Msg::PreviewLoaded {
                     key,
-                    result: Err("shutting down".into()),
+                    outcome: PreviewOutcome::Failed("shutting down".into()),
                 }];
             };
             let still_wanted =
@@ -431,7 +432,7 @@ impl Executor {
                 // Scrolled past before its turn came: not worth the download.
                 return vec![Msg::PreviewLoaded {
                     key,
-                    result: Err(crate::app::preview::SKIPPED.into()),
+                    outcome: PreviewOutcome::GaveWay,
                 }];
             }
             let mut msgs = Vec::new();
@@ -448,7 +449,7 @@ impl Executor {
                     Err(e) => {
                         msgs.push(Msg::PreviewLoaded {
                             key,
-                            result: Err(e),
+                            outcome: PreviewOutcome::Failed(e),
                         });
                         return msgs;
                     }
@@ -477,7 +478,7 @@ impl Executor {
                 },
                 Err(e) => Msg::PreviewLoaded {
                     key,
-                    result: Err(e),
+                    outcome: PreviewOutcome::Failed(e),
                 },
             });
             msgs
