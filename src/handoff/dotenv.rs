@@ -1,6 +1,5 @@
 //! The dotenv handoff: one `VAR=token` line kept up to date, every other byte left alone, written atomically.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// `[A-Za-z_][A-Za-z0-9_]*`: what shells and dotenv loaders accept.
@@ -120,7 +119,6 @@ pub fn write(path: &Path, var: &str, value: &str) -> Result<(), String> {
     if let Some(problem) = check_folder(&path) {
         return Err(problem);
     }
-    let dir = path.parent().unwrap_or(Path::new("/"));
     let (current, mode) = match std::fs::read(&path) {
         Ok(bytes) => {
             #[cfg(unix)]
@@ -149,27 +147,17 @@ pub fn write(path: &Path, var: &str, value: &str) -> Result<(), String> {
             path.display()
         )
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".instatui-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(mode))
-            .map_err(fail)?;
+    let how = crate::atomic::Replace {
+        temp_prefix: ".instatui-",
+        temp_suffix: ".tmp",
+        mode,
+        durable: true,
+    };
+    match crate::atomic::replace(&path, &bytes, how) {
+        // The new line is in place; only its durability is in doubt.
+        Ok(()) | Err(crate::atomic::Failed::SyncDir(_)) => Ok(()),
+        Err(e) => Err(fail(e.into())),
     }
-    #[cfg(not(unix))]
-    let _ = mode;
-    tmp.write_all(&bytes).map_err(fail)?;
-    tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(&path).map_err(|e| fail(e.error))?;
-    if let Ok(d) = std::fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -81,21 +81,14 @@ pub fn write_file(path: &Path, text: &str) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("could not create {}: {e}", dir.display()))?;
     let fail = |e: std::io::Error| format!("could not write {}: {e}", path.display());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".instatui-")
-        .tempfile_in(dir)
-        .map_err(fail)?;
-    tmp.write_all(text.as_bytes()).map_err(fail)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
+    let how = crate::atomic::Replace {
+        temp_prefix: ".instatui-",
+        temp_suffix: "",
         // Scheduler files are read by the user's service manager only.
-        let _ = tmp
-            .as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644));
-    }
-    tmp.persist(path).map_err(|e| fail(e.error))?;
-    Ok(())
+        mode: 0o644,
+        durable: true,
+    };
+    crate::atomic::replace(path, text.as_bytes(), how).map_err(|e| fail(e.into()))
 }
 
 /// Removes a file; one already gone is fine.

@@ -1,6 +1,5 @@
 //! Fetched picture bytes on disk, keyed by media id (URLs expire), capped in size, oldest evicted first.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::SystemTime;
 
@@ -44,11 +43,14 @@ impl DiskCache {
             return Ok(());
         };
         std::fs::create_dir_all(&self.dir)?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".tmp")
-            .tempfile_in(&self.dir)?;
-        tmp.write_all(bytes)?;
-        tmp.persist(path).map_err(|e| e.error)?;
+        // Not fsynced: a picture lost in a crash is fetched again.
+        let how = crate::atomic::Replace {
+            temp_prefix: ".tmp",
+            temp_suffix: "",
+            mode: 0o600,
+            durable: false,
+        };
+        crate::atomic::replace(&path, bytes, how)?;
         self.evict()
     }
 

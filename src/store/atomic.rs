@@ -1,8 +1,8 @@
-//! Atomic writes of private files: temp file, fsync, rename, fsync the directory; 0600 files in a 0700 directory.
+//! The store's private files: 0600 files in a 0700 directory, replaced atomically.
 
 use super::error::{IoOp, StoreError};
+use crate::atomic::Failed;
 use std::fs;
-use std::io::{self, Write};
 use std::path::Path;
 
 #[cfg(unix)]
@@ -39,48 +39,27 @@ pub(crate) fn set_mode(path: &Path, mode: u32) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Replaces `path` (which lives in `dir`) with `bytes`, so that a reader sees
-/// either the old or the new content, never a mix, and a crash leaves one of
-/// the two on disk. The temporary file is removed on every failure path.
+/// Replaces `path` (which lives in `dir`) with `bytes` through
+/// [`crate::atomic::replace`], as a 0600 file in a 0700 directory.
 pub(crate) fn write_private_file(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     ensure_private_dir(dir)?;
-    let write_err = |e: io::Error| StoreError::io(IoOp::Write, path, e);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".state.json.")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(write_err)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(fs::Permissions::from_mode(FILE_MODE))
-            .map_err(|e| StoreError::io(IoOp::SetPermissions, tmp.path(), e))?;
-    }
-    tmp.write_all(bytes).map_err(write_err)?;
-    tmp.flush().map_err(write_err)?;
-    tmp.as_file().sync_all().map_err(write_err)?;
-    tmp.persist(path).map_err(|e| write_err(e.error))?;
-    sync_dir(dir)
+    let how = crate::atomic::Replace {
+        temp_prefix: ".state.json.",
+        temp_suffix: ".tmp",
+        #[cfg(unix)]
+        mode: FILE_MODE,
+        #[cfg(not(unix))]
+        mode: 0,
+        durable: true,
+    };
+    crate::atomic::replace(path, bytes, how).map_err(|failed| match failed {
+        Failed::SetPermissions(tmp, e) => StoreError::io(IoOp::SetPermissions, tmp, e),
+        Failed::Write(e) => StoreError::io(IoOp::Write, path, e),
+        Failed::SyncDir(e) => StoreError::io(IoOp::Sync, dir, e),
+    })
 }
 
-/// Makes a rename in `dir` durable. Filesystems that cannot sync a directory
-/// are tolerated: the rename itself has already happened.
+/// Makes a rename in `dir` durable ([`crate::atomic::sync_dir`]).
 pub(crate) fn sync_dir(dir: &Path) -> Result<(), StoreError> {
-    #[cfg(unix)]
-    {
-        let result = fs::File::open(dir).and_then(|d| d.sync_all());
-        match result {
-            Ok(()) => {}
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::InvalidInput | io::ErrorKind::Unsupported
-                ) => {}
-            Err(e) => return Err(StoreError::io(IoOp::Sync, dir, e)),
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-    Ok(())
+    crate::atomic::sync_dir(dir).map_err(|e| StoreError::io(IoOp::Sync, dir, e))
 }

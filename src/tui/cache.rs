@@ -3,7 +3,6 @@
 use crate::app::feed::CachedFeed;
 use crate::instagram::Media;
 use serde::{Deserialize, Serialize};
-use std::io::Write;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
@@ -92,10 +91,13 @@ impl FeedCache {
             complete: feed.complete,
         })
         .map_err(std::io::Error::other)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(&self.dir)?;
-        tmp.write_all(&bytes)?;
-        tmp.as_file().sync_all()?;
-        tmp.persist(self.path()).map_err(|e| e.error)?;
+        let how = crate::atomic::Replace {
+            temp_prefix: ".tmp",
+            temp_suffix: "",
+            mode: 0o600,
+            durable: true,
+        };
+        crate::atomic::replace(&self.path(), &bytes, how)?;
         *written = seq;
         Ok(())
     }
