@@ -319,6 +319,44 @@ fn a_cancelled_authorization_is_explained() {
     assert_eq!(m.requests_to("/oauth/access_token"), 0);
 }
 
+/// `curl "$(instatui authorize)" | instatui exchange`: the exchange starts
+/// before the authorize it is fed from has saved its state, so the state is
+/// read after the paste, not before.
+#[cfg(target_os = "linux")]
+#[test]
+fn exchange_reads_the_pending_authorization_after_the_paste() {
+    use std::io::Write;
+    use std::process::Stdio;
+    let m = Machine::demo();
+    m.setup();
+    let mut exchange = m
+        .process()
+        .arg("exchange")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("exchange starts");
+    // Wait until it is blocked reading the paste from stdin (syscall 0 = read, fd 0).
+    let syscall = format!("/proc/{}/syscall", exchange.id());
+    let waiting = (0..2_000).any(|_| {
+        let reading = std::fs::read_to_string(&syscall).is_ok_and(|s| s.starts_with("0 0x0 "));
+        if !reading {
+            std::thread::yield_now();
+            std::thread::park_timeout(std::time::Duration::from_millis(5));
+        }
+        reading
+    });
+    assert!(waiting, "exchange never waited for the paste");
+    let landed = m.authorize_in_browser();
+    let mut stdin = exchange.stdin.take().expect("stdin");
+    stdin.write_all(landed.as_bytes()).expect("paste");
+    drop(stdin);
+    let run = m.finish(exchange.wait_with_output().expect("exchange ends"));
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(m.token_json()["kind"], "long");
+}
+
 #[test]
 fn a_redirect_of_another_authorization_is_refused() {
     let m = Machine::demo();

@@ -44,8 +44,7 @@ pub async fn exchange(
     input: Option<&str>,
     short_only: bool,
 ) -> Result<(), CliError> {
-    let state = ctx.load()?;
-    let app = state.app.clone().ok_or_else(CliError::no_credentials)?;
+    ctx.load()?.app.ok_or_else(CliError::no_credentials)?;
     let input = match input {
         None | Some("-") => read_redirect()?,
         Some(text) => {
@@ -55,6 +54,11 @@ pub async fn exchange(
             text.to_string()
         }
     };
+    // Read again after the paste: the `authorize` that made this address may
+    // have run while we waited (in another shell, or the other side of a pipe
+    // like `curl "$(instatui authorize)" | instatui exchange`).
+    let state = ctx.load()?;
+    let app = state.app.clone().ok_or_else(CliError::no_credentials)?;
     let expected = state
         .pending_authorization
         .as_ref()

@@ -94,8 +94,10 @@ impl Machine {
             .to_string()
     }
 
-    pub fn command(&self) -> Command {
-        let mut cmd = Command::cargo_bin("instatui").expect("the binary");
+    /// The binary with this machine's environment, as a plain process (for
+    /// tests that hold its stdin open).
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("instatui"));
         let home = self.home.path();
         cmd.env("HOME", home)
             .env("XDG_CONFIG_HOME", home.join("config"))
@@ -108,9 +110,13 @@ impl Machine {
             .env_remove("INSTATUI_DATA_DIR")
             .env_remove("INSTATUI_CACHE_DIR")
             .env_remove("INSTATUI_CLOCK_SKEW")
-            .env_remove("BROWSER")
-            .timeout(Duration::from_secs(120))
-            .write_stdin("");
+            .env_remove("BROWSER");
+        cmd
+    }
+
+    pub fn command(&self) -> Command {
+        let mut cmd = Command::from(self.process());
+        cmd.timeout(Duration::from_secs(120)).write_stdin("");
         cmd
     }
 
