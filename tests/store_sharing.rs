@@ -168,6 +168,27 @@ async fn a_save_that_failed_is_tried_again_not_lost() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_that_failed_is_tried_once_more_when_the_tui_ends() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let (store, mut app, mut executor) = seeded(&scratch);
+    executor.flush_saves().await;
+    let lock_file = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open(scratch.path().join("config/state.lock"))
+        .expect("lock file");
+    lock_file.lock().expect("hold the lock");
+    press(&mut app, &mut executor, 'a');
+    let msg = next_msg(&mut executor).await;
+    assert!(matches!(msg, Msg::Saved(Err(_))), "{msg:?}");
+    lock_file.unlock().expect("release");
+    // Quitting (or a signal) comes before the next once-a-second look: the
+    // drain before exit tries the failed save again.
+    executor.flush_saves().await;
+    assert!(store.load().expect("load").state.settings.auto_refresh);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broken_file_is_not_taken_in_but_replaced_on_the_next_save() {
     let scratch = tempfile::tempdir().expect("tempdir");
     let (store, mut app, mut executor) = seeded(&scratch);

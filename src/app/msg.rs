@@ -17,6 +17,9 @@ pub enum Msg {
     Resize(u16, u16),
     /// Once a second; `update` receives the time with every message.
     Tick,
+    /// SIGTERM, SIGHUP or a SIGINT from outside (Ctrl-C in the TUI is a key):
+    /// quit as `q` does, so the terminal is restored and saves land.
+    Terminate,
     /// Whether the terminal can show pictures, known once it was asked.
     Pictures {
         enabled: bool,

@@ -21,6 +21,7 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
             app.size = (w, h);
             app.clamp_selection();
         }
+        Msg::Terminate => quit(app, &mut effects),
         Msg::Tick => {
             app.auto_refresh(&mut effects);
             app.warn_if_unkept();

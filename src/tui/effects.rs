@@ -592,6 +592,7 @@ impl Msg {
                 | Msg::ScrollDown
                 | Msg::Resize(..)
                 | Msg::Tick
+                | Msg::Terminate
                 | Msg::Pictures { .. }
                 | Msg::PickerChosen(_)
                 | Msg::PictureEncoded { .. }

@@ -10,6 +10,7 @@ use crate::ui::theme::Theme;
 pub use cache::FeedCache;
 pub use effects::Executor;
 pub use persist::Persister;
+pub use runtime::Signals;
 
 use crate::app::App;
 use crate::app::credentials::CredentialsForm;

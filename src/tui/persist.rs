@@ -154,6 +154,14 @@ impl Persister {
                         continue;
                     }
                     Job::Flush(done) => {
+                        // A save that failed is tried once more before the
+                        // app ends, rather than left for a look that never comes.
+                        if writer.retry.is_some() {
+                            match run_blocking(writer, Writer::check).await {
+                                Some(w) => writer = w,
+                                None => break,
+                            }
+                        }
                         let _ = done.send(());
                         continue;
                     }

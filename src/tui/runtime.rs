@@ -9,8 +9,11 @@ use futures::StreamExt;
 use std::time::Duration;
 
 pub async fn run(mut app: App, mut executor: Executor, images: ImageMode) -> Result<(), String> {
+    // Listening before the terminal changes: from here on a signal quits
+    // through the loop, which hands the terminal back.
+    let mut signals = Signals::listen();
     let mut term = terminal::enter().map_err(|e| format!("could not set up the terminal: {e}"))?;
-    let result = event_loop(&mut term, &mut app, &mut executor, images).await;
+    let result = event_loop(&mut term, &mut app, &mut executor, images, &mut signals).await;
     // Queued saves land before the terminal is handed back.
     let _ = tokio::time::timeout(Duration::from_secs(5), executor.flush_saves()).await;
     terminal::leave();
@@ -29,6 +32,41 @@ fn to_msg(event: Event) -> Option<Msg> {
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
         Event::FocusGained => Some(Msg::Redraw),
         _ => None,
+    }
+}
+
+/// The signals that end a process from outside. Without handlers each one
+/// killed instatui on the spot, leaving the terminal in the alternate screen
+/// with mouse tracking on, and queued saves unwritten; now each becomes
+/// `Msg::Terminate`, and the loop quits the way `q` does.
+pub struct Signals {
+    streams: Vec<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    /// Listens for SIGTERM, SIGHUP and SIGINT (one that cannot be listened
+    /// for keeps its default action). Needs a tokio runtime.
+    pub fn listen() -> Signals {
+        use tokio::signal::unix::{SignalKind, signal};
+        let streams = [
+            SignalKind::terminate(),
+            SignalKind::hangup(),
+            SignalKind::interrupt(),
+        ]
+        .into_iter()
+        .filter_map(|kind| signal(kind).ok())
+        .collect();
+        Signals { streams }
+    }
+
+    /// The next of those signals, as the message that quits.
+    pub async fn next(&mut self) -> Msg {
+        if self.streams.is_empty() {
+            return std::future::pending().await;
+        }
+        let arrivals = self.streams.iter_mut().map(|s| Box::pin(s.recv()));
+        let _ = futures::future::select_all(arrivals).await;
+        Msg::Terminate
     }
 }
 
@@ -66,6 +104,7 @@ async fn event_loop(
     app: &mut App,
     executor: &mut Executor,
     images: ImageMode,
+    signals: &mut Signals,
 ) -> Result<(), String> {
     let draw = |term: &mut ratatui::DefaultTerminal, app: &App, executor: &mut Executor| {
         // The graphics query writes to stdout from a worker: holding the
@@ -106,6 +145,7 @@ async fn event_loop(
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         let msg = tokio::select! {
+            msg = signals.next() => msg,
             event = next_event(&mut events), if events.is_some() => match event {
                 Some(Ok(event)) => {
                     if event == Event::FocusGained {

@@ -1,5 +1,6 @@
 //! Entering and leaving the terminal: raw mode, alternate screen, bracketed paste and mouse, restored on every exit path.
 
+use crossterm::cursor::Show;
 use crossterm::event::{
     DisableBracketedPaste, DisableFocusChange, DisableMouseCapture, EnableBracketedPaste,
     EnableFocusChange, EnableMouseCapture,
@@ -17,7 +18,8 @@ pub fn enter() -> std::io::Result<DefaultTerminal> {
             std::io::stdout(),
             DisableBracketedPaste,
             DisableMouseCapture,
-            DisableFocusChange
+            DisableFocusChange,
+            Show
         );
         ratatui::restore();
         previous(info);
@@ -33,12 +35,15 @@ pub fn enter() -> std::io::Result<DefaultTerminal> {
     Ok(terminal)
 }
 
+/// Hands the terminal back: the same on `q`, on SIGTERM, SIGHUP or an
+/// outside SIGINT (`runtime::Signals`), and on an error.
 pub fn leave() {
     let _ = execute!(
         std::io::stdout(),
         DisableBracketedPaste,
         DisableMouseCapture,
-        DisableFocusChange
+        DisableFocusChange,
+        Show
     );
     ratatui::restore();
 }

@@ -3,4 +3,5 @@
 pub mod cli;
 pub mod demo;
 pub mod hostile;
+pub mod pty;
 pub mod tui;

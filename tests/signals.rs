@@ -1,0 +1,149 @@
+//! SIGTERM, SIGHUP and an outside SIGINT end the TUI the way `q` does: the
+//! signal becomes a message, the message quits, and the runtime then drains
+//! the state writer and hands the terminal back (`tui::runtime::run`).
+//! In its own test binary: listening for a signal changes it for the whole
+//! process.
+
+mod common;
+
+use common::cli::Machine;
+use common::pty::{Ended, Pty};
+use common::tui::*;
+use instatui::app::{Effect, Msg};
+use instatui::tui::Signals;
+use std::time::Duration;
+
+fn send_to_self(signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([signal, &std::process::id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+#[tokio::test]
+async fn each_terminating_signal_becomes_a_quit_message() {
+    let mut signals = Signals::listen();
+    for signal in ["-TERM", "-HUP", "-INT"] {
+        send_to_self(signal);
+        // A guard against a hang, not a means of synchronisation.
+        let msg = tokio::time::timeout(Duration::from_secs(10), signals.next())
+            .await
+            .unwrap_or_else(|_| panic!("{signal} was not turned into a message"));
+        assert!(matches!(msg, Msg::Terminate), "{signal}: {msg:?}");
+    }
+    // Still alive: none of them took the default action.
+}
+
+#[test]
+fn the_quit_message_quits_as_q_does() {
+    let mut app = app_with(state_authorized());
+    let effects = instatui::app::update::start(&mut app);
+    let Some(Effect::FetchFeedPage { generation, .. }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation: *generation,
+            after: None,
+            result: Ok(page(0..5, Some("P2"))),
+        }],
+    );
+    let mut pressed_q = app.clone();
+    let by_q = send(&mut pressed_q, [key('q')]);
+    let effects = send(&mut app, [Msg::Terminate]);
+    assert!(app.quit && pressed_q.quit);
+    assert!(effects.contains(&Effect::Quit), "{effects:?}");
+    assert_eq!(effects, by_q, "the same as q");
+}
+
+/// What instatui writes when it hands the terminal back: alternate screen
+/// left, mouse reports, bracketed paste and focus reports off, cursor shown.
+const RESETS: [(&str, &str); 5] = [
+    ("\x1b[?1049l", "leave the alternate screen"),
+    ("\x1b[?1000l", "stop mouse tracking"),
+    ("\x1b[?2004l", "stop bracketed paste"),
+    ("\x1b[?1004l", "stop focus reports"),
+    ("\x1b[?25h", "show the cursor"),
+];
+
+fn after_last(haystack: &[u8], needle: &str) -> Option<usize> {
+    let needle = needle.as_bytes();
+    haystack
+        .windows(needle.len())
+        .rposition(|w| w == needle)
+        .map(|at| at + needle.len())
+}
+
+/// The terminal, once instatui is gone, is as it was before it started.
+fn assert_terminal_handed_back(ended: &Ended, signal: &str) {
+    let entered = after_last(&ended.output, "\x1b[?1049h")
+        .unwrap_or_else(|| panic!("{signal}: the alternate screen was never entered"));
+    let after = &ended.output[entered..];
+    for (reset, what) in RESETS {
+        assert!(
+            after_last(after, reset).is_some(),
+            "{signal}: instatui did not {what} ({reset:?}) before ending: {:?}",
+            String::from_utf8_lossy(&after[after.len().saturating_sub(400)..])
+        );
+    }
+    let shown = after_last(after, "\x1b[?25h");
+    let hidden = after_last(after, "\x1b[?25l");
+    assert!(shown > hidden, "{signal}: the cursor was left hidden");
+    assert!(
+        !ended.left_raw,
+        "{signal}: the terminal was left in raw mode"
+    );
+    assert!(ended.status.success(), "{signal}: {:?}", ended.status);
+}
+
+fn started_tui(machine: &Machine) -> Pty {
+    let pty = Pty::spawn(machine, &["--images", "off"]);
+    // The feed is drawn: the loop runs and reads keys.
+    pty.wait_for_text("Golden hour over the larches");
+    pty
+}
+
+#[test]
+fn sigterm_hands_the_terminal_back_and_lands_the_pending_save() {
+    let machine = Machine::with_posts(5);
+    machine.authorized();
+    assert_eq!(machine.state()["settings"]["auto_refresh"], true);
+    let mut pty = started_tui(&machine);
+    pty.type_keys("3");
+    pty.wait_for_text("Auto-refresh");
+    // Another process holds the store's lock: the save asked for next
+    // cannot land before the signal.
+    let lock = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open(machine.config_dir().join("state.lock"))
+        .expect("the lock file");
+    lock.lock().expect("locked");
+    pty.type_keys("a");
+    pty.wait_for_text("auto-refresh off");
+    pty.signal(libc::SIGTERM);
+    // The signal was delivered when `kill` returned: without a handler the
+    // program is already gone, and the save with it.
+    lock.unlock().expect("unlocked");
+    let ended = pty.wait_exit();
+    assert_terminal_handed_back(&ended, "SIGTERM");
+    assert_eq!(
+        machine.state()["settings"]["auto_refresh"],
+        false,
+        "the save queued before SIGTERM is on disk"
+    );
+}
+
+#[test]
+fn sighup_and_an_outside_sigint_hand_the_terminal_back() {
+    let machine = Machine::with_posts(5);
+    machine.authorized();
+    for (signal, name) in [(libc::SIGHUP, "SIGHUP"), (libc::SIGINT, "SIGINT")] {
+        let pty = started_tui(&machine);
+        pty.signal(signal);
+        let ended = pty.wait_exit();
+        assert_terminal_handed_back(&ended, name);
+    }
+}
