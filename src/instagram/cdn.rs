@@ -3,11 +3,16 @@
 use super::Client;
 use super::error::{ApiError, ErrorKind};
 use super::limits::{Limits, duration_label, read_capped, size_label, too_large};
+use super::retry::Retry;
 use std::path::Path;
 use std::time::Duration;
 use tokio::io::AsyncWriteExt;
 
-const MAX_TRIES: u32 = 3;
+/// A file: three tries in all.
+const DOWNLOAD_RETRY: Retry = Retry {
+    tries: 3,
+    first_pause: Duration::from_millis(300),
+};
 
 impl ApiError {
     /// A signed CDN URL past its expiry (`URL signature expired`): fetching
@@ -19,21 +24,11 @@ impl ApiError {
 
 impl Client {
     /// Streams `url` into `part` (created or truncated) and returns the
-    /// declared content type. Transient failures start over, up to three
-    /// times; the caller renames the finished file.
+    /// declared content type. A transient failure starts over
+    /// ([`DOWNLOAD_RETRY`]: three tries in all); the caller renames the
+    /// finished file.
     pub async fn download_to(&self, url: &str, part: &Path) -> Result<Option<String>, ApiError> {
-        let mut delay = Duration::from_millis(300);
-        let mut tries = 0;
-        loop {
-            match self.download_once(url, part).await {
-                Err(err) if err.kind.is_retryable() && tries + 1 < MAX_TRIES => {
-                    tries += 1;
-                    tokio::time::sleep(delay).await;
-                    delay *= 2;
-                }
-                other => return other,
-            }
-        }
+        DOWNLOAD_RETRY.run(|| self.download_once(url, part)).await
     }
 
     async fn download_once(&self, url: &str, part: &Path) -> Result<Option<String>, ApiError> {

@@ -20,7 +20,8 @@ pub const ME: &str = "me";
 pub const PAGE_LIMIT: u32 = 100;
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
-const MAX_RETRIES: u32 = 3;
+/// API calls: the first try and up to three more.
+const API_TRIES: u32 = 4;
 
 /// Cheap to clone: clones share the connection pool and the usage figures.
 #[derive(Clone)]
@@ -357,19 +358,11 @@ impl Client {
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = Result<T, ApiError>>,
     {
-        let mut delay = self.retry_delay;
-        let mut tries = 0;
-        loop {
-            match attempt().await {
-                Err(err) if err.kind.is_retryable() && tries < MAX_RETRIES => {
-                    tries += 1;
-                    tracing::info!(kind = ?err.kind, tries, "retrying after a transient failure");
-                    tokio::time::sleep(delay).await;
-                    delay *= 2;
-                }
-                other => return other,
-            }
-        }
+        let policy = super::retry::Retry {
+            tries: API_TRIES,
+            first_pause: self.retry_delay,
+        };
+        policy.run(attempt).await
     }
 
     async fn send(

@@ -10,6 +10,7 @@ pub mod limits;
 pub mod model;
 pub mod paging;
 pub mod paste;
+pub mod retry;
 pub mod usage;
 
 pub use client::Client;

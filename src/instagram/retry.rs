@@ -1,0 +1,71 @@
+//! The one retry policy: how many tries in all, and the first pause, doubled after each failed try.
+
+use super::error::ApiError;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retry {
+    /// Tries in all, the first one included: 1 never retries.
+    pub tries: u32,
+    /// The pause after the first failed try; it doubles each time.
+    pub first_pause: Duration,
+}
+
+impl Retry {
+    /// Runs `attempt` until it succeeds, fails for good (an error that is
+    /// not transient), or `tries` are used up; the last answer is returned.
+    pub async fn run<T, F, Fut>(self, mut attempt: F) -> Result<T, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ApiError>>,
+    {
+        let mut pause = self.first_pause;
+        let mut tried = 0;
+        loop {
+            tried += 1;
+            match attempt().await {
+                Err(err) if err.kind.is_retryable() && tried < self.tries => {
+                    tracing::info!(kind = ?err.kind, tried, "retrying after a transient failure");
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::instagram::ErrorKind;
+
+    async fn count(policy: Retry, kind: ErrorKind) -> u32 {
+        let mut calls = 0;
+        let _ = policy
+            .run(|| {
+                calls += 1;
+                async move { Err::<(), _>(ApiError::new(kind, "no")) }
+            })
+            .await;
+        calls
+    }
+
+    #[tokio::test]
+    async fn tries_counts_every_call_the_first_included() {
+        let policy = Retry {
+            tries: 3,
+            first_pause: Duration::ZERO,
+        };
+        assert_eq!(count(policy, ErrorKind::Network).await, 3);
+        assert_eq!(
+            count(Retry { tries: 1, ..policy }, ErrorKind::Network).await,
+            1
+        );
+        assert_eq!(
+            count(policy, ErrorKind::NeedsReauth).await,
+            1,
+            "not transient"
+        );
+    }
+}
