@@ -510,15 +510,15 @@ async fn d_on_the_feed_saves_the_selected_album_with_progress() {
         executor.run(&app, effect);
     }
     let mut progress = Vec::new();
-    tokio::time::timeout(Duration::from_secs(20), async {
-        while executor.in_flight() > 0 {
-            let msg = executor.next().await.expect("answers");
-            if let Msg::DownloadProgress { done, .. } = &msg {
-                progress.push(*done);
-            }
-            update(&mut app, msg, now);
+    let watch = |msg: &Msg| {
+        if let Msg::DownloadProgress { done, .. } = msg {
+            progress.push(*done);
         }
-    })
+    };
+    tokio::time::timeout(
+        Duration::from_secs(20),
+        executor.settle(&mut app, || now, watch),
+    )
     .await
     .expect("the download ends");
     assert_eq!(progress, (1..=count).collect::<Vec<_>>());

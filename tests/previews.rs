@@ -125,9 +125,7 @@ async fn settle(executor: &mut Executor, app: &mut App, key: &str) -> Vec<String
             let msg = executor.next().await.expect("the executor answers");
             seen.push(describe(&msg));
             let done = matches!(&msg, Msg::PreviewLoaded { key: k, .. } if k == key);
-            for effect in update(app, msg, OffsetDateTime::now_utc()) {
-                executor.run(app, effect);
-            }
+            executor.send(app, msg, OffsetDateTime::now_utc());
             if done {
                 break;
             }
@@ -691,9 +689,7 @@ async fn a_request_skipped_while_scrolling_does_not_fail_the_post_scrolled_back_
     for effect in sync(&mut app) {
         executor.run(&app, effect);
     }
-    for effect in update(&mut app, key(KeyCode::Char('j')), now) {
-        executor.run(&app, effect);
-    }
+    executor.send(&mut app, key(KeyCode::Char('j')), now);
     // A's request gives way; its answer is on its way to the loop ...
     let held = tokio::time::timeout(PATIENCE, async {
         loop {

@@ -25,9 +25,7 @@ fn token(value: &str) -> StoredToken {
 
 fn press(app: &mut App, executor: &mut Executor, c: char) {
     let key = Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE));
-    for effect in update(app, key, NOW) {
-        executor.run(app, effect);
-    }
+    executor.send(app, key, NOW);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

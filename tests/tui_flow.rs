@@ -68,8 +68,7 @@ impl Harness {
     }
 
     fn send(&mut self, msg: Msg) {
-        let effects = instatui::app::update(&mut self.app, msg, now());
-        self.run(effects);
+        self.executor.send(&mut self.app, msg, now());
         self.draw();
     }
 
@@ -94,14 +93,13 @@ impl Harness {
     /// Runs tasks' answers through `update` until nothing is in flight, then
     /// waits for the state writer to catch up.
     async fn settle(&mut self) {
-        tokio::time::timeout(SETTLE_LIMIT, async {
-            while self.executor.in_flight() > 0 {
-                let msg = self.executor.next().await.expect("channel open");
-                self.send(msg);
-            }
-        })
+        tokio::time::timeout(
+            SETTLE_LIMIT,
+            self.executor.settle(&mut self.app, now, |_| {}),
+        )
         .await
         .unwrap_or_else(|_| panic!("did not settle; screen:\n{}", self.screen()));
+        self.draw();
         self.executor.flush_saves().await;
     }
 

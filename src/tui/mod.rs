@@ -1,6 +1,7 @@
 //! The TUI runtime: terminal set-up, the event loop, and the effects it runs for `update`.
 
 mod cache;
+mod driver;
 mod effects;
 mod persist;
 mod runtime;

@@ -174,9 +174,8 @@ async fn event_loop(
         let layout = picture_layout(app);
         let is_tick = matches!(msg, Msg::Tick);
         let mut dirty = !is_tick;
-        for effect in app::update(app, msg, crate::clock::now()) {
+        if executor.send(app, msg, crate::clock::now()) > 0 {
             dirty = true;
-            executor.run(app, effect);
         }
         if is_tick && (app.screen == Screen::Token || tick_fingerprint(app) != before) {
             dirty = true;
