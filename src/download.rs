@@ -41,7 +41,7 @@ pub fn stem(username: &str, post: &Media, n: Option<usize>) -> String {
         .map(|t| crate::localtime::date_in(t, time::UtcOffset::UTC))
         .unwrap_or_else(|| "undated".to_string());
     let user = sanitize(username);
-    let id = sanitize(&post.id);
+    let id = id_part(&post.id);
     match n {
         Some(n) => format!("{user}_{date}_{id}_{n}"),
         None => format!("{user}_{date}_{id}"),
@@ -64,6 +64,39 @@ fn sanitize(text: &str) -> String {
     } else {
         clean
     }
+}
+
+/// A post id as it goes into a file name, one name per id. Instagram's ids
+/// are digits and pass as they are; any other id is lower-cased with every
+/// other character turned into `_`, and a hash of the id itself is added
+/// (`~` and 16 hex digits), so that `1/2`, `1:2` and `1_2` (or `Ab` and `aB`
+/// on a case-blind disk) never share a file and one post never hides another.
+/// Dots never pass: `5.x` would otherwise make `…_5.x.jpg`, which counts as
+/// the file of post `5`.
+fn id_part(id: &str) -> String {
+    let plain = !id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase() || c == '-');
+    if plain {
+        return id.to_string();
+    }
+    let clean: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    // FNV-1a: stable across Rust releases and machines, so a re-run finds
+    // the file it saved before.
+    let hash = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    });
+    format!("{clean}~{hash:016x}")
 }
 
 /// Every file of these posts: one per picture or video, each album child on
@@ -178,6 +211,50 @@ pub fn default_dir(data_dir: &Path) -> PathBuf {
         .unwrap_or_else(|| data_dir.join("downloads"))
 }
 
+/// Creates `part` for a download to write into, new and empty. It is never
+/// opened through a symbolic link (`O_NOFOLLOW` and exclusive creation): a
+/// link planted under that name would make the download overwrite whatever
+/// it points to. A plain file left by an earlier run that was cut short is
+/// replaced; anything else there is refused, with what to do.
+pub fn create_part(part: &Path) -> std::io::Result<std::fs::File> {
+    let create = || {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NOFOLLOW);
+        }
+        options.open(part)
+    };
+    match create() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        other => return other,
+    }
+    let found = std::fs::symlink_metadata(part)?;
+    if !found.file_type().is_file() {
+        let what = if found.file_type().is_symlink() {
+            let to = std::fs::read_link(part)
+                .map(|t| format!(" (to {})", t.display()))
+                .unwrap_or_default();
+            format!("a symbolic link{to}")
+        } else {
+            "not a plain file".to_string()
+        };
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!(
+                "{} is {what}, which instatui never writes through; remove it and download again",
+                part.display()
+            ),
+        ));
+    }
+    // A leftover part: removed, then created anew. Should something take
+    // its place in between, exclusive creation fails rather than follow it.
+    std::fs::remove_file(part)?;
+    create()
+}
+
 /// Saves one file, unless `existing` (the folder listed once for the whole
 /// run) has it. An expired CDN URL costs one fetch of the post for a fresh
 /// URL, then the download is tried again.
@@ -210,9 +287,11 @@ pub async fn run_job(
         Err(err) => Err(err),
     };
     // Whatever failed, no half file stays behind (a leftover from an
-    // earlier run included).
+    // earlier run included); a link planted there stays for the user to see.
     let (url, content_type) = downloaded.map_err(|err| {
-        let _ = std::fs::remove_file(&part);
+        if std::fs::symlink_metadata(&part).is_ok_and(|m| m.file_type().is_file()) {
+            let _ = std::fs::remove_file(&part);
+        }
         format!("{}: {err}", job.stem)
     })?;
     let target = dir.join(format!(
@@ -295,6 +374,69 @@ mod tests {
     fn names_cannot_escape_the_folder() {
         let p = post("../../etc", "IMAGE", None);
         assert!(!stem("a/b", &p, None).contains('/'));
+    }
+
+    #[test]
+    fn posts_whose_ids_look_alike_never_share_a_file() {
+        // Each group made one name before: all but one post of it were lost.
+        let ids = [
+            "77/1", "77:1", "77_1", "77 1", "Ab", "aB", "5", "5.x", "9", "9_1", "",
+        ];
+        let posts: Vec<Media> = ids
+            .iter()
+            .map(|id| post(id, "IMAGE", Some("https://cdn.example/x.jpg")))
+            .collect();
+        let mut album = post("9", "CAROUSEL_ALBUM", None);
+        album.children = Some(crate::instagram::model::Children {
+            data: vec![post("c", "IMAGE", Some("https://cdn.example/c.jpg"))],
+        });
+        let mut all = posts.clone();
+        all.push(album);
+        let stems: Vec<String> = plan(&all, "u").into_iter().map(|j| j.stem).collect();
+        // Unique even without case: a case-blind disk keeps them apart too.
+        let folded: std::collections::HashSet<String> =
+            stems.iter().map(|s| s.to_lowercase()).collect();
+        assert_eq!(folded.len(), stems.len(), "{stems:?}");
+        // One post's file never counts as another's (`5.x.jpg` for `5`).
+        let names: Vec<String> = stems.iter().map(|s| format!("{s}.jpg")).collect();
+        let listed = Existing::from_names(Path::new("/d"), names.clone());
+        for (stem, name) in stems.iter().zip(&names) {
+            assert_eq!(
+                listed.get(stem),
+                Some(&Path::new("/d").join(name)),
+                "{stem}"
+            );
+        }
+        // Instagram's own ids keep the names they always had.
+        assert_eq!(stems[8], "u_2021-03-12_9");
+        // The same id makes the same name on every run.
+        assert_eq!(stem("u", &posts[0], None), stems[0]);
+    }
+
+    #[test]
+    fn a_part_file_is_created_anew_and_never_through_a_link() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let part = dir.path().join("p.part");
+        // A leftover of an interrupted run is replaced, empty.
+        std::fs::write(&part, b"half").expect("write");
+        let mut file = create_part(&part).expect("created");
+        std::io::Write::write_all(&mut file, b"new").expect("write");
+        assert_eq!(std::fs::read(&part).expect("read"), b"new");
+        #[cfg(unix)]
+        {
+            let victim = dir.path().join("victim");
+            std::fs::write(&victim, b"precious").expect("write");
+            let planted = dir.path().join("q.part");
+            std::os::unix::fs::symlink(&victim, &planted).expect("symlink");
+            let err = create_part(&planted).expect_err("refused");
+            assert!(err.to_string().contains("symbolic link"), "{err}");
+            assert_eq!(std::fs::read(&victim).expect("read"), b"precious");
+            // A link to nowhere is refused too, and nothing is created there.
+            let dangling = dir.path().join("r.part");
+            std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).expect("symlink");
+            assert!(create_part(&dangling).is_err());
+            assert!(!dir.path().join("nowhere").exists());
+        }
     }
 
     #[test]

@@ -304,3 +304,115 @@ fn a_profile_that_is_not_an_object_keeps_the_stored_one() {
         );
     }
 }
+
+// ---------------------------------------------------------------- files on disk
+
+fn file_names(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("the folder")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn a_planted_part_link_is_never_followed() {
+    let m = Machine::demo();
+    m.authorized();
+    // The name the newest post's file gets, from a first download elsewhere.
+    let first = m.out("first");
+    let run = m.run(&[
+        "download",
+        "--limit",
+        "1",
+        "--out",
+        first.to_str().expect("utf8"),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let saved = file_names(&first);
+    let (stem, _) = saved[0].rsplit_once('.').expect("an extension");
+
+    // Someone who can write to the folder plants `<stem>.part` pointing at a
+    // file of the user's.
+    let out = m.out("planted");
+    std::fs::create_dir_all(&out).expect("folder");
+    let victim = m.out("victim.txt");
+    std::fs::write(&victim, b"precious").expect("victim");
+    let link = out.join(format!("{stem}.part"));
+    std::os::unix::fs::symlink(&victim, &link).expect("symlink");
+
+    let run = m.run(&[
+        "download",
+        "--limit",
+        "1",
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert!(
+        std::fs::read(&victim).expect("victim") == b"precious",
+        "was: the download was written into the link's target"
+    );
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("is a symbolic link"), "{run:?}");
+    assert!(
+        run.stderr.contains("remove it and download again"),
+        "{run:?}"
+    );
+    assert!(
+        std::fs::symlink_metadata(&link).is_ok_and(|m| m.file_type().is_symlink()),
+        "the link is left for the user to see"
+    );
+    assert_eq!(
+        file_names(&out),
+        [format!("{stem}.part")],
+        "nothing else written"
+    );
+
+    // Once removed, the download goes through.
+    std::fs::remove_file(&link).expect("remove");
+    let run = m.run(&[
+        "download",
+        "--limit",
+        "1",
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(file_names(&out), saved);
+}
+
+#[test]
+fn posts_whose_ids_make_the_same_file_name_are_all_saved() {
+    let m = Machine::demo();
+    m.authorized();
+    // Four posts, one time, ids that differ only where a file name cannot.
+    let mut posts = real_posts(&m, 4);
+    for (post, id) in posts.iter_mut().zip(["77/1", "77:1", "77_1", "77 1"]) {
+        post["id"] = id.into();
+        post["timestamp"] = "2026-11-20T10:00:00+0000".into();
+        post["media_type"] = "IMAGE".into();
+    }
+    let body = serde_json::json!({ "data": posts });
+    m.control().inject_on(
+        &media_path(),
+        Fault::Canned {
+            status: 200,
+            content_type: "application/json".into(),
+            body: body.to_string(),
+        },
+        1,
+    );
+    let out = m.out("same-names");
+    let run = m.run(&["download", "--all", "--out", out.to_str().expect("utf8")]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("4 saved"), "{run:?}");
+    let names = file_names(&out);
+    assert_eq!(
+        names.len(),
+        4,
+        "was: one file for the four posts: {names:?}"
+    );
+    assert!(names.iter().all(|n| !n.ends_with(".part")), "{names:?}");
+}

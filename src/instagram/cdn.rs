@@ -23,7 +23,7 @@ impl ApiError {
 }
 
 impl Client {
-    /// Streams `url` into `part` (created or truncated) and returns the
+    /// Streams `url` into `part` (made anew: see `download::create_part`) and returns the
     /// declared content type. A transient failure starts over
     /// ([`DOWNLOAD_RETRY`]: three tries in all); the caller renames the
     /// finished file.
@@ -89,7 +89,12 @@ impl Client {
                 ),
             )
         };
-        let mut file = tokio::fs::File::create(part).await.map_err(disk)?;
+        let created = crate::download::create_part(part).map_err(|e| match e.kind() {
+            // Something planted under the part's name: the message says what.
+            std::io::ErrorKind::AlreadyExists => ApiError::new(ErrorKind::Other, e.to_string()),
+            _ => disk(e),
+        })?;
+        let mut file = tokio::fs::File::from_std(created);
         let mut written: u64 = 0;
         let mut window_start = tokio::time::Instant::now();
         let mut window_bytes: u64 = 0;
