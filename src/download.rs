@@ -1,6 +1,6 @@
 //! Saving posts to disk: file names, skipping what is there, `.part` files renamed only when complete.
 
-use crate::instagram::{ApiError, Client, Media, MediaType};
+use crate::instagram::{ApiError, Client, Media, MediaType, VIDEO_UNAVAILABLE};
 use crate::secret::Secret;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -12,9 +12,23 @@ pub struct Job {
     pub post_id: String,
     /// Position in an album (0-based), when the post is one.
     pub child: Option<usize>,
-    /// The file name without extension.
+    /// The file name without extension (`…_cover` for a cover).
     pub stem: String,
     pub url: Option<String>,
+    /// A video the API offers no file for (a reel with licensed music):
+    /// only its cover is saved, named as one, and the post is never done.
+    pub cover: bool,
+}
+
+impl Job {
+    /// The post's (or album item's) own name: a cover's stem without its suffix.
+    pub fn post_stem(&self) -> &str {
+        if self.cover {
+            self.stem.strip_suffix(COVER_SUFFIX).unwrap_or(&self.stem)
+        } else {
+            &self.stem
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,15 +36,39 @@ pub enum Outcome {
     Saved(PathBuf),
     /// A file of this name is already there: re-runs are cheap.
     Skipped(PathBuf),
+    /// The video is not available through the API; its cover is at this
+    /// path (saved now or before). Not a saved video, and not skipped as
+    /// done: every run says so again.
+    CoverOnly(PathBuf),
 }
 
-/// The URL worth saving for one item: the file itself, or a video's
-/// thumbnail when the video is not available.
+/// Ends the stem of a cover saved in place of a video the API does not
+/// offer, so that the post's own name stays free for the video.
+pub const COVER_SUFFIX: &str = "_cover";
+
+/// The URL worth saving for one item: the file itself, or for a video
+/// without one its cover (the job then says `cover`).
 fn file_url(media: &Media) -> Option<String> {
-    media
-        .media_url
-        .clone()
-        .or_else(|| media.thumbnail_url.clone())
+    if media.video_unavailable() {
+        media.thumbnail_url.clone()
+    } else {
+        media.media_url.clone()
+    }
+}
+
+fn job(post: &Media, item: &Media, child: Option<usize>, stem: String) -> Job {
+    let cover = item.video_unavailable();
+    Job {
+        post_id: post.id.clone(),
+        child,
+        stem: if cover {
+            format!("{stem}{COVER_SUFFIX}")
+        } else {
+            stem
+        },
+        url: file_url(item),
+        cover,
+    }
 }
 
 /// `<username>_<YYYY-MM-DD>_<media-id>[_<n>]`; the date is the post's, in UTC,
@@ -107,20 +145,10 @@ pub fn plan(posts: &[Media], username: &str) -> Vec<Job> {
         let children = post.children();
         if post.kind() == MediaType::Album && !children.is_empty() {
             for (i, child) in children.iter().enumerate() {
-                jobs.push(Job {
-                    post_id: post.id.clone(),
-                    child: Some(i),
-                    stem: stem(username, post, Some(i + 1)),
-                    url: file_url(child),
-                });
+                jobs.push(job(post, child, Some(i), stem(username, post, Some(i + 1))));
             }
         } else {
-            jobs.push(Job {
-                post_id: post.id.clone(),
-                child: None,
-                stem: stem(username, post, None),
-                url: file_url(post),
-            });
+            jobs.push(job(post, post, None, stem(username, post, None)));
         }
     }
     jobs
@@ -265,14 +293,32 @@ pub async fn run_job(
     dir: &Path,
     existing: &Existing,
 ) -> Result<Outcome, String> {
+    let done = |path: PathBuf| {
+        if job.cover {
+            Outcome::CoverOnly(path)
+        } else {
+            Outcome::Saved(path)
+        }
+    };
     if let Some(path) = existing.get(&job.stem) {
-        return Ok(Outcome::Skipped(path.clone()));
+        return Ok(if job.cover {
+            Outcome::CoverOnly(path.clone())
+        } else {
+            Outcome::Skipped(path.clone())
+        });
+    }
+    if let Some(renamed) = rename_old_cover(job, dir, existing)? {
+        return Ok(Outcome::CoverOnly(renamed));
     }
     let Some(url) = job.url.clone() else {
-        return Err(format!(
-            "{}: Instagram offers no file for this post",
-            job.stem
-        ));
+        return Err(if job.cover {
+            format!(
+                "{}: {VIDEO_UNAVAILABLE}, and it has no cover",
+                job.post_stem()
+            )
+        } else {
+            format!("{}: Instagram offers no file for this post", job.stem)
+        });
     };
     let part = dir.join(format!("{}.part", job.stem));
     let downloaded = match client.download_to(&url, &part).await {
@@ -306,8 +352,44 @@ pub async fn run_job(
             target.display()
         )
     })?;
-    Ok(Outcome::Saved(target))
+    Ok(done(target))
 }
+
+/// Earlier versions saved a cover under the post's own name, so that a
+/// later run took the video for saved. Such a picture is renamed as the
+/// cover it is, which frees the name for the video should Instagram ever
+/// offer it. A file of another kind under that name is left alone.
+fn rename_old_cover(job: &Job, dir: &Path, existing: &Existing) -> Result<Option<PathBuf>, String> {
+    if !job.cover {
+        return Ok(None);
+    }
+    let Some(old) = existing.get(job.post_stem()) else {
+        return Ok(None);
+    };
+    let picture = old
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| PICTURE_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()));
+    if !picture {
+        return Ok(None);
+    }
+    let ext = old
+        .extension()
+        .map(|e| e.to_string_lossy())
+        .unwrap_or_default();
+    let target = dir.join(format!("{}.{ext}", job.stem));
+    std::fs::rename(old, &target).map_err(|e| {
+        format!(
+            "could not rename {} to {}: {e}",
+            old.display(),
+            target.display()
+        )
+    })?;
+    Ok(Some(target))
+}
+
+/// Extensions `extension` gives pictures.
+const PICTURE_EXTENSIONS: &[&str] = &["jpg", "png", "webp", "gif", "heic"];
 
 async fn fresh_url(client: &Client, token: &Secret, job: &Job) -> Result<String, ApiError> {
     let post = client.media(token, &job.post_id).await?;

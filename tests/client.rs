@@ -734,7 +734,7 @@ async fn repeating_a_field_is_what_the_fake_refuses() {
     assert_eq!(err.kind, ErrorKind::BadParameter, "{err}");
     assert!(err.to_string().contains("specified more than once"));
     for flavor in Flavor::ALL {
-        for list in [flavor.profile_fields(), flavor.media_fields()] {
+        for list in [flavor.profile_fields(true), flavor.media_fields(true)] {
             assert!(!list.contains(",,"), "{list}");
         }
     }
@@ -766,4 +766,97 @@ async fn an_error_object_sent_with_status_200_is_still_an_error() {
         .unwrap_err();
     assert_eq!(err.kind, ErrorKind::NeedsReauth, "{err}");
     assert!(err.to_string().contains("Session has expired"), "{err}");
+}
+
+/// Requests so far whose `fields` ask for `field`.
+fn asking_for(control: &FakeControl, field: &str) -> usize {
+    control
+        .requests()
+        .iter()
+        .filter(|r| {
+            url::form_urlencoded::parse(r.query.as_bytes())
+                .any(|(k, v)| k == "fields" && v.split([',', '{', '}']).any(|f| f == field))
+        })
+        .count()
+}
+
+#[tokio::test]
+async fn a_refused_optional_field_is_asked_once_then_left_out_and_the_posts_still_show() {
+    let config = FakeConfig {
+        post_count: 230,
+        ..FakeConfig::demo()
+    };
+    let h = Harness::start(config, Flavor::InstagramLogin).await;
+    let token = h.long_token().await;
+    // What Meta's reference warns of: a Facebook-Login-only field that
+    // graph.instagram.com refuses, failing the whole request.
+    h.control().refuse_field("media_product_type");
+    let list = h
+        .client
+        .list_media(&token, "me", None, |_| {})
+        .await
+        .expect("the posts still show");
+    assert_eq!(list.items.len(), 230);
+    assert!(list.items.iter().all(|m| m.media_product_type.is_none()));
+    assert!(list.items.iter().all(|m| m.like_count.is_none()));
+    assert!(list.items.iter().any(|m| m.caption.is_some()));
+    let note = list.note().expect("the user is told");
+    assert!(
+        note.contains("Instagram refused the field media_product_type"),
+        "{note}"
+    );
+    // Refused once, then remembered: three pages, one refusal, four calls.
+    assert_eq!(asking_for(&h.control(), "media_product_type"), 1);
+    assert_eq!(asking_for(&h.control(), "caption"), 4);
+    // Later calls, of clones too (the TUI clones its client), do not fail first.
+    let id = list.items[0].id.clone();
+    let clone = h.client.clone();
+    clone.media(&token, &id).await.expect("one post");
+    clone
+        .media_page(&token, "me", None, 5)
+        .await
+        .expect("a page");
+    assert_eq!(asking_for(&h.control(), "media_product_type"), 1);
+    assert_eq!(
+        h.client
+            .refused_field(instatui::instagram::Node::Media)
+            .as_deref(),
+        Some("media_product_type")
+    );
+    // The profile is another object: its optional fields still asked for.
+    let profile = h.client.profile(&token).await.expect("profile");
+    assert!(profile.followers_count.is_some());
+}
+
+#[tokio::test]
+async fn a_refused_optional_profile_field_is_left_out_of_the_profile() {
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    h.control().refuse_field("followers_count");
+    let profile = h.client.profile(&token).await.expect("the profile");
+    assert_eq!(profile.username.as_deref(), Some(DEMO_USERNAME));
+    assert!(profile.followers_count.is_none());
+    h.client.profile(&token).await.expect("again");
+    assert_eq!(asking_for(&h.control(), "followers_count"), 1);
+}
+
+#[tokio::test]
+async fn a_refused_field_that_is_not_optional_fails_once_with_instagrams_words() {
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    h.control().refuse_field("caption");
+    let err = h
+        .client
+        .media_page(&token, "me", None, 5)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::BadParameter, "{err}");
+    assert_eq!(err.unsupported_field(), Some("caption"));
+    assert!(
+        err.to_string()
+            .contains("Tried accessing nonexisting field (caption)"),
+        "{err}"
+    );
+    // Leaving out the optional fields would not help: no second call.
+    assert_eq!(asking_for(&h.control(), "caption"), 1);
 }

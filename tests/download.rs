@@ -90,10 +90,17 @@ async fn plan_names_every_file_of_the_demo_feed() {
                 assert_eq!(job.child, Some(i));
                 assert_eq!(job.url, child.media_url);
             }
+        } else if post.video_unavailable() {
+            // A reel with licensed music: its cover, named as one.
+            let job = jobs.next().expect("a job per post");
+            assert_eq!(job.stem, format!("{base}_cover"));
+            assert!(job.cover);
+            assert_eq!(job.url, post.thumbnail_url);
         } else {
             let job = jobs.next().expect("a job per post");
             assert_eq!(job.stem, base);
             assert_eq!(job.child, None);
+            assert!(!job.cover);
             assert_eq!(job.url, post.media_url);
         }
     }
@@ -101,6 +108,56 @@ async fn plan_names_every_file_of_the_demo_feed() {
 }
 
 // ----------------------------------------------------------------- library
+
+#[tokio::test]
+async fn a_reel_with_licensed_music_saves_its_cover_as_a_cover_every_time() {
+    let h = Harness::start().await;
+    let reel = h
+        .posts
+        .iter()
+        .find(|p| p.video_unavailable())
+        .expect("the demo has a reel with licensed music");
+    assert!(reel.thumbnail_url.is_some());
+    let job = download::plan(std::slice::from_ref(reel), DEMO_USERNAME).remove(0);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let outcome = h.run(&job, dir.path()).await.expect("the cover");
+    let Outcome::CoverOnly(cover) = &outcome else {
+        panic!("not reported as a cover: {outcome:?}");
+    };
+    let name = cover.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(name.ends_with("_cover.jpg"), "{name}");
+    assert_decodes(cover);
+    // Nothing stands under the post's own name: the video is not there.
+    let post_stem = job.stem.trim_end_matches("_cover");
+    assert!(download::existing(dir.path(), post_stem).is_none());
+    // A second run says it again instead of skipping the post as done.
+    let again = h.run(&job, dir.path()).await.expect("again");
+    assert_eq!(again, Outcome::CoverOnly(cover.clone()));
+    assert_eq!(names(dir.path()), vec![name]);
+}
+
+#[tokio::test]
+async fn a_cover_an_earlier_version_saved_under_the_posts_name_is_renamed_as_a_cover() {
+    let h = Harness::start().await;
+    let reel = h
+        .posts
+        .iter()
+        .find(|p| p.video_unavailable())
+        .expect("the demo has a reel with licensed music");
+    let job = download::plan(std::slice::from_ref(reel), DEMO_USERNAME).remove(0);
+    let dir = tempfile::tempdir().expect("tempdir");
+    // What earlier versions left: the cover under the post's own name,
+    // which made every later run take the video for saved.
+    let old = dir.path().join(format!("{}.jpg", job.post_stem()));
+    std::fs::write(&old, b"the cover").expect("write");
+    let cdn_before = h.cdn_hits();
+    let outcome = h.run(&job, dir.path()).await.expect("renamed");
+    let cover = dir.path().join(format!("{}.jpg", job.stem));
+    assert_eq!(outcome, Outcome::CoverOnly(cover.clone()));
+    assert_eq!(std::fs::read(&cover).expect("the cover"), b"the cover");
+    assert!(!old.exists(), "the post's own name is free for the video");
+    assert_eq!(h.cdn_hits(), cdn_before, "nothing fetched again");
+}
 
 #[tokio::test]
 async fn a_job_saves_a_picture_and_a_second_run_skips_it() {
@@ -318,6 +375,21 @@ fn planned_stems(posts: &[Media]) -> HashSet<String> {
 }
 
 #[test]
+fn cli_feed_lists_a_reel_with_licensed_music_as_video_not_available() {
+    let m = Machine::demo();
+    m.authorized();
+    let run = m.run(&["feed", "--limit", "20"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let said: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.ends_with("(video not available through the API)"))
+        .collect();
+    assert_eq!(said.len(), 1, "{run:?}");
+    assert!(said[0].contains(" VID "), "{said:?}");
+}
+
+#[test]
 fn cli_download_all_saves_every_file_once() {
     let m = Machine::with_posts(230);
     m.authorized();
@@ -328,12 +400,21 @@ fn cli_download_all_saves_every_file_once() {
     let run = m.run(&["download", "--all", "--out", out.to_str().expect("utf8")]);
     assert_eq!(run.code, 0, "{run:?}");
     let expected = expected_files(&posts);
+    // One reel has licensed music: its cover is saved, not counted as saved.
+    let others = expected - 1;
     assert!(
         run.stdout.contains(&format!(
-            "{expected} saved, 0 already there, 0 failed, from 230 posts"
+            "{others} saved, 1 only as a cover (video not available through the API), 0 already there, 0 failed, from 230 posts"
         )),
         "{run:?}"
     );
+    let said: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("video not available through the API (Instagram leaves"))
+        .collect();
+    assert_eq!(said.len(), 1, "{run:?}");
+    assert!(said[0].ends_with("_cover.jpg"), "{said:?}");
     let stems = saved_stems(&out);
     assert_eq!(stems.len(), expected);
     assert_eq!(stems, planned_stems(&posts));
@@ -342,9 +423,11 @@ fn cli_download_all_saves_every_file_once() {
     let cdn_before = cdn_hits(&m.control());
     let run = m.run(&["download", "--all", "--out", out.to_str().expect("utf8")]);
     assert_eq!(run.code, 0, "{run:?}");
+    // The reel is said again, not skipped as done.
     assert!(
-        run.stdout
-            .contains(&format!("0 saved, {expected} already there, 0 failed")),
+        run.stdout.contains(&format!(
+            "0 saved, 1 only as a cover (video not available through the API), {others} already there, 0 failed"
+        )),
         "{run:?}"
     );
     assert_eq!(cdn_hits(&m.control()), cdn_before, "no new CDN request");

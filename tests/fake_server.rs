@@ -856,10 +856,49 @@ async fn children_selection_and_media_objects() {
 }
 
 #[tokio::test]
+async fn a_refused_field_fails_the_whole_request_like_the_fixture() {
+    let h = Harness::demo().await;
+    let token = h.long_token(LOGIN_SCOPE).await;
+    let fields = instatui::instagram::flavor::Flavor::InstagramLogin.media_fields(true);
+    let ask = |path: &'static str, fields: &'static str| {
+        let token = token.clone();
+        let h = &h;
+        async move {
+            h.get(
+                path,
+                &[("access_token", token.as_str()), ("fields", fields)],
+            )
+            .await
+        }
+    };
+    assert_eq!(ask("/me/media", fields).await.status().as_u16(), 200);
+    h.control().refuse_field("media_product_type");
+    let error = graph_error(ask("/me/media", fields).await).await;
+    let fixture: Value = serde_json::from_str(include_str!(
+        "fixtures/instagram/error_graph_unsupported_field.json"
+    ))
+    .expect("fixture");
+    for key in ["message", "type", "code"] {
+        assert_eq!(error[key], fixture["error"][key], "{key}: {error}");
+    }
+    assert!(error.get("error_subcode").is_none(), "{error}");
+    // Nested in children as well, and only that field: the rest still works.
+    let error = graph_error(ask("/me/media", "id,children{id,media_product_type}").await).await;
+    assert_eq!(error["code"], 100);
+    assert_eq!(
+        ask("/me/media", "id,caption,like_count")
+            .await
+            .status()
+            .as_u16(),
+        200
+    );
+}
+
+#[tokio::test]
 async fn demo_feed_has_every_documented_oddity() {
     let h = Harness::demo().await;
     let token = h.long_token(LOGIN_SCOPE).await;
-    let fields = instatui::instagram::flavor::Flavor::InstagramLogin.media_fields();
+    let fields = instatui::instagram::flavor::Flavor::InstagramLogin.media_fields(true);
     let response = h
         .get(
             "/me/media",
@@ -932,7 +971,7 @@ async fn demo_feed_has_every_documented_oddity() {
     );
 
     let basic = h.long_token("user_profile,user_media").await;
-    let fields = instatui::instagram::flavor::Flavor::BasicDisplay.media_fields();
+    let fields = instatui::instagram::flavor::Flavor::BasicDisplay.media_fields(true);
     let page = json(
         h.get("/me/media", &[("access_token", &basic), ("fields", fields)])
             .await,

@@ -83,6 +83,10 @@ fn every_error_fixture_gets_its_kind_message_and_hint() {
             ErrorKind::BadParameter,
         ),
         (
+            "instagram/error_graph_unsupported_field.json",
+            ErrorKind::BadParameter,
+        ),
+        (
             "instagram/error_graph_expired_token.json",
             ErrorKind::NeedsReauth,
         ),
@@ -157,7 +161,20 @@ fn every_error_fixture_on_disk_is_covered() {
             }
         }
     }
-    assert_eq!(seen, 17);
+    assert_eq!(seen, 18);
+}
+
+#[test]
+fn an_unsupported_field_names_the_field() {
+    let (err, _) = json_error("instagram/error_graph_unsupported_field.json");
+    assert_eq!(err.unsupported_field(), Some("media_product_type"));
+    // Other code-100 errors name no field to leave out.
+    for rel in [
+        "instagram/error_graph_duplicate_field.json",
+        "instagram/error_graph_retired_api.json",
+    ] {
+        assert_eq!(json_error(rel).0.unsupported_field(), None, "{rel}");
+    }
 }
 
 #[test]

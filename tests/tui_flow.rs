@@ -249,6 +249,39 @@ async fn demo_flow_from_credentials_to_150_posts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_optional_field_still_shows_the_posts_and_says_what_is_missing() {
+    let mut h = Harness::demo(150).await;
+    h.fake.control().refuse_field("media_product_type");
+    h.up_to_the_redirect().await;
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    h.press_char('4');
+    h.settle().await;
+    assert_feed_drawn(&h);
+    assert!(h.app.feed.error.is_none(), "{}", h.screen());
+    assert!(!h.app.feed.items.is_empty(), "{}", h.screen());
+    let screen = h.screen();
+    assert!(
+        screen.contains("Instagram refused the field media_product_type"),
+        "{screen}"
+    );
+    // The pages after it are asked for without the optional fields at once.
+    for _ in 0..3 {
+        h.press_char('G');
+        h.settle().await;
+    }
+    assert_eq!(h.app.feed.items.len(), 150, "{}", h.screen());
+    let refused = h
+        .fake
+        .control()
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/media") && r.query.contains("media_product_type"))
+        .count();
+    assert_eq!(refused, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quitting_during_a_slow_exchange_leaves_a_valid_state_file() {
     let mut h = Harness::demo(10).await;
     h.up_to_the_redirect().await;

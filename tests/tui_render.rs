@@ -550,3 +550,44 @@ fn filter_matches_are_highlighted_in_the_rows() {
         "{text:?}"
     );
 }
+
+#[test]
+fn a_reel_with_licensed_music_says_so_in_its_row_and_its_detail() {
+    let mut app = app_with(state_authorized());
+    let effects = instatui::app::update::start(&mut app);
+    let Some(instatui::app::Effect::FetchFeedPage { generation, .. }) = effects.first() else {
+        panic!("{effects:?}");
+    };
+    let mut page = page(0..5, None);
+    // What Instagram sends for a reel with licensed music: no `media_url`.
+    let reel = &mut page.data[1];
+    reel.media_type = Some("VIDEO".into());
+    reel.media_product_type = Some("REELS".into());
+    reel.media_url = None;
+    reel.thumbnail_url = Some("https://cdn.example/1-cover.jpg".into());
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation: *generation,
+            after: None,
+            result: Ok(page),
+        }],
+    );
+    let list = draw(&app, 80, 24).backend().to_string();
+    let rows: Vec<&str> = list
+        .lines()
+        .filter(|l| l.contains("(video not available through the API)"))
+        .collect();
+    assert_eq!(rows.len(), 1, "{list}");
+    assert!(
+        rows[0].contains("VID") && rows[0].contains("post 1"),
+        "{list}"
+    );
+
+    send(&mut app, [key('j'), code(KeyCode::Enter)]);
+    let detail = draw(&app, 200, 40).backend().to_string();
+    assert!(
+        detail.contains("the thumbnail is its cover, and d saves only that"),
+        "{detail}"
+    );
+}

@@ -982,6 +982,32 @@ fn enter_toggles_detail_and_o_opens_the_permalink() {
 }
 
 #[test]
+fn shift_o_on_a_reel_with_licensed_music_does_not_open_its_cover_as_the_video() {
+    let (mut app, generation) = feed_app();
+    let mut page = page(0..3, None);
+    let reel = &mut page.data[1];
+    reel.media_type = Some("VIDEO".into());
+    reel.media_url = None;
+    reel.thumbnail_url = Some("https://cdn.example/1-cover.jpg".into());
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation,
+            after: None,
+            result: Ok(page),
+        }],
+    );
+    let effects = send(&mut app, [key('j'), key('O')]);
+    assert!(effects.is_empty(), "{effects:?}");
+    let status = status_text(&app);
+    assert!(
+        status.contains("video not available through the API")
+            && status.contains("o opens the post on Instagram"),
+        "{status}"
+    );
+}
+
+#[test]
 fn stale_feed_pages_are_dropped() {
     let (mut app, first) = feed_app();
     // R reloads: the first request's answer no longer counts.

@@ -240,6 +240,10 @@ impl App {
                 if let Some(note) = crate::instagram::model::skipped_note(page.skipped) {
                     self.set_status(Level::Warning, note);
                 }
+                // Said with the first page; the pages after it are the same.
+                if let Some(field) = page.refused_field.as_deref().filter(|_| after.is_none()) {
+                    self.set_status(Level::Warning, crate::instagram::model::refused_note(field));
+                }
                 let selected_id = self.feed.selected_media().map(|m| m.id.clone());
                 if after.is_none() {
                     // A fresh first page is laid over the cache or an

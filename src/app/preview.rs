@@ -1,7 +1,7 @@
 //! The Feed detail pane's picture: which one is wanted, album stepping, downloads and opening media.
 
 use super::{App, Effect, Level};
-use crate::instagram::{Media, MediaType};
+use crate::instagram::{Media, MediaType, VIDEO_UNAVAILABLE};
 
 /// How a picture request ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -199,6 +199,19 @@ impl App {
 
     /// `O`: the picture or video itself, in the browser.
     pub fn open_media(&mut self, effects: &mut Vec<Effect>) {
+        if let Some(target) = self.preview_target().filter(|t| t.item.video_unavailable()) {
+            // Not the cover as if it were the video.
+            let next = if target.post.permalink.is_some() {
+                "o opens the post on Instagram"
+            } else {
+                "Instagram gives no permalink for it either"
+            };
+            self.set_status(
+                Level::Warning,
+                format!("{VIDEO_UNAVAILABLE} (a reel with licensed music): {next}"),
+            );
+            return;
+        }
         let url = self.preview_target().and_then(|t| {
             t.item
                 .media_url

@@ -4,6 +4,7 @@ use super::{CliError, Context, DownloadArgs};
 use crate::download::{self, Outcome};
 use crate::instagram::client::MediaList;
 use crate::instagram::paging::{Pager, Step};
+use crate::instagram::{VIDEO_UNAVAILABLE, VIDEO_UNAVAILABLE_WHY};
 use crate::store;
 use futures::StreamExt;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -94,12 +95,32 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
         .iter()
         .filter(|r| matches!(r, Ok(Outcome::Skipped(_))))
         .count();
+    let covers: Vec<&std::path::PathBuf> = results
+        .iter()
+        .filter_map(|r| match r {
+            Ok(Outcome::CoverOnly(path)) => Some(path),
+            _ => None,
+        })
+        .collect();
+    for cover in &covers {
+        let name = cover.file_name().unwrap_or_default().to_string_lossy();
+        let stem = cover.file_stem().unwrap_or_default().to_string_lossy();
+        let post = stem.strip_suffix(download::COVER_SUFFIX).unwrap_or(&stem);
+        println!(
+            "{post}: {VIDEO_UNAVAILABLE} ({VIDEO_UNAVAILABLE_WHY}); its cover is saved as {name}"
+        );
+    }
     let failures: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
     for failure in &failures {
         eprintln!("failed: {failure}");
     }
+    let unavailable = if covers.is_empty() {
+        String::new()
+    } else {
+        format!("{} only as a cover ({VIDEO_UNAVAILABLE}), ", covers.len())
+    };
     println!(
-        "{saved} saved, {skipped} already there, {} failed, from {} posts, in {}",
+        "{saved} saved, {unavailable}{skipped} already there, {} failed, from {} posts, in {}",
         failures.len(),
         posts.len(),
         dir.display()
@@ -135,6 +156,7 @@ async fn posts_since(
             .await?;
         let step = pager.after_page(after.as_deref(), &mut page);
         list.skipped += page.skipped;
+        list.refused_field = page.refused_field.take().or(list.refused_field.take());
         let reached_older = page
             .data
             .iter()

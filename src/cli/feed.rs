@@ -2,7 +2,7 @@
 
 use super::output::{fit, print_json};
 use super::{CliError, Context, FeedArgs};
-use crate::instagram::{Client, Media};
+use crate::instagram::{Client, Media, VIDEO_UNAVAILABLE};
 use crate::localtime;
 use crate::sanitize;
 use crate::store::{State, StoredToken};
@@ -114,8 +114,13 @@ fn table_row(media: &Media, offset: time::UtcOffset) -> String {
     };
     let caption = fit(caption, 48);
     let pad = 48usize.saturating_sub(unicode_width::UnicodeWidthStr::width(caption.as_str()));
+    let unavailable = if media.has_unavailable_video() {
+        format!("  ({VIDEO_UNAVAILABLE})")
+    } else {
+        String::new()
+    };
     format!(
-        "{date}  {}  {caption}{}  {}",
+        "{date}  {}  {caption}{}  {}{unavailable}",
         media.kind().marker(),
         " ".repeat(pad),
         sanitize::line(media.permalink.as_deref().unwrap_or("(no permalink)"))

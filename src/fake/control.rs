@@ -101,6 +101,15 @@ impl FakeControl {
         });
     }
 
+    /// From now on every request that asks for `field` (of a post or of
+    /// the profile, nested ones included) fails whole, the way Graph
+    /// answers a field the host does not have: status 400, code 100,
+    /// "(#100) Tried accessing nonexisting field (…) on node type (…)".
+    /// Meta labels `media_product_type` Facebook Login only, for one.
+    pub fn refuse_field(&self, field: &str) {
+        self.app.lock().refused_fields.push(field.to_string());
+    }
+
     /// What `/oauth/authorize` answers from now on.
     pub fn set_consent(&self, consent: Consent) {
         self.app.lock().consent = consent;

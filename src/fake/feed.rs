@@ -19,6 +19,9 @@ pub(crate) const LONG_POST: usize = 8;
 pub(crate) const ALBUM_WITHOUT_MEDIA_URL: usize = 10;
 /// Index of the video that has no `permalink` (copyrighted audio).
 pub(crate) const VIDEO_WITHOUT_PERMALINK: usize = 12;
+/// The same reel has licensed music, so no `media_url` either: the API
+/// offers only its cover (`thumbnail_url`).
+pub(crate) const LICENSED_MUSIC_REEL: usize = VIDEO_WITHOUT_PERMALINK;
 
 const CAPTIONS: &[&str] = &[
     "Golden hour over the larches 🌲✨ #larch #autumn",
@@ -150,13 +153,13 @@ impl Account {
                 } else {
                     (seed >> 8) as usize % images
                 },
-                product: if kind == Kind::Video && i % 7 == 2 {
+                product: if kind == Kind::Video && (i % 7 == 2 || i == LICENSED_MUSIC_REEL) {
                     "REELS"
                 } else {
                     "FEED"
                 },
                 has_permalink: i != VIDEO_WITHOUT_PERMALINK,
-                has_media_url: i != ALBUM_WITHOUT_MEDIA_URL,
+                has_media_url: i != ALBUM_WITHOUT_MEDIA_URL && i != LICENSED_MUSIC_REEL,
                 like_count: 10 + (seed >> 12) % 900,
                 comments_count: (seed >> 24) % 40,
                 children,
@@ -274,6 +277,8 @@ mod tests {
         assert!(!a.posts[ALBUM_WITHOUT_MEDIA_URL].has_media_url);
         assert_eq!(a.posts[ALBUM_WITHOUT_MEDIA_URL].kind, Kind::Album);
         assert!(a.posts[VIDEO_WITHOUT_PERMALINK].permalink().is_none());
+        assert!(!a.posts[LICENSED_MUSIC_REEL].has_media_url);
+        assert_eq!(a.posts[LICENSED_MUSIC_REEL].product, "REELS");
         for album in a.posts.iter().filter(|p| p.kind == Kind::Album) {
             assert!((2..=4).contains(&album.children.len()));
             assert_eq!(album.children[1].kind, Kind::Video);

@@ -141,6 +141,11 @@ fn requested_fields(request: &GraphRequest) -> Result<Vec<Field>, GraphError> {
     }
 }
 
+/// The fields a test made the fake refuse.
+fn refused(app: &App) -> Vec<String> {
+    app.lock().refused_fields.clone()
+}
+
 fn renderer<'a>(app: &'a App, grant: &TokenGrant) -> Renderer<'a> {
     let (now, epoch) = {
         let inner = app.lock();
@@ -155,7 +160,7 @@ fn renderer<'a>(app: &'a App, grant: &TokenGrant) -> Renderer<'a> {
 
 fn profile(app: &App, request: &GraphRequest, grant: &TokenGrant) -> Result<Response, GraphError> {
     let fields = requested_fields(request)?;
-    render::check_profile_fields(&fields, grant.flavor)?;
+    render::check_profile_fields(&fields, grant.flavor, &refused(app))?;
     Ok(graph_ok(&renderer(app, grant).profile(&fields)))
 }
 
@@ -170,11 +175,11 @@ fn object(
     }
     let fields = requested_fields(request)?;
     if let Some(post) = app.account.post(id) {
-        render::check_media_fields(&fields, grant.flavor)?;
+        render::check_media_fields(&fields, grant.flavor, &refused(app))?;
         return Ok(graph_ok(&renderer(app, grant).post(post, &fields)));
     }
     if let Some((parent, child)) = app.account.child(id) {
-        render::check_media_fields(&fields, grant.flavor)?;
+        render::check_media_fields(&fields, grant.flavor, &refused(app))?;
         return Ok(graph_ok(
             &renderer(app, grant).child(parent, child, &fields),
         ));
@@ -193,7 +198,7 @@ fn children(
         .post(id)
         .ok_or_else(|| GraphError::unknown_object(id, "get"))?;
     let fields = requested_fields(request)?;
-    render::check_media_fields(&fields, grant.flavor)?;
+    render::check_media_fields(&fields, grant.flavor, &refused(app))?;
     let renderer = renderer(app, grant);
     let data: Vec<Value> = post
         .children
@@ -231,7 +236,7 @@ fn media_list(
     grant: &TokenGrant,
 ) -> Result<Response, GraphError> {
     let fields = requested_fields(request)?;
-    render::check_media_fields(&fields, grant.flavor)?;
+    render::check_media_fields(&fields, grant.flavor, &refused(app))?;
     let limit = match request.param("limit") {
         None | Some("") => DEFAULT_LIMIT,
         Some(raw) => raw

@@ -63,12 +63,18 @@ fn nonexisting(field: &str, node: &str) -> GraphError {
     ))
 }
 
-/// Refuses unknown fields and nested selections on anything but `children`.
-pub(crate) fn check_media_fields(fields: &[Field], flavor: Flavor) -> Result<(), GraphError> {
+/// Refuses unknown fields (and the `refused` ones) and nested selections
+/// on anything but `children`.
+pub(crate) fn check_media_fields(
+    fields: &[Field],
+    flavor: Flavor,
+    refused: &[String],
+) -> Result<(), GraphError> {
     for field in fields {
         let name = field.name.as_str();
-        let known = MEDIA_FIELDS.contains(&name)
-            || (flavor == Flavor::InstagramLogin && MEDIA_FIELDS_LOGIN.contains(&name));
+        let known = (MEDIA_FIELDS.contains(&name)
+            || (flavor == Flavor::InstagramLogin && MEDIA_FIELDS_LOGIN.contains(&name)))
+            && !refused.iter().any(|r| r == name);
         if !known {
             return Err(nonexisting(name, "Media"));
         }
@@ -78,19 +84,26 @@ pub(crate) fn check_media_fields(fields: &[Field], flavor: Flavor) -> Result<(),
                     "(#100) Field {name} is not an edge and takes no sub-fields"
                 )));
             }
-            check_media_fields(sub, flavor)?;
+            check_media_fields(sub, flavor, refused)?;
         }
     }
     Ok(())
 }
 
-pub(crate) fn check_profile_fields(fields: &[Field], flavor: Flavor) -> Result<(), GraphError> {
+pub(crate) fn check_profile_fields(
+    fields: &[Field],
+    flavor: Flavor,
+    refused: &[String],
+) -> Result<(), GraphError> {
     let known = match flavor {
         Flavor::InstagramLogin => PROFILE_FIELDS_LOGIN,
         Flavor::BasicDisplay => PROFILE_FIELDS_BASIC,
     };
     for field in fields {
-        if !known.contains(&field.name.as_str()) || field.sub.is_some() {
+        if !known.contains(&field.name.as_str())
+            || field.sub.is_some()
+            || refused.contains(&field.name)
+        {
             return Err(nonexisting(&field.name, "User"));
         }
     }
@@ -134,7 +147,9 @@ impl Renderer<'_> {
                 "media_type" => Some(Value::from(post.kind.as_str())),
                 "media_url" => match post.kind {
                     Kind::Image => Some(self.picture(&post.id, post.image)),
-                    Kind::Video => Some(self.video(&post.id)),
+                    Kind::Video if post.has_media_url => Some(self.video(&post.id)),
+                    // A reel with licensed music: no file through the API.
+                    Kind::Video => None,
                     Kind::Album if post.has_media_url => {
                         post.children.first().map(|c| self.picture(&c.id, c.image))
                     }

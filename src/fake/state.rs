@@ -59,6 +59,8 @@ pub(crate) struct Inner {
     pub cdn_epoch: u32,
     /// Fake-clock instants of recent Graph calls, for `X-App-Usage`.
     pub graph_calls: Vec<OffsetDateTime>,
+    /// Fields answered as nonexisting (`FakeControl::refuse_field`).
+    pub refused_fields: Vec<String>,
 }
 
 /// Everything the request handlers share.
@@ -91,6 +93,7 @@ impl App {
                 tokens: HashMap::new(),
                 cdn_epoch: 0,
                 graph_calls: Vec::new(),
+                refused_fields: Vec::new(),
             }),
         }
     }

@@ -1,6 +1,7 @@
 //! The HTTP client: every call of the flow, with timeouts, retries for idempotent GETs and rate-usage tracking.
 
 use super::error::{ApiError, ErrorKind};
+use super::flavor::Node;
 use super::limits::{self, Limits};
 use super::model::{self, LongToken, Media, MediaPage, Profile, ShortToken};
 use super::paging::{self, Pager, Step, Stop};
@@ -35,6 +36,38 @@ pub struct Client {
     retry_delay: Duration,
     limits: Limits,
     usage: Arc<Mutex<Option<RateUsage>>>,
+    refused: Arc<Refused>,
+}
+
+/// The optional field Instagram refused, per kind of object: from then on
+/// this client (and its clones) asks without the optional fields, so later
+/// calls do not fail first. Kept for the life of the process, not stored:
+/// a new run asks for everything once more, and gets the fields back as
+/// soon as Instagram takes them again, at the cost of one refused call.
+#[derive(Debug, Default)]
+struct Refused {
+    profile: Mutex<Option<String>>,
+    media: Mutex<Option<String>>,
+}
+
+impl Refused {
+    fn slot(&self, node: Node) -> &Mutex<Option<String>> {
+        match node {
+            Node::Profile => &self.profile,
+            Node::Media => &self.media,
+        }
+    }
+
+    fn get(&self, node: Node) -> Option<String> {
+        self.slot(node)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    fn set(&self, node: Node, field: &str) {
+        *self.slot(node).lock().unwrap_or_else(|e| e.into_inner()) = Some(field.to_string());
+    }
 }
 
 impl std::fmt::Debug for Client {
@@ -53,6 +86,9 @@ pub struct MediaList {
     pub stop: Option<Stop>,
     /// Posts that could not be read and were left out.
     pub skipped: usize,
+    /// The optional field Instagram refused: the posts came without the
+    /// optional fields (see `Client::refused_field`).
+    pub refused_field: Option<String>,
 }
 
 impl MediaList {
@@ -61,6 +97,7 @@ impl MediaList {
         let notes: Vec<String> = model::skipped_note(self.skipped)
             .into_iter()
             .chain(self.stop.map(|s| s.describe(self.items.len())))
+            .chain(self.refused_field.as_deref().map(model::refused_note))
             .collect();
         (!notes.is_empty()).then(|| notes.join("; "))
     }
@@ -101,6 +138,7 @@ impl Client {
             retry_delay: Duration::from_millis(400),
             limits: Limits::default(),
             usage: Arc::new(Mutex::new(None)),
+            refused: Arc::default(),
         })
     }
 
@@ -182,15 +220,56 @@ impl Client {
             .await
     }
 
+    /// The optional field Instagram refused for this kind of object in this
+    /// process, if it did: the answers since lack the optional fields.
+    pub fn refused_field(&self, node: Node) -> Option<String> {
+        self.refused.get(node)
+    }
+
+    /// Runs `call` with the fields to ask for `node`; when Instagram refuses
+    /// one of the optional ones, once more without them, and remembers that.
+    async fn with_fields<T, F, Fut>(&self, node: Node, call: F) -> Result<T, ApiError>
+    where
+        F: Fn(&'static str) -> Fut,
+        Fut: std::future::Future<Output = Result<T, ApiError>>,
+    {
+        let fields = |optional| match node {
+            Node::Profile => self.flavor.profile_fields(optional),
+            Node::Media => self.flavor.media_fields(optional),
+        };
+        if self.refused.get(node).is_some() {
+            return call(fields(false)).await;
+        }
+        let err = match call(fields(true)).await {
+            Err(err) => err,
+            ok => return ok,
+        };
+        let optional = self.flavor.optional_fields(node);
+        match err.unsupported_field() {
+            Some(field) if optional.contains(&field) => {
+                tracing::warn!(
+                    field,
+                    "Instagram refused an optional field; asking without the optional ones from now on"
+                );
+                self.refused.set(node, field);
+                call(fields(false)).await
+            }
+            _ => Err(err),
+        }
+    }
+
     /// `/me`, flat or wrapped.
     pub async fn profile(&self, token: &Secret) -> Result<Profile, ApiError> {
         let url = self.endpoints.graph_url("me");
-        let query = [
-            ("fields", self.flavor.profile_fields()),
-            ("access_token", token.expose()),
-        ];
-        self.get_with(&self.http, &url, &query, "GET /me", model::parse_profile)
-            .await
+        self.with_fields(Node::Profile, |fields| {
+            let query = [("fields", fields), ("access_token", token.expose())];
+            let url = &url;
+            async move {
+                self.get_with(&self.http, url, &query, "GET /me", model::parse_profile)
+                    .await
+            }
+        })
+        .await
     }
 
     /// One page of the owner's media, newest first: `owner` is [`ME`] or
@@ -209,15 +288,20 @@ impl Client {
             .endpoints
             .graph_url(&format!("{}/media", encode_segment(owner)));
         let limit = limit.to_string();
-        let mut query = vec![
-            ("fields", self.flavor.media_fields()),
-            ("limit", limit.as_str()),
-        ];
-        if let Some(after) = after {
-            query.push(("after", after));
-        }
-        query.push(("access_token", token.expose()));
-        self.get_json(&url, &query, "GET /{user-id}/media").await
+        self.with_fields(Node::Media, |fields| {
+            let mut query = vec![("fields", fields), ("limit", limit.as_str())];
+            if let Some(after) = after {
+                query.push(("after", after));
+            }
+            query.push(("access_token", token.expose()));
+            let url = &url;
+            async move { self.get_json(url, &query, "GET /{user-id}/media").await }
+        })
+        .await
+        .map(|page: MediaPage| MediaPage {
+            refused_field: self.refused_field(Node::Media),
+            ..page
+        })
     }
 
     /// Every page until `next` is gone, or until `max` items are in; why
@@ -253,6 +337,7 @@ impl Client {
                 .await?;
             let step = pager.after_page(after.as_deref(), &mut page);
             list.skipped += page.skipped;
+            list.refused_field = page.refused_field.take().or(list.refused_field.take());
             list.items.extend(page.data);
             on_page(list.items.len());
             if let Some(max) = max
@@ -290,11 +375,12 @@ impl Client {
     /// One media object with fresh (re-signed) URLs.
     pub async fn media(&self, token: &Secret, media_id: &str) -> Result<Media, ApiError> {
         let url = self.endpoints.graph_url(&encode_segment(media_id));
-        let query = [
-            ("fields", self.flavor.media_fields()),
-            ("access_token", token.expose()),
-        ];
-        self.get_json(&url, &query, "GET /{id}").await
+        self.with_fields(Node::Media, |fields| {
+            let query = [("fields", fields), ("access_token", token.expose())];
+            let url = &url;
+            async move { self.get_json(url, &query, "GET /{id}").await }
+        })
+        .await
     }
 
     /// Downloads a file (a CDN picture), retrying transient failures.

@@ -204,6 +204,18 @@ impl ApiError {
         self
     }
 
+    /// The field Graph refused in this request: code 100 with "Tried
+    /// accessing nonexisting field (NAME) on node type (…)", what a field
+    /// the host does not have gets (one such field fails the whole request).
+    pub fn unsupported_field(&self) -> Option<&str> {
+        if self.code != Some(100) {
+            return None;
+        }
+        let (_, rest) = self.message.split_once("nonexisting field (")?;
+        let (name, _) = rest.split_once(')')?;
+        Some(name.trim()).filter(|n| !n.is_empty())
+    }
+
     /// `HTTP 400, code 190/463`: what a support request would quote.
     pub fn identifiers(&self) -> String {
         let mut parts = Vec::new();

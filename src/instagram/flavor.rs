@@ -50,28 +50,45 @@ impl Flavor {
         }
     }
 
-    /// Fields requested from `/me`; each exactly once.
-    pub fn profile_fields(self) -> &'static str {
-        match self {
-            Flavor::InstagramLogin => {
+    /// Fields requested from `/me`; each exactly once. `optional` false
+    /// leaves out [`Flavor::optional_fields`] (see `Client`'s fallback).
+    pub fn profile_fields(self, optional: bool) -> &'static str {
+        match (self, optional) {
+            (Flavor::InstagramLogin, true) => {
                 "id,user_id,username,account_type,media_count,profile_picture_url,followers_count"
             }
-            Flavor::BasicDisplay => "id,username,account_type,media_count",
+            (Flavor::InstagramLogin, false) => "id,user_id,username,account_type,media_count",
+            (Flavor::BasicDisplay, _) => "id,username,account_type,media_count",
         }
     }
 
     /// Fields requested for every media object; each exactly once.
-    pub fn media_fields(self) -> &'static str {
-        match self {
-            Flavor::InstagramLogin => {
+    /// `optional` false leaves out [`Flavor::optional_fields`].
+    pub fn media_fields(self, optional: bool) -> &'static str {
+        match (self, optional) {
+            (Flavor::InstagramLogin, true) => {
                 "id,caption,media_type,media_url,permalink,thumbnail_url,timestamp,username,\
                  media_product_type,like_count,comments_count,\
                  children{id,media_type,media_url,thumbnail_url}"
             }
-            Flavor::BasicDisplay => {
+            (Flavor::InstagramLogin, false) | (Flavor::BasicDisplay, _) => {
                 "id,caption,media_type,media_url,permalink,thumbnail_url,timestamp,username,\
                  children{id,media_type,media_url,thumbnail_url}"
             }
+        }
+    }
+
+    /// The fields asked for that nothing depends on: the extras of the
+    /// current API. Meta's reference marks some (`media_product_type`) as
+    /// Facebook Login only, and one refused field fails the whole request,
+    /// so on such a refusal they are left out (see `Client`).
+    pub fn optional_fields(self, node: Node) -> &'static [&'static str] {
+        match (self, node) {
+            (Flavor::InstagramLogin, Node::Media) => {
+                &["media_product_type", "like_count", "comments_count"]
+            }
+            (Flavor::InstagramLogin, Node::Profile) => &["profile_picture_url", "followers_count"],
+            (Flavor::BasicDisplay, _) => &[],
         }
     }
 
@@ -81,6 +98,15 @@ impl Flavor {
             Flavor::BasicDisplay => "Basic Display API (retired)",
         }
     }
+}
+
+/// The kinds of object whose fields instatui chooses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Node {
+    /// `/me`.
+    Profile,
+    /// A post, in a page of `/me/media` or alone.
+    Media,
 }
 
 impl fmt::Display for Flavor {
@@ -110,7 +136,10 @@ mod tests {
     #[test]
     fn field_lists_never_repeat_a_field() {
         for flavor in Flavor::ALL {
-            for list in [flavor.profile_fields(), flavor.media_fields()] {
+            for list in [true, false]
+                .into_iter()
+                .flat_map(|o| [flavor.profile_fields(o), flavor.media_fields(o)])
+            {
                 let top: Vec<&str> = list
                     .split('{')
                     .next()
@@ -122,6 +151,39 @@ mod tests {
                 sorted.sort();
                 sorted.dedup();
                 assert_eq!(sorted.len(), top.len(), "{list}");
+            }
+        }
+    }
+
+    #[test]
+    fn without_the_optional_fields_only_they_are_gone() {
+        for flavor in Flavor::ALL {
+            for (node, full, lean) in [
+                (
+                    Node::Media,
+                    flavor.media_fields(true),
+                    flavor.media_fields(false),
+                ),
+                (
+                    Node::Profile,
+                    flavor.profile_fields(true),
+                    flavor.profile_fields(false),
+                ),
+            ] {
+                let optional = flavor.optional_fields(node);
+                let top = |list: &str| -> Vec<String> {
+                    let top = list.split('{').next().unwrap_or_default().to_string();
+                    top.split(',')
+                        .filter(|f| !f.is_empty())
+                        .map(String::from)
+                        .collect()
+                };
+                let kept: Vec<String> = top(full)
+                    .into_iter()
+                    .filter(|f| !optional.contains(&f.as_str()))
+                    .collect();
+                assert_eq!(kept, top(lean), "{flavor} {node:?}");
+                assert_eq!(full.contains("children{"), lean.contains("children{"));
             }
         }
     }

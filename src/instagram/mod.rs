@@ -16,7 +16,10 @@ pub mod usage;
 pub use client::Client;
 pub use endpoints::Endpoints;
 pub use error::{ApiError, ErrorKind};
-pub use flavor::Flavor;
+pub use flavor::{Flavor, Node};
 pub use limits::Limits;
-pub use model::{LongToken, Media, MediaPage, MediaType, Profile, ShortToken};
+pub use model::{
+    LongToken, Media, MediaPage, MediaType, Profile, ShortToken, VIDEO_UNAVAILABLE,
+    VIDEO_UNAVAILABLE_WHY,
+};
 pub use usage::RateUsage;

@@ -220,6 +220,12 @@ pub struct Children {
     pub data: Vec<Media>,
 }
 
+/// What is said of a video the API gives no file for, wherever it is listed.
+pub const VIDEO_UNAVAILABLE: &str = "video not available through the API";
+/// Why, where there is room to say it.
+pub const VIDEO_UNAVAILABLE_WHY: &str =
+    "Instagram leaves the video out of reels with licensed music";
+
 impl Media {
     pub fn kind(&self) -> MediaType {
         match self.media_type.as_deref() {
@@ -228,6 +234,17 @@ impl Media {
             Some("CAROUSEL_ALBUM") => MediaType::Album,
             _ => MediaType::Other,
         }
+    }
+
+    /// A video the API gives no file for: reels with licensed music come
+    /// without `media_url` (only the cover, `thumbnail_url`).
+    pub fn video_unavailable(&self) -> bool {
+        self.kind() == MediaType::Video && self.media_url.is_none()
+    }
+
+    /// This post, or an item of its album, is such a video.
+    pub fn has_unavailable_video(&self) -> bool {
+        self.video_unavailable() || self.children().iter().any(Media::video_unavailable)
     }
 
     pub fn posted_at(&self) -> Option<OffsetDateTime> {
@@ -272,6 +289,9 @@ pub struct MediaPage {
     /// Items that could not be read as a post and were left out: one bad
     /// post must not make the whole page unusable.
     pub skipped: usize,
+    /// The optional field Instagram refused: the page was asked for again
+    /// without the optional fields (`Client::refused_field`).
+    pub refused_field: Option<String>,
 }
 
 impl<'de> Deserialize<'de> for MediaPage {
@@ -301,8 +321,16 @@ impl<'de> Deserialize<'de> for MediaPage {
             data,
             paging: raw.paging,
             skipped,
+            refused_field: None,
         })
     }
+}
+
+/// What a refused optional field costs the user, in one clause.
+pub fn refused_note(field: &str) -> String {
+    format!(
+        "Instagram refused the field {field}, so posts are listed without reel marks, likes and comments"
+    )
 }
 
 /// "1 post could not be read and was skipped", for `n` of them.

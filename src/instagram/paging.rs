@@ -127,7 +127,7 @@ mod tests {
                 next: Some(format!("https://graph.instagram.com/me/media?after={a}")),
                 previous: None,
             }),
-            skipped: 0,
+            ..MediaPage::default()
         }
     }
 

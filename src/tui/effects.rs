@@ -516,11 +516,12 @@ impl Executor {
                     .await
                     .unwrap_or_default();
             let total = jobs.len();
-            let (mut saved, mut skipped, mut failed) = (0, 0, Vec::new());
+            let (mut saved, mut skipped, mut covers, mut failed) = (0, 0, 0, Vec::new());
             for (done, job) in jobs.iter().enumerate() {
                 match crate::download::run_job(&client, &token, job, &dir, &existing).await {
                     Ok(crate::download::Outcome::Saved(_)) => saved += 1,
                     Ok(crate::download::Outcome::Skipped(_)) => skipped += 1,
+                    Ok(crate::download::Outcome::CoverOnly(_)) => covers += 1,
                     Err(e) => failed.push(e),
                 }
                 let _ = tx.send(Msg::DownloadProgress {
@@ -529,8 +530,15 @@ impl Executor {
                 });
             }
             let result = if failed.is_empty() {
+                let covers = match covers {
+                    0 => String::new(),
+                    n => format!(
+                        ", {n} only as a cover ({})",
+                        crate::instagram::VIDEO_UNAVAILABLE
+                    ),
+                };
                 Ok(format!(
-                    "saved {saved} file(s), {skipped} already there, in {}",
+                    "saved {saved} file(s), {skipped} already there{covers}, in {}",
                     dir.display()
                 ))
             } else {

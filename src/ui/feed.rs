@@ -3,7 +3,7 @@
 use super::theme;
 use crate::app::preview::{PreviewState, Target};
 use crate::app::{App, Level};
-use crate::instagram::{Media, MediaType};
+use crate::instagram::{Media, MediaType, VIDEO_UNAVAILABLE, VIDEO_UNAVAILABLE_WHY};
 use crate::localtime;
 use crate::preview::Previews;
 use crate::sanitize;
@@ -171,8 +171,14 @@ fn row(app: &App, media: &Media, width: usize, selected: bool) -> Line<'static> 
         line => line,
     };
     let prefix = format!("{date} {} ", media.kind().marker());
+    // Said before the caption: a caption can be long, this must show.
+    let caption = if media.has_unavailable_video() {
+        format!("({VIDEO_UNAVAILABLE}) {caption}")
+    } else {
+        caption.to_string()
+    };
     let rest = width.saturating_sub(prefix.len());
-    let caption = text::pad(caption, rest);
+    let caption = text::pad(&caption, rest);
     let base = if selected {
         theme::selected()
     } else if media.caption.is_none() {
@@ -323,6 +329,12 @@ pub fn detail_lines<'a>(app: &App, media: &'a Media) -> Vec<Line<'a>> {
                 "the album itself has no URL; see its items".into(),
             ));
         }
+        (None, MediaType::Video) => lines.push(field(
+            "Media",
+            format!(
+                "{VIDEO_UNAVAILABLE} ({VIDEO_UNAVAILABLE_WHY}); the thumbnail is its cover, and d saves only that"
+            ),
+        )),
         (None, _) => lines.push(field("Media", "not available".into())),
     }
     if let Some(thumb) = &media.thumbnail_url {
@@ -336,8 +348,13 @@ pub fn detail_lines<'a>(app: &App, media: &'a Media) -> Vec<Line<'a>> {
             theme::dim(),
         )));
         for (i, child) in children.iter().enumerate() {
+            let unavailable = if child.video_unavailable() {
+                format!(" ({VIDEO_UNAVAILABLE})")
+            } else {
+                String::new()
+            };
             lines.push(Line::from(format!(
-                " {}. {} {}",
+                " {}. {} {}{unavailable}",
                 i + 1,
                 child.kind().label(),
                 child.id
