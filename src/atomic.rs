@@ -17,6 +17,81 @@ pub struct Replace<'a> {
     pub durable: bool,
 }
 
+/// How a writer's temporary files are named: `<prefix>`, six random
+/// letters and digits, `<suffix>`. Named once here, so that one left by a
+/// process killed before its rename is recognised at the next start
+/// ([`remove_strays`]).
+#[derive(Debug, Clone, Copy)]
+pub struct TempName {
+    pub prefix: &'static str,
+    pub suffix: &'static str,
+}
+
+/// state.json's: each holds a whole state, the app secret included.
+pub const STATE_TEMP: TempName = TempName {
+    prefix: ".state.json.",
+    suffix: ".tmp",
+};
+/// The feed cache's and the picture cache's.
+pub const CACHE_TEMP: TempName = TempName {
+    prefix: ".tmp",
+    suffix: "",
+};
+/// A `.env` handoff's, beside the user's file: it holds the token.
+pub const DOTENV_TEMP: TempName = TempName {
+    prefix: ".instatui-",
+    suffix: ".tmp",
+};
+
+/// How long a temporary file written without a lock must have been left
+/// untouched before it counts as stray: a younger one may be another
+/// process's write in progress (writes take milliseconds).
+pub const STRAY_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The stray temporary files named `name` in `dir`: plain files only (a
+/// link or a folder is never one of ours), and, when `idle` is given, only
+/// those untouched for that long.
+pub fn strays(dir: &Path, name: TempName, idle: Option<std::time::Duration>) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let now = std::time::SystemTime::now();
+    entries
+        .flatten()
+        .filter(|entry| {
+            let file_name = entry.file_name();
+            let Some(file_name) = file_name.to_str() else {
+                return false;
+            };
+            let random = file_name
+                .strip_prefix(name.prefix)
+                .and_then(|rest| rest.strip_suffix(name.suffix));
+            random.is_some_and(|r| r.len() == 6 && r.bytes().all(|b| b.is_ascii_alphanumeric()))
+        })
+        .filter(|entry| {
+            // `DirEntry::metadata` does not follow links.
+            entry.metadata().is_ok_and(|meta| {
+                meta.file_type().is_file()
+                    && idle.is_none_or(|idle| {
+                        meta.modified()
+                            .ok()
+                            .and_then(|m| now.duration_since(m).ok())
+                            .is_some_and(|age| age >= idle)
+                    })
+            })
+        })
+        .map(|entry| entry.path())
+        .collect()
+}
+
+/// Removes [`strays`]; returns how many went.
+pub fn remove_strays(dir: &Path, name: TempName, idle: Option<std::time::Duration>) -> usize {
+    strays(dir, name, idle)
+        .into_iter()
+        .filter(|path| std::fs::remove_file(path).is_ok())
+        .count()
+}
+
 /// Which step failed, with the I/O error.
 #[derive(Debug)]
 pub enum Failed {
@@ -44,6 +119,9 @@ pub fn replace(path: &Path, bytes: &[u8], how: Replace<'_>) -> Result<(), Failed
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
+    // Created 0600 (tempfile's default, with O_EXCL), before any byte is
+    // written: the secret in a state is never readable by others, not even
+    // in a file a killed process leaves behind.
     let mut tmp = tempfile::Builder::new()
         .prefix(how.temp_prefix)
         .suffix(how.temp_suffix)
@@ -124,6 +202,88 @@ mod tests {
         replace(&path, b"x", Replace { mode: 0o644, ..HOW }).expect("replace");
         let mode = std::fs::metadata(&path).expect("meta").permissions().mode();
         assert_eq!(mode & 0o777, 0o644);
+    }
+
+    #[test]
+    fn only_our_stray_temporary_files_are_found() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let d = dir.path();
+        for name in [
+            ".state.json.aB3xY9.tmp",
+            ".state.json.aB3xY9",
+            ".state.json.toolong1.tmp",
+            "state.json",
+            ".tmpQ1w2E3",
+            ".tmpQ1w2E3.jpg",
+            "feed.json",
+            ".instatui-Zz9Yy8.tmp",
+            ".env",
+        ] {
+            std::fs::write(d.join(name), b"x").expect("write");
+        }
+        std::fs::create_dir(d.join(".tmpFolder")).expect("dir");
+        let names = |found: Vec<PathBuf>| -> Vec<String> {
+            found
+                .iter()
+                .map(|p| {
+                    p.file_name()
+                        .unwrap_or_default()
+                        .to_string_lossy()
+                        .into_owned()
+                })
+                .collect()
+        };
+        assert_eq!(
+            names(strays(d, STATE_TEMP, None)),
+            [".state.json.aB3xY9.tmp"]
+        );
+        assert_eq!(names(strays(d, CACHE_TEMP, None)), [".tmpQ1w2E3"]);
+        assert_eq!(
+            names(strays(d, DOTENV_TEMP, None)),
+            [".instatui-Zz9Yy8.tmp"]
+        );
+        // Written just now: perhaps another process's write in progress.
+        assert!(strays(d, CACHE_TEMP, Some(STRAY_AFTER)).is_empty());
+        let old = std::time::SystemTime::now() - 2 * STRAY_AFTER;
+        std::fs::File::options()
+            .write(true)
+            .open(d.join(".tmpQ1w2E3"))
+            .and_then(|f| f.set_modified(old))
+            .expect("age it");
+        assert_eq!(remove_strays(d, CACHE_TEMP, Some(STRAY_AFTER)), 1);
+        assert!(!d.join(".tmpQ1w2E3").exists());
+        assert!(d.join(".tmpQ1w2E3.jpg").exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_named_like_a_temporary_file_is_left_alone() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let victim = dir.path().join("victim");
+        std::fs::write(&victim, b"x").expect("write");
+        std::os::unix::fs::symlink(&victim, dir.path().join(".state.json.aaaaaa.tmp"))
+            .expect("link");
+        assert_eq!(remove_strays(dir.path(), STATE_TEMP, None), 0);
+        assert!(victim.exists());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_temporary_file_is_private_from_its_creation() {
+        use std::os::unix::fs::PermissionsExt;
+        // The same builder `replace` uses, looked at before any write.
+        let dir = tempfile::tempdir().expect("tempdir");
+        let tmp = tempfile::Builder::new()
+            .prefix(STATE_TEMP.prefix)
+            .suffix(STATE_TEMP.suffix)
+            .tempfile_in(dir.path())
+            .expect("temp");
+        let mode = tmp.as_file().metadata().expect("meta").permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(
+            strays(dir.path(), STATE_TEMP, None),
+            [tmp.path().to_path_buf()]
+        );
     }
 
     #[test]

@@ -58,6 +58,9 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     let store = Store::locate(cli.config_dir.clone())?;
     let echo = cli.command.is_some();
     let _log = instatui::logging::init(Some(&store::data_dir(&store)), cli.verbose, echo);
+    // Temporary files of writes killed half-way (state.json's hold the app
+    // secret) go before anything else is read or written.
+    store::remove_stray_files(&store);
     match cli.command {
         Some(command) => cli::run(&Context { store }, command).await,
         None => instatui::tui::run(store, cli.images.clone(), cli.theme())

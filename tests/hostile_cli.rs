@@ -416,3 +416,69 @@ fn posts_whose_ids_make_the_same_file_name_are_all_saved() {
     );
     assert!(names.iter().all(|n| !n.ends_with(".part")), "{names:?}");
 }
+
+/// Makes `path` look last written `secs` seconds ago.
+fn age(path: &std::path::Path, secs: u64) {
+    let then = std::time::SystemTime::now() - std::time::Duration::from_secs(secs);
+    std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(then))
+        .expect("aged");
+}
+
+#[test]
+fn temp_files_left_by_killed_writes_are_removed_at_start() {
+    let m = Machine::demo();
+    m.authorized();
+    let config = m.config_dir();
+    let state = std::fs::read(m.state_path()).expect("state.json");
+    // What a process killed between writing and renaming leaves: the whole
+    // state, app secret included.
+    let state_temps = [".state.json.Kx7Qp2.tmp", ".state.json.a1B2c3.tmp"].map(|n| config.join(n));
+    for temp in &state_temps {
+        std::fs::write(temp, &state).expect("plant");
+    }
+    let cache = m.out("cache-dir");
+    std::fs::create_dir_all(cache.join("media")).expect("cache");
+    let old_feed = cache.join(".tmpOld111");
+    let old_picture = cache.join("media/.tmpOld333");
+    let fresh = cache.join(".tmpNew222");
+    for (path, secs) in [(&old_feed, 120), (&old_picture, 120), (&fresh, 0)] {
+        std::fs::write(path, b"{").expect("plant");
+        age(path, secs);
+    }
+    let status = |m: &Machine| {
+        m.run_with(&["status"], |c| {
+            c.env("INSTATUI_CACHE_DIR", &cache);
+        })
+    };
+
+    // Another process is saving: its lock keeps state.json's temp files.
+    let lock = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open(config.join("state.lock"))
+        .expect("lock file");
+    lock.lock().expect("locked");
+    let run = status(&m);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(state_temps.iter().all(|t| t.exists()), "kept while locked");
+    lock.unlock().expect("unlocked");
+
+    let run = status(&m);
+    assert_eq!(run.code, 0, "{run:?}");
+    for temp in &state_temps {
+        assert!(
+            !temp.exists(),
+            "was: left with the app secret: {}",
+            temp.display()
+        );
+    }
+    assert!(
+        !old_feed.exists() && !old_picture.exists(),
+        "the caches' old ones go"
+    );
+    assert!(fresh.exists(), "a fresh one may be another process's write");
+    assert_eq!(std::fs::read(m.state_path()).expect("state.json"), state);
+}

@@ -147,9 +147,18 @@ pub fn write(path: &Path, var: &str, value: &str) -> Result<(), String> {
             path.display()
         )
     };
+    // A temporary file left by a handoff that was killed holds a token:
+    // gone before the next one is written.
+    if let Some(dir) = path.parent() {
+        crate::atomic::remove_strays(
+            dir,
+            crate::atomic::DOTENV_TEMP,
+            Some(crate::atomic::STRAY_AFTER),
+        );
+    }
     let how = crate::atomic::Replace {
-        temp_prefix: ".instatui-",
-        temp_suffix: ".tmp",
+        temp_prefix: crate::atomic::DOTENV_TEMP.prefix,
+        temp_suffix: crate::atomic::DOTENV_TEMP.suffix,
         mode,
         durable: true,
     };
@@ -163,6 +172,32 @@ pub fn write(path: &Path, var: &str, value: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_temporary_file_left_by_a_killed_handoff_goes_with_the_next_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let stray = dir.path().join(".instatui-Ab12Cd.tmp");
+        std::fs::write(&stray, b"INSTAGRAM_ACCESS_TOKEN=IGAAold\n").unwrap();
+        let then = std::time::SystemTime::now() - 2 * crate::atomic::STRAY_AFTER;
+        std::fs::File::options()
+            .write(true)
+            .open(&stray)
+            .and_then(|f| f.set_modified(then))
+            .unwrap();
+        write(
+            &dir.path().join(".env"),
+            "INSTAGRAM_ACCESS_TOKEN",
+            "IGAAnew",
+        )
+        .unwrap();
+        assert!(!stray.exists(), "it held a token");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names, [".env"]);
+    }
 
     #[test]
     fn only_the_one_line_changes() {

@@ -3,6 +3,9 @@
 use std::path::PathBuf;
 use std::time::SystemTime;
 
+/// The pictures' folder inside the cache dir.
+pub const FOLDER: &str = "media";
+
 /// 200 MiB of pictures on disk.
 pub const DEFAULT_CAP: u64 = 200 * 1024 * 1024;
 
@@ -45,8 +48,8 @@ impl DiskCache {
         std::fs::create_dir_all(&self.dir)?;
         // Not fsynced: a picture lost in a crash is fetched again.
         let how = crate::atomic::Replace {
-            temp_prefix: ".tmp",
-            temp_suffix: "",
+            temp_prefix: crate::atomic::CACHE_TEMP.prefix,
+            temp_suffix: crate::atomic::CACHE_TEMP.suffix,
             mode: 0o600,
             durable: false,
         };

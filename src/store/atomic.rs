@@ -44,8 +44,8 @@ pub(crate) fn set_mode(path: &Path, mode: u32) -> Result<(), StoreError> {
 pub(crate) fn write_private_file(dir: &Path, path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
     ensure_private_dir(dir)?;
     let how = crate::atomic::Replace {
-        temp_prefix: ".state.json.",
-        temp_suffix: ".tmp",
+        temp_prefix: crate::atomic::STATE_TEMP.prefix,
+        temp_suffix: crate::atomic::STATE_TEMP.suffix,
         #[cfg(unix)]
         mode: FILE_MODE,
         #[cfg(not(unix))]

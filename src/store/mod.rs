@@ -14,6 +14,7 @@ mod lock;
 pub mod merge;
 mod migrate;
 pub mod schema;
+mod strays;
 #[cfg(test)]
 mod tests;
 mod transitions;
@@ -24,6 +25,7 @@ pub use dirs::{
 pub use error::{IoOp, StoreError};
 pub(crate) use lock::StoreLock;
 pub use schema::*;
+pub use strays::remove_stray_files;
 pub use transitions::AppChange;
 
 use std::io;

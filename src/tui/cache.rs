@@ -92,8 +92,8 @@ impl FeedCache {
         })
         .map_err(std::io::Error::other)?;
         let how = crate::atomic::Replace {
-            temp_prefix: ".tmp",
-            temp_suffix: "",
+            temp_prefix: crate::atomic::CACHE_TEMP.prefix,
+            temp_suffix: crate::atomic::CACHE_TEMP.suffix,
             mode: 0o600,
             durable: true,
         };

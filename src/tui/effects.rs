@@ -39,7 +39,10 @@ impl Executor {
     pub fn new(store: crate::store::Store, cache: FeedCache, demo: Option<FakeControl>) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
         let persister = Persister::start(store, tx.clone());
-        let disk = DiskCache::new(cache.dir().join("media"), crate::preview::disk::DEFAULT_CAP);
+        let disk = DiskCache::new(
+            cache.dir().join(crate::preview::disk::FOLDER),
+            crate::preview::disk::DEFAULT_CAP,
+        );
         Executor {
             tx,
             rx,
