@@ -19,10 +19,6 @@ impl Secret {
         &self.0
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// First four and last four characters, enough to tell two tokens apart.
     /// Short values are hidden completely, since four plus four would reveal
     /// most of them.

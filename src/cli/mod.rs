@@ -1,5 +1,9 @@
 //! The command line: argument definitions and the scriptable subcommands, one per step of the flow.
 
+// The doc comments below are clap's --help text, where `<token>` is meant
+// literally, not as HTML.
+#![allow(rustdoc::invalid_html_tags)]
+
 // Every line the subcommands print goes through `crate::sanitize`: these
 // shadow std's macros for the modules declared below, so no caption, link,
 // username or server message can reach the terminal with an escape sequence,

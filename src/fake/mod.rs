@@ -1,7 +1,7 @@
 //! An embedded fake Instagram on loopback, for `--demo` and the tests.
 //!
 //! It speaks both hosts on one base URL, as the API documents them (see
-//! `/work/shared/API_NOTES.md` and the fixtures):
+//! the bodies in `tests/fixtures/instagram/` and `tests/fixtures/captured/`):
 //!
 //! - OAuth host: `GET /oauth/authorize`, `POST /oauth/access_token`;
 //! - Graph host (optional version prefix such as `/v21.0`): `GET /access_token`,

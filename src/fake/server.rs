@@ -13,7 +13,6 @@ use tokio::sync::oneshot;
 /// A running fake Instagram. Dropping it shuts the server down (requests in
 /// flight are finished first).
 pub struct FakeInstagram {
-    addr: SocketAddr,
     base_url: String,
     control: FakeControl,
     shutdown: Option<oneshot::Sender<()>>,
@@ -53,7 +52,6 @@ impl FakeInstagram {
         });
         tracing::info!(%base_url, "fake instagram listening");
         Ok(FakeInstagram {
-            addr,
             base_url,
             control: FakeControl { app },
             shutdown: Some(shutdown),
@@ -63,11 +61,6 @@ impl FakeInstagram {
     /// `http://127.0.0.1:PORT`, without a trailing slash.
     pub fn base_url(&self) -> String {
         self.base_url.clone()
-    }
-
-    /// The address the fake listens on.
-    pub fn local_addr(&self) -> SocketAddr {
-        self.addr
     }
 
     /// A cheap handle for steering the fake; it outlives nothing: once the

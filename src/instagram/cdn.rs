@@ -25,7 +25,7 @@ impl ApiError {
 impl Client {
     /// Streams `url` into `part` (made anew: see `download::create_part`) and returns the
     /// declared content type. A transient failure starts over
-    /// ([`DOWNLOAD_RETRY`]: three tries in all); the caller renames the
+    /// (`DOWNLOAD_RETRY`: three tries in all); the caller renames the
     /// finished file.
     pub async fn download_to(&self, url: &str, part: &Path) -> Result<Option<String>, ApiError> {
         DOWNLOAD_RETRY.run(|| self.download_once(url, part)).await

@@ -163,10 +163,6 @@ impl Client {
         &self.http
     }
 
-    pub fn endpoints(&self) -> &Endpoints {
-        &self.endpoints
-    }
-
     pub fn flavor(&self) -> Flavor {
         self.flavor
     }

@@ -1,14 +1,13 @@
 //! A least-recently-used map bounded by bytes, for decoded pictures.
 
-use std::collections::{HashMap, VecDeque};
+use lru::LruCache;
 
 /// 64 MiB of decoded pixels: a few hundred pane-sized pictures.
 pub const DEFAULT_BUDGET: usize = 64 * 1024 * 1024;
 
 pub struct MemoryCache<T> {
-    entries: HashMap<String, (T, usize)>,
-    /// Least recently used first.
-    order: VecDeque<String>,
+    /// Each value with its cost in bytes; bounded by `budget`, not by count.
+    entries: LruCache<String, (T, usize)>,
     used: usize,
     budget: usize,
 }
@@ -16,15 +15,14 @@ pub struct MemoryCache<T> {
 impl<T> MemoryCache<T> {
     pub fn new(budget: usize) -> Self {
         MemoryCache {
-            entries: HashMap::new(),
-            order: VecDeque::new(),
+            entries: LruCache::unbounded(),
             used: 0,
             budget,
         }
     }
 
     pub fn contains(&self, key: &str) -> bool {
-        self.entries.contains_key(key)
+        self.entries.contains(key)
     }
 
     pub fn len(&self) -> usize {
@@ -39,37 +37,22 @@ impl<T> MemoryCache<T> {
         self.used
     }
 
-    fn touch(&mut self, key: &str) {
-        if let Some(pos) = self.order.iter().position(|k| k == key)
-            && let Some(k) = self.order.remove(pos)
-        {
-            self.order.push_back(k);
-        }
-    }
-
+    /// The value, which becomes the most recently used.
     pub fn get_mut(&mut self, key: &str) -> Option<&mut T> {
-        if !self.entries.contains_key(key) {
-            return None;
-        }
-        self.touch(key);
         self.entries.get_mut(key).map(|(value, _)| value)
     }
 
     /// Inserts, then drops the least recently used entries until the budget
     /// holds again (always keeping the newest one).
     pub fn insert(&mut self, key: String, value: T, cost: usize) {
-        if let Some((_, old)) = self.entries.remove(&key) {
+        if let Some((_, old)) = self.entries.put(key, (value, cost)) {
             self.used -= old;
-            self.order.retain(|k| k != &key);
         }
         self.used += cost;
-        self.entries.insert(key.clone(), (value, cost));
-        self.order.push_back(key);
-        while self.used > self.budget && self.order.len() > 1 {
-            if let Some(oldest) = self.order.pop_front()
-                && let Some((_, c)) = self.entries.remove(&oldest)
-            {
-                self.used -= c;
+        while self.used > self.budget && self.entries.len() > 1 {
+            match self.entries.pop_lru() {
+                Some((_, (_, c))) => self.used -= c,
+                None => break,
             }
         }
     }

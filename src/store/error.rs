@@ -17,7 +17,7 @@ pub enum IoOp {
 }
 
 impl IoOp {
-    /// The verb phrase that goes before the path: "could not <verb> <path>".
+    /// The verb phrase that goes before the path: `could not <verb> <path>`.
     pub fn verb(self) -> &'static str {
         match self {
             IoOp::Read => "read",

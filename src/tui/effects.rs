@@ -655,10 +655,6 @@ async fn demo_consent(
 /// Puts text on the clipboard through the terminal (OSC 52), which works
 /// over SSH too where the terminal supports it.
 fn copy_osc52(text: &str) {
-    use base64::Engine;
-    use std::io::Write;
-    let encoded = base64::engine::general_purpose::STANDARD.encode(text);
-    let mut out = std::io::stdout();
-    let _ = write!(out, "\x1b]52;c;{encoded}\x07");
-    let _ = out.flush();
+    use crossterm::clipboard::CopyToClipboard;
+    let _ = crossterm::execute!(std::io::stdout(), CopyToClipboard::to_clipboard_from(text));
 }
