@@ -482,3 +482,113 @@ fn temp_files_left_by_killed_writes_are_removed_at_start() {
     assert!(fresh.exists(), "a fresh one may be another process's write");
     assert_eq!(std::fs::read(m.state_path()).expect("state.json"), state);
 }
+
+// ---------------------------------------------------------------- failed saves
+
+/// Holds state.json's lock as another process's long save would: every
+/// save of this machine's commands waits its 5 s, then fails.
+fn hold_the_lock(m: &Machine) -> std::fs::File {
+    let lock = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(m.config_dir().join("state.lock"))
+        .expect("lock file");
+    lock.lock().expect("locked");
+    lock
+}
+
+/// The file a failed save's message says the token is kept in, and the token.
+fn kept_token(run: &common::cli::Run) -> (std::path::PathBuf, String) {
+    // One line for the failure (a `refresh` also warns that its run could
+    // not be recorded for keep-alive status).
+    let errors: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| !l.starts_with("warning: "))
+        .collect();
+    assert_eq!(errors.len(), 1, "one line: {run:?}");
+    let line = errors[0];
+    let path = line
+        .split_once("kept in ")
+        .and_then(|(_, rest)| rest.split_once(" (readable by you only)"))
+        .map(|(path, _)| std::path::PathBuf::from(path))
+        .unwrap_or_else(|| panic!("where the token is kept: {run:?}"));
+    assert!(
+        line.contains(&format!("instatui login --with-token < {}", path.display())),
+        "{run:?}"
+    );
+    assert_eq!(
+        common::cli::mode(&path) & 0o777,
+        0o600,
+        "readable by the user only"
+    );
+    let token = std::fs::read_to_string(&path).expect("the kept token");
+    let token = token.trim().to_string();
+    assert!(!token.is_empty());
+    assert!(
+        !run.stderr.contains(&token) && !run.stdout.contains(&token),
+        "never printed"
+    );
+    (path, token)
+}
+
+#[test]
+fn a_refreshed_token_that_cannot_be_saved_is_kept_and_can_be_stored() {
+    let m = Machine::demo();
+    m.authorized();
+    let before = m.raw_token();
+    // A day on, on both clocks: Instagram refreshes it.
+    m.control().advance_clock(25 * common::cli::HOUR);
+    let lock = hold_the_lock(&m);
+    let run = m.run_with(&["refresh"], |c| {
+        c.env("INSTATUI_CLOCK_SKEW", "25h");
+    });
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "the refreshed token could not be saved (another instatui process is writing"
+        ),
+        "{run:?}"
+    );
+    let (path, kept) = kept_token(&run);
+    assert_ne!(kept, before, "the refreshed one (was: thrown away)");
+    assert_eq!(m.raw_token(), before, "nothing half-written");
+    drop(lock);
+
+    // What the message says to do, once the other process is done.
+    let run = m.run_with(&["login", "--with-token"], |c| {
+        c.write_stdin(std::fs::read(&path).expect("kept"));
+        c.env("INSTATUI_CLOCK_SKEW", "25h");
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(m.raw_token(), kept);
+    let token = m.token_json();
+    assert_eq!(token["status"], "valid", "{token}");
+}
+
+#[test]
+fn a_token_from_an_exchange_that_cannot_be_saved_is_kept_and_can_be_stored() {
+    let m = Machine::demo();
+    m.setup();
+    let landed = m.authorize_in_browser();
+    let lock = hold_the_lock(&m);
+    let run = m.run_with(&["exchange"], |c| {
+        c.write_stdin(landed.clone());
+    });
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("the new token could not be saved ("),
+        "{run:?}"
+    );
+    let (path, _) = kept_token(&run);
+    assert!(m.state()["token"].is_null(), "{}", m.state());
+    drop(lock);
+    // The code is used up; the kept token is not.
+    let run = m.run_with(&["login", "--with-token"], |c| {
+        c.write_stdin(std::fs::read(&path).expect("kept"));
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(m.state()["token"]["value"].is_string(), "{}", m.state());
+}

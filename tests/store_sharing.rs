@@ -187,6 +187,71 @@ async fn a_save_that_failed_is_tried_once_more_when_the_tui_ends() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_token_that_cannot_be_saved_is_kept_used_retried_and_at_exit_kept_in_a_file() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let (store, mut app, mut executor) = seeded(&scratch);
+    executor.flush_saves().await;
+    let lock_file = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open(scratch.path().join("config/state.lock"))
+        .expect("lock file");
+    lock_file.lock().expect("hold the lock");
+
+    // A refresh lands (what `on_refreshed` stores), and its save fails.
+    let fresh = "IGAArefreshedrefreshedrefreshed";
+    let effect = app.persist(|s| s.record_refresh(Ok(token(fresh)), NOW));
+    executor.run(&app, effect);
+    let msg = next_msg(&mut executor).await;
+    let Msg::Saved(Err(text)) = &msg else {
+        panic!("expected a failed save, got {msg:?}");
+    };
+    let text = text.clone();
+    assert!(
+        text.starts_with("the new token is not saved yet: ")
+            && text.ends_with("instatui keeps it (and uses it) and tries again every second"),
+        "{text}"
+    );
+    assert!(!text.contains(fresh), "{text}");
+    executor.send(&mut app, msg, NOW);
+    assert_eq!(
+        app.status.as_ref().map(|s| s.text.as_str()),
+        Some(text.as_str()),
+        "on the status line"
+    );
+    assert_eq!(
+        app.stored.token.as_ref().map(|t| t.value.expose()),
+        Some(fresh),
+        "kept in memory: shown and used"
+    );
+
+    // Quit while the lock is still held: the last try fails too, and the
+    // token goes to a file of its own (was: gone with the process).
+    let line = executor
+        .finish_saves()
+        .await
+        .expect("a line about the token");
+    assert!(
+        line.starts_with("the new token could not be saved ("),
+        "{line}"
+    );
+    assert!(!line.contains(fresh), "{line}");
+    let path = line
+        .split_once("kept in ")
+        .and_then(|(_, rest)| rest.split_once(" (readable by you only)"))
+        .map(|(path, _)| std::path::PathBuf::from(path))
+        .expect("where");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("kept"),
+        format!("{fresh}\n")
+    );
+    assert_ne!(
+        store.load().expect("load").state.token.map(|t| t.value),
+        Some(Secret::new(fresh))
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_broken_file_is_not_taken_in_but_replaced_on_the_next_save() {
     let scratch = tempfile::tempdir().expect("tempdir");
     let (store, mut app, mut executor) = seeded(&scratch);

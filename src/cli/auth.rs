@@ -183,15 +183,27 @@ fn save_token(
     client: &Client,
     new_authorization: bool,
 ) -> Result<(), CliError> {
-    ctx.store.update(|s: &mut State| {
-        if new_authorization {
-            s.record_authorization(token.clone());
-        } else {
-            s.record_upgrade(token.clone());
-        }
-        s.record_rate_usage(client.rate_usage());
-        Ok::<_, CliError>(())
-    })?;
+    ctx.store
+        .update(|s: &mut State| {
+            if new_authorization {
+                s.record_authorization(token.clone());
+            } else {
+                s.record_upgrade(token.clone());
+            }
+            s.record_rate_usage(client.rate_usage());
+            Ok::<_, crate::store::StoreError>(())
+        })
+        // The code (or the short-lived token) is used up: a token that
+        // cannot be saved is kept in a file of its own, never dropped.
+        .map_err(|e| {
+            CliError::failed(crate::store::unsaved_token_message(
+                &ctx.store,
+                token,
+                "new",
+                &e,
+                "once that is fixed, authorize again (instatui authorize --open)",
+            ))
+        })?;
     Ok(())
 }
 

@@ -228,11 +228,23 @@ async fn refresh_token(
     match client.refresh(&old.value).await {
         Ok(long) => {
             let new = token::from_long(&long, &old, crate::clock::now());
-            ctx.store.update(|s| {
-                s.record_refresh(Ok(new.clone()), new.obtained_at);
-                s.record_rate_usage(client.rate_usage());
-                Ok::<_, CliError>(())
-            })?;
+            ctx.store
+                .update(|s| {
+                    s.record_refresh(Ok(new.clone()), new.obtained_at);
+                    s.record_rate_usage(client.rate_usage());
+                    Ok::<_, crate::store::StoreError>(())
+                })
+                // Instagram has issued it: a token that cannot be saved is
+                // kept in a file of its own, never dropped.
+                .map_err(|e| {
+                    CliError::failed(crate::store::unsaved_token_message(
+                        &ctx.store,
+                        &new,
+                        "refreshed",
+                        &e,
+                        "once that is fixed, run 'instatui refresh' again",
+                    ))
+                })?;
             if json {
                 print_json(&json!({
                     "refreshed": true,

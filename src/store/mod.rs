@@ -13,6 +13,7 @@ mod error;
 mod lock;
 pub mod merge;
 mod migrate;
+mod rescue;
 pub mod schema;
 mod strays;
 #[cfg(test)]
@@ -24,6 +25,7 @@ pub use dirs::{
 };
 pub use error::{IoOp, StoreError};
 pub(crate) use lock::StoreLock;
+pub use rescue::{keep_unsaved_token, unsaved_token_message};
 pub use schema::*;
 pub use strays::remove_stray_files;
 pub use transitions::AppChange;

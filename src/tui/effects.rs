@@ -153,7 +153,18 @@ impl Executor {
         self.persister.check();
     }
 
-    /// Waits for queued state saves and feed cache writes (before exit).
+    /// The drain at exit: queued state saves and feed cache writes; a new
+    /// token that could not be saved is kept in a file, and the line saying
+    /// where comes back.
+    pub async fn finish_saves(&mut self) -> Option<String> {
+        let unsaved = self.persister.finish().await;
+        for write in std::mem::take(&mut self.cache_writes) {
+            let _ = write.await;
+        }
+        unsaved
+    }
+
+    /// Waits for queued state saves and feed cache writes.
     pub async fn flush_saves(&mut self) {
         self.persister.flush().await;
         for write in std::mem::take(&mut self.cache_writes) {

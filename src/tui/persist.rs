@@ -16,6 +16,8 @@ enum Job {
     Base(Box<State>),
     Save(Box<State>),
     Flush(oneshot::Sender<()>),
+    /// The last job: drain, and say whether a new token could not be saved.
+    Finish(oneshot::Sender<Option<String>>),
     /// Look whether another process changed the file.
     Check,
 }
@@ -86,12 +88,41 @@ impl Writer {
                 // Kept for the next look, so the change is not lost: the
                 // base stays where it was, and the retry carries it all.
                 tracing::error!("{e}");
+                let text = if self.unsaved_token(&ours) {
+                    format!(
+                        "the new token is not saved yet: {e}; instatui keeps it (and uses it) and tries again every second"
+                    )
+                } else {
+                    format!("{e} (instatui tries again every second)")
+                };
                 self.retry = Some(ours);
-                let _ = self.report.send(Msg::Saved(Err(format!(
-                    "{e} (instatui tries again every second)"
-                ))));
+                let _ = self.report.send(Msg::Saved(Err(text)));
             }
         }
+    }
+
+    /// Whether `ours` holds a token the file does not: one Instagram issued
+    /// (a refresh, an exchange) that exists nowhere else.
+    fn unsaved_token(&self, ours: &State) -> bool {
+        ours.token.is_some() && ours.token != self.on_disk.token
+    }
+
+    /// At exit: a save still failing after one more try. A token it holds
+    /// is kept in a file of its own; the line says where and what to do.
+    fn finish(&mut self) -> Option<String> {
+        if let Some(ours) = self.retry.take() {
+            self.save(ours);
+        }
+        let ours = self.retry.as_ref()?;
+        let token = ours.token.as_ref().filter(|_| self.unsaved_token(ours))?;
+        let error = format!("the last save to {} failed", self.store.path().display());
+        Some(crate::store::unsaved_token_message(
+            &self.store,
+            token,
+            "new",
+            &error,
+            "once that is fixed, refresh it or authorize again",
+        ))
     }
 
     fn check(&mut self) {
@@ -165,6 +196,21 @@ impl Persister {
                         let _ = done.send(());
                         continue;
                     }
+                    Job::Finish(done) => {
+                        let (tx, rx) = oneshot::channel();
+                        let finished = run_blocking(writer, move |w| {
+                            let _ = tx.send(w.finish());
+                        })
+                        .await;
+                        let _ = done.send(rx.await.ok().flatten());
+                        match finished {
+                            Some(w) => {
+                                writer = w;
+                                continue;
+                            }
+                            None => break,
+                        }
+                    }
                     Job::Check => match run_blocking(writer, Writer::check).await {
                         Some(w) => {
                             writer = w;
@@ -180,7 +226,7 @@ impl Persister {
                     match next {
                         Job::Save(newer) => state = newer,
                         Job::Flush(done) => flushes.push(done),
-                        Job::Check | Job::Base(_) => {}
+                        Job::Check | Job::Base(_) | Job::Finish(_) => {}
                     }
                 }
                 let next = run_blocking(writer, move |w| w.save(*state)).await;
@@ -214,6 +260,15 @@ impl Persister {
     /// Asks the writer to look for changes made by other processes.
     pub fn check(&self) {
         let _ = self.jobs.send(Job::Check);
+    }
+
+    /// The drain at exit: every queued save written, a failed one tried once
+    /// more; if a new token still could not be saved, it is kept in a file
+    /// of its own and the line saying where comes back.
+    pub async fn finish(&self) -> Option<String> {
+        let (done, wait) = oneshot::channel();
+        self.jobs.send(Job::Finish(done)).ok()?;
+        wait.await.ok().flatten()
     }
 
     /// Resolves once every save queued before it is on disk.

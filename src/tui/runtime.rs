@@ -15,9 +15,17 @@ pub async fn run(mut app: App, mut executor: Executor, images: ImageMode) -> Res
     let mut term = terminal::enter().map_err(|e| format!("could not set up the terminal: {e}"))?;
     let result = event_loop(&mut term, &mut app, &mut executor, images, &mut signals).await;
     // Queued saves land before the terminal is handed back.
-    let _ = tokio::time::timeout(Duration::from_secs(5), executor.flush_saves()).await;
+    let unsaved = tokio::time::timeout(Duration::from_secs(10), executor.finish_saves())
+        .await
+        .ok()
+        .flatten();
     terminal::leave();
-    result
+    // A token that could not be saved outranks any other ending: the line
+    // says where it is kept.
+    match unsaved {
+        Some(line) => Err(line),
+        None => result,
+    }
 }
 
 fn to_msg(event: Event) -> Option<Msg> {
