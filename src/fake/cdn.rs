@@ -3,7 +3,7 @@
 use super::config::FakeConfig;
 use super::feed::{Account, Kind};
 use super::respond::text_response;
-use super::state::App;
+use super::state::Shared;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use std::collections::HashMap;
@@ -107,7 +107,7 @@ pub(crate) struct Signer {
 }
 
 impl Signer {
-    pub fn new(app: &App, now: OffsetDateTime, epoch: u32) -> Signer {
+    pub fn new(app: &Shared, now: OffsetDateTime, epoch: u32) -> Signer {
         Signer {
             base: app.base_url.clone(),
             salt: app.cdn_salt,
@@ -133,7 +133,7 @@ fn signature(salt: u64, epoch: u32, file: &str, expires: i64) -> String {
 }
 
 /// `GET /cdn/{file}?oe=…&oh=…`.
-pub(crate) fn serve(app: &App, file: &str, query: &str) -> Response {
+pub(crate) fn serve(app: &Shared, file: &str, query: &str) -> Response {
     let Some(&served) = app.cdn.files.get(file) else {
         return text_response(StatusCode::NOT_FOUND, "text/plain", "Not Found");
     };

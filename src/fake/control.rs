@@ -1,6 +1,6 @@
 //! The test-side handle on a running fake: clock, faults, consent, recorded requests.
 
-use super::state::{App, Flavor, Lifetime, PendingFault};
+use super::state::{Flavor, Lifetime, PendingFault, Shared};
 use super::tokens;
 use std::sync::Arc;
 use std::time::Duration;
@@ -62,7 +62,7 @@ pub struct RecordedRequest {
 /// A cheap, cloneable handle on a running fake.
 #[derive(Clone)]
 pub struct FakeControl {
-    pub(crate) app: Arc<App>,
+    pub(crate) app: Arc<Shared>,
 }
 
 impl FakeControl {

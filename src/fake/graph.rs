@@ -5,7 +5,7 @@ use super::cdn::Signer;
 use super::fields::{self, Field, FieldsError};
 use super::render::{self, Renderer, app_scoped_id, default_fields};
 use super::respond::{GraphError, graph_ok};
-use super::state::{App, TokenGrant};
+use super::state::{Shared, TokenGrant};
 use super::tokens;
 use axum::http::HeaderValue;
 use axum::response::Response;
@@ -38,7 +38,7 @@ impl GraphRequest<'_> {
 }
 
 /// Answers a Graph request, errors included, with the usage headers.
-pub(crate) fn handle(app: &App, request: &GraphRequest) -> Response {
+pub(crate) fn handle(app: &Shared, request: &GraphRequest) -> Response {
     let count = count_call(app);
     let mut response = match route(app, request) {
         Ok(response) => response,
@@ -71,7 +71,7 @@ pub(crate) fn handle(app: &App, request: &GraphRequest) -> Response {
 }
 
 /// Counts this call; returns the calls of the last hour on the fake clock.
-fn count_call(app: &App) -> usize {
+fn count_call(app: &Shared) -> usize {
     let mut inner = app.lock();
     let now = inner.now();
     inner.graph_calls.retain(|t| now - *t < Duration::HOUR);
@@ -79,7 +79,7 @@ fn count_call(app: &App) -> usize {
     inner.graph_calls.len()
 }
 
-fn route(app: &App, request: &GraphRequest) -> Result<Response, GraphError> {
+fn route(app: &Shared, request: &GraphRequest) -> Result<Response, GraphError> {
     let token = request.token.as_deref();
     let segments = request.segments.as_slice();
     if request.method != "GET" {
@@ -123,7 +123,7 @@ fn route(app: &App, request: &GraphRequest) -> Result<Response, GraphError> {
     }
 }
 
-fn is_user(app: &App, id: &str) -> bool {
+fn is_user(app: &Shared, id: &str) -> bool {
     id == app.config.user_id || id == app_scoped_id(&app.config)
 }
 
@@ -142,11 +142,11 @@ fn requested_fields(request: &GraphRequest) -> Result<Vec<Field>, GraphError> {
 }
 
 /// The fields a test made the fake refuse.
-fn refused(app: &App) -> Vec<String> {
+fn refused(app: &Shared) -> Vec<String> {
     app.lock().refused_fields.clone()
 }
 
-fn renderer<'a>(app: &'a App, grant: &TokenGrant) -> Renderer<'a> {
+fn renderer<'a>(app: &'a Shared, grant: &TokenGrant) -> Renderer<'a> {
     let (now, epoch) = {
         let inner = app.lock();
         (inner.now(), inner.cdn_epoch)
@@ -158,14 +158,18 @@ fn renderer<'a>(app: &'a App, grant: &TokenGrant) -> Renderer<'a> {
     }
 }
 
-fn profile(app: &App, request: &GraphRequest, grant: &TokenGrant) -> Result<Response, GraphError> {
+fn profile(
+    app: &Shared,
+    request: &GraphRequest,
+    grant: &TokenGrant,
+) -> Result<Response, GraphError> {
     let fields = requested_fields(request)?;
     render::check_profile_fields(&fields, grant.flavor, &refused(app))?;
     Ok(graph_ok(&renderer(app, grant).profile(&fields)))
 }
 
 fn object(
-    app: &App,
+    app: &Shared,
     request: &GraphRequest,
     grant: &TokenGrant,
     id: &str,
@@ -188,7 +192,7 @@ fn object(
 }
 
 fn children(
-    app: &App,
+    app: &Shared,
     request: &GraphRequest,
     grant: &TokenGrant,
     id: &str,
@@ -213,13 +217,13 @@ pub(crate) fn cursor(media_id: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("AQHR:{media_id}"))
 }
 
-fn cursor_index(app: &App, cursor: &str) -> Option<usize> {
+fn cursor_index(app: &Shared, cursor: &str) -> Option<usize> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor.trim_end_matches('=')).ok()?;
     let text = String::from_utf8(bytes).ok()?;
     app.account.index_of(text.strip_prefix("AQHR:")?)
 }
 
-fn page_url(app: &App, request: &GraphRequest, key: &str, cursor: &str) -> String {
+fn page_url(app: &Shared, request: &GraphRequest, key: &str, cursor: &str) -> String {
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in &request.params {
         if k != "after" && k != "before" {
@@ -231,7 +235,7 @@ fn page_url(app: &App, request: &GraphRequest, key: &str, cursor: &str) -> Strin
 }
 
 fn media_list(
-    app: &App,
+    app: &Shared,
     request: &GraphRequest,
     grant: &TokenGrant,
 ) -> Result<Response, GraphError> {

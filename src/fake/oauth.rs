@@ -3,7 +3,7 @@
 use super::config::TokenShape;
 use super::control::Consent;
 use super::respond::{OAuthError, graph_ok, random_string, text_response};
-use super::state::{App, CodeGrant, Flavor, Lifetime};
+use super::state::{CodeGrant, Flavor, Lifetime, Shared};
 use super::tokens::{self, SHORT_LIVED_SECS};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -68,7 +68,7 @@ fn parse_scopes(raw: &str, retired: bool) -> Result<(Flavor, Vec<String>), OAuth
 
 /// `GET /oauth/authorize`: checks the request, then answers as the user
 /// would (see [`Consent`]) with a redirect to `redirect_uri`.
-pub(crate) fn authorize(app: &App, params: &[(String, String)]) -> Response {
+pub(crate) fn authorize(app: &Shared, params: &[(String, String)]) -> Response {
     match authorize_inner(app, params) {
         Ok(location) => match HeaderValue::from_str(&location) {
             Ok(value) => {
@@ -82,7 +82,7 @@ pub(crate) fn authorize(app: &App, params: &[(String, String)]) -> Response {
     }
 }
 
-fn authorize_inner(app: &App, params: &[(String, String)]) -> Result<String, OAuthError> {
+fn authorize_inner(app: &Shared, params: &[(String, String)]) -> Result<String, OAuthError> {
     let config = &app.config;
     if param(params, "client_id") != Some(config.app_id.as_str()) {
         return Err(OAuthError::new("Invalid platform app"));
@@ -153,14 +153,14 @@ struct ShortWrapped<'a> {
 }
 
 /// `POST /oauth/access_token`: trades a code for a short-lived token.
-pub(crate) fn access_token(app: &App, fields: &[(String, String)]) -> Response {
+pub(crate) fn access_token(app: &Shared, fields: &[(String, String)]) -> Response {
     match access_token_inner(app, fields) {
         Ok(response) => response,
         Err(error) => error.into_response(),
     }
 }
 
-fn access_token_inner(app: &App, fields: &[(String, String)]) -> Result<Response, OAuthError> {
+fn access_token_inner(app: &Shared, fields: &[(String, String)]) -> Result<Response, OAuthError> {
     let config = &app.config;
     let required = |name: &str| {
         param(fields, name)

@@ -7,7 +7,7 @@ use super::graph::{self, GraphRequest};
 use super::hostile;
 use super::oauth;
 use super::respond::{GraphError, OAuthError, text_response};
-use super::state::{App, PendingFault};
+use super::state::{PendingFault, Shared};
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -22,7 +22,7 @@ const HTML_502: &str = "<!DOCTYPE html>\n<html><head><title>502 Bad Gateway</tit
 /// Larger POST bodies are refused; a token exchange is a few hundred bytes.
 const MAX_BODY: usize = 1 << 20;
 
-pub(crate) async fn handle(State(app): State<Arc<App>>, request: Request) -> Response {
+pub(crate) async fn handle(State(app): State<Arc<Shared>>, request: Request) -> Response {
     let method = request.method().as_str().to_string();
     let path = request.uri().path().to_string();
     let query = request.uri().query().unwrap_or_default().to_string();
@@ -159,7 +159,7 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The normal answer, without faults.
-async fn answer(app: &App, request: Request) -> Response {
+async fn answer(app: &Shared, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     let method = parts.method.as_str();
     let path = parts.uri.path();

@@ -3,7 +3,7 @@
 use super::config::FakeConfig;
 use super::control::FakeControl;
 use super::router;
-use super::state::App;
+use super::state::Shared;
 use axum::Router;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
@@ -35,7 +35,7 @@ impl FakeInstagram {
         };
         let addr = SocketAddr::new(host, local.port());
         let base_url = format!("http://{addr}");
-        let app = Arc::new(App::new(config, base_url.clone()));
+        let app = Arc::new(Shared::new(config, base_url.clone()));
         let router = Router::new()
             .fallback(router::handle)
             .with_state(app.clone());

@@ -64,7 +64,7 @@ pub(crate) struct Inner {
 }
 
 /// Everything the request handlers share.
-pub(crate) struct App {
+pub(crate) struct Shared {
     pub config: FakeConfig,
     pub base_url: String,
     pub account: Account,
@@ -74,11 +74,11 @@ pub(crate) struct App {
     inner: Mutex<Inner>,
 }
 
-impl App {
-    pub fn new(config: FakeConfig, base_url: String) -> App {
+impl Shared {
+    pub fn new(config: FakeConfig, base_url: String) -> Shared {
         let account = Account::generate(&config);
         let cdn = CdnFiles::for_account(&account, &config);
-        App {
+        Shared {
             config,
             base_url,
             account,

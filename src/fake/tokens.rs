@@ -1,7 +1,7 @@
 //! Access tokens: minting, checking a presented token, long-lived exchange and refresh.
 
 use super::respond::{GraphError, graph_ok, random_string};
-use super::state::{App, Flavor, Inner, Lifetime, TokenGrant};
+use super::state::{Flavor, Inner, Lifetime, Shared, TokenGrant};
 use axum::response::Response;
 use serde::Serialize;
 use time::Duration;
@@ -47,7 +47,7 @@ pub(crate) fn mint(
 
 /// Checks a token presented to a Graph route: present, known, unexpired, not
 /// revoked, and not of the retired API.
-pub(crate) fn authenticate(app: &App, token: Option<&str>) -> Result<TokenGrant, GraphError> {
+pub(crate) fn authenticate(app: &Shared, token: Option<&str>) -> Result<TokenGrant, GraphError> {
     let token = token
         .filter(|t| !t.is_empty())
         .ok_or_else(GraphError::missing_token)?;
@@ -82,7 +82,7 @@ fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
 
 /// `GET /access_token?grant_type=ig_exchange_token&client_secret&access_token`.
 pub(crate) fn exchange(
-    app: &App,
+    app: &Shared,
     params: &[(String, String)],
     token: Option<&str>,
 ) -> Result<Response, GraphError> {
@@ -129,7 +129,7 @@ pub(crate) fn exchange(
 /// `GET /refresh_access_token?grant_type=ig_refresh_token&access_token`. The
 /// old token keeps working until its own expiry.
 pub(crate) fn refresh(
-    app: &App,
+    app: &Shared,
     params: &[(String, String)],
     token: Option<&str>,
 ) -> Result<Response, GraphError> {

@@ -91,13 +91,6 @@ impl Flavor {
             (Flavor::BasicDisplay, _) => &[],
         }
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Flavor::InstagramLogin => "Instagram API with Instagram Login",
-            Flavor::BasicDisplay => "Basic Display API (retired)",
-        }
-    }
 }
 
 /// The kinds of object whose fields instatui chooses.
