@@ -506,6 +506,34 @@ async fn instagrams_own_rate_limit_80002_is_not_retried_and_says_how_long() {
 }
 
 #[tokio::test]
+async fn after_a_rate_limit_no_data_call_is_sent_until_the_wait_is_over() {
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    // Only the first answer is a rate limit: a call that reached the fake
+    // again would succeed.
+    h.control()
+        .inject_on("/me", Fault::InstagramRateLimit { minutes: 12 }, 1);
+    let first = h.client.profile(&token).await.unwrap_err();
+    assert_eq!(first.kind, ErrorKind::RateLimited, "{first}");
+    let before = h.control().requests().len();
+    let again = h.client.clone().profile(&token).await.unwrap_err();
+    assert_eq!(again.kind, ErrorKind::RateLimited, "{again}");
+    assert!(
+        again
+            .to_string()
+            .contains("rate limited: try again in 12 min"),
+        "{again}"
+    );
+    let page = h
+        .client
+        .media_page(&token, "me", None, 5)
+        .await
+        .unwrap_err();
+    assert_eq!(page.kind, ErrorKind::RateLimited, "{page}");
+    assert_eq!(h.control().requests().len(), before, "nothing was sent");
+}
+
+#[tokio::test]
 async fn method_type_get_on_instagram_login_does_not_advise_switching_to_it() {
     let config = FakeConfig {
         basic_display_retired: true,

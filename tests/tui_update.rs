@@ -1008,6 +1008,44 @@ fn shift_o_on_a_reel_with_licensed_music_does_not_open_its_cover_as_the_video() 
 }
 
 #[test]
+fn instagrams_rate_limit_pauses_every_call_for_its_wait_then_the_feed_resumes_by_itself() {
+    let (mut app, generation) = feed_app();
+    // Code 80002 with a usage header saying access returns in 12 minutes.
+    let mut limited = fixture_error(400, "error_graph_rate_limited_80002.json");
+    limited.retry_after_secs = Some(12 * 60);
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation,
+            after: None,
+            result: Err(limited),
+        }],
+    );
+    let status = status_text(&app);
+    assert!(
+        status.contains("load again by themselves at 2026-11-28 12:12")
+            && status.contains("too many calls to this Instagram account"),
+        "{status}"
+    );
+    // R during the wait asks Instagram nothing, and says until when.
+    let during = NOW + Duration::minutes(11);
+    let effects = send_at(&mut app, [key('R')], during);
+    assert_eq!(next_fetch(&effects), None, "{effects:?}");
+    assert!(status_text(&app).contains("12:12"), "{}", status_text(&app));
+    // Nor does auto-refresh, on a token due for one.
+    app.stored.token = Some(long_token(Duration::days(10), Duration::days(50)));
+    let effects = send_at(&mut app, [Msg::Tick], during);
+    assert!(effects.is_empty(), "{effects:?}");
+    // Once the wait is over, the page is asked for again without a key.
+    let effects = send_at(&mut app, [Msg::Tick], NOW + Duration::minutes(12));
+    assert!(next_fetch(&effects).is_some(), "{effects:?}");
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Refresh { .. })),
+        "the refresh held back goes out now: {effects:?}"
+    );
+}
+
+#[test]
 fn stale_feed_pages_are_dropped() {
     let (mut app, first) = feed_app();
     // R reloads: the first request's answer no longer counts.

@@ -6,6 +6,7 @@ use super::field::TextField;
 use super::{App, Effect, Level};
 use crate::instagram::paging::{Pager, Step, Stop};
 use crate::instagram::{ApiError, Media, MediaPage};
+use crate::localtime;
 use crate::token;
 use time::{Duration, OffsetDateTime};
 
@@ -165,6 +166,15 @@ impl App {
             ));
             return;
         }
+        if let Some(until) = self.rate_limited() {
+            // The backoff Instagram asked for: not one call before it ends.
+            let status = format!(
+                "Instagram asked instatui to wait (rate limit): posts load again by themselves at {}",
+                localtime::format_in(until, self.offset)
+            );
+            self.set_status(Level::Warning, status);
+            return;
+        }
         let generation = self.next_generation();
         self.feed.requested = true;
         self.feed.loading = Some(generation);
@@ -181,6 +191,25 @@ impl App {
             .rate_usage
             .as_ref()
             .is_some_and(|u| u.peak() >= RATE_USAGE_CAUTION)
+    }
+
+    /// Called every tick: once Instagram's rate-limit wait is over, the
+    /// page it refused is asked for again, without the user pressing R.
+    pub fn resume_after_rate_limit(&mut self, effects: &mut Vec<Effect>) {
+        let Some(until) = self.rate_limited_until else {
+            return;
+        };
+        if self.now < until {
+            return;
+        }
+        self.rate_limited_until = None;
+        if self.feed.error.is_some() && self.feed.requested && self.feed.loading.is_none() {
+            self.reload_feed(effects);
+            self.set_status(
+                Level::Info,
+                "the wait Instagram asked for is over: loading posts again",
+            );
+        }
     }
 
     /// Asks for the next page while fewer than [`LOAD_AHEAD`] posts are
@@ -225,10 +254,14 @@ impl App {
             Err(err) => {
                 self.note_rejection(&err);
                 // Where the eye is: the status line, with the way to retry.
-                self.set_status(
-                    Level::Error,
-                    format!("posts did not load (R retries): {err}"),
-                );
+                let next = match self.rate_limited() {
+                    Some(until) => format!(
+                        "posts did not load (they load again by themselves at {})",
+                        localtime::format_in(until, self.offset)
+                    ),
+                    None => "posts did not load (R retries)".to_string(),
+                };
+                self.set_status(Level::Error, format!("{next}: {err}"));
                 self.feed.error = Some(err.to_string());
             }
             Ok(mut page) => {

@@ -121,6 +121,9 @@ pub struct App {
     pub download_dir: Option<std::path::PathBuf>,
     /// Colours, or none (`NO_COLOR`, `--theme`).
     pub theme: crate::ui::theme::Theme,
+    /// Instagram rate-limited a call: no Graph call until then (the wait
+    /// its usage header gave, else the default); the feed resumes by itself.
+    pub rate_limited_until: Option<OffsetDateTime>,
 }
 
 impl App {
@@ -151,6 +154,7 @@ impl App {
             images: false,
             download_dir: None,
             theme: crate::ui::theme::Theme::default(),
+            rate_limited_until: None,
         }
     }
 

@@ -53,7 +53,10 @@ impl App {
     /// token over [`REFRESH_AFTER`] old, or under seven days left) when
     /// auto-refresh is on, at most once an hour.
     pub fn auto_refresh(&mut self, effects: &mut Vec<Effect>) {
-        if !self.stored.settings.auto_refresh || self.token.refreshing {
+        if !self.stored.settings.auto_refresh
+            || self.token.refreshing
+            || self.rate_limited().is_some()
+        {
             return;
         }
         let Some(t) = self.stored.token.as_ref() else {
@@ -112,10 +115,20 @@ impl App {
         }
     }
 
-    /// Remembers a 190 so every screen can say the token is dead.
+    /// Remembers a 190 so every screen can say the token is dead, and a
+    /// rate limit so nothing asks Instagram again before its wait is over.
     pub fn note_rejection(&mut self, err: &ApiError) {
         if err.kind == ErrorKind::NeedsReauth {
             self.token.rejected = Some(err.message.clone());
         }
+        if let Some(wait) = err.rate_limit_wait() {
+            let wait = Duration::try_from(wait).unwrap_or(Duration::HOUR);
+            self.rate_limited_until = Some(self.now + wait);
+        }
+    }
+
+    /// When Instagram's rate-limit wait ends, if it has not yet.
+    pub fn rate_limited(&self) -> Option<OffsetDateTime> {
+        self.rate_limited_until.filter(|until| self.now < *until)
     }
 }

@@ -23,6 +23,7 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
         }
         Msg::Terminate => quit(app, &mut effects),
         Msg::Tick => {
+            app.resume_after_rate_limit(&mut effects);
             app.auto_refresh(&mut effects);
             app.warn_if_unkept();
         }

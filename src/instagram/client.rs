@@ -37,6 +37,9 @@ pub struct Client {
     limits: Limits,
     usage: Arc<Mutex<Option<RateUsage>>>,
     refused: Arc<Refused>,
+    /// Instagram's rate-limit answer and until when it asked to wait: data
+    /// calls before then are not sent (clones share it).
+    paused: Arc<Mutex<Option<(Instant, ApiError)>>>,
 }
 
 /// The optional field Instagram refused, per kind of object: from then on
@@ -139,6 +142,7 @@ impl Client {
             limits: Limits::default(),
             usage: Arc::new(Mutex::new(None)),
             refused: Arc::default(),
+            paused: Arc::default(),
         })
     }
 
@@ -261,7 +265,7 @@ impl Client {
             let query = [("fields", fields), ("access_token", token.expose())];
             let url = &url;
             async move {
-                self.get_with(&self.http, url, &query, "GET /me", model::parse_profile)
+                self.get_data(url, &query, "GET /me", model::parse_profile)
                     .await
             }
         })
@@ -399,10 +403,45 @@ impl Client {
         query: &[(&str, &str)],
         label: &'static str,
     ) -> Result<T, ApiError> {
-        self.get_with(&self.http, url, query, label, |b| {
-            serde_json::from_slice::<T>(b)
-        })
-        .await
+        self.get_data(url, query, label, |b| serde_json::from_slice::<T>(b))
+            .await
+    }
+
+    /// A Graph GET for data. After a rate limit none is sent until the wait
+    /// Instagram gave is over: the same answer comes back at once, with
+    /// the time left.
+    async fn get_data<T>(
+        &self,
+        url: &str,
+        query: &[(&str, &str)],
+        label: &'static str,
+        parse: impl Fn(&[u8]) -> Result<T, serde_json::Error>,
+    ) -> Result<T, ApiError> {
+        if let Some(err) = self.still_paused() {
+            return Err(err);
+        }
+        let result = self.get_with(&self.http, url, query, label, parse).await;
+        if let Err(err) = &result
+            && let Some(wait) = err.rate_limit_wait()
+        {
+            *self.paused.lock().unwrap_or_else(|e| e.into_inner()) =
+                Some((Instant::now() + wait, err.clone()));
+        }
+        result
+    }
+
+    /// The rate limit still in force, with the seconds left to wait.
+    fn still_paused(&self) -> Option<ApiError> {
+        let mut paused = self.paused.lock().unwrap_or_else(|e| e.into_inner());
+        let (until, err) = paused.as_ref()?;
+        let left = until.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            *paused = None;
+            return None;
+        }
+        let mut err = err.clone();
+        err.retry_after_secs = Some(u32::try_from(left.as_secs().max(1)).unwrap_or(u32::MAX));
+        Some(err)
     }
 
     /// A GET carrying the app secret or a token to refresh: no redirect.
