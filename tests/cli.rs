@@ -946,3 +946,34 @@ fn setup_again_keeps_the_authorize_url_only_while_nothing_changed() {
     assert!(m.state()["pending_authorization"].is_null());
     assert!(m.state()["token"].is_object(), "the token is kept");
 }
+
+#[test]
+fn the_pinned_graph_version_is_sent_and_instatui_graph_version_overrides_it() {
+    let m = Machine::demo();
+    m.authorized();
+    let paths = |m: &Machine| -> Vec<String> {
+        m.control()
+            .requests()
+            .into_iter()
+            .map(|r| r.path)
+            .filter(|p| p.ends_with("/me/media"))
+            .collect()
+    };
+    let run = m.run_with(&["feed", "--limit", "1"], |c| {
+        c.env_remove("INSTATUI_GRAPH_VERSION");
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(paths(&m), ["/v25.0/me/media"]);
+    let run = m.run_with(&["feed", "--limit", "1"], |c| {
+        c.env("INSTATUI_GRAPH_VERSION", "v26.0");
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    let run = m.run_with(&["feed", "--limit", "1"], |c| {
+        c.env("INSTATUI_GRAPH_VERSION", "none");
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        paths(&m),
+        ["/v25.0/me/media", "/v26.0/me/media", "/me/media"]
+    );
+}
