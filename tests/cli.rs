@@ -977,3 +977,24 @@ fn the_pinned_graph_version_is_sent_and_instatui_graph_version_overrides_it() {
         ["/v25.0/me/media", "/v26.0/me/media", "/me/media"]
     );
 }
+
+#[test]
+fn a_refused_optional_field_still_lists_the_posts_with_a_note() {
+    let m = Machine::demo();
+    m.authorized();
+    m.control().refuse_field("media_product_type");
+    let run = m.run(&["feed", "--limit", "5"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout.lines().count(), 5, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("note: Instagram refused the field media_product_type"),
+        "{run:?}"
+    );
+    let run = m.run(&["feed", "--limit", "5", "--json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let posts: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let posts = posts.as_array().expect("array");
+    assert_eq!(posts.len(), 5);
+    assert!(posts.iter().all(|p| p.get("media_product_type").is_none()));
+}
