@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod download;
 pub mod fake;
 pub mod handoff;
+pub mod health;
 pub mod instagram;
 pub mod keepalive;
 pub mod localtime;

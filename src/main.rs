@@ -62,7 +62,13 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     // secret) go before anything else is read or written.
     store::remove_stray_files(&store);
     match cli.command {
-        Some(command) => cli::run(&Context { store }, command).await,
+        Some(command) => {
+            let ctx = Context {
+                store,
+                account: cli.account.clone(),
+            };
+            cli::run(&ctx, command).await
+        }
         None => instatui::tui::run(store, cli.images.clone(), cli.theme())
             .await
             .map_err(CliError::failed),

@@ -86,7 +86,7 @@ fn the_whole_flow_from_setup_to_feed() {
         parse(&expires_after) > parse(&expires_before) + time::Duration::hours(24),
         "{expires_before} → {expires_after}"
     );
-    assert_eq!(m.state()["last_refresh"]["ok"], true);
+    assert_eq!(m.account()["last_refresh"]["ok"], true);
 
     // Every post, with the albums' children.
     let run = m.run(&["feed", "--all", "--json"]);
@@ -165,7 +165,7 @@ fn a_code_exchanged_twice_is_refused_and_the_token_kept() {
     let landed = m.authorize_in_browser();
     let run = m.run(&["exchange", &landed]);
     assert_eq!(run.code, 0, "{run:?}");
-    let before = m.state()["token"].clone();
+    let before = m.account()["token"].clone();
 
     // The same address again: its state was used up, so it is refused
     // before anything is sent.
@@ -194,7 +194,11 @@ fn a_code_exchanged_twice_is_refused_and_the_token_kept() {
         "{run:?}"
     );
     assert!(run.stderr.contains("authorize again"), "{run:?}");
-    assert_eq!(m.state()["token"], before, "the stored token is unchanged");
+    assert_eq!(
+        m.account()["token"],
+        before,
+        "the stored token is unchanged"
+    );
     assert_eq!(m.requests_to("/oauth/access_token"), 2);
 }
 
@@ -303,7 +307,7 @@ fn setup_refuses_bad_input_with_exit_2() {
         },
     );
     assert_eq!(run.code, 0, "{run:?}");
-    assert_eq!(m.state()["app"]["app_secret"], DEMO_APP_SECRET);
+    assert_eq!(m.app()["app_secret"], DEMO_APP_SECRET);
 }
 
 #[test]
@@ -379,7 +383,7 @@ fn a_redirect_of_another_authorization_is_refused() {
     assert_eq!(run.code, 1, "{run:?}");
     assert!(run.stderr.contains("state"), "{run:?}");
     assert_eq!(m.requests_to("/oauth/access_token"), 0, "no exchange tried");
-    assert!(m.state()["token"].is_null());
+    assert!(m.account()["token"].is_null());
 }
 
 #[test]
@@ -421,7 +425,7 @@ fn setup_over_a_corrupt_state_file_says_where_it_went() {
         run.stderr.contains("state.json.corrupt-"),
         "the user is told the old file was moved: {run:?}"
     );
-    assert_eq!(m.state()["app"]["app_id"], DEMO_APP_ID);
+    assert_eq!(m.app()["app_id"], DEMO_APP_ID);
 }
 
 #[test]
@@ -621,7 +625,7 @@ fn login_with_a_dashboard_token_from_stdin() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains("refreshed right away"), "{run:?}");
     assert_ne!(m.raw_token(), pasted, "the refreshed token is stored");
-    assert_eq!(m.state()["last_refresh"]["ok"], true);
+    assert_eq!(m.account()["last_refresh"]["ok"], true);
     let left = m.token_json()["seconds_left"].as_i64().expect("left");
     assert!(left > 59 * 86_400, "a fresh 60 days: {left}");
     assert!(
@@ -641,7 +645,7 @@ fn login_refuses_a_bad_token_and_stores_nothing() {
     assert!(run.stderr.contains("did not accept the token"), "{run:?}");
     assert!(run.stderr.contains("nothing was stored"), "{run:?}");
     assert!(!run.stderr.contains(bogus), "masked: {run:?}");
-    assert!(!m.state_path().exists() || m.state()["token"].is_null());
+    assert!(!m.state_path().exists() || m.account()["token"].is_null());
 
     let run = m.run(&["login", "--with-token"]);
     assert_eq!(run.code, 2, "no token on stdin: {run:?}");
@@ -660,15 +664,15 @@ fn logout_forgets_the_token_and_keeps_the_app_unless_asked() {
     assert!(run.stdout.contains(&format!("@{DEMO_USERNAME}")), "{run:?}");
     let state = m.state();
     assert!(
-        state["token"].is_null() && state["profile"].is_null(),
+        m.account().is_null() && state["accounts"].is_null(),
         "{state}"
     );
-    assert_eq!(state["app"]["app_id"], DEMO_APP_ID);
+    assert_eq!(m.app()["app_id"], DEMO_APP_ID);
     assert_eq!(m.run(&["feed"]).code, 3);
 
     let run = m.run(&["logout", "--forget-app"]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(m.state()["app"].is_null());
+    assert!(m.app().is_null());
     let run = m.run(&["logout", "--all"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains("Nothing to forget"), "{run:?}");
@@ -888,7 +892,7 @@ fn a_revoked_token_fails_the_refresh_with_exit_3_and_is_remembered() {
     });
     assert_eq!(run.code, 3, "{run:?}");
     assert!(run.stderr.contains("changed their password"), "{run:?}");
-    assert_eq!(m.state()["last_refresh"]["ok"], false);
+    assert_eq!(m.account()["last_refresh"]["ok"], false);
     let human = m.run(&["token"]);
     assert!(human.stdout.contains("failed"), "{human:?}");
 }
@@ -914,7 +918,7 @@ fn force_lets_the_server_judge_a_token_that_looks_young_here() {
     let run = m.run(&["refresh", "--force"]);
     assert_eq!(run.code, 0, "{run:?}");
     assert_ne!(m.raw_token(), before);
-    assert_eq!(m.state()["last_refresh"]["ok"], true);
+    assert_eq!(m.account()["last_refresh"]["ok"], true);
 }
 
 /// `setup` follows the same rule as the TUI's save: the authorize URL in the
@@ -944,7 +948,152 @@ fn setup_again_keeps_the_authorize_url_only_while_nothing_changed() {
     ]);
     assert_eq!(run.code, 0, "{run:?}");
     assert!(m.state()["pending_authorization"].is_null());
-    assert!(m.state()["token"].is_object(), "the token is kept");
+    assert!(m.account()["token"].is_object(), "the token is kept");
+}
+
+/// A second account, as a second authorization would store it: a token the
+/// fake accepts, under the same app, for another user, obtained 30 days ago.
+fn add_second_account(m: &Machine) -> String {
+    let token = m.control().issue_long_token("instagram_business_basic");
+    let mut state = m.state();
+    let now = time::OffsetDateTime::now_utc();
+    let rfc = |t: time::OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .expect("formats")
+    };
+    let account = serde_json::json!({
+        "app_id": DEMO_APP_ID,
+        "token": {
+            "kind": "long",
+            "value": token,
+            "user_id": "17840000000000001",
+            "permissions": ["instagram_business_basic"],
+            "obtained_at": rfc(now - time::Duration::days(30)),
+            "expires_at": rfc(now + time::Duration::days(5)),
+        },
+        "profile": {"username": "second_shop"},
+    });
+    state["accounts"]
+        .as_array_mut()
+        .expect("accounts")
+        .push(account);
+    std::fs::write(m.state_path(), serde_json::to_vec_pretty(&state).unwrap()).unwrap();
+    token
+}
+
+#[test]
+fn accounts_are_listed_switched_refreshed_together_and_removed() {
+    let m = Machine::demo();
+    m.authorized();
+    add_second_account(&m);
+
+    let run = m.run(&["accounts", "--json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let list: Value = serde_json::from_str(&run.stdout).unwrap();
+    let demo_id = m.account()["token"]["user_id"].clone();
+    assert_eq!(list["active"], demo_id);
+    let names: Vec<&str> = list["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, [DEMO_USERNAME, "second_shop"]);
+    assert_eq!(list["accounts"][0]["state"], "refreshable tomorrow");
+    assert_eq!(list["accounts"][1]["state"], "refresh due");
+    assert_eq!(list["accounts"][1]["active"], false);
+    let run = m.run(&["accounts"]);
+    assert_eq!(run.stdout.lines().count(), 2, "{run:?}");
+    assert!(
+        run.stdout.starts_with(&format!("* @{DEMO_USERNAME}")),
+        "{run:?}"
+    );
+
+    // --account picks another account for one command; the active one stays.
+    let run = m.run(&["token", "--json", "--account", "second_shop"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let token: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(token["user_id"], "17840000000000001");
+    assert_eq!(token["username"], "second_shop");
+    assert_eq!(m.token_json()["username"], DEMO_USERNAME);
+
+    // Unknown names list the known ones.
+    let run = m.run(&["accounts", "use", "nobody"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("second_shop (17840000000000001)"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains(DEMO_USERNAME), "{run:?}");
+    let run = m.run(&["feed", "--account", "nobody"]);
+    assert_eq!(run.code, 2, "{run:?}");
+
+    let run = m.run(&["accounts", "use", "@second_shop"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(m.token_json()["username"], "second_shop");
+    assert_eq!(m.state()["active"], "17840000000000001");
+    m.run(&["accounts", "use", DEMO_USERNAME]);
+
+    // refresh --all: the young token is not due yet, the other (a day
+    // old on Instagram's clock) is refreshed.
+    m.control().advance_clock(25 * HOUR);
+    let run = m.run(&["refresh", "--all", "--if-expiring-within", "10d"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout.lines().count(), 2, "{run:?}");
+    assert!(
+        run.stdout.contains(&format!("@{DEMO_USERNAME}: not due")),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("@second_shop: refreshed"), "{run:?}");
+    assert_eq!(m.requests_to("/refresh_access_token"), 1);
+    let run = m.run(&["keep-alive", "status", "--json"]);
+    let status: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(status["last_run"]["accounts"].as_array().unwrap().len(), 2);
+
+    // A day later both are refreshed.
+    m.control().advance_clock(25 * HOUR);
+    let run = m.run_with(&["refresh", "--all", "--json"], |c| {
+        c.env("INSTATUI_CLOCK_SKEW", "50h");
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    let out: Value = serde_json::from_str(&run.stdout).unwrap();
+    let outcomes: Vec<&str> = out["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["outcome"].as_str().unwrap())
+        .collect();
+    assert_eq!(outcomes, ["refreshed", "refreshed"]);
+
+    // Revoked: exit 3, each account says so.
+    m.control().revoke_tokens();
+    let run = m.run_with(&["refresh", "--all"], |c| {
+        c.env("INSTATUI_CLOCK_SKEW", "75h");
+    });
+    assert_eq!(run.code, 3, "{run:?}");
+    assert_eq!(
+        run.stdout.matches("needs a new authorize").count(),
+        2,
+        "{run:?}"
+    );
+
+    // Removing the active account makes the other one active.
+    let run = m.run(&["accounts", "remove", DEMO_USERNAME]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("@second_shop is the active account now"),
+        "{run:?}"
+    );
+    let run = m.run(&["accounts", "remove", "17840000000000001"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("No account is left"), "{run:?}");
+    assert!(m.app().is_object(), "the app stays");
+    assert!(
+        !m.printed
+            .borrow()
+            .contains(&m.control().issue_long_token("x")[..20])
+    );
 }
 
 #[test]

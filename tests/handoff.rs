@@ -48,10 +48,10 @@ fn a_refresh_updates_the_dotenv_line_and_runs_the_command_with_the_token_in_its_
     let got = std::fs::read_to_string(&pushed).unwrap();
     let fields: Vec<&str> = got.split(' ').collect();
     assert_eq!(fields[0], token, "the command saw the new token");
-    assert_eq!(fields[1], m.state()["token"]["user_id"].as_str().unwrap());
+    assert_eq!(fields[1], m.account()["token"]["user_id"].as_str().unwrap());
     assert_eq!(
         fields[2],
-        m.state()["token"]["expires_at"].as_str().unwrap()
+        m.account()["token"]["expires_at"].as_str().unwrap()
     );
 
     let list = m.run(&["handoff", "list"]);

@@ -282,7 +282,7 @@ fn one_malformed_post_is_skipped_and_reported() {
 fn a_profile_that_is_not_an_object_keeps_the_stored_one() {
     let m = Machine::demo();
     m.authorized();
-    let stored = m.state()["profile"].clone();
+    let stored = m.account()["profile"].clone();
     assert!(stored["username"].is_string(), "{stored}");
     for body in ["[]", "[{}]", "\"me\"", "{}", "{\"data\":[]}", "null"] {
         m.control().inject_on(
@@ -298,7 +298,7 @@ fn a_profile_that_is_not_an_object_keeps_the_stored_one() {
         assert_eq!(run.code, 1, "{body}: {run:?}");
         assert_eq!(run.stderr.trim().lines().count(), 1, "{body}: {run:?}");
         assert_eq!(
-            m.state()["profile"],
+            m.account()["profile"],
             stored,
             "{body}: the stored profile stays"
         );

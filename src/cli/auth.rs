@@ -23,7 +23,7 @@ pub fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
         state: &csrf,
     })
     .map_err(CliError::failed)?;
-    ctx.store.update(|s| {
+    ctx.update(|s| {
         s.begin_authorization(csrf.clone(), crate::clock::now());
         Ok::<_, CliError>(())
     })?;
@@ -159,7 +159,7 @@ async fn fetch_profile(ctx: &Context, client: &Client, token: &StoredToken) -> O
     match client.profile(&token.value).await {
         Ok(profile) => {
             let username = profile.username.clone();
-            let saved = ctx.store.update(|s| {
+            let saved = ctx.update(|s| {
                 s.record_profile(profile);
                 s.record_rate_usage(client.rate_usage());
                 Ok::<_, CliError>(())
@@ -183,27 +183,26 @@ fn save_token(
     client: &Client,
     new_authorization: bool,
 ) -> Result<(), CliError> {
-    ctx.store
-        .update(|s: &mut State| {
-            if new_authorization {
-                s.record_authorization(token.clone());
-            } else {
-                s.record_upgrade(token.clone());
-            }
-            s.record_rate_usage(client.rate_usage());
-            Ok::<_, crate::store::StoreError>(())
-        })
-        // The code (or the short-lived token) is used up: a token that
-        // cannot be saved is kept in a file of its own, never dropped.
-        .map_err(|e| {
-            CliError::failed(crate::store::unsaved_token_message(
-                &ctx.store,
-                token,
-                "new",
-                &e,
-                "once that is fixed, authorize again (instatui authorize --open)",
-            ))
-        })?;
+    ctx.update(|s: &mut State| {
+        if new_authorization {
+            s.record_authorization(token.clone());
+        } else {
+            s.record_upgrade(token.clone());
+        }
+        s.record_rate_usage(client.rate_usage());
+        Ok::<_, CliError>(())
+    })
+    // The code (or the short-lived token) is used up: a token that
+    // cannot be saved is kept in a file of its own, never dropped.
+    .map_err(|e| {
+        CliError::failed(crate::store::unsaved_token_message(
+            &ctx.store,
+            token,
+            "new",
+            &e,
+            "once that is fixed, authorize again (instatui authorize --open)",
+        ))
+    })?;
     Ok(())
 }
 

@@ -25,7 +25,7 @@ pub(super) fn usable_token(state: &State) -> Result<StoredToken, CliError> {
 
 fn remember_usage(ctx: &Context, client: &Client) {
     if let Some(usage) = client.rate_usage() {
-        let _ = ctx.store.update(|s| {
+        let _ = ctx.update(|s| {
             s.record_rate_usage(Some(usage));
             Ok::<_, CliError>(())
         });
@@ -37,7 +37,7 @@ pub async fn profile(ctx: &Context, json: bool) -> Result<(), CliError> {
     let t = usable_token(&state)?;
     let client = ctx.client(&state)?;
     let profile = client.profile(&t.value).await?;
-    ctx.store.update(|s| {
+    ctx.update(|s| {
         s.record_profile(profile.clone());
         s.record_rate_usage(client.rate_usage());
         Ok::<_, CliError>(())

@@ -264,7 +264,7 @@ fn status_json(found: &[Installed], state: &State, problem: Option<&str>) -> ser
 /// Keeps what this run did for `refresh`'s account; a failure to save is
 /// only a warning, since the refresh itself already happened or not.
 pub fn record_run(ctx: &Context, outcome: RunOutcome, message: Option<String>) {
-    let saved = ctx.store.update(|s| {
+    let saved = ctx.update(|s| {
         let Some(t) = &s.token else {
             return Ok::<_, CliError>(());
         };
@@ -278,6 +278,20 @@ pub fn record_run(ctx: &Context, outcome: RunOutcome, message: Option<String>) {
             }],
         });
         Ok(())
+    });
+    if let Err(e) = saved {
+        eprintln!("warning: could not record this run for 'keep-alive status': {e}");
+    }
+}
+
+/// Keeps what `refresh --all` did for every account.
+pub fn record_run_all(ctx: &Context, accounts: Vec<AccountResult>) {
+    let saved = ctx.store.update(|s| {
+        s.last_run = Some(RefreshRun {
+            at: crate::clock::now(),
+            accounts,
+        });
+        Ok::<_, CliError>(())
     });
     if let Err(e) = saved {
         eprintln!("warning: could not record this run for 'keep-alive status': {e}");

@@ -26,6 +26,7 @@ macro_rules! eprint {
     ($($arg:tt)*) => { $crate::cli::output::write_err(&format!($($arg)*), "") };
 }
 
+mod accounts;
 mod auth;
 mod docs;
 mod download;
@@ -66,6 +67,10 @@ pub struct Cli {
     /// Only results and errors: no progress, no step notes on stderr (warnings stay).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// The account (username or user id) a command that uses a token works on; default: the active one.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub account: Option<String>,
 
     /// Run the whole flow offline against an embedded fake Instagram, in a throw-away config dir.
     #[arg(long)]
@@ -148,6 +153,10 @@ pub enum Command {
     },
     /// Refresh the long-lived token for another 60 days.
     Refresh {
+        /// Every account that is due, one line each; exit 0 only when none failed
+        /// (3 when every failure needs a new authorize, else 1).
+        #[arg(long)]
+        all: bool,
         /// Only refresh when it expires within this long (7d, 36h); otherwise exit 0.
         #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
         if_expiring_within: Option<time::Duration>,
@@ -160,6 +169,14 @@ pub enum Command {
         /// (when this machine's clock and the server's disagree).
         #[arg(long)]
         force: bool,
+        /// Print JSON instead of text, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the stored accounts; 'accounts use NAME' switches, 'accounts remove NAME' forgets one.
+    Accounts {
+        #[command(subcommand)]
+        action: Option<AccountsCommand>,
         /// Print JSON instead of text, for scripts.
         #[arg(long)]
         json: bool,
@@ -218,7 +235,8 @@ impl Command {
             Command::Token { json, .. }
             | Command::Refresh { json, .. }
             | Command::Profile { json }
-            | Command::Status { json } => *json,
+            | Command::Status { json }
+            | Command::Accounts { json, .. } => *json,
             Command::Feed(args) => args.json,
             Command::KeepAlive(KeepAliveCommand::Status { json })
             | Command::Handoff(HandoffCommand::List { json }) => *json,
@@ -260,6 +278,14 @@ pub enum HandoffCommand {
     },
     /// Run the account's handoffs now with the stored token (or only this one).
     Run { id: Option<u32> },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AccountsCommand {
+    /// Make NAME (a username or user id) the active account: the TUI and every command use it.
+    Use { name: String },
+    /// Forget NAME's token; when it was the active account, another one becomes active.
+    Remove { name: String },
 }
 
 #[derive(Debug, Subcommand)]
@@ -371,16 +397,54 @@ fn parse_duration_arg(text: &str) -> Result<time::Duration, String> {
 /// What every subcommand needs: the store and how to reach Instagram.
 pub struct Context {
     pub store: Store,
+    /// `--account`: the account token-using commands work on (default: the active one).
+    pub account: Option<String>,
 }
 
 impl Context {
     /// Loads the state, telling the user on stderr if a bad file was moved aside.
+    ///
+    /// With `--account`, that account is the one at the top of the state
+    /// (the file's active account does not change).
     pub fn load(&self) -> Result<State, CliError> {
         let loaded = self.store.load()?;
         if let Some(notice) = loaded.notice {
             eprintln!("note: {notice}");
         }
-        Ok(loaded.state)
+        match &self.account {
+            None => Ok(loaded.state),
+            Some(name) => {
+                let id = loaded.state.find_account(name).map_err(CliError::usage)?;
+                Ok(loaded.state.arranged_for(Some(&id)))
+            }
+        }
+    }
+
+    /// `Store::update` on the `--account` account (default: the active one).
+    pub fn update<T>(
+        &self,
+        f: impl FnOnce(&mut State) -> Result<T, CliError>,
+    ) -> Result<(T, State), CliError> {
+        let Some(name) = &self.account else {
+            return self.store.update(f);
+        };
+        self.store.update(|s| {
+            let id = s.find_account(name).map_err(CliError::usage)?;
+            let active = s.active_user_id().map(str::to_string);
+            let app = s.app.as_ref().map(|a| a.app_id.clone());
+            *s = s.arranged_for(Some(&id));
+            let value = f(s);
+            *s = s.arranged_back(active.as_deref(), app.as_deref());
+            value
+        })
+    }
+
+    /// The same context, on one account.
+    pub fn for_account(&self, user_id: &str) -> Context {
+        Context {
+            store: self.store.clone(),
+            account: Some(user_id.to_string()),
+        }
     }
 
     pub fn client(&self, state: &State) -> Result<Client, CliError> {
@@ -390,8 +454,31 @@ impl Context {
     }
 }
 
+impl Command {
+    /// Whether `--account` means something here: the command uses a token.
+    pub fn uses_a_token(&self) -> bool {
+        matches!(
+            self,
+            Command::Upgrade
+                | Command::Token { .. }
+                | Command::Refresh { .. }
+                | Command::Profile { .. }
+                | Command::Feed(_)
+                | Command::Download(_)
+                | Command::Status { .. }
+                | Command::Handoff(_)
+        )
+    }
+}
+
 /// Runs one subcommand to completion.
 pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
+    if ctx.account.is_some() && !command.uses_a_token() {
+        return Err(CliError::usage(
+            "--account applies to commands that use a token (token, refresh, profile, feed, download, upgrade, status, handoff); \
+             to add an account, authorize again and log in as that user",
+        ));
+    }
     match command {
         Command::Setup(args) => setup::run(ctx, args),
         Command::Authorize { open } => auth::authorize(ctx, open),
@@ -404,6 +491,20 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::Status { json } => session::status(ctx, json),
         Command::Token { json, reveal } => token::show(ctx, json, reveal),
         Command::Refresh {
+            all: true,
+            if_expiring_within,
+            if_older_than,
+            force,
+            json,
+        } => {
+            let when = token::When {
+                older_than: if_older_than,
+                expiring_within: if_expiring_within,
+            };
+            token::refresh_all(ctx, when, force, json).await
+        }
+        Command::Refresh {
+            all: false,
             if_expiring_within,
             if_older_than,
             force,
@@ -415,6 +516,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
             };
             token::refresh(ctx, when, force, json).await
         }
+        Command::Accounts { action, json } => accounts::run(ctx, action, json),
         Command::Profile { json } => feed::profile(ctx, json).await,
         Command::Feed(args) => feed::feed(ctx, args).await,
         Command::Download(args) => download::run(ctx, args).await,

@@ -59,27 +59,26 @@ pub async fn login(ctx: &Context, with_token: bool) -> Result<(), CliError> {
     let (stored, expiry) = settle_expiry(&client, &state, pasted).await?;
 
     let refreshed = matches!(expiry, Expiry::Refreshed);
-    ctx.store
-        .update(|s: &mut State| {
-            s.record_authorization(stored.clone());
-            s.record_profile(profile.clone());
-            if refreshed {
-                s.record_refresh(Ok(stored.clone()), stored.obtained_at);
-            }
-            s.record_rate_usage(client.rate_usage());
-            Ok::<_, crate::store::StoreError>(())
-        })
-        // Refreshed or upgraded on the way, it is not the token pasted:
-        // kept in a file of its own rather than dropped.
-        .map_err(|e| {
-            CliError::failed(crate::store::unsaved_token_message(
-                &ctx.store,
-                &stored,
-                "new",
-                &e,
-                "once that is fixed, log in again with the token you pasted",
-            ))
-        })?;
+    ctx.update(|s: &mut State| {
+        s.record_authorization(stored.clone());
+        s.record_profile(profile.clone());
+        if refreshed {
+            s.record_refresh(Ok(stored.clone()), stored.obtained_at);
+        }
+        s.record_rate_usage(client.rate_usage());
+        Ok::<_, CliError>(())
+    })
+    // Refreshed or upgraded on the way, it is not the token pasted:
+    // kept in a file of its own rather than dropped.
+    .map_err(|e| {
+        CliError::failed(crate::store::unsaved_token_message(
+            &ctx.store,
+            &stored,
+            "new",
+            &e,
+            "once that is fixed, log in again with the token you pasted",
+        ))
+    })?;
 
     let who = profile
         .username
@@ -210,7 +209,7 @@ pub fn logout(ctx: &Context, forget_app: bool) -> Result<(), CliError> {
         return Ok(());
     }
     let who = who(&state);
-    ctx.store.update(|s: &mut State| {
+    ctx.update(|s: &mut State| {
         s.forget_token();
         if forget_app {
             s.forget_app();

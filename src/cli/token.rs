@@ -3,10 +3,10 @@
 use super::output::print_json;
 use super::{CliError, Context};
 use crate::instagram::ErrorKind;
-use crate::keepalive::RunOutcome;
+use crate::keepalive::{AccountResult, RunOutcome};
 use crate::localtime::{format_local, rfc3339};
 use crate::sanitize;
-use crate::store::{State, TokenKind};
+use crate::store::{State, StoredToken, TokenKind};
 use crate::token::{self, TokenStatus};
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
@@ -117,7 +117,7 @@ pub struct When {
 }
 
 impl When {
-    /// Why the token is not due, or `None` when it is (or no condition was
+    /// Why the token is not due (without "not due"), or `None` when it is (or no condition was
     /// given). A token too young for Instagram is never due by age.
     fn not_due(&self, t: &crate::store::StoredToken, now: OffsetDateTime) -> Option<String> {
         if self.older_than.is_none() && self.expiring_within.is_none() {
@@ -152,46 +152,163 @@ impl When {
                 token::format_remaining(within)
             ));
         }
-        Some(format!("not due: {}", why.join("; ")))
+        Some(why.join("; "))
     }
 }
 
 pub async fn refresh(ctx: &Context, when: When, force: bool, json: bool) -> Result<(), CliError> {
-    let result = refresh_token(ctx, when, force, json).await;
+    let result = refresh_token(ctx, when, force).await;
     // Kept for 'keep-alive status': what this run did, good or bad.
     let (outcome, message) = match &result {
-        Ok(None) => (RunOutcome::Refreshed, None),
-        Ok(Some(not_due)) => (RunOutcome::NotDue, Some(not_due.clone())),
+        Ok(Done::Refreshed(_)) => (RunOutcome::Refreshed, None),
+        Ok(Done::NotDue(why)) => (RunOutcome::NotDue, Some(why.clone())),
+        Ok(Done::TooYoung(why)) => (RunOutcome::Failed, Some(why.clone())),
         Err(e) if e.exit == super::Exit::NeedsAuth => {
             (RunOutcome::NeedsAuth, Some(e.message.clone()))
         }
         Err(e) => (RunOutcome::Failed, Some(e.message.clone())),
     };
     super::keepalive::record_run(ctx, outcome, message);
-    if let Ok(None) = result {
-        // Saved first: a failing handoff costs the exit code, not the token.
-        super::handoff::after_new_token(ctx).await?;
+    match result? {
+        Done::Refreshed(new) => {
+            if json {
+                print_json(&json!({
+                    "refreshed": true,
+                    "expires_at": rfc3339(new.expires_at),
+                    "seconds_left": (new.expires_at - new.obtained_at).whole_seconds(),
+                }))?;
+            } else {
+                println!("Refreshed: {}.", refreshed_line(&new));
+            }
+            // Saved first: a failing handoff costs the exit code, not the token.
+            super::handoff::after_new_token(ctx).await
+        }
+        Done::NotDue(reason) => {
+            let message = format!("not due: {reason}");
+            if json {
+                print_json(&json!({ "refreshed": false, "reason": message }))?;
+            } else {
+                println!("{message}");
+            }
+            Ok(())
+        }
+        Done::TooYoung(reason) => Err(CliError::failed(format!(
+            "{reason} (--force asks Instagram anyway)"
+        ))),
     }
-    result.map(|_| ())
 }
 
-/// `Ok(Some(why))` when it was not due, `Ok(None)` when refreshed.
-async fn refresh_token(
+fn refreshed_line(new: &StoredToken) -> String {
+    format!(
+        "the token now expires {} ({})",
+        format_local(new.expires_at),
+        token::countdown(new, new.obtained_at)
+    )
+}
+
+/// What a refresh of one account came to, short of an error.
+enum Done {
+    Refreshed(StoredToken),
+    /// `--if-older-than` / `--if-expiring-within` say it can wait (why, without "not due").
+    NotDue(String),
+    /// Under 24 hours old here, and not forced.
+    TooYoung(String),
+}
+
+/// `refresh --all`: every account that is due, one line each. Exit 0 when
+/// none failed; 3 when every failure needs a new authorize, else 1.
+pub async fn refresh_all(
     ctx: &Context,
     when: When,
     force: bool,
     json: bool,
-) -> Result<Option<String>, CliError> {
+) -> Result<(), CliError> {
+    if ctx.account.is_some() {
+        return Err(CliError::usage(
+            "refresh --all works on every account: leave out --account",
+        ));
+    }
+    let state = ctx.load()?;
+    let accounts = state.all_accounts();
+    if accounts.is_empty() {
+        return Err(CliError::needs_auth(
+            "no account is stored yet: authorize one first (instatui authorize --open)",
+        ));
+    }
+    let mut results = Vec::new();
+    let mut rows = Vec::new();
+    let mut handoff_failures = Vec::new();
+    for account in &accounts {
+        let one = ctx.for_account(account.user_id());
+        let result = refresh_token(&one, when, force).await;
+        // The username as it is now (a refresh does not change it).
+        let (outcome, message, expires_at) = match result {
+            Ok(Done::Refreshed(new)) => (
+                RunOutcome::Refreshed,
+                Some(refreshed_line(&new)),
+                Some(new.expires_at),
+            ),
+            // Too young to refresh is not due yet, for a run over every account.
+            Ok(Done::NotDue(why) | Done::TooYoung(why)) => (RunOutcome::NotDue, Some(why), None),
+            Err(e) if e.exit == super::Exit::NeedsAuth => {
+                (RunOutcome::NeedsAuth, Some(e.message), None)
+            }
+            Err(e) => (RunOutcome::Failed, Some(e.message), None),
+        };
+        let result = AccountResult {
+            user_id: account.user_id().to_string(),
+            username: account.username().map(str::to_string),
+            outcome,
+            message: message.map(|m| sanitize::line(&m).into_owned()),
+        };
+        rows.push(json!({
+            "user_id": result.user_id,
+            "username": result.username,
+            "outcome": outcome,
+            "message": result.message,
+            "expires_at": expires_at.map(rfc3339),
+        }));
+        if !json {
+            println!("{}", result.summary());
+        }
+        if outcome == RunOutcome::Refreshed
+            && let Err(e) = super::handoff::after_new_token(&one).await
+        {
+            handoff_failures.push(e);
+        }
+        results.push(result);
+    }
+    super::keepalive::record_run_all(ctx, results.clone());
+    if json {
+        print_json(&json!({ "accounts": rows }))?;
+    }
+    let failures: Vec<&AccountResult> = results.iter().filter(|r| r.outcome.is_failure()).collect();
+    if failures.is_empty() {
+        match handoff_failures.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    } else if failures.iter().all(|r| r.outcome == RunOutcome::NeedsAuth) {
+        Err(CliError::needs_auth(format!(
+            "{} of {} accounts need a new authorize: instatui authorize --open, logging in as each",
+            failures.len(),
+            results.len()
+        )))
+    } else {
+        Err(CliError::failed(format!(
+            "{} of {} accounts could not be refreshed (see the lines above)",
+            failures.len(),
+            results.len()
+        )))
+    }
+}
+
+async fn refresh_token(ctx: &Context, when: When, force: bool) -> Result<Done, CliError> {
     let state = ctx.load()?;
     let now = crate::clock::now();
     let current = state.token.clone();
-    if let Some(message) = current.as_ref().and_then(|t| when.not_due(t, now)) {
-        if json {
-            print_json(&json!({ "refreshed": false, "reason": message }))?;
-        } else {
-            println!("{message}");
-        }
-        return Ok(Some(message));
+    if let Some(reason) = current.as_ref().and_then(|t| when.not_due(t, now)) {
+        return Ok(Done::NotDue(reason));
     }
     if let Some(reason) = token::refresh_blocker(current.as_ref(), now) {
         let t = current.as_ref();
@@ -216,9 +333,7 @@ async fn refresh_token(
         }
         // Only the 24-hour rule is left: --force lets Instagram judge it.
         if !force {
-            return Err(CliError::failed(format!(
-                "{reason} (--force asks Instagram anyway)"
-            )));
+            return Ok(Done::TooYoung(reason));
         }
     }
     let Some(old) = current else {
@@ -228,42 +343,28 @@ async fn refresh_token(
     match client.refresh(&old.value).await {
         Ok(long) => {
             let new = token::from_long(&long, &old, crate::clock::now());
-            ctx.store
-                .update(|s| {
-                    s.record_refresh(Ok(new.clone()), new.obtained_at);
-                    s.record_rate_usage(client.rate_usage());
-                    Ok::<_, crate::store::StoreError>(())
-                })
-                // Instagram has issued it: a token that cannot be saved is
-                // kept in a file of its own, never dropped.
-                .map_err(|e| {
-                    CliError::failed(crate::store::unsaved_token_message(
-                        &ctx.store,
-                        &new,
-                        "refreshed",
-                        &e,
-                        "once that is fixed, run 'instatui refresh' again",
-                    ))
-                })?;
-            if json {
-                print_json(&json!({
-                    "refreshed": true,
-                    "expires_at": rfc3339(new.expires_at),
-                    "seconds_left": (new.expires_at - new.obtained_at).whole_seconds(),
-                }))?;
-            } else {
-                println!(
-                    "Refreshed: the token now expires {} ({}).",
-                    format_local(new.expires_at),
-                    token::countdown(&new, new.obtained_at)
-                );
-            }
-            Ok(None)
+            ctx.update(|s| {
+                s.record_refresh(Ok(new.clone()), new.obtained_at);
+                s.record_rate_usage(client.rate_usage());
+                Ok::<_, CliError>(())
+            })
+            // Instagram has issued it: a token that cannot be saved is
+            // kept in a file of its own, never dropped.
+            .map_err(|e| {
+                CliError::failed(crate::store::unsaved_token_message(
+                    &ctx.store,
+                    &new,
+                    "refreshed",
+                    &e,
+                    "once that is fixed, run 'instatui refresh' again",
+                ))
+            })?;
+            Ok(Done::Refreshed(new))
         }
         Err(err) => {
             let message = err.to_string();
             let at = crate::clock::now();
-            ctx.store.update(|s| {
+            ctx.update(|s| {
                 s.record_refresh(Err(message.clone()), at);
                 s.record_rate_usage(client.rate_usage());
                 Ok::<_, CliError>(())

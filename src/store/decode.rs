@@ -144,14 +144,14 @@ mod tests {
 
     #[test]
     fn a_secret_in_the_wrong_place_does_not_reach_the_reason() {
-        let bytes = br#"{"version": 2, "token": {"kind": "IGQWRsecretvalue", "value": "x",
-            "user_id": "1", "obtained_at": "2026-01-01T00:00:00Z", "expires_at": "2026-01-01T00:00:00Z"}}"#;
+        let bytes = br#"{"version": 3, "accounts": [{"token": {"kind": "IGQWRsecretvalue", "value": "x",
+            "user_id": "1", "obtained_at": "2026-01-01T00:00:00Z", "expires_at": "2026-01-01T00:00:00Z"}}]}"#;
         let Err(Unreadable::Corrupt(reason)) = decode(bytes) else {
             panic!("decoded");
         };
         assert!(!reason.contains("IGQWRsecretvalue"), "{reason}");
         assert!(reason.contains("line"), "{reason}");
-        let bytes = br#"{"version": 2, "settings": {"auto_refresh": "IGQWRsecretvalue"}}"#;
+        let bytes = br#"{"version": 3, "settings": {"auto_refresh": "IGQWRsecretvalue"}}"#;
         let Err(Unreadable::Corrupt(reason)) = decode(bytes) else {
             panic!("decoded");
         };

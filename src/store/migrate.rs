@@ -10,7 +10,7 @@ type Step = fn(&mut Map<String, Value>) -> Result<(), String>;
 
 /// `STEPS[i]` migrates version `i` to `i + 1`. A new schema version adds
 /// a step here and bumps `STATE_VERSION`; the assertion keeps them in step.
-const STEPS: &[Step] = &[v0_to_v1, v1_to_v2];
+const STEPS: &[Step] = &[v0_to_v1, v1_to_v2, v2_to_v3];
 
 const _: () = assert!(STEPS.len() == STATE_VERSION as usize);
 
@@ -53,6 +53,63 @@ fn v1_to_v2(object: &mut Map<String, Value>) -> Result<(), String> {
     Ok(())
 }
 
+/// Version 2 held one app and one token at the top level; version 3 lists
+/// apps and accounts (token, profile, last refresh and rate usage together,
+/// with the app they belong to) and names the active account and the
+/// current app. Nothing is dropped but a profile without a token, which
+/// described nobody.
+fn v2_to_v3(object: &mut Map<String, Value>) -> Result<(), String> {
+    let app = object.remove("app");
+    let token = object.remove("token");
+    let profile = object.remove("profile");
+    let last_refresh = object.remove("last_refresh");
+    let rate_usage = object.remove("rate_usage");
+    let app_id = app
+        .as_ref()
+        .and_then(|a| a.get("app_id"))
+        .cloned()
+        .filter(|id| !id.is_null());
+    if let Some(app) = app.filter(|a| !a.is_null()) {
+        object.insert("apps".to_string(), Value::Array(vec![app]));
+        if let Some(id) = &app_id {
+            object.insert("current_app".to_string(), id.clone());
+        }
+    }
+    match token.filter(|t| !t.is_null()) {
+        Some(token) => {
+            let user_id = token
+                .get("user_id")
+                .cloned()
+                .ok_or_else(|| "the token has no user_id".to_string())?;
+            let mut account = Map::new();
+            if let Some(id) = app_id {
+                account.insert("app_id".to_string(), id);
+            }
+            account.insert("token".to_string(), token);
+            for (key, value) in [
+                ("profile", profile),
+                ("last_refresh", last_refresh),
+                ("rate_usage", rate_usage),
+            ] {
+                if let Some(value) = value.filter(|v| !v.is_null()) {
+                    account.insert(key.to_string(), value);
+                }
+            }
+            object.insert(
+                "accounts".to_string(),
+                Value::Array(vec![Value::Object(account)]),
+            );
+            object.insert("active".to_string(), user_id);
+        }
+        None => {
+            if let Some(usage) = rate_usage {
+                object.insert("rate_usage".to_string(), usage);
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,33 +118,54 @@ mod tests {
     #[test]
     fn v0_moves_flavor_into_app() {
         let v0 = json!({"flavor": "basic-display", "app": {"app_id": "1"}});
-        let v1 = migrate(v0, 0).unwrap();
+        let v2 = migrate(v0, 0).unwrap();
         assert_eq!(
-            v1,
-            json!({"version": 2, "app": {"app_id": "1", "flavor": "basic-display"}})
+            v2,
+            json!({"version": 3, "current_app": "1",
+                   "apps": [{"app_id": "1", "flavor": "basic-display"}]})
         );
     }
 
     #[test]
     fn v0_keeps_an_existing_app_flavor() {
         let v0 = json!({"flavor": "basic-display", "app": {"flavor": "instagram-login"}});
-        let v1 = migrate(v0, 0).unwrap();
+        let v2 = migrate(v0, 0).unwrap();
         assert_eq!(
-            v1,
-            json!({"version": 2, "app": {"flavor": "instagram-login"}})
+            v2,
+            json!({"version": 3, "apps": [{"flavor": "instagram-login"}]})
         );
     }
 
     #[test]
     fn v0_without_app_drops_the_flavor() {
-        let v1 = migrate(json!({"flavor": "basic-display"}), 0).unwrap();
-        assert_eq!(v1, json!({"version": 2}));
+        let v2 = migrate(json!({"flavor": "basic-display"}), 0).unwrap();
+        assert_eq!(v2, json!({"version": 3}));
     }
 
     #[test]
     fn current_version_is_untouched() {
-        let v2 = json!({"version": 2, "settings": {"auto_refresh": false}});
-        assert_eq!(migrate(v2.clone(), STATE_VERSION).unwrap(), v2);
+        let v3 = json!({"version": 3, "settings": {"auto_refresh": false}});
+        assert_eq!(migrate(v3.clone(), STATE_VERSION).unwrap(), v3);
+    }
+
+    #[test]
+    fn v1_token_becomes_the_active_account_of_its_app() {
+        let v1 = json!({"version": 1,
+            "app": {"app_id": "7"},
+            "token": {"user_id": "42", "value": "x"},
+            "profile": {"username": "jane"},
+            "last_refresh": null,
+            "rate_usage": {"call_count": 3},
+            "settings": {"auto_refresh": true}});
+        assert_eq!(
+            migrate(v1, 1).unwrap(),
+            json!({"version": 3,
+                "apps": [{"app_id": "7"}], "current_app": "7",
+                "accounts": [{"app_id": "7", "token": {"user_id": "42", "value": "x"},
+                              "profile": {"username": "jane"}, "rate_usage": {"call_count": 3}}],
+                "active": "42",
+                "settings": {"auto_refresh": true}})
+        );
     }
 
     #[test]
@@ -95,12 +173,22 @@ mod tests {
         let off = json!({"version": 1, "settings": {"auto_refresh": false, "images": "off"}});
         assert_eq!(
             migrate(off, 1).unwrap(),
-            json!({"version": 2, "settings": {"images": "off"}})
+            json!({"version": 3, "settings": {"images": "off"}})
         );
         let on = json!({"version": 1, "settings": {"auto_refresh": true}});
         assert_eq!(
             migrate(on, 1).unwrap(),
-            json!({"version": 2, "settings": {"auto_refresh": true}})
+            json!({"version": 3, "settings": {"auto_refresh": true}})
+        );
+    }
+
+    #[test]
+    fn v2_token_becomes_the_active_account_of_its_app() {
+        let v2 = json!({"version": 2, "app": {"app_id": "7"}, "token": {"user_id": "42"}});
+        assert_eq!(
+            migrate(v2, 2).unwrap(),
+            json!({"version": 3, "apps": [{"app_id": "7"}], "current_app": "7",
+                   "accounts": [{"app_id": "7", "token": {"user_id": "42"}}], "active": "42"})
         );
     }
 

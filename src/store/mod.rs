@@ -10,6 +10,7 @@ mod atomic;
 mod decode;
 mod dirs;
 mod error;
+mod file;
 mod lock;
 pub mod merge;
 mod migrate;
@@ -28,7 +29,7 @@ pub(crate) use lock::StoreLock;
 pub use rescue::{keep_unsaved_token, unsaved_token_message};
 pub use schema::*;
 pub use strays::remove_stray_files;
-pub use transitions::AppChange;
+pub use transitions::{AppChange, Removed};
 
 use std::io;
 use std::path::{Path, PathBuf};

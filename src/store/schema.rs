@@ -7,34 +7,35 @@ use time::OffsetDateTime;
 
 /// The schema version this build writes. Older versions are migrated on
 /// load; a newer one is refused and moved aside, never overwritten.
-pub const STATE_VERSION: u32 = 2;
+pub const STATE_VERSION: u32 = 3;
 
+/// The state as the program works with it: the active account's token,
+/// profile, last refresh and rate usage sit at the top, so every screen and
+/// subcommand works on "the" account; the other accounts and the apps they
+/// use wait in `accounts` and `apps`. On disk (schema 3, see `file.rs`) every
+/// app and every account is listed alike, with the active one named.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(from = "super::file::StateFile", into = "super::file::StateFile")]
 pub struct State {
     pub version: u32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The active account's app, or the app the next authorization is for.
     pub app: Option<AppConfig>,
     /// The `state` parameter of the last authorize URL, checked on return.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_authorization: Option<PendingAuthorization>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<StoredToken>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<Profile>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_refresh: Option<RefreshOutcome>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rate_usage: Option<RateUsage>,
-    #[serde(default)]
     pub settings: Settings,
-    #[serde(default, skip_serializing_if = "EndpointOverrides::is_empty")]
     pub endpoints: EndpointOverrides,
     /// What the last `refresh` run (keep-alive's or by hand) did per account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_run: Option<crate::keepalive::RefreshRun>,
     /// Where each account's new tokens are handed on to.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub handoffs: Vec<crate::handoff::Handoff>,
+    /// The accounts that are not active, in the order they were added.
+    pub accounts: Vec<Account>,
+    /// The apps of those accounts, other than `app`.
+    pub apps: Vec<AppConfig>,
 }
 
 impl Default for State {
@@ -51,6 +52,8 @@ impl Default for State {
             endpoints: EndpointOverrides::default(),
             last_run: None,
             handoffs: Vec::new(),
+            accounts: Vec::new(),
+            apps: Vec::new(),
         }
     }
 }
@@ -84,6 +87,59 @@ impl State {
         if let Some(seen_at) = self.rate_usage.as_mut().and_then(|u| u.seen_at.as_mut()) {
             utc(seen_at);
         }
+        for account in &mut self.accounts {
+            utc(&mut account.token.obtained_at);
+            utc(&mut account.token.expires_at);
+            if let Some(r) = &mut account.last_refresh {
+                utc(&mut r.at);
+            }
+            if let Some(seen_at) = account.rate_usage.as_mut().and_then(|u| u.seen_at.as_mut()) {
+                utc(seen_at);
+            }
+        }
+    }
+}
+
+/// One Instagram user's token under one app, with what was learnt through it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// The app the token was issued to; none for a token pasted with
+    /// `login --with-token` before any setup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
+    pub token: StoredToken,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Profile>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_refresh: Option<RefreshOutcome>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_usage: Option<RateUsage>,
+}
+
+impl Account {
+    pub fn user_id(&self) -> &str {
+        &self.token.user_id
+    }
+
+    pub fn username(&self) -> Option<&str> {
+        self.profile.as_ref().and_then(|p| p.username.as_deref())
+    }
+
+    /// `@name`, or `user <id>` until the profile is known.
+    pub fn label(&self) -> String {
+        self.username().map_or_else(
+            || format!("user {}", self.token.user_id),
+            |u| format!("@{u}"),
+        )
+    }
+
+    /// Whether `name` (a username, with or without `@`, or a user id) names it.
+    pub fn is_named(&self, name: &str) -> bool {
+        let name = name.trim();
+        name == self.token.user_id
+            || self
+                .username()
+                .is_some_and(|u| u.eq_ignore_ascii_case(name.trim_start_matches('@')))
     }
 }
 

@@ -11,6 +11,8 @@ const TOKEN: &str = "IGQWRNb2ZAhYTFkX0V4YW1wbGVMb25nTGl2ZWRUb2tlbg";
 
 fn full_state() -> State {
     State {
+        accounts: Vec::new(),
+        apps: Vec::new(),
         version: STATE_VERSION,
         app: Some(AppConfig {
             flavor: Flavor::BasicDisplay,
@@ -135,7 +137,7 @@ fn file_is_pretty_versioned_json_with_utc_times() {
     let (_tmp, store) = store();
     store.save(&full_state()).unwrap();
     let text = fs::read_to_string(store.path()).unwrap();
-    assert!(text.starts_with("{\n  \"version\": 2,\n"), "{text}");
+    assert!(text.starts_with("{\n  \"version\": 3,\n"), "{text}");
     assert!(text.ends_with("}\n"));
     assert!(
         text.contains(r#""expires_at": "2027-01-27T16:22:33Z""#),
@@ -267,7 +269,7 @@ fn save_never_overwrites_an_unreadable_file() {
 fn newer_version_is_moved_aside() {
     let (_tmp, store) = store();
     fs::create_dir_all(store.dir()).unwrap();
-    let bytes: &[u8] = br#"{"version": 3, "something_new": {"x": 1}}"#;
+    let bytes: &[u8] = br#"{"version": 4, "something_new": {"x": 1}}"#;
     fs::write(store.path(), bytes).unwrap();
 
     let loaded = store.load().unwrap();
@@ -275,7 +277,7 @@ fn newer_version_is_moved_aside() {
     let notice = loaded.notice.expect("a notice");
     assert!(
         notice.starts_with(
-            "state.json was written by a newer instatui (version 3); it was moved to "
+            "state.json was written by a newer instatui (version 4); it was moved to "
         ),
         "{notice}"
     );
@@ -323,11 +325,11 @@ fn v0_file_is_migrated() {
     assert_eq!(app.flavor, Flavor::BasicDisplay);
     assert_eq!(app.app_secret.expose(), APP_SECRET);
     assert!(loaded.state.settings.auto_refresh);
-    // Loading does not rewrite the file; the next save writes version 2.
+    // Loading does not rewrite the file; the next save writes version 3.
     assert_eq!(fs::read_to_string(store.path()).unwrap(), v0);
     store.update(|_| Ok::<_, StoreError>(())).unwrap();
     let text = fs::read_to_string(store.path()).unwrap();
-    assert!(text.contains("\"version\": 2") && text.contains("\"flavor\": \"basic-display\""));
+    assert!(text.contains("\"version\": 3") && text.contains("\"flavor\": \"basic-display\""));
     assert!(corrupt_copies(store.dir()).is_empty());
 }
 
@@ -474,7 +476,7 @@ fn locate_uses_the_flag() {
     assert_eq!(store.path(), Path::new("/tmp/instatui-flag/state.json"));
 }
 
-/// A file written by instatui 0.1.0 (see tests/fixtures/state/README.md).
+/// A file written by instatui 0.1.0, schema 1 (see tests/fixtures/state/README.md).
 const V1_FIXTURE: &[u8] = include_bytes!("../../tests/fixtures/state/v1.json");
 
 #[test]
@@ -519,4 +521,68 @@ fn a_version_1_file_from_the_first_release_opens_with_nothing_lost() {
             .map(|p| p.state.as_str()),
         Some("7ae893661a34aea16bd8716cba1b0ef9")
     );
+}
+
+#[test]
+fn a_version_1_file_is_saved_as_version_2_with_one_active_account() {
+    let (_dir, store) = store();
+    fs::create_dir_all(store.dir()).unwrap();
+    fs::write(store.path(), V1_FIXTURE).unwrap();
+    let before = store.load().unwrap().state;
+    store.update(|_| Ok::<_, StoreError>(())).unwrap();
+    let v1: serde_json::Value = serde_json::from_slice(V1_FIXTURE).unwrap();
+    let v2: serde_json::Value = serde_json::from_slice(&fs::read(store.path()).unwrap()).unwrap();
+    assert_eq!(v2["version"], 3);
+    assert_eq!(v2["apps"], serde_json::json!([v1["app"]]));
+    assert_eq!(v2["current_app"], v1["app"]["app_id"]);
+    assert_eq!(v2["active"], v1["token"]["user_id"]);
+    let account = &v2["accounts"][0];
+    assert_eq!(v2["accounts"].as_array().unwrap().len(), 1);
+    assert_eq!(account["app_id"], v1["app"]["app_id"]);
+    for part in ["token", "profile", "last_refresh", "rate_usage"] {
+        assert_eq!(account[part], v1[part], "{part}");
+    }
+    assert_eq!(v2["pending_authorization"], v1["pending_authorization"]);
+    // Version 2's rule: the old default `false` becomes the new default, on.
+    assert_eq!(v1["settings"]["auto_refresh"], false);
+    assert!(before.settings.auto_refresh);
+    // And it reads back as the same state.
+    assert_eq!(store.load().unwrap().state, before);
+}
+
+#[test]
+fn several_accounts_under_two_apps_round_trip() {
+    let (_dir, store) = store();
+    let mut state = full_state();
+    let first = state.token.clone().unwrap();
+    // A second user under the same app.
+    state.record_authorization(StoredToken {
+        user_id: "2".to_string(),
+        value: Secret::new("IGQsecond"),
+        ..first.clone()
+    });
+    // A third under another app.
+    state.park_active();
+    state.set_app(AppConfig {
+        app_id: "999".to_string(),
+        ..state.app.clone().unwrap()
+    });
+    state.record_authorization(StoredToken {
+        user_id: "3".to_string(),
+        value: Secret::new("IGQthird"),
+        ..first.clone()
+    });
+    assert_eq!(state.all_accounts().len(), 3);
+    store.save(&state).unwrap();
+    let loaded = store.load().unwrap().state;
+    assert_eq!(loaded, state);
+    assert_eq!(loaded.active_user_id(), Some("3"));
+    assert_eq!(loaded.app.as_ref().unwrap().app_id, "999");
+    let first_account = loaded
+        .all_accounts()
+        .into_iter()
+        .find(|a| a.user_id() == first.user_id)
+        .unwrap();
+    assert_eq!(first_account.app_id.as_deref(), Some("1234567890"));
+    assert_eq!(loaded.app_of(&first_account).unwrap().app_id, "1234567890");
 }

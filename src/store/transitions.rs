@@ -1,6 +1,6 @@
 //! The rules for changing the state, in one place: the CLI and the TUI's `update` both call these.
 
-use super::schema::{AppConfig, PendingAuthorization, RefreshOutcome, State, StoredToken};
+use super::schema::{Account, AppConfig, PendingAuthorization, RefreshOutcome, State, StoredToken};
 use crate::instagram::{Profile, RateUsage};
 use time::OffsetDateTime;
 
@@ -45,7 +45,18 @@ impl State {
             self.token = None;
             self.profile = None;
             self.last_refresh = None;
+            // Other accounts under the old app keep it.
+            if let Some(old) = self.app.take()
+                && self
+                    .accounts
+                    .iter()
+                    .any(|a| a.app_id.as_deref() == Some(old.app_id.as_str()))
+                && !self.apps.iter().any(|a| a.app_id == old.app_id)
+            {
+                self.apps.push(old);
+            }
         }
+        self.apps.retain(|a| a.app_id != app.app_id);
         if change != AppChange::Unchanged {
             self.pending_authorization = None;
         }
@@ -62,7 +73,18 @@ impl State {
     /// A code was exchanged for a (short-lived) token: a new authorization.
     /// The authorize URL is used up, and the profile and last refresh belong
     /// to the token it replaces (perhaps another user's).
+    ///
+    /// Another user's token adds an account: the one active so far is kept
+    /// among the others. The same user authorized again replaces their token.
     pub fn record_authorization(&mut self, token: StoredToken) {
+        if self
+            .token
+            .as_ref()
+            .is_some_and(|t| t.user_id != token.user_id)
+        {
+            self.park_active();
+        }
+        self.accounts.retain(|a| a.user_id() != token.user_id);
         self.token = Some(token);
         self.pending_authorization = None;
         self.profile = None;
@@ -78,22 +100,9 @@ impl State {
     /// The outcome of a refresh at `at`: a new token replaces the old one;
     /// a failure keeps the old token and records Instagram's message.
     pub fn record_refresh(&mut self, result: Result<StoredToken, String>, at: OffsetDateTime) {
-        let outcome = match result {
-            Ok(token) => {
-                self.token = Some(token);
-                RefreshOutcome {
-                    at,
-                    ok: true,
-                    message: None,
-                }
-            }
-            Err(message) => RefreshOutcome {
-                at,
-                ok: false,
-                message: Some(message),
-            },
-        };
-        self.last_refresh = Some(outcome);
+        if let Some(user_id) = self.active_user_id().map(str::to_string) {
+            self.update_account(&user_id, |a| a.record_refresh(result, at));
+        }
     }
 
     /// Logging out: the token goes, and with it everything learnt through it
@@ -116,12 +125,199 @@ impl State {
         self.profile = Some(profile);
     }
 
-    /// The usage Instagram reported with the latest answer; an answer that
-    /// reported none leaves the last known usage in place.
+    /// See [`carry_over`].
     pub fn record_rate_usage(&mut self, usage: Option<RateUsage>) {
-        if let Some(usage) = usage {
-            self.rate_usage = Some(usage);
+        carry_over(&mut self.rate_usage, usage);
+    }
+
+    /// The active account's user id.
+    pub fn active_user_id(&self) -> Option<&str> {
+        self.token.as_ref().map(|t| t.user_id.as_str())
+    }
+
+    /// The active account, put together from the top level.
+    pub fn active_account(&self) -> Option<Account> {
+        let token = self.token.clone()?;
+        Some(Account {
+            app_id: self.app.as_ref().map(|a| a.app_id.clone()),
+            token,
+            profile: self.profile.clone(),
+            last_refresh: self.last_refresh.clone(),
+            rate_usage: self.rate_usage.clone(),
+        })
+    }
+
+    /// Every account, the active one first.
+    pub fn all_accounts(&self) -> Vec<Account> {
+        self.active_account()
+            .into_iter()
+            .chain(self.accounts.iter().cloned())
+            .collect()
+    }
+
+    /// The app an account's token was issued to.
+    pub fn app_of(&self, account: &Account) -> Option<&AppConfig> {
+        let id = account.app_id.as_deref()?;
+        self.app.iter().chain(&self.apps).find(|a| a.app_id == id)
+    }
+
+    /// The user id of the account `name` (a username or a user id) names,
+    /// or a one-line message listing the accounts there are.
+    pub fn find_account(&self, name: &str) -> Result<String, String> {
+        let accounts = self.all_accounts();
+        if let Some(a) = accounts.iter().find(|a| a.is_named(name)) {
+            return Ok(a.user_id().to_string());
         }
+        if accounts.is_empty() {
+            return Err(format!(
+                "there is no account '{name}': no account is stored yet (instatui authorize --open adds one)"
+            ));
+        }
+        let known: Vec<String> = accounts
+            .iter()
+            .map(|a| match a.username() {
+                Some(u) => format!("{u} ({})", a.user_id()),
+                None => a.user_id().to_string(),
+            })
+            .collect();
+        Err(format!(
+            "there is no account '{name}': the accounts are {}",
+            known.join(", ")
+        ))
+    }
+
+    /// Changes one account, active or not, by the rules on [`Account`].
+    pub fn update_account(&mut self, user_id: &str, f: impl FnOnce(&mut Account)) -> bool {
+        if self.active_user_id() == Some(user_id)
+            && let Some(mut account) = self.active_account()
+        {
+            f(&mut account);
+            self.unpack(account);
+            return true;
+        }
+        match self.accounts.iter_mut().find(|a| a.user_id() == user_id) {
+            Some(account) => {
+                f(account);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Puts the active account among the others, leaving none active; the
+    /// app stays current, ready for another authorization.
+    pub fn park_active(&mut self) {
+        if let Some(account) = self.active_account() {
+            self.accounts.retain(|a| a.user_id() != account.user_id());
+            self.accounts.push(account);
+        }
+        self.token = None;
+        self.profile = None;
+        self.last_refresh = None;
+        self.rate_usage = None;
+    }
+
+    /// Makes `user_id` the active account: its app becomes current (an
+    /// authorize URL made for another app is dropped). False when there is
+    /// no such account.
+    pub fn switch_account(&mut self, user_id: &str) -> bool {
+        if self.active_user_id() == Some(user_id) {
+            return true;
+        }
+        let Some(i) = self.accounts.iter().position(|a| a.user_id() == user_id) else {
+            return false;
+        };
+        self.park_active();
+        let i = self
+            .accounts
+            .iter()
+            .position(|a| a.user_id() == user_id)
+            .unwrap_or(i);
+        let account = self.accounts.remove(i);
+        let current = self.app.as_ref().map(|a| a.app_id.clone());
+        if account.app_id != current {
+            if let Some(old) = self.app.take()
+                && !self.apps.iter().any(|a| a.app_id == old.app_id)
+            {
+                self.apps.push(old);
+            }
+            self.app = account.app_id.as_deref().and_then(|id| {
+                let j = self.apps.iter().position(|a| a.app_id == id)?;
+                Some(self.apps.remove(j))
+            });
+            self.pending_authorization = None;
+        }
+        self.unpack(account);
+        true
+    }
+
+    /// Forgets one account. When it was the active one, the first of the
+    /// others becomes active; the answer says which, if any.
+    pub fn remove_account(&mut self, user_id: &str) -> Removed {
+        if self.active_user_id() == Some(user_id) {
+            self.token = None;
+            self.profile = None;
+            self.last_refresh = None;
+            self.rate_usage = None;
+            let next = self.accounts.first().map(|a| a.user_id().to_string());
+            if let Some(next) = &next {
+                self.switch_account(next);
+            }
+            return Removed::Active { now_active: next };
+        }
+        let before = self.accounts.len();
+        self.accounts.retain(|a| a.user_id() != user_id);
+        if self.accounts.len() < before {
+            Removed::Inactive
+        } else {
+            Removed::NotFound
+        }
+    }
+}
+
+/// What [`State::remove_account`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Removed {
+    NotFound,
+    Inactive,
+    /// The active account went; this one (if any) is active now.
+    Active {
+        now_active: Option<String>,
+    },
+}
+
+impl Account {
+    /// A new token replaces the old one; a failure keeps the old token and
+    /// records Instagram's message.
+    pub fn record_refresh(&mut self, result: Result<StoredToken, String>, at: OffsetDateTime) {
+        let outcome = match result {
+            Ok(token) => {
+                self.token = token;
+                RefreshOutcome {
+                    at,
+                    ok: true,
+                    message: None,
+                }
+            }
+            Err(message) => RefreshOutcome {
+                at,
+                ok: false,
+                message: Some(message),
+            },
+        };
+        self.last_refresh = Some(outcome);
+    }
+
+    pub fn record_rate_usage(&mut self, usage: Option<RateUsage>) {
+        carry_over(&mut self.rate_usage, usage);
+    }
+}
+
+/// The usage Instagram reported with the latest answer; an answer that
+/// reported none leaves the last known usage in place.
+fn carry_over(kept: &mut Option<RateUsage>, reported: Option<RateUsage>) {
+    if let Some(usage) = reported {
+        *kept = Some(usage);
     }
 }
 
@@ -316,5 +512,153 @@ mod tests {
         assert_eq!(s.rate_usage, Some(usage(3)));
         s.record_rate_usage(Some(usage(4)));
         assert_eq!(s.rate_usage, Some(usage(4)));
+    }
+}
+
+#[cfg(test)]
+mod account_tests {
+    use super::*;
+    use crate::instagram::Flavor;
+    use crate::secret::Secret;
+    use crate::store::TokenKind;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2026-11-28 12:00 UTC);
+
+    fn app(id: &str) -> AppConfig {
+        AppConfig {
+            flavor: Flavor::InstagramLogin,
+            app_id: id.to_string(),
+            app_secret: Secret::new("0123456789abcdef0123456789abcdef"),
+            redirect_uri: "https://localhost/cb/".to_string(),
+            scopes: vec![],
+        }
+    }
+
+    fn token(user: &str) -> StoredToken {
+        StoredToken {
+            kind: TokenKind::Long,
+            value: Secret::new(format!("IGAA{user}")),
+            user_id: user.to_string(),
+            permissions: vec![],
+            obtained_at: NOW,
+            expires_at: NOW + time::Duration::days(60),
+        }
+    }
+
+    fn named(user: &str) -> Profile {
+        Profile {
+            username: Some(format!("name{user}")),
+            ..Profile::default()
+        }
+    }
+
+    /// Users 1 and 2 under app A, user 3 (active) under app B.
+    fn three() -> State {
+        let mut s = State::default();
+        s.set_app(app("A"));
+        s.record_authorization(token("1"));
+        s.record_profile(named("1"));
+        s.record_authorization(token("2"));
+        s.record_profile(named("2"));
+        s.park_active();
+        s.set_app(app("B"));
+        s.record_authorization(token("3"));
+        s
+    }
+
+    #[test]
+    fn another_users_authorization_adds_an_account() {
+        let s = three();
+        assert_eq!(s.active_user_id(), Some("3"));
+        let ids: Vec<String> = s
+            .all_accounts()
+            .iter()
+            .map(|a| a.user_id().to_string())
+            .collect();
+        assert_eq!(ids, ["3", "1", "2"]);
+        assert_eq!(s.accounts[0].profile, Some(named("1")));
+        assert_eq!(s.accounts[0].app_id.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn the_same_user_authorized_again_replaces_their_account() {
+        let mut s = three();
+        s.switch_account("1");
+        s.record_authorization(StoredToken {
+            value: Secret::new("IGAAnew"),
+            ..token("1")
+        });
+        assert_eq!(s.all_accounts().len(), 3);
+        assert_eq!(s.profile, None);
+        assert_eq!(s.token.as_ref().unwrap().value.expose(), "IGAAnew");
+    }
+
+    #[test]
+    fn switching_brings_the_accounts_app_along() {
+        let mut s = three();
+        s.begin_authorization("nonce".into(), NOW);
+        assert!(s.switch_account("2"));
+        assert_eq!(s.active_user_id(), Some("2"));
+        assert_eq!(s.profile, Some(named("2")));
+        assert_eq!(s.app.as_ref().unwrap().app_id, "A");
+        assert_eq!(s.apps, [app("B")]);
+        // The authorize URL was for app B.
+        assert_eq!(s.pending_authorization, None);
+        s.begin_authorization("nonce".into(), NOW);
+        assert!(s.switch_account("1"));
+        assert!(
+            s.pending_authorization.is_some(),
+            "same app: the URL stays good"
+        );
+        assert!(!s.switch_account("9"));
+        assert_eq!(s.all_accounts().len(), 3);
+    }
+
+    #[test]
+    fn names_find_accounts_and_unknown_names_list_them() {
+        let s = three();
+        assert_eq!(s.find_account("name1"), Ok("1".to_string()));
+        assert_eq!(s.find_account("@NAME2"), Ok("2".to_string()));
+        assert_eq!(s.find_account("3"), Ok("3".to_string()));
+        let err = s.find_account("bob").unwrap_err();
+        assert!(err.contains("3, name1 (1), name2 (2)"), "{err}");
+        assert!(
+            State::default()
+                .find_account("bob")
+                .unwrap_err()
+                .contains("no account")
+        );
+    }
+
+    #[test]
+    fn removing_the_active_account_makes_another_active_or_none() {
+        let mut s = three();
+        assert_eq!(s.remove_account("2"), Removed::Inactive);
+        assert_eq!(
+            s.remove_account("3"),
+            Removed::Active {
+                now_active: Some("1".to_string())
+            }
+        );
+        assert_eq!(s.active_user_id(), Some("1"));
+        assert_eq!(s.app.as_ref().unwrap().app_id, "A");
+        assert_eq!(s.remove_account("1"), Removed::Active { now_active: None });
+        assert_eq!(s.all_accounts(), []);
+        assert_eq!(s.remove_account("1"), Removed::NotFound);
+    }
+
+    #[test]
+    fn refreshing_an_inactive_account_leaves_the_active_one_alone() {
+        let mut s = three();
+        let active = s.active_account();
+        let fresh = StoredToken {
+            value: Secret::new("IGAArefreshed"),
+            ..token("1")
+        };
+        assert!(s.update_account("1", |a| a.record_refresh(Ok(fresh.clone()), NOW)));
+        assert_eq!(s.active_account(), active);
+        assert_eq!(s.accounts[0].token, fresh);
+        assert!(s.accounts[0].last_refresh.as_ref().unwrap().ok);
     }
 }

@@ -87,8 +87,30 @@ impl Machine {
         serde_json::from_slice(&bytes).expect("state.json is JSON")
     }
 
+    /// The active account in state.json (schema 2), or null.
+    pub fn account(&self) -> Value {
+        let state = self.state();
+        let active = state["active"].clone();
+        state["accounts"]
+            .as_array()
+            .and_then(|list| list.iter().find(|a| a["token"]["user_id"] == active))
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
+    /// The current app in state.json (schema 2), or null.
+    pub fn app(&self) -> Value {
+        let state = self.state();
+        let current = state["current_app"].clone();
+        state["apps"]
+            .as_array()
+            .and_then(|list| list.iter().find(|a| a["app_id"] == current))
+            .cloned()
+            .unwrap_or(Value::Null)
+    }
+
     pub fn raw_token(&self) -> String {
-        self.state()["token"]["value"]
+        self.account()["token"]["value"]
             .as_str()
             .expect("a stored token")
             .to_string()

@@ -1,0 +1,127 @@
+//! `accounts`: list the stored accounts, switch the active one, forget one.
+
+use super::output::print_json;
+use super::{AccountsCommand, CliError, Context};
+use crate::health::health;
+use crate::localtime::rfc3339;
+use crate::sanitize;
+use crate::store::{Removed, TokenKind};
+use crate::token;
+use serde_json::json;
+
+pub fn run(ctx: &Context, action: Option<AccountsCommand>, json: bool) -> Result<(), CliError> {
+    match action {
+        None => list(ctx, json),
+        Some(AccountsCommand::Use { name }) => switch(ctx, &name),
+        Some(AccountsCommand::Remove { name }) => remove(ctx, &name),
+    }
+}
+
+fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
+    let state = ctx.load()?;
+    let now = crate::clock::now();
+    let active = state.active_user_id().map(str::to_string);
+    let accounts = state.all_accounts();
+    if json {
+        let rows: Vec<_> = accounts
+            .iter()
+            .map(|a| {
+                let t = &a.token;
+                json!({
+                    "user_id": t.user_id,
+                    "username": a.username(),
+                    "active": active.as_deref() == Some(a.user_id()),
+                    "app_id": a.app_id,
+                    "flavor": state.app_of(a).map(|app| app.flavor.as_str()),
+                    "kind": match t.kind { TokenKind::Short => "short", TokenKind::Long => "long" },
+                    "state": health(&state, a, now).as_str(),
+                    "expires_at": rfc3339(t.expires_at),
+                    "seconds_left": (t.expires_at - now).whole_seconds().max(0),
+                    "token": t.value.masked(),
+                    "last_refresh": a.last_refresh,
+                })
+            })
+            .collect();
+        return print_json(&json!({ "active": active, "accounts": rows }));
+    }
+    if accounts.is_empty() {
+        println!("No accounts yet: run 'instatui authorize --open' to add one.");
+        return Ok(());
+    }
+    for a in &accounts {
+        let mark = if active.as_deref() == Some(a.user_id()) {
+            "*"
+        } else {
+            " "
+        };
+        let kind = match a.token.kind {
+            TokenKind::Short => "short",
+            TokenKind::Long => "long",
+        };
+        let last = match &a.last_refresh {
+            None => String::new(),
+            Some(r) if r.ok => "  last refresh ok".to_string(),
+            Some(r) => format!(
+                "  last refresh failed: {}",
+                sanitize::line(r.message.as_deref().unwrap_or("no detail"))
+            ),
+        };
+        println!(
+            "{mark} {}  user {}  app {}  {kind}  {}  {}{last}",
+            sanitize::line(&a.label()),
+            a.user_id(),
+            a.app_id.as_deref().unwrap_or("-"),
+            token::countdown(&a.token, now),
+            state_word(health(&state, a, now)),
+        );
+    }
+    Ok(())
+}
+
+/// Failing accounts stand out without colour: in capitals, marked `!`.
+fn state_word(h: crate::health::Health) -> String {
+    if h.is_failing() {
+        format!("! {}", h.as_str().to_uppercase())
+    } else {
+        h.as_str().to_string()
+    }
+}
+
+fn switch(ctx: &Context, name: &str) -> Result<(), CliError> {
+    ctx.load()?;
+    let (label, _) = ctx.store.update(|s| {
+        let id = s.find_account(name).map_err(CliError::usage)?;
+        s.switch_account(&id);
+        Ok::<_, CliError>(s.active_account().map(|a| a.label()))
+    })?;
+    println!(
+        "{} is the active account now.",
+        sanitize::line(&label.unwrap_or_else(|| name.to_string()))
+    );
+    Ok(())
+}
+
+fn remove(ctx: &Context, name: &str) -> Result<(), CliError> {
+    ctx.load()?;
+    let ((label, removed), state) = ctx.store.update(|s| {
+        let id = s.find_account(name).map_err(CliError::usage)?;
+        let label = s
+            .all_accounts()
+            .into_iter()
+            .find(|a| a.user_id() == id)
+            .map(|a| a.label())
+            .unwrap_or(id.clone());
+        Ok::<_, CliError>((label, s.remove_account(&id)))
+    })?;
+    println!("Forgot {} and its token.", sanitize::line(&label));
+    if let Removed::Active { now_active } = removed {
+        match now_active.and(state.active_account()) {
+            Some(next) => println!(
+                "{} is the active account now.",
+                sanitize::line(&next.label())
+            ),
+            None => println!("No account is left: run 'instatui authorize --open' to add one."),
+        }
+    }
+    Ok(())
+}
