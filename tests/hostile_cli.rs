@@ -583,12 +583,12 @@ fn a_token_from_an_exchange_that_cannot_be_saved_is_kept_and_can_be_stored() {
         "{run:?}"
     );
     let (path, _) = kept_token(&run);
-    assert!(m.state()["token"].is_null(), "{}", m.state());
+    assert!(m.account().is_null(), "{}", m.state());
     drop(lock);
     // The code is used up; the kept token is not.
     let run = m.run_with(&["login", "--with-token"], |c| {
         c.write_stdin(std::fs::read(&path).expect("kept"));
     });
     assert_eq!(run.code, 0, "{run:?}");
-    assert!(m.state()["token"]["value"].is_string(), "{}", m.state());
+    assert!(m.account()["token"]["value"].is_string(), "{}", m.state());
 }
