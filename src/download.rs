@@ -272,7 +272,7 @@ pub fn create_part(part: &Path) -> std::io::Result<std::fs::File> {
         return Err(std::io::Error::new(
             std::io::ErrorKind::AlreadyExists,
             format!(
-                "{} is {what}, which instatui never writes through; remove it and download again",
+                "{} is {what}, which instatui never writes through: remove it",
                 part.display()
             ),
         ));

@@ -82,7 +82,7 @@ impl Client {
         }
         let disk = |e: std::io::Error| {
             ApiError::new(
-                ErrorKind::Other,
+                ErrorKind::Disk,
                 format!(
                     "could not write {}: {e}; check free space and permissions",
                     part.display()
@@ -91,7 +91,7 @@ impl Client {
         };
         let created = crate::download::create_part(part).map_err(|e| match e.kind() {
             // Something planted under the part's name: the message says what.
-            std::io::ErrorKind::AlreadyExists => ApiError::new(ErrorKind::Other, e.to_string()),
+            std::io::ErrorKind::AlreadyExists => ApiError::new(ErrorKind::Disk, e.to_string()),
             _ => disk(e),
         })?;
         let mut file = tokio::fs::File::from_std(created);

@@ -45,6 +45,9 @@ pub enum ErrorKind {
     /// An answer past a size limit, or a transfer too slow or too long
     /// (see `limits`); not retried, since the same would happen again.
     Limit,
+    /// Writing a download on this machine failed (a full disk, a folder's
+    /// permissions, something planted under the file's name).
+    Disk,
     Other,
 }
 
@@ -97,6 +100,7 @@ impl ErrorKind {
             ErrorKind::Limit => {
                 "instatui stopped there to protect memory and time: check the connection, INSTATUI_BASE_URL, the endpoint overrides and any proxy, then try again"
             }
+            ErrorKind::Disk => "nothing went wrong at Instagram; run it again once that is fixed",
             ErrorKind::Other => "see Instagram's message for details",
         }
     }
