@@ -14,8 +14,10 @@ pub async fn run(mut app: App, mut executor: Executor, images: ImageMode) -> Res
     let mut signals = Signals::listen();
     let mut term = terminal::enter().map_err(|e| format!("could not set up the terminal: {e}"))?;
     let result = event_loop(&mut term, &mut app, &mut executor, images, &mut signals).await;
-    // Queued saves land before the terminal is handed back.
-    let unsaved = tokio::time::timeout(Duration::from_secs(10), executor.finish_saves())
+    // Queued saves land before the terminal is handed back. A save waits up
+    // to 5 s for another process's lock and a failed one is tried once more:
+    // room for both and for keeping a token in a file, never cut short.
+    let unsaved = tokio::time::timeout(Duration::from_secs(20), executor.finish_saves())
         .await
         .ok()
         .flatten();
