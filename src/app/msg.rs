@@ -26,9 +26,6 @@ pub enum Msg {
         /// How to get better pictures (tmux passthrough), for the status line.
         hint: Option<String>,
     },
-    /// The graphics query's answer; the executor keeps the picker and
-    /// passes `Pictures` on.
-    PickerChosen(Box<crate::preview::Chosen>),
     CodeExchanged {
         generation: u64,
         result: Result<ShortToken, ApiError>,
@@ -69,21 +66,8 @@ pub enum Msg {
         key: String,
         outcome: crate::app::preview::PreviewOutcome,
     },
-    /// Decoded pixels on their way to the picture cache; the runtime keeps
-    /// them and passes `PreviewLoaded` on, so `update` never holds pixels.
-    PreviewDecoded {
-        key: String,
-        image: Box<image::DynamicImage>,
-    },
     /// A post fetched again because its CDN URLs had expired.
     PostRefreshed(Box<Media>),
-    /// A picture scaled and encoded for its pane; the executor keeps it.
-    PictureEncoded {
-        key: String,
-        picture: Box<crate::preview::Encoded>,
-    },
-    /// Something only drawing needs to show changed.
-    Redraw,
     DownloadProgress {
         done: usize,
         total: usize,

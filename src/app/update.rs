@@ -35,8 +35,6 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
         }
         // The executor turns this into `Pictures`; should one reach `update`
         // anyway, it says whether pictures are on.
-        Msg::PickerChosen(chosen) => app.images = chosen.picker.is_some(),
-        Msg::PictureEncoded { .. } | Msg::Redraw => {}
         Msg::CodeExchanged { generation, result } => {
             app.on_code_exchanged(generation, result, &mut effects);
         }
@@ -61,11 +59,6 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
         Msg::BrowserOpened(Err(e)) => app.set_status(Level::Warning, e),
         Msg::DemoRedirect(result) => app.on_demo_redirect(result),
         Msg::PreviewLoaded { key, outcome } => app.on_preview_loaded(&key, outcome),
-        // The executor keeps the pixels and passes `PreviewLoaded` on; should
-        // one reach `update` anyway, the picture counts as ready.
-        Msg::PreviewDecoded { key, .. } => {
-            app.on_preview_loaded(&key, super::preview::PreviewOutcome::Ready)
-        }
         Msg::PostRefreshed(media) => app.on_post_refreshed(*media),
         Msg::DownloadProgress { done, total } => app.on_download_progress(done, total),
         Msg::Downloaded(result) => app.on_downloaded(result),

@@ -1,5 +1,6 @@
 //! Runs `update`'s effects as tasks on tokio and answers each with a message.
 
+use super::answer::{Answer, Event, Outbox, Ready};
 use super::cache::FeedCache;
 use super::persist::Persister;
 use crate::app::preview::PreviewOutcome;
@@ -16,8 +17,8 @@ const PREVIEW_PARALLEL: usize = 4;
 /// Owns the message channel every task answers on, the HTTP client and the
 /// state writer.
 pub struct Executor {
-    tx: mpsc::UnboundedSender<Msg>,
-    rx: mpsc::UnboundedReceiver<Msg>,
+    tx: mpsc::UnboundedSender<Answer>,
+    rx: mpsc::UnboundedReceiver<Answer>,
     persister: Persister,
     cache: FeedCache,
     client: Option<(Flavor, Endpoints, Client)>,
@@ -38,7 +39,7 @@ pub struct Executor {
 impl Executor {
     pub fn new(store: crate::store::Store, cache: FeedCache, demo: Option<FakeControl>) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
-        let persister = Persister::start(store, tx.clone());
+        let persister = Persister::start(store, Outbox(tx.clone()));
         let disk = DiskCache::new(
             cache.dir().join(crate::preview::disk::FOLDER),
             crate::preview::disk::DEFAULT_CAP,
@@ -74,9 +75,12 @@ impl Executor {
             tokio::task::spawn_blocking(move || {
                 use ratatui_image::ResizeEncodeRender;
                 protocol.resize_encode(&crate::preview::resize_mode(), size);
-                let _ = tx.send(Msg::PictureEncoded {
-                    key,
-                    picture: Box::new(crate::preview::Encoded(protocol)),
+                let _ = tx.send(Answer {
+                    event: Event::PictureEncoded {
+                        key,
+                        picture: Box::new(crate::preview::Encoded(protocol)),
+                    },
+                    ends_task: false,
                 });
             });
         }
@@ -93,14 +97,17 @@ impl Executor {
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {
             let chosen: crate::preview::Chosen = query().into();
-            let _ = tx.send(Msg::PickerChosen(Box::new(chosen)));
+            let _ = tx.send(Answer {
+                event: Event::PickerChosen(Box::new(chosen)),
+                ends_task: false,
+            });
         });
     }
 
     /// Where keys read by someone else than the event reader (the
     /// graphics query, while it owns the input) are handed in.
-    pub fn sender(&self) -> mpsc::UnboundedSender<Msg> {
-        self.tx.clone()
+    pub fn sender(&self) -> Outbox {
+        Outbox(self.tx.clone())
     }
 
     pub fn previews_mut(&mut self) -> &mut Previews {
@@ -111,36 +118,59 @@ impl Executor {
         self.in_flight
     }
 
-    /// The next answer of a task. Counted, so tests can wait until idle.
+    /// The next message for `update`, skipping what only drawing needs.
+    /// Tasks are counted, so tests can wait until idle.
     pub async fn next(&mut self) -> Option<Msg> {
-        let msg = self.rx.recv().await?;
-        if msg.ends_task() {
+        loop {
+            if let Ready::Msg(msg) = self.next_ready().await? {
+                return Some(msg);
+            }
+        }
+    }
+
+    /// The next thing the loop must act on: a message for `update`, or a
+    /// redraw. The executor's own plumbing is handled here.
+    pub async fn next_ready(&mut self) -> Option<Ready> {
+        let Answer { event, ends_task } = self.rx.recv().await?;
+        if ends_task {
             self.in_flight = self.in_flight.saturating_sub(1);
         }
-        // Pixels stay here, where drawing needs them; `update` hears only
-        // that the picture is ready.
-        if let Msg::PreviewDecoded { key, image } = msg {
-            self.previews.insert(key.clone(), *image);
-            return Some(Msg::PreviewLoaded {
-                key,
-                outcome: PreviewOutcome::Ready,
-            });
-        }
-        if let Msg::PickerChosen(chosen) = msg {
-            let chosen = *chosen;
-            let enabled = chosen.picker.is_some();
-            self.set_picker(chosen.picker);
-            self.previews.set_tmux_origin(chosen.tmux_origin);
-            return Some(Msg::Pictures {
-                enabled,
-                hint: chosen.hint,
-            });
-        }
-        if let Msg::PictureEncoded { key, picture } = msg {
-            self.previews.put_back(&key, picture.0);
-            return Some(Msg::Redraw);
-        }
-        Some(msg)
+        Some(match event {
+            Event::Msg(msg) => Ready::Msg(msg),
+            // Pixels stay here, where drawing needs them; `update` hears
+            // only that the picture is ready.
+            Event::PreviewDecoded { key, image } => {
+                self.previews.insert(key.clone(), *image);
+                Ready::Msg(Msg::PreviewLoaded {
+                    key,
+                    outcome: PreviewOutcome::Ready,
+                })
+            }
+            Event::PickerChosen(chosen) => {
+                let chosen = *chosen;
+                let enabled = chosen.picker.is_some();
+                self.set_picker(chosen.picker);
+                self.previews.set_tmux_origin(chosen.tmux_origin);
+                Ready::Msg(Msg::Pictures {
+                    enabled,
+                    hint: chosen.hint,
+                })
+            }
+            Event::PictureEncoded { key, picture } => {
+                self.previews.put_back(&key, picture.0);
+                Ready::Redraw
+            }
+        })
+    }
+
+    /// A task's only answer, known at once (no client, say): counted like
+    /// a task so that waiting for idle waits for it.
+    fn answer_now(&mut self, msg: Msg) {
+        self.in_flight += 1;
+        let _ = self.tx.send(Answer {
+            event: Event::Msg(msg),
+            ends_task: true,
+        });
     }
 
     /// Looks (off the loop) whether another process changed state.json.
@@ -234,16 +264,22 @@ impl Executor {
         Ok(client)
     }
 
-    /// Starts a task whose messages end with exactly one task result.
-    fn spawn<F>(&mut self, task: F)
+    /// Starts a task; the last of its answers ends it.
+    fn spawn<F, E>(&mut self, task: F)
     where
-        F: std::future::Future<Output = Vec<Msg>> + Send + 'static,
+        F: std::future::Future<Output = Vec<E>> + Send + 'static,
+        E: Into<Event> + Send + 'static,
     {
         self.in_flight += 1;
         let tx = self.tx.clone();
         tokio::spawn(async move {
-            for msg in task.await {
-                let _ = tx.send(msg);
+            let answers = task.await;
+            let last = answers.len().saturating_sub(1);
+            for (i, event) in answers.into_iter().enumerate() {
+                let _ = tx.send(Answer {
+                    event: event.into(),
+                    ends_task: i == last,
+                });
             }
         });
     }
@@ -259,10 +295,7 @@ impl Executor {
         Fut: std::future::Future<Output = Result<T, ApiError>> + Send + 'static,
     {
         match self.client(app) {
-            Err(e) => {
-                let _ = self.tx.send(wrap(Err(e)));
-                self.in_flight += 1;
-            }
+            Err(e) => self.answer_now(wrap(Err(e))),
             Ok(client) => self.spawn(async move {
                 let result = call(client.clone()).await;
                 let mut msgs = Vec::new();
@@ -403,21 +436,19 @@ impl Executor {
     ) {
         *self.wanted.lock().unwrap_or_else(|e| e.into_inner()) = Some(key.clone());
         if self.previews.contains(&key) {
-            let _ = self.tx.send(Msg::PreviewLoaded {
+            self.answer_now(Msg::PreviewLoaded {
                 key,
                 outcome: PreviewOutcome::Ready,
             });
-            self.in_flight += 1;
             return;
         }
         let client = match self.client(app) {
             Ok(client) => client,
             Err(e) => {
-                let _ = self.tx.send(Msg::PreviewLoaded {
+                self.answer_now(Msg::PreviewLoaded {
                     key,
                     outcome: PreviewOutcome::Failed(e.to_string()),
                 });
-                self.in_flight += 1;
                 return;
             }
         };
@@ -428,10 +459,10 @@ impl Executor {
         );
         self.spawn(async move {
             let Ok(_slot) = slots.acquire_owned().await else {
-                return vec![Msg::PreviewLoaded {
+                return vec![Event::Msg(Msg::PreviewLoaded {
                     key,
                     outcome: PreviewOutcome::Failed("shutting down".into()),
-                }];
+                })];
             };
             let still_wanted =
                 wanted.lock().unwrap_or_else(|e| e.into_inner()).as_deref() == Some(key.as_str());
@@ -444,10 +475,10 @@ impl Executor {
             };
             if cached.is_none() && !still_wanted {
                 // Scrolled past before its turn came: not worth the download.
-                return vec![Msg::PreviewLoaded {
+                return vec![Event::Msg(Msg::PreviewLoaded {
                     key,
                     outcome: PreviewOutcome::GaveWay,
-                }];
+                })];
             }
             let mut msgs = Vec::new();
             let from_disk = cached.is_some();
@@ -456,15 +487,15 @@ impl Executor {
                 None => match fetch_picture(&client, &token, &post_id, child, &url).await {
                     Ok((bytes, refreshed)) => {
                         if let Some(post) = refreshed {
-                            msgs.push(Msg::PostRefreshed(Box::new(post)));
+                            msgs.push(Event::Msg(Msg::PostRefreshed(Box::new(post))));
                         }
                         bytes
                     }
                     Err(e) => {
-                        msgs.push(Msg::PreviewLoaded {
+                        msgs.push(Event::Msg(Msg::PreviewLoaded {
                             key,
                             outcome: PreviewOutcome::Failed(e),
-                        });
+                        }));
                         return msgs;
                     }
                 },
@@ -486,14 +517,14 @@ impl Executor {
             .await
             .unwrap_or_else(|e| Err(format!("decoding failed: {e}")));
             msgs.push(match decoded {
-                Ok(image) => Msg::PreviewDecoded {
+                Ok(image) => Event::PreviewDecoded {
                     key,
                     image: Box::new(image),
                 },
-                Err(e) => Msg::PreviewLoaded {
+                Err(e) => Event::Msg(Msg::PreviewLoaded {
                     key,
                     outcome: PreviewOutcome::Failed(e),
-                },
+                }),
             });
             msgs
         });
@@ -510,12 +541,11 @@ impl Executor {
         let client = match self.client(app) {
             Ok(client) => client,
             Err(e) => {
-                let _ = self.tx.send(Msg::Downloaded(Err(e.to_string())));
-                self.in_flight += 1;
+                self.answer_now(Msg::Downloaded(Err(e.to_string())));
                 return;
             }
         };
-        let tx = self.tx.clone();
+        let progress = self.sender();
         self.spawn(async move {
             if let Err(e) = tokio::fs::create_dir_all(&dir).await {
                 return vec![Msg::Downloaded(Err(format!(
@@ -538,7 +568,7 @@ impl Executor {
                     Ok(crate::download::Outcome::CoverOnly(_)) => covers += 1,
                     Err(e) => failed.push(e),
                 }
-                let _ = tx.send(Msg::DownloadProgress {
+                let _ = progress.send(Msg::DownloadProgress {
                     done: done + 1,
                     total,
                 });
@@ -595,31 +625,6 @@ async fn fetch_picture(
             Ok((download.bytes.to_vec(), Some(post)))
         }
         Err(err) => Err(err.to_string()),
-    }
-}
-
-impl Msg {
-    /// Whether this message is the last one a task sends.
-    pub fn ends_task(&self) -> bool {
-        !matches!(
-            self,
-            Msg::RateUsage(_)
-                | Msg::Saved(_)
-                | Msg::PostRefreshed(_)
-                | Msg::StoreChanged { .. }
-                | Msg::DownloadProgress { .. }
-                | Msg::Key(_)
-                | Msg::Paste(_)
-                | Msg::ScrollUp
-                | Msg::ScrollDown
-                | Msg::Resize(..)
-                | Msg::Tick
-                | Msg::Terminate
-                | Msg::Pictures { .. }
-                | Msg::PickerChosen(_)
-                | Msg::PictureEncoded { .. }
-                | Msg::Redraw
-        )
     }
 }
 

@@ -1,5 +1,6 @@
 //! The TUI runtime: terminal set-up, the event loop, and the effects it runs for `update`.
 
+mod answer;
 mod cache;
 mod driver;
 mod effects;
@@ -8,6 +9,7 @@ mod runtime;
 mod terminal;
 
 use crate::ui::theme::Theme;
+pub use answer::{Outbox, Ready};
 pub use cache::FeedCache;
 pub use effects::Executor;
 pub use persist::Persister;

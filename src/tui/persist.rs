@@ -5,6 +5,7 @@
 //! previous save onto what is on disk, and changes made elsewhere are
 //! noticed once a second and handed to the app as `Msg::StoreChanged`.
 
+use super::answer::Outbox;
 use crate::app::Msg;
 use crate::store::merge::three_way;
 use crate::store::{Peek, State, Store, StoreError};
@@ -30,7 +31,7 @@ pub struct Persister {
 /// What the writer task knows between jobs.
 struct Writer {
     store: Store,
-    report: mpsc::UnboundedSender<Msg>,
+    report: Outbox,
     /// The app's state as of its previous save: the base of its next change.
     last_sent: State,
     /// The file as this task last wrote or read it.
@@ -152,7 +153,7 @@ impl Writer {
 
 impl Persister {
     /// Starts the writer task; a failed save comes back as `Msg::Saved(Err)`.
-    pub fn start(store: Store, report: mpsc::UnboundedSender<Msg>) -> Persister {
+    pub fn start(store: Store, report: Outbox) -> Persister {
         let (jobs, mut rx) = mpsc::unbounded_channel::<Job>();
         tokio::spawn(async move {
             let initial = {

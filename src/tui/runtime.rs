@@ -1,5 +1,6 @@
 //! The event loop: terminal events, a 1 Hz tick and task results in one `select!`; draws only when something changed.
 
+use super::answer::Ready;
 use super::effects::Executor;
 use super::terminal;
 use crate::app::{self, App, Msg, Screen};
@@ -40,7 +41,6 @@ fn to_msg(event: Event) -> Option<Msg> {
             _ => None,
         },
         Event::Resize(w, h) => Some(Msg::Resize(w, h)),
-        Event::FocusGained => Some(Msg::Redraw),
         _ => None,
     }
 }
@@ -162,6 +162,8 @@ async fn event_loop(
                         // Pictures drawn past a multiplexer are gone when
                         // its window comes back: everything is drawn anew.
                         let _ = term.clear();
+                        draw(term, app, executor)?;
+                        continue;
                     }
                     match to_msg(event) {
                         Some(msg) => msg,
@@ -175,7 +177,13 @@ async fn event_loop(
                 executor.check_store();
                 Msg::Tick
             }
-            Some(msg) = executor.next() => msg,
+            Some(ready) = executor.next_ready() => match ready {
+                Ready::Msg(msg) => msg,
+                Ready::Redraw => {
+                    draw(term, app, executor)?;
+                    continue;
+                }
+            },
         };
         if matches!(msg, Msg::Pictures { .. }) && events.is_none() {
             events = Some(EventStream::new());
