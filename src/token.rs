@@ -77,26 +77,64 @@ pub fn refreshable_from(token: &StoredToken) -> Option<OffsetDateTime> {
     }
 }
 
-/// Why a refresh would be refused, checked before calling the server.
-pub fn refresh_blocker(token: Option<&StoredToken>, now: OffsetDateTime) -> Option<String> {
+/// Why a refresh would be refused, checked before calling the server. The
+/// CLI's exit code and hints branch on the variant, never on the words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshBlocker {
+    /// No token is stored.
+    NoToken,
+    /// The token has expired: only a new authorization helps.
+    Expired,
+    /// A live short-lived token, this long before it expires: it is
+    /// exchanged (upgraded), not refreshed.
+    ShortLived { left: Duration },
+    /// Instagram's 24-hour rule: a refresh is accepted in this long.
+    TooYoung { wait: Duration },
+}
+
+impl RefreshBlocker {
+    /// Whether only a new authorization (or, for a short-lived token, an
+    /// exchange) gets a refreshable token; not just a matter of waiting.
+    pub fn needs_authorization(self) -> bool {
+        !matches!(self, RefreshBlocker::TooYoung { .. })
+    }
+}
+
+impl std::fmt::Display for RefreshBlocker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            RefreshBlocker::NoToken => f.write_str("there is no token yet: authorize first"),
+            RefreshBlocker::Expired => {
+                f.write_str("the token has expired and cannot be refreshed: authorize again")
+            }
+            RefreshBlocker::ShortLived { .. } => f.write_str(
+                "a short-lived token cannot be refreshed: exchange it for a long-lived one by authorizing again",
+            ),
+            RefreshBlocker::TooYoung { wait } => write!(
+                f,
+                "Instagram refreshes a token only once it is 24 hours old: try again in {}",
+                format_remaining(*wait)
+            ),
+        }
+    }
+}
+
+/// Why a refresh would be refused right now, if it would.
+pub fn refresh_blocker(token: Option<&StoredToken>, now: OffsetDateTime) -> Option<RefreshBlocker> {
     let Some(token) = token else {
-        return Some("there is no token yet: authorize first".to_string());
+        return Some(RefreshBlocker::NoToken);
     };
     if token.expires_at <= now {
-        return Some("the token has expired and cannot be refreshed: authorize again".to_string());
+        return Some(RefreshBlocker::Expired);
     }
     if token.kind == TokenKind::Short {
-        return Some(
-            "a short-lived token cannot be refreshed: exchange it for a long-lived one by authorizing again"
-                .to_string(),
-        );
+        return Some(RefreshBlocker::ShortLived {
+            left: token.expires_at - now,
+        });
     }
     let from = token.obtained_at.saturating_add(REFRESH_MIN_AGE);
     if now < from {
-        return Some(format!(
-            "Instagram refreshes a token only once it is 24 hours old: try again in {}",
-            format_remaining(from - now)
-        ));
+        return Some(RefreshBlocker::TooYoung { wait: from - now });
     }
     None
 }
@@ -256,7 +294,9 @@ mod tests {
     fn refresh_is_blocked_for_young_short_and_expired_tokens() {
         let t0 = datetime!(2026-01-01 0:00 UTC);
         let t = long_token(t0);
-        let young = refresh_blocker(Some(&t), t0 + Duration::hours(1)).expect("blocked");
+        let young = refresh_blocker(Some(&t), t0 + Duration::hours(1))
+            .expect("blocked")
+            .to_string();
         assert!(young.contains("23h 00m"), "{young}");
         assert_eq!(refresh_blocker(Some(&t), t0 + Duration::hours(24)), None);
         assert!(refresh_blocker(Some(&t), t0 + Duration::days(61)).is_some());
@@ -266,6 +306,28 @@ mod tests {
         };
         assert!(refresh_blocker(Some(&short), t0 + Duration::days(2)).is_some());
         assert!(refresh_blocker(None, t0).is_some());
+    }
+
+    #[test]
+    fn only_the_24_hour_rule_is_a_matter_of_waiting() {
+        let t0 = datetime!(2026-01-01 0:00 UTC);
+        let t = long_token(t0);
+        let short = StoredToken {
+            kind: TokenKind::Short,
+            expires_at: t0 + SHORT_LIFETIME,
+            ..t.clone()
+        };
+        let blocker = |t: Option<&StoredToken>, at| refresh_blocker(t, at).expect("blocked");
+        assert!(!blocker(Some(&t), t0 + Duration::hours(1)).needs_authorization());
+        assert!(blocker(Some(&t), t0 + Duration::days(61)).needs_authorization());
+        assert_eq!(
+            blocker(Some(&short), t0),
+            RefreshBlocker::ShortLived {
+                left: SHORT_LIFETIME
+            }
+        );
+        assert!(blocker(Some(&short), t0).needs_authorization());
+        assert!(blocker(None, t0).needs_authorization());
     }
 
     #[test]

@@ -30,7 +30,7 @@ impl App {
         if self.token.rejected.is_some() {
             return Some("Instagram rejected this token: authorize again (A)".to_string());
         }
-        token::refresh_blocker(self.stored.token.as_ref(), self.now)
+        token::refresh_blocker(self.stored.token.as_ref(), self.now).map(|b| b.to_string())
     }
 
     pub fn request_refresh(&mut self, effects: &mut Vec<Effect>) {

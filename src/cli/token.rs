@@ -7,7 +7,7 @@ use crate::keepalive::{AccountResult, RunOutcome};
 use crate::localtime::{format_local, rfc3339};
 use crate::sanitize;
 use crate::store::{State, StoredToken, TokenKind};
-use crate::token::{self, TokenStatus};
+use crate::token::{self, RefreshBlocker, TokenStatus};
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
@@ -310,25 +310,20 @@ async fn refresh_token(ctx: &Context, when: When, force: bool) -> Result<Done, C
     if let Some(reason) = current.as_ref().and_then(|t| when.not_due(t, now)) {
         return Ok(Done::NotDue(reason));
     }
-    if let Some(reason) = token::refresh_blocker(current.as_ref(), now) {
-        let t = current.as_ref();
-        // A live short-lived token needs no new authorization: `upgrade` turns
-        // it into a long-lived one.
-        let reason = match t {
-            Some(t) if t.kind == TokenKind::Short && t.expires_at > now => format!(
+    if let Some(blocker) = token::refresh_blocker(current.as_ref(), now) {
+        let reason = match blocker {
+            // A live short-lived token needs no new authorization: `upgrade`
+            // turns it into a long-lived one.
+            RefreshBlocker::ShortLived { left } => format!(
                 "a short-lived token cannot be refreshed: exchange it for a long-lived one with 'instatui upgrade' (within {})",
-                token::format_remaining(t.expires_at - now)
+                token::format_remaining(left)
             ),
-            _ => reason,
+            RefreshBlocker::NoToken | RefreshBlocker::Expired => {
+                format!("{blocker} (instatui authorize --open)")
+            }
+            RefreshBlocker::TooYoung { .. } => blocker.to_string(),
         };
-        let needs_auth = t.is_none_or(|t| t.expires_at <= now || t.kind == TokenKind::Short);
-        if needs_auth {
-            let reason =
-                if reason.ends_with("authorize again") || reason.ends_with("authorize first") {
-                    format!("{reason} (instatui authorize --open)")
-                } else {
-                    reason
-                };
+        if blocker.needs_authorization() {
             return Err(CliError::needs_auth(reason));
         }
         // Only the 24-hour rule is left: --force lets Instagram judge it.
