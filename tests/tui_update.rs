@@ -163,6 +163,50 @@ fn saving_another_app_id_asks_before_dropping_the_token() {
     );
 }
 
+/// `q` with unsaved edits asks, as Esc does; only `y` quits, anything else
+/// keeps the edits. A number key leaves, keeping the edits, and says so.
+#[test]
+fn leaving_unsaved_credentials_never_loses_them_silently() {
+    let mut app = app_with(state_authorized());
+    app.screen = Screen::Credentials;
+    send(
+        &mut app,
+        [key('e'), code(KeyCode::End), key('7'), code(KeyCode::Esc)],
+    );
+    let effects = send(&mut app, [key('q')]);
+    assert_eq!(app.popup, Some(Popup::ConfirmDiscard));
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(!app.quit);
+    assert!(render_text(&app).contains("Discard the unsaved changes"));
+    send(&mut app, [key('n')]);
+    assert!(!app.quit);
+    assert!(app.credentials.app_id.value().ends_with('7'), "kept");
+
+    send(&mut app, [key('2')]);
+    assert_eq!(app.screen, Screen::Authorize);
+    assert!(
+        status_text(&app).contains("unsaved edits"),
+        "{}",
+        status_text(&app)
+    );
+    send(&mut app, [key('4')]);
+    assert!(
+        status_text(&app).contains("unsaved edits"),
+        "a warning stays"
+    );
+    let effects = send(&mut app, [key('q'), key('y')]);
+    assert!(app.quit);
+    assert!(effects.contains(&Effect::Quit));
+    assert!(saves(&effects).is_empty(), "the edit was not saved");
+    assert_eq!(app.credentials.app_id.value(), APP_ID, "discarded");
+
+    // Nothing typed: q quits at once.
+    let mut app = app_with(state_authorized());
+    app.screen = Screen::Credentials;
+    send(&mut app, [key('q')]);
+    assert!(app.quit);
+}
+
 #[test]
 fn a_new_redirect_uri_keeps_the_token_without_asking() {
     let mut app = app_with(state_authorized());
@@ -1164,4 +1208,30 @@ fn advice_goes_with_its_screen_but_errors_stay_until_read() {
     assert_eq!(app.status.as_ref().map(|s| s.level), Some(Level::Error));
     send(&mut app, [code(KeyCode::Esc)]);
     assert_eq!(app.status, None);
+}
+
+/// A start-up warning (state.json moved aside) is not covered by the tip
+/// about pictures inside tmux that arrives after it; the tip shows when
+/// nothing more important is on the status line.
+#[test]
+fn a_pictures_tip_never_covers_a_warning() {
+    let tip = || Msg::Pictures {
+        enabled: false,
+        hint: Some("inside tmux pictures are half-blocks".to_string()),
+    };
+    let mut app = app_with(state_empty());
+    app.set_status(
+        Level::Warning,
+        "state.json could not be read; it was moved to x",
+    );
+    send(&mut app, [tip()]);
+    assert!(
+        status_text(&app).contains("moved to"),
+        "{}",
+        status_text(&app)
+    );
+
+    let mut app = app_with(state_empty());
+    send(&mut app, [tip()]);
+    assert!(status_text(&app).contains("half-blocks"));
 }

@@ -103,6 +103,9 @@ pub struct App {
     /// selection starts at the top again.
     pub detail_scroll: Option<(String, u16)>,
     pub status: Option<StatusLine>,
+    /// What `y` to the discard question goes on to do (leave the screen,
+    /// quit), when the question was asked on the way out.
+    pub after_discard: Option<keymap::Action>,
     pub quit: bool,
     /// Bumped by each new request whose answer replaces the previous one;
     /// answers carrying an older number are dropped.
@@ -145,6 +148,7 @@ impl App {
             help_scroll: 0,
             detail_scroll: None,
             status: None,
+            after_discard: None,
             quit: false,
             generation: 0,
             size: (80, 24),

@@ -29,7 +29,12 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
         }
         Msg::Pictures { enabled, hint } => {
             app.images = enabled;
-            if let Some(hint) = hint {
+            // A tip about pictures never covers a warning already shown
+            // (a state.json moved aside at start-up, a failed save).
+            let shown = app.status.as_ref().map(|s| s.level);
+            if let Some(hint) = hint
+                && matches!(shown, None | Some(Level::Info | Level::Success))
+            {
                 app.set_status(Level::Info, hint);
             }
         }
@@ -127,7 +132,10 @@ fn quit(app: &mut App, effects: &mut Vec<Effect>) {
 fn on_popup_key(app: &mut App, popup: Popup, key: KeyEvent, effects: &mut Vec<Effect>) {
     match (popup, key.code) {
         (_, KeyCode::Esc) | (Popup::Help, KeyCode::Char('?')) => app.popup = None,
-        (Popup::Help, KeyCode::Char('q')) => quit(app, effects),
+        (Popup::Help, KeyCode::Char('q')) => {
+            app.popup = None;
+            on_action(app, Action::Quit, effects);
+        }
         (Popup::Help, KeyCode::Char('j') | KeyCode::Down) => scroll_help(app, 1),
         (Popup::Help, KeyCode::Char('k') | KeyCode::Up) => {
             app.help_scroll = app.help_scroll.saturating_sub(1);
@@ -146,11 +154,18 @@ fn on_popup_key(app: &mut App, popup: Popup, key: KeyEvent, effects: &mut Vec<Ef
             app.popup = None;
             app.credentials.discard(&app.stored);
             app.set_status(Level::Info, "unsaved changes discarded");
+            if let Some(action) = app.after_discard.take() {
+                on_action(app, action, effects);
+            }
         }
         // Anything but an explicit yes keeps things as they are.
         (Popup::ConfirmDropToken | Popup::ConfirmDiscard, _) => {
             app.popup = None;
-            app.set_status(Level::Info, "nothing changed: the edits are still unsaved");
+            app.after_discard = None;
+            app.set_status(
+                Level::Info,
+                "nothing changed: the edits are still unsaved (s saves)",
+            );
         }
         _ => {}
     }
@@ -332,6 +347,23 @@ fn enter_screen(app: &mut App, screen: Screen, effects: &mut Vec<Effect>) {
 }
 
 fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
+    // Unsaved edits are never lost silently: quitting asks, as Esc does;
+    // the number keys still navigate, keeping the edits and saying so.
+    let dirty = app.after_discard.is_none() && app.credentials.is_dirty(&app.stored);
+    match action {
+        Action::Quit if dirty => {
+            app.after_discard = Some(action);
+            app.popup = Some(Popup::ConfirmDiscard);
+            return;
+        }
+        Action::GoTo(screen) if dirty && screen != Screen::Credentials => {
+            app.set_status(
+                Level::Warning,
+                "the credentials have unsaved edits, still in the form: 1 goes back, s saves them, Esc discards",
+            );
+        }
+        _ => {}
+    }
     match action {
         Action::Quit => quit(app, effects),
         Action::Help => {
