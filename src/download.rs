@@ -1,4 +1,5 @@
-//! Saving posts to disk: file names, skipping what is there, `.part` files renamed only when complete.
+//! Saving posts to disk: file names, skipping what is there, `.part` files renamed only when complete,
+//! file times from the post, and optional `.json` sidecars.
 
 use crate::instagram::{ApiError, Client, Media, MediaType, VIDEO_UNAVAILABLE};
 use crate::secret::Secret;
@@ -18,6 +19,10 @@ pub struct Job {
     /// A video the API offers no file for (a reel with licensed music):
     /// only its cover is saved, named as one, and the post is never done.
     pub cover: bool,
+    /// Picture or video (an album's item has its own).
+    pub kind: MediaType,
+    /// The post's time, given to the saved file as its modification time.
+    pub posted_at: Option<time::OffsetDateTime>,
 }
 
 impl Job {
@@ -68,6 +73,8 @@ fn job(post: &Media, item: &Media, child: Option<usize>, stem: String) -> Job {
         },
         url: file_url(item),
         cover,
+        kind: item.kind(),
+        posted_at: post.posted_at(),
     }
 }
 
@@ -204,11 +211,11 @@ impl Existing {
 
     /// The index of these file names in `dir`. A file `<stem>.<ext>` counts
     /// for its stem (and, like `a.b.jpg` for `a`, for every part before a
-    /// dot); `.part` files never count.
+    /// dot); `.part` files and `.json` sidecars never count.
     pub fn from_names(dir: &Path, names: impl IntoIterator<Item = String>) -> Existing {
         let mut by_stem = HashMap::new();
         for name in names {
-            if name.ends_with(".part") {
+            if name.ends_with(".part") || name.ends_with(SIDECAR_EXTENSION) {
                 continue;
             }
             for (at, _) in name.match_indices('.') {
@@ -352,6 +359,9 @@ pub async fn run_job(
             target.display()
         )
     })?;
+    if let Some(at) = job.posted_at {
+        set_modified(&target, at);
+    }
     Ok(done(target))
 }
 
@@ -390,6 +400,59 @@ fn rename_old_cover(job: &Job, dir: &Path, existing: &Existing) -> Result<Option
 
 /// Extensions `extension` gives pictures.
 const PICTURE_EXTENSIONS: &[&str] = &["jpg", "png", "webp", "gif", "heic"];
+
+/// Sidecars end so; [`Existing`] never takes one for a downloaded file.
+pub const SIDECAR_EXTENSION: &str = ".json";
+
+/// Gives a saved file the post's time, so folders sort by when things were
+/// posted. A file system that refuses keeps the download time: not worth
+/// failing a download over.
+pub fn set_modified(path: &Path, at: time::OffsetDateTime) {
+    let result = std::fs::File::options()
+        .write(true)
+        .open(path)
+        .and_then(|f| f.set_modified(std::time::SystemTime::from(at)));
+    if let Err(e) = result {
+        tracing::debug!(path = %path.display(), error = %e, "could not set the file time");
+    }
+}
+
+/// Writes `<username>_<date>_<media-id>.json` beside the post's files: the
+/// post as Instagram described it (caption, time, permalink, type, counts,
+/// album items), the shape `feed --json` prints. Rewritten only when it
+/// changed (counts do), through a temp file, with the post's time.
+/// `Ok(true)` when written.
+pub fn write_sidecar(dir: &Path, username: &str, post: &Media) -> Result<bool, String> {
+    let path = dir.join(format!("{}{SIDECAR_EXTENSION}", stem(username, post, None)));
+    // Escaped like `feed --json`: `cat` on a sidecar cannot drive the terminal.
+    let mut text = crate::sanitize::json(
+        serde_json::to_string_pretty(post)
+            .map_err(|e| format!("{}: could not describe the post: {e}", path.display()))?,
+    );
+    text.push('\n');
+    if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
+        return Ok(false);
+    }
+    // Readable like the pictures beside it; a leftover temp file ends in
+    // `.part`, so it is never taken for a download.
+    let how = crate::atomic::Replace {
+        temp_prefix: ".",
+        temp_suffix: ".json.part",
+        mode: 0o644,
+        durable: false,
+    };
+    crate::atomic::replace(&path, text.as_bytes(), how).map_err(|e| {
+        format!(
+            "could not write {}: {}",
+            path.display(),
+            std::io::Error::from(e)
+        )
+    })?;
+    if let Some(at) = post.posted_at() {
+        set_modified(&path, at);
+    }
+    Ok(true)
+}
 
 async fn fresh_url(client: &Client, token: &Secret, job: &Job) -> Result<String, ApiError> {
     let post = client.media(token, &job.post_id).await?;
@@ -534,6 +597,14 @@ mod tests {
             extension(Some("application/octet-stream"), "https://x/y"),
             "bin"
         );
+    }
+
+    #[test]
+    fn sidecars_never_count_as_the_downloaded_file() {
+        let dir = Path::new("/d");
+        let existing = Existing::from_names(dir, ["a_1.json".to_string(), "b_2.jpg".to_string()]);
+        assert_eq!(existing.get("a_1"), None);
+        assert_eq!(existing.get("b_2"), Some(&dir.join("b_2.jpg")));
     }
 
     #[test]

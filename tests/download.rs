@@ -533,6 +533,209 @@ fn cli_download_since_must_be_a_date() {
     assert!(names(&out).is_empty());
 }
 
+/// Every file name in `dir` with this extension.
+fn with_ext(dir: &Path, ext: &str) -> Vec<String> {
+    names(dir)
+        .into_iter()
+        .filter(|n| n.ends_with(&format!(".{ext}")))
+        .collect()
+}
+
+#[test]
+fn cli_download_until_only_videos_sidecars_and_post_times() {
+    let m = Machine::with_posts(230);
+    m.authorized();
+    let posts = posts(&m);
+    let day = |p: &Media| p.timestamp.as_deref().expect("a timestamp")[..10].to_string();
+    // A window in the middle of the feed: newer posts are paged past.
+    let (since, until) = (day(&posts[60]), day(&posts[20]));
+    let in_range: Vec<Media> = posts
+        .iter()
+        .filter(|p| (since.as_str()..=until.as_str()).contains(&day(p).as_str()))
+        .cloned()
+        .collect();
+    let videos: Vec<Job> = download::plan(&in_range, DEMO_USERNAME)
+        .into_iter()
+        .filter(|j| j.kind == MediaType::Video)
+        .collect();
+    assert!(!videos.is_empty(), "the window has videos");
+    let with_video: HashSet<&str> = videos.iter().map(|j| j.post_id.as_str()).collect();
+
+    let out = m.out("videos");
+    let dir = out.to_str().expect("utf8");
+    let args = [
+        "download",
+        "--all",
+        "--since",
+        &since,
+        "--until",
+        &until,
+        "--only",
+        "videos",
+        "--sidecars",
+        "--out",
+        dir,
+    ];
+    let run = m.run(&args);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(&format!(
+            "{} saved, 0 already there, 0 failed, {} sidecars written, from {} posts",
+            videos.len(),
+            with_video.len(),
+            with_video.len()
+        )),
+        "{run:?}"
+    );
+    let mp4 = with_ext(&out, "mp4");
+    assert_eq!(mp4.len(), videos.len(), "only videos: {:?}", names(&out));
+    assert_eq!(
+        mp4.len() + with_video.len(),
+        names(&out).len(),
+        "nothing else"
+    );
+
+    // Each sidecar is the post as Instagram described it; each file and
+    // sidecar carries the post's time.
+    for post in in_range
+        .iter()
+        .filter(|p| with_video.contains(p.id.as_str()))
+    {
+        let stem = download::stem(DEMO_USERNAME, post, None);
+        let sidecar = out.join(format!("{stem}.json"));
+        let value: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&sidecar).expect("a sidecar")).expect("JSON");
+        assert_eq!(value["id"], post.id.as_str());
+        assert_eq!(value["caption"].as_str(), post.caption.as_deref());
+        assert_eq!(value["permalink"].as_str(), post.permalink.as_deref());
+        assert_eq!(value["timestamp"].as_str(), post.timestamp.as_deref());
+    }
+    for job in &videos {
+        let file = out.join(format!("{}.mp4", job.stem));
+        let modified = std::fs::metadata(&file)
+            .and_then(|m| m.modified())
+            .expect("mtime");
+        assert_eq!(
+            time::OffsetDateTime::from(modified).unix_timestamp(),
+            job.posted_at.expect("a time").unix_timestamp(),
+            "{}",
+            file.display()
+        );
+    }
+
+    // Again: nothing new, sidecars unchanged and not taken for downloads.
+    let cdn_before = cdn_hits(&m.control());
+    let run = m.run(&args);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(&format!(
+            "0 saved, {} already there, 0 failed, 0 sidecars written",
+            videos.len()
+        )),
+        "{run:?}"
+    );
+    assert_eq!(cdn_hits(&m.control()), cdn_before);
+
+    // Pictures only, into the same folder: the sidecars there hide nothing.
+    let run = m.run(&[
+        "download", "--all", "--since", &since, "--until", &until, "--only", "images", "--out", dir,
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let pictures = download::plan(&in_range, DEMO_USERNAME)
+        .into_iter()
+        .filter(|j| j.kind == MediaType::Image)
+        .count();
+    assert!(
+        run.stdout
+            .contains(&format!("{pictures} saved, 0 already there")),
+        "{run:?}"
+    );
+    assert_eq!(with_ext(&out, "mp4").len(), videos.len());
+}
+
+#[test]
+fn cli_download_until_before_since_is_a_usage_error() {
+    let m = Machine::with_posts(12);
+    let run = m.run(&[
+        "download",
+        "--since",
+        "2026-02-01",
+        "--until",
+        "2026-01-01",
+        "--out",
+        "x",
+    ]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("swap them"), "{run:?}");
+    let run = m.run(&["download", "--only", "reels"]);
+    assert_eq!(run.code, 2, "{run:?}");
+}
+
+/// Runs the binary in a pseudo-terminal (util-linux `script`), as a person
+/// at a terminal would: what it printed there, both streams together.
+#[cfg(target_os = "linux")]
+fn in_a_terminal(m: &Machine, args: &[&str], env: &[(&str, &str)]) -> String {
+    let bin = assert_cmd::cargo::cargo_bin("instatui");
+    let mut line = bin.to_string_lossy().into_owned();
+    for arg in args {
+        line.push_str(&format!(" '{arg}'"));
+    }
+    let home = m.home.path();
+    let output = std::process::Command::new("script")
+        .args(["-qec", &line, "/dev/null"])
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("INSTATUI_BASE_URL", m.fake.base_url())
+        .env_remove("INSTATUI_CONFIG_DIR")
+        // These tests may themselves run under CI, which silences progress.
+        .env_remove("CI")
+        .envs(env.iter().copied())
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("util-linux script runs");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn download_and_feed_show_progress_in_a_terminal_only() {
+    let m = Machine::with_posts(230);
+    m.authorized();
+    let out = m.out("progress");
+    let dir = out.to_str().expect("utf8");
+    let screen = in_a_terminal(&m, &["download", "--all", "--out", dir], &[]);
+    assert!(screen.contains("listing posts…"), "{screen}");
+    assert!(
+        screen.contains("files ·") && screen.contains("left"),
+        "{screen}"
+    );
+    assert!(screen.contains("saved"), "{screen}");
+    let screen = in_a_terminal(&m, &["feed", "--all"], &[]);
+    assert!(screen.contains("listing posts…"), "{screen}");
+
+    // -q, --json, a CI job, or no terminal: results only.
+    let quiet = ["listing posts", "files ·"];
+    for (args, env) in [
+        (vec!["-q", "download", "--all", "--out", dir], vec![]),
+        (
+            vec!["download", "--all", "--out", dir],
+            vec![("CI", "true")],
+        ),
+        (vec!["feed", "--all", "--json"], vec![]),
+    ] {
+        let screen = in_a_terminal(&m, &args, &env);
+        for word in quiet {
+            assert!(!screen.contains(word), "{args:?} {env:?}: {screen}");
+        }
+    }
+    let run = m.run(&["download", "--all", "--out", dir]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stderr.is_empty(), "{run:?}");
+}
+
 // --------------------------------------------------------------------- TUI
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

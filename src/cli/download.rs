@@ -1,13 +1,15 @@
-//! `instatui download`: the feed's pictures and videos to a folder, four at a time, idempotent.
+//! `instatui download`: the feed's pictures and videos to a folder, four at a time, idempotent;
+//! a date range, one kind of media, sidecars.
 
+use super::progress::{self, Listing};
 use super::{CliError, Context, DownloadArgs};
 use crate::download::{self, Outcome};
 use crate::instagram::client::MediaList;
 use crate::instagram::paging::{Pager, Step};
-use crate::instagram::{VIDEO_UNAVAILABLE, VIDEO_UNAVAILABLE_WHY};
+use crate::instagram::{Media, MediaType, VIDEO_UNAVAILABLE, VIDEO_UNAVAILABLE_WHY};
 use crate::store;
 use futures::StreamExt;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use time::Date;
 
 /// Transfers at once: enough to hide latency, few enough to be polite.
 const PARALLEL: usize = 4;
@@ -20,6 +22,25 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
         .map(parse_date)
         .transpose()
         .map_err(CliError::usage)?;
+    let until = args
+        .until
+        .as_deref()
+        .map(parse_date)
+        .transpose()
+        .map_err(CliError::usage)?;
+    if let (Some(since), Some(until)) = (since, until)
+        && since > until
+    {
+        return Err(CliError::usage(format!(
+            "--since {since} is after --until {until}: no post can match; swap them"
+        )));
+    }
+    let range = Range { since, until };
+    let only = match args.only.as_deref() {
+        Some("images") => Some(MediaType::Image),
+        Some("videos") => Some(MediaType::Video),
+        _ => None,
+    };
     let state = ctx.load()?;
     let token = super::feed::usable_token(&state)?;
     let client = ctx.client(&state)?;
@@ -34,25 +55,26 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
         ))
     })?;
 
-    let max = if since.is_some() {
-        None
+    let listing = Listing::start(true);
+    let list = if range.is_all() {
+        client
+            .list_media(
+                &token.value,
+                crate::instagram::client::ME,
+                args.count.max(),
+                |n| listing.set(n),
+            )
+            .await?
     } else {
-        args.count.max()
+        posts_in_range(&client, &token, range, args.count.max(), &listing).await?
     };
-    let list = match since {
-        None => {
-            client
-                .list_media(&token.value, crate::instagram::client::ME, max, |_| {})
-                .await?
-        }
-        Some(since) => posts_since(&client, &token, since).await?,
-    };
+    drop(listing);
     if let Some(note) = list.note() {
         eprintln!("note: {note}");
     }
     let mut posts = list.items;
-    if let Some(since) = since {
-        posts.retain(|p| p.posted_at().is_some_and(|t| t.date() >= since));
+    if !range.is_all() {
+        posts.retain(|p| range.contains(p));
         if let Some(limit) = args.count.max() {
             posts.truncate(limit);
         }
@@ -63,15 +85,16 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
         .and_then(|p| p.username.clone())
         .or_else(|| posts.iter().find_map(|p| p.username.clone()))
         .unwrap_or_else(|| token.user_id.clone());
-    let jobs = download::plan(&posts, &username);
+    let mut jobs = download::plan(&posts, &username);
+    if let Some(kind) = only {
+        jobs.retain(|job| job.kind == kind);
+        // Sidecars only for the posts something was kept of.
+        posts.retain(|p| jobs.iter().any(|j| j.post_id == p.id));
+    }
     // One listing for the whole run: a re-run over thousands of files stays linear.
     let existing = download::Existing::scan(&dir);
 
-    let bar = ProgressBar::new(jobs.len() as u64);
-    bar.set_draw_target(ProgressDrawTarget::stderr());
-    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} files {msg}") {
-        bar.set_style(style);
-    }
+    let bar = progress::files(jobs.len());
     let results: Vec<Result<Outcome, String>> = futures::stream::iter(jobs.iter())
         .map(|job| {
             let (client, token, dir, bar, existing) =
@@ -110,17 +133,31 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
             "{post}: {VIDEO_UNAVAILABLE} ({VIDEO_UNAVAILABLE_WHY}); its cover is saved as {name}"
         );
     }
-    let failures: Vec<&String> = results.iter().filter_map(|r| r.as_ref().err()).collect();
-    for failure in &failures {
-        eprintln!("failed: {failure}");
-    }
     let unavailable = if covers.is_empty() {
         String::new()
     } else {
         format!("{} only as a cover ({VIDEO_UNAVAILABLE}), ", covers.len())
     };
+    let mut failures: Vec<String> = results.into_iter().filter_map(Result::err).collect();
+    let mut sidecars = 0;
+    if args.sidecars {
+        for post in &posts {
+            match download::write_sidecar(&dir, &username, post) {
+                Ok(written) => sidecars += usize::from(written),
+                Err(e) => failures.push(e),
+            }
+        }
+    }
+    for failure in &failures {
+        eprintln!("failed: {}", crate::sanitize::line(failure));
+    }
+    let sidecars = if args.sidecars {
+        format!(", {sidecars} sidecars written")
+    } else {
+        String::new()
+    };
     println!(
-        "{saved} saved, {unavailable}{skipped} already there, {} failed, from {} posts, in {}",
+        "{saved} saved, {unavailable}{skipped} already there, {} failed{sidecars}, from {} posts, in {}",
         failures.len(),
         posts.len(),
         dir.display()
@@ -135,16 +172,45 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
     }
 }
 
-/// Pages until a post older than `since` shows up: the feed is newest
-/// first, so nothing after it can match.
-async fn posts_since(
+/// The days asked for with `--since` and `--until` (UTC, like the file names).
+#[derive(Debug, Clone, Copy)]
+struct Range {
+    since: Option<Date>,
+    until: Option<Date>,
+}
+
+impl Range {
+    fn is_all(&self) -> bool {
+        self.since.is_none() && self.until.is_none()
+    }
+
+    fn contains(&self, post: &Media) -> bool {
+        let Some(day) = post.posted_at().map(|t| t.date()) else {
+            return self.is_all();
+        };
+        self.since.is_none_or(|s| day >= s) && self.until.is_none_or(|u| day <= u)
+    }
+
+    /// Older than `since`: the feed is newest first, so nothing after it can match.
+    fn is_past(&self, post: &Media) -> bool {
+        let day = post.posted_at().map(|t| t.date());
+        matches!((self.since, day), (Some(s), Some(d)) if d < s)
+    }
+}
+
+/// Pages until a post older than `since` shows up, or until `limit` posts
+/// in the range are in (posts newer than `until` are paged past).
+async fn posts_in_range(
     client: &crate::instagram::Client,
     token: &crate::store::StoredToken,
-    since: time::Date,
+    range: Range,
+    limit: Option<usize>,
+    listing: &Listing,
 ) -> Result<MediaList, CliError> {
     let mut list = MediaList::default();
     let mut pager = Pager::default();
     let mut after: Option<String> = None;
+    let mut matched = 0;
     loop {
         let mut page = client
             .media_page(
@@ -157,13 +223,13 @@ async fn posts_since(
         let step = pager.after_page(after.as_deref(), &mut page);
         list.skipped += page.skipped;
         list.refused_field = page.refused_field.take().or(list.refused_field.take());
-        let reached_older = page
-            .data
-            .iter()
-            .any(|p| p.posted_at().is_some_and(|t| t.date() < since));
+        let reached_older = page.data.iter().any(|p| range.is_past(p));
+        matched += page.data.iter().filter(|p| range.contains(p)).count();
         list.items.extend(page.data);
+        listing.set(list.items.len());
+        let enough = limit.is_some_and(|l| matched >= l);
         match step {
-            _ if reached_older => return Ok(list),
+            _ if reached_older || enough => return Ok(list),
             Step::Next(cursor) => after = Some(cursor),
             Step::End => return Ok(list),
             Step::Stop(stop) => {

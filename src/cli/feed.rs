@@ -70,17 +70,13 @@ pub async fn feed(ctx: &Context, args: FeedArgs) -> Result<(), CliError> {
     let t = usable_token(&state)?;
     let client = ctx.client(&state)?;
     let max = args.count.max();
-    let show_progress = !args.json && super::output::show_progress();
+    let listing = super::progress::Listing::start(!args.json);
     let list = client
         .list_media(&t.value, crate::instagram::client::ME, max, |n| {
-            if show_progress {
-                std::eprint!("\rfetched {n} posts…");
-            }
+            listing.set(n)
         })
         .await?;
-    if show_progress {
-        std::eprint!("\r\x1b[2K");
-    }
+    drop(listing);
     if let Some(note) = list.note() {
         eprintln!("note: {note}");
     }

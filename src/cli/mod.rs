@@ -34,6 +34,7 @@ mod feed;
 mod handoff;
 mod keepalive;
 mod output;
+mod progress;
 mod session;
 mod setup;
 mod token;
@@ -374,9 +375,18 @@ pub struct DownloadArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub count: PostCount,
-    /// Only posts from this day on (YYYY-MM-DD).
+    /// Only posts from this day on (YYYY-MM-DD, UTC like the file names).
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
+    /// Only posts up to and including this day (YYYY-MM-DD, UTC like the file names).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<String>,
+    /// Only pictures or only videos (album items count one by one).
+    #[arg(long, value_name = "KIND", value_parser = ["images", "videos"])]
+    pub only: Option<String>,
+    /// Also write <username>_<date>_<media-id>.json per post: caption, time, permalink, type, counts.
+    #[arg(long)]
+    pub sidecars: bool,
 }
 
 /// `--limit`: a count of posts, in words a user understands when it is not one.
