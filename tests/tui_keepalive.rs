@@ -4,9 +4,10 @@
 mod common;
 
 use common::tui::*;
-use instatui::app::keepalive::KeepAliveState;
-use instatui::app::{Effect, Level, Msg, Screen};
+use instatui::app::keepalive::{Guide, KeepAliveState};
+use instatui::app::{Effect, Level, Msg, Popup, Screen};
 use instatui::handoff::{Handoff, HandoffRun, Target};
+use instatui::keepalive::{self, Plan, Schedule};
 use time::Duration;
 
 fn token_app(left: Duration) -> instatui::app::App {
@@ -39,7 +40,9 @@ fn under_seven_days_with_nothing_keeping_it_alive_warns_once() {
     assert!(status.contains("'instatui keep-alive install'"), "{status}");
     let screen = render_text(&app);
     assert!(
-        screen.contains("Keep alive        nothing installed: instatui keep-alive install"),
+        screen.contains(
+            "Keep alive        nothing installed: K shows the cron line and systemd timer"
+        ),
         "{screen}"
     );
 
@@ -90,7 +93,8 @@ fn no_warning_when_something_keeps_it_alive_or_time_is_plenty() {
     assert_eq!(app.status, None);
     let screen = render_text(&app);
     assert!(
-        screen.contains("Keep alive        instatui keep-alive install (or print"),
+        screen
+            .contains("Keep alive        K shows the cron line and systemd timer, or installs one"),
         "advice, nothing claimed: {screen}"
     );
 }
@@ -178,4 +182,178 @@ fn without_handoffs_for_the_account_nothing_runs() {
             .any(|e| matches!(e, Effect::RunHandoffs { .. })),
         "{effects:?}"
     );
+}
+
+/// The lines a machine with the binary in /opt and Jane's config dir gets.
+fn guide() -> Guide {
+    let plan = Plan::new(
+        "/opt/instatui/bin/instatui".into(),
+        "/home/jane/.config/instatui".into(),
+        Schedule::default(),
+        "instatui-keepalive".into(),
+    );
+    Guide {
+        command: keepalive::command_line(&plan),
+        entries: keepalive::preview(&plan),
+        plan,
+    }
+}
+
+/// The popup's text at a wide width, one string.
+fn guide_text(app: &instatui::app::App) -> String {
+    app.guide_lines(300)
+        .into_iter()
+        .map(|(_, line)| line)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An app whose exchange (generation 7) is on its last step, the profile.
+fn authorizing(machine: KeepAliveState) -> instatui::app::App {
+    let mut app = app_with(state_with_token(Duration::minutes(1), Duration::days(60)));
+    app.screen = Screen::Authorize;
+    app.authorize.running = Some(7);
+    send(
+        &mut app,
+        [Msg::KeepAlive(machine), Msg::KeepAliveGuide(Ok(guide()))],
+    );
+    send(
+        &mut app,
+        [Msg::ProfileFetched {
+            generation: 7,
+            result: Ok(profile()),
+        }],
+    );
+    app
+}
+
+#[test]
+fn after_authorizing_the_ready_cron_line_and_timer_show_and_i_installs() {
+    let mut app = authorizing(KeepAliveState::Missing);
+    assert_eq!(app.screen, Screen::Token);
+    assert_eq!(app.popup, Some(Popup::KeepAlive));
+    let text = guide_text(&app);
+    let command = "/opt/instatui/bin/instatui --config-dir /home/jane/.config/instatui refresh --if-older-than 3d --if-expiring-within 10d";
+    assert!(text.contains(command), "{text}");
+    assert!(text.contains("crontab -e"), "{text}");
+    let cron =
+        "* * * '/opt/instatui/bin/instatui' '--config-dir' '/home/jane/.config/instatui' 'refresh'";
+    assert!(
+        text.lines().any(|l| l.contains(cron)),
+        "a ready crontab line: {text}"
+    );
+    assert!(text.contains("instatui-keepalive.timer"), "{text}");
+    assert!(text.contains("OnCalendar="), "{text}");
+    let token = app
+        .stored
+        .token
+        .as_ref()
+        .expect("token")
+        .value
+        .expose()
+        .to_string();
+    assert!(!text.contains(&token), "no token in any line");
+    let screen = render_text(&app);
+    assert!(screen.contains("Keep the token alive"), "{screen}");
+    assert!(screen.contains("i install"), "{screen}");
+
+    // c copies the crontab line itself.
+    let effects = send(&mut app, [key('c')]);
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Copy(line)
+            if line.contains(cron) && !line.starts_with('#'))),
+        "{effects:?}"
+    );
+
+    // i installs that plan, once, off the loop.
+    let effects = send(&mut app, [key('i')]);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::InstallKeepAlive(plan) if **plan == guide().plan)),
+        "{effects:?}"
+    );
+    assert!(send(&mut app, [key('i')]).is_empty(), "not twice at once");
+    send(
+        &mut app,
+        [Msg::KeepAliveInstalled(Ok("a systemd user timer".into()))],
+    );
+    assert_eq!(app.popup, None);
+    assert_eq!(app.status.as_ref().map(|s| s.level), Some(Level::Success));
+    let screen = render_text(&app);
+    assert!(
+        screen.contains("Keep alive        by a systemd user timer"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn k_on_the_token_screen_shows_the_lines_any_other_key_goes_on() {
+    // Already installed: authorizing again opens nothing.
+    let app = authorizing(KeepAliveState::Installed("a crontab entry".into()));
+    assert_eq!(app.popup, None);
+
+    let mut app = token_app(Duration::days(30));
+    send(
+        &mut app,
+        [
+            Msg::KeepAlive(KeepAliveState::Missing),
+            Msg::KeepAliveGuide(Ok(guide())),
+            key('K'),
+        ],
+    );
+    assert_eq!(app.popup, Some(Popup::KeepAlive));
+    // A failed install keeps the lines up and says why.
+    send(&mut app, [key('i')]);
+    send(
+        &mut app,
+        [Msg::KeepAliveInstalled(Err(
+            "crontab is not on PATH: install cron, or use --scheduler systemd".into(),
+        ))],
+    );
+    assert_eq!(app.popup, Some(Popup::KeepAlive));
+    assert!(status_text(&app).contains("crontab is not on PATH"));
+    // 4 closes it and goes to the feed, as the status line suggested.
+    send(&mut app, [key('4')]);
+    assert_eq!(app.popup, None);
+    assert_eq!(app.screen, Screen::Feed);
+
+    // The demo's config dir is thrown away: nothing to keep alive.
+    let mut app = token_app(Duration::days(30));
+    app.demo = true;
+    send(&mut app, [key('K')]);
+    assert_eq!(app.popup, None);
+    assert!(status_text(&app).contains("not needed in the demo"));
+}
+
+#[test]
+fn the_keep_alive_lines_scroll_at_40x12() {
+    let mut app = token_app(Duration::days(30));
+    send(
+        &mut app,
+        [
+            Msg::Resize(40, 12),
+            Msg::KeepAlive(KeepAliveState::Missing),
+            Msg::KeepAliveGuide(Ok(guide())),
+            key('K'),
+        ],
+    );
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(40, 12)).expect("terminal");
+    let mut seen = String::new();
+    for _ in 0..200 {
+        terminal
+            .draw(|f| instatui::ui::render(&app, f))
+            .expect("draw");
+        seen.push_str(&terminal.backend().to_string());
+        send(&mut app, [key('j')]);
+    }
+    // The last line is reachable, and scrolling stops there; every key is named.
+    assert!(seen.contains("keep-alive print"), "{seen}");
+    assert!(seen.contains("i install  c copy  j/k  Esc"), "{seen}");
+    let end = app.keep_alive.scroll;
+    send(&mut app, [key('j')]);
+    assert_eq!(app.keep_alive.scroll, end);
+    send(&mut app, [key('k')]);
+    assert_eq!(app.keep_alive.scroll, end - 1);
 }

@@ -266,6 +266,9 @@ impl App {
                         Level::Success,
                         format!("authorized as {who}: press 4 to browse the feed"),
                     );
+                    if kind == Some(TokenKind::Long) {
+                        self.offer_keep_alive();
+                    }
                 }
             }
         }

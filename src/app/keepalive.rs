@@ -1,4 +1,5 @@
-//! The TUI's side of keep-alive and handoffs: what keeps the token alive (shown on the Token screen), the one warning when nothing does, and handing each new token on.
+//! The TUI's side of keep-alive and handoffs: what keeps the token alive (shown on the Token screen), the ready
+//! cron line and systemd timer with `i` to install, the one warning when nothing does, and handing each new token on.
 
 use super::{App, Effect, Level};
 use crate::handoff::{self, HandoffRun, Ticket};
@@ -20,6 +21,12 @@ pub struct KeepAliveView {
     pub state: KeepAliveState,
     /// The under-7-days warning was shown (once per session).
     pub warned: bool,
+    /// The ready lines for this machine, once built (or why they cannot be).
+    pub guide: Option<Result<Guide, String>>,
+    /// Rows the popup is scrolled by.
+    pub scroll: u16,
+    /// An install is running.
+    pub installing: bool,
 }
 
 impl App {
@@ -102,5 +109,241 @@ impl App {
                 ),
             );
         }
+    }
+}
+
+/// What `keep-alive install` would set up on this machine, with its real
+/// paths (the running binary, this config dir), built off the loop at
+/// start-up. Nothing in it carries a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guide {
+    pub plan: crate::keepalive::Plan,
+    /// The command the scheduler runs, as a person would type it.
+    pub command: String,
+    /// The crontab lines, the systemd units (the launchd agent on macOS).
+    pub entries: Vec<crate::keepalive::Preview>,
+}
+
+/// How a line of the keep-alive popup is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GuideStyle {
+    Text,
+    Heading,
+    /// A line to type or save as it is.
+    Code,
+}
+
+/// The keep-alive popup's size in a terminal of `size`: nearly all of it.
+pub fn guide_popup_size(size: (u16, u16)) -> (u16, u16) {
+    (size.0.saturating_sub(2).min(110), size.1.saturating_sub(2))
+}
+
+impl App {
+    /// `K` on the Token screen, and once after an authorization while
+    /// nothing keeps tokens alive: the ready lines, and `i` to install.
+    pub fn open_keep_alive(&mut self) {
+        if self.demo {
+            self.set_status(
+                Level::Info,
+                "not needed in the demo: its config dir is thrown away on quit (outside the demo, K shows the cron line and systemd timer)",
+            );
+            return;
+        }
+        self.popup = Some(super::Popup::KeepAlive);
+        self.keep_alive.scroll = 0;
+    }
+
+    pub fn on_keep_alive_guide(&mut self, guide: Result<Guide, String>) {
+        self.keep_alive.guide = Some(guide);
+    }
+
+    /// After a long-lived token arrived from an authorization: nothing
+    /// refreshes it while instatui is closed, so say how, once.
+    pub fn offer_keep_alive(&mut self) {
+        if !self.demo && self.keep_alive.state == KeepAliveState::Missing {
+            self.open_keep_alive();
+        }
+    }
+
+    /// `i` in the popup: what `instatui keep-alive install` does, off the loop.
+    pub fn install_keep_alive(&mut self, effects: &mut Vec<Effect>) {
+        if self.keep_alive.installing {
+            return;
+        }
+        match &self.keep_alive.guide {
+            Some(Ok(guide)) => {
+                self.keep_alive.installing = true;
+                effects.push(Effect::InstallKeepAlive(Box::new(guide.plan.clone())));
+                self.set_status(Level::Info, "installing keep-alive…");
+            }
+            Some(Err(e)) => self.set_status(Level::Error, e.clone()),
+            None => self.set_status(
+                Level::Info,
+                "still asking this machine what it has: try again in a moment",
+            ),
+        }
+    }
+
+    /// The scheduler used (`a systemd user timer`) or why nothing was installed.
+    pub fn on_keep_alive_installed(&mut self, result: Result<String, String>) {
+        self.keep_alive.installing = false;
+        match result {
+            Ok(what) => {
+                self.set_status(
+                    Level::Success,
+                    format!(
+                        "keep-alive installed as {what}: it refreshes the token while instatui is closed ('instatui keep-alive status' shows its runs)"
+                    ),
+                );
+                self.keep_alive.state = KeepAliveState::Installed(what);
+                if self.popup == Some(super::Popup::KeepAlive) {
+                    self.popup = None;
+                }
+            }
+            Err(e) => self.set_status(Level::Error, format!("keep-alive not installed: {e}")),
+        }
+    }
+
+    /// `c` in the popup: the crontab line, to the clipboard.
+    pub fn copy_cron_line(&mut self, effects: &mut Vec<Effect>) {
+        let line = self.keep_alive.guide.as_ref().and_then(|g| {
+            let guide = g.as_ref().ok()?;
+            let cron = guide
+                .entries
+                .iter()
+                .find(|e| e.scheduler == crate::keepalive::Scheduler::Cron)?;
+            cron.text
+                .lines()
+                .find(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+                .map(str::to_string)
+        });
+        match line {
+            Some(line) => {
+                effects.push(Effect::Copy(line));
+                self.set_status(
+                    Level::Info,
+                    "cron line copied to the clipboard (if the terminal allows OSC 52): paste it into 'crontab -e'",
+                );
+            }
+            None => self.set_status(Level::Warning, "no cron line to copy yet"),
+        }
+    }
+
+    /// Down (or up) the popup by `lines`, never past its last line.
+    pub fn scroll_keep_alive(&mut self, lines: i32) {
+        let (w, h) = guide_popup_size(self.size);
+        let rows = self.guide_lines(w.saturating_sub(2)).len();
+        let most = rows.saturating_sub(usize::from(h.saturating_sub(2)));
+        let most = u16::try_from(most).unwrap_or(u16::MAX);
+        let next = i32::from(self.keep_alive.scroll) + lines;
+        self.keep_alive.scroll = u16::try_from(next.max(0)).unwrap_or(u16::MAX).min(most);
+    }
+
+    /// The popup's text, wrapped to `width` columns (so scrolling knows
+    /// exactly how many rows there are).
+    pub fn guide_lines(&self, width: u16) -> Vec<(GuideStyle, String)> {
+        let mut out: Vec<(GuideStyle, String)> = Vec::new();
+        let width = usize::from(width.max(10));
+        let mut add = |style: GuideStyle, text: &str| {
+            // A code line's continuation is indented further, so where each
+            // line to type begins stays clear.
+            let (first, rest) = if style == GuideStyle::Code {
+                ("  ", "      ")
+            } else {
+                ("", "")
+            };
+            let options = textwrap::Options::new(width)
+                .initial_indent(first)
+                .subsequent_indent(rest)
+                .break_words(true);
+            // (textwrap makes one empty line of an empty text.)
+            for line in textwrap::wrap(text, options) {
+                out.push((style, line.trim_end().to_string()));
+            }
+        };
+        match &self.keep_alive.state {
+            KeepAliveState::Installed(what) => add(
+                GuideStyle::Text,
+                &format!(
+                    "Installed: {what} keeps the token alive. 'instatui keep-alive status' shows its last run; 'instatui keep-alive remove' takes it out."
+                ),
+            ),
+            _ => add(
+                GuideStyle::Text,
+                "Nothing refreshes the token while instatui is closed, and a token not refreshed within 60 days is lost.",
+            ),
+        }
+        let guide = match &self.keep_alive.guide {
+            None => {
+                add(GuideStyle::Text, "Asking this machine what it has…");
+                return out;
+            }
+            Some(Err(e)) => {
+                add(GuideStyle::Text, e);
+                return out;
+            }
+            Some(Ok(guide)) => guide,
+        };
+        add(
+            GuideStyle::Text,
+            &format!(
+                "Every {} this command refreshes it once it is 3 days old, or within {} of expiry (it carries no token):",
+                guide.plan.schedule.every_arg(),
+                guide.plan.schedule.within_arg()
+            ),
+        );
+        add(GuideStyle::Code, &guide.command);
+        add(
+            GuideStyle::Text,
+            "i installs it for you: a systemd user timer, else a crontab entry (a launchd agent on macOS). Or set it up yourself with one of these:",
+        );
+        use crate::keepalive::Scheduler;
+        for entry in &guide.entries {
+            add(GuideStyle::Text, "");
+            let place = entry
+                .place
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            match entry.scheduler {
+                Scheduler::Cron => add(
+                    GuideStyle::Heading,
+                    "cron: add these lines with 'crontab -e' (c copies the line):",
+                ),
+                Scheduler::Systemd => {
+                    add(GuideStyle::Heading, &format!("systemd: save as {place}"))
+                }
+                Scheduler::Launchd => add(
+                    GuideStyle::Heading,
+                    &format!("launchd: save as {place}, then 'launchctl load -w {place}'"),
+                ),
+            }
+            for line in entry.text.lines() {
+                add(GuideStyle::Code, line);
+            }
+        }
+        if let Some(timer) = guide
+            .entries
+            .iter()
+            .filter_map(|e| e.place.as_ref())
+            .find(|p| p.extension().is_some_and(|e| e == "timer"))
+            .and_then(|p| p.file_name())
+        {
+            add(GuideStyle::Text, "");
+            add(GuideStyle::Heading, "then, for the systemd timer:");
+            add(
+                GuideStyle::Code,
+                &format!(
+                    "systemctl --user daemon-reload && systemctl --user enable --now {}",
+                    timer.to_string_lossy()
+                ),
+            );
+        }
+        add(GuideStyle::Text, "");
+        add(
+            GuideStyle::Text,
+            "'instatui keep-alive print' prints all of this in a shell.",
+        );
+        out
     }
 }

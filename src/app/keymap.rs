@@ -25,6 +25,7 @@ pub enum Action {
     Refresh,
     ToggleAutoRefresh,
     Reauthorize,
+    KeepAlive,
     // Feed
     Up,
     Down,
@@ -352,6 +353,12 @@ const TOKEN: &[Binding] = &[
         true,
     ),
     bind(&[k('A')], "authorize again", Action::Reauthorize, false),
+    bind(
+        &[k('K')],
+        "keep alive: cron line, systemd timer, install",
+        Action::KeepAlive,
+        false,
+    ),
 ];
 
 const FEED: &[Binding] = &[

@@ -79,6 +79,8 @@ pub enum Popup {
     ConfirmDropToken,
     /// Esc on a form with unsaved edits: y/N.
     ConfirmDiscard,
+    /// The ready cron line and systemd timer for this machine; `i` installs.
+    KeepAlive,
 }
 
 /// Everything the screen shows. Rendering reads it; only `update` changes it.

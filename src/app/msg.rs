@@ -76,6 +76,10 @@ pub enum Msg {
     Downloaded(Result<String, String>),
     /// What the machine's schedulers say keeps the token alive.
     KeepAlive(crate::app::keepalive::KeepAliveState),
+    /// The ready keep-alive lines for this machine, or why there are none.
+    KeepAliveGuide(Result<crate::app::keepalive::Guide, String>),
+    /// `keep-alive install` from the TUI: the scheduler used, or what failed.
+    KeepAliveInstalled(Result<String, String>),
     /// Each handoff's outcome, by id.
     HandoffsRan(Vec<(u32, crate::handoff::HandoffRun)>),
 }
@@ -137,5 +141,7 @@ pub enum Effect {
         ticket: Box<crate::handoff::Ticket>,
         handoffs: Vec<crate::handoff::Handoff>,
     },
+    /// Install keep-alive for this plan, as `instatui keep-alive install` does.
+    InstallKeepAlive(Box<crate::keepalive::Plan>),
     Quit,
 }

@@ -68,6 +68,8 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
         Msg::DownloadProgress { done, total } => app.on_download_progress(done, total),
         Msg::Downloaded(result) => app.on_downloaded(result),
         Msg::KeepAlive(state) => app.on_keep_alive(state),
+        Msg::KeepAliveGuide(guide) => app.on_keep_alive_guide(guide),
+        Msg::KeepAliveInstalled(result) => app.on_keep_alive_installed(result),
         Msg::HandoffsRan(results) => app.on_handoffs_ran(results, &mut effects),
     }
     app.sync_preview(&mut effects);
@@ -157,6 +159,19 @@ fn on_popup_key(app: &mut App, popup: Popup, key: KeyEvent, effects: &mut Vec<Ef
             if let Some(action) = app.after_discard.take() {
                 on_action(app, action, effects);
             }
+        }
+        (Popup::KeepAlive, KeyCode::Char('i')) => app.install_keep_alive(effects),
+        (Popup::KeepAlive, KeyCode::Char('c')) => app.copy_cron_line(effects),
+        (Popup::KeepAlive, KeyCode::Char('j') | KeyCode::Down) => app.scroll_keep_alive(1),
+        (Popup::KeepAlive, KeyCode::Char('k') | KeyCode::Up) => app.scroll_keep_alive(-1),
+        (Popup::KeepAlive, KeyCode::PageDown | KeyCode::Char(' ')) => app.scroll_keep_alive(8),
+        (Popup::KeepAlive, KeyCode::PageUp) => app.scroll_keep_alive(-8),
+        (Popup::KeepAlive, KeyCode::Char('K')) => app.popup = None,
+        // Any other key closes it and does what it does (4 to the feed, q…):
+        // it is advice, not a question.
+        (Popup::KeepAlive, _) => {
+            app.popup = None;
+            on_key(app, key, effects);
         }
         // Anything but an explicit yes keeps things as they are.
         (Popup::ConfirmDropToken | Popup::ConfirmDiscard, _) => {
@@ -407,6 +422,7 @@ fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         }
         Action::Refresh => app.request_refresh(effects),
         Action::ToggleAutoRefresh => app.toggle_auto_refresh(effects),
+        Action::KeepAlive => app.open_keep_alive(),
         Action::Reauthorize => {
             app.new_authorization(effects);
             go_to(app, Screen::Authorize, effects);

@@ -206,6 +206,13 @@ impl Executor {
     /// `crontab -l`) what keeps this config dir's tokens alive.
     pub fn check_keep_alive(&mut self, config_dir: std::path::PathBuf) {
         use crate::app::keepalive::KeepAliveState;
+        let for_guide = config_dir.clone();
+        self.spawn(async move {
+            let guide = tokio::task::spawn_blocking(move || keep_alive_guide(&for_guide))
+                .await
+                .unwrap_or_else(|e| Err(format!("could not build the keep-alive lines: {e}")));
+            vec![Msg::KeepAliveGuide(guide)]
+        });
         self.spawn(async move {
             let state = tokio::task::spawn_blocking(move || {
                 let dir = std::path::absolute(&config_dir).unwrap_or(config_dir);
@@ -384,6 +391,16 @@ impl Executor {
                 vec![Msg::BrowserOpened(result)]
             }),
             Effect::Copy(text) => copy_osc52(&text),
+            Effect::InstallKeepAlive(plan) => self.spawn(async move {
+                // It runs systemctl or crontab: off the loop.
+                let result = tokio::task::spawn_blocking(move || {
+                    crate::keepalive::install(&plan, None)
+                        .map(|report| report.scheduler.describe().to_string())
+                })
+                .await
+                .unwrap_or_else(|e| Err(e.to_string()));
+                vec![Msg::KeepAliveInstalled(result)]
+            }),
             Effect::DemoConsent {
                 authorize_url,
                 allow,
@@ -670,6 +687,18 @@ async fn demo_consent(
 
 /// Puts text on the clipboard through the terminal (OSC 52), which works
 /// over SSH too where the terminal supports it.
+/// The keep-alive popup's lines: what `keep-alive install` would set up
+/// for this binary and config dir, on the default schedule.
+fn keep_alive_guide(config_dir: &std::path::Path) -> Result<crate::app::keepalive::Guide, String> {
+    let plan =
+        crate::keepalive::Plan::for_this_binary(config_dir, crate::keepalive::Schedule::default())?;
+    Ok(crate::app::keepalive::Guide {
+        command: crate::keepalive::command_line(&plan),
+        entries: crate::keepalive::preview(&plan),
+        plan,
+    })
+}
+
 fn copy_osc52(text: &str) {
     use crossterm::clipboard::CopyToClipboard;
     let _ = crossterm::execute!(std::io::stdout(), CopyToClipboard::to_clipboard_from(text));

@@ -32,12 +32,54 @@ pub fn render(app: &App, popup: Popup, frame: &mut Frame) {
                 "y drop it and save   n/Esc keep editing",
             );
         }
+        Popup::KeepAlive => keep_alive(app, frame),
         Popup::ConfirmDiscard => confirm(
             frame,
             "Discard the unsaved changes to the credentials?",
             "y discard   n/Esc keep them",
         ),
     }
+}
+
+/// The ready keep-alive lines for this machine (`K`, and once after an
+/// authorization), pre-wrapped so scrolling knows where the text ends.
+fn keep_alive(app: &App, frame: &mut Frame) {
+    use crate::app::keepalive::{GuideStyle, guide_popup_size};
+    let (width, height) = guide_popup_size((frame.area().width, frame.area().height));
+    let area = centered(frame.area(), width, height);
+    let inner_height = usize::from(height.saturating_sub(2));
+    let lines = app.guide_lines(width.saturating_sub(2));
+    let most = lines.len().saturating_sub(inner_height);
+    let scroll = usize::from(app.keep_alive.scroll).min(most);
+    let shown: Vec<Line> = lines
+        .into_iter()
+        .skip(scroll)
+        .take(inner_height)
+        .map(|(style, text)| match style {
+            GuideStyle::Text => Line::from(text),
+            GuideStyle::Heading => Line::from(Span::styled(text, theme::title())),
+            GuideStyle::Code => Line::from(Span::styled(text, theme::key())),
+        })
+        .collect();
+    let more = if most > 0 { "j/k scroll  " } else { "" };
+    let keys = match (app.keep_alive.installing, width < 60) {
+        (true, _) => format!(" installing…  {more}Esc close "),
+        (false, false) => format!(" i install  c copy the cron line  {more}Esc close "),
+        // Every key still named at 40 columns.
+        (false, true) => format!(
+            " i install  c copy  {}Esc ",
+            if most > 0 { "j/k  " } else { "" }
+        ),
+    };
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(shown).block(
+            Block::bordered()
+                .title(Span::styled(" Keep the token alive ", theme::title()))
+                .title_bottom(Line::from(Span::styled(keys, theme::key()))),
+        ),
+        area,
+    );
 }
 
 /// A yes/no question; anything but `y` answers no.

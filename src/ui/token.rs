@@ -193,9 +193,9 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
 /// are left.
 fn keep_alive(app: &App) -> Span<'static> {
     use crate::app::keepalive::KeepAliveState;
-    const ADVICE: &str = "instatui keep-alive install (or print: cron/systemd lines)";
+    const ADVICE: &str = "K shows the cron line and systemd timer";
     match &app.keep_alive.state {
-        KeepAliveState::Unknown => Span::raw(ADVICE),
+        KeepAliveState::Unknown => Span::raw(format!("{ADVICE}, or installs one")),
         KeepAliveState::Installed(what) => {
             Span::styled(format!("by {what}"), theme::level(Level::Success))
         }
