@@ -27,7 +27,7 @@ pub fn install(
         println!("{line}");
     }
     println!(
-        "Keep-alive installed as {}: every {} it runs '{}', which refreshes a token once it expires within {}.",
+        "Keep-alive installed as {}: every {} it runs '{}', which refreshes a token once it is 3 days old, or in any case within {} of expiry.",
         report.scheduler.describe(),
         schedule.every_arg(),
         keepalive::command_line(&plan),
@@ -44,8 +44,8 @@ pub fn print(ctx: &Context, every: Duration, within: Duration) -> Result<(), Cli
     let plan = Plan::for_this_binary(ctx.store.dir(), schedule).map_err(CliError::failed)?;
     println!(
         "# Keep-alive for {}: every {} this runs '{}',\n\
-         # which refreshes a token once it expires within {}. 'instatui keep-alive install' sets\n\
-         # up one of these for you; to do it by hand, pick one.",
+         # which refreshes a token once it is 3 days old, or in any case within {} of expiry.\n\
+         # 'instatui keep-alive install' sets up one of these for you; to do it by hand, pick one.",
         plan.config_dir.display(),
         schedule.every_arg(),
         keepalive::command_line(&plan),

@@ -51,16 +51,15 @@ fn under_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "0" && v != "false")
 }
 
-/// The files bar: done/total and the time left.
+/// The files bar: done/total and the time left; the bar takes what the
+/// terminal's width leaves, so it stays one line at 40 columns.
 pub fn files(total: usize) -> ProgressBar {
     let bar = if show_progress() {
         ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr())
     } else {
         ProgressBar::hidden()
     };
-    if let Ok(style) =
-        ProgressStyle::with_template("{bar:30} {pos}/{len} files · {eta} left · {elapsed}")
-    {
+    if let Ok(style) = ProgressStyle::with_template("{wide_bar} {pos}/{len} files · {eta} left") {
         bar.set_style(style);
     }
     bar.enable_steady_tick(TICK);
