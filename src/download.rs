@@ -419,16 +419,35 @@ pub fn set_modified(path: &Path, at: time::OffsetDateTime) {
 
 /// Writes `<username>_<date>_<media-id>.json` beside the post's files: the
 /// post as Instagram described it (caption, time, permalink, type, counts,
-/// album items), the shape `feed --json` prints. Rewritten only when it
+/// album items), the shape `feed --json` prints without the expiring CDN
+/// addresses. Rewritten only when it
 /// changed (counts do), through a temp file, with the post's time.
 /// `Ok(true)` when written.
+/// Drops the signed CDN addresses (`media_url`, `thumbnail_url`), album
+/// items' too: they expire within days and change with every listing, so
+/// they would be dead in an archive and rewrite the sidecar on every run.
+fn without_cdn_urls(value: &mut serde_json::Value) {
+    if let Some(object) = value.as_object_mut() {
+        object.remove("media_url");
+        object.remove("thumbnail_url");
+        if let Some(items) = object
+            .get_mut("children")
+            .and_then(|c| c.get_mut("data"))
+            .and_then(|d| d.as_array_mut())
+        {
+            items.iter_mut().for_each(without_cdn_urls);
+        }
+    }
+}
+
 pub fn write_sidecar(dir: &Path, username: &str, post: &Media) -> Result<bool, String> {
     let path = dir.join(format!("{}{SIDECAR_EXTENSION}", stem(username, post, None)));
+    let failed =
+        |e: serde_json::Error| format!("{}: could not describe the post: {e}", path.display());
+    let mut value = serde_json::to_value(post).map_err(failed)?;
+    without_cdn_urls(&mut value);
     // Escaped like `feed --json`: `cat` on a sidecar cannot drive the terminal.
-    let mut text = crate::sanitize::json(
-        serde_json::to_string_pretty(post)
-            .map_err(|e| format!("{}: could not describe the post: {e}", path.display()))?,
-    );
+    let mut text = crate::sanitize::json(serde_json::to_string_pretty(&value).map_err(failed)?);
     text.push('\n');
     if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
         return Ok(false);

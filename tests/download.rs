@@ -609,6 +609,10 @@ fn cli_download_until_only_videos_sidecars_and_post_times() {
         assert_eq!(value["caption"].as_str(), post.caption.as_deref());
         assert_eq!(value["permalink"].as_str(), post.permalink.as_deref());
         assert_eq!(value["timestamp"].as_str(), post.timestamp.as_deref());
+        assert!(
+            value.get("media_url").is_none() && value.get("thumbnail_url").is_none(),
+            "no expiring CDN address: {value}"
+        );
     }
     for job in &videos {
         let file = out.join(format!("{}.mp4", job.stem));
