@@ -77,11 +77,34 @@ pub fn open_url(url: &str) -> Result<(), String> {
             }
         }
         return Err(format!(
-            "could not start $BROWSER ({browser}); open this yourself: {url}"
+            "could not start $BROWSER ({}): open the address yourself",
+            crate::sanitize::line(&browser)
         ));
     }
-    open::that_detached(url)
-        .map_err(|e| format!("could not open a browser ({e}): open the URL yourself"))
+    open::that_detached(url).map_err(|e| {
+        format!(
+            "could not open a browser ({}): open the address yourself",
+            opener_failure(&e)
+        )
+    })
+}
+
+/// `Launcher "gio" "open" "https://…" failed with ExitStatus(unix_wait_status(512))`
+/// in a few plain words: `gio failed`. The URL is already on screen.
+fn opener_failure(e: &std::io::Error) -> String {
+    if e.kind() == std::io::ErrorKind::NotFound {
+        return "no xdg-open, gio or other opener is installed".to_string();
+    }
+    let text = e.to_string();
+    match text
+        .strip_prefix("Launcher \"")
+        .and_then(|rest| rest.split('"').next())
+    {
+        Some(launcher) if !launcher.is_empty() => {
+            format!("{} failed", crate::sanitize::line(launcher))
+        }
+        _ => crate::text::fit(&crate::sanitize::line(&text), 60),
+    }
 }
 
 fn launch(entry: &str, url: &str) -> std::io::Result<()> {
@@ -108,6 +131,16 @@ fn launch(entry: &str, url: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_opener_is_named_in_a_few_words() {
+        let gio = std::io::Error::other(
+            "Launcher \"gio\" \"open\" \"https://www.instagram.com/p/x/\" failed with ExitStatus(unix_wait_status(512))",
+        );
+        assert_eq!(opener_failure(&gio), "gio failed");
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        assert!(opener_failure(&missing).starts_with("no xdg-open"));
+    }
 
     #[test]
     fn only_https_on_instagrams_hosts_is_opened() {

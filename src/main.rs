@@ -36,6 +36,12 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), CliError> {
     instatui::install_crypto_provider();
+    // Only the screens have colours: a bad INSTATUI_THEME never stops a
+    // subcommand (a cron `refresh`).
+    let theme = match cli.command {
+        None => cli.theme()?,
+        Some(_) => None,
+    };
     if cli.command.is_none() && !std::io::stdout().is_terminal() {
         // Cron, a pipe, `ssh host instatui`: the screens cannot be drawn.
         return Err(CliError::usage(
@@ -48,7 +54,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         // real-terminal tests read which picture protocol was chosen).
         let demo_log = std::env::var_os("INSTATUI_DEMO_LOG_DIR").map(std::path::PathBuf::from);
         let _log = instatui::logging::init(demo_log.as_deref(), cli.verbose, false);
-        return instatui::tui::run_demo(cli.images.clone(), cli.theme())
+        return instatui::tui::run_demo(cli.images.clone(), theme)
             .await
             .map_err(CliError::failed);
     }
@@ -69,7 +75,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             };
             cli::run(&ctx, command).await
         }
-        None => instatui::tui::run(store, cli.images.clone(), cli.theme())
+        None => instatui::tui::run(store, cli.images.clone(), theme)
             .await
             .map_err(CliError::failed),
     }

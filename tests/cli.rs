@@ -511,6 +511,77 @@ fn without_a_terminal_the_screens_say_what_to_use_instead() {
     }
 }
 
+/// Changing the redirect URI of the stored app needs no secret again;
+/// another app id does.
+#[test]
+fn setup_again_for_the_same_app_keeps_the_stored_secret() {
+    let m = Machine::demo();
+    m.setup();
+    let before = m.state()["apps"][0]["app_secret"].clone();
+    assert!(before.is_string(), "{before}");
+    let run = m.run_with(
+        &[
+            "setup",
+            "--app-id",
+            DEMO_APP_ID,
+            "--redirect-uri",
+            "https://localhost/other/",
+        ],
+        |c| {
+            c.env_remove("INSTATUI_APP_SECRET");
+        },
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(m.state()["apps"][0]["app_secret"], before);
+    assert_eq!(
+        m.state()["apps"][0]["redirect_uri"],
+        "https://localhost/other/"
+    );
+
+    let run = m.run_with(
+        &[
+            "setup",
+            "--app-id",
+            "123456789012345",
+            "--redirect-uri",
+            DEMO_REDIRECT_URI,
+        ],
+        |c| {
+            c.env_remove("INSTATUI_APP_SECRET");
+        },
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("no app secret given"), "{run:?}");
+    assert_eq!(
+        m.state()["apps"][0]["app_id"],
+        DEMO_APP_ID,
+        "nothing changed"
+    );
+}
+
+/// INSTATUI_THEME is for the screens: any case works, a bad value is named
+/// when the screens start and never stops a subcommand (a cron refresh).
+#[test]
+fn a_bad_instatui_theme_is_named_and_never_stops_a_subcommand() {
+    let m = Machine::demo();
+    m.authorized();
+    for value in ["Light", "nonsense"] {
+        let run = m.run_with(&["status"], |c| {
+            c.env("INSTATUI_THEME", value);
+        });
+        assert_eq!(run.code, 0, "{value}: {run:?}");
+    }
+    let run = m.run_with(&[], |c| {
+        c.env("INSTATUI_THEME", "nonsense");
+    });
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("INSTATUI_THEME=nonsense is not a theme"),
+        "{run:?}"
+    );
+}
+
 /// The one object a `--json` command prints on stdout when it fails.
 fn error_object(run: &common::cli::Run) -> Value {
     let value: Value = serde_json::from_str(&run.stdout)

@@ -652,7 +652,14 @@ async fn a_closed_port_is_a_network_error_without_the_token() {
     let text = err.to_string();
     assert!(!text.contains("access_token"), "{text}");
     assert!(!text.contains(token.expose()), "{text}");
-    assert!(text.contains("could not connect"), "{text}");
+    assert!(
+        text.contains("could not connect (connection refused)"),
+        "{text}"
+    );
+    // The innermost cause only: no library layers, no errno.
+    for noise in ["client error", "tcp connect error", "os error"] {
+        assert!(!text.contains(noise), "{text}");
+    }
     assert!(!format!("{err:?}").contains(token.expose()));
 
     let app = AppConfig {

@@ -82,7 +82,9 @@ pub struct Cli {
     pub images: Option<String>,
 
     /// Colours for a dark or light background, or none; auto reads NO_COLOR and COLORFGBG.
-    #[arg(long, value_name = "THEME", env = "INSTATUI_THEME", value_parser = ["auto", "dark", "light", "plain"])]
+    /// (`INSTATUI_THEME` when not given: read only when the screens start,
+    /// so a bad value never stops a subcommand such as a cron `refresh`.)
+    #[arg(long, value_name = "THEME", value_parser = ["auto", "dark", "light", "plain"])]
     pub theme: Option<String>,
 
     #[command(subcommand)]
@@ -90,14 +92,27 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// The theme asked for; `None` leaves it to the environment.
-    pub fn theme(&self) -> Option<crate::ui::theme::Theme> {
+    /// The theme asked for (`--theme`, else `INSTATUI_THEME`, in any case);
+    /// `None` leaves it to `NO_COLOR` and `COLORFGBG`.
+    pub fn theme(&self) -> Result<Option<crate::ui::theme::Theme>, CliError> {
         use crate::ui::theme::Theme;
-        match self.theme.as_deref() {
-            Some("dark") => Some(Theme::Dark),
-            Some("light") => Some(Theme::Light),
-            Some("plain") => Some(Theme::Plain),
-            _ => None,
+        let (asked, from_env) = match &self.theme {
+            Some(flag) => (flag.clone(), false),
+            None => match std::env::var("INSTATUI_THEME") {
+                Ok(value) if !value.trim().is_empty() => (value, true),
+                _ => return Ok(None),
+            },
+        };
+        match asked.trim().to_ascii_lowercase().as_str() {
+            "dark" => Ok(Some(Theme::Dark)),
+            "light" => Ok(Some(Theme::Light)),
+            "plain" => Ok(Some(Theme::Plain)),
+            "auto" => Ok(None),
+            _ if from_env => Err(CliError::usage(format!(
+                "INSTATUI_THEME={} is not a theme: set it to auto, dark, light or plain (or unset it)",
+                crate::sanitize::line(&asked)
+            ))),
+            _ => Ok(None),
         }
     }
 }

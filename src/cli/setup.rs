@@ -16,19 +16,35 @@ pub fn run(ctx: &Context, args: SetupArgs) -> Result<(), CliError> {
     let warnings = credentials::check_redirect_uri(&args.redirect_uri).map_err(CliError::usage)?;
     let scopes = credentials::parse_scopes(args.scopes.as_deref().unwrap_or(""), flavor);
     credentials::check_scopes(&scopes, flavor).map_err(CliError::usage)?;
-    let secret = read_secret()?;
-    credentials::check_app_secret(&secret).map_err(CliError::usage)?;
+    // Tells the user on stderr if an unreadable state.json is moved aside;
+    // `update` alone would move it silently.
+    let stored = ctx.load()?;
+    // Changing the redirect URI or scopes of the same app needs no secret
+    // again: the stored one is kept when none is given.
+    let kept = stored
+        .app
+        .as_ref()
+        .filter(|a| a.app_id == app_id)
+        .map(|a| a.app_secret.clone());
+    let app_secret = match read_secret(kept.is_some())? {
+        Some(secret) => {
+            credentials::check_app_secret(&secret).map_err(CliError::usage)?;
+            Secret::new(secret.trim())
+        }
+        None => kept.ok_or_else(|| {
+            CliError::usage(format!(
+                "no app secret given: set {SECRET_ENV} or pipe it on stdin (echo \"$SECRET\" | instatui setup …)"
+            ))
+        })?,
+    };
 
     let app = AppConfig {
         flavor,
         app_id,
-        app_secret: Secret::new(secret.trim()),
+        app_secret,
         redirect_uri: args.redirect_uri.clone(),
         scopes,
     };
-    // Tells the user on stderr if an unreadable state.json is moved aside;
-    // `update` alone would move it silently.
-    ctx.load()?;
     let (_, state) = ctx
         .store
         .update(|state| Ok::<_, CliError>(state.set_app(app.clone())))?;
@@ -55,27 +71,29 @@ pub fn run(ctx: &Context, args: SetupArgs) -> Result<(), CliError> {
 }
 
 /// The secret never comes from argv, where shell history and `ps` would
-/// keep it.
-fn read_secret() -> Result<String, CliError> {
+/// keep it. `None` when none was given (an empty line or prompt); with
+/// `keeping`, the prompt says Enter keeps the stored one.
+fn read_secret(keeping: bool) -> Result<Option<String>, CliError> {
     if let Ok(secret) = std::env::var(SECRET_ENV)
         && !secret.trim().is_empty()
     {
-        return Ok(secret);
+        return Ok(Some(secret));
     }
     let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        return rpassword::prompt_password("App secret (input hidden): ")
-            .map_err(|e| CliError::failed(format!("could not read the app secret: {e}")));
-    }
-    let mut line = String::new();
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .map_err(|e| CliError::failed(format!("could not read the app secret from stdin: {e}")))?;
-    if line.trim().is_empty() {
-        return Err(CliError::usage(format!(
-            "no app secret given: set {SECRET_ENV} or pipe it on stdin (echo \"$SECRET\" | instatui setup …)"
-        )));
-    }
-    Ok(line)
+    let line = if stdin.is_terminal() {
+        let prompt = if keeping {
+            "App secret (input hidden; Enter keeps the stored one): "
+        } else {
+            "App secret (input hidden): "
+        };
+        rpassword::prompt_password(prompt)
+            .map_err(|e| CliError::failed(format!("could not read the app secret: {e}")))?
+    } else {
+        let mut line = String::new();
+        stdin.lock().read_line(&mut line).map_err(|e| {
+            CliError::failed(format!("could not read the app secret from stdin: {e}"))
+        })?;
+        line
+    };
+    Ok((!line.trim().is_empty()).then_some(line))
 }

@@ -277,7 +277,7 @@ impl ApiError {
             "the connection failed"
         };
         let detail = err_chain(err);
-        ApiError::new(ErrorKind::Network, format!("{what}: {detail}"))
+        ApiError::new(ErrorKind::Network, format!("{what} ({detail})"))
     }
 }
 
@@ -286,21 +286,30 @@ pub fn minutes_rounded_up(d: Duration) -> u64 {
     d.as_secs().div_ceil(60).max(1)
 }
 
+/// The innermost cause, in plain words: `Connection refused (os error 111)`
+/// becomes `connection refused`. The layers above it (`client error
+/// (Connect)`, `tcp connect error`) say nothing a user can act on.
 fn err_chain(err: &reqwest::Error) -> String {
     use std::error::Error as _;
-    let mut parts = Vec::new();
+    let mut innermost = None;
     let mut source = err.source();
     while let Some(s) = source {
-        let text = s.to_string();
-        if !parts.contains(&text) {
-            parts.push(text);
-        }
+        innermost = Some(s.to_string());
         source = s.source();
     }
-    if parts.is_empty() {
-        "no further detail".to_string()
-    } else {
-        parts.join(": ")
+    let Some(text) = innermost else {
+        return "no further detail".to_string();
+    };
+    let text = match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => &text[..at],
+        _ => text.as_str(),
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) if chars.clone().next().is_some_and(char::is_lowercase) => {
+            first.to_lowercase().chain(chars).collect()
+        }
+        _ => text.to_string(),
     }
 }
 
