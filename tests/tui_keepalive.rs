@@ -313,6 +313,11 @@ fn k_on_the_token_screen_shows_the_lines_any_other_key_goes_on() {
     );
     assert_eq!(app.popup, Some(Popup::KeepAlive));
     assert!(status_text(&app).contains("crontab is not on PATH"));
+    let screen = render_text(&app);
+    assert!(
+        screen.contains("keep-alive not installed: crontab is not on PATH"),
+        "the status line stays in view under the popup: {screen}"
+    );
     // 4 closes it and goes to the feed, as the status line suggested.
     send(&mut app, [key('4')]);
     assert_eq!(app.popup, None);

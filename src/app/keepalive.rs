@@ -133,9 +133,11 @@ pub enum GuideStyle {
     Code,
 }
 
-/// The keep-alive popup's size in a terminal of `size`: nearly all of it.
+/// The keep-alive popup's size in a terminal of `size`: nearly all of it,
+/// from under the header down to above the status line, which must stay
+/// visible (an install's outcome is said there).
 pub fn guide_popup_size(size: (u16, u16)) -> (u16, u16) {
-    (size.0.saturating_sub(2).min(110), size.1.saturating_sub(2))
+    (size.0.saturating_sub(2).min(110), size.1.saturating_sub(3))
 }
 
 impl App {

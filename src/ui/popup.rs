@@ -46,7 +46,13 @@ pub fn render(app: &App, popup: Popup, frame: &mut Frame) {
 fn keep_alive(app: &App, frame: &mut Frame) {
     use crate::app::keepalive::{GuideStyle, guide_popup_size};
     let (width, height) = guide_popup_size((frame.area().width, frame.area().height));
-    let area = centered(frame.area(), width, height);
+    // Top row: under the header; the status line and footer stay in view.
+    let screen = frame.area();
+    let area = Rect {
+        y: screen.y + u16::from(screen.height > height),
+        height,
+        ..centered(screen, width, height)
+    };
     let inner_height = usize::from(height.saturating_sub(2));
     let lines = app.guide_lines(width.saturating_sub(2));
     let most = lines.len().saturating_sub(inner_height);
