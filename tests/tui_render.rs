@@ -591,3 +591,43 @@ fn a_reel_with_licensed_music_says_so_in_its_row_and_its_detail() {
         "{detail}"
     );
 }
+
+fn screen_text(app: &App) -> String {
+    let terminal = draw(app, 120, 30);
+    let buffer = terminal.backend().buffer();
+    let area = buffer.area;
+    (0..area.height)
+        .map(|y| {
+            (0..area.width)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A due auto-refresh that failed says when the next try is, not
+/// "refreshing now"; a short-lived token is not called expired.
+#[test]
+fn the_auto_refresh_row_tells_a_failed_try_and_a_short_token_apart() {
+    let mut app = on_token(state_with_token(Duration::days(4), Duration::days(56)));
+    app.token.last_auto_attempt = Some(NOW - Duration::minutes(10));
+    let text = screen_text(&app);
+    assert!(text.contains("the last try failed; next try"), "{text}");
+    assert!(text.contains("(in 50m"), "{text}");
+    assert!(!text.contains("refreshing now"), "{text}");
+
+    app.token.refreshing = true;
+    assert!(screen_text(&app).contains("refreshing now"));
+
+    let mut state = state_with_token(Duration::minutes(10), Duration::minutes(50));
+    if let Some(token) = state.token.as_mut() {
+        token.kind = instatui::store::TokenKind::Short;
+    }
+    let text = screen_text(&on_token(state));
+    assert!(
+        text.contains("a short-lived token is not refreshed"),
+        "{text}"
+    );
+    assert!(!text.contains("expired token"), "{text}");
+}

@@ -7,7 +7,8 @@ use crate::token::{self, REFRESH_AFTER};
 use time::{Duration, OffsetDateTime};
 
 /// How long auto-refresh waits after an attempt before it tries again.
-const AUTO_RETRY_AFTER: Duration = Duration::hours(1);
+/// How long auto-refresh waits after a try before the next one.
+pub const AUTO_RETRY_AFTER: Duration = Duration::hours(1);
 
 #[derive(Debug, Clone, Default)]
 pub struct TokenView {

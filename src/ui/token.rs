@@ -1,6 +1,7 @@
 //! The Token screen: what the token is, a live countdown, and whether it can be refreshed.
 
 use super::theme;
+use crate::app::token_status::AUTO_RETRY_AFTER;
 use crate::app::{App, Level};
 use crate::localtime;
 use crate::sanitize;
@@ -127,8 +128,24 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 localtime::format_in(at, offset),
                 token::format_remaining(at - now)
             ),
-            Some(_) if status != TokenStatus::Expired => "on: refreshing now".to_string(),
-            _ => "on (an expired token cannot be refreshed)".to_string(),
+            Some(_) if status == TokenStatus::Expired => {
+                "on (an expired token cannot be refreshed)".to_string()
+            }
+            Some(_) if app.token.refreshing => "on: refreshing now".to_string(),
+            Some(_) => match app.token.last_auto_attempt {
+                // The try at `tried` failed (the Last refresh row says why).
+                Some(tried) if tried + AUTO_RETRY_AFTER > now => format!(
+                    "on: the last try failed; next try {} (in {})",
+                    localtime::format_in(tried + AUTO_RETRY_AFTER, offset),
+                    token::format_remaining(tried + AUTO_RETRY_AFTER - now)
+                ),
+                _ => "on: due, refreshing shortly".to_string(),
+            },
+            None if t.kind == TokenKind::Short && status != TokenStatus::Expired => {
+                "on, but a short-lived token is not refreshed: authorize again (2) for a 60-day one"
+                    .to_string()
+            }
+            None => "on (an expired token cannot be refreshed)".to_string(),
         },
     ));
     // Outside the TUI, a timer keeps a live token alive: say how to set one
