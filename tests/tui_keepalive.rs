@@ -318,6 +318,17 @@ fn k_on_the_token_screen_shows_the_lines_any_other_key_goes_on() {
         screen.contains("keep-alive not installed: crontab is not on PATH"),
         "the status line stays in view under the popup: {screen}"
     );
+    // However long the reason, it is whole at the popup's top.
+    let top: Vec<String> = app
+        .guide_lines(60)
+        .into_iter()
+        .take(2)
+        .map(|(_, l)| l)
+        .collect();
+    assert_eq!(
+        top.join(" "),
+        "keep-alive not installed: crontab is not on PATH: install cron, or use --scheduler systemd",
+    );
     // 4 closes it and goes to the feed, as the status line suggested.
     send(&mut app, [key('4')]);
     assert_eq!(app.popup, None);

@@ -27,6 +27,9 @@ pub struct KeepAliveView {
     pub scroll: u16,
     /// An install is running.
     pub installing: bool,
+    /// Why the last `i` installed nothing, shown at the popup's top: the
+    /// status line under it has room for one row of a long reason.
+    pub failure: Option<String>,
 }
 
 impl App {
@@ -175,6 +178,7 @@ impl App {
         match &self.keep_alive.guide {
             Some(Ok(guide)) => {
                 self.keep_alive.installing = true;
+                self.keep_alive.failure = None;
                 effects.push(Effect::InstallKeepAlive(Box::new(guide.plan.clone())));
                 self.set_status(Level::Info, "installing keep-alive…");
             }
@@ -202,7 +206,11 @@ impl App {
                     self.popup = None;
                 }
             }
-            Err(e) => self.set_status(Level::Error, format!("keep-alive not installed: {e}")),
+            Err(e) => {
+                let text = format!("keep-alive not installed: {e}");
+                self.keep_alive.failure = Some(text.clone());
+                self.set_status(Level::Error, text);
+            }
         }
     }
 
@@ -263,6 +271,10 @@ impl App {
                 out.push((style, line.trim_end().to_string()));
             }
         };
+        if let Some(failure) = &self.keep_alive.failure {
+            add(GuideStyle::Heading, failure);
+            add(GuideStyle::Text, "");
+        }
         match &self.keep_alive.state {
             KeepAliveState::Installed(what) => add(
                 GuideStyle::Text,
