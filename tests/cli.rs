@@ -236,9 +236,18 @@ fn without_a_token_commands_ask_for_authorization() {
     let run = m.run(&["feed"]);
     assert_eq!(run.code, 3, "{run:?}");
     assert!(run.stderr.contains("setup"), "{run:?}");
-    let run = m.run(&["token", "--reveal"]);
-    assert_eq!(run.code, 3, "{run:?}");
-    assert!(run.stdout.is_empty());
+    // With no app stored either, every one of them says to set it up first.
+    for args in [
+        &["token"][..],
+        &["token", "--reveal"],
+        &["upgrade"],
+        &["refresh"],
+    ] {
+        let run = m.run(args);
+        assert_eq!(run.code, 3, "{args:?}: {run:?}");
+        assert!(run.stdout.is_empty() || args == ["token"], "{run:?}");
+        assert!(run.stderr.contains("instatui setup"), "{args:?}: {run:?}");
+    }
 
     m.setup();
     let run = m.run(&["feed"]);

@@ -121,7 +121,10 @@ fn read_redirect() -> Result<String, CliError> {
 
 pub async fn upgrade(ctx: &Context) -> Result<(), CliError> {
     let state = ctx.load()?;
-    let current = state.token.clone().ok_or_else(CliError::no_token)?;
+    let current = state
+        .token
+        .clone()
+        .ok_or_else(|| CliError::no_token(&state))?;
     if current.kind == TokenKind::Long {
         println!("The stored token is already long-lived; nothing to do.");
         return Ok(());

@@ -13,7 +13,10 @@ pub(super) fn usable_token(state: &State) -> Result<StoredToken, CliError> {
     if state.app.is_none() && state.token.is_none() {
         return Err(CliError::no_credentials());
     }
-    let t = state.token.clone().ok_or_else(CliError::no_token)?;
+    let t = state
+        .token
+        .clone()
+        .ok_or_else(|| CliError::no_token(state))?;
     if token::status(Some(&t), crate::clock::now()) == TokenStatus::Expired {
         return Err(CliError::needs_auth(format!(
             "the token expired on {}: authorize again (instatui authorize)",

@@ -104,10 +104,9 @@ impl CliError {
         )
     }
 
-    pub fn no_token() -> Self {
-        CliError::needs_auth(
-            "no token yet: run 'instatui authorize', then 'instatui exchange <redirect URL>'",
-        )
+    /// No token stored: the next step depends on whether an app is.
+    pub fn no_token(state: &crate::store::State) -> Self {
+        CliError::needs_auth(format!("no token yet: {}", without_token(state)))
     }
 
     /// Adds what state things were left in.
@@ -173,3 +172,13 @@ fn write_raw(out: &mut impl std::io::Write, text: &str, end: &str) {
 }
 
 pub use crate::text::fit;
+
+/// What to run when no token is stored: `setup` first when no app is either
+/// (or `login --with-token` with a token from elsewhere).
+pub fn without_token(state: &crate::store::State) -> &'static str {
+    if state.app.is_some() {
+        "run 'instatui authorize', then 'instatui exchange <redirect URL>'"
+    } else {
+        "run 'instatui setup --app-id ID --redirect-uri URI', then 'instatui authorize' (or 'instatui login --with-token' with a token you already have)"
+    }
+}

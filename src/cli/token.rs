@@ -16,7 +16,10 @@ pub fn show(ctx: &Context, json: bool, reveal: bool) -> Result<(), CliError> {
     let now = crate::clock::now();
     let status = token::status(state.token.as_ref(), now);
     if reveal {
-        let t = state.token.as_ref().ok_or_else(CliError::no_token)?;
+        let t = state
+            .token
+            .as_ref()
+            .ok_or_else(|| CliError::no_token(&state))?;
         println!("{}", t.value.expose());
         return Ok(());
     }
@@ -70,9 +73,7 @@ fn print_human(state: &State, now: OffsetDateTime) {
     println!("flavor:           {flavor}");
     let Some(t) = state.token.as_ref() else {
         println!("status:           none");
-        eprintln!(
-            "No token yet: run 'instatui authorize', then 'instatui exchange <redirect URL>'."
-        );
+        eprintln!("No token yet: {}.", super::output::without_token(state));
         return;
     };
     let username = state
@@ -318,9 +319,8 @@ async fn refresh_token(ctx: &Context, when: When, force: bool) -> Result<Done, C
                 "a short-lived token cannot be refreshed: exchange it for a long-lived one with 'instatui upgrade' (within {})",
                 token::format_remaining(left)
             ),
-            RefreshBlocker::NoToken | RefreshBlocker::Expired => {
-                format!("{blocker} (instatui authorize --open)")
-            }
+            RefreshBlocker::NoToken => return Err(CliError::no_token(&state)),
+            RefreshBlocker::Expired => format!("{blocker} (instatui authorize --open)"),
             RefreshBlocker::TooYoung { .. } => blocker.to_string(),
         };
         if blocker.needs_authorization() {
@@ -332,7 +332,7 @@ async fn refresh_token(ctx: &Context, when: When, force: bool) -> Result<Done, C
         }
     }
     let Some(old) = current else {
-        return Err(CliError::no_token());
+        return Err(CliError::no_token(&state));
     };
     let client = ctx.client(&state)?;
     match client.refresh(&old.value).await {
