@@ -44,6 +44,13 @@ pub fn check_redirect_uri(uri: &str) -> Result<Vec<String>, String> {
     if uri.trim() != uri {
         return Err("the redirect URI has spaces around it: they would count as characters".into());
     }
+    // The URL parser drops tabs, line breaks and escapes silently: what was
+    // stored would differ from what the user typed.
+    if let Some(bad) = uri.chars().find(|c| c.is_control()) {
+        return Err(format!(
+            "the redirect URI contains the control character {bad:?}: type it exactly as in the app's OAuth settings"
+        ));
+    }
     let url = Url::parse(uri).map_err(|e| {
         format!(
             "the redirect URI is not an absolute URL ({e}): write it like https://example.org/auth/"
@@ -124,6 +131,9 @@ mod tests {
     #[test]
     fn redirect_rules() {
         assert_eq!(check_redirect_uri("https://example.org/auth/"), Ok(vec![]));
+        let escaped = check_redirect_uri("https://x.org/\x1b]0;pwn\x07/").unwrap_err();
+        assert!(escaped.contains("\\u{1b}"), "{escaped}");
+        assert!(check_redirect_uri("https://x.org/a\tb/").is_err());
         assert_eq!(
             check_redirect_uri("https://example.org/auth").map(|w| w.len()),
             Ok(1)

@@ -250,7 +250,9 @@ fn parse_bare_code(text: &str) -> Result<String, PasteError> {
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~')))
     {
-        return Err(PasteError::NotACode(format!("it contains '{bad}'")));
+        // `{:?}` of a char escapes it ('\u{1b}'): a control character is
+        // named, never sent to the terminal.
+        return Err(PasteError::NotACode(format!("it contains {bad:?}")));
     }
     if code.len() < 16 {
         return Err(PasteError::NotACode(format!(
@@ -418,9 +420,11 @@ mod tests {
             "hello",
             "IGQWRNb2ZAhYTFkX0V4YW1wbGVTaG9ydExpdmVkVG9rZW4xMjM0NTY3ODkw",
             "AQB{not}a*code!!!!!!!!!!!!!",
+            "AQBcodecode\x1b[2Jcodecodecodecode",
         ] {
             let err = parse_paste(wrong, None, None).unwrap_err();
             assert!(matches!(err, PasteError::NotACode(_)), "{wrong}: {err:?}");
+            assert!(!err.to_string().chars().any(char::is_control), "{err}");
             assert!(err.to_string().contains("paste the code"));
         }
     }
