@@ -43,7 +43,8 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
     };
     let state = ctx.load()?;
     let token = super::feed::usable_token(&state)?;
-    let client = ctx.client(&state)?;
+    let listing = Listing::start(true);
+    let client = args.wait.client(ctx, &state, listing.printer())?;
     let dir = args
         .out
         .clone()
@@ -55,7 +56,6 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
         ))
     })?;
 
-    let listing = Listing::start(true);
     let list = if range.is_all() {
         client
             .list_media(
@@ -64,10 +64,11 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
                 args.count.max(),
                 |n| listing.set(n),
             )
-            .await?
+            .await
     } else {
-        posts_in_range(&client, &token, range, args.count.max(), &listing).await?
-    };
+        posts_in_range(&client, &token, range, args.count.max(), &listing).await
+    }
+    .map_err(|e| args.wait.explain(e))?;
     drop(listing);
     if let Some(note) = list.note() {
         eprintln!("note: {note}");
@@ -206,18 +207,21 @@ async fn posts_in_range(
     range: Range,
     limit: Option<usize>,
     listing: &Listing,
-) -> Result<MediaList, CliError> {
+) -> Result<MediaList, crate::instagram::ApiError> {
     let mut list = MediaList::default();
     let mut pager = Pager::default();
     let mut after: Option<String> = None;
     let mut matched = 0;
+    let mut number = 0;
     loop {
+        number += 1;
         let mut page = client
-            .media_page(
+            .media_page_of_walk(
                 &token.value,
                 crate::instagram::client::ME,
                 after.as_deref(),
                 crate::instagram::client::PAGE_LIMIT,
+                number,
             )
             .await?;
         let step = pager.after_page(after.as_deref(), &mut page);

@@ -71,14 +71,15 @@ pub async fn profile(ctx: &Context, json: bool) -> Result<(), CliError> {
 pub async fn feed(ctx: &Context, args: FeedArgs) -> Result<(), CliError> {
     let state = ctx.load()?;
     let t = usable_token(&state)?;
-    let client = ctx.client(&state)?;
-    let max = args.count.max();
     let listing = super::progress::Listing::start(!args.json);
+    let client = args.wait.client(ctx, &state, listing.printer())?;
+    let max = args.count.max();
     let list = client
         .list_media(&t.value, crate::instagram::client::ME, max, |n| {
             listing.set(n)
         })
-        .await?;
+        .await
+        .map_err(|e| args.wait.explain(e))?;
     drop(listing);
     if let Some(note) = list.note() {
         eprintln!("note: {note}");

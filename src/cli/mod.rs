@@ -41,6 +41,7 @@ mod token;
 
 pub use output::{CliError, Exit, print_json, set_quiet};
 
+use crate::instagram::backoff::{Announce, Patience};
 use crate::instagram::{Client, Endpoints};
 use crate::store::{State, Store};
 use clap::{Args, Parser, Subcommand};
@@ -374,10 +375,60 @@ impl PostCount {
     }
 }
 
+/// `--max-wait`: how long a walk through the pages may wait out rate limits.
+#[derive(Debug, Args)]
+pub struct WaitArgs {
+    /// When Instagram rate limits the run, wait as long as it says (else 5 min) and go on
+    /// from the same page, up to this long in all (0: never wait, exit 1 at once).
+    #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_max_wait)]
+    pub max_wait: std::time::Duration,
+}
+
+impl WaitArgs {
+    /// A client whose walks through the pages wait within `--max-wait`,
+    /// telling `say` (stderr, above the spinner) before each wait.
+    pub fn client(
+        &self,
+        ctx: &Context,
+        state: &State,
+        say: impl Fn(&str) + Send + Sync + 'static,
+    ) -> Result<Client, CliError> {
+        let flavor = state.app.as_ref().map(|a| a.flavor).unwrap_or_default();
+        let endpoints = Endpoints::from_env(flavor, &state.endpoints);
+        let announce: Announce = std::sync::Arc::new(move |wait| say(&wait.to_string()));
+        let patience =
+            Patience::new(self.max_wait, announce).skipping_sleep_for_tests(&endpoints.graph_base);
+        Ok(ctx.client(state)?.with_patience(patience))
+    }
+
+    /// A rate limit that outlasts `--max-wait`: today's error, which says
+    /// when to try again, and how to wait longer.
+    pub fn explain(&self, err: crate::instagram::ApiError) -> CliError {
+        let over = err.rate_limit_wait().is_some();
+        let mut cli = CliError::from(err);
+        if over {
+            cli.message = format!(
+                "{}; that is over --max-wait ({} min), raise it to wait longer",
+                cli.message,
+                self.max_wait.as_secs().div_ceil(60)
+            );
+        }
+        cli
+    }
+}
+
+fn parse_max_wait(text: &str) -> Result<std::time::Duration, String> {
+    let d = crate::token::parse_duration(text)?;
+    std::time::Duration::try_from(d)
+        .map_err(|_| format!("--max-wait cannot be negative, not '{text}'"))
+}
+
 #[derive(Debug, Args)]
 pub struct FeedArgs {
     #[command(flatten)]
     pub count: PostCount,
+    #[command(flatten)]
+    pub wait: WaitArgs,
     /// Print a JSON array of media objects (the API's field names) instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -390,6 +441,8 @@ pub struct DownloadArgs {
     pub out: Option<PathBuf>,
     #[command(flatten)]
     pub count: PostCount,
+    #[command(flatten)]
+    pub wait: WaitArgs,
     /// Only posts from this day on (YYYY-MM-DD, UTC like the file names).
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,

@@ -32,6 +32,13 @@ impl Listing {
     pub fn set(&self, listed: usize) {
         self.0.set_position(listed as u64);
     }
+
+    /// Prints a line on stderr above the spinner (a rate-limit wait, say),
+    /// which goes on below it.
+    pub fn printer(&self) -> impl Fn(&str) + Send + Sync + 'static {
+        let bar = self.0.clone();
+        move |line| bar.suspend(|| std::eprintln!("{}", crate::sanitize::line(line)))
+    }
 }
 
 impl Drop for Listing {

@@ -1,5 +1,6 @@
 //! The HTTP client: every call of the flow, with timeouts, retries for idempotent GETs and rate-usage tracking.
 
+use super::backoff::Patience;
 use super::error::{ApiError, ErrorKind};
 use super::flavor::Node;
 use super::limits::{self, Limits};
@@ -40,6 +41,10 @@ pub struct Client {
     /// Instagram's rate-limit answer and until when it asked to wait: data
     /// calls before then are not sent (clones share it).
     paused: Arc<Mutex<Option<(Instant, ApiError)>>>,
+    /// Whether a walk through the pages waits out a rate limit (the CLI)
+    /// or gives up at once with the time to wait (the TUI, which waits
+    /// on its own clock).
+    patience: Option<Patience>,
 }
 
 /// The optional field Instagram refused, per kind of object: from then on
@@ -143,7 +148,14 @@ impl Client {
             usage: Arc::new(Mutex::new(None)),
             refused: Arc::default(),
             paused: Arc::default(),
+            patience: None,
         })
+    }
+
+    /// Walks through the pages wait out rate limits within `patience`.
+    pub fn with_patience(mut self, patience: Patience) -> Self {
+        self.patience = Some(patience);
+        self
     }
 
     /// The first pause between retries; it doubles each time. Tests shorten it.
@@ -304,6 +316,31 @@ impl Client {
         })
     }
 
+    /// Page number `page` (from 1) of a walk: like [`Client::media_page`],
+    /// but a rate limit this client's patience allows is waited out and
+    /// the same page asked again, so nothing fetched before is lost.
+    pub async fn media_page_of_walk(
+        &self,
+        token: &Secret,
+        owner: &str,
+        after: Option<&str>,
+        limit: u32,
+        page: usize,
+    ) -> Result<MediaPage, ApiError> {
+        loop {
+            match self.media_page(token, owner, after, limit).await {
+                Err(err) => match &self.patience {
+                    Some(patience) if patience.wait_out(&err, page).await => {
+                        // The wait Instagram asked for is over.
+                        *self.paused.lock().unwrap_or_else(|e| e.into_inner()) = None;
+                    }
+                    _ => return Err(err),
+                },
+                answer => return answer,
+            }
+        }
+    }
+
     /// Every page until `next` is gone, or until `max` items are in; why
     /// paging stopped early is dropped (see `list_media`).
     pub async fn all_media(
@@ -329,11 +366,11 @@ impl Client {
         let mut list = MediaList::default();
         let mut pager = Pager::default();
         let mut after: Option<String> = None;
-        loop {
+        for number in 1.. {
             let remaining = max.map(|m| m.saturating_sub(list.items.len()));
             let limit = remaining.map_or(PAGE_LIMIT, |r| r.clamp(1, PAGE_LIMIT as usize) as u32);
             let mut page = self
-                .media_page(token, owner, after.as_deref(), limit)
+                .media_page_of_walk(token, owner, after.as_deref(), limit, number)
                 .await?;
             let step = pager.after_page(after.as_deref(), &mut page);
             list.skipped += page.skipped;

@@ -1,6 +1,7 @@
 //! Instagram: both API flavours, their endpoints, responses and errors.
 
 pub mod authorize;
+pub mod backoff;
 pub mod cdn;
 pub mod client;
 pub mod endpoints;
