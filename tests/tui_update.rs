@@ -207,6 +207,32 @@ fn leaving_unsaved_credentials_never_loses_them_silently() {
     assert!(app.quit);
 }
 
+/// The token was issued by one API: switching the flavour asks, as another
+/// app id does.
+#[test]
+fn switching_the_api_asks_before_dropping_the_token() {
+    let mut app = app_with(state_authorized());
+    app.screen = Screen::Credentials;
+    send(
+        &mut app,
+        [key('j'), key('j'), key('j'), code(KeyCode::Right)],
+    );
+    assert_eq!(app.credentials.cursor, FieldId::Flavor);
+    let effects = send(&mut app, [key('s')]);
+    assert!(saves(&effects).is_empty(), "{effects:?}");
+    assert_eq!(app.popup, Some(Popup::ConfirmDropToken));
+    assert!(
+        render_text(&app).contains("Another API"),
+        "{}",
+        render_text(&app)
+    );
+    send(&mut app, [key('n')]);
+    assert!(app.stored.token.is_some());
+    let effects = send(&mut app, [key('s'), key('y')]);
+    let last = saves(&effects).last().copied().cloned().expect("saved");
+    assert!(last.token.is_none());
+}
+
 #[test]
 fn a_new_redirect_uri_keeps_the_token_without_asking() {
     let mut app = app_with(state_authorized());

@@ -22,10 +22,12 @@ impl State {
         self.token.is_some() && !self.is_same_app(app)
     }
 
+    /// A token belongs to one app id and the API it was issued by: an
+    /// instagram-login token does not work on the Basic Display API.
     fn is_same_app(&self, app: &AppConfig) -> bool {
         self.app
             .as_ref()
-            .is_some_and(|old| old.app_id == app.app_id)
+            .is_some_and(|old| old.app_id == app.app_id && old.flavor == app.flavor)
     }
 
     /// Saves the app's credentials. A token belongs to one app: another app

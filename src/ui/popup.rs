@@ -23,10 +23,15 @@ pub fn render(app: &App, popup: Popup, frame: &mut Frame) {
                     || "this account".to_string(),
                     |u| format!("@{}", sanitize::line(u)),
                 );
+            // The same app id on the other API: its token does not work there.
+            let what = match app.stored.app.as_ref() {
+                Some(old) if old.app_id == app.credentials.app_id.value().trim() => "Another API",
+                _ => "A different app id",
+            };
             confirm(
                 frame,
                 &format!(
-                    "A different app id: this drops the token for {who}, \
+                    "{what}: this drops the token for {who}, \
                      and you will have to authorize again."
                 ),
                 "y drop it and save   n/Esc keep editing",
