@@ -233,6 +233,26 @@ fn switching_the_api_asks_before_dropping_the_token() {
     assert!(last.token.is_none());
 }
 
+/// A paste on Credentials outside a field goes into the field under the
+/// cursor, replacing it, instead of vanishing.
+#[test]
+fn a_paste_outside_a_field_lands_in_the_field_under_the_cursor() {
+    let mut app = app_with(state_empty());
+    app.screen = Screen::Credentials;
+    assert!(!app.editing());
+    send(&mut app, [Msg::Paste(" 990602627938098\n".to_string())]);
+    assert_eq!(app.credentials.app_id.value(), "990602627938098");
+    assert!(
+        app.editing(),
+        "the field is entered, so Enter/Esc act on it"
+    );
+    assert!(
+        status_text(&app).contains("pasted into App ID"),
+        "{}",
+        status_text(&app)
+    );
+}
+
 #[test]
 fn a_new_redirect_uri_keeps_the_token_without_asking() {
     let mut app = app_with(state_authorized());

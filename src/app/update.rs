@@ -313,15 +313,33 @@ fn on_paste(app: &mut App, text: &str, effects: &mut Vec<Effect>) {
             app.authorize.paste.paste(text.trim());
             app.authorize.error = None;
         }
-        Screen::Credentials => {
-            if let Some(field) = app
-                .credentials
-                .focus
-                .and_then(|f| app.credentials.field_mut(f))
-            {
-                field.paste(text.trim());
+        Screen::Credentials => match app.credentials.focus {
+            Some(focus) => {
+                if let Some(field) = app.credentials.field_mut(focus) {
+                    field.paste(text.trim());
+                }
             }
-        }
+            // A paste outside a field is meant for the field under the
+            // cursor (an app id copied from the dashboard): it replaces
+            // what is there, unsaved until `s`, and Esc still discards.
+            None => {
+                let cursor = app.credentials.cursor;
+                if let Some(field) = app.credentials.field_mut(cursor) {
+                    field.set("");
+                    field.paste(text.trim());
+                    app.credentials.edit();
+                    app.set_status(
+                        Level::Info,
+                        format!("pasted into {}: s saves, Esc discards", cursor.label()),
+                    );
+                } else {
+                    app.set_status(
+                        Level::Info,
+                        "nothing to paste into here: move to a text field (j/k) first",
+                    );
+                }
+            }
+        },
         Screen::Feed if app.feed.filter_editing => {
             app.feed.filter.paste(text);
             filter_changed(app, effects);
