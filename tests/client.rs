@@ -5,7 +5,7 @@ use instatui::fake::{
     Consent, DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, DEMO_USERNAME,
     FakeConfig, FakeControl, FakeInstagram, Fault, TokenShape,
 };
-use instatui::instagram::authorize::{AuthorizeRequest, authorize_url, new_state};
+use instatui::instagram::authorize::{AuthorizeRequest, authorize_url, new_nonce};
 use instatui::instagram::paste::{PasteError, parse_paste};
 use instatui::instagram::{ApiError, Client, Endpoints, ErrorKind, Flavor, MediaType};
 use instatui::secret::Secret;
@@ -61,7 +61,7 @@ impl Harness {
             app_id: &self.app.app_id,
             redirect_uri: &self.app.redirect_uri,
             scopes: &self.app.scopes,
-            state,
+            nonce: state,
         })
         .expect("authorize url");
         let browser = reqwest::Client::builder()
@@ -93,7 +93,7 @@ impl Harness {
 
     /// A fresh code, as the user would paste it back (the whole redirect URL).
     async fn code(&self) -> String {
-        let state = new_state();
+        let state = new_nonce();
         let location = self.browser_redirect(&state).await.expect("a redirect");
         let pasted = parse_paste(&location, Some(&state), Some(&self.app.redirect_uri))
             .expect("the redirect parses");
@@ -327,7 +327,7 @@ async fn an_unregistered_redirect_uri_is_refused_at_authorize() {
 async fn cancel_in_the_browser_is_explained() {
     let h = Harness::demo().await;
     h.control().set_consent(Consent::Deny);
-    let state = new_state();
+    let state = new_nonce();
     let location = h.browser_redirect(&state).await.expect("a redirect");
     let err = parse_paste(&location, Some(&state), Some(DEMO_REDIRECT_URI)).unwrap_err();
     assert!(matches!(err, PasteError::Cancelled { .. }), "{err:?}");

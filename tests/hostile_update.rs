@@ -197,7 +197,7 @@ fn the_tui_uses_up_the_state_of_an_exchange() {
     fn other_state() -> String {
         "fedcba9876543210fedcba9876543210".to_string()
     }
-    app.new_state = other_state;
+    app.new_nonce = other_state;
     send(&mut app, [key('2')]);
     for pasted in [
         redirect_url(CODE, STATE),

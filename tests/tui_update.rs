@@ -30,7 +30,7 @@ fn start_screen_follows_the_stored_state() {
         app.stored
             .pending_authorization
             .as_ref()
-            .map(|p| p.state.as_str()),
+            .map(|p| p.nonce.as_str()),
         Some(STATE)
     );
 
@@ -372,7 +372,7 @@ fn enter_with_valid_credentials_saves_and_moves_to_authorize() {
     assert_eq!(
         last.pending_authorization
             .as_ref()
-            .map(|p| p.state.as_str()),
+            .map(|p| p.nonce.as_str()),
         Some(STATE)
     );
     assert_eq!(app.screen, Screen::Authorize);

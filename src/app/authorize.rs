@@ -74,7 +74,7 @@ impl App {
             app_id: &app.app_id,
             redirect_uri: &app.redirect_uri,
             scopes: &app.scopes,
-            state: &pending.state,
+            nonce: &pending.nonce,
         })
         .ok()
     }
@@ -88,9 +88,9 @@ impl App {
     }
 
     pub fn new_authorization(&mut self, effects: &mut Vec<Effect>) {
-        let state = (self.new_state)();
+        let nonce = (self.new_nonce)();
         let now = self.now;
-        effects.push(self.persist(|s| s.begin_authorization(state, now)));
+        effects.push(self.persist(|s| s.begin_authorization(nonce, now)));
     }
 
     pub fn open_browser(&mut self, effects: &mut Vec<Effect>) {
@@ -122,7 +122,7 @@ impl App {
             .stored
             .pending_authorization
             .as_ref()
-            .map(|p| p.state.clone());
+            .map(|p| p.nonce.clone());
         match parse_paste(
             self.authorize.paste.value(),
             expected.as_deref(),

@@ -119,7 +119,7 @@ pub struct App {
     /// `INSTATUI_GRAPH_VERSION`, read at start-up.
     pub graph_version_override: Option<String>,
     /// Where fresh authorize `state`s come from; tests pin it.
-    pub new_state: fn() -> String,
+    pub new_nonce: fn() -> String,
     /// Pictures are drawn (a graphics protocol or half-blocks is available).
     pub images: bool,
     /// Where `d` saves posts.
@@ -156,7 +156,7 @@ impl App {
             size: (80, 24),
             base_override: None,
             graph_version_override: None,
-            new_state: crate::instagram::authorize::new_state,
+            new_nonce: crate::instagram::authorize::new_nonce,
             images: false,
             download_dir: None,
             theme: crate::ui::theme::Theme::default(),

@@ -2,7 +2,7 @@
 
 use super::output::note;
 use super::{CliError, Context};
-use crate::instagram::authorize::{AuthorizeRequest, authorize_url, new_state};
+use crate::instagram::authorize::{AuthorizeRequest, authorize_url, new_nonce};
 use crate::instagram::paste::parse_paste;
 use crate::instagram::{Client, Endpoints};
 use crate::localtime;
@@ -12,7 +12,7 @@ use crate::token;
 pub fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
     let app = state.app.clone().ok_or_else(CliError::no_credentials)?;
-    let csrf = new_state();
+    let nonce = new_nonce();
     let endpoints = Endpoints::from_env(app.flavor, &state.endpoints);
     let url = authorize_url(&AuthorizeRequest {
         authorize_url: &endpoints.authorize_url,
@@ -20,11 +20,11 @@ pub fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
         app_id: &app.app_id,
         redirect_uri: &app.redirect_uri,
         scopes: &app.scopes,
-        state: &csrf,
+        nonce: &nonce,
     })
     .map_err(CliError::failed)?;
     ctx.update(|s| {
-        s.begin_authorization(csrf.clone(), crate::clock::now());
+        s.begin_authorization(nonce.clone(), crate::clock::now());
         Ok::<_, CliError>(())
     })?;
     println!("{url}");
@@ -62,7 +62,7 @@ pub async fn exchange(
     let expected = state
         .pending_authorization
         .as_ref()
-        .map(|p| p.state.as_str());
+        .map(|p| p.nonce.as_str());
     // The state is used up by the exchange that succeeds (save_token):
     // the same redirect, or one with a foreign state, is refused after.
     let pasted = parse_paste(&input, expected, Some(&app.redirect_uri))

@@ -5,7 +5,7 @@ use rand::RngCore;
 use url::Url;
 
 /// 128 bits of randomness, URL-safe: enough that a forged redirect cannot guess it.
-pub fn new_state() -> String {
+pub fn new_nonce() -> String {
     let mut bytes = [0u8; 16];
     rand::rng().fill_bytes(&mut bytes);
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -19,7 +19,8 @@ pub struct AuthorizeRequest<'a> {
     pub app_id: &'a str,
     pub redirect_uri: &'a str,
     pub scopes: &'a [String],
-    pub state: &'a str,
+    /// Sent as `state`: only the redirect of this URL carries it back.
+    pub nonce: &'a str,
 }
 
 /// Builds the URL; every value is form-encoded, the redirect URI verbatim
@@ -42,7 +43,7 @@ pub fn authorize_url(req: &AuthorizeRequest<'_>) -> Result<String, String> {
             .append_pair("redirect_uri", req.redirect_uri)
             .append_pair("response_type", "code")
             .append_pair("scope", &scopes.join(","))
-            .append_pair("state", req.state);
+            .append_pair("state", req.nonce);
         for (k, v) in req.flavor.extra_authorize_params() {
             q.append_pair(k, v);
         }
@@ -74,7 +75,7 @@ mod tests {
             app_id: "990602627938098",
             redirect_uri: "https://www.example.org/auth/?x=1&y=2",
             scopes: &scopes,
-            state: "9f2c7d61b0a84e3f",
+            nonce: "9f2c7d61b0a84e3f",
         })
         .expect("url");
         assert!(url.starts_with("https://www.instagram.com/oauth/authorize?client_id=990602627938098&redirect_uri=https%3A%2F%2Fwww.example.org%2Fauth%2F%3Fx%3D1%26y%3D2&"));
@@ -103,7 +104,7 @@ mod tests {
             app_id: "1",
             redirect_uri: "https://localhost/cb/",
             scopes: &[],
-            state: "s",
+            nonce: "s",
         })
         .expect("url");
         assert!(url.starts_with("https://api.instagram.com/oauth/authorize?"));
@@ -113,8 +114,8 @@ mod tests {
 
     #[test]
     fn states_are_fresh_and_128_bits() {
-        let a = new_state();
+        let a = new_nonce();
         assert_eq!(a.len(), 32);
-        assert_ne!(a, new_state());
+        assert_ne!(a, new_nonce());
     }
 }

@@ -158,7 +158,10 @@ pub struct AppConfig {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingAuthorization {
-    pub state: String,
+    /// The OAuth `state` parameter of the authorize URL: a nonce only the
+    /// matching redirect carries. Stored as `state`.
+    #[serde(rename = "state")]
+    pub nonce: String,
     #[serde(with = "time::serde::rfc3339")]
     pub issued_at: OffsetDateTime,
 }

@@ -22,7 +22,7 @@ fn full_state() -> State {
             scopes: vec!["user_profile".to_string(), "user_media".to_string()],
         }),
         pending_authorization: Some(PendingAuthorization {
-            state: "c3RhdGUtbm9uY2U".to_string(),
+            nonce: "c3RhdGUtbm9uY2U".to_string(),
             issued_at: datetime!(2026-11-28 16:22:33 UTC),
         }),
         token: Some(StoredToken {
@@ -518,7 +518,7 @@ fn a_version_1_file_from_the_first_release_opens_with_nothing_lost() {
         state
             .pending_authorization
             .as_ref()
-            .map(|p| p.state.as_str()),
+            .map(|p| p.nonce.as_str()),
         Some("7ae893661a34aea16bd8716cba1b0ef9")
     );
 }

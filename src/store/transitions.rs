@@ -66,10 +66,10 @@ impl State {
         change
     }
 
-    /// Remembers the `state` of a new authorize URL: only a redirect carrying
-    /// it is accepted, so older URLs stop working.
-    pub fn begin_authorization(&mut self, state: String, issued_at: OffsetDateTime) {
-        self.pending_authorization = Some(PendingAuthorization { state, issued_at });
+    /// Remembers the nonce (OAuth `state`) of a new authorize URL: only a
+    /// redirect carrying it is accepted, so older URLs stop working.
+    pub fn begin_authorization(&mut self, nonce: String, issued_at: OffsetDateTime) {
+        self.pending_authorization = Some(PendingAuthorization { nonce, issued_at });
     }
 
     /// A code was exchanged for a (short-lived) token: a new authorization.
@@ -127,7 +127,7 @@ impl State {
         self.profile = Some(profile);
     }
 
-    /// See [`carry_over`].
+    /// See `carry_over`.
     pub fn record_rate_usage(&mut self, usage: Option<RateUsage>) {
         carry_over(&mut self.rate_usage, usage);
     }
@@ -454,7 +454,7 @@ mod tests {
         assert_eq!(
             s.pending_authorization,
             Some(PendingAuthorization {
-                state: "fresh".to_string(),
+                nonce: "fresh".to_string(),
                 issued_at: NOW
             })
         );

@@ -28,7 +28,7 @@ fn pinned_state() -> String {
 /// a base URL that never answers.
 pub fn app_with(stored: State) -> App {
     let mut app = App::new(stored, NOW, UtcOffset::UTC);
-    app.new_state = pinned_state;
+    app.new_nonce = pinned_state;
     app.base_override = Some("http://127.0.0.1:9".into());
     app
 }
@@ -45,7 +45,7 @@ pub fn app_config() -> AppConfig {
 
 pub fn pending() -> PendingAuthorization {
     PendingAuthorization {
-        state: STATE.into(),
+        nonce: STATE.into(),
         issued_at: NOW,
     }
 }
