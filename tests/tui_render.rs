@@ -182,6 +182,53 @@ fn demo_consent() -> App {
     app
 }
 
+/// Three accounts: the active one healthy, one refreshed and due again, one
+/// expired after a failed refresh; nothing installed keeps them alive.
+fn accounts_list() -> App {
+    let mut state = state_authorized();
+    let other = |id: &str, name: &str, age: i64, left: Duration| {
+        let mut token = long_token(Duration::days(age), left);
+        token.user_id = id.into();
+        instatui::store::Account {
+            app_id: Some(APP_ID.into()),
+            token,
+            profile: serde_json::from_value(serde_json::json!({"username": name})).ok(),
+            last_refresh: None,
+            rate_usage: None,
+        }
+    };
+    let mut due = other("17840000000000001", "second_shop", 54, Duration::days(6));
+    due.last_refresh = Some(instatui::store::RefreshOutcome {
+        at: NOW - Duration::days(54),
+        ok: true,
+        message: None,
+    });
+    let mut dead = other("17840000000000002", "old_cafe", 62, -Duration::days(2));
+    dead.last_refresh = Some(instatui::store::RefreshOutcome {
+        at: NOW - Duration::days(3),
+        ok: false,
+        message: Some("Error validating access token".into()),
+    });
+    state.accounts = vec![due, dead];
+    let mut app = app_with(state);
+    send(
+        &mut app,
+        [
+            Msg::KeepAlive(instatui::app::keepalive::KeepAliveState::Missing),
+            key('5'),
+            key('j'),
+        ],
+    );
+    app
+}
+
+fn accounts_remove() -> App {
+    let mut app = accounts_list();
+    send(&mut app, [key('x')]);
+    assert_eq!(app.popup, Some(Popup::ConfirmRemoveAccount));
+    app
+}
+
 fn every_screen() -> Vec<(&'static str, App)> {
     vec![
         ("credentials_empty", credentials_empty()),
@@ -199,6 +246,8 @@ fn every_screen() -> Vec<(&'static str, App)> {
         ("feed_error", feed_error()),
         ("help", help_popup()),
         ("demo_consent", demo_consent()),
+        ("accounts_list", accounts_list()),
+        ("accounts_remove", accounts_remove()),
     ]
 }
 
@@ -231,6 +280,12 @@ fn feed_snapshots() {
     snap("feed_filter", &feed_filter());
     snap("feed_empty", &feed_empty());
     snap("feed_error", &feed_error());
+}
+
+#[test]
+fn accounts_snapshots() {
+    snap("accounts_list", &accounts_list());
+    snap("accounts_remove", &accounts_remove());
 }
 
 #[test]
@@ -390,6 +445,7 @@ fn no_color_and_light_theme_snapshots() {
             ("token_expired", token_expired()),
             ("feed_list", feed_list()),
             ("feed_filter", feed_filter()),
+            ("accounts_list", accounts_list()),
         ] {
             for (w, h) in [(80, 24), (40, 12)] {
                 let mut app = app.clone();

@@ -120,7 +120,7 @@ fn navigation_keys_never_type_into_a_field_or_drop_the_token() {
 }
 
 #[test]
-fn saving_another_app_id_asks_before_dropping_the_token() {
+fn saving_another_app_id_asks_then_keeps_the_account_aside() {
     let mut app = app_with(state_authorized());
     app.screen = Screen::Credentials;
     send(&mut app, [key('e'), code(KeyCode::End), key('2')]);
@@ -134,7 +134,7 @@ fn saving_another_app_id_asks_before_dropping_the_token() {
     assert!(saves(&effects).is_empty(), "{effects:?}");
     assert_eq!(app.popup, Some(Popup::ConfirmDropToken));
     let screen = render_text(&app);
-    assert!(screen.contains("drops the token for"), "{screen}");
+    assert!(screen.contains("is kept"), "{screen}");
     assert!(screen.contains("@larch_and_lake"), "{screen}");
     // Anything but y keeps the token and the edit.
     let effects = send(&mut app, [key('n')]);
@@ -147,7 +147,7 @@ fn saving_another_app_id_asks_before_dropping_the_token() {
     send(&mut app, [key('y')]);
     assert_eq!(app.credentials.app_id.value(), APP_ID);
     assert!(!app.credentials.is_dirty(&app.stored));
-    // Said yes: saved, and the token is gone with the old app.
+    // Said yes: saved; the account waits under Accounts with the old app.
     send(
         &mut app,
         [key('e'), code(KeyCode::End), key('2'), code(KeyCode::Esc)],
@@ -156,6 +156,12 @@ fn saving_another_app_id_asks_before_dropping_the_token() {
     let saved = saves(&effects);
     let last = saved.last().expect("saved");
     assert!(last.token.is_none());
+    assert_eq!(
+        last.accounts.first().map(|a| a.user_id()),
+        Some(USER_ID),
+        "the account is kept"
+    );
+    assert!(last.apps.iter().any(|a| a.app_id == APP_ID), "with its app");
     let changed = format!("{APP_ID}2");
     assert_eq!(
         last.app.as_ref().map(|a| a.app_id.as_str()),

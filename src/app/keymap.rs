@@ -45,6 +45,12 @@ pub enum Action {
     DetailUp,
     CopyLink,
     ViewPicture,
+    // Accounts
+    NextAccount,
+    PrevAccount,
+    UseAccount,
+    AddAccount,
+    RemoveAccount,
 }
 
 /// A key as written in help: the code and whether Ctrl is held.
@@ -166,7 +172,7 @@ pub fn editing(screen: Screen) -> &'static [(&'static str, &'static str)] {
         ],
         Screen::Authorize => &[("Enter", "exchange"), ("Esc", "leave the field")],
         Screen::Feed => &[("Enter", "keep the filter"), ("Esc", "clear the filter")],
-        Screen::Token => &[],
+        Screen::Token | Screen::Accounts => &[],
     }
 }
 
@@ -283,6 +289,12 @@ pub const GLOBAL: &[Binding] = &[
     ),
     bind(&[k('3')], "go to Token", Action::GoTo(Screen::Token), false),
     bind(&[k('4')], "go to Feed", Action::GoTo(Screen::Feed), false),
+    bind(
+        &[k('5')],
+        "go to Accounts",
+        Action::GoTo(Screen::Accounts),
+        false,
+    ),
     bind(&[k('?')], "help", Action::Help, true),
     bind(&[k('q')], "quit", Action::Quit, true),
 ];
@@ -432,12 +444,46 @@ const FEED: &[Binding] = &[
     bind(&[k('R')], "reload", Action::Reload, false),
 ];
 
+const ACCOUNTS: &[Binding] = &[
+    bind(
+        &[k('j'), code(KeyCode::Down)],
+        "next account",
+        Action::NextAccount,
+        false,
+    ),
+    bind(
+        &[k('k'), code(KeyCode::Up)],
+        "previous account",
+        Action::PrevAccount,
+        false,
+    ),
+    bind(
+        &[code(KeyCode::Enter), k('u')],
+        "make it the active account",
+        Action::UseAccount,
+        true,
+    ),
+    bind(
+        &[k('n')],
+        "add an account (authorize again)",
+        Action::AddAccount,
+        true,
+    ),
+    bind(
+        &[k('x'), code(KeyCode::Delete)],
+        "remove the account (asks first)",
+        Action::RemoveAccount,
+        true,
+    ),
+];
+
 pub fn for_screen(screen: Screen) -> &'static [Binding] {
     match screen {
         Screen::Credentials => CREDENTIALS,
         Screen::Authorize => AUTHORIZE,
         Screen::Token => TOKEN,
         Screen::Feed => FEED,
+        Screen::Accounts => ACCOUNTS,
     }
 }
 

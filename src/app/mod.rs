@@ -1,5 +1,6 @@
 //! The TUI's state and its pure `update`: messages in, effects out, no I/O.
 
+pub mod accounts;
 pub mod authorize;
 pub mod credentials;
 pub mod feed;
@@ -24,14 +25,16 @@ pub enum Screen {
     Authorize,
     Token,
     Feed,
+    Accounts,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 4] = [
+    pub const ALL: [Screen; 5] = [
         Screen::Credentials,
         Screen::Authorize,
         Screen::Token,
         Screen::Feed,
+        Screen::Accounts,
     ];
 
     pub fn title(self) -> &'static str {
@@ -40,6 +43,7 @@ impl Screen {
             Screen::Authorize => "Authorize",
             Screen::Token => "Token",
             Screen::Feed => "Feed",
+            Screen::Accounts => "Accounts",
         }
     }
 
@@ -75,12 +79,14 @@ pub enum Popup {
     Help,
     /// The demo's stand-in for Instagram's consent page.
     DemoConsent,
-    /// Saving another app id would drop the stored token: y/N.
+    /// Saving another app id puts the active account aside: y/N.
     ConfirmDropToken,
     /// Esc on a form with unsaved edits: y/N.
     ConfirmDiscard,
     /// The ready cron line and systemd timer for this machine; `i` installs.
     KeepAlive,
+    /// Forget the account `AccountsView::removing` names: y/N.
+    ConfirmRemoveAccount,
 }
 
 /// Everything the screen shows. Rendering reads it; only `update` changes it.
@@ -98,6 +104,7 @@ pub struct App {
     /// What keeps the token alive, and the once-only warning.
     pub keep_alive: keepalive::KeepAliveView,
     pub feed: feed::FeedView,
+    pub accounts: accounts::AccountsView,
     pub popup: Option<Popup>,
     /// Lines the help popup is scrolled by (clamped when drawn).
     pub help_scroll: u16,
@@ -142,6 +149,7 @@ impl App {
             token: token_status::TokenView::default(),
             keep_alive: keepalive::KeepAliveView::default(),
             feed: feed::FeedView::default(),
+            accounts: accounts::AccountsView::default(),
             stored,
             now,
             offset,
@@ -171,7 +179,7 @@ impl App {
             Screen::Credentials => self.credentials.focus.is_some(),
             Screen::Authorize => self.authorize.paste_focused,
             Screen::Feed => self.feed.filter_editing,
-            Screen::Token => false,
+            Screen::Token | Screen::Accounts => false,
         }
     }
 
@@ -212,6 +220,7 @@ impl App {
     /// on disk already.
     pub fn adopt_external_change(&mut self, before: &State, after: &State) {
         let token_changed = before.token != after.token;
+        let active_before = self.stored.active_user_id().map(str::to_string);
         let untouched =
             self.credentials.focus.is_none() && !self.credentials.is_dirty(&self.stored);
         self.stored = crate::store::merge::three_way(before, after, &self.stored);
@@ -219,7 +228,15 @@ impl App {
             // `instatui setup` ran elsewhere: show what is saved now.
             self.credentials.discard(&self.stored);
         }
-        if token_changed {
+        if self.stored.active_user_id() != active_before.as_deref() {
+            // `accounts use` or `accounts remove` elsewhere: what is on
+            // screen belonged to the account that was active.
+            self.forget_account_views();
+            self.set_status(
+                Level::Info,
+                "state.json was changed by another instatui: another account is active",
+            );
+        } else if token_changed {
             self.token.rejected = None;
             self.set_status(
                 Level::Info,

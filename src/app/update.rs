@@ -152,6 +152,15 @@ fn on_popup_key(app: &mut App, popup: Popup, key: KeyEvent, effects: &mut Vec<Ef
             app.popup = None;
             save_credentials(app, true, effects);
         }
+        (Popup::ConfirmRemoveAccount, KeyCode::Char('y' | 'Y')) => {
+            app.popup = None;
+            app.remove_account_confirmed(effects);
+        }
+        (Popup::ConfirmRemoveAccount, _) => {
+            app.popup = None;
+            app.accounts.removing = None;
+            app.set_status(Level::Info, "nothing changed: the account is kept");
+        }
         (Popup::ConfirmDiscard, KeyCode::Char('y' | 'Y')) => {
             app.popup = None;
             app.credentials.discard(&app.stored);
@@ -222,7 +231,7 @@ fn on_editing_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
                 }
             }
         },
-        Screen::Token => {}
+        Screen::Token | Screen::Accounts => {}
     }
 }
 
@@ -277,7 +286,7 @@ fn save_credentials(app: &mut App, confirmed: bool, effects: &mut Vec<Effect>) {
             app.set_status(Level::Error, format!("{}: {message}", field.label()));
         }
         Ok(config) => {
-            if app.stored.app_change_drops_token(&config) && !confirmed {
+            if app.stored.app_change_parks_account(&config) && !confirmed {
                 app.credentials.focus = None;
                 app.popup = Some(Popup::ConfirmDropToken);
                 return;
@@ -375,6 +384,7 @@ fn enter_screen(app: &mut App, screen: Screen, effects: &mut Vec<Effect>) {
     match screen {
         Screen::Authorize => app.ensure_pending_authorization(effects),
         Screen::Feed => app.ensure_feed_loaded(effects),
+        Screen::Accounts => app.move_account_selection(0),
         Screen::Credentials | Screen::Token => {}
     }
 }
@@ -463,5 +473,18 @@ fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::ViewPicture => app.open_picture_view(),
         Action::DetailDown => app.scroll_detail(3),
         Action::DetailUp => app.scroll_detail(-3),
+        Action::NextAccount => app.move_account_selection(1),
+        Action::PrevAccount => app.move_account_selection(-1),
+        Action::UseAccount => app.use_selected_account(effects),
+        Action::AddAccount => {
+            if app.add_account(effects) {
+                go_to(app, Screen::Authorize, effects);
+                app.set_status(
+                    Level::Info,
+                    "log in as the account to add (Instagram asks who logs in); the accounts there are stay under 5",
+                );
+            }
+        }
+        Action::RemoveAccount => app.ask_remove_account(),
     }
 }

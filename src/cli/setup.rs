@@ -45,9 +45,14 @@ pub fn run(ctx: &Context, args: SetupArgs) -> Result<(), CliError> {
         redirect_uri: args.redirect_uri.clone(),
         scopes,
     };
-    let (_, state) = ctx
-        .store
-        .update(|state| Ok::<_, CliError>(state.set_app(app.clone())))?;
+    let (parked, state) = ctx.store.update(|state| {
+        let parked = state
+            .app_change_parks_account(&app)
+            .then(|| state.active_account().map(|a| a.label()))
+            .flatten();
+        state.set_app(app.clone());
+        Ok::<_, CliError>(parked)
+    })?;
     for warning in warnings {
         eprintln!("warning: {warning}");
     }
@@ -64,6 +69,12 @@ pub fn run(ctx: &Context, args: SetupArgs) -> Result<(), CliError> {
         app.scopes.join(","),
         ctx.store.path().display()
     );
+    if let Some(label) = parked {
+        println!(
+            "{} stays among the accounts with its app ('instatui accounts use' goes back to it).",
+            crate::sanitize::line(&label)
+        );
+    }
     if state.token.is_none() {
         println!("Next: instatui authorize --open");
     }

@@ -16,9 +16,9 @@ pub enum AppChange {
 }
 
 impl State {
-    /// Whether saving `app` would make the stored token useless (it belongs
-    /// to another app id), so that a front-end can ask first.
-    pub fn app_change_drops_token(&self, app: &AppConfig) -> bool {
+    /// Whether saving `app` would put the active account aside (its token
+    /// belongs to another app id), so that a front-end can ask first.
+    pub fn app_change_parks_account(&self, app: &AppConfig) -> bool {
         self.token.is_some() && !self.is_same_app(app)
     }
 
@@ -31,7 +31,9 @@ impl State {
     }
 
     /// Saves the app's credentials. A token belongs to one app: another app
-    /// id drops the token, the profile and the last refresh. Any change drops
+    /// id puts the active account (token, profile, last refresh) among the
+    /// others, with its app kept for it, ready for an authorization under
+    /// the new app; nothing is lost. Any change drops
     /// the pending authorization, since the authorize URL depends on every
     /// field; saving the same details again keeps it, so a URL already open
     /// in the browser still works.
@@ -43,10 +45,16 @@ impl State {
         } else {
             AppChange::OtherApp
         };
-        if change == AppChange::OtherApp {
+        let other_api = change == AppChange::OtherApp
+            && self.app.as_ref().is_some_and(|old| old.app_id == app.app_id);
+        if other_api {
+            // The same app id on the other API: its token does not work
+            // there, and the account cannot keep an app of its own.
             self.token = None;
             self.profile = None;
             self.last_refresh = None;
+        } else if change == AppChange::OtherApp {
+            self.park_active();
             // Other accounts under the old app keep it.
             if let Some(old) = self.app.take()
                 && self
@@ -395,7 +403,7 @@ mod tests {
             redirect_uri: "https://localhost/other/".to_string(),
             ..app("1")
         };
-        assert!(!s.app_change_drops_token(&edited));
+        assert!(!s.app_change_parks_account(&edited));
         assert_eq!(s.set_app(edited.clone()), AppChange::Edited);
         assert_eq!(s.app, Some(edited));
         assert_eq!(s.pending_authorization, None);
@@ -405,24 +413,28 @@ mod tests {
     }
 
     #[test]
-    fn another_app_id_drops_what_belonged_to_the_old_app() {
+    fn another_app_id_keeps_the_account_aside_with_its_app() {
         let mut s = authorized();
-        s.record_rate_usage(Some(usage(5)));
-        assert!(s.app_change_drops_token(&app("2")));
+        let before = s.active_account().expect("an account");
+        assert!(s.app_change_parks_account(&app("2")));
         assert_eq!(s.set_app(app("2")), AppChange::OtherApp);
         assert_eq!(s.token, None);
         assert_eq!(s.profile, None);
         assert_eq!(s.last_refresh, None);
         assert_eq!(s.pending_authorization, None);
-        // The usage counts calls made under either app.
-        assert_eq!(s.rate_usage, Some(usage(5)));
-        assert!(!s.app_change_drops_token(&app("3")));
+        assert_eq!(
+            s.accounts,
+            std::slice::from_ref(&before),
+            "nothing of it is lost"
+        );
+        assert_eq!(s.app_of(&before), Some(&app("1")));
+        assert!(!s.app_change_parks_account(&app("3")));
     }
 
     #[test]
     fn the_first_app_is_another_app() {
         let mut s = State::default();
-        assert!(!s.app_change_drops_token(&app("1")));
+        assert!(!s.app_change_parks_account(&app("1")));
         assert_eq!(s.set_app(app("1")), AppChange::OtherApp);
     }
 

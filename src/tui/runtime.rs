@@ -195,7 +195,10 @@ async fn event_loop(
         if executor.send(app, msg, crate::clock::now()) > 0 {
             dirty = true;
         }
-        if is_tick && (app.screen == Screen::Token || tick_fingerprint(app) != before) {
+        if is_tick
+            && (matches!(app.screen, Screen::Token | Screen::Accounts)
+                || tick_fingerprint(app) != before)
+        {
             dirty = true;
         }
         if app.quit {

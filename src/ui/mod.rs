@@ -1,5 +1,6 @@
 //! Drawing: the screen is a function of `App`. Nothing here mutates state or fetches.
 
+mod accounts;
 mod authorize;
 mod credentials;
 mod feed;
@@ -62,6 +63,7 @@ pub fn render_with_previews(app: &App, frame: &mut Frame, previews: Option<&mut 
         Screen::Authorize => authorize::render(app, frame, body),
         Screen::Token => token::render(app, frame, body),
         Screen::Feed => feed::render(app, frame, body, previews),
+        Screen::Accounts => accounts::render(app, frame, body),
     }
     footer::render_status(app, frame, status_area);
     footer::render_keys(app, frame, footer_area);
@@ -76,7 +78,7 @@ fn banner(app: &App) -> Option<String> {
     let key = match app.screen {
         Screen::Feed => "2",
         Screen::Token => "A",
-        Screen::Credentials | Screen::Authorize => return None,
+        Screen::Credentials | Screen::Authorize | Screen::Accounts => return None,
     };
     let t = app.stored.token.as_ref()?;
     if app.token.rejected.is_some() {

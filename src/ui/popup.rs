@@ -31,10 +31,29 @@ pub fn render(app: &App, popup: Popup, frame: &mut Frame) {
             confirm(
                 frame,
                 &format!(
-                    "{what}: this drops the token for {who}, \
-                     and you will have to authorize again."
+                    "{what}: {}",
+                    if what == "Another API" {
+                        format!(
+                            "this drops the token for {who}, and you will have to authorize again."
+                        )
+                    } else {
+                        format!(
+                            "{who} is kept under Accounts (5) with its app, and you authorize again for the new one."
+                        )
+                    }
                 ),
-                "y drop it and save   n/Esc keep editing",
+                "y save   n/Esc keep editing",
+            );
+        }
+        Popup::ConfirmRemoveAccount => {
+            let who = app.account_being_removed().map_or_else(
+                || "this account".to_string(),
+                |a| format!("{} (user {})", sanitize::line(&a.label()), a.user_id()),
+            );
+            confirm(
+                frame,
+                &format!("Forget {who} and its token? Getting it back means authorizing again."),
+                "y forget it   n/Esc keep it",
             );
         }
         Popup::KeepAlive => keep_alive(app, frame),

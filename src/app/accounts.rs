@@ -1,0 +1,157 @@
+//! The Accounts screen's logic: pick an account, make it the active one, add one, forget one.
+
+use super::{App, Effect, Level, Popup};
+use crate::health::{Health, health};
+use crate::store::{Account, Removed};
+
+#[derive(Debug, Clone, Default)]
+pub struct AccountsView {
+    /// The row under the cursor, in [`App::account_rows`] order.
+    pub selected: usize,
+    /// The user id the remove confirmation asks about.
+    pub removing: Option<String>,
+}
+
+impl App {
+    /// Every account in a fixed order (by name, then user id), so a row
+    /// stays where it is when another one becomes active.
+    pub fn account_rows(&self) -> Vec<Account> {
+        let mut rows = self.stored.all_accounts();
+        rows.sort_by_key(|a| (a.username().map(str::to_lowercase), a.user_id().to_string()));
+        rows
+    }
+
+    /// How the account is doing; the active one also counts as revoked when
+    /// Instagram refused its token during this run.
+    pub fn account_health(&self, account: &Account) -> Health {
+        let active = self.stored.active_user_id() == Some(account.user_id());
+        if active && self.token.rejected.is_some() && account.token.expires_at > self.now {
+            return Health::Revoked;
+        }
+        health(&self.stored, account, self.now)
+    }
+
+    pub fn selected_account(&self) -> Option<Account> {
+        self.account_rows().into_iter().nth(self.accounts.selected)
+    }
+
+    pub fn move_account_selection(&mut self, delta: isize) {
+        let last = self.account_rows().len().saturating_sub(1);
+        self.accounts.selected = self
+            .accounts
+            .selected
+            .saturating_add_signed(delta)
+            .min(last);
+    }
+
+    /// Enter on a row: that account becomes the active one.
+    pub fn use_selected_account(&mut self, effects: &mut Vec<Effect>) {
+        let Some(account) = self.selected_account() else {
+            self.set_status(Level::Info, "no account yet: n adds one");
+            return;
+        };
+        if self.stored.active_user_id() == Some(account.user_id()) {
+            self.set_status(
+                Level::Info,
+                format!("{} is the active account already", account.label()),
+            );
+            return;
+        }
+        // The list loaded so far belongs to the account being left: it goes
+        // to the cache under that account's id, never on screen for the next.
+        self.flush_feed_cache(effects);
+        let id = account.user_id().to_string();
+        effects.push(self.persist(|s| {
+            s.switch_account(&id);
+        }));
+        self.forget_account_views();
+        self.set_status(
+            Level::Success,
+            format!(
+                "{} is the active account now: the header, Token (3) and Feed (4) show it",
+                account.label()
+            ),
+        );
+    }
+
+    /// Everything on screen that belonged to the account that was active.
+    pub(super) fn forget_account_views(&mut self) {
+        self.feed.reset();
+        self.token = super::token_status::TokenView::default();
+        self.authorize = super::authorize::AuthorizeView::default();
+        self.keep_alive.warned = false;
+        self.detail_scroll = None;
+        // Answers still on their way were asked for the other account.
+        self.next_generation();
+    }
+
+    /// `n`: authorize again; whoever logs in (Instagram asks, as the URL
+    /// forces a fresh login) is added beside the accounts there are.
+    pub fn add_account(&mut self, effects: &mut Vec<Effect>) -> bool {
+        if self.stored.app.is_none() {
+            self.set_status(
+                Level::Warning,
+                "save an app's credentials first (press 1), then n adds an account",
+            );
+            return false;
+        }
+        self.authorize = super::authorize::AuthorizeView::default();
+        self.new_authorization(effects);
+        true
+    }
+
+    /// `x`: asks first, naming the account.
+    pub fn ask_remove_account(&mut self) {
+        match self.selected_account() {
+            Some(account) => {
+                self.accounts.removing = Some(account.user_id().to_string());
+                self.popup = Some(Popup::ConfirmRemoveAccount);
+            }
+            None => self.set_status(Level::Info, "no account to remove"),
+        }
+    }
+
+    /// The account the remove confirmation names.
+    pub fn account_being_removed(&self) -> Option<Account> {
+        let id = self.accounts.removing.as_deref()?;
+        self.stored
+            .all_accounts()
+            .into_iter()
+            .find(|a| a.user_id() == id)
+    }
+
+    /// `y` in the confirmation: forgets the account and its token.
+    pub fn remove_account_confirmed(&mut self, effects: &mut Vec<Effect>) {
+        let Some(account) = self.account_being_removed() else {
+            self.accounts.removing = None;
+            return;
+        };
+        self.accounts.removing = None;
+        let id = account.user_id().to_string();
+        let mut removed = Removed::NotFound;
+        effects.push(self.persist(|s| removed = s.remove_account(&id)));
+        let label = account.label();
+        match removed {
+            Removed::Active { now_active } => {
+                self.forget_account_views();
+                match now_active.and(self.stored.active_account()) {
+                    Some(next) => self.set_status(
+                        Level::Success,
+                        format!(
+                            "forgot {label} and its token: {} is the active account now",
+                            next.label()
+                        ),
+                    ),
+                    None => self.set_status(
+                        Level::Success,
+                        format!("forgot {label} and its token: no account is left (n adds one)"),
+                    ),
+                }
+            }
+            Removed::Inactive | Removed::NotFound => {
+                self.set_status(Level::Success, format!("forgot {label} and its token"));
+            }
+        }
+        self.move_account_selection(0);
+    }
+}

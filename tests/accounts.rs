@@ -1,0 +1,148 @@
+//! Issue 10's "done when", end to end against the embedded fake: two accounts under
+//! one app kept alive by one `refresh --all` that hands the new token on, and a
+//! state file from the 0.1.0 release opening with its token intact.
+
+mod common;
+
+use common::cli::{HOUR, Machine};
+use instatui::fake::{DEMO_APP_ID, DEMO_USERNAME};
+use serde_json::Value;
+
+const SHOP_ID: &str = "17840000000000001";
+
+/// A second account under the same app, as a second authorization stores
+/// it: a long-lived token the fake issued just now. (The fake knows one
+/// Instagram user; a refresh only looks at the token, so a second user id
+/// in the state file is all a second login would add.)
+fn add_shop_account(m: &Machine) {
+    let token = m.control().issue_long_token("instagram_business_basic");
+    let now = m.control().now();
+    let rfc = |t: time::OffsetDateTime| {
+        t.format(&time::format_description::well_known::Rfc3339)
+            .expect("formats")
+    };
+    let mut state = m.state();
+    state["accounts"]
+        .as_array_mut()
+        .expect("accounts")
+        .push(serde_json::json!({
+            "app_id": DEMO_APP_ID,
+            "token": {
+                "kind": "long",
+                "value": token,
+                "user_id": SHOP_ID,
+                "permissions": ["instagram_business_basic"],
+                "obtained_at": rfc(now),
+                "expires_at": rfc(now + time::Duration::days(60)),
+            },
+            "profile": {"username": "second_shop"},
+        }));
+    std::fs::write(
+        m.state_path(),
+        serde_json::to_vec_pretty(&state).expect("JSON"),
+    )
+    .expect("writes");
+}
+
+fn token_of(m: &Machine, user_id: &str) -> String {
+    m.state()["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .find(|a| a["token"]["user_id"] == user_id)
+        .and_then(|a| a["token"]["value"].as_str())
+        .expect("a token")
+        .to_string()
+}
+
+#[test]
+fn refresh_all_a_day_later_refreshes_both_accounts_and_updates_the_dotenv_handoff() {
+    let m = Machine::demo();
+    m.authorized();
+    add_shop_account(&m);
+    let demo_id = m.account()["token"]["user_id"]
+        .as_str()
+        .expect("user id")
+        .to_string();
+    let site = m.out("site");
+    std::fs::create_dir_all(&site).expect("dir");
+    let env_file = site.join(".env");
+    std::fs::write(&env_file, "SITE_URL=https://example.com\nSHOP_TOKEN=old\n").expect("env");
+    let add = m.run(&[
+        "handoff",
+        "add",
+        "--account",
+        "second_shop",
+        "--dotenv",
+        env_file.to_str().expect("utf8"),
+        "--var",
+        "SHOP_TOKEN",
+    ]);
+    assert_eq!(add.code, 0, "{add:?}");
+    let before = (token_of(&m, &demo_id), token_of(&m, SHOP_ID));
+
+    // Neither is refreshable yet: nothing is sent, nothing fails.
+    let run = m.run(&["refresh", "--all"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(m.requests_to("/refresh_access_token"), 0, "{run:?}");
+
+    m.control().advance_clock(25 * HOUR);
+    let run = m.run_with(&["refresh", "--all"], |c| {
+        c.env("INSTATUI_CLOCK_SKEW", "25h");
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        run.stdout.lines().count(),
+        2,
+        "one line per account: {run:?}"
+    );
+    assert!(
+        run.stdout.contains(&format!("@{DEMO_USERNAME}: refreshed")),
+        "{run:?}"
+    );
+    assert!(run.stdout.contains("@second_shop: refreshed"), "{run:?}");
+    assert_eq!(m.requests_to("/refresh_access_token"), 2);
+    let after = (token_of(&m, &demo_id), token_of(&m, SHOP_ID));
+    assert_ne!(after.0, before.0, "the first account has a new token");
+    assert_ne!(after.1, before.1, "the second account has a new token");
+    assert_eq!(
+        std::fs::read_to_string(&env_file).expect("env"),
+        format!("SITE_URL=https://example.com\nSHOP_TOKEN={}\n", after.1),
+        "the handoff holds the second account's new token, the other line untouched"
+    );
+    // Both new tokens work.
+    for name in [DEMO_USERNAME, "second_shop"] {
+        let run = m.run(&["profile", "--account", name]);
+        assert_eq!(run.code, 0, "{name}: {run:?}");
+    }
+    assert!(!m.printed.borrow().contains(&after.1));
+}
+
+#[test]
+fn a_state_file_from_the_0_1_0_release_opens_with_its_token_intact() {
+    let m = Machine::demo();
+    let fixture: Value = serde_json::from_slice(include_bytes!("fixtures/state/v1.json"))
+        .expect("the fixture is JSON");
+    std::fs::create_dir_all(m.config_dir()).expect("dir");
+    std::fs::write(m.state_path(), include_bytes!("fixtures/state/v1.json")).expect("writes");
+
+    let token = m.token_json();
+    assert_eq!(token["user_id"], fixture["token"]["user_id"]);
+    assert_eq!(token["username"], DEMO_USERNAME);
+    assert_eq!(token["expires_at"], fixture["token"]["expires_at"]);
+    let run = m.run(&["accounts", "--json"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let list: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(list["active"], fixture["token"]["user_id"]);
+    assert_eq!(list["accounts"].as_array().map(Vec::len), Some(1));
+
+    // The first write moves it to schema 3, the token byte for byte.
+    let run = m.run(&["accounts", "use", DEMO_USERNAME]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(m.state()["version"], 3);
+    assert_eq!(
+        m.raw_token(),
+        fixture["token"]["value"].as_str().expect("token")
+    );
+    assert_eq!(m.account()["last_refresh"], fixture["last_refresh"]);
+}

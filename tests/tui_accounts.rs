@@ -1,0 +1,269 @@
+//! The Accounts screen driven by keys through `update`, read off the drawn screen:
+//! both countdowns, switching the active account (header, Token and Feed follow), adding
+//! one through the authorize flow, removing one after a confirmation that names it.
+
+mod common;
+
+use common::tui::*;
+use crossterm::event::KeyCode;
+use instatui::app::{App, Effect, Msg, Popup, Screen};
+use instatui::secret::Secret;
+use instatui::store::{Account, State};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use time::Duration;
+
+const OTHER_ID: &str = "17840000000000001";
+const OTHER_TOKEN: &str = "IGAAothersothersothersothers";
+
+fn draw(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal
+        .draw(|f| instatui::ui::render(app, f))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
+/// A second shop's account under the same app, refreshed 5 days ago.
+fn other_account(left: Duration) -> Account {
+    let mut token = long_token(Duration::days(55), left);
+    token.user_id = OTHER_ID.into();
+    token.value = Secret::new(OTHER_TOKEN);
+    Account {
+        app_id: Some(APP_ID.into()),
+        token,
+        profile: Some(
+            serde_json::from_value(serde_json::json!({"id": OTHER_ID, "username": "second_shop"}))
+                .expect("profile"),
+        ),
+        last_refresh: None,
+        rate_usage: None,
+    }
+}
+
+fn two_accounts(other_left: Duration) -> State {
+    let mut state = state_authorized();
+    state.accounts.push(other_account(other_left));
+    state
+}
+
+fn on_accounts(state: State) -> App {
+    let mut app = app_with(state);
+    send(&mut app, [key('5')]);
+    assert_eq!(app.screen, Screen::Accounts);
+    app
+}
+
+fn feed_token(effects: &[Effect]) -> Option<String> {
+    effects.iter().find_map(|e| match e {
+        Effect::FetchFeedPage { token, .. } => Some(token.expose().to_string()),
+        _ => None,
+    })
+}
+
+#[test]
+fn both_accounts_show_with_their_countdowns_and_which_is_active() {
+    let app = on_accounts(two_accounts(Duration::days(5)));
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("Accounts (2)"), "{screen}");
+    assert!(screen.contains("@larch_and_lake (active)"), "{screen}");
+    assert!(screen.contains("58d 00h 00m 00s left"), "{screen}");
+    assert!(screen.contains("@second_shop · refresh due"), "{screen}");
+    assert!(screen.contains("5d 00h 00m 00s left"), "{screen}");
+    // The countdown is live: a second later it says so.
+    let mut app = app;
+    send_at(&mut app, [Msg::Tick], NOW + Duration::seconds(1));
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("4d 23h 59m 59s left"), "{screen}");
+}
+
+#[test]
+fn an_expired_account_stands_out_without_colour() {
+    let mut app = on_accounts(two_accounts(-Duration::days(2)));
+    app.theme = instatui::ui::theme::Theme::Plain;
+    let screen = draw(&app, 80, 24);
+    let row = screen
+        .lines()
+        .find(|l| l.contains("@second_shop"))
+        .expect("row");
+    assert!(row.contains("! @second_shop"), "{row}");
+    assert!(row.contains("EXPIRED"), "{row}");
+    assert!(screen.contains("expired 2d 00h 00m 00s ago"), "{screen}");
+    let healthy = screen
+        .lines()
+        .find(|l| l.contains("@larch_and_lake (active)"))
+        .expect("row");
+    assert!(!healthy.contains('!'), "{healthy}");
+}
+
+#[test]
+fn switching_makes_header_token_and_feed_follow_and_never_shows_the_other_feed() {
+    let mut app = app_with(two_accounts(Duration::days(5)));
+    // The first account's feed is loaded.
+    let effects = send(&mut app, [key('4')]);
+    assert_eq!(feed_token(&effects).as_deref(), Some(LONG));
+    let generation = app.feed.loading.expect("loading");
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation,
+            after: None,
+            result: Ok(page(0..5, Some("P2"))),
+        }],
+    );
+    assert_eq!(app.feed.items.len(), 5);
+    // A second page for the first account is on its way when the user switches.
+    send(&mut app, [key('G')]);
+    let late = app.feed.loading;
+
+    let effects = send(&mut app, [key('5'), key('j'), code(KeyCode::Enter)]);
+    assert_eq!(app.stored.active_user_id(), Some(OTHER_ID));
+    let saved = saves(&effects);
+    assert_eq!(
+        saved.last().and_then(|s| s.active_user_id()),
+        Some(OTHER_ID),
+        "the switch is saved"
+    );
+    assert!(
+        effects
+            .iter()
+            .all(|e| !matches!(e, Effect::SaveFeedCache { user_id, .. } if user_id != USER_ID)),
+        "the first account's list is cached under its own id only: {effects:?}"
+    );
+    assert!(status_text(&app).contains("@second_shop is the active account now"));
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .contains("@second_shop"),
+        "{screen}"
+    );
+
+    // The first account's late page is dropped.
+    if let Some(generation) = late {
+        send(
+            &mut app,
+            [Msg::FeedPage {
+                generation,
+                after: Some("P2".into()),
+                result: Ok(page(5..10, None)),
+            }],
+        );
+    }
+    assert!(app.feed.items.is_empty(), "no post of the other account");
+
+    let effects = send(&mut app, [key('4')]);
+    assert_eq!(feed_token(&effects).as_deref(), Some(OTHER_TOKEN));
+    let screen = draw(&app, 80, 24);
+    assert!(!screen.contains("post 1"), "{screen}");
+
+    send(&mut app, [key('3')]);
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("@second_shop (17840000000000001)"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn removing_asks_first_naming_the_account() {
+    let mut app = on_accounts(two_accounts(Duration::days(5)));
+    send(&mut app, [key('j'), key('x')]);
+    assert_eq!(app.popup, Some(Popup::ConfirmRemoveAccount));
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("Forget @second_shop"), "{screen}");
+    // Anything but y keeps it.
+    let effects = send(&mut app, [key('n')]);
+    assert!(saves(&effects).is_empty());
+    assert_eq!(app.stored.all_accounts().len(), 2);
+
+    let effects = send(&mut app, [key('x'), key('y')]);
+    assert_eq!(saves(&effects).len(), 1);
+    assert_eq!(app.stored.all_accounts().len(), 1);
+    assert_eq!(app.stored.active_user_id(), Some(USER_ID));
+    assert!(status_text(&app).contains("forgot @second_shop"));
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("Accounts (1)"), "{screen}");
+    assert!(!screen.contains("▶  @second_shop"), "{screen}");
+}
+
+#[test]
+fn removing_the_active_account_picks_another_then_says_none_is_left() {
+    let mut app = on_accounts(two_accounts(Duration::days(5)));
+    send(&mut app, [key('x')]);
+    assert!(draw(&app, 80, 24).contains("Forget @larch_and_lake"));
+    send(&mut app, [key('y')]);
+    assert_eq!(app.stored.active_user_id(), Some(OTHER_ID));
+    assert!(
+        status_text(&app).contains("@second_shop is the active account now"),
+        "{}",
+        status_text(&app)
+    );
+    send(&mut app, [key('x'), key('y')]);
+    assert!(app.stored.all_accounts().is_empty());
+    assert!(status_text(&app).contains("no account is left"));
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("Press n to add one"), "{screen}");
+    assert!(
+        app.stored.app.is_some(),
+        "the app stays for the next account"
+    );
+}
+
+#[test]
+fn adding_an_account_runs_the_authorize_flow_with_a_forced_login_and_keeps_the_first() {
+    let mut app = on_accounts(state_authorized());
+    send(&mut app, [key('n')]);
+    assert_eq!(app.screen, Screen::Authorize);
+    let url = app.authorize_url().expect("an authorize URL");
+    assert!(url.contains("force_reauth=true"), "{url}");
+    assert!(status_text(&app).contains("log in as the account to add"));
+
+    // Someone else logs in: the first account stays, the new one is active.
+    let mut short = short_token();
+    short.user_id = OTHER_ID.into();
+    send(
+        &mut app,
+        [Msg::Paste(redirect_url(CODE, STATE)), code(KeyCode::Enter)],
+    );
+    let generation = app.authorize.running.expect("running");
+    send(
+        &mut app,
+        [Msg::CodeExchanged {
+            generation,
+            result: Ok(short),
+        }],
+    );
+    assert_eq!(app.stored.active_user_id(), Some(OTHER_ID));
+    let ids: Vec<String> = app
+        .stored
+        .all_accounts()
+        .iter()
+        .map(|a| a.user_id().to_string())
+        .collect();
+    assert_eq!(ids, [OTHER_ID, USER_ID]);
+    send(&mut app, [key('5')]);
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("Accounts (2)"), "{screen}");
+    assert!(screen.contains("@larch_and_lake"), "{screen}");
+}
+
+#[test]
+fn the_selection_stays_on_screen_and_within_the_list() {
+    let mut state = state_authorized();
+    for i in 0..8 {
+        let mut a = other_account(Duration::days(10 + i));
+        a.token.user_id = format!("1784000000000000{i}");
+        a.profile = None;
+        state.accounts.push(a);
+    }
+    let mut app = on_accounts(state);
+    send(&mut app, std::iter::repeat_with(|| key('j')).take(20));
+    assert_eq!(app.accounts.selected, 8);
+    let screen = draw(&app, 40, 12);
+    assert!(screen.contains('▶'), "{screen}");
+    send(&mut app, std::iter::repeat_with(|| key('k')).take(20));
+    assert_eq!(app.accounts.selected, 0);
+}
