@@ -46,7 +46,10 @@ impl State {
             AppChange::OtherApp
         };
         let other_api = change == AppChange::OtherApp
-            && self.app.as_ref().is_some_and(|old| old.app_id == app.app_id);
+            && self
+                .app
+                .as_ref()
+                .is_some_and(|old| old.app_id == app.app_id);
         if other_api {
             // The same app id on the other API: its token does not work
             // there, and the account cannot keep an app of its own.
