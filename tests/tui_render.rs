@@ -687,3 +687,28 @@ fn the_auto_refresh_row_tells_a_failed_try_and_a_short_token_apart() {
     );
     assert!(!text.contains("expired token"), "{text}");
 }
+
+/// At 40×12 the Token screen does not fit: j scrolls it to the rows below,
+/// and never past the end.
+#[test]
+fn the_token_screen_scrolls_on_a_small_terminal() {
+    let text_at = |app: &App| {
+        let terminal = draw(app, 40, 12);
+        let buffer = terminal.backend().buffer();
+        (0..12)
+            .map(|y| (0..40).map(|x| buffer[(x, y)].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut app = token_valid();
+    instatui::app::update(&mut app, Msg::Resize(40, 12), NOW);
+    assert!(!text_at(&app).contains("Time left"), "{}", text_at(&app));
+    for _ in 0..6 {
+        instatui::app::update(&mut app, key('j'), NOW);
+    }
+    assert!(text_at(&app).contains("Time left"), "{}", text_at(&app));
+    for _ in 0..60 {
+        instatui::app::update(&mut app, key('j'), NOW);
+    }
+    assert!(text_at(&app).contains("Permissions"), "{}", text_at(&app));
+}

@@ -43,6 +43,9 @@ pub enum Action {
     OpenMedia,
     DetailDown,
     DetailUp,
+    // Token
+    ScrollDown,
+    ScrollUp,
     CopyLink,
     ViewPicture,
     // Accounts
@@ -369,6 +372,18 @@ const TOKEN: &[Binding] = &[
         &[k('K')],
         "keep alive: cron line, systemd timer, install",
         Action::KeepAlive,
+        false,
+    ),
+    bind(
+        &[k('j'), code(KeyCode::Down)],
+        "scroll down (small terminals)",
+        Action::ScrollDown,
+        false,
+    ),
+    bind(
+        &[k('k'), code(KeyCode::Up)],
+        "scroll up",
+        Action::ScrollUp,
         false,
     ),
 ];

@@ -108,6 +108,9 @@ pub struct App {
     pub popup: Option<Popup>,
     /// Lines the help popup is scrolled by (clamped when drawn).
     pub help_scroll: u16,
+    /// Lines the Token screen is scrolled by, where it does not fit
+    /// (clamped when drawn).
+    pub token_scroll: u16,
     /// The detail pane's scroll, for the post it was scrolled on: another
     /// selection starts at the top again.
     pub detail_scroll: Option<(String, u16)>,
@@ -156,6 +159,7 @@ impl App {
             demo: false,
             popup: None,
             help_scroll: 0,
+            token_scroll: 0,
             detail_scroll: None,
             status: None,
             after_discard: None,

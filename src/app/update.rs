@@ -471,6 +471,8 @@ fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::OpenMedia => app.open_media(effects),
         Action::CopyLink => app.copy_link(effects),
         Action::ViewPicture => app.open_picture_view(),
+        Action::ScrollDown => app.token_scroll = app.token_scroll.saturating_add(1).min(40),
+        Action::ScrollUp => app.token_scroll = app.token_scroll.saturating_sub(1),
         Action::DetailDown => app.scroll_detail(3),
         Action::DetailUp => app.scroll_detail(-3),
         Action::NextAccount => app.move_account_selection(1),

@@ -202,7 +202,29 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     }
     // The username and the last refresh's message came from Instagram.
     let lines: Vec<Line> = lines.into_iter().map(sanitize::tui_line).collect();
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    // Scrolls where the screen is too small (40×12), never past the end.
+    // Rows the wrapped lines take: drawn once off screen, the last row with
+    // text is the end (the screen has a few dozen lines, so this is cheap).
+    let total = {
+        use ratatui::widgets::Widget;
+        let area = Rect::new(0, 0, inner.width, 200);
+        let mut scratch = ratatui::buffer::Buffer::empty(area);
+        Paragraph::new(lines.clone())
+            .wrap(Wrap { trim: false })
+            .render(area, &mut scratch);
+        (0..area.height)
+            .rev()
+            .find(|&y| (0..area.width).any(|x| scratch[(x, y)].symbol() != " "))
+            .map_or(0, |y| usize::from(y) + 1)
+    };
+    let most = total.saturating_sub(usize::from(inner.height));
+    let scroll = usize::from(app.token_scroll).min(most);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((u16::try_from(scroll).unwrap_or(0), 0)),
+        inner,
+    );
 }
 
 /// What keeps the token alive, once the machine was asked (at start-up,
