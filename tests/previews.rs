@@ -536,7 +536,7 @@ async fn keys_are_handled_while_a_picture_request_is_stalled() {
     // The picture of the selected post arrives while the first one still hangs.
     let seen = settle(&mut executor, &mut app, &wanted).await;
     assert_eq!(app.feed.preview.key.as_deref(), Some(wanted.as_str()));
-    assert_eq!(app.feed.preview.state, PreviewState::Ready);
+    assert_eq!(app.feed.preview.state, PreviewState::Ready, "{seen:?}");
     assert!(
         !seen.iter().any(|m| m.contains(&stalled)),
         "the stalled picture has not answered: {seen:?}"
