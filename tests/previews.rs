@@ -124,7 +124,10 @@ async fn settle(executor: &mut Executor, app: &mut App, key: &str) -> Vec<String
         loop {
             let msg = executor.next().await.expect("the executor answers");
             seen.push(describe(&msg));
-            let done = matches!(&msg, Msg::PreviewLoaded { key: k, .. } if k == key);
+            // A request that gave way (the user had scrolled on before its
+            // turn) is not the answer: a newer one for the key is on its way.
+            let done = matches!(&msg, Msg::PreviewLoaded { key: k, outcome }
+                if k == key && *outcome != PreviewOutcome::GaveWay);
             executor.send(app, msg, OffsetDateTime::now_utc());
             if done {
                 break;
