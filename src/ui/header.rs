@@ -50,9 +50,21 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         right_area,
     );
 
+    // Where every name does not fit (40 columns), the other tabs keep only
+    // their number, so the current one is always on screen and named.
+    let full: usize = Screen::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, s)| format!(" {} {} ", i + 1, s.title()).chars().count() + 1)
+        .sum();
+    let compact = full > usize::from(tabs.width);
     let mut spans = Vec::new();
     for (i, screen) in Screen::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, screen.title());
+        let label = if compact && *screen != app.screen {
+            format!(" {} ", i + 1)
+        } else {
+            format!(" {} {} ", i + 1, screen.title())
+        };
         let style = if *screen == app.screen {
             theme::selected()
         } else {
