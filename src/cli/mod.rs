@@ -569,7 +569,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::Status { json } => session::status(ctx, json),
         Command::Token { json, reveal } => token::show(ctx, json, reveal),
         Command::Refresh {
-            all: true,
+            all,
             if_expiring_within,
             if_older_than,
             force,
@@ -579,20 +579,11 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
                 older_than: if_older_than,
                 expiring_within: if_expiring_within,
             };
-            token::refresh_all(ctx, when, force, json).await
-        }
-        Command::Refresh {
-            all: false,
-            if_expiring_within,
-            if_older_than,
-            force,
-            json,
-        } => {
-            let when = token::When {
-                older_than: if_older_than,
-                expiring_within: if_expiring_within,
-            };
-            token::refresh(ctx, when, force, json).await
+            if all {
+                token::refresh_all(ctx, when, force, json).await
+            } else {
+                token::refresh(ctx, when, force, json).await
+            }
         }
         Command::Accounts { action, json } => accounts::run(ctx, action, json),
         Command::Profile { json } => feed::profile(ctx, json).await,
