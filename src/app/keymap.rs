@@ -2,6 +2,7 @@
 
 use super::Screen;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use unicode_width::UnicodeWidthStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
@@ -182,15 +183,76 @@ pub fn editing(screen: Screen) -> &'static [(&'static str, &'static str)] {
 /// Every field: a cursor, and the usual line-editing keys.
 pub const FIELD_EDITING: &str = "←/→/Home/End/Backspace/Delete/C-w/C-u";
 
-/// Lines in the help popup for `screen`, headings included.
-pub fn help_len(screen: Screen) -> usize {
-    let headings = if editing(screen).is_empty() { 2 } else { 3 };
-    for_screen(screen).len()
-        + editing(screen).len()
-        + GLOBAL.len()
-        + ALWAYS.len()
-        + HELP_POPUP.len()
-        + headings
+/// One line of the help popup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HelpRow {
+    Heading(String),
+    /// `keys` is the key column, blank on a description's later lines.
+    Key {
+        keys: String,
+        text: String,
+    },
+}
+
+/// The key column: two spaces, the keys padded to nine, a space.
+const HELP_KEYS_WIDTH: usize = 12;
+
+/// The help popup's lines for `screen`, descriptions wrapped to fit
+/// `width` columns, so none is cut off.
+pub fn help_rows(screen: Screen, width: u16) -> Vec<HelpRow> {
+    let mut rows = vec![HelpRow::Heading(format!("{} screen", screen.title()))];
+    let add = |rows: &mut Vec<HelpRow>, keys: &str, what: &str| {
+        let keys = format!("  {keys:<9} ");
+        let options = textwrap::Options::new(usize::from(width).max(HELP_KEYS_WIDTH + 8))
+            .initial_indent(&keys)
+            .subsequent_indent("            ");
+        for (n, line) in textwrap::wrap(what, options).into_iter().enumerate() {
+            let indent = if n == 0 {
+                keys.as_str()
+            } else {
+                "            "
+            };
+            rows.push(HelpRow::Key {
+                keys: if n == 0 {
+                    keys.clone()
+                } else {
+                    indent.to_string()
+                },
+                text: line.strip_prefix(indent).unwrap_or(&line).to_string(),
+            });
+        }
+    };
+    for b in for_screen(screen) {
+        add(&mut rows, &b.keys_label(), b.description);
+    }
+    if !editing(screen).is_empty() {
+        rows.push(HelpRow::Heading("In a field".to_string()));
+        for (keys, what) in editing(screen) {
+            add(&mut rows, keys, what);
+        }
+    }
+    rows.push(HelpRow::Heading("Everywhere".to_string()));
+    for b in GLOBAL {
+        add(&mut rows, &b.keys_label(), b.description);
+    }
+    for (keys, what) in ALWAYS.iter().chain(HELP_POPUP) {
+        add(&mut rows, keys, what);
+    }
+    rows
+}
+
+/// How wide the help's widest line is, unwrapped.
+fn help_natural_width(screen: Screen) -> u16 {
+    let rows = help_rows(screen, u16::MAX);
+    let widest = rows
+        .iter()
+        .map(|row| match row {
+            HelpRow::Heading(text) => text.width(),
+            HelpRow::Key { keys, text } => keys.width().max(HELP_KEYS_WIDTH) + text.width(),
+        })
+        .max()
+        .unwrap_or(0);
+    u16::try_from(widest).unwrap_or(u16::MAX)
 }
 
 /// How the help popup is laid out at a terminal size: the drawing and the
@@ -198,26 +260,33 @@ pub fn help_len(screen: Screen) -> usize {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct HelpLayout {
     pub columns: u16,
+    /// Each column's width inside the border; descriptions wrap to it.
+    pub column_width: u16,
     pub lines_per_column: usize,
     /// Lines that fit inside the border.
     pub visible: usize,
 }
 
-pub const HELP_COLUMN_WIDTH: u16 = 38;
+/// The narrowest a column gets when two are side by side.
+const HELP_MIN_COLUMN_WIDTH: u16 = 38;
 
 impl HelpLayout {
     pub fn new(screen: Screen, (width, height): (u16, u16)) -> HelpLayout {
-        let lines = help_len(screen);
-        let too_tall = lines + 2 > usize::from(height);
-        let columns = if too_tall && width >= HELP_COLUMN_WIDTH * 2 + 2 {
-            2
+        let natural = help_natural_width(screen);
+        let inside = width.saturating_sub(2);
+        let one_column = natural.min(inside);
+        let too_tall = help_rows(screen, one_column).len() + 2 > usize::from(height);
+        let (columns, column_width) = if too_tall && inside >= HELP_MIN_COLUMN_WIDTH * 2 {
+            (2, natural.min(inside / 2))
         } else {
-            1
+            (1, one_column)
         };
+        let lines = help_rows(screen, column_width).len();
         let lines_per_column = lines.div_ceil(usize::from(columns));
         let visible = lines_per_column.min(usize::from(height.saturating_sub(2)));
         HelpLayout {
             columns,
+            column_width,
             lines_per_column,
             visible,
         }
@@ -514,6 +583,38 @@ pub fn lookup(screen: Screen, event: &KeyEvent) -> Option<Action> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn help_descriptions_wrap_inside_their_column_and_none_is_cut() {
+        for screen in Screen::ALL {
+            for size in [(80, 24), (40, 12), (60, 40), (200, 60)] {
+                let layout = HelpLayout::new(screen, size);
+                let rows = help_rows(screen, layout.column_width);
+                let mut words = String::new();
+                for row in &rows {
+                    let (width, text) = match row {
+                        HelpRow::Heading(text) => (text.width(), text),
+                        HelpRow::Key { keys, text } => (keys.width() + text.width(), text),
+                    };
+                    assert!(
+                        width <= usize::from(layout.column_width),
+                        "{screen:?} at {size:?}: {row:?} is wider than {}",
+                        layout.column_width
+                    );
+                    words.push_str(text);
+                    words.push(' ');
+                }
+                for b in for_screen(screen).iter().chain(GLOBAL) {
+                    for word in b.description.split_whitespace() {
+                        assert!(
+                            words.contains(word),
+                            "{screen:?} at {size:?}: {word:?} is cut"
+                        );
+                    }
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_readme_key_table_is_the_keymap() {

@@ -530,152 +530,136 @@ mod tests {
         s.record_rate_usage(Some(usage(4)));
         assert_eq!(s.rate_usage, Some(usage(4)));
     }
-}
 
-#[cfg(test)]
-mod account_tests {
-    use super::*;
-    use crate::instagram::Flavor;
-    use crate::secret::Secret;
-    use crate::store::TokenKind;
-    use time::macros::datetime;
+    /// Several accounts under one or more apps.
+    mod accounts {
+        use super::*;
 
-    const NOW: OffsetDateTime = datetime!(2026-11-28 12:00 UTC);
-
-    fn app(id: &str) -> AppConfig {
-        AppConfig {
-            flavor: Flavor::InstagramLogin,
-            app_id: id.to_string(),
-            app_secret: Secret::new("0123456789abcdef0123456789abcdef"),
-            redirect_uri: "https://localhost/cb/".to_string(),
-            scopes: vec![],
-        }
-    }
-
-    fn token(user: &str) -> StoredToken {
-        StoredToken {
-            kind: TokenKind::Long,
-            value: Secret::new(format!("IGAA{user}")),
-            user_id: user.to_string(),
-            permissions: vec![],
-            obtained_at: NOW,
-            expires_at: NOW + time::Duration::days(60),
-        }
-    }
-
-    fn named(user: &str) -> Profile {
-        Profile {
-            username: Some(format!("name{user}")),
-            ..Profile::default()
-        }
-    }
-
-    /// Users 1 and 2 under app A, user 3 (active) under app B.
-    fn three() -> State {
-        let mut s = State::default();
-        s.set_app(app("A"));
-        s.record_authorization(token("1"));
-        s.record_profile(named("1"));
-        s.record_authorization(token("2"));
-        s.record_profile(named("2"));
-        s.park_active();
-        s.set_app(app("B"));
-        s.record_authorization(token("3"));
-        s
-    }
-
-    #[test]
-    fn another_users_authorization_adds_an_account() {
-        let s = three();
-        assert_eq!(s.active_user_id(), Some("3"));
-        let ids: Vec<String> = s
-            .all_accounts()
-            .iter()
-            .map(|a| a.user_id().to_string())
-            .collect();
-        assert_eq!(ids, ["3", "1", "2"]);
-        assert_eq!(s.accounts[0].profile, Some(named("1")));
-        assert_eq!(s.accounts[0].app_id.as_deref(), Some("A"));
-    }
-
-    #[test]
-    fn the_same_user_authorized_again_replaces_their_account() {
-        let mut s = three();
-        s.switch_account("1");
-        s.record_authorization(StoredToken {
-            value: Secret::new("IGAAnew"),
-            ..token("1")
-        });
-        assert_eq!(s.all_accounts().len(), 3);
-        assert_eq!(s.profile, None);
-        assert_eq!(s.token.as_ref().unwrap().value.expose(), "IGAAnew");
-    }
-
-    #[test]
-    fn switching_brings_the_accounts_app_along() {
-        let mut s = three();
-        s.begin_authorization("nonce".into(), NOW);
-        assert!(s.switch_account("2"));
-        assert_eq!(s.active_user_id(), Some("2"));
-        assert_eq!(s.profile, Some(named("2")));
-        assert_eq!(s.app.as_ref().unwrap().app_id, "A");
-        assert_eq!(s.apps, [app("B")]);
-        // The authorize URL was for app B.
-        assert_eq!(s.pending_authorization, None);
-        s.begin_authorization("nonce".into(), NOW);
-        assert!(s.switch_account("1"));
-        assert!(
-            s.pending_authorization.is_some(),
-            "same app: the URL stays good"
-        );
-        assert!(!s.switch_account("9"));
-        assert_eq!(s.all_accounts().len(), 3);
-    }
-
-    #[test]
-    fn names_find_accounts_and_unknown_names_list_them() {
-        let s = three();
-        assert_eq!(s.find_account("name1"), Ok("1".to_string()));
-        assert_eq!(s.find_account("@NAME2"), Ok("2".to_string()));
-        assert_eq!(s.find_account("3"), Ok("3".to_string()));
-        let err = s.find_account("bob").unwrap_err();
-        assert!(err.contains("3, name1 (1), name2 (2)"), "{err}");
-        assert!(
-            State::default()
-                .find_account("bob")
-                .unwrap_err()
-                .contains("no account")
-        );
-    }
-
-    #[test]
-    fn removing_the_active_account_makes_another_active_or_none() {
-        let mut s = three();
-        assert_eq!(s.remove_account("2"), Removed::Inactive);
-        assert_eq!(
-            s.remove_account("3"),
-            Removed::Active {
-                now_active: Some("1".to_string())
+        fn account_token(user: &str) -> StoredToken {
+            StoredToken {
+                kind: TokenKind::Long,
+                value: Secret::new(format!("IGAA{user}")),
+                user_id: user.to_string(),
+                permissions: vec![],
+                obtained_at: NOW,
+                expires_at: NOW + time::Duration::days(60),
             }
-        );
-        assert_eq!(s.active_user_id(), Some("1"));
-        assert_eq!(s.app.as_ref().unwrap().app_id, "A");
-        assert_eq!(s.remove_account("1"), Removed::Active { now_active: None });
-        assert_eq!(s.all_accounts(), []);
-        assert_eq!(s.remove_account("1"), Removed::NotFound);
-    }
+        }
 
-    #[test]
-    fn refreshing_an_inactive_account_leaves_the_active_one_alone() {
-        let mut s = three();
-        let active = s.active_account();
-        let fresh = StoredToken {
-            value: Secret::new("IGAArefreshed"),
-            ..token("1")
-        };
-        assert!(s.update_account("1", |a| a.record_refresh(Ok(fresh.clone()), NOW)));
-        assert_eq!(s.active_account(), active);
-        assert_eq!(s.accounts[0].token, fresh);
-        assert!(s.accounts[0].last_refresh.as_ref().unwrap().ok);
+        fn named(user: &str) -> Profile {
+            Profile {
+                username: Some(format!("name{user}")),
+                ..Profile::default()
+            }
+        }
+
+        /// Users 1 and 2 under app A, user 3 (active) under app B.
+        fn three() -> State {
+            let mut s = State::default();
+            s.set_app(app("A"));
+            s.record_authorization(account_token("1"));
+            s.record_profile(named("1"));
+            s.record_authorization(account_token("2"));
+            s.record_profile(named("2"));
+            s.park_active();
+            s.set_app(app("B"));
+            s.record_authorization(account_token("3"));
+            s
+        }
+
+        #[test]
+        fn another_users_authorization_adds_an_account() {
+            let s = three();
+            assert_eq!(s.active_user_id(), Some("3"));
+            let ids: Vec<String> = s
+                .all_accounts()
+                .iter()
+                .map(|a| a.user_id().to_string())
+                .collect();
+            assert_eq!(ids, ["3", "1", "2"]);
+            assert_eq!(s.accounts[0].profile, Some(named("1")));
+            assert_eq!(s.accounts[0].app_id.as_deref(), Some("A"));
+        }
+
+        #[test]
+        fn the_same_user_authorized_again_replaces_their_account() {
+            let mut s = three();
+            s.switch_account("1");
+            s.record_authorization(StoredToken {
+                value: Secret::new("IGAAnew"),
+                ..account_token("1")
+            });
+            assert_eq!(s.all_accounts().len(), 3);
+            assert_eq!(s.profile, None);
+            assert_eq!(s.token.as_ref().unwrap().value.expose(), "IGAAnew");
+        }
+
+        #[test]
+        fn switching_brings_the_accounts_app_along() {
+            let mut s = three();
+            s.begin_authorization("nonce".into(), NOW);
+            assert!(s.switch_account("2"));
+            assert_eq!(s.active_user_id(), Some("2"));
+            assert_eq!(s.profile, Some(named("2")));
+            assert_eq!(s.app.as_ref().unwrap().app_id, "A");
+            assert_eq!(s.apps, [app("B")]);
+            // The authorize URL was for app B.
+            assert_eq!(s.pending_authorization, None);
+            s.begin_authorization("nonce".into(), NOW);
+            assert!(s.switch_account("1"));
+            assert!(
+                s.pending_authorization.is_some(),
+                "same app: the URL stays good"
+            );
+            assert!(!s.switch_account("9"));
+            assert_eq!(s.all_accounts().len(), 3);
+        }
+
+        #[test]
+        fn names_find_accounts_and_unknown_names_list_them() {
+            let s = three();
+            assert_eq!(s.find_account("name1"), Ok("1".to_string()));
+            assert_eq!(s.find_account("@NAME2"), Ok("2".to_string()));
+            assert_eq!(s.find_account("3"), Ok("3".to_string()));
+            let err = s.find_account("bob").unwrap_err();
+            assert!(err.contains("3, name1 (1), name2 (2)"), "{err}");
+            assert!(
+                State::default()
+                    .find_account("bob")
+                    .unwrap_err()
+                    .contains("no account")
+            );
+        }
+
+        #[test]
+        fn removing_the_active_account_makes_another_active_or_none() {
+            let mut s = three();
+            assert_eq!(s.remove_account("2"), Removed::Inactive);
+            assert_eq!(
+                s.remove_account("3"),
+                Removed::Active {
+                    now_active: Some("1".to_string())
+                }
+            );
+            assert_eq!(s.active_user_id(), Some("1"));
+            assert_eq!(s.app.as_ref().unwrap().app_id, "A");
+            assert_eq!(s.remove_account("1"), Removed::Active { now_active: None });
+            assert_eq!(s.all_accounts(), []);
+            assert_eq!(s.remove_account("1"), Removed::NotFound);
+        }
+
+        #[test]
+        fn refreshing_an_inactive_account_leaves_the_active_one_alone() {
+            let mut s = three();
+            let active = s.active_account();
+            let fresh = StoredToken {
+                value: Secret::new("IGAArefreshed"),
+                ..account_token("1")
+            };
+            assert!(s.update_account("1", |a| a.record_refresh(Ok(fresh.clone()), NOW)));
+            assert_eq!(s.active_account(), active);
+            assert_eq!(s.accounts[0].token, fresh);
+            assert!(s.accounts[0].last_refresh.as_ref().unwrap().ok);
+        }
     }
 }

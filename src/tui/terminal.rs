@@ -14,14 +14,7 @@ pub fn enter() -> std::io::Result<DefaultTerminal> {
     let terminal = ratatui::try_init()?;
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(
-            std::io::stdout(),
-            DisableBracketedPaste,
-            DisableMouseCapture,
-            DisableFocusChange,
-            Show
-        );
-        ratatui::restore();
+        leave();
         previous(info);
     }));
     // Focus reports: coming back to a tmux window redraws the pictures

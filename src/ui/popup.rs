@@ -140,39 +140,20 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
 }
 
 fn help(app: &App, frame: &mut Frame) {
-    let mut lines = vec![Line::from(Span::styled(
-        format!("{} screen", app.screen.title()),
-        theme::title(),
-    ))];
-    let add = |lines: &mut Vec<Line>, keys: String, what: &'static str| {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {keys:<9} "), theme::key()),
-            Span::raw(what),
-        ]));
-    };
-    for b in keymap::for_screen(app.screen) {
-        add(&mut lines, b.keys_label(), b.description);
-    }
-    let editing = keymap::editing(app.screen);
-    if !editing.is_empty() {
-        lines.push(Line::from(Span::styled("In a field", theme::title())));
-        for (keys, what) in editing {
-            add(&mut lines, (*keys).to_string(), what);
-        }
-    }
-    lines.push(Line::from(Span::styled("Everywhere", theme::title())));
-    for b in keymap::GLOBAL {
-        add(&mut lines, b.keys_label(), b.description);
-    }
-    for (keys, what) in keymap::ALWAYS.iter().chain(keymap::HELP_POPUP) {
-        add(&mut lines, (*keys).to_string(), what);
-    }
     let screen = frame.area();
-    debug_assert_eq!(lines.len(), keymap::help_len(app.screen));
     // Too tall for the terminal: two columns side by side if they fit, and
     // scrolling (which the title says) if even that is too tall.
     let layout = keymap::HelpLayout::new(app.screen, (screen.width, screen.height));
-    let column_width = keymap::HELP_COLUMN_WIDTH;
+    let lines: Vec<Line> = keymap::help_rows(app.screen, layout.column_width)
+        .into_iter()
+        .map(|row| match row {
+            keymap::HelpRow::Heading(text) => Line::from(Span::styled(text, theme::title())),
+            keymap::HelpRow::Key { keys, text } => {
+                Line::from(vec![Span::styled(keys, theme::key()), Span::raw(text)])
+            }
+        })
+        .collect();
+    let column_width = layout.column_width;
     let columns = layout.columns;
     let per_column = layout.lines_per_column;
     let area = centered(screen, column_width * columns + 2, per_column as u16 + 2);
