@@ -6,7 +6,7 @@ mod common;
 use common::tui::*;
 use instatui::app::keepalive::{Guide, KeepAliveState};
 use instatui::app::{Effect, Level, Msg, Popup, Screen};
-use instatui::handoff::{Handoff, HandoffRun, Target};
+use instatui::handoff::{Destination, Handoff, HandoffRun};
 use instatui::keepalive::{self, Plan, Schedule};
 use time::Duration;
 
@@ -103,7 +103,7 @@ fn with_handoff(mut app: instatui::app::App) -> instatui::app::App {
     app.stored.handoffs.push(Handoff {
         id: 1,
         account: USER_ID.into(),
-        target: Target::Dotenv {
+        target: Destination::Dotenv {
             path: "/srv/site/.env".into(),
             var: "INSTAGRAM_ACCESS_TOKEN".into(),
         },
@@ -163,7 +163,7 @@ fn without_handoffs_for_the_account_nothing_runs() {
     app.stored.handoffs.push(Handoff {
         id: 1,
         account: "someone-else".into(),
-        target: Target::Exec {
+        target: Destination::Exec {
             command: "true".into(),
             timeout_secs: 5,
         },

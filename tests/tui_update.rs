@@ -4,7 +4,7 @@ mod common;
 
 use common::tui::*;
 use crossterm::event::KeyCode;
-use instatui::app::authorize::Step;
+use instatui::app::authorize::StepProgress;
 use instatui::app::credentials::FieldId;
 use instatui::app::{Effect, Level, Msg, Popup, Screen};
 use instatui::instagram::ErrorKind;
@@ -536,7 +536,7 @@ fn enter_exchanges_the_code_without_the_fragment() {
     let mut app = authorize_app();
     let generation = submit(&mut app);
     assert_eq!(app.authorize.running, Some(generation));
-    assert_eq!(app.authorize.steps[0], Step::Running);
+    assert_eq!(app.authorize.steps[0], StepProgress::Running);
     assert!(!app.editing());
     // A second Enter while running starts nothing.
     let effects = send(&mut app, [key('p'), code(KeyCode::Enter)]);
@@ -599,8 +599,8 @@ fn the_whole_exchange_ends_on_the_token_screen() {
                 if *g == generation && short_token.expose() == SHORT && app_secret.expose() == APP_SECRET)),
         "{effects:?}"
     );
-    assert!(matches!(app.authorize.steps[0], Step::Done(_)));
-    assert_eq!(app.authorize.steps[1], Step::Running);
+    assert!(matches!(app.authorize.steps[0], StepProgress::Done(_)));
+    assert_eq!(app.authorize.steps[1], StepProgress::Running);
 
     let effects = send(
         &mut app,
@@ -652,7 +652,7 @@ fn a_used_code_fails_the_step_with_instagrams_words() {
     );
     assert!(effects.is_empty(), "{effects:?}");
     match &app.authorize.steps[0] {
-        Step::Failed(text) => {
+        StepProgress::Failed(text) => {
             assert!(
                 text.contains("This authorization code has been used"),
                 "{text}"
@@ -696,7 +696,7 @@ fn stale_exchange_answers_are_dropped() {
     );
     assert!(effects.is_empty(), "{effects:?}");
     assert_eq!(app.stored, before);
-    assert_eq!(app.authorize.steps[0], Step::Running);
+    assert_eq!(app.authorize.steps[0], StepProgress::Running);
 }
 
 #[test]
@@ -730,7 +730,7 @@ fn dashboard_mistakes_show_instagrams_message_and_a_hint() {
                 result: Err(err),
             }],
         );
-        let Step::Failed(text) = &app.authorize.steps[0] else {
+        let StepProgress::Failed(text) = &app.authorize.steps[0] else {
             panic!("{:?}", app.authorize.steps);
         };
         assert!(text.contains(message.trim_end_matches('.')), "{text}");
@@ -759,7 +759,7 @@ fn a_failed_long_lived_exchange_keeps_the_short_token() {
         }],
     );
     assert!(
-        matches!(&app.authorize.steps[1], Step::Failed(t) if t.contains("short-lived token is saved"))
+        matches!(&app.authorize.steps[1], StepProgress::Failed(t) if t.contains("short-lived token is saved"))
     );
     assert_eq!(
         app.stored.token.as_ref().map(|t| t.value.expose()),

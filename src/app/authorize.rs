@@ -9,7 +9,7 @@ use crate::store::TokenKind;
 use crate::token;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
+pub enum StepProgress {
     Pending,
     Running,
     Done(String),
@@ -26,7 +26,7 @@ pub const STEP_TITLES: [&str; 3] = [
 pub struct AuthorizeView {
     pub paste: TextField,
     pub paste_focused: bool,
-    pub steps: [Step; 3],
+    pub steps: [StepProgress; 3],
     /// Why the last paste could not be used.
     pub error: Option<String>,
     pub warnings: Vec<String>,
@@ -39,7 +39,11 @@ impl Default for AuthorizeView {
         AuthorizeView {
             paste: TextField::default(),
             paste_focused: false,
-            steps: [Step::Pending, Step::Pending, Step::Pending],
+            steps: [
+                StepProgress::Pending,
+                StepProgress::Pending,
+                StepProgress::Pending,
+            ],
             error: None,
             warnings: Vec::new(),
             running: None,
@@ -142,7 +146,11 @@ impl App {
                 // A new attempt: the last one's messages no longer apply.
                 self.status = None;
                 self.authorize.warnings = pasted.warnings;
-                self.authorize.steps = [Step::Running, Step::Pending, Step::Pending];
+                self.authorize.steps = [
+                    StepProgress::Running,
+                    StepProgress::Pending,
+                    StepProgress::Pending,
+                ];
                 self.authorize.running = Some(generation);
                 self.authorize.paste_focused = false;
                 effects.push(Effect::ExchangeCode {
@@ -155,7 +163,7 @@ impl App {
     }
 
     fn exchange_failed(&mut self, step: usize, err: &ApiError, note: &str) {
-        self.authorize.steps[step] = Step::Failed(format!("{err}{note}"));
+        self.authorize.steps[step] = StepProgress::Failed(format!("{err}{note}"));
         self.authorize.running = None;
         self.set_status(
             Level::Error,
@@ -181,8 +189,8 @@ impl App {
                 self.token.rejected = None;
                 self.feed.reset();
                 self.authorize.paste.set("");
-                self.authorize.steps[0] = Step::Done(format!("user id {}", short.user_id));
-                self.authorize.steps[1] = Step::Running;
+                self.authorize.steps[0] = StepProgress::Done(format!("user id {}", short.user_id));
+                self.authorize.steps[1] = StepProgress::Running;
                 match app_secret {
                     Some(app_secret) => effects.push(Effect::ExchangeLongLived {
                         generation,
@@ -191,7 +199,7 @@ impl App {
                     }),
                     None => {
                         self.authorize.running = None;
-                        self.authorize.steps[1] = Step::Failed(
+                        self.authorize.steps[1] = StepProgress::Failed(
                             "the credentials are gone: save them again (press 1)".into(),
                         );
                     }
@@ -212,8 +220,9 @@ impl App {
         let Some(previous) = self.stored.token.clone() else {
             // The token went away meanwhile (changed credentials): nothing to upgrade.
             self.authorize.running = None;
-            self.authorize.steps[1] =
-                Step::Failed("the short-lived token is gone: paste a fresh redirect".into());
+            self.authorize.steps[1] = StepProgress::Failed(
+                "the short-lived token is gone: paste a fresh redirect".into(),
+            );
             return;
         };
         match result {
@@ -227,8 +236,8 @@ impl App {
                 let left = token::countdown(&stored, self.now).to_string();
                 effects.push(self.persist(|s| s.record_upgrade(stored.clone())));
                 self.hand_off(effects);
-                self.authorize.steps[1] = Step::Done(left);
-                self.authorize.steps[2] = Step::Running;
+                self.authorize.steps[1] = StepProgress::Done(left);
+                self.authorize.steps[2] = StepProgress::Running;
                 effects.push(Effect::FetchProfile {
                     generation,
                     token: stored.value,
@@ -256,7 +265,7 @@ impl App {
                     .map_or_else(|| "your account".to_string(), |u| format!("@{u}"));
                 effects.push(self.persist(|s| s.record_profile(profile)));
                 if from_exchange {
-                    self.authorize.steps[2] = Step::Done(who.clone());
+                    self.authorize.steps[2] = StepProgress::Done(who.clone());
                     self.authorize.running = None;
                     let kind = self.stored.token.as_ref().map(|t| t.kind);
                     if kind == Some(TokenKind::Long) {

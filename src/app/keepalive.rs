@@ -124,7 +124,7 @@ pub struct Guide {
     /// The command the scheduler runs, as a person would type it.
     pub command: String,
     /// The crontab lines, the systemd units (the launchd agent on macOS).
-    pub entries: Vec<crate::keepalive::Preview>,
+    pub entries: Vec<crate::keepalive::ManualEntry>,
 }
 
 /// How a line of the keep-alive popup is drawn.

@@ -35,7 +35,7 @@ pub struct Preview {
 }
 
 /// What the pane shows for a post: the album child in view, or the post.
-pub struct Target<'a> {
+pub struct PaneItem<'a> {
     pub post: &'a Media,
     pub child: Option<usize>,
     pub item: &'a Media,
@@ -43,18 +43,18 @@ pub struct Target<'a> {
 
 impl App {
     /// The item in view: for an album, its current child.
-    pub fn preview_target(&self) -> Option<Target<'_>> {
+    pub fn preview_target(&self) -> Option<PaneItem<'_>> {
         let post = self.feed.selected_media()?;
         let children = post.children();
         if post.kind() == MediaType::Album && !children.is_empty() {
             let child = self.feed.child.min(children.len() - 1);
-            return Some(Target {
+            return Some(PaneItem {
                 post,
                 child: Some(child),
                 item: &children[child],
             });
         }
-        Some(Target {
+        Some(PaneItem {
             post,
             child: None,
             item: post,

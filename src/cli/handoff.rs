@@ -2,7 +2,7 @@
 
 use super::output::print_json;
 use super::{CliError, Context};
-use crate::handoff::{self, Handoff, HandoffRun, Target, Ticket};
+use crate::handoff::{self, Destination, Handoff, HandoffRun, Ticket};
 use crate::localtime::format_local;
 use std::path::PathBuf;
 
@@ -38,7 +38,7 @@ pub fn add(
             if let Some(problem) = handoff::dotenv::check_folder(&path) {
                 return Err(CliError::failed(format!("{problem}; nothing was added")));
             }
-            Target::Dotenv { path, var }
+            Destination::Dotenv { path, var }
         }
         (None, Some(command)) => {
             if command.trim().is_empty() {
@@ -47,7 +47,7 @@ pub fn add(
             let secs = timeout.map_or(handoff::DEFAULT_TIMEOUT_SECS, |t| {
                 u64::try_from(t.whole_seconds()).unwrap_or(1).max(1)
             });
-            Target::Exec {
+            Destination::Exec {
                 command,
                 timeout_secs: secs,
             }

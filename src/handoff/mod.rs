@@ -29,14 +29,14 @@ pub struct Handoff {
     /// The Instagram user id of the account whose tokens it hands on.
     pub account: String,
     #[serde(flatten)]
-    pub target: Target,
+    pub target: Destination,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last: Option<HandoffRun>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Target {
+pub enum Destination {
     Dotenv {
         path: PathBuf,
         var: String,
@@ -51,16 +51,16 @@ pub enum Target {
     Unknown,
 }
 
-impl Target {
+impl Destination {
     /// `.env INSTAGRAM_ACCESS_TOKEN in /srv/site/.env`, `command 'deploy.sh'`.
     pub fn describe(&self) -> String {
         match self {
-            Target::Dotenv { path, var } => format!("dotenv {var} in {}", path.display()),
-            Target::Exec {
+            Destination::Dotenv { path, var } => format!("dotenv {var} in {}", path.display()),
+            Destination::Exec {
                 command,
                 timeout_secs,
             } => format!("command '{command}' (timeout {timeout_secs}s)"),
-            Target::Unknown => "a kind this instatui does not know".to_string(),
+            Destination::Unknown => "a kind this instatui does not know".to_string(),
         }
     }
 }
@@ -107,7 +107,7 @@ impl Ticket {
 pub fn run(handoff: &Handoff, ticket: &Ticket, now: OffsetDateTime) -> HandoffRun {
     let token = ticket.token.expose();
     let (ok, summary, exit_code, output) = match &handoff.target {
-        Target::Dotenv { path, var } => match dotenv::write(path, var, token) {
+        Destination::Dotenv { path, var } => match dotenv::write(path, var, token) {
             Ok(()) => (
                 true,
                 format!("wrote {var} to {}", path.display()),
@@ -116,7 +116,7 @@ pub fn run(handoff: &Handoff, ticket: &Ticket, now: OffsetDateTime) -> HandoffRu
             ),
             Err(e) => (false, e, None, Vec::new()),
         },
-        Target::Exec {
+        Destination::Exec {
             command,
             timeout_secs,
         } => {
@@ -156,7 +156,7 @@ pub fn run(handoff: &Handoff, ticket: &Ticket, now: OffsetDateTime) -> HandoffRu
                 }
             }
         }
-        Target::Unknown => (
+        Destination::Unknown => (
             false,
             "written by a newer instatui: upgrade instatui to run it".to_string(),
             None,
@@ -238,7 +238,7 @@ mod tests {
         Handoff {
             id,
             account: "1".into(),
-            target: Target::Dotenv {
+            target: Destination::Dotenv {
                 path: path.into(),
                 var: DEFAULT_VAR.into(),
             },
@@ -273,7 +273,7 @@ mod tests {
     fn a_kind_from_a_newer_instatui_still_reads() {
         let h: Handoff =
             serde_json::from_str(r#"{"id":4,"account":"1","kind":"webhook","url":"x"}"#).unwrap();
-        assert_eq!(h.target, Target::Unknown);
+        assert_eq!(h.target, Destination::Unknown);
     }
 
     #[test]
@@ -287,7 +287,7 @@ mod tests {
         let h = Handoff {
             id: 1,
             account: "42".into(),
-            target: Target::Exec {
+            target: Destination::Exec {
                 command: r#"test "$INSTAGRAM_USER_ID" = 42 && echo "token $INSTAGRAM_ACCESS_TOKEN until $INSTAGRAM_TOKEN_EXPIRES_AT for $INSTAGRAM_USERNAME""#.into(),
                 timeout_secs: 20,
             },

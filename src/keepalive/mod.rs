@@ -14,7 +14,7 @@ mod systemd;
 
 pub use launchd::DIR_ENV as LAUNCH_AGENTS_DIR_ENV;
 pub use record::{AccountResult, RefreshRun, RunOutcome};
-pub use schedule::{Schedule, Slot, format_arg};
+pub use schedule::{Schedule, StartTime, format_arg};
 pub use systemd::DIR_ENV as SYSTEMD_USER_DIR_ENV;
 
 use std::path::{Path, PathBuf};
@@ -93,8 +93,8 @@ impl Plan {
     }
 
     /// The same minute for the same config dir on every install.
-    pub fn slot(&self) -> Slot {
-        Slot::from_hash(fnv1a(self.config_dir.to_string_lossy().as_bytes()))
+    pub fn slot(&self) -> StartTime {
+        StartTime::from_hash(fnv1a(self.config_dir.to_string_lossy().as_bytes()))
     }
 }
 
@@ -171,7 +171,7 @@ pub struct Report {
 /// One entry or file `install` would write, for a person to set up by hand
 /// (`keep-alive print`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Preview {
+pub struct ManualEntry {
     pub scheduler: Scheduler,
     /// Where it goes: a file path, or the crontab.
     pub place: Option<PathBuf>,
@@ -180,19 +180,19 @@ pub struct Preview {
 
 /// What `install` would write for cron, a systemd user timer and (on
 /// macOS) a launchd agent, with this plan's real paths; nothing is written.
-pub fn preview(plan: &Plan) -> Vec<Preview> {
-    let mut out = vec![Preview {
+pub fn preview(plan: &Plan) -> Vec<ManualEntry> {
+    let mut out = vec![ManualEntry {
         scheduler: Scheduler::Cron,
         place: None,
         text: cron::entry(plan),
     }];
     if let Some(dir) = systemd::unit_dir() {
-        out.push(Preview {
+        out.push(ManualEntry {
             scheduler: Scheduler::Systemd,
             place: Some(dir.join(format!("{}.service", plan.name))),
             text: systemd::service_text(plan),
         });
-        out.push(Preview {
+        out.push(ManualEntry {
             scheduler: Scheduler::Systemd,
             place: Some(dir.join(format!("{}.timer", plan.name))),
             text: systemd::timer_text(plan),
@@ -201,7 +201,7 @@ pub fn preview(plan: &Plan) -> Vec<Preview> {
     if cfg!(target_os = "macos")
         && let (Some(dir), Some(log)) = (launchd::agent_dir(), launchd::log_path(&plan.name))
     {
-        out.push(Preview {
+        out.push(ManualEntry {
             scheduler: Scheduler::Launchd,
             place: Some(dir.join(format!("{}.plist", plan.name))),
             text: launchd::plist_text(plan, &log),

@@ -67,7 +67,7 @@ impl Schedule {
 
     /// The five time fields of a crontab line. `slot` spreads machines
     /// over the hour (and the day), so that they do not all ask at :00.
-    pub fn cron_fields(&self, slot: Slot) -> String {
+    pub fn cron_fields(&self, slot: StartTime) -> String {
         let hours = self.every_hours();
         let days = self.every.whole_days();
         match hours {
@@ -79,7 +79,7 @@ impl Schedule {
     }
 
     /// systemd's `OnCalendar=` for the same times as [`Schedule::cron_fields`].
-    pub fn on_calendar(&self, slot: Slot) -> String {
+    pub fn on_calendar(&self, slot: StartTime) -> String {
         let hours = self.every_hours();
         let days = self.every.whole_days();
         match hours {
@@ -92,15 +92,15 @@ impl Schedule {
 
 /// The minute (and hour, for daily runs) this machine's runs start at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Slot {
+pub struct StartTime {
     pub minute: u8,
     pub hour: u8,
 }
 
-impl Slot {
+impl StartTime {
     /// Derived from a hash, so that installing again keeps the same times.
-    pub fn from_hash(hash: u32) -> Slot {
-        Slot {
+    pub fn from_hash(hash: u32) -> StartTime {
+        StartTime {
             minute: (hash % 60) as u8,
             hour: (hash / 60 % 24) as u8,
         }
@@ -126,7 +126,7 @@ pub fn format_arg(d: Duration) -> String {
 mod tests {
     use super::*;
 
-    const SLOT: Slot = Slot {
+    const SLOT: StartTime = StartTime {
         minute: 17,
         hour: 4,
     };
@@ -177,7 +177,7 @@ mod tests {
     #[test]
     fn slots_stay_in_range() {
         for hash in [0, 59, 60, 1439, 1440, u32::MAX] {
-            let slot = Slot::from_hash(hash);
+            let slot = StartTime::from_hash(hash);
             assert!(slot.minute < 60 && slot.hour < 24, "{slot:?}");
         }
     }

@@ -77,7 +77,7 @@ fn full_state() -> State {
         handoffs: vec![crate::handoff::Handoff {
             id: 1,
             account: "17841405793187218".to_string(),
-            target: crate::handoff::Target::Dotenv {
+            target: crate::handoff::Destination::Dotenv {
                 path: "/srv/site/.env".into(),
                 var: "INSTAGRAM_ACCESS_TOKEN".to_string(),
             },

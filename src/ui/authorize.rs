@@ -1,7 +1,7 @@
 //! The Authorize screen: numbered steps, the whole URL (wrapped, never cut), the paste field and progress.
 
 use super::theme;
-use crate::app::authorize::{STEP_TITLES, Step};
+use crate::app::authorize::{STEP_TITLES, StepProgress};
 use crate::app::{App, Level};
 use crate::sanitize;
 use crate::text;
@@ -100,10 +100,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     lines.push(Line::default());
     for (title, step) in STEP_TITLES.iter().zip(app.authorize.steps.iter()) {
         let (mark, style, detail) = match step {
-            Step::Pending => ("·", theme::dim(), String::new()),
-            Step::Running => ("…", theme::level(Level::Info), "running".to_string()),
-            Step::Done(d) => ("✓", theme::level(Level::Success), d.clone()),
-            Step::Failed(e) => ("✗", theme::level(Level::Error), e.clone()),
+            StepProgress::Pending => ("·", theme::dim(), String::new()),
+            StepProgress::Running => ("…", theme::level(Level::Info), "running".to_string()),
+            StepProgress::Done(d) => ("✓", theme::level(Level::Success), d.clone()),
+            StepProgress::Failed(e) => ("✗", theme::level(Level::Error), e.clone()),
         };
         let mut spans = vec![
             Span::styled(format!(" {mark} "), style),
@@ -122,7 +122,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     // Before any paste, the URL matters most and stays at the top.
     let past_the_url = focused
         || app.authorize.error.is_some()
-        || app.authorize.steps.iter().any(|s| *s != Step::Pending);
+        || app
+            .authorize
+            .steps
+            .iter()
+            .any(|s| *s != StepProgress::Pending);
     let lift = if past_the_url {
         (row_of_paste + 2).saturating_sub(inner.height)
     } else {

@@ -1,7 +1,7 @@
 //! The Feed screen: the list (only visible rows are built) and the detail pane of the selected post.
 
 use super::theme;
-use crate::app::preview::{PreviewState, Target};
+use crate::app::preview::{PaneItem, PreviewState};
 use crate::app::{App, Level};
 use crate::instagram::{Media, MediaType, VIDEO_UNAVAILABLE, VIDEO_UNAVAILABLE_WHY};
 use crate::localtime;
@@ -220,7 +220,7 @@ fn filter_match(shown: &str, filter: &str) -> Option<(usize, usize)> {
 fn detail(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previews>) {
     let target = app.preview_target();
     let mut title = " Post ".to_string();
-    if let Some(Target {
+    if let Some(PaneItem {
         post,
         child: Some(i),
         ..
