@@ -178,6 +178,31 @@ fn an_unsupported_field_names_the_field() {
 }
 
 #[test]
+fn a_refused_refresh_of_a_short_lived_token_is_known_by_its_type() {
+    // Instagram's Graph error shape (the code-100 fixture) with its words
+    // for a short-lived token sent to /refresh_access_token.
+    let mut raw: serde_json::Value =
+        serde_json::from_slice(&fixture("instagram/error_graph_duplicate_field.json"))
+            .expect("fixture is JSON");
+    raw["error"]["message"] = serde_json::json!(
+        "Only a long-lived access token can be refreshed; exchange the short-lived one first"
+    );
+    let body = serde_json::to_vec(&raw).expect("JSON");
+    let err = ApiError::from_response(400, Some("application/json"), &body);
+    assert_eq!(err.kind, ErrorKind::BadParameter, "{err}");
+    assert!(err.refuses_short_lived_token(), "{err}");
+    // Every other refusal, code 100 or not, is not that one.
+    for rel in [
+        "instagram/error_graph_duplicate_field.json",
+        "instagram/error_graph_unsupported_field.json",
+        "instagram/error_graph_expired_token.json",
+        "captured/err__2.json",
+    ] {
+        assert!(!json_error(rel).0.refuses_short_lived_token(), "{rel}");
+    }
+}
+
+#[test]
 fn only_the_rate_limit_and_5xx_are_not_final() {
     for rel in [
         "instagram/error_graph_rate_limited.json",

@@ -129,7 +129,7 @@ async fn settle_expiry(
     if err.kind == ErrorKind::RefreshTooEarly {
         return Ok((pasted, Expiry::UnderADayOld));
     }
-    if err.kind == ErrorKind::BadParameter && err.message.contains("short-lived") {
+    if err.refuses_short_lived_token() {
         let Some(app) = state.app.as_ref() else {
             return Err(CliError::failed(format!(
                 "this is a short-lived token (Instagram said: {}): store the app first \

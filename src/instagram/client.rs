@@ -201,7 +201,11 @@ impl Client {
         ];
         let request = self.token_http.post(&url).form(&form);
         let answer = self
-            .send(request, "POST /oauth/access_token", self.limits.json_bytes)
+            .send(
+                request,
+                Call::Token("POST /oauth/access_token"),
+                self.limits.json_bytes,
+            )
             .await?;
         answer.decode(|b| serde_json::from_slice::<ShortToken>(b))
     }
@@ -424,7 +428,7 @@ impl Client {
     pub async fn fetch(&self, url: &str) -> Result<Download, ApiError> {
         self.with_retries(|| async {
             let answer = self
-                .send(self.http.get(url), "GET cdn", self.limits.picture_bytes)
+                .send(self.http.get(url), Call::Cdn, self.limits.picture_bytes)
                 .await?;
             Ok(Download {
                 bytes: answer.body,
@@ -457,7 +461,7 @@ impl Client {
         if let Some(err) = self.still_paused() {
             return Err(err);
         }
-        let result = self.get_with(&self.http, url, query, label, parse).await;
+        let result = self.get_with(Call::Graph(label), url, query, parse).await;
         if let Err(err) = &result
             && let Some(wait) = err.rate_limit_wait()
         {
@@ -488,7 +492,7 @@ impl Client {
         query: &[(&str, &str)],
         label: &'static str,
     ) -> Result<T, ApiError> {
-        self.get_with(&self.token_http, url, query, label, |b| {
+        self.get_with(Call::Token(label), url, query, |b| {
             serde_json::from_slice::<T>(b)
         })
         .await
@@ -496,15 +500,18 @@ impl Client {
 
     async fn get_with<T>(
         &self,
-        http: &reqwest::Client,
+        call: Call,
         url: &str,
         query: &[(&str, &str)],
-        label: &'static str,
         parse: impl Fn(&[u8]) -> Result<T, serde_json::Error>,
     ) -> Result<T, ApiError> {
+        let http = match call {
+            Call::Token(_) => &self.token_http,
+            Call::Graph(_) | Call::Cdn => &self.http,
+        };
         self.with_retries(|| async {
             let answer = self
-                .send(http.get(url).query(query), label, self.limits.json_bytes)
+                .send(http.get(url).query(query), call, self.limits.json_bytes)
                 .await?;
             answer.decode(&parse)
         })
@@ -526,9 +533,10 @@ impl Client {
     async fn send(
         &self,
         request: reqwest::RequestBuilder,
-        label: &'static str,
+        call: Call,
         cap: u64,
     ) -> Result<Answer, ApiError> {
+        let label = call.label();
         let started = Instant::now();
         let response = request.send().await.map_err(|e| ApiError::network(&e))?;
         let status = response.status().as_u16();
@@ -542,7 +550,7 @@ impl Client {
         if (300..400).contains(&status) {
             // Only the token client stops at redirects; it must not look
             // like a failure of Instagram's to retry or explain as HTML.
-            return Err(redirected(label, status, header("location").as_deref()));
+            return Err(redirected(call, status, header("location").as_deref()));
         }
         let content_type = header("content-type");
         let usage = RateUsage::from_headers(
@@ -559,10 +567,9 @@ impl Client {
         if let Some(usage) = usage {
             *self.usage.lock().unwrap_or_else(|e| e.into_inner()) = Some(usage);
         }
-        let what = if label == "GET cdn" {
-            "the picture".to_string()
-        } else {
-            format!("Instagram's answer ({label})")
+        let what = match call {
+            Call::Cdn => "the picture".to_string(),
+            Call::Token(_) | Call::Graph(_) => format!("Instagram's answer ({label})"),
         };
         let body = limits::read_capped(response, cap, &what).await?;
         tracing::debug!(
@@ -587,6 +594,29 @@ impl Client {
             )));
         }
         Ok(answer)
+    }
+}
+
+/// What a request is, which decides the HTTP client it goes through and
+/// how its failures are worded.
+#[derive(Debug, Clone, Copy)]
+enum Call {
+    /// A token endpoint: the request carries the app secret, a code or a
+    /// token, so it follows no redirect.
+    Token(&'static str),
+    /// A Graph call for data.
+    Graph(&'static str),
+    /// A file on Instagram's CDN.
+    Cdn,
+}
+
+impl Call {
+    /// The call as logs and messages name it (`GET /me`).
+    fn label(self) -> &'static str {
+        match self {
+            Call::Token(label) | Call::Graph(label) => label,
+            Call::Cdn => "GET cdn",
+        }
     }
 }
 
@@ -633,12 +663,13 @@ impl Answer {
 
 /// A redirect instatui does not follow; only the host it names is shown
 /// (its query could carry anything).
-fn redirected(label: &str, status: u16, location: Option<&str>) -> ApiError {
+fn redirected(call: Call, status: u16, location: Option<&str>) -> ApiError {
+    let label = call.label();
     let target = location
         .and_then(|l| url::Url::parse(l).ok())
         .and_then(|u| u.host_str().map(str::to_string))
         .map_or_else(String::new, |host| format!(" to {host}"));
-    let message = if label.ends_with("access_token") {
+    let message = if let Call::Token(_) = call {
         format!(
             "Instagram's token endpoint ({label}) answered with a redirect{target}, which instatui does not follow: the request carries the app secret, the code or a token"
         )

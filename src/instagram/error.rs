@@ -220,6 +220,17 @@ impl ApiError {
         Some(name.trim()).filter(|n| !n.is_empty())
     }
 
+    /// Instagram refusing to refresh a short-lived token ("Only a long-lived
+    /// access token can be refreshed; exchange the short-lived one first"):
+    /// such a token is exchanged for a long-lived one instead. The answer
+    /// carries only code 100, which every refused parameter gets, so its
+    /// words are what tells it apart; they are read here, with the rest of
+    /// the classification, and callers branch on this.
+    pub fn refuses_short_lived_token(&self) -> bool {
+        self.kind == ErrorKind::BadParameter
+            && self.message.to_ascii_lowercase().contains("short-lived")
+    }
+
     /// `HTTP 400, code 190/463`: what a support request would quote.
     pub fn identifiers(&self) -> String {
         let mut parts = Vec::new();

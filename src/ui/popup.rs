@@ -24,26 +24,21 @@ pub fn render(app: &App, popup: Popup, frame: &mut Frame) {
                     |u| format!("@{}", sanitize::line(u)),
                 );
             // The same app id on the other API: its token does not work there.
-            let what = match app.stored.app.as_ref() {
-                Some(old) if old.app_id == app.credentials.app_id.value().trim() => "Another API",
-                _ => "A different app id",
+            let same_app = app
+                .stored
+                .app
+                .as_ref()
+                .is_some_and(|old| old.app_id == app.credentials.app_id.value().trim());
+            let text = if same_app {
+                format!(
+                    "Another API: this drops the token for {who}, and you will have to authorize again."
+                )
+            } else {
+                format!(
+                    "A different app id: {who} is kept under Accounts (5) with its app, and you authorize again for the new one."
+                )
             };
-            confirm(
-                frame,
-                &format!(
-                    "{what}: {}",
-                    if what == "Another API" {
-                        format!(
-                            "this drops the token for {who}, and you will have to authorize again."
-                        )
-                    } else {
-                        format!(
-                            "{who} is kept under Accounts (5) with its app, and you authorize again for the new one."
-                        )
-                    }
-                ),
-                "y save   n/Esc keep editing",
-            );
+            confirm(frame, &text, "y save   n/Esc keep editing");
         }
         Popup::ConfirmRemoveAccount => {
             let who = app.account_being_removed().map_or_else(
