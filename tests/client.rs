@@ -895,3 +895,47 @@ async fn a_refused_field_that_is_not_optional_fails_once_with_instagrams_words()
     // Leaving out the optional fields would not help: no second call.
     assert_eq!(asking_for(&h.control(), "caption"), 1);
 }
+
+/// Every walk through the pages is one stream: a page is asked for only
+/// when it is read, `max` cuts the last one, and `until` asks for none
+/// after the page that was enough (what `download --since` rides on).
+#[tokio::test]
+async fn a_walk_asks_for_pages_only_as_they_are_read() {
+    use futures::StreamExt;
+    use instatui::instagram::walk;
+    let config = FakeConfig {
+        post_count: 230,
+        ..FakeConfig::demo()
+    };
+    let h = Harness::start(config, Flavor::InstagramLogin).await;
+    let token = h.long_token().await;
+    let pages_asked = || {
+        h.control()
+            .requests()
+            .iter()
+            .filter(|r| r.path.ends_with("/media"))
+            .count()
+    };
+    let sizes = |pages: Vec<Result<walk::WalkPage, ApiError>>| {
+        pages
+            .into_iter()
+            .map(|p| p.expect("page").posts.len())
+            .collect::<Vec<_>>()
+    };
+
+    let all = h.client.pages(&token, "me", None).collect::<Vec<_>>().await;
+    assert_eq!(sizes(all), [100, 100, 30]);
+    assert_eq!(pages_asked(), 3);
+
+    let capped = h.client.pages(&token, "me", Some(150)).collect().await;
+    assert_eq!(sizes(capped), [100, 50]);
+    assert_eq!(pages_asked(), 5);
+
+    let mut seen = 0;
+    let enough = walk::until(h.client.pages(&token, "me", None), |posts| {
+        seen += posts.len();
+        seen >= 120
+    });
+    assert_eq!(sizes(enough.collect().await), [100, 100]);
+    assert_eq!(pages_asked(), 7, "no third page");
+}

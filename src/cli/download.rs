@@ -4,8 +4,7 @@
 use super::progress::{self, Listing};
 use super::{CliError, Context, DownloadArgs};
 use crate::download::{self, Outcome};
-use crate::instagram::client::MediaList;
-use crate::instagram::paging::{Pager, Step};
+use crate::instagram::walk::{self, MediaList};
 use crate::instagram::{Media, MediaType, VIDEO_UNAVAILABLE, VIDEO_UNAVAILABLE_WHY};
 use crate::store;
 use futures::StreamExt;
@@ -56,19 +55,25 @@ pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
         ))
     })?;
 
-    let list = if range.is_all() {
-        client
-            .list_media(
-                &token.value,
-                crate::instagram::client::ME,
-                args.count.max(),
-                |n| listing.set(n),
-            )
-            .await
-    } else {
-        posts_in_range(&client, &token, range, args.count.max(), &listing).await
-    }
-    .map_err(|e| args.wait.explain(e))?;
+    // The whole feed stops at the count; a range at the first post older
+    // than `--since`, or once the count of posts in it is in (posts newer
+    // than `--until` are paged past).
+    let limit = args.count.max();
+    let mut matched = 0;
+    let pages = walk::until(
+        client.pages(
+            &token.value,
+            crate::instagram::client::ME,
+            limit.filter(|_| range.is_all()),
+        ),
+        |page| {
+            matched += page.iter().filter(|p| range.contains(p)).count();
+            page.iter().any(|p| range.is_past(p)) || limit.is_some_and(|l| matched >= l)
+        },
+    );
+    let list = MediaList::gather(pages, |n| listing.set(n))
+        .await
+        .map_err(|e| args.wait.explain(e))?;
     drop(listing);
     if let Some(note) = list.note() {
         eprintln!("note: {note}");
@@ -196,51 +201,6 @@ impl Range {
     fn is_past(&self, post: &Media) -> bool {
         let day = post.posted_at().map(|t| t.date());
         matches!((self.since, day), (Some(s), Some(d)) if d < s)
-    }
-}
-
-/// Pages until a post older than `since` shows up, or until `limit` posts
-/// in the range are in (posts newer than `until` are paged past).
-async fn posts_in_range(
-    client: &crate::instagram::Client,
-    token: &crate::store::StoredToken,
-    range: Range,
-    limit: Option<usize>,
-    listing: &Listing,
-) -> Result<MediaList, crate::instagram::ApiError> {
-    let mut list = MediaList::default();
-    let mut pager = Pager::default();
-    let mut after: Option<String> = None;
-    let mut matched = 0;
-    let mut number = 0;
-    loop {
-        number += 1;
-        let mut page = client
-            .media_page_of_walk(
-                &token.value,
-                crate::instagram::client::ME,
-                after.as_deref(),
-                crate::instagram::client::PAGE_LIMIT,
-                number,
-            )
-            .await?;
-        let step = pager.after_page(after.as_deref(), &mut page);
-        list.skipped += page.skipped;
-        list.refused_field = page.refused_field.take().or(list.refused_field.take());
-        let reached_older = page.data.iter().any(|p| range.is_past(p));
-        matched += page.data.iter().filter(|p| range.contains(p)).count();
-        list.items.extend(page.data);
-        listing.set(list.items.len());
-        let enough = limit.is_some_and(|l| matched >= l);
-        match step {
-            _ if reached_older || enough => return Ok(list),
-            Step::Next(cursor) => after = Some(cursor),
-            Step::End => return Ok(list),
-            Step::Stop(stop) => {
-                list.stop = Some(stop);
-                return Ok(list);
-            }
-        }
     }
 }
 

@@ -5,7 +5,6 @@ use super::error::{ApiError, ErrorKind};
 use super::flavor::Node;
 use super::limits::{self, Limits};
 use super::model::{self, LongToken, Media, MediaPage, Profile, ShortToken};
-use super::paging::{self, Pager, Step, Stop};
 use super::{Endpoints, Flavor, RateUsage};
 use crate::secret::Secret;
 use crate::store::AppConfig;
@@ -84,30 +83,6 @@ impl std::fmt::Debug for Client {
             .field("endpoints", &self.endpoints)
             .field("flavor", &self.flavor)
             .finish_non_exhaustive()
-    }
-}
-
-/// The posts of a walk through the pages, and why it stopped early, if it did.
-#[derive(Debug, Clone, Default)]
-pub struct MediaList {
-    pub items: Vec<Media>,
-    pub stop: Option<Stop>,
-    /// Posts that could not be read and were left out.
-    pub skipped: usize,
-    /// The optional field Instagram refused: the posts came without the
-    /// optional fields (see `Client::refused_field`).
-    pub refused_field: Option<String>,
-}
-
-impl MediaList {
-    /// What to tell the user: posts skipped, paging stopped before the end.
-    pub fn note(&self) -> Option<String> {
-        let notes: Vec<String> = model::skipped_note(self.skipped)
-            .into_iter()
-            .chain(self.stop.map(|s| s.describe(self.items.len())))
-            .chain(self.refused_field.as_deref().map(model::refused_note))
-            .collect();
-        (!notes.is_empty()).then(|| notes.join("; "))
     }
 }
 
@@ -323,7 +298,7 @@ impl Client {
     /// Page number `page` (from 1) of a walk: like [`Client::media_page`],
     /// but a rate limit this client's patience allows is waited out and
     /// the same page asked again, so nothing fetched before is lost.
-    pub async fn media_page_of_walk(
+    pub(super) async fn media_page_of_walk(
         &self,
         token: &Secret,
         owner: &str,
@@ -343,61 +318,6 @@ impl Client {
                 answer => return answer,
             }
         }
-    }
-
-    /// Every page until `next` is gone, or until `max` items are in; why
-    /// paging stopped early is dropped (see `list_media`).
-    pub async fn all_media(
-        &self,
-        token: &Secret,
-        owner: &str,
-        max: Option<usize>,
-        on_page: impl FnMut(usize),
-    ) -> Result<Vec<Media>, ApiError> {
-        Ok(self.list_media(token, owner, max, on_page).await?.items)
-    }
-
-    /// Every page until `next` is gone or `max` items are in, or until the
-    /// pages stop making sense (a cursor again, an empty page, 10,000
-    /// posts): then `stop` says why, for the user.
-    pub async fn list_media(
-        &self,
-        token: &Secret,
-        owner: &str,
-        max: Option<usize>,
-        mut on_page: impl FnMut(usize),
-    ) -> Result<MediaList, ApiError> {
-        let mut list = MediaList::default();
-        let mut pager = Pager::default();
-        let mut after: Option<String> = None;
-        for number in 1.. {
-            let remaining = max.map(|m| m.saturating_sub(list.items.len()));
-            let limit = remaining.map_or(PAGE_LIMIT, |r| r.clamp(1, PAGE_LIMIT as usize) as u32);
-            let mut page = self
-                .media_page_of_walk(token, owner, after.as_deref(), limit, number)
-                .await?;
-            let step = pager.after_page(after.as_deref(), &mut page);
-            list.skipped += page.skipped;
-            list.refused_field = page.refused_field.take().or(list.refused_field.take());
-            list.items.extend(page.data);
-            on_page(list.items.len());
-            if let Some(max) = max
-                && list.items.len() >= max
-            {
-                list.items.truncate(max);
-                break;
-            }
-            match step {
-                Step::Next(cursor) => after = Some(cursor),
-                Step::End => break,
-                Step::Stop(stop) => {
-                    list.items.truncate(paging::MAX_POSTS);
-                    list.stop = Some(stop);
-                    break;
-                }
-            }
-        }
-        Ok(list)
     }
 
     /// The children of an album.

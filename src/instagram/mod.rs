@@ -13,6 +13,7 @@ pub mod paging;
 pub mod paste;
 pub mod retry;
 pub mod usage;
+pub mod walk;
 
 pub use client::Client;
 pub use endpoints::Endpoints;
