@@ -1,6 +1,7 @@
 //! Saving posts to disk: file names, skipping what is there, `.part` files renamed only when complete,
 //! file times from the post, and optional `.json` sidecars.
 
+use crate::instagram::renew::{Item, RenewError, Wanted};
 use crate::instagram::{ApiError, Client, Media, MediaType, VIDEO_UNAVAILABLE};
 use crate::secret::Secret;
 use std::collections::HashMap;
@@ -51,16 +52,6 @@ pub enum Outcome {
 /// offer, so that the post's own name stays free for the video.
 pub const COVER_SUFFIX: &str = "_cover";
 
-/// The URL worth saving for one item: the file itself, or for a video
-/// without one its cover (the job then says `cover`).
-fn file_url(media: &Media) -> Option<String> {
-    if media.video_unavailable() {
-        media.thumbnail_url.clone()
-    } else {
-        media.media_url.clone()
-    }
-}
-
 fn job(post: &Media, item: &Media, child: Option<usize>, stem: String) -> Job {
     let cover = item.video_unavailable();
     Job {
@@ -71,7 +62,8 @@ fn job(post: &Media, item: &Media, child: Option<usize>, stem: String) -> Job {
         } else {
             stem
         },
-        url: file_url(item),
+        // For a video without a file, its cover (the job then says `cover`).
+        url: item.file_url().map(str::to_string),
         cover,
         kind: item.kind(),
         posted_at: post.posted_at(),
@@ -328,17 +320,24 @@ pub async fn run_job(
         });
     };
     let part = dir.join(format!("{}.part", job.stem));
-    let downloaded = match client.download_to(&url, &part).await {
-        Ok(content_type) => Ok((url, content_type)),
-        Err(err) if err.is_expired_url() => match fresh_url(client, token, job).await {
-            Ok(fresh) => client
-                .download_to(&fresh, &part)
-                .await
-                .map(|content_type| (fresh, content_type)),
-            Err(e) => Err(e),
-        },
-        Err(err) => Err(err),
+    let item = Item {
+        post_id: &job.post_id,
+        child: job.child,
     };
+    let part_ref = &part;
+    let downloaded = client
+        .with_renewal(token, item, Wanted::File, &url, |url| async move {
+            client.download_to(&url, part_ref).await
+        })
+        .await
+        .map(|renewed| (renewed.url, renewed.value))
+        .map_err(|err| match err {
+            RenewError::Failed(err) => err,
+            RenewError::Gone => ApiError::new(
+                crate::instagram::ErrorKind::Other,
+                "the post no longer offers this file",
+            ),
+        });
     // Whatever failed, no half file stays behind (a leftover from an
     // earlier run included); a link planted there stays for the user to see.
     let (url, content_type) = downloaded.map_err(|err| {
@@ -471,20 +470,6 @@ pub fn write_sidecar(dir: &Path, username: &str, post: &Media) -> Result<bool, S
         set_modified(&path, at);
     }
     Ok(true)
-}
-
-async fn fresh_url(client: &Client, token: &Secret, job: &Job) -> Result<String, ApiError> {
-    let post = client.media(token, &job.post_id).await?;
-    let item = match job.child {
-        Some(i) => post.children().get(i).cloned(),
-        None => Some(post),
-    };
-    item.as_ref().and_then(file_url).ok_or_else(|| {
-        ApiError::new(
-            crate::instagram::ErrorKind::Other,
-            "the post no longer offers this file",
-        )
-    })
 }
 
 #[cfg(test)]

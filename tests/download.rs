@@ -10,6 +10,7 @@ use instatui::download::{self, Job, Outcome};
 use instatui::fake::{
     DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, DEMO_USERNAME, Fault,
 };
+use instatui::instagram::renew::{Item, RenewError, Renewed, Wanted};
 use instatui::instagram::{Client, Endpoints, Flavor, Media, MediaType};
 use instatui::secret::Secret;
 use std::collections::HashSet;
@@ -331,6 +332,97 @@ async fn an_expired_url_is_renewed_and_the_file_saved() {
     h.run(last, dir.path()).await.expect("saved anyway");
     assert!(download::existing(dir.path(), &last.stem).is_some());
     assert_eq!(h.post_fetches(&album.id), 1);
+}
+
+const OLD_URL: &str = "https://cdn.invalid/old";
+
+fn refused(status: u16) -> instatui::instagram::ApiError {
+    instatui::instagram::ApiError {
+        status: Some(status),
+        ..instatui::instagram::ApiError::new(instatui::instagram::ErrorKind::Other, "refused")
+    }
+}
+
+/// A fetch with renewal where [`OLD_URL`] fails with `status` and any other
+/// URL is "fetched" as itself.
+async fn renew(
+    h: &Harness,
+    item: Item<'_>,
+    wanted: Wanted,
+    status: u16,
+) -> Result<Renewed<String>, RenewError> {
+    h.client
+        .with_renewal(&h.token, item, wanted, OLD_URL, |url| async move {
+            if url == OLD_URL {
+                Err(refused(status))
+            } else {
+                Ok(url)
+            }
+        })
+        .await
+}
+
+/// One renewal serves the TUI's pictures and the downloads: after an
+/// expired URL the post is fetched once more and the URL of the kind the
+/// caller wants is taken from it, an album's item through its album; any
+/// other failure is not renewed.
+#[tokio::test]
+async fn one_renewal_takes_the_url_each_caller_wants_from_the_post() {
+    let h = Harness::start().await;
+    let video = h
+        .posts
+        .iter()
+        .find(|p| p.kind() == MediaType::Video && p.media_url.is_some())
+        .expect("a video with its file");
+    let item = Item {
+        post_id: &video.id,
+        child: None,
+    };
+    for wanted in [Wanted::Picture, Wanted::File] {
+        let renewed = renew(&h, item, wanted, 403).await.expect("renewed");
+        assert_eq!(renewed.value, renewed.url);
+        let post = renewed.post.expect("the post fetched again");
+        let expected = match wanted {
+            Wanted::Picture => post.thumbnail_url.as_deref(),
+            Wanted::File => post.media_url.as_deref(),
+        };
+        assert_eq!(Some(renewed.url.as_str()), expected, "{wanted:?}");
+    }
+    assert_eq!(h.post_fetches(&video.id), 2, "once per renewal");
+
+    let album = h
+        .posts
+        .iter()
+        .find(|p| p.kind() == MediaType::Album && p.children().len() >= 2)
+        .expect("an album");
+    let second = Item {
+        post_id: &album.id,
+        child: Some(1),
+    };
+    let renewed = renew(&h, second, Wanted::File, 410).await.expect("renewed");
+    let post = renewed.post.expect("the album fetched again");
+    assert_eq!(
+        Some(renewed.url.as_str()),
+        post.children()[1].file_url(),
+        "the item's own file"
+    );
+    let missing = Item {
+        child: Some(99),
+        ..second
+    };
+    assert_eq!(
+        renew(&h, missing, Wanted::File, 403)
+            .await
+            .expect_err("gone"),
+        RenewError::Gone
+    );
+
+    let before = h.post_fetches(&video.id);
+    let err = renew(&h, item, Wanted::File, 404)
+        .await
+        .expect_err("not renewed");
+    assert_eq!(err, RenewError::Failed(refused(404)));
+    assert_eq!(h.post_fetches(&video.id), before, "a 404 is not an expiry");
 }
 
 // --------------------------------------------------------------------- CLI

@@ -11,6 +11,7 @@ pub mod limits;
 pub mod model;
 pub mod paging;
 pub mod paste;
+pub mod renew;
 pub mod retry;
 pub mod usage;
 pub mod walk;

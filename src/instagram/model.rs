@@ -267,6 +267,16 @@ impl Media {
             .unwrap_or("")
     }
 
+    /// The file worth saving for this item: the picture or video itself, or
+    /// for a video the API offers no file for, its cover.
+    pub fn file_url(&self) -> Option<&str> {
+        if self.video_unavailable() {
+            self.thumbnail_url.as_deref()
+        } else {
+            self.media_url.as_deref()
+        }
+    }
+
     /// The picture to show for this item: the image itself, a video's
     /// thumbnail, or an album's cover.
     pub fn preview_url(&self) -> Option<&str> {

@@ -615,7 +615,7 @@ impl Executor {
 }
 
 /// Fetches a picture; an expired CDN URL costs one fetch of the post for
-/// a fresh URL, which the caller also hands to the feed.
+/// a fresh URL (`Client::with_renewal`), which the caller also hands to the feed.
 async fn fetch_picture(
     client: &Client,
     token: &crate::secret::Secret,
@@ -623,25 +623,17 @@ async fn fetch_picture(
     child: Option<usize>,
     url: &str,
 ) -> Result<(Vec<u8>, Option<crate::instagram::Media>), String> {
-    match client.fetch(url).await {
-        Ok(download) => Ok((download.bytes.to_vec(), None)),
-        Err(err) if err.is_expired_url() => {
-            let post = client
-                .media(token, post_id)
-                .await
-                .map_err(|e| e.to_string())?;
-            let item = match child {
-                Some(i) => post.children().get(i).cloned(),
-                None => Some(post.clone()),
-            };
-            let fresh = item
-                .as_ref()
-                .and_then(|m| m.preview_url().map(str::to_string))
-                .ok_or_else(|| "the post no longer offers a picture".to_string())?;
-            let download = client.fetch(&fresh).await.map_err(|e| e.to_string())?;
-            Ok((download.bytes.to_vec(), Some(post)))
-        }
-        Err(err) => Err(err.to_string()),
+    use crate::instagram::renew::{Item, RenewError, Wanted};
+    let item = Item { post_id, child };
+    match client
+        .with_renewal(token, item, Wanted::Picture, url, |url| async move {
+            client.fetch(&url).await
+        })
+        .await
+    {
+        Ok(renewed) => Ok((renewed.value.bytes.to_vec(), renewed.post)),
+        Err(RenewError::Failed(err)) => Err(err.to_string()),
+        Err(RenewError::Gone) => Err("the post no longer offers a picture".to_string()),
     }
 }
 
