@@ -357,6 +357,49 @@ fn the_selected_post_is_always_on_screen() {
     }
 }
 
+/// The list's height comes from the layout the screen is drawn with: PgDn
+/// moves by exactly the post rows on screen, whatever takes rows from the
+/// list (the filter bar, the detail pane, the token banner, a second
+/// status line).
+#[test]
+fn page_down_moves_by_exactly_the_rows_on_screen() {
+    let post_rows = |app: &App, w: u16, h: u16| {
+        draw(app, w, h)
+            .backend()
+            .to_string()
+            .lines()
+            .filter(|l| l.contains(" IMG post "))
+            .count()
+    };
+    for (w, h) in [(80, 24), (40, 12), (100, 30), (60, 17), (40, 15)] {
+        for setup in ["plain", "filter", "detail", "banner", "long status"] {
+            let mut app = feed_with(60, true);
+            send(&mut app, [Msg::Resize(w, h)]);
+            match setup {
+                "filter" => {
+                    send(&mut app, [key('/'), key('p'), code(KeyCode::Enter)]);
+                }
+                "detail" => {
+                    send(&mut app, [code(KeyCode::Enter)]);
+                }
+                "banner" => app.token.rejected = Some("revoked".into()),
+                "long status" => {
+                    app.set_status(instatui::app::Level::Info, "a long status ".repeat(12))
+                }
+                _ => {}
+            }
+            let rows = post_rows(&app, w, h);
+            assert!(rows > 0, "{w}x{h} {setup}");
+            assert_eq!(app.feed_rows(), rows, "{w}x{h} {setup}");
+            let before = app.feed.selected;
+            send(&mut app, [code(KeyCode::PageDown)]);
+            assert_eq!(app.feed.selected, before + rows, "{w}x{h} {setup}");
+            send(&mut app, [code(KeyCode::PageUp)]);
+            assert_eq!(app.feed.selected, before, "{w}x{h} {setup}");
+        }
+    }
+}
+
 // ---------------------------------------------------------------- colours
 
 /// The foreground of the first cell of `needle` in the header's top row.

@@ -111,21 +111,10 @@ impl FeedView {
 }
 
 impl App {
-    /// Rows the list has on screen, from the terminal height minus header,
-    /// footer, status and borders.
+    /// Rows the list has on screen: from the layout the screen is drawn
+    /// with, so paging moves by exactly what is visible.
     pub fn feed_rows(&self) -> usize {
-        let (width, height) = self.size;
-        // Header (2), the status line (1 or 2) and the key line (1).
-        let body = usize::from(height.saturating_sub(3 + self.status_rows(self.size)));
-        // Below 80 columns the detail pane sits under the list, which keeps 40%.
-        let list = if self.feed.detail && width < 80 {
-            body * 2 / 5
-        } else {
-            body
-        };
-        let filter_bar =
-            usize::from(self.feed.filter_editing || !self.feed.filter.value().is_empty());
-        list.saturating_sub(2 + filter_bar).max(1)
+        crate::ui::layout::feed_rows(self)
     }
 
     /// Loads the first page if this run has not yet.
@@ -507,13 +496,22 @@ impl App {
     pub fn clamp_selection(&mut self) {
         let len = self.feed.visible().len();
         self.feed.selected = self.feed.selected.min(len.saturating_sub(1));
-        let rows = self.feed_rows();
-        if self.feed.selected < self.feed.scroll {
-            self.feed.scroll = self.feed.selected;
-        } else if self.feed.selected >= self.feed.scroll + rows {
-            self.feed.scroll = self.feed.selected + 1 - rows;
-        }
+        self.keep_selection_in_view();
         self.feed.scroll = self.feed.scroll.min(len.saturating_sub(1));
+    }
+
+    /// Scrolls the list so that the selected row is among those shown. The
+    /// list's height changes with more than moves (the terminal, a second
+    /// status line, the banner, the filter bar, the detail pane), so
+    /// `update` calls this after every message.
+    pub fn keep_selection_in_view(&mut self) {
+        let rows = self.feed_rows();
+        let feed = &mut self.feed;
+        if feed.selected < feed.scroll {
+            feed.scroll = feed.selected;
+        } else if feed.selected >= feed.scroll + rows {
+            feed.scroll = feed.selected + 1 - rows;
+        }
     }
 
     pub fn open_permalink(&mut self, effects: &mut Vec<Effect>) {

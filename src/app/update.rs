@@ -73,6 +73,7 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
         Msg::HandoffsRan(results) => app.on_handoffs_ran(results, &mut effects),
     }
     app.sync_preview(&mut effects);
+    app.keep_selection_in_view();
     effects
 }
 

@@ -16,18 +16,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previews>) {
-    let feed = &app.feed;
-    if !feed.detail {
-        list(app, frame, area);
-        return;
+    let areas = super::layout::feed(app, area);
+    list(app, frame, areas.list);
+    if let Some(detail_area) = areas.detail {
+        detail(app, frame, detail_area, previews);
     }
-    let [list_area, detail_area] = if area.width >= 80 {
-        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(area)
-    } else {
-        Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(area)
-    };
-    list(app, frame, list_area);
-    detail(app, frame, detail_area, previews);
 }
 
 fn list_title(app: &App, shown: usize) -> String {
@@ -88,12 +81,10 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
         .title(Span::styled(list_title(app, visible.len()), theme::title()))
         .border_style(theme::dim());
-    let inner = block.inner(area);
     frame.render_widget(block, area);
-    let mut body = inner;
-    if feed.filter_editing || !feed.filter.value().is_empty() {
-        let [filter_area, rest] =
-            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    let areas = super::layout::feed_list(app, area);
+    let body = areas.rows;
+    if let Some(filter_area) = areas.filter {
         let style = if feed.filter_editing {
             theme::focused_field()
         } else {
@@ -114,7 +105,6 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
                 frame.set_cursor_position((x, filter_area.y));
             }
         }
-        body = rest;
     }
     if visible.is_empty() {
         let (message, style) = if let Some(error) = &feed.error {
@@ -138,15 +128,9 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
         );
         return;
     }
+    // The app keeps its scroll for this very layout (`layout::feed_rows`).
     let rows = body.height as usize;
-    // The app scrolls by the full list height; the filter bar, a banner and
-    // a detail pane below the list take rows from it, so keep the
-    // selection on screen here.
-    let shown = rows.max(1);
-    let mut scroll = feed.scroll.min(visible.len().saturating_sub(1));
-    if feed.selected >= scroll + shown {
-        scroll = feed.selected + 1 - shown;
-    }
+    let scroll = feed.scroll;
     let width = body.width as usize;
     let lines: Vec<Line> = visible
         .iter()

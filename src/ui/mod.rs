@@ -7,6 +7,7 @@ mod feed;
 mod field;
 mod footer;
 mod header;
+pub mod layout;
 mod popup;
 pub mod theme;
 mod token;
@@ -14,7 +15,6 @@ mod token;
 use crate::app::{App, Screen};
 use crate::preview::Previews;
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout};
 
 /// Draws the whole frame: header, the current screen, status line, key hints, popups.
 pub fn render(app: &App, frame: &mut Frame) {
@@ -31,33 +31,22 @@ pub fn render_with_previews(app: &App, frame: &mut Frame, previews: Option<&mut 
         feed::full_picture(app, frame, frame.area(), previews);
         return;
     }
-    let [header_area, body, status_area, footer_area] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Fill(1),
-        Constraint::Length(app.status_rows((frame.area().width, frame.area().height))),
-        Constraint::Length(1),
-    ])
-    .areas(frame.area());
-    header::render(app, frame, header_area);
-    let body = match banner(app) {
-        Some(text) => {
-            let [banner_area, rest] =
-                Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(body);
-            frame.render_widget(
-                ratatui::widgets::Paragraph::new(crate::text::pad(
-                    &text,
-                    usize::from(banner_area.width),
-                ))
-                .style(
-                    theme::level(crate::app::Level::Error)
-                        .add_modifier(ratatui::style::Modifier::REVERSED),
-                ),
-                banner_area,
-            );
-            rest
-        }
-        None => body,
-    };
+    let areas = layout::frame(app, frame.area());
+    header::render(app, frame, areas.header);
+    if let (Some(banner_area), Some(text)) = (areas.banner, banner(app)) {
+        frame.render_widget(
+            ratatui::widgets::Paragraph::new(crate::text::pad(
+                &text,
+                usize::from(banner_area.width),
+            ))
+            .style(
+                theme::level(crate::app::Level::Error)
+                    .add_modifier(ratatui::style::Modifier::REVERSED),
+            ),
+            banner_area,
+        );
+    }
+    let body = areas.body;
     match app.screen {
         Screen::Credentials => credentials::render(app, frame, body),
         Screen::Authorize => authorize::render(app, frame, body),
@@ -65,8 +54,8 @@ pub fn render_with_previews(app: &App, frame: &mut Frame, previews: Option<&mut 
         Screen::Feed => feed::render(app, frame, body, previews),
         Screen::Accounts => accounts::render(app, frame, body),
     }
-    footer::render_status(app, frame, status_area);
-    footer::render_keys(app, frame, footer_area);
+    footer::render_status(app, frame, areas.status);
+    footer::render_keys(app, frame, areas.keys);
     if let Some(p) = app.popup {
         popup::render(app, p, frame);
     }

@@ -1,0 +1,102 @@
+//! Where each part of the screen goes. Drawing lays the screen out with these, and the app
+//! asks [`feed_rows`] for the Feed list's height, so paging moves by exactly the rows shown.
+
+use crate::app::App;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::Block;
+
+/// The rows of the whole frame, top to bottom.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Frame {
+    pub header: Rect,
+    /// The warning about a token that no longer works (see `ui::banner`).
+    pub banner: Option<Rect>,
+    /// What the screen in view draws in.
+    pub body: Rect,
+    pub status: Rect,
+    pub keys: Rect,
+}
+
+/// The frame of `area`: header (2 rows), banner, body, status line (1 or 2), key line.
+pub fn frame(app: &App, area: Rect) -> Frame {
+    let [header, body, status, keys] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Fill(1),
+        Constraint::Length(app.status_rows((area.width, area.height))),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let (banner, body) = if super::banner(app).is_some() {
+        let [banner, rest] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(body);
+        (Some(banner), rest)
+    } else {
+        (None, body)
+    };
+    Frame {
+        header,
+        banner,
+        body,
+        status,
+        keys,
+    }
+}
+
+/// The Feed screen in `body`: the list's box, and the detail pane's when it
+/// is open (beside the list from 80 columns, below it under that).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Feed {
+    pub list: Rect,
+    pub detail: Option<Rect>,
+}
+
+pub fn feed(app: &App, body: Rect) -> Feed {
+    if !app.feed.detail {
+        return Feed {
+            list: body,
+            detail: None,
+        };
+    }
+    let [list, detail] = if body.width >= 80 {
+        Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)]).areas(body)
+    } else {
+        Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(body)
+    };
+    Feed {
+        list,
+        detail: Some(detail),
+    }
+}
+
+/// Inside the list's box: the filter bar while it shows, and the rows of posts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FeedList {
+    pub filter: Option<Rect>,
+    pub rows: Rect,
+}
+
+pub fn feed_list(app: &App, list: Rect) -> FeedList {
+    let inner = Block::bordered().inner(list);
+    if app.feed.filter_editing || !app.feed.filter.value().is_empty() {
+        let [filter, rows] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+        FeedList {
+            filter: Some(filter),
+            rows,
+        }
+    } else {
+        FeedList {
+            filter: None,
+            rows: inner,
+        }
+    }
+}
+
+/// Rows of posts the Feed list shows at the app's terminal size (at least
+/// one, so that paging always moves).
+pub fn feed_rows(app: &App) -> usize {
+    let (width, height) = app.size;
+    let body = frame(app, Rect::new(0, 0, width, height)).body;
+    let rows = feed_list(app, feed(app, body).list).rows.height;
+    usize::from(rows).max(1)
+}
