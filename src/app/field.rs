@@ -78,15 +78,57 @@ impl TextField {
     /// Applies an editing key. Returns false for keys that are not editing
     /// keys, so the caller can treat them as commands.
     pub fn handle_key(&mut self, key: &KeyEvent) -> bool {
+        match editing_request(key) {
+            Some(request) => {
+                self.input.handle(request);
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// What `key` asks of a field: tui-input's own key map, where ours keeps
+/// three differences. Ctrl-U deletes to the start, not the whole line;
+/// Ctrl- or Alt-Backspace deletes a word; and a Ctrl or Alt letter other
+/// than Ctrl-W, -K, -A, -E is a command of the screen (Ctrl-B, Ctrl-F,
+/// Ctrl-H, Ctrl-Y, Alt-B… edit nothing here). Other modifiers (Shift,
+/// Super, Alt on an arrow) do not change an editing key.
+fn editing_request(key: &KeyEvent) -> Option<InputRequest> {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let alt = key.modifiers.contains(KeyModifiers::ALT);
+    let modifiers = match key.code {
+        KeyCode::Char('u') if ctrl => return Some(InputRequest::DeleteFromStart),
+        KeyCode::Char('w' | 'k' | 'a' | 'e') if ctrl => KeyModifiers::CONTROL,
+        KeyCode::Char(_) if ctrl || alt => return None,
+        KeyCode::Backspace if ctrl || alt => return Some(InputRequest::DeletePrevWord),
+        KeyCode::Left | KeyCode::Right if ctrl => KeyModifiers::CONTROL,
+        _ => KeyModifiers::NONE,
+    };
+    let key = KeyEvent::new(key.code, modifiers);
+    tui_input::backend::crossterm::to_input_request(&crossterm::event::Event::Key(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    /// The key map as it was written by hand before tui-input's took its
+    /// place: every key, under every mix of modifiers, still does the same.
+    fn by_hand(key: &KeyEvent) -> Option<InputRequest> {
         let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         let alt = key.modifiers.contains(KeyModifiers::ALT);
-        let request = match key.code {
+        Some(match key.code {
             KeyCode::Char('w') if ctrl => InputRequest::DeletePrevWord,
             KeyCode::Char('u') if ctrl => InputRequest::DeleteFromStart,
             KeyCode::Char('k') if ctrl => InputRequest::DeleteTillEnd,
             KeyCode::Char('a') if ctrl => InputRequest::GoToStart,
             KeyCode::Char('e') if ctrl => InputRequest::GoToEnd,
-            KeyCode::Char(_) if ctrl || alt => return false,
+            KeyCode::Char(_) if ctrl || alt => return None,
             KeyCode::Char(c) => InputRequest::InsertChar(c),
             KeyCode::Backspace if ctrl || alt => InputRequest::DeletePrevWord,
             KeyCode::Backspace => InputRequest::DeletePrevChar,
@@ -97,19 +139,56 @@ impl TextField {
             KeyCode::Right => InputRequest::GoToNextChar,
             KeyCode::Home => InputRequest::GoToStart,
             KeyCode::End => InputRequest::GoToEnd,
-            _ => return false,
-        };
-        self.input.handle(request);
-        true
+            _ => return None,
+        })
     }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(code: KeyCode) -> KeyEvent {
-        KeyEvent::new(code, KeyModifiers::NONE)
+    #[test]
+    fn every_key_edits_as_it_did() {
+        let mut codes: Vec<KeyCode> = ('a'..='z')
+            .chain(['A', 'Z', '1', ' ', '/', 'é', '語'])
+            .map(KeyCode::Char)
+            .collect();
+        codes.extend([
+            KeyCode::Backspace,
+            KeyCode::Delete,
+            KeyCode::Left,
+            KeyCode::Right,
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::Home,
+            KeyCode::End,
+            KeyCode::PageUp,
+            KeyCode::Tab,
+            KeyCode::BackTab,
+            KeyCode::Enter,
+            KeyCode::Esc,
+            KeyCode::Insert,
+            KeyCode::F(2),
+        ]);
+        let (ctrl, alt, shift) = (
+            KeyModifiers::CONTROL,
+            KeyModifiers::ALT,
+            KeyModifiers::SHIFT,
+        );
+        let mixes = [
+            KeyModifiers::NONE,
+            shift,
+            ctrl,
+            alt,
+            ctrl | alt,
+            ctrl | shift,
+            alt | shift,
+            ctrl | alt | shift,
+            KeyModifiers::SUPER,
+            KeyModifiers::META,
+        ];
+        for code in codes {
+            for modifiers in mixes {
+                let key = KeyEvent::new(code, modifiers);
+                assert_eq!(editing_request(&key), by_hand(&key), "{key:?}");
+            }
+        }
     }
 
     #[test]
