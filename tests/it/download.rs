@@ -2,10 +2,8 @@
 //! skip what is there, `.part` files, expired CDN URLs, and
 //! `instatui download` end to end.
 
-mod common;
-
-use common::cli::Machine;
-use common::demo::{DemoAccount as Harness, cdn_hits, login_token};
+use crate::common::cli::Machine;
+use crate::common::demo::{DemoAccount as Harness, cdn_hits, login_token};
 use instatui::download::{self, Job, Outcome};
 use instatui::fake::{
     DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, DEMO_USERNAME, Fault,

@@ -1,12 +1,10 @@
 //! Handoffs end to end: the `instatui` binary against the embedded fake,
 //! handing each new token to a .env file and to a command.
 
-mod common;
-
-use common::cli::{HOUR, Machine, mode};
+use crate::common::cli::{HOUR, Machine, mode};
 use std::time::{Duration, Instant};
 
-fn refresh_a_day_later(m: &Machine) -> common::cli::Run {
+fn refresh_a_day_later(m: &Machine) -> crate::common::cli::Run {
     m.control().advance_clock(25 * HOUR);
     m.run_with(&["refresh"], |c| {
         c.env("INSTATUI_CLOCK_SKEW", "25h");

@@ -1,14 +1,13 @@
 //! SIGTERM, SIGHUP and an outside SIGINT end the TUI the way `q` does: the
 //! signal becomes a message, the message quits, and the runtime then drains
 //! the state writer and hands the terminal back (`tui::runtime::run`).
-//! In its own test binary: listening for a signal changes it for the whole
-//! process.
+//! Listening for a signal changes it for the whole process, so the test that
+//! signals itself runs in a child process: this test binary again, running
+//! that test alone.
 
-mod common;
-
-use common::cli::Machine;
-use common::pty::{Ended, Pty};
-use common::tui::*;
+use crate::common::cli::Machine;
+use crate::common::pty::{Ended, Pty};
+use crate::common::tui::*;
 use instatui::app::{Effect, Msg};
 use instatui::tui::Signals;
 use std::time::Duration;
@@ -21,8 +20,39 @@ fn send_to_self(signal: &str) {
     assert!(status.success());
 }
 
-#[tokio::test]
-async fn each_terminating_signal_becomes_a_quit_message() {
+/// Set in the child process that runs `each_terminating_signal_becomes_a_quit_message`.
+const SIGNALLED_CHILD: &str = "INSTATUI_TEST_SIGNALLED_CHILD";
+
+#[test]
+fn each_terminating_signal_becomes_a_quit_message() {
+    if std::env::var_os(SIGNALLED_CHILD).is_some() {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime")
+            .block_on(each_terminating_signal_becomes_a_quit_message_here());
+        return;
+    }
+    // The test's name as the harness knows it: the module path without the crate.
+    let module = module_path!()
+        .split_once("::")
+        .map_or("", |(_crate, rest)| rest);
+    let name = format!("{module}::each_terminating_signal_becomes_a_quit_message");
+    let child = std::process::Command::new(std::env::current_exe().expect("the test binary"))
+        .args([name.as_str(), "--exact", "--test-threads=1"])
+        .env(SIGNALLED_CHILD, "1")
+        .output()
+        .expect("the test binary runs");
+    let stdout = String::from_utf8_lossy(&child.stdout);
+    assert!(
+        child.status.success() && stdout.contains("1 passed"),
+        "{:?}\n{stdout}\n{}",
+        child.status,
+        String::from_utf8_lossy(&child.stderr)
+    );
+}
+
+async fn each_terminating_signal_becomes_a_quit_message_here() {
     let mut signals = Signals::listen();
     for signal in ["-TERM", "-HUP", "-INT"] {
         send_to_self(signal);

@@ -2,9 +2,7 @@
 //! decoded and shrunk, drawn in the Feed's detail pane, kept in memory and
 //! on disk, re-fetched when their URL expired, and never hold up the keys.
 
-mod common;
-
-use common::demo::DemoAccount as Harness;
+use crate::common::demo::DemoAccount as Harness;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use image::{DynamicImage, ImageFormat, RgbImage};
 use instatui::app::preview::{Preview, PreviewOutcome, PreviewState};

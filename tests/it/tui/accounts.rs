@@ -2,9 +2,7 @@
 //! both countdowns, switching the active account (header, Token and Feed follow), adding
 //! one through the authorize flow, removing one after a confirmation that names it.
 
-mod common;
-
-use common::tui::*;
+use crate::common::tui::*;
 use crossterm::event::KeyCode;
 use instatui::app::{App, Effect, Msg, Popup, Screen};
 use instatui::secret::Secret;

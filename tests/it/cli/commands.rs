@@ -1,9 +1,7 @@
 //! The `instatui` binary end to end, against the embedded fake running in
 //! this test process, with every directory in a throw-away temp dir.
 
-mod common;
-
-use common::cli::{HOUR, Machine, mode};
+use crate::common::cli::{HOUR, Machine, mode};
 use instatui::fake::{Consent, DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USERNAME};
 use serde_json::Value;
 use std::collections::HashSet;
@@ -592,7 +590,7 @@ fn a_bad_instatui_theme_is_named_and_never_stops_a_subcommand() {
 }
 
 /// The one object a `--json` command prints on stdout when it fails.
-fn error_object(run: &common::cli::Run) -> Value {
+fn error_object(run: &crate::common::cli::Run) -> Value {
     let value: Value = serde_json::from_str(&run.stdout)
         .unwrap_or_else(|e| panic!("stdout is JSON ({e}): {run:?}"));
     assert_eq!(value["error"]["exit"], run.code, "{run:?}");

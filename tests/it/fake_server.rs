@@ -875,7 +875,7 @@ async fn a_refused_field_fails_the_whole_request_like_the_fixture() {
     h.control().refuse_field("media_product_type");
     let error = graph_error(ask("/me/media", fields).await).await;
     let fixture: Value = serde_json::from_str(include_str!(
-        "fixtures/instagram/error_graph_unsupported_field.json"
+        "../fixtures/instagram/error_graph_unsupported_field.json"
     ))
     .expect("fixture");
     for key in ["message", "type", "code"] {

@@ -1,9 +1,7 @@
 //! The `instatui` binary against a hostile Instagram: what a user sees when
 //! bodies never end, paging loops or a redirect points elsewhere.
 
-mod common;
-
-use common::cli::Machine;
+use crate::common::cli::Machine;
 use instatui::fake::{DEMO_USER_ID, Fault};
 
 fn media_path() -> String {
@@ -146,7 +144,7 @@ fn with_state(landed: &str, state: Option<&str>) -> String {
     url.to_string()
 }
 
-fn exchange_stdin(m: &Machine, pasted: &str) -> common::cli::Run {
+fn exchange_stdin(m: &Machine, pasted: &str) -> crate::common::cli::Run {
     let pasted = pasted.to_string();
     m.run_with(&["exchange"], |c| {
         c.write_stdin(pasted);
@@ -501,7 +499,7 @@ fn hold_the_lock(m: &Machine) -> std::fs::File {
 }
 
 /// The file a failed save's message says the token is kept in, and the token.
-fn kept_token(run: &common::cli::Run) -> (std::path::PathBuf, String) {
+fn kept_token(run: &crate::common::cli::Run) -> (std::path::PathBuf, String) {
     // One line for the failure (a `refresh` also warns that its run could
     // not be recorded for keep-alive status).
     let errors: Vec<&str> = run
@@ -521,7 +519,7 @@ fn kept_token(run: &common::cli::Run) -> (std::path::PathBuf, String) {
         "{run:?}"
     );
     assert_eq!(
-        common::cli::mode(&path) & 0o777,
+        crate::common::cli::mode(&path) & 0o777,
         0o600,
         "readable by the user only"
     );
@@ -541,7 +539,7 @@ fn a_refreshed_token_that_cannot_be_saved_is_kept_and_can_be_stored() {
     m.authorized();
     let before = m.raw_token();
     // A day on, on both clocks: Instagram refreshes it.
-    m.control().advance_clock(25 * common::cli::HOUR);
+    m.control().advance_clock(25 * crate::common::cli::HOUR);
     let lock = hold_the_lock(&m);
     let run = m.run_with(&["refresh"], |c| {
         c.env("INSTATUI_CLOCK_SKEW", "25h");

@@ -2,10 +2,8 @@
 //! usernames and links full of terminal control sequences, drawn into a
 //! `TestBackend` the way a start from the feed cache draws them.
 
-mod common;
-
-use common::hostile;
-use common::tui::*;
+use crate::common::hostile;
+use crate::common::tui::*;
 use crossterm::event::KeyCode;
 use instatui::app::{App, Level, Msg, Screen};
 use instatui::instagram::Media;

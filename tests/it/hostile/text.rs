@@ -2,10 +2,8 @@
 //! made to hurt a terminal or the date code. Each command must finish with
 //! its usual output, no panic, and no raw control byte on stdout or stderr.
 
-mod common;
-
-use common::cli::{Machine, Run};
-use common::hostile;
+use crate::common::cli::{Machine, Run};
+use crate::common::hostile;
 use instatui::fake::{DEMO_USER_ID, Fault};
 use instatui::instagram::{Client, Endpoints, Flavor, Media};
 use instatui::secret::Secret;

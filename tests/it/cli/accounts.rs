@@ -2,9 +2,7 @@
 //! one app kept alive by one `refresh --all` that hands the new token on, and a
 //! state file from the 0.1.0 release opening with its token intact.
 
-mod common;
-
-use common::cli::{HOUR, Machine};
+use crate::common::cli::{HOUR, Machine};
 use instatui::fake::{DEMO_APP_ID, DEMO_USERNAME};
 use serde_json::Value;
 
@@ -121,10 +119,14 @@ fn refresh_all_a_day_later_refreshes_both_accounts_and_updates_the_dotenv_handof
 #[test]
 fn a_state_file_from_the_0_1_0_release_opens_with_its_token_intact() {
     let m = Machine::demo();
-    let fixture: Value = serde_json::from_slice(include_bytes!("fixtures/state/v1.json"))
+    let fixture: Value = serde_json::from_slice(include_bytes!("../../fixtures/state/v1.json"))
         .expect("the fixture is JSON");
     std::fs::create_dir_all(m.config_dir()).expect("dir");
-    std::fs::write(m.state_path(), include_bytes!("fixtures/state/v1.json")).expect("writes");
+    std::fs::write(
+        m.state_path(),
+        include_bytes!("../../fixtures/state/v1.json"),
+    )
+    .expect("writes");
 
     let token = m.token_json();
     assert_eq!(token["user_id"], fixture["token"]["user_id"]);

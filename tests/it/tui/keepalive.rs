@@ -1,9 +1,7 @@
 //! The TUI's keep-alive row and warning, and handing new tokens on, driven
 //! through `update` with a fixed clock.
 
-mod common;
-
-use common::tui::*;
+use crate::common::tui::*;
 use instatui::app::keepalive::{Guide, KeepAliveState};
 use instatui::app::{Effect, Level, Msg, Popup, Screen};
 use instatui::handoff::{Destination, Handoff, HandoffRun};

@@ -3,9 +3,7 @@
 //! loopback, through `INSTATUI_SKIP_RATE_LIMIT_WAITS`) and go on from the
 //! same page, within `--max-wait`.
 
-mod common;
-
-use common::cli::{Machine, Run};
+use crate::common::cli::{Machine, Run};
 use instatui::fake::Fault;
 use instatui::instagram::backoff::SKIP_WAITS_ENV;
 use serde_json::Value;

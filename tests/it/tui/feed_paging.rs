@@ -2,9 +2,7 @@
 //! the cache of an earlier run kept whole and revalidated from the top, `G`
 //! loading to the end, and a held PgDn against a slow server.
 
-mod common;
-
-use common::tui::*;
+use crate::common::tui::*;
 use crossterm::event::KeyCode;
 use instatui::app::feed::{CachedFeed, Goal};
 use instatui::app::{App, Effect, Msg};

@@ -1,9 +1,7 @@
 //! Every screen drawn into a `TestBackend` at 80×24 and 40×12, snapshotted with insta;
 //! colours checked where they carry meaning; tiny terminals must not panic.
 
-mod common;
-
-use common::tui::*;
+use crate::common::tui::*;
 use crossterm::event::KeyCode;
 use instatui::app::{App, Msg, Popup, Screen};
 use ratatui::Terminal;

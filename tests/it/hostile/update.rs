@@ -1,9 +1,7 @@
 //! The TUI's `update` against a hostile Instagram: pages that loop or come
 //! back empty must not keep it asking (messages in, effects out, no server).
 
-mod common;
-
-use common::tui::*;
+use crate::common::tui::*;
 use instatui::app::feed::MAX_EMPTY_PAGES;
 use instatui::app::{App, Effect, Msg};
 use time::Duration;

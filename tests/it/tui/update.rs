@@ -1,8 +1,6 @@
 //! `update` alone: messages in, state and effects out. No terminal, no server.
 
-mod common;
-
-use common::tui::*;
+use crate::common::tui::*;
 use crossterm::event::KeyCode;
 use instatui::app::authorize::StepProgress;
 use instatui::app::credentials::FieldId;

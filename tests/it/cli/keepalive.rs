@@ -2,9 +2,7 @@
 //! `systemctl`, `crontab` and `launchctl` scripts that are the only
 //! programs on PATH, and unit folders inside a throw-away home.
 
-mod common;
-
-use common::cli::{Machine, Run};
+use crate::common::cli::{Machine, Run};
 use instatui::fake::DEMO_USERNAME;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

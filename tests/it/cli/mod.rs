@@ -1,0 +1,7 @@
+//! The `instatui` binary end to end against the fake, one command family per module.
+
+mod accounts;
+mod commands;
+mod handoff;
+mod keepalive;
+mod rate_limit;

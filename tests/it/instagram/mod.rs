@@ -1,0 +1,4 @@
+//! The Instagram client: against the fake over loopback, and on every stored response.
+
+mod client;
+mod fixtures;

@@ -1,0 +1,3 @@
+//! The state file shared by the TUI and other instatui processes.
+
+mod sharing;

@@ -1,0 +1,11 @@
+//! The TUI: `update` alone, drawn screens (insta snapshots), the headless
+//! flow against the fake, previews, paging, signals.
+
+mod accounts;
+mod feed_paging;
+mod flow;
+mod keepalive;
+mod previews;
+mod render;
+mod signals;
+mod update;
