@@ -198,10 +198,7 @@ impl ApiError {
     pub fn in_flavor(mut self, flavor: Flavor) -> Self {
         if self.kind == ErrorKind::RetiredApi
             && flavor == Flavor::InstagramLogin
-            && self
-                .message
-                .to_ascii_lowercase()
-                .contains("unsupported request - method type")
+            && says_unsupported_get(&self.message)
         {
             self.kind = ErrorKind::UnsupportedRequest;
         }
@@ -410,10 +407,19 @@ fn parse_error_body(body: &[u8]) -> Option<ApiError> {
     None
 }
 
+/// Graph's "Unsupported request - method type: get": the Basic Display API's
+/// retirement, or on the Instagram Login API a token or endpoint that is not
+/// its own (see `ApiError::in_flavor`). Read in one place for both.
+fn says_unsupported_get(message: &str) -> bool {
+    message
+        .to_ascii_lowercase()
+        .contains("unsupported request - method type: get")
+}
+
 fn classify(err: &ApiError) -> ErrorKind {
     let msg = err.message.to_ascii_lowercase();
     let status = err.status.unwrap_or(0);
-    if msg.contains("unsupported request - method type: get")
+    if says_unsupported_get(&msg)
         || msg.contains("invalid scope: user_profile")
         || msg.contains("invalid scope: user_media")
     {

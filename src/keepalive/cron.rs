@@ -60,6 +60,8 @@ pub fn read() -> Result<String, String> {
     if ran.ok {
         return Ok(ran.stdout);
     }
+    // crontab exits 1 both for "no crontab for <user>" and for real
+    // failures: its words are the only thing that tells them apart.
     if ran.stderr.to_ascii_lowercase().contains("no crontab") {
         return Ok(String::new());
     }
