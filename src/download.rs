@@ -238,50 +238,6 @@ pub fn default_dir(data_dir: &Path) -> PathBuf {
         .unwrap_or_else(|| data_dir.join("downloads"))
 }
 
-/// Creates `part` for a download to write into, new and empty. It is never
-/// opened through a symbolic link (`O_NOFOLLOW` and exclusive creation): a
-/// link planted under that name would make the download overwrite whatever
-/// it points to. A plain file left by an earlier run that was cut short is
-/// replaced; anything else there is refused, with what to do.
-pub fn create_part(part: &Path) -> std::io::Result<std::fs::File> {
-    let create = || {
-        let mut options = std::fs::OpenOptions::new();
-        options.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.custom_flags(libc::O_NOFOLLOW);
-        }
-        options.open(part)
-    };
-    match create() {
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-        other => return other,
-    }
-    let found = std::fs::symlink_metadata(part)?;
-    if !found.file_type().is_file() {
-        let what = if found.file_type().is_symlink() {
-            let to = std::fs::read_link(part)
-                .map(|t| format!(" (to {})", t.display()))
-                .unwrap_or_default();
-            format!("a symbolic link{to}")
-        } else {
-            "not a plain file".to_string()
-        };
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::AlreadyExists,
-            format!(
-                "{} is {what}, which instatui never writes through: remove it",
-                part.display()
-            ),
-        ));
-    }
-    // A leftover part: removed, then created anew. Should something take
-    // its place in between, exclusive creation fails rather than follow it.
-    std::fs::remove_file(part)?;
-    create()
-}
-
 /// Saves one file, unless `existing` (the folder listed once for the whole
 /// run) has it. An expired CDN URL costs one fetch of the post for a fresh
 /// URL, then the download is tried again.
@@ -560,32 +516,6 @@ mod tests {
         assert_eq!(stems[8], "u_2021-03-12_9");
         // The same id makes the same name on every run.
         assert_eq!(stem("u", &posts[0], None), stems[0]);
-    }
-
-    #[test]
-    fn a_part_file_is_created_anew_and_never_through_a_link() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let part = dir.path().join("p.part");
-        // A leftover of an interrupted run is replaced, empty.
-        std::fs::write(&part, b"half").expect("write");
-        let mut file = create_part(&part).expect("created");
-        std::io::Write::write_all(&mut file, b"new").expect("write");
-        assert_eq!(std::fs::read(&part).expect("read"), b"new");
-        #[cfg(unix)]
-        {
-            let victim = dir.path().join("victim");
-            std::fs::write(&victim, b"precious").expect("write");
-            let planted = dir.path().join("q.part");
-            std::os::unix::fs::symlink(&victim, &planted).expect("symlink");
-            let err = create_part(&planted).expect_err("refused");
-            assert!(err.to_string().contains("symbolic link"), "{err}");
-            assert_eq!(std::fs::read(&victim).expect("read"), b"precious");
-            // A link to nowhere is refused too, and nothing is created there.
-            let dangling = dir.path().join("r.part");
-            std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).expect("symlink");
-            assert!(create_part(&dangling).is_err());
-            assert!(!dir.path().join("nowhere").exists());
-        }
     }
 
     #[test]

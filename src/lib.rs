@@ -15,21 +15,17 @@ pub mod download;
 pub mod fake;
 pub mod handoff;
 pub mod health;
-pub mod instagram;
 pub mod keepalive;
 pub mod localtime;
 pub mod logging;
 pub mod preview;
 pub mod sanitize;
-pub mod secret;
 pub mod store;
 pub mod text;
 pub mod token;
 pub mod tui;
 pub mod ui;
 
-/// Installs rustls' ring provider once per process; every HTTP client needs
-/// it and a second install is harmless.
-pub fn install_crypto_provider() {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-}
+/// The Instagram client crate, under the path the app has always used.
+pub use instatui_instagram as instagram;
+pub use instatui_instagram::{install_crypto_provider, secret};

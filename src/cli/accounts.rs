@@ -9,7 +9,11 @@ use crate::store::{Removed, TokenKind};
 use crate::token;
 use serde_json::json;
 
-pub fn run(ctx: &Context, action: Option<AccountsCommand>, json: bool) -> Result<(), CliError> {
+pub(super) fn run(
+    ctx: &Context,
+    action: Option<AccountsCommand>,
+    json: bool,
+) -> Result<(), CliError> {
     match action {
         None => list(ctx, json),
         Some(AccountsCommand::Use { name }) => switch(ctx, &name),

@@ -9,7 +9,7 @@ use crate::localtime;
 use crate::store::{State, StoredToken, TokenKind};
 use crate::token;
 
-pub fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
+pub(super) fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
     let app = state.app.clone().ok_or_else(CliError::no_credentials)?;
     let nonce = new_nonce();
@@ -39,7 +39,7 @@ pub fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-pub async fn exchange(
+pub(super) async fn exchange(
     ctx: &Context,
     input: Option<&str>,
     short_only: bool,
@@ -119,7 +119,7 @@ fn read_redirect() -> Result<String, CliError> {
     Ok(text)
 }
 
-pub async fn upgrade(ctx: &Context) -> Result<(), CliError> {
+pub(super) async fn upgrade(ctx: &Context) -> Result<(), CliError> {
     let state = ctx.load()?;
     let current = state
         .token

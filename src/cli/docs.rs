@@ -4,14 +4,14 @@ use super::{Cli, CliError};
 use clap::CommandFactory;
 use std::io::Write;
 
-pub fn completions(shell: clap_complete::Shell) -> Result<(), CliError> {
+pub(super) fn completions(shell: clap_complete::Shell) -> Result<(), CliError> {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "instatui", &mut script);
     write_stdout(&script)
 }
 
 /// The page of `instatui`, or of one subcommand (`instatui-download`).
-pub fn man(subcommand: Option<&str>) -> Result<(), CliError> {
+pub(super) fn man(subcommand: Option<&str>) -> Result<(), CliError> {
     let mut command = Cli::command();
     // Propagates the global options (`--config-dir`, `-v`, `-q`) into the
     // subcommands, so their pages list them too.

@@ -13,7 +13,7 @@ use time::Date;
 /// Transfers at once: enough to hide latency, few enough to be polite.
 const PARALLEL: usize = 4;
 
-pub async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
+pub(super) async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
     // A mistyped date is a usage error, whatever the state of the setup.
     let since = args
         .since

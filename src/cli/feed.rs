@@ -35,7 +35,7 @@ fn remember_usage(ctx: &Context, client: &Client) {
     }
 }
 
-pub async fn profile(ctx: &Context, json: bool) -> Result<(), CliError> {
+pub(super) async fn profile(ctx: &Context, json: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
     let t = usable_token(&state)?;
     let client = ctx.client(&state)?;
@@ -68,7 +68,7 @@ pub async fn profile(ctx: &Context, json: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-pub async fn feed(ctx: &Context, args: FeedArgs) -> Result<(), CliError> {
+pub(super) async fn feed(ctx: &Context, args: FeedArgs) -> Result<(), CliError> {
     let state = ctx.load()?;
     let t = usable_token(&state)?;
     let listing = super::progress::Listing::start(!args.json);
@@ -130,7 +130,7 @@ fn table_row(media: &Media, offset: time::UtcOffset) -> String {
 /// Runs the embedded fake until Ctrl-C, printing what to point instatui at.
 /// The exports start with a throw-away config, cache and data dir, so
 /// following them never touches the user's real `state.json` or feed cache.
-pub async fn fake_server(port: u16, posts: usize) -> Result<(), CliError> {
+pub(super) async fn fake_server(port: u16, posts: usize) -> Result<(), CliError> {
     use crate::fake::{FakeConfig, FakeInstagram};
     use crate::store::{CACHE_DIR_ENV, CONFIG_DIR_ENV, DATA_DIR_ENV};
     let config = FakeConfig {

@@ -17,7 +17,7 @@ fn account(ctx: &Context) -> Result<(crate::store::State, Ticket), CliError> {
     Ok((state, ticket))
 }
 
-pub fn add(
+pub(super) fn add(
     ctx: &Context,
     dotenv: Option<PathBuf>,
     var: Option<String>,
@@ -93,7 +93,7 @@ fn outcome_text(last: Option<&HandoffRun>) -> String {
     }
 }
 
-pub fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
+pub(super) fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
     if json {
         return print_json(&state.handoffs);
@@ -114,7 +114,7 @@ pub fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
     Ok(())
 }
 
-pub fn remove(ctx: &Context, id: u32) -> Result<(), CliError> {
+pub(super) fn remove(ctx: &Context, id: u32) -> Result<(), CliError> {
     let (removed, _) = ctx.store.update(|s| {
         let at = s.handoffs.iter().position(|h| h.id == id);
         Ok::<_, CliError>(at.map(|i| s.handoffs.remove(i)))
@@ -130,7 +130,7 @@ pub fn remove(ctx: &Context, id: u32) -> Result<(), CliError> {
     }
 }
 
-pub async fn run(ctx: &Context, only: Option<u32>) -> Result<(), CliError> {
+pub(super) async fn run(ctx: &Context, only: Option<u32>) -> Result<(), CliError> {
     if let Some(id) = only {
         let state = ctx.load()?;
         if !state.handoffs.iter().any(|h| h.id == id) {
@@ -149,7 +149,7 @@ pub async fn run(ctx: &Context, only: Option<u32>) -> Result<(), CliError> {
 /// Runs the account's handoffs (after the new token was saved), records
 /// each outcome and prints one line each. Exit 1 when one failed: the
 /// token itself is already saved.
-pub async fn after_new_token(ctx: &Context) -> Result<(), CliError> {
+pub(super) async fn after_new_token(ctx: &Context) -> Result<(), CliError> {
     run_and_record(ctx, None).await.map(|_| ())
 }
 

@@ -10,7 +10,7 @@ use crate::store::State;
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
-pub fn install(
+pub(super) fn install(
     ctx: &Context,
     every: Duration,
     within: Duration,
@@ -39,7 +39,7 @@ pub fn install(
 
 /// `keep-alive print`: the same entries `install` writes, for doing it by
 /// hand; every line that is not the entry itself is a `#` comment.
-pub fn print(ctx: &Context, every: Duration, within: Duration) -> Result<(), CliError> {
+pub(super) fn print(ctx: &Context, every: Duration, within: Duration) -> Result<(), CliError> {
     let schedule = Schedule::new(every, within).map_err(CliError::usage)?;
     let plan = Plan::for_this_binary(ctx.store.dir(), schedule).map_err(CliError::failed)?;
     println!(
@@ -93,7 +93,7 @@ pub fn print(ctx: &Context, every: Duration, within: Duration) -> Result<(), Cli
     Ok(())
 }
 
-pub fn remove(ctx: &Context) -> Result<(), CliError> {
+pub(super) fn remove(ctx: &Context) -> Result<(), CliError> {
     let dir = std::path::absolute(ctx.store.dir()).map_err(|e| CliError::failed(e.to_string()))?;
     let name = keepalive::entry_name(&dir);
     let done = keepalive::remove(&name).map_err(CliError::failed)?;
@@ -109,7 +109,7 @@ pub fn remove(ctx: &Context) -> Result<(), CliError> {
     Ok(())
 }
 
-pub fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
+pub(super) fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
     let dir = std::path::absolute(ctx.store.dir()).map_err(|e| CliError::failed(e.to_string()))?;
     let name = keepalive::entry_name(&dir);
@@ -263,7 +263,7 @@ fn status_json(found: &[Installed], state: &State, problem: Option<&str>) -> ser
 
 /// Keeps what this run did for `refresh`'s account; a failure to save is
 /// only a warning, since the refresh itself already happened or not.
-pub fn record_run(ctx: &Context, outcome: RunOutcome, message: Option<String>) {
+pub(super) fn record_run(ctx: &Context, outcome: RunOutcome, message: Option<String>) {
     let saved = ctx.update(|s| {
         let Some(t) = &s.token else {
             return Ok::<_, CliError>(());
@@ -285,7 +285,7 @@ pub fn record_run(ctx: &Context, outcome: RunOutcome, message: Option<String>) {
 }
 
 /// Keeps what `refresh --all` did for every account.
-pub fn record_run_all(ctx: &Context, accounts: Vec<AccountResult>) {
+pub(super) fn record_run_all(ctx: &Context, accounts: Vec<AccountResult>) {
     let saved = ctx.store.update(|s| {
         s.last_run = Some(RefreshRun {
             at: crate::clock::now(),

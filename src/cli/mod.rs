@@ -528,7 +528,7 @@ impl Context {
     pub fn client(&self, state: &State) -> Result<Client, CliError> {
         let flavor = state.app.as_ref().map(|a| a.flavor).unwrap_or_default();
         let endpoints = Endpoints::from_env(flavor, &state.endpoints);
-        Ok(Client::new(flavor, endpoints)?)
+        Ok(Client::new(flavor, endpoints)?.with_clock(crate::clock::now))
     }
 }
 

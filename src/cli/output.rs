@@ -14,22 +14,22 @@ pub fn set_quiet(quiet: bool) {
     QUIET.store(quiet, Ordering::Relaxed);
 }
 
-pub fn quiet() -> bool {
+pub(super) fn quiet() -> bool {
     QUIET.load(Ordering::Relaxed)
 }
 
 /// Progress (spinners, bars) only for a person watching: stderr a terminal
 /// and no `-q`.
-pub fn show_progress() -> bool {
+pub(super) fn show_progress() -> bool {
     !quiet() && std::io::stderr().is_terminal()
 }
 
 /// Said once a token is in place: nothing refreshes it while instatui is closed.
-pub const KEEP_ALIVE_HINT: &str = "Keep it alive: 'instatui keep-alive install' sets up a timer that refreshes it; \
+pub(super) const KEEP_ALIVE_HINT: &str = "Keep it alive: 'instatui keep-alive install' sets up a timer that refreshes it; \
      'instatui keep-alive print' shows the cron line and systemd timer to set up yourself.";
 
 /// A step note on stderr ("1/3 code exchanged…"); `-q` hides it.
-pub fn note(text: &str) {
+pub(super) fn note(text: &str) {
     if !quiet() {
         eprintln!("{text}");
     }
@@ -154,12 +154,12 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<(), CliError> {
 }
 
 /// Text on stdout, filtered: what `println!` and `print!` mean in `cli`.
-pub fn write_out(text: &str, end: &str) {
+pub(super) fn write_out(text: &str, end: &str) {
     write_raw(&mut std::io::stdout().lock(), &sanitize::lines(text), end);
 }
 
 /// Text on stderr, filtered: what `eprintln!` and `eprint!` mean in `cli`.
-pub fn write_err(text: &str, end: &str) {
+pub(super) fn write_err(text: &str, end: &str) {
     write_raw(&mut std::io::stderr().lock(), &sanitize::lines(text), end);
 }
 
@@ -171,11 +171,11 @@ fn write_raw(out: &mut impl std::io::Write, text: &str, end: &str) {
     let _ = out.flush();
 }
 
-pub use crate::text::fit;
+pub(super) use crate::text::fit;
 
 /// What to run when no token is stored: `setup` first when no app is either
 /// (or `login --with-token` with a token from elsewhere).
-pub fn without_token(state: &crate::store::State) -> &'static str {
+pub(super) fn without_token(state: &crate::store::State) -> &'static str {
     if state.app.is_some() {
         "run 'instatui authorize', then 'instatui exchange <redirect URL>'"
     } else {

@@ -10,11 +10,11 @@ const TICK: Duration = Duration::from_millis(120);
 
 /// "listing posts… 300" until the listing is done; cleared when dropped,
 /// so an error line never lands after a half-drawn spinner.
-pub struct Listing(ProgressBar);
+pub(super) struct Listing(ProgressBar);
 
 impl Listing {
     /// `shown` is false where the output is for a program (`--json`).
-    pub fn start(shown: bool) -> Listing {
+    pub(super) fn start(shown: bool) -> Listing {
         let bar = if shown && show_progress() {
             ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr())
         } else {
@@ -29,13 +29,13 @@ impl Listing {
     }
 
     /// Posts listed so far.
-    pub fn set(&self, listed: usize) {
+    pub(super) fn set(&self, listed: usize) {
         self.0.set_position(listed as u64);
     }
 
     /// Prints a line on stderr above the spinner (a rate-limit wait, say),
     /// which goes on below it.
-    pub fn printer(&self) -> impl Fn(&str) + Send + Sync + 'static {
+    pub(super) fn printer(&self) -> impl Fn(&str) + Send + Sync + 'static {
         let bar = self.0.clone();
         move |line| bar.suspend(|| std::eprintln!("{}", crate::sanitize::line(line)))
     }
@@ -60,7 +60,7 @@ fn under_ci() -> bool {
 
 /// The files bar: done/total and the time left; the bar takes what the
 /// terminal's width leaves, so it stays one line at 40 columns.
-pub fn files(total: usize) -> ProgressBar {
+pub(super) fn files(total: usize) -> ProgressBar {
     let bar = if show_progress() {
         ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr())
     } else {

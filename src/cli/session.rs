@@ -25,7 +25,7 @@ enum Expiry {
     Upgraded,
 }
 
-pub async fn login(ctx: &Context, with_token: bool) -> Result<(), CliError> {
+pub(super) async fn login(ctx: &Context, with_token: bool) -> Result<(), CliError> {
     if !with_token {
         return Err(CliError::usage(
             "log in with a token you already have: instatui login --with-token < token.txt \
@@ -202,7 +202,7 @@ fn read_token() -> Result<Secret, CliError> {
     Ok(Secret::new(value))
 }
 
-pub fn logout(ctx: &Context, forget_app: bool) -> Result<(), CliError> {
+pub(super) fn logout(ctx: &Context, forget_app: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
     if state.token.is_none() && !(forget_app && state.app.is_some()) {
         println!("Nothing to forget: no token is stored.");
@@ -248,7 +248,7 @@ fn who(state: &State) -> Option<String> {
 }
 
 /// The one thing to do next, as a command.
-pub fn next_step(state: &State, now: OffsetDateTime) -> String {
+pub(super) fn next_step(state: &State, now: OffsetDateTime) -> String {
     let Some(t) = state.token.as_ref() else {
         return if state.app.is_some() {
             "authorize in the browser: instatui authorize --open".to_string()
@@ -269,7 +269,7 @@ pub fn next_step(state: &State, now: OffsetDateTime) -> String {
     }
 }
 
-pub fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
+pub(super) fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
     let now = crate::clock::now();
     let status = token::status(state.token.as_ref(), now);

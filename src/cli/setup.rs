@@ -7,9 +7,9 @@ use crate::secret::Secret;
 use crate::store::AppConfig;
 use std::io::{BufRead, IsTerminal};
 
-pub const SECRET_ENV: &str = "INSTATUI_APP_SECRET";
+pub(super) const SECRET_ENV: &str = "INSTATUI_APP_SECRET";
 
-pub fn run(ctx: &Context, args: SetupArgs) -> Result<(), CliError> {
+pub(super) fn run(ctx: &Context, args: SetupArgs) -> Result<(), CliError> {
     let flavor: Flavor = args.flavor.parse().map_err(CliError::usage)?;
     let app_id = args.app_id.trim().to_string();
     credentials::check_app_id(&app_id).map_err(CliError::usage)?;

@@ -11,7 +11,7 @@ use crate::token::{self, RefreshBlocker, TokenStatus};
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
-pub fn show(ctx: &Context, json: bool, reveal: bool) -> Result<(), CliError> {
+pub(super) fn show(ctx: &Context, json: bool, reveal: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
     let now = crate::clock::now();
     let status = token::status(state.token.as_ref(), now);
@@ -112,7 +112,7 @@ fn print_human(state: &State, now: OffsetDateTime) {
 
 /// When `refresh` acts: always (both `None`), or once either condition holds.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct When {
+pub(super) struct When {
     pub older_than: Option<Duration>,
     pub expiring_within: Option<Duration>,
 }
@@ -157,7 +157,12 @@ impl When {
     }
 }
 
-pub async fn refresh(ctx: &Context, when: When, force: bool, json: bool) -> Result<(), CliError> {
+pub(super) async fn refresh(
+    ctx: &Context,
+    when: When,
+    force: bool,
+    json: bool,
+) -> Result<(), CliError> {
     let result = refresh_token(ctx, when, force).await;
     // Kept for 'keep-alive status': what this run did, good or bad.
     let (outcome, message) = match &result {
@@ -218,7 +223,7 @@ enum Done {
 
 /// `refresh --all`: every account that is due, one line each. Exit 0 when
 /// none failed; 3 when every failure needs a new authorize, else 1.
-pub async fn refresh_all(
+pub(super) async fn refresh_all(
     ctx: &Context,
     when: When,
     force: bool,

@@ -60,7 +60,7 @@ pub(crate) struct CdnFiles {
 }
 
 impl CdnFiles {
-    pub fn for_account(account: &Account, config: &FakeConfig) -> CdnFiles {
+    pub(crate) fn for_account(account: &Account, config: &FakeConfig) -> CdnFiles {
         let mut files = HashMap::new();
         files.insert(profile_name(&config.user_id), CdnFile::Picture(0));
         for post in &account.posts {
@@ -107,7 +107,7 @@ pub(crate) struct Signer {
 }
 
 impl Signer {
-    pub fn new(app: &Shared, now: OffsetDateTime, epoch: u32) -> Signer {
+    pub(super) fn new(app: &Shared, now: OffsetDateTime, epoch: u32) -> Signer {
         Signer {
             base: app.base_url.clone(),
             salt: app.cdn_salt,
@@ -116,7 +116,7 @@ impl Signer {
         }
     }
 
-    pub fn url(&self, file: &str) -> String {
+    pub(super) fn url(&self, file: &str) -> String {
         format!(
             "{}/cdn/{file}?oe={:X}&oh=00_{}",
             self.base,

@@ -47,7 +47,7 @@ pub(crate) enum Kind {
 }
 
 impl Kind {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Kind::Image => "IMAGE",
             Kind::Video => "VIDEO",
@@ -85,7 +85,7 @@ pub(crate) struct Post {
 
 impl Post {
     /// `https://www.instagram.com/p/<shortcode>/` (`/reel/` for reels).
-    pub fn permalink(&self) -> Option<String> {
+    pub(crate) fn permalink(&self) -> Option<String> {
         if !self.has_permalink {
             return None;
         }
@@ -105,7 +105,7 @@ pub(crate) struct Account {
 }
 
 impl Account {
-    pub fn generate(config: &FakeConfig) -> Account {
+    pub(crate) fn generate(config: &FakeConfig) -> Account {
         let images = super::cdn::IMAGE_COUNT;
         let mut posts = Vec::with_capacity(config.post_count);
         let mut timestamp = NEWEST;
@@ -187,16 +187,16 @@ impl Account {
         }
     }
 
-    pub fn post(&self, id: &str) -> Option<&Post> {
+    pub(crate) fn post(&self, id: &str) -> Option<&Post> {
         self.post_by_id.get(id).and_then(|&i| self.posts.get(i))
     }
 
-    pub fn index_of(&self, id: &str) -> Option<usize> {
+    pub(crate) fn index_of(&self, id: &str) -> Option<usize> {
         self.post_by_id.get(id).copied()
     }
 
     /// The child with this id and the album it belongs to.
-    pub fn child(&self, id: &str) -> Option<(&Post, &Child)> {
+    pub(crate) fn child(&self, id: &str) -> Option<(&Post, &Child)> {
         let &(i, j) = self.child_by_id.get(id)?;
         let post = self.posts.get(i)?;
         Some((post, post.children.get(j)?))

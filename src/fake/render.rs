@@ -138,7 +138,7 @@ impl Renderer<'_> {
         Value::from(self.signer.url(&video_name(id)))
     }
 
-    pub fn post(&self, post: &Post, fields: &[Field]) -> Map<String, Value> {
+    pub(super) fn post(&self, post: &Post, fields: &[Field]) -> Map<String, Value> {
         let mut out = Map::new();
         for field in fields {
             let value = match field.name.as_str() {
@@ -186,7 +186,12 @@ impl Renderer<'_> {
     }
 
     /// An album child: no caption, no children, no counts.
-    pub fn child(&self, parent: &Post, child: &Child, fields: &[Field]) -> Map<String, Value> {
+    pub(super) fn child(
+        &self,
+        parent: &Post,
+        child: &Child,
+        fields: &[Field],
+    ) -> Map<String, Value> {
         let mut out = Map::new();
         for field in fields {
             let value = match field.name.as_str() {
@@ -212,7 +217,7 @@ impl Renderer<'_> {
         out
     }
 
-    pub fn profile(&self, fields: &[Field]) -> Map<String, Value> {
+    pub(super) fn profile(&self, fields: &[Field]) -> Map<String, Value> {
         let config = self.config;
         let mut out = Map::new();
         for field in fields {

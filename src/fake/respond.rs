@@ -77,11 +77,11 @@ pub(crate) fn text_response(
 pub(crate) struct OAuthError(pub String);
 
 impl OAuthError {
-    pub fn new(message: impl Into<String>) -> Self {
+    pub(super) fn new(message: impl Into<String>) -> Self {
         OAuthError(message.into())
     }
 
-    pub fn into_response(self) -> Response {
+    pub(super) fn into_response(self) -> Response {
         #[derive(Serialize)]
         struct Body<'a> {
             error_type: &'a str,
@@ -109,7 +109,7 @@ pub(crate) struct GraphError {
 }
 
 impl GraphError {
-    pub fn new(code: u32, kind: &'static str, message: impl Into<String>) -> Self {
+    pub(super) fn new(code: u32, kind: &'static str, message: impl Into<String>) -> Self {
         GraphError {
             status: StatusCode::BAD_REQUEST,
             message: message.into(),
@@ -120,17 +120,17 @@ impl GraphError {
         }
     }
 
-    pub fn subcode(mut self, subcode: u32) -> Self {
+    pub(super) fn subcode(mut self, subcode: u32) -> Self {
         self.subcode = Some(subcode);
         self
     }
 
     /// Code 100, a bad parameter.
-    pub fn param(message: impl Into<String>) -> Self {
+    pub(super) fn param(message: impl Into<String>) -> Self {
         GraphError::new(100, "OAuthException", message)
     }
 
-    pub fn missing_token() -> Self {
+    pub(super) fn missing_token() -> Self {
         GraphError::new(
             190,
             "OAuthException",
@@ -138,7 +138,7 @@ impl GraphError {
         )
     }
 
-    pub fn bad_token() -> Self {
+    pub(super) fn bad_token() -> Self {
         GraphError::new(
             190,
             "OAuthException",
@@ -146,7 +146,7 @@ impl GraphError {
         )
     }
 
-    pub fn password_changed() -> Self {
+    pub(super) fn password_changed() -> Self {
         GraphError::new(
             190,
             "OAuthException",
@@ -155,7 +155,7 @@ impl GraphError {
         )
     }
 
-    pub fn expired(expired_at: time::OffsetDateTime, now: time::OffsetDateTime) -> Self {
+    pub(super) fn expired(expired_at: time::OffsetDateTime, now: time::OffsetDateTime) -> Self {
         GraphError::new(
             190,
             "OAuthException",
@@ -168,7 +168,7 @@ impl GraphError {
     }
 
     /// What every call of the retired Basic Display API answers.
-    pub fn retired() -> Self {
+    pub(super) fn retired() -> Self {
         GraphError::new(
             100,
             "IGApiException",
@@ -176,13 +176,13 @@ impl GraphError {
         )
     }
 
-    pub fn duplicate_field(field: &str) -> Self {
+    pub(super) fn duplicate_field(field: &str) -> Self {
         GraphError::param(format!(
             "Field {field} specified more than once. This is only possible before version 2.1"
         ))
     }
 
-    pub fn unknown_object(id: &str, method: &str) -> Self {
+    pub(super) fn unknown_object(id: &str, method: &str) -> Self {
         GraphError::new(
             100,
             "IGApiException",
@@ -194,7 +194,7 @@ impl GraphError {
         .subcode(33)
     }
 
-    pub fn transient() -> Self {
+    pub(super) fn transient() -> Self {
         let mut error = GraphError::new(
             2,
             "OAuthException",
@@ -205,7 +205,7 @@ impl GraphError {
         error
     }
 
-    pub fn rate_limited() -> Self {
+    pub(super) fn rate_limited() -> Self {
         let mut error = GraphError::new(
             4,
             "OAuthException",
@@ -217,7 +217,7 @@ impl GraphError {
     }
 
     /// Instagram's own per-account limit (the `error_graph_rate_limited_80002.json` fixture).
-    pub fn instagram_rate_limited() -> Self {
+    pub(super) fn instagram_rate_limited() -> Self {
         let mut error = GraphError::new(
             80002,
             "OAuthException",
@@ -229,7 +229,7 @@ impl GraphError {
         error
     }
 
-    pub fn body(&self) -> String {
+    pub(super) fn body(&self) -> String {
         #[derive(Serialize)]
         struct Outer<'a> {
             error: Inner<'a>,
@@ -258,7 +258,7 @@ impl GraphError {
         })
     }
 
-    pub fn into_response(self) -> Response {
+    pub(super) fn into_response(self) -> Response {
         json_response(self.status, self.body())
     }
 }

@@ -75,7 +75,7 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub fn new(config: FakeConfig, base_url: String) -> Shared {
+    pub(crate) fn new(config: FakeConfig, base_url: String) -> Shared {
         let account = Account::generate(&config);
         let cdn = CdnFiles::for_account(&account, &config);
         Shared {
@@ -98,14 +98,14 @@ impl Shared {
         }
     }
 
-    pub fn lock(&self) -> MutexGuard<'_, Inner> {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
         self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 impl Inner {
     /// The fake's clock: real time plus the offset tests advanced it by.
-    pub fn now(&self) -> OffsetDateTime {
+    pub(crate) fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc() + self.clock_offset
     }
 }

@@ -6,7 +6,7 @@ use time::{Duration, OffsetDateTime};
 
 /// The text every line of ours carries, exactly (the parentheses keep one
 /// name from matching another that starts with it).
-pub fn marker(name: &str) -> String {
+pub(super) fn marker(name: &str) -> String {
     format!("# managed by instatui keep-alive ({name})")
 }
 
@@ -17,7 +17,7 @@ fn quote(arg: &str) -> String {
 
 /// Our two lines: a comment for people, and the job. Standard output is
 /// dropped and errors are not, so cron mails only when something failed.
-pub fn entry(plan: &Plan) -> String {
+pub(super) fn entry(plan: &Plan) -> String {
     let mark = marker(&plan.name);
     let command: Vec<String> = std::iter::once(plan.exe.to_string_lossy().into_owned())
         .chain(plan.refresh_args())
@@ -32,7 +32,7 @@ pub fn entry(plan: &Plan) -> String {
 }
 
 /// `current` without our lines, every other line byte for byte.
-pub fn without(current: &str, name: &str) -> String {
+pub(super) fn without(current: &str, name: &str) -> String {
     let mark = marker(name);
     current
         .split_inclusive('\n')
@@ -41,7 +41,7 @@ pub fn without(current: &str, name: &str) -> String {
 }
 
 /// `current` with our entry in place of any earlier one.
-pub fn with_entry(current: &str, plan: &Plan) -> String {
+pub(super) fn with_entry(current: &str, plan: &Plan) -> String {
     let mut text = without(current, &plan.name);
     if !text.is_empty() && !text.ends_with('\n') {
         text.push('\n');
@@ -50,12 +50,12 @@ pub fn with_entry(current: &str, plan: &Plan) -> String {
     text
 }
 
-pub fn available() -> bool {
+pub(super) fn available() -> bool {
     sys::find("crontab").is_some()
 }
 
 /// The user's crontab; none at all reads as empty.
-pub fn read() -> Result<String, String> {
+pub(super) fn read() -> Result<String, String> {
     let ran = sys::run("crontab", &["-l"], None)?;
     if ran.ok {
         return Ok(ran.stdout);
@@ -81,7 +81,7 @@ fn write(text: &str) -> Result<(), String> {
 }
 
 /// Puts our entry in; writes nothing when it is there already, unchanged.
-pub fn install(plan: &Plan) -> Result<Vec<String>, String> {
+pub(super) fn install(plan: &Plan) -> Result<Vec<String>, String> {
     let current = read()?;
     let wanted = with_entry(&current, plan);
     if wanted == current {
@@ -94,7 +94,7 @@ pub fn install(plan: &Plan) -> Result<Vec<String>, String> {
     )])
 }
 
-pub fn detect(name: &str, now: OffsetDateTime) -> Option<Installed> {
+pub(super) fn detect(name: &str, now: OffsetDateTime) -> Option<Installed> {
     if !available() {
         return None;
     }
@@ -124,7 +124,7 @@ pub fn detect(name: &str, now: OffsetDateTime) -> Option<Installed> {
     })
 }
 
-pub fn remove(name: &str) -> Result<Vec<String>, String> {
+pub(super) fn remove(name: &str) -> Result<Vec<String>, String> {
     let current = read()?;
     let kept = without(&current, name);
     if kept == current {
@@ -148,7 +148,7 @@ fn field_matches(field: &str, value: i64, first: i64) -> Option<bool> {
 
 /// When cron next starts the job, in the machine's local time; `None` for
 /// a line edited into something this does not read.
-pub fn next_run(fields: &[&str], now: OffsetDateTime) -> Option<OffsetDateTime> {
+pub(super) fn next_run(fields: &[&str], now: OffsetDateTime) -> Option<OffsetDateTime> {
     let [minute, hour, day, month, weekday] = fields else {
         return None;
     };

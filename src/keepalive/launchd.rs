@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 pub const DIR_ENV: &str = "INSTATUI_LAUNCH_AGENTS_DIR";
 
 /// `$INSTATUI_LAUNCH_AGENTS_DIR`, else `~/Library/LaunchAgents`.
-pub fn agent_dir() -> Option<PathBuf> {
+pub(super) fn agent_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os(DIR_ENV).filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(dir));
     }
@@ -16,7 +16,7 @@ pub fn agent_dir() -> Option<PathBuf> {
 }
 
 /// Where the agent's output goes: launchd has no journal and sends no mail.
-pub fn log_path(name: &str) -> Option<PathBuf> {
+pub(super) fn log_path(name: &str) -> Option<PathBuf> {
     sys::home().map(|h| h.join("Library/Logs").join(format!("{name}.log")))
 }
 
@@ -31,7 +31,7 @@ fn xml(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-pub fn plist_text(plan: &Plan, log: &Path) -> String {
+pub(super) fn plist_text(plan: &Plan, log: &Path) -> String {
     let args: String = std::iter::once(plan.exe.to_string_lossy().into_owned())
         .chain(plan.refresh_args())
         .map(|a| format!("\t\t<string>{}</string>\n", xml(&a)))
@@ -77,7 +77,7 @@ fn launchctl(args: &[&str]) -> Result<(), String> {
     }
 }
 
-pub fn install(plan: &Plan, dir: &Path) -> Result<Vec<String>, String> {
+pub(super) fn install(plan: &Plan, dir: &Path) -> Result<Vec<String>, String> {
     let path = plist_path(dir, &plan.name);
     let log = log_path(&plan.name).ok_or("HOME is not set, so there is no ~/Library/Logs")?;
     if let Some(logs) = log.parent() {
@@ -103,7 +103,7 @@ pub fn install(plan: &Plan, dir: &Path) -> Result<Vec<String>, String> {
     ])
 }
 
-pub fn detect(name: &str, dir: &Path) -> Option<Installed> {
+pub(super) fn detect(name: &str, dir: &Path) -> Option<Installed> {
     let path = plist_path(dir, name);
     let text = std::fs::read_to_string(&path).ok()?;
     let interval = text
@@ -142,7 +142,7 @@ pub fn detect(name: &str, dir: &Path) -> Option<Installed> {
     })
 }
 
-pub fn remove(name: &str, dir: &Path) -> Result<Vec<String>, String> {
+pub(super) fn remove(name: &str, dir: &Path) -> Result<Vec<String>, String> {
     let path = plist_path(dir, name);
     if !path.exists() {
         return Ok(Vec::new());

@@ -6,7 +6,7 @@ use std::process::{Command, Stdio};
 
 /// What a tool printed and how it ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Ran {
+pub(super) struct Ran {
     pub ok: bool,
     pub stdout: String,
     pub stderr: String,
@@ -14,7 +14,7 @@ pub struct Ran {
 
 impl Ran {
     /// The tool's own first line of complaint, for messages.
-    pub fn complaint(&self) -> String {
+    pub(super) fn complaint(&self) -> String {
         let text = if self.stderr.trim().is_empty() {
             &self.stdout
         } else {
@@ -26,7 +26,7 @@ impl Ran {
 }
 
 /// The program's path when it is on PATH and executable.
-pub fn find(program: &str) -> Option<PathBuf> {
+pub(super) fn find(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
         .map(|dir| dir.join(program))
@@ -47,7 +47,7 @@ fn is_executable(path: &Path) -> bool {
 
 /// Runs `program args…`, feeding `stdin` when given; `Err` only when it
 /// could not be started at all.
-pub fn run(program: &str, args: &[&str], stdin: Option<&str>) -> Result<Ran, String> {
+pub(super) fn run(program: &str, args: &[&str], stdin: Option<&str>) -> Result<Ran, String> {
     let mut command = Command::new(program);
     command
         .args(args)
@@ -77,7 +77,7 @@ pub fn run(program: &str, args: &[&str], stdin: Option<&str>) -> Result<Ran, Str
 
 /// Writes a small file through a temporary one, so that a scheduler never
 /// reads half of it.
-pub fn write_file(path: &Path, text: &str) -> Result<(), String> {
+pub(super) fn write_file(path: &Path, text: &str) -> Result<(), String> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| format!("could not create {}: {e}", dir.display()))?;
     let fail = |e: std::io::Error| format!("could not write {}: {e}", path.display());
@@ -92,7 +92,7 @@ pub fn write_file(path: &Path, text: &str) -> Result<(), String> {
 }
 
 /// Removes a file; one already gone is fine.
-pub fn remove_file(path: &Path) -> Result<bool, String> {
+pub(super) fn remove_file(path: &Path) -> Result<bool, String> {
     match std::fs::remove_file(path) {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
@@ -101,7 +101,7 @@ pub fn remove_file(path: &Path) -> Result<bool, String> {
 }
 
 /// `$HOME`, for the per-user folders the schedulers read.
-pub fn home() -> Option<PathBuf> {
+pub(super) fn home() -> Option<PathBuf> {
     std::env::var_os("HOME")
         .filter(|h| !h.is_empty())
         .map(PathBuf::from)

@@ -12,7 +12,7 @@ const HEADER: &str =
     "# Written by 'instatui keep-alive install'; 'instatui keep-alive remove' deletes it.\n";
 
 /// `$INSTATUI_SYSTEMD_USER_DIR`, else `$XDG_CONFIG_HOME/systemd/user`, else `~/.config/systemd/user`.
-pub fn unit_dir() -> Option<PathBuf> {
+pub(super) fn unit_dir() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os(DIR_ENV).filter(|d| !d.is_empty()) {
         return Some(PathBuf::from(dir));
     }
@@ -33,7 +33,7 @@ fn quote(arg: &str) -> String {
     format!("\"{escaped}\"")
 }
 
-pub fn service_text(plan: &Plan) -> String {
+pub(super) fn service_text(plan: &Plan) -> String {
     let exec: Vec<String> = std::iter::once(plan.exe.to_string_lossy().into_owned())
         .chain(plan.refresh_args())
         .map(|a| quote(&a))
@@ -50,7 +50,7 @@ pub fn service_text(plan: &Plan) -> String {
     )
 }
 
-pub fn timer_text(plan: &Plan) -> String {
+pub(super) fn timer_text(plan: &Plan) -> String {
     format!(
         "{HEADER}[Unit]\n\
          Description=instatui keep-alive, every {every}\n\
@@ -75,14 +75,14 @@ fn paths(dir: &Path, name: &str) -> (PathBuf, PathBuf) {
 
 /// Whether `systemctl --user` can be used here.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Probe {
+pub(super) enum Probe {
     Ready,
     /// Installed, but there is no user service manager to talk to.
     NoSession(String),
     Missing,
 }
 
-pub fn probe() -> Probe {
+pub(super) fn probe() -> Probe {
     if sys::find("systemctl").is_none() {
         return Probe::Missing;
     }
@@ -94,7 +94,7 @@ pub fn probe() -> Probe {
 }
 
 /// The one sentence for a `systemctl --user` without a session bus.
-pub fn no_session_advice(complaint: &str) -> String {
+pub(super) fn no_session_advice(complaint: &str) -> String {
     format!(
         "systemctl --user cannot reach your user's service manager ({complaint}): log in through a regular session (not su/sudo), or run 'loginctl enable-linger $USER' and try again"
     )
@@ -117,7 +117,7 @@ fn systemctl(args: &[&str]) -> Result<(), String> {
 
 /// Writes both units and enables the timer; on failure, takes the files
 /// away again so nothing half-installed is left.
-pub fn install(plan: &Plan, dir: &Path) -> Result<Vec<String>, String> {
+pub(super) fn install(plan: &Plan, dir: &Path) -> Result<Vec<String>, String> {
     let (service, timer) = paths(dir, &plan.name);
     sys::write_file(&service, &service_text(plan))?;
     sys::write_file(&timer, &timer_text(plan))?;
@@ -140,12 +140,12 @@ pub fn install(plan: &Plan, dir: &Path) -> Result<Vec<String>, String> {
 }
 
 /// Whether either unit file of ours is in `dir`.
-pub fn detect_files(name: &str, dir: &Path) -> bool {
+pub(super) fn detect_files(name: &str, dir: &Path) -> bool {
     let (service, timer) = paths(dir, name);
     service.exists() || timer.exists()
 }
 
-pub fn detect(name: &str, dir: &Path) -> Option<Installed> {
+pub(super) fn detect(name: &str, dir: &Path) -> Option<Installed> {
     let (service, timer) = paths(dir, name);
     if !timer.exists() && !service.exists() {
         return None;
@@ -207,7 +207,7 @@ pub fn detect(name: &str, dir: &Path) -> Option<Installed> {
     })
 }
 
-pub fn remove(name: &str, dir: &Path) -> Result<Vec<String>, String> {
+pub(super) fn remove(name: &str, dir: &Path) -> Result<Vec<String>, String> {
     let (service, timer) = paths(dir, name);
     let timer_unit = format!("{name}.timer");
     let mut done = Vec::new();

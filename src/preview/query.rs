@@ -236,7 +236,7 @@ pub fn ask(_query: &str, _deadline: Duration, _typed: &(dyn Fn(KeyEvent) + Sync)
 mod sys {
     use std::time::Duration;
 
-    pub fn isatty(fd: i32) -> bool {
+    pub(super) fn isatty(fd: i32) -> bool {
         // SAFETY: isatty only inspects the descriptor number.
         unsafe { libc::isatty(fd) == 1 }
     }
@@ -244,7 +244,7 @@ mod sys {
     /// One byte from `fd`, or `None` when none came within `wait`; `Err`
     /// when the terminal is gone. Reading one byte at a time leaves
     /// whatever follows the last answer (keys) for the terminal event reader.
-    pub fn read_byte(fd: i32, wait: Duration) -> Result<Option<u8>, ()> {
+    pub(super) fn read_byte(fd: i32, wait: Duration) -> Result<Option<u8>, ()> {
         let mut poll = libc::pollfd {
             fd,
             events: libc::POLLIN,

@@ -156,6 +156,17 @@ pub struct AppConfig {
     pub scopes: Vec<String>,
 }
 
+/// The client's view of the app, for the code exchange.
+impl<'a> From<&'a AppConfig> for crate::instagram::client::AppRegistration<'a> {
+    fn from(app: &'a AppConfig) -> Self {
+        crate::instagram::client::AppRegistration {
+            app_id: &app.app_id,
+            app_secret: &app.app_secret,
+            redirect_uri: &app.redirect_uri,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PendingAuthorization {
     /// The OAuth `state` parameter of the authorize URL: a nonce only the
@@ -223,25 +234,6 @@ impl Default for Settings {
     }
 }
 
-/// Per-host overrides; `INSTATUI_BASE_URL` wins over all of them.
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct EndpointOverrides {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub authorize_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub api_base: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_base: Option<String>,
-    /// The Graph API version for data calls (`v25.0`; `none` for unversioned).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub graph_version: Option<String>,
-}
-
-impl EndpointOverrides {
-    pub fn is_empty(&self) -> bool {
-        self.authorize_url.is_none()
-            && self.api_base.is_none()
-            && self.graph_base.is_none()
-            && self.graph_version.is_none()
-    }
-}
+/// Per-host overrides: the client's type, stored as it serializes
+/// (`endpoints` in state.json).
+pub use crate::instagram::endpoints::EndpointOverrides;

@@ -266,7 +266,7 @@ impl Executor {
         {
             return Ok(client.clone());
         }
-        let client = Client::new(flavor, endpoints.clone())?;
+        let client = Client::new(flavor, endpoints.clone())?.with_clock(crate::clock::now);
         self.client = Some((flavor, endpoints, client.clone()));
         Ok(client)
     }

@@ -9,7 +9,11 @@ use crossterm::event::{Event, EventStream, KeyEventKind, MouseEventKind};
 use futures::StreamExt;
 use std::time::Duration;
 
-pub async fn run(mut app: App, mut executor: Executor, images: ImageMode) -> Result<(), String> {
+pub(super) async fn run(
+    mut app: App,
+    mut executor: Executor,
+    images: ImageMode,
+) -> Result<(), String> {
     // Listening before the terminal changes: from here on a signal quits
     // through the loop, which hands the terminal back.
     let mut signals = Signals::listen();

@@ -10,7 +10,7 @@ use ratatui::DefaultTerminal;
 
 /// Sets the terminal up and installs a panic hook that restores it before
 /// the panic message prints.
-pub fn enter() -> std::io::Result<DefaultTerminal> {
+pub(super) fn enter() -> std::io::Result<DefaultTerminal> {
     let terminal = ratatui::try_init()?;
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -30,7 +30,7 @@ pub fn enter() -> std::io::Result<DefaultTerminal> {
 
 /// Hands the terminal back: the same on `q`, on SIGTERM, SIGHUP or an
 /// outside SIGINT (`runtime::Signals`), and on an error.
-pub fn leave() {
+pub(super) fn leave() {
     let _ = execute!(
         std::io::stdout(),
         DisableBracketedPaste,

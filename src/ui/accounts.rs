@@ -17,7 +17,7 @@ use ratatui::widgets::{Block, Paragraph};
 /// Lines each account takes.
 const ROW_LINES: usize = 3;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let rows = app.account_rows();
     let block = Block::bordered()
         .title(Span::styled(

@@ -11,7 +11,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 const LABEL_WIDTH: u16 = 14;
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let mut title = vec![Span::styled(" Meta app credentials ", theme::title())];
     if app.credentials.is_dirty(&app.stored) {
         title.push(Span::styled(

@@ -15,7 +15,7 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previews>) {
+pub(super) fn render(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previews>) {
     let areas = super::layout::feed(app, area);
     list(app, frame, areas.list);
     if let Some(detail_area) = areas.detail {
@@ -236,7 +236,12 @@ fn detail(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previe
 }
 
 /// `v`: the picture in view alone, fitted to the whole terminal.
-pub fn full_picture(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previews>) {
+pub(super) fn full_picture(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    previews: Option<&mut Previews>,
+) {
     picture(app, frame, area, previews);
 }
 
@@ -273,7 +278,7 @@ fn field<'a>(label: &'a str, value: String) -> Line<'a> {
     ])
 }
 
-pub fn detail_lines<'a>(app: &App, media: &'a Media) -> Vec<Line<'a>> {
+pub(super) fn detail_lines<'a>(app: &App, media: &'a Media) -> Vec<Line<'a>> {
     let mut lines = Vec::new();
     match media.caption.as_deref() {
         Some(caption) => lines.extend(caption.lines().map(Line::from)),

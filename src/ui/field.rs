@@ -5,7 +5,7 @@ use unicode_width::UnicodeWidthChar;
 
 /// What a field `width` columns wide shows, and the cursor's column in it.
 /// A masked field shows one bullet per character, scrolled the same way.
-pub fn visible(field: &TextField, width: usize, masked: bool) -> (String, u16) {
+pub(super) fn visible(field: &TextField, width: usize, masked: bool) -> (String, u16) {
     let width = width.max(1);
     if masked {
         let count = field.value().chars().count();

@@ -9,7 +9,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
+pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     if let Some((done, total)) = app.feed.download {
         let line = Line::from(Span::styled(
             format!(" downloading: {done}/{total} files…"),
@@ -28,7 +28,7 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
 }
 
-pub fn render_keys(app: &App, frame: &mut Frame, area: Rect) {
+pub(super) fn render_keys(app: &App, frame: &mut Frame, area: Rect) {
     let pairs: Vec<(String, &str)> = if app.editing() {
         keymap::editing(app.screen)
             .iter()

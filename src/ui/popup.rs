@@ -9,7 +9,7 @@ use ratatui::layout::{Constraint, Flex, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-pub fn render(app: &App, popup: Popup, frame: &mut Frame) {
+pub(super) fn render(app: &App, popup: Popup, frame: &mut Frame) {
     match popup {
         Popup::Help => help(app, frame),
         Popup::DemoConsent => consent(app, frame),

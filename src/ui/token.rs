@@ -15,7 +15,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use time::Duration;
 
 /// `59d 23h 59m 58s`: the Token screen ticks every second.
-pub fn precise(d: Duration) -> String {
+pub(super) fn precise(d: Duration) -> String {
     let s = d.whole_seconds().max(0);
     let (days, hours, mins, secs) = (s / 86_400, s / 3600 % 24, s / 60 % 60, s % 60);
     if days > 0 {
@@ -32,7 +32,7 @@ fn row<'a>(label: &'a str, value: impl Into<Span<'a>>) -> Line<'a> {
     ])
 }
 
-pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered()
         .title(Span::styled(" Access token ", theme::title()))
         .border_style(theme::dim());

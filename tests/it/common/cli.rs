@@ -12,11 +12,11 @@ use std::path::PathBuf;
 use std::process::Output;
 use std::time::Duration;
 
-pub const HOUR: Duration = Duration::from_secs(3_600);
+pub(crate) const HOUR: Duration = Duration::from_secs(3_600);
 
 /// One user's machine: a home with its own config, data and cache dirs,
 /// and an Instagram (the fake) to talk to.
-pub struct Machine {
+pub(crate) struct Machine {
     pub fake: FakeInstagram,
     pub rt: tokio::runtime::Runtime,
     pub home: tempfile::TempDir,
@@ -24,14 +24,14 @@ pub struct Machine {
     pub printed: std::cell::RefCell<String>,
 }
 
-pub struct Run {
+pub(crate) struct Run {
     pub code: i32,
     pub stdout: String,
     pub stderr: String,
 }
 
 impl Machine {
-    pub fn new(config: FakeConfig) -> Machine {
+    pub(crate) fn new(config: FakeConfig) -> Machine {
         instatui::install_crypto_provider();
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -51,7 +51,7 @@ impl Machine {
     }
 
     /// The demo account with this many posts.
-    pub fn with_posts(post_count: usize) -> Machine {
+    pub(crate) fn with_posts(post_count: usize) -> Machine {
         Machine::new(FakeConfig {
             post_count,
             ..FakeConfig::demo()
@@ -59,36 +59,36 @@ impl Machine {
     }
 
     /// A folder in this machine's home.
-    pub fn out(&self, name: &str) -> PathBuf {
+    pub(crate) fn out(&self, name: &str) -> PathBuf {
         self.home.path().join(name)
     }
 
-    pub fn demo() -> Machine {
+    pub(crate) fn demo() -> Machine {
         Machine::new(FakeConfig {
             post_count: 230,
             ..FakeConfig::demo()
         })
     }
 
-    pub fn control(&self) -> FakeControl {
+    pub(crate) fn control(&self) -> FakeControl {
         self.fake.control()
     }
 
-    pub fn config_dir(&self) -> PathBuf {
+    pub(crate) fn config_dir(&self) -> PathBuf {
         self.home.path().join("config/instatui")
     }
 
-    pub fn state_path(&self) -> PathBuf {
+    pub(crate) fn state_path(&self) -> PathBuf {
         self.config_dir().join("state.json")
     }
 
-    pub fn state(&self) -> Value {
+    pub(crate) fn state(&self) -> Value {
         let bytes = std::fs::read(self.state_path()).expect("state.json");
         serde_json::from_slice(&bytes).expect("state.json is JSON")
     }
 
     /// The active account in state.json (schema 2), or null.
-    pub fn account(&self) -> Value {
+    pub(crate) fn account(&self) -> Value {
         let state = self.state();
         let active = state["active"].clone();
         state["accounts"]
@@ -99,7 +99,7 @@ impl Machine {
     }
 
     /// The current app in state.json (schema 2), or null.
-    pub fn app(&self) -> Value {
+    pub(crate) fn app(&self) -> Value {
         let state = self.state();
         let current = state["current_app"].clone();
         state["apps"]
@@ -109,7 +109,7 @@ impl Machine {
             .unwrap_or(Value::Null)
     }
 
-    pub fn raw_token(&self) -> String {
+    pub(crate) fn raw_token(&self) -> String {
         self.account()["token"]["value"]
             .as_str()
             .expect("a stored token")
@@ -118,7 +118,7 @@ impl Machine {
 
     /// The binary with this machine's environment, as a plain process (for
     /// tests that hold its stdin open).
-    pub fn process(&self) -> std::process::Command {
+    pub(crate) fn process(&self) -> std::process::Command {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("instatui"));
         let home = self.home.path();
         cmd.env("HOME", home)
@@ -136,13 +136,13 @@ impl Machine {
         cmd
     }
 
-    pub fn command(&self) -> Command {
+    pub(crate) fn command(&self) -> Command {
         let mut cmd = Command::from(self.process());
         cmd.timeout(Duration::from_secs(120)).write_stdin("");
         cmd
     }
 
-    pub fn finish(&self, output: Output) -> Run {
+    pub(crate) fn finish(&self, output: Output) -> Run {
         let run = Run {
             code: output.status.code().expect("exited"),
             stdout: String::from_utf8(output.stdout).expect("utf8 stdout"),
@@ -154,19 +154,19 @@ impl Machine {
         run
     }
 
-    pub fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         let output = self.command().args(args).output().expect("runs");
         self.finish(output)
     }
 
-    pub fn run_with(&self, args: &[&str], configure: impl FnOnce(&mut Command)) -> Run {
+    pub(crate) fn run_with(&self, args: &[&str], configure: impl FnOnce(&mut Command)) -> Run {
         let mut cmd = self.command();
         configure(&mut cmd);
         let output = cmd.args(args).output().expect("runs");
         self.finish(output)
     }
 
-    pub fn setup(&self) {
+    pub(crate) fn setup(&self) {
         let run = self.run(&[
             "setup",
             "--app-id",
@@ -178,7 +178,7 @@ impl Machine {
     }
 
     /// `instatui authorize`, then the browser: the address it lands on.
-    pub fn authorize_in_browser(&self) -> String {
+    pub(crate) fn authorize_in_browser(&self) -> String {
         let run = self.run(&["authorize"]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         let url = run.stdout.trim().to_string();
@@ -203,7 +203,7 @@ impl Machine {
         })
     }
 
-    pub fn authorized(&self) {
+    pub(crate) fn authorized(&self) {
         self.setup();
         let landed = self.authorize_in_browser();
         let run = self.run_with(&["exchange"], |c| {
@@ -212,7 +212,7 @@ impl Machine {
         assert_eq!(run.code, 0, "{}", run.stderr);
     }
 
-    pub fn requests_to(&self, path: &str) -> usize {
+    pub(crate) fn requests_to(&self, path: &str) -> usize {
         self.control()
             .requests()
             .iter()
@@ -220,7 +220,7 @@ impl Machine {
             .count()
     }
 
-    pub fn token_json(&self) -> Value {
+    pub(crate) fn token_json(&self) -> Value {
         let run = self.run(&["token", "--json"]);
         assert_eq!(run.code, 0, "{}", run.stderr);
         serde_json::from_str(&run.stdout).expect("token --json is JSON")
@@ -237,7 +237,7 @@ impl std::fmt::Debug for Run {
     }
 }
 
-pub fn mode(path: &std::path::Path) -> u32 {
+pub(crate) fn mode(path: &std::path::Path) -> u32 {
     std::fs::metadata(path)
         .expect("exists")
         .permissions()

@@ -8,12 +8,12 @@ use instatui::secret::Secret;
 use std::time::Duration;
 
 /// A long-lived instagram-login token minted by the fake, no OAuth needed.
-pub fn login_token(control: &FakeControl) -> Secret {
+pub(crate) fn login_token(control: &FakeControl) -> Secret {
     Secret::new(control.issue_long_token(&Flavor::InstagramLogin.default_scopes().join(",")))
 }
 
 /// Requests to the fake's CDN so far.
-pub fn cdn_hits(control: &FakeControl) -> usize {
+pub(crate) fn cdn_hits(control: &FakeControl) -> usize {
     control
         .requests()
         .iter()
@@ -21,7 +21,7 @@ pub fn cdn_hits(control: &FakeControl) -> usize {
         .count()
 }
 
-pub struct DemoAccount {
+pub(crate) struct DemoAccount {
     pub fake: FakeInstagram,
     pub client: Client,
     pub token: Secret,
@@ -30,7 +30,7 @@ pub struct DemoAccount {
 }
 
 impl DemoAccount {
-    pub async fn start() -> DemoAccount {
+    pub(crate) async fn start() -> DemoAccount {
         instatui::install_crypto_provider();
         let fake = FakeInstagram::start(FakeConfig::demo())
             .await
@@ -54,16 +54,16 @@ impl DemoAccount {
         }
     }
 
-    pub fn control(&self) -> FakeControl {
+    pub(crate) fn control(&self) -> FakeControl {
         self.fake.control()
     }
 
-    pub fn cdn_hits(&self) -> usize {
+    pub(crate) fn cdn_hits(&self) -> usize {
         cdn_hits(&self.control())
     }
 
     /// `GET /{id}` (any version prefix) so far.
-    pub fn post_fetches(&self, id: &str) -> usize {
+    pub(crate) fn post_fetches(&self, id: &str) -> usize {
         let suffix = format!("/{id}");
         self.control()
             .requests()

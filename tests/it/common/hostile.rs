@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 /// Each sequence with what it would do when printed raw.
-pub const SEQUENCES: &[(&str, &str)] = &[
+pub(crate) const SEQUENCES: &[(&str, &str)] = &[
     ("CSI clear screen, home", "\x1b[2J\x1b[H"),
     ("CSI colour", "\x1b[31;1m"),
     ("OSC 0 window title, BEL", "\x1b]0;owned-title\x07"),
@@ -45,7 +45,7 @@ const RESIDUE: &[&str] = &[
 ];
 
 /// `w0<seq 0>w1<seq 1>…wN`: every sequence between two words that must survive.
-pub fn text() -> String {
+pub(crate) fn text() -> String {
     let mut out = String::new();
     for (i, (_, seq)) in SEQUENCES.iter().enumerate() {
         out.push_str(&format!("w{i:02}{seq}"));
@@ -56,7 +56,7 @@ pub fn text() -> String {
 
 /// Panics with `what` if `shown` holds a control character (other than a
 /// line break), a bidi override, or the remains of a sequence.
-pub fn assert_safe(what: &str, shown: &str) {
+pub(crate) fn assert_safe(what: &str, shown: &str) {
     assert_no_controls(what, shown);
     for residue in RESIDUE {
         assert!(
@@ -68,7 +68,7 @@ pub fn assert_safe(what: &str, shown: &str) {
 
 /// No control character (other than a line break) and no bidi override:
 /// what JSON output must hold to, its escaped text aside.
-pub fn assert_no_controls(what: &str, shown: &str) {
+pub(crate) fn assert_no_controls(what: &str, shown: &str) {
     let bad: Vec<String> = shown
         .chars()
         .filter(|c| {
@@ -81,7 +81,7 @@ pub fn assert_no_controls(what: &str, shown: &str) {
 }
 
 /// The words around the sequences all made it.
-pub fn assert_words_kept(what: &str, shown: &str, upto: usize) {
+pub(crate) fn assert_words_kept(what: &str, shown: &str, upto: usize) {
     for i in 0..=upto {
         assert!(
             shown.contains(&format!("w{i:02}")),

@@ -1,7 +1,7 @@
 //! Shared helpers for the integration tests.
 
-pub mod cli;
-pub mod demo;
-pub mod hostile;
-pub mod pty;
-pub mod tui;
+pub(crate) mod cli;
+pub(crate) mod demo;
+pub(crate) mod hostile;
+pub(crate) mod pty;
+pub(crate) mod tui;

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 /// How long any wait may take before the test fails: a guard against a
 /// hang, never a means of synchronisation.
-pub const PATIENCE: Duration = Duration::from_secs(30);
+pub(crate) const PATIENCE: Duration = Duration::from_secs(30);
 
 const ROWS: u16 = 24;
 const COLS: u16 = 80;
@@ -27,7 +27,7 @@ struct Output {
     grew: Condvar,
 }
 
-pub struct Pty {
+pub(crate) struct Pty {
     /// `None` once waited for.
     child: Option<Child>,
     /// The terminal side, kept open here so that its settings (raw or not)
@@ -43,7 +43,7 @@ fn check(rc: libc::c_int, what: &str) {
 
 impl Pty {
     /// Starts `instatui args…` on `machine`'s home, in an 80x24 terminal.
-    pub fn spawn(machine: &Machine, args: &[&str]) -> Pty {
+    pub(crate) fn spawn(machine: &Machine, args: &[&str]) -> Pty {
         let mut master_fd: libc::c_int = -1;
         let mut slave_fd: libc::c_int = -1;
         let size = libc::winsize {
@@ -122,16 +122,16 @@ impl Pty {
     }
 
     /// Types `text` as keys.
-    pub fn type_keys(&mut self, text: &str) {
+    pub(crate) fn type_keys(&mut self, text: &str) {
         self.master.write_all(text.as_bytes()).expect("typed");
     }
 
-    pub fn output(&self) -> Vec<u8> {
+    pub(crate) fn output(&self) -> Vec<u8> {
         self.output.bytes.lock().expect("output").clone()
     }
 
     /// Waits until `done` holds for everything written so far.
-    pub fn wait_for(&self, what: &str, done: impl Fn(&[u8]) -> bool) -> Vec<u8> {
+    pub(crate) fn wait_for(&self, what: &str, done: impl Fn(&[u8]) -> bool) -> Vec<u8> {
         let deadline = Instant::now() + PATIENCE;
         let mut bytes = self.output.bytes.lock().expect("output");
         loop {
@@ -154,14 +154,14 @@ impl Pty {
     }
 
     /// Waits until the drawn screen shows `text`.
-    pub fn wait_for_text(&self, text: &str) {
+    pub(crate) fn wait_for_text(&self, text: &str) {
         self.wait_for(&format!("{text:?} on screen"), |b| {
             Screen::of(b).text().contains(text)
         });
     }
 
     /// Sends `signal` to the program.
-    pub fn signal(&self, signal: libc::c_int) {
+    pub(crate) fn signal(&self, signal: libc::c_int) {
         // SAFETY: kill with a pid this test started and has not yet reaped.
         let pid = self.child.as_ref().expect("running").id();
         let rc = unsafe { libc::kill(pid as libc::pid_t, signal) };
@@ -171,7 +171,7 @@ impl Pty {
     /// Waits for the program to end; returns how it ended and everything
     /// it wrote to the terminal (all of it: a marker written after the end
     /// is waited for).
-    pub fn wait_exit(mut self) -> Ended {
+    pub(crate) fn wait_exit(mut self) -> Ended {
         let (tx, rx) = std::sync::mpsc::channel();
         let mut child = self.child.take().expect("running");
         let pid = child.id() as libc::pid_t;
@@ -223,7 +223,7 @@ impl Drop for Pty {
     }
 }
 
-pub struct Ended {
+pub(crate) struct Ended {
     pub status: std::process::ExitStatus,
     pub output: Vec<u8>,
     /// The terminal was left without line editing and echo.
@@ -233,12 +233,12 @@ pub struct Ended {
 /// What a terminal shows: the printable characters at the positions the
 /// program moved the cursor to. Enough for ratatui's output, which moves the
 /// cursor and writes; colours and other modes are ignored.
-pub struct Screen {
+pub(crate) struct Screen {
     rows: Vec<Vec<char>>,
 }
 
 impl Screen {
-    pub fn of(bytes: &[u8]) -> Screen {
+    pub(crate) fn of(bytes: &[u8]) -> Screen {
         let text = String::from_utf8_lossy(bytes);
         let mut rows = vec![vec![' '; COLS as usize]; ROWS as usize];
         let (mut row, mut col) = (0usize, 0usize);
@@ -295,7 +295,7 @@ impl Screen {
         Screen { rows }
     }
 
-    pub fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.rows
             .iter()
             .map(|r| r.iter().collect::<String>().trim_end().to_string() + "\n")

@@ -10,15 +10,16 @@ use instatui::store::{AppConfig, PendingAuthorization, State, StoredToken, Token
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime, UtcOffset};
 
-pub const NOW: OffsetDateTime = datetime!(2026-11-28 12:00 UTC);
-pub const STATE: &str = "0123456789abcdef0123456789abcdef";
-pub const APP_ID: &str = "990602627938098";
-pub const APP_SECRET: &str = "3f1c9a7e5b2d4f608a1c3e5b7d9f0a2c";
-pub const REDIRECT: &str = "https://example.org/auth/";
-pub const CODE: &str = "AQBx-hBsH3a9_YkJ8mL4tZ0pQrS7uVwXyZaBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
-pub const SHORT: &str = "IGQVJshortshortshortshortshort";
-pub const LONG: &str = "IGAAlonglonglonglonglonglonglong";
-pub const USER_ID: &str = "17841405793187218";
+pub(crate) const NOW: OffsetDateTime = datetime!(2026-11-28 12:00 UTC);
+pub(crate) const STATE: &str = "0123456789abcdef0123456789abcdef";
+pub(crate) const APP_ID: &str = "990602627938098";
+pub(crate) const APP_SECRET: &str = "3f1c9a7e5b2d4f608a1c3e5b7d9f0a2c";
+pub(crate) const REDIRECT: &str = "https://example.org/auth/";
+pub(crate) const CODE: &str =
+    "AQBx-hBsH3a9_YkJ8mL4tZ0pQrS7uVwXyZaBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789";
+pub(crate) const SHORT: &str = "IGQVJshortshortshortshortshort";
+pub(crate) const LONG: &str = "IGAAlonglonglonglonglonglonglong";
+pub(crate) const USER_ID: &str = "17841405793187218";
 
 fn pinned_state() -> String {
     STATE.to_string()
@@ -26,14 +27,14 @@ fn pinned_state() -> String {
 
 /// An app on `stored`, at the fixed clock, UTC, with the `state` pinned and
 /// a base URL that never answers.
-pub fn app_with(stored: State) -> App {
+pub(crate) fn app_with(stored: State) -> App {
     let mut app = App::new(stored, NOW, UtcOffset::UTC);
     app.new_nonce = pinned_state;
     app.base_override = Some("http://127.0.0.1:9".into());
     app
 }
 
-pub fn app_config() -> AppConfig {
+pub(crate) fn app_config() -> AppConfig {
     AppConfig {
         flavor: instatui::instagram::Flavor::InstagramLogin,
         app_id: APP_ID.into(),
@@ -43,7 +44,7 @@ pub fn app_config() -> AppConfig {
     }
 }
 
-pub fn pending() -> PendingAuthorization {
+pub(crate) fn pending() -> PendingAuthorization {
     PendingAuthorization {
         nonce: STATE.into(),
         issued_at: NOW,
@@ -51,7 +52,7 @@ pub fn pending() -> PendingAuthorization {
 }
 
 /// A long-lived token obtained `age` before the fixed clock, with `left` remaining.
-pub fn long_token(age: Duration, left: Duration) -> StoredToken {
+pub(crate) fn long_token(age: Duration, left: Duration) -> StoredToken {
     StoredToken {
         kind: TokenKind::Long,
         value: Secret::new(LONG),
@@ -62,7 +63,7 @@ pub fn long_token(age: Duration, left: Duration) -> StoredToken {
     }
 }
 
-pub fn profile() -> Profile {
+pub(crate) fn profile() -> Profile {
     serde_json::from_value(serde_json::json!({
         "id": USER_ID, "user_id": USER_ID, "username": "larch_and_lake",
         "account_type": "BUSINESS", "media_count": 150
@@ -71,12 +72,12 @@ pub fn profile() -> Profile {
 }
 
 /// No app saved yet.
-pub fn state_empty() -> State {
+pub(crate) fn state_empty() -> State {
     State::default()
 }
 
 /// App saved, waiting for authorization.
-pub fn state_configured() -> State {
+pub(crate) fn state_configured() -> State {
     State {
         app: Some(app_config()),
         pending_authorization: Some(pending()),
@@ -85,7 +86,7 @@ pub fn state_configured() -> State {
 }
 
 /// Authorized, with a long-lived token `age` old and `left` to go.
-pub fn state_with_token(age: Duration, left: Duration) -> State {
+pub(crate) fn state_with_token(age: Duration, left: Duration) -> State {
     State {
         app: Some(app_config()),
         token: Some(long_token(age, left)),
@@ -95,11 +96,11 @@ pub fn state_with_token(age: Duration, left: Duration) -> State {
 }
 
 /// A token 2 days old with 58 days left.
-pub fn state_authorized() -> State {
+pub(crate) fn state_authorized() -> State {
     state_with_token(Duration::days(2), Duration::days(58))
 }
 
-pub fn short_token() -> ShortToken {
+pub(crate) fn short_token() -> ShortToken {
     ShortToken {
         access_token: Secret::new(SHORT),
         user_id: USER_ID.into(),
@@ -107,7 +108,7 @@ pub fn short_token() -> ShortToken {
     }
 }
 
-pub fn long_answer(value: &str) -> LongToken {
+pub(crate) fn long_answer(value: &str) -> LongToken {
     LongToken {
         access_token: Secret::new(value),
         token_type: Some("bearer".into()),
@@ -116,7 +117,7 @@ pub fn long_answer(value: &str) -> LongToken {
 }
 
 /// Post `i`: caption "post {i}" (with "sunset" on every 10th), a day apart.
-pub fn media(i: usize) -> Media {
+pub(crate) fn media(i: usize) -> Media {
     let caption = if i.is_multiple_of(10) {
         format!("post {i} sunset over the lake\nsecond line of {i}")
     } else {
@@ -137,7 +138,7 @@ pub fn media(i: usize) -> Media {
 }
 
 /// Posts `range` as one page; `next` is the cursor of the following page.
-pub fn page(range: std::ops::Range<usize>, next: Option<&str>) -> MediaPage {
+pub(crate) fn page(range: std::ops::Range<usize>, next: Option<&str>) -> MediaPage {
     let data: Vec<serde_json::Value> = range
         .map(|i| serde_json::to_value(media(i)).expect("json"))
         .collect();
@@ -152,12 +153,12 @@ pub fn page(range: std::ops::Range<usize>, next: Option<&str>) -> MediaPage {
 }
 
 /// An error as Instagram sends it, from the shared fixtures.
-pub fn fixture_error(status: u16, name: &str) -> ApiError {
+pub(crate) fn fixture_error(status: u16, name: &str) -> ApiError {
     let body = fixture(name);
     ApiError::from_response(status, Some("application/json"), body.as_bytes())
 }
 
-pub fn fixture(name: &str) -> String {
+pub(crate) fn fixture(name: &str) -> String {
     let path = format!(
         "{}/tests/fixtures/instagram/{name}",
         env!("CARGO_MANIFEST_DIR")
@@ -165,7 +166,7 @@ pub fn fixture(name: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-pub fn code_used() -> ApiError {
+pub(crate) fn code_used() -> ApiError {
     ApiError::from_response(
         400,
         Some("application/json"),
@@ -173,32 +174,32 @@ pub fn code_used() -> ApiError {
     )
 }
 
-pub fn redirect_url(code: &str, state: &str) -> String {
+pub(crate) fn redirect_url(code: &str, state: &str) -> String {
     format!("{REDIRECT}?code={code}&state={state}#_")
 }
 
-pub fn key(c: char) -> Msg {
+pub(crate) fn key(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE))
 }
 
-pub fn code(code: KeyCode) -> Msg {
+pub(crate) fn code(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
 }
 
-pub fn ctrl(c: char) -> Msg {
+pub(crate) fn ctrl(c: char) -> Msg {
     Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
 }
 
-pub fn shift(code: KeyCode) -> Msg {
+pub(crate) fn shift(code: KeyCode) -> Msg {
     Msg::Key(KeyEvent::new(code, KeyModifiers::SHIFT))
 }
 
 /// Applies messages at the fixed clock; returns every effect, in order.
-pub fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
+pub(crate) fn send(app: &mut App, msgs: impl IntoIterator<Item = Msg>) -> Vec<Effect> {
     send_at(app, msgs, NOW)
 }
 
-pub fn send_at(
+pub(crate) fn send_at(
     app: &mut App,
     msgs: impl IntoIterator<Item = Msg>,
     now: OffsetDateTime,
@@ -208,11 +209,11 @@ pub fn send_at(
         .collect()
 }
 
-pub fn type_str(app: &mut App, text: &str) -> Vec<Effect> {
+pub(crate) fn type_str(app: &mut App, text: &str) -> Vec<Effect> {
     send(app, text.chars().map(key).collect::<Vec<_>>())
 }
 
-pub fn saves(effects: &[Effect]) -> Vec<&State> {
+pub(crate) fn saves(effects: &[Effect]) -> Vec<&State> {
     effects
         .iter()
         .filter_map(|e| match e {
@@ -222,7 +223,7 @@ pub fn saves(effects: &[Effect]) -> Vec<&State> {
         .collect()
 }
 
-pub fn status_text(app: &App) -> String {
+pub(crate) fn status_text(app: &App) -> String {
     app.status
         .as_ref()
         .map(|s| s.text.clone())

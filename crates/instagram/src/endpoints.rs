@@ -1,17 +1,41 @@
 //! Where each call goes: the real hosts, one base for all (`INSTATUI_BASE_URL`), or per-host overrides; the pinned Graph API version.
 
 use super::Flavor;
-use crate::store::EndpointOverrides;
+use serde::{Deserialize, Serialize};
 
 pub const API_BASE: &str = "https://api.instagram.com";
 pub const GRAPH_BASE: &str = "https://graph.instagram.com";
 pub const BASE_URL_ENV: &str = "INSTATUI_BASE_URL";
 /// The Graph API version every data call names, so that the answers do not
 /// move as Meta retires versions (v25.0 is current in Meta's examples). The
-/// one place the version lives; `endpoints.graph_version` in state.json and
+/// one place the version lives; the app's stored override and
 /// `INSTATUI_GRAPH_VERSION` override it.
 pub const GRAPH_API_VERSION: &str = "v25.0";
 pub const GRAPH_VERSION_ENV: &str = "INSTATUI_GRAPH_VERSION";
+
+/// Per-host overrides, as the app stores them; `INSTATUI_BASE_URL` wins
+/// over all of them.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct EndpointOverrides {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorize_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_base: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graph_base: Option<String>,
+    /// The Graph API version for data calls (`v25.0`; `none` for unversioned).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub graph_version: Option<String>,
+}
+
+impl EndpointOverrides {
+    pub fn is_empty(&self) -> bool {
+        self.authorize_url.is_none()
+            && self.api_base.is_none()
+            && self.graph_base.is_none()
+            && self.graph_version.is_none()
+    }
+}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {

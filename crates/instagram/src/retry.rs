@@ -38,7 +38,7 @@ impl Retry {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::instagram::ErrorKind;
+    use crate::ErrorKind;
 
     async fn count(policy: Retry, kind: ErrorKind) -> u32 {
         let mut calls = 0;

@@ -108,7 +108,7 @@ impl fmt::Display for Stop {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::instagram::model::{Cursors, Media, Paging};
+    use crate::model::{Cursors, Media, Paging};
 
     /// Posts `range` (ids are the numbers), then `after` as the next cursor.
     fn page(range: std::ops::Range<usize>, after: Option<&str>) -> MediaPage {

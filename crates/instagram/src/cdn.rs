@@ -23,10 +23,10 @@ impl ApiError {
 }
 
 impl Client {
-    /// Streams `url` into `part` (made anew: see `download::create_part`) and returns the
-    /// declared content type. A transient failure starts over
-    /// (`DOWNLOAD_RETRY`: three tries in all); the caller renames the
-    /// finished file.
+    /// Streams `url` into `part` (made anew, never through a link: see
+    /// `create_part`) and returns the declared content type. A transient
+    /// failure starts over (`DOWNLOAD_RETRY`: three tries in all); the
+    /// caller renames the finished file.
     pub async fn download_to(&self, url: &str, part: &Path) -> Result<Option<String>, ApiError> {
         DOWNLOAD_RETRY.run(|| self.download_once(url, part)).await
     }
@@ -89,7 +89,7 @@ impl Client {
                 ),
             )
         };
-        let created = crate::download::create_part(part).map_err(|e| match e.kind() {
+        let created = create_part(part).map_err(|e| match e.kind() {
             // Something planted under the part's name: the message says what.
             std::io::ErrorKind::AlreadyExists => ApiError::new(ErrorKind::Disk, e.to_string()),
             _ => disk(e),
@@ -146,4 +146,79 @@ fn stalled(limits: &Limits) -> ApiError {
             duration_label(limits.stall)
         ),
     )
+}
+
+/// Creates `part` for a download to write into, new and empty. It is never
+/// opened through a symbolic link (`O_NOFOLLOW` and exclusive creation): a
+/// link planted under that name would make the download overwrite whatever
+/// it points to. A plain file left by an earlier run that was cut short is
+/// replaced; anything else there is refused, with what to do.
+fn create_part(part: &Path) -> std::io::Result<std::fs::File> {
+    let create = || {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.custom_flags(libc::O_NOFOLLOW);
+        }
+        options.open(part)
+    };
+    match create() {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+        other => return other,
+    }
+    let found = std::fs::symlink_metadata(part)?;
+    if !found.file_type().is_file() {
+        let what = if found.file_type().is_symlink() {
+            let to = std::fs::read_link(part)
+                .map(|t| format!(" (to {})", t.display()))
+                .unwrap_or_default();
+            format!("a symbolic link{to}")
+        } else {
+            "not a plain file".to_string()
+        };
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            format!(
+                "{} is {what}, which instatui never writes through: remove it",
+                part.display()
+            ),
+        ));
+    }
+    // A leftover part: removed, then created anew. Should something take
+    // its place in between, exclusive creation fails rather than follow it.
+    std::fs::remove_file(part)?;
+    create()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_part_file_is_created_anew_and_never_through_a_link() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let part = dir.path().join("p.part");
+        // A leftover of an interrupted run is replaced, empty.
+        std::fs::write(&part, b"half").expect("write");
+        let mut file = create_part(&part).expect("created");
+        std::io::Write::write_all(&mut file, b"new").expect("write");
+        assert_eq!(std::fs::read(&part).expect("read"), b"new");
+        #[cfg(unix)]
+        {
+            let victim = dir.path().join("victim");
+            std::fs::write(&victim, b"precious").expect("write");
+            let planted = dir.path().join("q.part");
+            std::os::unix::fs::symlink(&victim, &planted).expect("symlink");
+            let err = create_part(&planted).expect_err("refused");
+            assert!(err.to_string().contains("symbolic link"), "{err}");
+            assert_eq!(std::fs::read(&victim).expect("read"), b"precious");
+            // A link to nowhere is refused too, and nothing is created there.
+            let dangling = dir.path().join("r.part");
+            std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).expect("symlink");
+            assert!(create_part(&dangling).is_err());
+            assert!(!dir.path().join("nowhere").exists());
+        }
+    }
 }

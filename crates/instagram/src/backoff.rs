@@ -142,7 +142,7 @@ fn is_loopback(base: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::instagram::ErrorKind;
+    use crate::ErrorKind;
 
     fn limited(secs: Option<u32>) -> ApiError {
         let mut err = ApiError::new(ErrorKind::RateLimited, "(#80002) too many calls");

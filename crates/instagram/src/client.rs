@@ -7,10 +7,10 @@ use super::limits::{self, Limits};
 use super::model::{self, LongToken, Media, MediaPage, Profile, ShortToken};
 use super::{Endpoints, Flavor, RateUsage};
 use crate::secret::Secret;
-use crate::store::AppConfig;
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use time::OffsetDateTime;
 
 /// Whose media to list: the token's own account. The id the code exchange
 /// answers with is app-scoped and not an IG User node; Meta documents
@@ -44,6 +44,25 @@ pub struct Client {
     /// or gives up at once with the time to wait (the TUI, which waits
     /// on its own clock).
     patience: Option<Patience>,
+    /// Stamps the rate usage each answer reports; the app passes its own
+    /// (which may be skewed for trying instatui against a moved fake clock).
+    clock: fn() -> OffsetDateTime,
+}
+
+/// What the code exchange names: the app as registered in the Meta app
+/// dashboard. Borrowed from wherever the app keeps its configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct AppRegistration<'a> {
+    pub app_id: &'a str,
+    pub app_secret: &'a Secret,
+    /// Sent verbatim: it must match the registered URI character for character.
+    pub redirect_uri: &'a str,
+}
+
+/// Now, to the second: the clock when the app passes none.
+fn now_to_the_second() -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(0).unwrap_or(now)
 }
 
 /// The optional field Instagram refused, per kind of object: from then on
@@ -124,6 +143,7 @@ impl Client {
             refused: Arc::default(),
             paused: Arc::default(),
             patience: None,
+            clock: now_to_the_second,
         })
     }
 
@@ -136,6 +156,12 @@ impl Client {
     /// The first pause between retries; it doubles each time. Tests shorten it.
     pub fn with_retry_delay(mut self, delay: Duration) -> Self {
         self.retry_delay = delay;
+        self
+    }
+
+    /// The clock that stamps the rate usage (`RateUsage::seen_at`).
+    pub fn with_clock(mut self, clock: fn() -> OffsetDateTime) -> Self {
+        self.clock = clock;
         self
     }
 
@@ -165,13 +191,18 @@ impl Client {
 
     /// Code → short-lived token. Sent exactly once: a code is single-use, so
     /// a retry could only fail and hide the first answer.
-    pub async fn exchange_code(&self, app: &AppConfig, code: &str) -> Result<ShortToken, ApiError> {
+    pub async fn exchange_code<'a>(
+        &self,
+        app: impl Into<AppRegistration<'a>>,
+        code: &str,
+    ) -> Result<ShortToken, ApiError> {
+        let app = app.into();
         let url = format!("{}/oauth/access_token", self.endpoints.api_base);
         let form = [
-            ("client_id", app.app_id.as_str()),
+            ("client_id", app.app_id),
             ("client_secret", app.app_secret.expose()),
             ("grant_type", "authorization_code"),
-            ("redirect_uri", app.redirect_uri.as_str()),
+            ("redirect_uri", app.redirect_uri),
             ("code", code),
         ];
         let request = self.token_http.post(&url).form(&form);
@@ -476,7 +507,7 @@ impl Client {
         let usage = RateUsage::from_headers(
             header("x-app-usage").as_deref(),
             header("x-business-use-case-usage").as_deref(),
-            crate::clock::now(),
+            (self.clock)(),
         );
         // What this answer says about waiting, should it be a rate limit.
         let regain = usage

@@ -321,7 +321,7 @@ mod tests {
 
     #[test]
     fn the_fixture_redirect_parses_with_state() {
-        let raw = include_str!("../../tests/fixtures/instagram/redirect_success.txt");
+        let raw = include_str!("../../../tests/fixtures/instagram/redirect_success.txt");
         let pasted = ok(raw);
         assert_eq!(pasted.state.as_deref(), Some(STATE));
         assert!(pasted.warnings.is_empty());
@@ -338,7 +338,7 @@ mod tests {
 
     #[test]
     fn cancel_is_explained() {
-        let raw = include_str!("../../tests/fixtures/instagram/redirect_denied.txt");
+        let raw = include_str!("../../../tests/fixtures/instagram/redirect_denied.txt");
         let err = parse_paste(raw, Some(STATE), Some(REDIRECT)).unwrap_err();
         assert_eq!(
             err,
