@@ -12,7 +12,6 @@ pub mod cli;
 pub mod clock;
 pub mod credentials;
 pub mod download;
-pub mod fake;
 pub mod handoff;
 pub mod health;
 pub mod keepalive;
@@ -26,6 +25,10 @@ pub mod token;
 pub mod tui;
 pub mod ui;
 
+/// The embedded fake Instagram of `--demo` and `fake-server` (the `demo`
+/// feature, on by default), under the path the app has always used.
+#[cfg(feature = "demo")]
+pub use instatui_fake as fake;
 /// The Instagram client crate, under the path the app has always used.
 pub use instatui_instagram as instagram;
 pub use instatui_instagram::{install_crypto_provider, secret};

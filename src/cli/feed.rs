@@ -130,6 +130,7 @@ fn table_row(media: &Media, offset: time::UtcOffset) -> String {
 /// Runs the embedded fake until Ctrl-C, printing what to point instatui at.
 /// The exports start with a throw-away config, cache and data dir, so
 /// following them never touches the user's real `state.json` or feed cache.
+#[cfg(feature = "demo")]
 pub(super) async fn fake_server(port: u16, posts: usize) -> Result<(), CliError> {
     use crate::fake::{FakeConfig, FakeInstagram};
     use crate::store::{CACHE_DIR_ENV, CONFIG_DIR_ENV, DATA_DIR_ENV};
@@ -183,7 +184,14 @@ pub(super) async fn fake_server(port: u16, posts: usize) -> Result<(), CliError>
     Ok(())
 }
 
+/// `fake-server` in an instatui built without the fake: says so.
+#[cfg(not(feature = "demo"))]
+pub(super) async fn fake_server(_port: u16, _posts: usize) -> Result<(), CliError> {
+    Err(CliError::failed(crate::tui::NO_DEMO))
+}
+
 /// Single quotes unless the text is plainly safe for a shell.
+#[cfg(feature = "demo")]
 fn shell_quote(text: &str) -> String {
     if !text.is_empty()
         && text

@@ -5,7 +5,11 @@ use super::cache::FeedCache;
 use super::persist::Persister;
 use crate::app::preview::PreviewOutcome;
 use crate::app::{App, Effect, Msg};
+#[cfg(feature = "demo")]
 use crate::fake::{Consent, FakeControl};
+/// Without the `demo` feature there is no fake to control: `None` is the only value.
+#[cfg(not(feature = "demo"))]
+type FakeControl = std::convert::Infallible;
 use crate::instagram::{ApiError, Client, Endpoints, Flavor};
 use crate::preview::{DiskCache, Previews};
 use std::sync::Arc;
@@ -639,6 +643,16 @@ async fn fetch_picture(
 
 /// Plays the browser: asks the fake's authorize page for its redirect,
 /// exactly as Instagram would send the user's browser on.
+#[cfg(not(feature = "demo"))]
+async fn demo_consent(
+    _control: Option<FakeControl>,
+    _authorize_url: &str,
+    _allow: bool,
+) -> Result<String, String> {
+    Err("the consent stand-in exists only in --demo".to_string())
+}
+
+#[cfg(feature = "demo")]
 async fn demo_consent(
     control: Option<FakeControl>,
     authorize_url: &str,

@@ -16,10 +16,8 @@ pub use persist::Persister;
 pub use runtime::Signals;
 
 use crate::app::App;
-use crate::app::credentials::CredentialsForm;
-use crate::fake::{self, FakeConfig, FakeInstagram};
 use crate::instagram::endpoints::BASE_URL_ENV;
-use crate::store::{self, State, Store};
+use crate::store::{self, Store};
 
 /// Opens the TUI on the user's own state.
 pub async fn run(store: Store, images: Option<String>, theme: Option<Theme>) -> Result<(), String> {
@@ -48,9 +46,22 @@ pub async fn run(store: Store, images: Option<String>, theme: Option<Theme>) -> 
     runtime::run(app, executor, mode).await
 }
 
+/// What `--demo` and `fake-server` say in an instatui built without the fake.
+#[cfg(not(feature = "demo"))]
+pub const NO_DEMO: &str = "this instatui was built without the demo (cargo's `demo` feature, \
+     on by default): build it with `cargo build --release` to get --demo and fake-server";
+
+/// `--demo` in an instatui built without the fake: says so.
+#[cfg(not(feature = "demo"))]
+pub async fn run_demo(_images: Option<String>, _theme: Option<Theme>) -> Result<(), String> {
+    Err(NO_DEMO.to_string())
+}
+
 /// Runs the whole flow against the embedded fake, in a throw-away config
 /// dir: the user's real state is never read or written.
+#[cfg(feature = "demo")]
 pub async fn run_demo(images: Option<String>, theme: Option<Theme>) -> Result<(), String> {
+    use crate::fake::{FakeConfig, FakeInstagram};
     let fake = FakeInstagram::start(FakeConfig::demo())
         .await
         .map_err(|e| format!("could not start the demo server on loopback: {e}"))?;
@@ -121,7 +132,11 @@ fn look(app: &mut App, images: Option<&str>, theme: Option<Theme>) -> crate::pre
 }
 
 /// The demo's starting point: nothing stored, the form filled with the fake app's credentials.
+#[cfg(feature = "demo")]
 pub fn demo_app(base_url: &str) -> App {
+    use crate::app::credentials::CredentialsForm;
+    use crate::fake;
+    use crate::store::State;
     let mut app = App::new(
         State::default(),
         crate::clock::now(),

@@ -7,7 +7,6 @@ mod common;
 
 mod cli;
 mod download;
-mod fake_server;
 mod hostile;
 mod instagram;
 mod store;

@@ -1,4 +1,4 @@
-//! An embedded fake Instagram on loopback, for `--demo` and the tests.
+//! An Instagram on loopback, for instatui's `--demo`, `fake-server` and tests.
 //!
 //! It speaks both hosts on one base URL, as the API documents them (see
 //! the bodies in `tests/fixtures/instagram/` and `tests/fixtures/captured/`):
@@ -11,6 +11,8 @@
 //!
 //! Time is a fake clock (real now plus [`FakeControl::advance_clock`]), so
 //! tests move through token lifetimes without sleeping.
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod cdn;
 mod config;

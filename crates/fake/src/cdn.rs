@@ -29,17 +29,17 @@ const fn jpeg(bytes: &'static [u8]) -> Picture {
 
 /// The project-made pictures of `assets/demo/` (see its README).
 pub(crate) const PICTURES: &[Picture] = &[
-    jpeg(include_bytes!("../../assets/demo/lake_morning.jpg")),
-    jpeg(include_bytes!("../../assets/demo/sunset_ridge.jpg")),
-    jpeg(include_bytes!("../../assets/demo/night_stars.jpg")),
-    jpeg(include_bytes!("../../assets/demo/forest_fog.jpg")),
+    jpeg(include_bytes!("../../../assets/demo/lake_morning.jpg")),
+    jpeg(include_bytes!("../../../assets/demo/sunset_ridge.jpg")),
+    jpeg(include_bytes!("../../../assets/demo/night_stars.jpg")),
+    jpeg(include_bytes!("../../../assets/demo/forest_fog.jpg")),
     Picture {
-        bytes: include_bytes!("../../assets/demo/shapes.png"),
+        bytes: include_bytes!("../../../assets/demo/shapes.png"),
         content_type: "image/png",
         ext: "png",
     },
-    jpeg(include_bytes!("../../assets/demo/autumn_gradient.jpg")),
-    jpeg(include_bytes!("../../assets/demo/snowfield.jpg")),
+    jpeg(include_bytes!("../../../assets/demo/autumn_gradient.jpg")),
+    jpeg(include_bytes!("../../../assets/demo/snowfield.jpg")),
 ];
 
 pub(crate) const IMAGE_COUNT: usize = PICTURES.len();

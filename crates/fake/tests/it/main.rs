@@ -1,0 +1,10 @@
+//! The fake Instagram over loopback HTTP, behaving as the real API is
+//! documented: one test binary, a module per host.
+
+mod harness;
+
+mod cdn;
+mod control;
+mod graph;
+mod oauth;
+mod tokens;
