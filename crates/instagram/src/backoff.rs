@@ -82,7 +82,7 @@ impl Patience {
     }
 
     /// Announces waits without sleeping them: for tests against the fake.
-    pub fn skipping_sleep(mut self) -> Self {
+    pub(crate) fn skipping_sleep(mut self) -> Self {
         self.skip_sleep = true;
         self
     }
@@ -98,15 +98,10 @@ impl Patience {
         }
     }
 
-    /// The bound for the whole command.
-    pub fn max_total(&self) -> Duration {
-        self.max_total
-    }
-
     /// If `err` is a rate limit that fits in what is left of the bound,
     /// announces the wait, waits, and says so; otherwise `false` (the
     /// caller gives up with the error, which says when to try again).
-    pub async fn wait_out(&self, err: &ApiError, page: usize) -> bool {
+    pub(crate) async fn wait_out(&self, err: &ApiError, page: usize) -> bool {
         let Some(duration) = err.rate_limit_wait() else {
             return false;
         };

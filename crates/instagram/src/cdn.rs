@@ -17,7 +17,7 @@ const DOWNLOAD_RETRY: Retry = Retry {
 impl ApiError {
     /// A signed CDN URL past its expiry (`URL signature expired`): fetching
     /// the post again gives a fresh one.
-    pub fn is_expired_url(&self) -> bool {
+    pub(crate) fn is_expired_url(&self) -> bool {
         matches!(self.status, Some(403 | 410))
     }
 }

@@ -3,14 +3,14 @@
 use super::Flavor;
 use serde::{Deserialize, Serialize};
 
-pub const API_BASE: &str = "https://api.instagram.com";
-pub const GRAPH_BASE: &str = "https://graph.instagram.com";
+pub(crate) const API_BASE: &str = "https://api.instagram.com";
+pub(crate) const GRAPH_BASE: &str = "https://graph.instagram.com";
 pub const BASE_URL_ENV: &str = "INSTATUI_BASE_URL";
 /// The Graph API version every data call names, so that the answers do not
 /// move as Meta retires versions (v25.0 is current in Meta's examples). The
 /// one place the version lives; the app's stored override and
 /// `INSTATUI_GRAPH_VERSION` override it.
-pub const GRAPH_API_VERSION: &str = "v25.0";
+pub(crate) const GRAPH_API_VERSION: &str = "v25.0";
 pub const GRAPH_VERSION_ENV: &str = "INSTATUI_GRAPH_VERSION";
 
 /// Per-host overrides, as the app stores them; `INSTATUI_BASE_URL` wins
@@ -53,7 +53,7 @@ pub struct Endpoints {
 
 /// Reads a version as people write it: `v25.0`, `25.0`, `25`; `none` (or
 /// `unversioned`) for no version. `Err` for anything else.
-pub fn parse_graph_version(text: &str) -> Result<Option<String>, String> {
+pub(crate) fn parse_graph_version(text: &str) -> Result<Option<String>, String> {
     let text = text.trim();
     if text.eq_ignore_ascii_case("none") || text.eq_ignore_ascii_case("unversioned") {
         return Ok(None);
@@ -147,7 +147,7 @@ impl Endpoints {
     }
 
     /// `{graph_base}/{version}/{path}`: where a data call goes.
-    pub fn graph_url(&self, path: &str) -> String {
+    pub(crate) fn graph_url(&self, path: &str) -> String {
         match &self.graph_version {
             Some(version) => format!("{}/{version}/{path}", self.graph_base),
             None => format!("{}/{path}", self.graph_base),

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 /// How long to wait after a rate limit when Instagram does not say
 /// (`estimated_time_to_regain_access` absent or 0).
-pub const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(5 * 60);
+pub(crate) const DEFAULT_RATE_LIMIT_WAIT: Duration = Duration::from_secs(5 * 60);
 
 /// Graph error codes that mean "rate limited": the app-level ones (4, 17,
 /// 32, 613) and Instagram's own per-account limit (80002).
@@ -195,7 +195,7 @@ impl ApiError {
 
     /// The same error as seen with `flavor` configured: on the Instagram
     /// Login API "method type: get" does not mean "switch to it".
-    pub fn in_flavor(mut self, flavor: Flavor) -> Self {
+    pub(crate) fn in_flavor(mut self, flavor: Flavor) -> Self {
         if self.kind == ErrorKind::RetiredApi
             && flavor == Flavor::InstagramLogin
             && says_unsupported_get(&self.message)
@@ -290,7 +290,7 @@ impl ApiError {
 }
 
 /// `90s` → 2: a wait is never announced shorter than it is.
-pub fn minutes_rounded_up(d: Duration) -> u64 {
+pub(crate) fn minutes_rounded_up(d: Duration) -> u64 {
     d.as_secs().div_ceil(60).max(1)
 }
 

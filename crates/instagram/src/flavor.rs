@@ -26,7 +26,7 @@ impl Flavor {
     }
 
     /// Where the user's browser is sent to grant access.
-    pub fn default_authorize_url(self) -> &'static str {
+    pub(crate) fn default_authorize_url(self) -> &'static str {
         match self {
             Flavor::InstagramLogin => "https://www.instagram.com/oauth/authorize",
             Flavor::BasicDisplay => "https://api.instagram.com/oauth/authorize",
@@ -41,7 +41,7 @@ impl Flavor {
     }
 
     /// Extra query pairs the authorize URL carries for this flavour.
-    pub fn extra_authorize_params(self) -> &'static [(&'static str, &'static str)] {
+    pub(crate) fn extra_authorize_params(self) -> &'static [(&'static str, &'static str)] {
         match self {
             // `force_reauth` is the name current docs give the forced login
             // (older ones say `force_authentication`).
@@ -51,7 +51,7 @@ impl Flavor {
     }
 
     /// Fields requested from `/me`; each exactly once. `optional` false
-    /// leaves out [`Flavor::optional_fields`] (see `Client`'s fallback).
+    /// leaves out `Flavor::optional_fields` (see `Client`'s fallback).
     pub fn profile_fields(self, optional: bool) -> &'static str {
         match (self, optional) {
             (Flavor::InstagramLogin, true) => {
@@ -63,7 +63,7 @@ impl Flavor {
     }
 
     /// Fields requested for every media object; each exactly once.
-    /// `optional` false leaves out [`Flavor::optional_fields`].
+    /// `optional` false leaves out `Flavor::optional_fields`.
     pub fn media_fields(self, optional: bool) -> &'static str {
         match (self, optional) {
             (Flavor::InstagramLogin, true) => {
@@ -82,7 +82,7 @@ impl Flavor {
     /// current API. Meta's reference marks some (`media_product_type`) as
     /// Facebook Login only, and one refused field fails the whole request,
     /// so on such a refusal they are left out (see `Client`).
-    pub fn optional_fields(self, node: Node) -> &'static [&'static str] {
+    pub(crate) fn optional_fields(self, node: Node) -> &'static [&'static str] {
         match (self, node) {
             (Flavor::InstagramLogin, Node::Media) => {
                 &["media_product_type", "like_count", "comments_count"]

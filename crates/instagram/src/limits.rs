@@ -45,7 +45,7 @@ impl Default for Limits {
 }
 
 /// `8 MiB`, `4 GiB`, `512 KiB`, `12 bytes`: for messages.
-pub fn size_label(bytes: u64) -> String {
+pub(crate) fn size_label(bytes: u64) -> String {
     if bytes >= GIB && bytes.is_multiple_of(GIB) {
         format!("{} GiB", bytes / GIB)
     } else if bytes >= MIB {
@@ -58,7 +58,7 @@ pub fn size_label(bytes: u64) -> String {
 }
 
 /// `2 minutes`, `30 s`, `250 ms`: for messages.
-pub fn duration_label(d: Duration) -> String {
+pub(crate) fn duration_label(d: Duration) -> String {
     let secs = d.as_secs();
     if secs >= 120 && secs.is_multiple_of(60) {
         format!("{} minutes", secs / 60)
@@ -71,7 +71,7 @@ pub fn duration_label(d: Duration) -> String {
 
 /// `what` went past `cap` bytes; `what` starts the sentence ("Instagram's
 /// answer (GET /me)", "the picture").
-pub fn too_large(what: &str, cap: u64) -> ApiError {
+pub(crate) fn too_large(what: &str, cap: u64) -> ApiError {
     ApiError::new(
         ErrorKind::Limit,
         format!(
@@ -84,7 +84,7 @@ pub fn too_large(what: &str, cap: u64) -> ApiError {
 /// Reads a whole body, never holding more than `cap` bytes: a declared
 /// length over the cap is refused before reading, an undeclared one is
 /// counted as it arrives.
-pub async fn read_capped(
+pub(crate) async fn read_capped(
     mut response: reqwest::Response,
     cap: u64,
     what: &str,

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::fmt;
 
 /// Instagram serves at most the 10,000 newest items of an account.
-pub const MAX_POSTS: usize = 10_000;
+pub(crate) const MAX_POSTS: usize = 10_000;
 
 /// Follows one walk through the pages. A server whose cursors alternate or
 /// whose pages come back empty with a `next` would otherwise be asked

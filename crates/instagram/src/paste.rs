@@ -97,7 +97,7 @@ pub fn parse_paste(
 }
 
 /// Said whenever a bare code is exchanged.
-pub const BARE_CODE_WARNING: &str = "a bare code carries no state to check: it was taken as the answer to the pending authorization (paste the whole address to have it checked)";
+pub(crate) const BARE_CODE_WARNING: &str = "a bare code carries no state to check: it was taken as the answer to the pending authorization (paste the whole address to have it checked)";
 
 /// Strips whitespace, quotes and `<…>` that terminals, chat apps and mail
 /// clients wrap around a copied URL, in any nesting.

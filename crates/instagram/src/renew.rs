@@ -17,7 +17,7 @@ pub enum Wanted {
 }
 
 impl Wanted {
-    pub fn url_of(self, item: &Media) -> Option<&str> {
+    pub(crate) fn url_of(self, item: &Media) -> Option<&str> {
         match self {
             Wanted::Picture => item.preview_url(),
             Wanted::File => item.file_url(),
@@ -59,7 +59,7 @@ impl From<ApiError> for RenewError {
 impl Client {
     /// A fresh URL of the kind `wanted` for `item`, from the post fetched
     /// again, with that post.
-    pub async fn renew_media_url(
+    pub(crate) async fn renew_media_url(
         &self,
         token: &Secret,
         item: Item<'_>,

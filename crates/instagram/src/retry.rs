@@ -4,7 +4,7 @@ use super::error::ApiError;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Retry {
+pub(crate) struct Retry {
     /// Tries in all, the first one included: 1 never retries.
     pub tries: u32,
     /// The pause after the first failed try; it doubles each time.
@@ -14,7 +14,7 @@ pub struct Retry {
 impl Retry {
     /// Runs `attempt` until it succeeds, fails for good (an error that is
     /// not transient), or `tries` are used up; the last answer is returned.
-    pub async fn run<T, F, Fut>(self, mut attempt: F) -> Result<T, ApiError>
+    pub(crate) async fn run<T, F, Fut>(self, mut attempt: F) -> Result<T, ApiError>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, ApiError>>,

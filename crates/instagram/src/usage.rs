@@ -35,7 +35,7 @@ impl RateUsage {
 
     /// Reads both headers; the business header is keyed by account id and
     /// holds a list, of which the busiest entry counts.
-    pub fn from_headers(
+    pub(crate) fn from_headers(
         app_usage: Option<&str>,
         business_usage: Option<&str>,
         now: OffsetDateTime,
