@@ -134,8 +134,11 @@ fn table_row(media: &Media, offset: time::UtcOffset) -> String {
 pub(super) async fn fake_server(port: u16, posts: usize) -> Result<(), CliError> {
     use crate::fake::{FakeConfig, FakeInstagram};
     use crate::store::{CACHE_DIR_ENV, CONFIG_DIR_ENV, DATA_DIR_ENV};
+    // A person's browser opens the authorize URL: it gets the fake's
+    // login page, to pick which of its users to authorize.
     let config = FakeConfig {
         post_count: posts,
+        login_page: true,
         ..FakeConfig::demo()
     };
     let scratch = tempfile::Builder::new()
@@ -171,6 +174,14 @@ pub(super) async fn fake_server(port: u16, posts: usize) -> Result<(), CliError>
             .first()
             .map(String::as_str)
             .unwrap_or_default()
+    );
+    let users: Vec<String> = std::iter::once(&config.username)
+        .chain(config.other_users.iter().map(|u| &u.username))
+        .map(|u| format!("@{u}"))
+        .collect();
+    println!(
+        "# Its authorize page lets you log in as {}: 'instatui authorize --open' a second time adds the other account.",
+        users.join(" or ")
     );
     println!(
         "# Press Ctrl-C here to stop; {} is deleted then.",

@@ -1,9 +1,9 @@
 //! The fake CDN: signed, expiring URLs for the embedded demo pictures and a stub video.
 
-use super::config::FakeConfig;
-use super::feed::{Account, Kind};
+use super::feed::Kind;
 use super::respond::text_response;
 use super::state::Shared;
+use super::users::User;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
 use std::collections::HashMap;
@@ -60,10 +60,12 @@ pub(crate) struct CdnFiles {
 }
 
 impl CdnFiles {
-    pub(crate) fn for_account(account: &Account, config: &FakeConfig) -> CdnFiles {
+    pub(crate) fn for_users(users: &[User]) -> CdnFiles {
         let mut files = HashMap::new();
-        files.insert(profile_name(&config.user_id), CdnFile::Picture(0));
-        for post in &account.posts {
+        for user in users {
+            files.insert(profile_name(&user.user_id), CdnFile::Picture(user.picture));
+        }
+        for post in users.iter().flat_map(|u| &u.account.posts) {
             files.insert(
                 picture_name(&post.id, post.image),
                 CdnFile::Picture(post.image),

@@ -1,4 +1,4 @@
-//! What the fake Instagram is configured with: the registered app and the demo account.
+//! What the fake Instagram is configured with: the registered app and the Instagram users who can log in.
 
 /// The app id of the demo app registered with the fake.
 pub const DEMO_APP_ID: &str = "990602627938098";
@@ -10,6 +10,37 @@ pub const DEMO_REDIRECT_URI: &str = "https://localhost/instatui/auth/";
 pub const DEMO_USERNAME: &str = "larch_and_lake";
 /// The demo account's Instagram user id.
 pub const DEMO_USER_ID: &str = "17841405793187218";
+/// The second demo account, a small shop: who logs in when a second account is added.
+pub const SHOP_USERNAME: &str = "kiln_and_clay";
+/// The shop's Instagram user id.
+pub const SHOP_USER_ID: &str = "17841452810064473";
+
+/// Another Instagram user who can log in at the fake, with a profile and
+/// posts of their own (the first user is `FakeConfig::username`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FakeUser {
+    pub username: String,
+    /// The Instagram user id, 17 digits.
+    pub user_id: String,
+    /// The profile's display name and biography.
+    pub name: String,
+    pub biography: String,
+    pub post_count: usize,
+}
+
+impl FakeUser {
+    /// The demo's second account: a pottery shop with 12 posts of its own.
+    pub fn shop() -> FakeUser {
+        FakeUser {
+            username: SHOP_USERNAME.to_string(),
+            user_id: SHOP_USER_ID.to_string(),
+            name: "Kiln & Clay Pottery".to_string(),
+            biography: "Small-batch mugs and bowls, thrown by hand.\nShop open Thu–Sat ☕"
+                .to_string(),
+            post_count: 12,
+        }
+    }
+}
 
 /// The shape of the code → short-lived token answer (all three occur in the wild).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -35,6 +66,14 @@ pub struct FakeConfig {
     pub user_id: String,
     /// How many posts the account has (the demo has 64).
     pub post_count: usize,
+    /// Further users who can log in (the demo has the shop). Who does is
+    /// the browser's session: the first user until `FakeControl::sign_in_as`
+    /// or the login page picks another.
+    pub other_users: Vec<FakeUser>,
+    /// Whether `/oauth/authorize` first shows a page to pick the user to
+    /// log in as (for a person's browser, `instatui fake-server`); otherwise
+    /// it answers at once as the signed-in user, as tests and the demo want.
+    pub login_page: bool,
     /// When true, Basic Display scopes and tokens answer the "retired" errors.
     pub basic_display_retired: bool,
     pub short_token_shape: TokenShape,
@@ -42,7 +81,7 @@ pub struct FakeConfig {
 
 impl FakeConfig {
     /// The demo app and account: 64 posts, Basic Display not retired,
-    /// short tokens with a permissions array.
+    /// short tokens with a permissions array; the shop can log in too.
     pub fn demo() -> Self {
         FakeConfig {
             app_id: DEMO_APP_ID.to_string(),
@@ -51,6 +90,8 @@ impl FakeConfig {
             username: DEMO_USERNAME.to_string(),
             user_id: DEMO_USER_ID.to_string(),
             post_count: 64,
+            other_users: vec![FakeUser::shop()],
+            login_page: false,
             basic_display_retired: false,
             short_token_shape: TokenShape::FlatWithPermissions,
         }
@@ -62,12 +103,17 @@ impl FakeConfig {
     /// `/me` as `id` on the Instagram Login API (a 16-digit number derived
     /// from the user id and the app). `/{it}/media` is refused.
     pub fn app_scoped_id(&self) -> String {
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in self.user_id.bytes().chain(self.app_id.bytes()) {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        (9_000_000_000_000_000 + h % 1_000_000_000_000_000).to_string()
+        app_scoped_id(&self.user_id, &self.app_id)
     }
+}
+
+/// The app-scoped id of `user_id` under `app_id` (see `FakeConfig::app_scoped_id`).
+pub(crate) fn app_scoped_id(user_id: &str, app_id: &str) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in user_id.bytes().chain(app_id.bytes()) {
+        h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    (9_000_000_000_000_000 + h % 1_000_000_000_000_000).to_string()
 }
 
 impl Default for FakeConfig {

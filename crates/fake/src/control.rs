@@ -110,6 +110,34 @@ impl FakeControl {
         self.app.lock().refused_fields.push(field.to_string());
     }
 
+    /// Logs the browser in as the user `name` names (username, user id or
+    /// the app-scoped id): the next authorization is theirs, as after they
+    /// typed their password on Instagram's login form. False (and nothing
+    /// changes) when the fake has no such user.
+    pub fn sign_in_as(&self, name: &str) -> bool {
+        let Some(user) = self.app.find_user(name) else {
+            return false;
+        };
+        self.app.lock().signed_in = user;
+        true
+    }
+
+    /// The usernames of every user who can log in, the default one first.
+    pub fn usernames(&self) -> Vec<String> {
+        self.app.users.iter().map(|u| u.username.clone()).collect()
+    }
+
+    /// The username of the first user none of `names` names (usernames,
+    /// user ids or app-scoped ids, as an account list holds them): who logs
+    /// in to add an account.
+    pub fn first_user_not_among(&self, names: &[String]) -> Option<String> {
+        self.app
+            .users
+            .iter()
+            .find(|u| !names.iter().any(|n| u.is_named(n)))
+            .map(|u| u.username.clone())
+    }
+
     /// What `/oauth/authorize` answers from now on.
     pub fn set_consent(&self, consent: Consent) {
         self.app.lock().consent = consent;
@@ -139,6 +167,18 @@ impl FakeControl {
     /// tests start from a stored token, including a Basic Display one on a
     /// fake where that API is retired.
     pub fn issue_long_token(&self, scopes: &str) -> String {
+        self.mint_long(0, scopes)
+    }
+
+    /// [`issue_long_token`](Self::issue_long_token) for the user `name`
+    /// names (username, user id or app-scoped id); `None` when the fake has
+    /// no such user.
+    pub fn issue_long_token_for(&self, name: &str, scopes: &str) -> Option<String> {
+        let user = self.app.find_user(name)?;
+        Some(self.mint_long(user, scopes))
+    }
+
+    fn mint_long(&self, user: usize, scopes: &str) -> String {
         let scopes: Vec<String> = scopes
             .split(',')
             .map(str::trim)
@@ -156,6 +196,7 @@ impl FakeControl {
         let mut inner = self.app.lock();
         tokens::mint(
             &mut inner,
+            user,
             Lifetime::Long,
             flavor,
             scopes,

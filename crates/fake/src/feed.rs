@@ -1,4 +1,4 @@
-//! The demo account: a deterministic, generated list of posts, newest first.
+//! The fake users' posts: deterministic, generated lists, newest first (the demo account's with every oddity, the shop's plain).
 
 use super::config::FakeConfig;
 use std::collections::HashMap;
@@ -6,6 +6,8 @@ use time::{Duration, OffsetDateTime};
 
 /// When the newest post was published.
 const NEWEST: OffsetDateTime = time::macros::datetime!(2026-11-20 18:04:11 UTC);
+/// When the shop's newest post was published.
+const SHOP_NEWEST: OffsetDateTime = time::macros::datetime!(2026-11-24 09:30:00 UTC);
 
 const SHORTCODE_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
@@ -37,6 +39,18 @@ const CAPTIONS: &[&str] = &[
     "Rainy day edits 🌧️",
     "Trying the new lens 📷 thoughts?",
     "Wildflowers above the tree line 🌼🌸 (Bergblumen über der Baumgrenze)",
+];
+
+/// The shop's captions: none of the demo's, so a screen shows whose feed it is.
+const SHOP_CAPTIONS: &[&str] = &[
+    "New in: speckled mugs, glazed in the back room ☕ #pottery",
+    "Kiln opening day: every piece a little different 🔥",
+    "Market stall this Saturday, 9 to 14 h 🛍️",
+    "Trimming bowls, behind the counter 🏺",
+    "Back in stock: the blue planters 💙",
+    "Packing Friday's orders 📦",
+    "Seconds sale this weekend: 30 % off 🏷️",
+    "Gift cards now in the shop 🎁",
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -165,6 +179,61 @@ impl Account {
                 children,
             });
         }
+        Account::indexed(posts)
+    }
+
+    /// Another user's posts: a shop's, images, albums and a few videos,
+    /// each with a caption and a permalink. `salt` (the user's place among
+    /// the fake's users) keeps ids apart from every other user's.
+    pub(crate) fn shop(post_count: usize, salt: u64) -> Account {
+        let images = super::cdn::IMAGE_COUNT;
+        let base = 17_600_000_000_000_000 - salt * 10_000_000_000_000;
+        let child_base = 17_650_000_000_000_000 - salt * 10_000_000_000_000;
+        let mut timestamp = SHOP_NEWEST;
+        let mut posts = Vec::with_capacity(post_count);
+        for i in 0..post_count {
+            let seed = mix((i as u64) ^ (salt << 40) ^ 0x5409);
+            if i > 0 {
+                // Two to four days before the previous post.
+                timestamp -= Duration::seconds(2 * 86_400 + (seed % (2 * 86_400)) as i64);
+            }
+            let kind = match i % 6 {
+                1 | 4 => Kind::Album,
+                3 => Kind::Video,
+                _ => Kind::Image,
+            };
+            let image = (i * 3 + 4 + salt as usize) % images;
+            let children = if kind == Kind::Album {
+                (0..2 + i % 2)
+                    .map(|j| Child {
+                        id: (child_base - (i as u64) * 1_000_003_917 - (j as u64) * 1_000)
+                            .to_string(),
+                        kind: Kind::Image,
+                        image: (image + j + 1) % images,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            posts.push(Post {
+                id: (base - (i as u64) * 1_000_003_917 - seed % 1_000_000).to_string(),
+                shortcode: shortcode(mix(seed ^ 0x5eed)),
+                kind,
+                caption: Some(SHOP_CAPTIONS[i % SHOP_CAPTIONS.len()].to_string()),
+                timestamp,
+                image,
+                product: "FEED",
+                has_permalink: true,
+                has_media_url: true,
+                like_count: 3 + (seed >> 12) % 120,
+                comments_count: (seed >> 24) % 12,
+                children,
+            });
+        }
+        Account::indexed(posts)
+    }
+
+    fn indexed(posts: Vec<Post>) -> Account {
         let post_by_id = posts
             .iter()
             .enumerate()
@@ -301,6 +370,32 @@ mod tests {
         }
         let codes: HashSet<_> = a.posts.iter().map(|p| &p.shortcode).collect();
         assert_eq!(codes.len(), 500);
+    }
+
+    #[test]
+    fn the_shop_has_its_own_posts_and_captions() {
+        let demo = account(500);
+        let shop = Account::shop(40, 1);
+        assert_eq!(shop.posts.len(), 40);
+        let demo_ids: HashSet<&str> = demo
+            .posts
+            .iter()
+            .flat_map(|p| std::iter::once(&p.id).chain(p.children.iter().map(|c| &c.id)))
+            .map(String::as_str)
+            .collect();
+        for p in &shop.posts {
+            assert_eq!(p.id.len(), 17, "{}", p.id);
+            assert!(!demo_ids.contains(p.id.as_str()), "{}", p.id);
+            for c in &p.children {
+                assert!(!demo_ids.contains(c.id.as_str()), "{}", c.id);
+            }
+            let caption = p.caption.as_deref().unwrap();
+            assert!(!CAPTIONS.contains(&caption), "{caption}");
+        }
+        let kinds: HashSet<_> = shop.posts.iter().map(|p| p.kind).collect();
+        assert_eq!(kinds.len(), 3);
+        let other = Account::shop(40, 2);
+        assert_ne!(shop.posts[0].id, other.posts[0].id);
     }
 
     #[test]

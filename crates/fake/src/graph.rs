@@ -3,10 +3,11 @@
 
 use super::cdn::Signer;
 use super::fields::{self, Field, FieldsError};
-use super::render::{self, Renderer, app_scoped_id, default_fields};
+use super::render::{self, Renderer, default_fields};
 use super::respond::{GraphError, graph_ok};
 use super::state::{Shared, TokenGrant};
 use super::tokens;
+use super::users::User;
 use axum::http::HeaderValue;
 use axum::response::Response;
 use base64::Engine;
@@ -40,6 +41,15 @@ impl GraphRequest<'_> {
 /// Answers a Graph request, errors included, with the usage headers.
 pub(crate) fn handle(app: &Shared, request: &GraphRequest) -> Response {
     let count = count_call(app);
+    // Usage is counted per user: the token's, else the first user's.
+    let user_id = request
+        .token
+        .as_deref()
+        .and_then(|t| app.lock().tokens.get(t).map(|g| g.user))
+        .map_or_else(
+            || app.config.user_id.clone(),
+            |u| app.user(u).user_id.clone(),
+        );
     let mut response = match route(app, request) {
         Ok(response) => response,
         Err(error) => error.into_response(),
@@ -52,7 +62,7 @@ pub(crate) fn handle(app: &Shared, request: &GraphRequest) -> Response {
     );
     let business = format!(
         r#"{{"{}":[{{"type":"instagram","call_count":{},"total_cputime":{},"total_time":{},"estimated_time_to_regain_access":0}}]}}"#,
-        app.config.user_id,
+        user_id,
         count.min(100),
         count.div_ceil(2).min(100),
         ((count * 4).div_ceil(5)).min(100),
@@ -106,7 +116,10 @@ fn route(app: &Shared, request: &GraphRequest) -> Result<Response, GraphError> {
             let grant = tokens::authenticate(app, token)?;
             // The user id only: the app-scoped id of the code exchange is
             // not an IG User node (Meta documents `/me/media`).
-            if *id != app.config.user_id {
+            if *id != app.user(grant.user).user_id {
+                if app.users.iter().any(|u| u.user_id == *id) {
+                    return Err(GraphError::no_permission());
+                }
                 return Err(GraphError::unknown_object(id, "get"));
             }
             media_list(app, request, &grant)
@@ -123,8 +136,9 @@ fn route(app: &Shared, request: &GraphRequest) -> Result<Response, GraphError> {
     }
 }
 
-fn is_user(app: &Shared, id: &str) -> bool {
-    id == app.config.user_id || id == app_scoped_id(&app.config)
+/// Whether `id` is the user's own id or app-scoped id.
+fn is_user(user: &User, id: &str) -> bool {
+    id == user.user_id || id == user.app_scoped_id
 }
 
 fn requested_fields(request: &GraphRequest) -> Result<Vec<Field>, GraphError> {
@@ -152,7 +166,7 @@ fn renderer<'a>(app: &'a Shared, grant: &TokenGrant) -> Renderer<'a> {
         (inner.now(), inner.cdn_epoch)
     };
     Renderer {
-        config: &app.config,
+        user: app.user(grant.user),
         signer: Signer::new(app, now, epoch),
         flavor: grant.flavor,
     }
@@ -174,15 +188,21 @@ fn object(
     grant: &TokenGrant,
     id: &str,
 ) -> Result<Response, GraphError> {
-    if is_user(app, id) {
+    let user = app.user(grant.user);
+    if is_user(user, id) {
         return profile(app, request, grant);
     }
+    if app.users.iter().any(|u| is_user(u, id)) {
+        // Another user's profile: not for this token.
+        return Err(GraphError::no_permission());
+    }
     let fields = requested_fields(request)?;
-    if let Some(post) = app.account.post(id) {
+    // Only the token user's own posts: another user's answer as unknown.
+    if let Some(post) = user.account.post(id) {
         render::check_media_fields(&fields, grant.flavor, &refused(app))?;
         return Ok(graph_ok(&renderer(app, grant).post(post, &fields)));
     }
-    if let Some((parent, child)) = app.account.child(id) {
+    if let Some((parent, child)) = user.account.child(id) {
         render::check_media_fields(&fields, grant.flavor, &refused(app))?;
         return Ok(graph_ok(
             &renderer(app, grant).child(parent, child, &fields),
@@ -198,6 +218,7 @@ fn children(
     id: &str,
 ) -> Result<Response, GraphError> {
     let post = app
+        .user(grant.user)
         .account
         .post(id)
         .ok_or_else(|| GraphError::unknown_object(id, "get"))?;
@@ -217,10 +238,10 @@ pub(crate) fn cursor(media_id: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("AQHR:{media_id}"))
 }
 
-fn cursor_index(app: &Shared, cursor: &str) -> Option<usize> {
+fn cursor_index(user: &User, cursor: &str) -> Option<usize> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor.trim_end_matches('=')).ok()?;
     let text = String::from_utf8(bytes).ok()?;
-    app.account.index_of(text.strip_prefix("AQHR:")?)
+    user.account.index_of(text.strip_prefix("AQHR:")?)
 }
 
 fn page_url(app: &Shared, request: &GraphRequest, key: &str, cursor: &str) -> String {
@@ -249,18 +270,19 @@ fn media_list(
             .map_err(|_| GraphError::param("(#100) Param limit must be a number"))?
             .clamp(1, MAX_LIMIT),
     };
-    let total = app.account.posts.len();
+    let user = app.user(grant.user);
+    let total = user.account.posts.len();
     let bad_cursor = |name: &str| GraphError::param(format!("(#100) Invalid {name} cursor"));
     let (start, end) = if let Some(after) = request.param("after") {
-        let start = cursor_index(app, after).ok_or_else(|| bad_cursor("after"))? + 1;
+        let start = cursor_index(user, after).ok_or_else(|| bad_cursor("after"))? + 1;
         (start, (start + limit).min(total))
     } else if let Some(before) = request.param("before") {
-        let end = cursor_index(app, before).ok_or_else(|| bad_cursor("before"))?;
+        let end = cursor_index(user, before).ok_or_else(|| bad_cursor("before"))?;
         (end.saturating_sub(limit), end)
     } else {
         (0, limit.min(total))
     };
-    let posts = app.account.posts.get(start..end).unwrap_or_default();
+    let posts = user.account.posts.get(start..end).unwrap_or_default();
     let (Some(first), Some(last)) = (posts.first(), posts.last()) else {
         return Ok(graph_ok(&json!({ "data": [] })));
     };

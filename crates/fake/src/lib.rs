@@ -9,6 +9,11 @@
 //!   `/{media-id}`, `/{media-id}/children`;
 //! - CDN: `GET /cdn/{file}?oe=…&oh=…` serving the pictures of `assets/demo/`.
 //!
+//! It knows several Instagram users (the demo account and a shop), each with
+//! a profile and posts of its own; codes and tokens belong to whoever was
+//! signed in at the authorize page ([`FakeControl::sign_in_as`], or the
+//! login page of [`FakeConfig::login_page`]), and Graph answers for them.
+//!
 //! Time is a fake clock (real now plus [`FakeControl::advance_clock`]), so
 //! tests move through token lifetimes without sleeping.
 
@@ -29,11 +34,12 @@ mod router;
 mod server;
 mod state;
 mod tokens;
+mod users;
 
 pub use cdn::CDN_URL_LIFETIME;
 pub use config::{
     DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, DEMO_USERNAME, FakeConfig,
-    TokenShape,
+    FakeUser, SHOP_USER_ID, SHOP_USERNAME, TokenShape,
 };
 pub use control::{Consent, FakeControl, Fault, RecordedRequest};
 pub use graph::{DEFAULT_LIMIT, MAX_LIMIT};

@@ -1,4 +1,4 @@
-//! The OAuth host: `GET /oauth/authorize` (consent and redirect) and `POST /oauth/access_token`.
+//! The OAuth host: `GET /oauth/authorize` (login, consent and redirect) and `POST /oauth/access_token`.
 
 use super::config::TokenShape;
 use super::control::Consent;
@@ -66,9 +66,31 @@ fn parse_scopes(raw: &str, retired: bool) -> Result<(Flavor, Vec<String>), OAuth
     Ok((flavor, scopes))
 }
 
+/// The query parameter of the login page's links: the user to log in as.
+pub(crate) const LOGIN_PARAM: &str = "fake_login";
+
 /// `GET /oauth/authorize`: checks the request, then answers as the user
-/// would (see [`Consent`]) with a redirect to `redirect_uri`.
+/// would (see [`Consent`]) with a redirect to `redirect_uri`. With
+/// [`LOGIN_PARAM`] the browser first logs in as that user; without it, on a
+/// fake with a login page and several users, the page to pick one comes
+/// first.
 pub(crate) fn authorize(app: &Shared, params: &[(String, String)]) -> Response {
+    let login = param(params, LOGIN_PARAM);
+    if let Some(name) = login {
+        match app.find_user(name) {
+            Some(user) => app.lock().signed_in = user,
+            None => {
+                return OAuthError::new(format!("Invalid request: no user named {name}"))
+                    .into_response();
+            }
+        }
+    } else if app.config.login_page && app.users.len() > 1 {
+        // The request is checked first: a bad one gets Instagram's error page.
+        return match check_request(app, params) {
+            Ok(_) => login_page(app, params),
+            Err(error) => error.into_response(),
+        };
+    }
     match authorize_inner(app, params) {
         Ok(location) => match HeaderValue::from_str(&location) {
             Ok(value) => {
@@ -82,7 +104,17 @@ pub(crate) fn authorize(app: &Shared, params: &[(String, String)]) -> Response {
     }
 }
 
-fn authorize_inner(app: &Shared, params: &[(String, String)]) -> Result<String, OAuthError> {
+/// What a valid authorize request asks for.
+struct Asked<'a> {
+    redirect_uri: &'a str,
+    flavor: Flavor,
+    scopes: Vec<String>,
+}
+
+fn check_request<'a>(
+    app: &Shared,
+    params: &'a [(String, String)],
+) -> Result<Asked<'a>, OAuthError> {
     let config = &app.config;
     if param(params, "client_id") != Some(config.app_id.as_str()) {
         return Err(OAuthError::new("Invalid platform app"));
@@ -99,6 +131,19 @@ fn authorize_inner(app: &Shared, params: &[(String, String)]) -> Result<String, 
         param(params, "scope").unwrap_or_default(),
         config.basic_display_retired,
     )?;
+    Ok(Asked {
+        redirect_uri,
+        flavor,
+        scopes,
+    })
+}
+
+fn authorize_inner(app: &Shared, params: &[(String, String)]) -> Result<String, OAuthError> {
+    let Asked {
+        redirect_uri,
+        flavor,
+        scopes,
+    } = check_request(app, params)?;
     let state = param(params, "state");
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     let mut inner = app.lock();
@@ -106,9 +151,11 @@ fn authorize_inner(app: &Shared, params: &[(String, String)]) -> Result<String, 
         Consent::Allow => {
             let code = format!("AQB{}", random_string(100, CODE_CHARS));
             let expires_at = inner.now() + CODE_LIFETIME;
+            let user = inner.signed_in;
             inner.codes.insert(
                 code.clone(),
                 CodeGrant {
+                    user,
                     redirect_uri: redirect_uri.to_string(),
                     scopes,
                     flavor,
@@ -130,6 +177,43 @@ fn authorize_inner(app: &Shared, params: &[(String, String)]) -> Result<String, 
     }
     let separator = if redirect_uri.contains('?') { '&' } else { '?' };
     Ok(format!("{redirect_uri}{separator}{}#_", query.finish()))
+}
+
+/// Instagram's login form, as the fake has it: one link per user, each
+/// the same authorize request logged in as them. For a person's browser
+/// (`instatui fake-server`); the redirect after it carries the code.
+fn login_page(app: &Shared, params: &[(String, String)]) -> Response {
+    let base = format!("{}/oauth/authorize", app.base_url);
+    let mut links = String::new();
+    for user in &app.users {
+        let mut query = url::form_urlencoded::Serializer::new(String::new());
+        for (k, v) in params.iter().filter(|(k, _)| k != LOGIN_PARAM) {
+            query.append_pair(k, v);
+        }
+        query.append_pair(LOGIN_PARAM, &user.username);
+        links.push_str(&format!(
+            "<li><a href=\"{}?{}\">Log in as @{} and allow</a> ({})</li>\n",
+            html(&base),
+            html(&query.finish()),
+            html(&user.username),
+            html(&user.name),
+        ));
+    }
+    let page = format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Log in • Instagram (fake)</title></head>\
+         <body><h1>Instagram (fake): log in</h1><p>Pick the account to authorize {app} for. \
+         Afterwards the browser lands on the redirect URI with <code>?code=…</code>: copy that \
+         address into instatui.</p><ul>\n{links}</ul></body></html>\n",
+        app = html(&app.config.app_id),
+    );
+    text_response(StatusCode::OK, "text/html; charset=utf-8", page)
+}
+
+fn html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[derive(Serialize)]
@@ -198,9 +282,10 @@ fn access_token_inner(app: &Shared, fields: &[(String, String)]) -> Result<Respo
         ));
     }
     grant.used = true;
-    let (flavor, scopes) = (grant.flavor, grant.scopes.clone());
+    let (user, flavor, scopes) = (grant.user, grant.flavor, grant.scopes.clone());
     let token = tokens::mint(
         &mut inner,
+        user,
         Lifetime::Short,
         flavor,
         scopes.clone(),
@@ -211,9 +296,10 @@ fn access_token_inner(app: &Shared, fields: &[(String, String)]) -> Result<Respo
     // The Instagram Login API answers with the app-scoped id, which
     // `/{id}/media` does not take (Meta documents `/me/media` or `/me`'s
     // `user_id`); the Basic Display API with the user id itself.
+    let user = app.user(user);
     let exchange_id = match flavor {
-        Flavor::InstagramLogin => config.app_scoped_id(),
-        Flavor::BasicDisplay => config.user_id.clone(),
+        Flavor::InstagramLogin => user.app_scoped_id.clone(),
+        Flavor::BasicDisplay => user.user_id.clone(),
     };
     let numeric_id = exchange_id
         .parse::<u64>()

@@ -1,11 +1,11 @@
 //! Turns posts and the profile into JSON objects holding exactly the requested fields.
 
 use super::cdn::{Signer, picture_name, profile_name, video_name};
-use super::config::FakeConfig;
 use super::feed::{Child, Kind, Post};
 use super::fields::Field;
 use super::respond::GraphError;
 use super::state::Flavor;
+use super::users::User;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
@@ -49,12 +49,6 @@ pub(crate) fn timestamp(at: OffsetDateTime) -> String {
     at.to_offset(time::UtcOffset::UTC)
         .format(&format)
         .unwrap_or_default()
-}
-
-/// The app-scoped id `/me` answers as `id` on the Instagram Login API (a
-/// 16-digit number derived from the user id; `user_id` is the Instagram id).
-pub(crate) fn app_scoped_id(config: &FakeConfig) -> String {
-    config.app_scoped_id()
 }
 
 fn nonexisting(field: &str, node: &str) -> GraphError {
@@ -120,7 +114,8 @@ pub(crate) fn default_fields() -> Vec<Field> {
 
 /// Renders media of one account for one token's flavour.
 pub(crate) struct Renderer<'a> {
-    pub config: &'a FakeConfig,
+    /// Whose profile and posts (the token's user).
+    pub user: &'a User,
     pub signer: Signer,
     pub flavor: Flavor,
 }
@@ -160,7 +155,7 @@ impl Renderer<'_> {
                     (post.kind == Kind::Video).then(|| self.picture(&post.id, post.image))
                 }
                 "timestamp" => Some(Value::from(timestamp(post.timestamp))),
-                "username" => Some(Value::from(self.config.username.as_str())),
+                "username" => Some(Value::from(self.user.username.as_str())),
                 "children" if post.kind == Kind::Album => {
                     let sub = field.sub.clone().unwrap_or_else(default_fields);
                     let data: Vec<Value> = post
@@ -206,7 +201,7 @@ impl Renderer<'_> {
                 }
                 "permalink" => parent.permalink().map(Value::from),
                 "timestamp" => Some(Value::from(timestamp(parent.timestamp))),
-                "username" => Some(Value::from(self.config.username.as_str())),
+                "username" => Some(Value::from(self.user.username.as_str())),
                 "media_product_type" if self.login() => Some(Value::from("CAROUSEL_ITEM")),
                 _ => None,
             };
@@ -218,24 +213,24 @@ impl Renderer<'_> {
     }
 
     pub(super) fn profile(&self, fields: &[Field]) -> Map<String, Value> {
-        let config = self.config;
+        let user = self.user;
         let mut out = Map::new();
         for field in fields {
             let value = match (field.name.as_str(), self.flavor) {
-                ("id", Flavor::InstagramLogin) => Value::from(app_scoped_id(config)),
-                ("id", Flavor::BasicDisplay) => Value::from(config.user_id.as_str()),
-                ("user_id", _) => Value::from(config.user_id.as_str()),
-                ("username", _) => Value::from(config.username.as_str()),
-                ("name", _) => Value::from("Larch & Lake 🌲"),
-                ("account_type", Flavor::InstagramLogin) => Value::from("Business"),
+                ("id", Flavor::InstagramLogin) => Value::from(user.app_scoped_id.as_str()),
+                ("id", Flavor::BasicDisplay) => Value::from(user.user_id.as_str()),
+                ("user_id", _) => Value::from(user.user_id.as_str()),
+                ("username", _) => Value::from(user.username.as_str()),
+                ("name", _) => Value::from(user.name.as_str()),
+                ("account_type", Flavor::InstagramLogin) => Value::from(user.account_type),
                 ("account_type", Flavor::BasicDisplay) => Value::from("PERSONAL"),
                 ("profile_picture_url", _) => {
-                    Value::from(self.signer.url(&profile_name(&config.user_id)))
+                    Value::from(self.signer.url(&profile_name(&user.user_id)))
                 }
-                ("followers_count", _) => Value::from(1207),
-                ("follows_count", _) => Value::from(180),
-                ("media_count", _) => Value::from(config.post_count),
-                ("biography", _) => Value::from("Larches, lakes and long walks.\nAlps 🏔️"),
+                ("followers_count", _) => Value::from(user.followers),
+                ("follows_count", _) => Value::from(user.follows),
+                ("media_count", _) => Value::from(user.account.posts.len()),
+                ("biography", _) => Value::from(user.biography.as_str()),
                 _ => continue,
             };
             out.insert(field.name.clone(), value);
@@ -246,6 +241,7 @@ impl Renderer<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::config::FakeConfig;
     use super::*;
 
     #[test]
@@ -257,8 +253,8 @@ mod tests {
     #[test]
     fn app_scoped_id_is_16_digits_and_stable() {
         let config = FakeConfig::demo();
-        assert_eq!(app_scoped_id(&config).len(), 16);
-        assert_eq!(app_scoped_id(&config), app_scoped_id(&config));
-        assert_ne!(app_scoped_id(&config), config.user_id);
+        assert_eq!(config.app_scoped_id().len(), 16);
+        assert_eq!(config.app_scoped_id(), config.app_scoped_id());
+        assert_ne!(config.app_scoped_id(), config.user_id);
     }
 }

@@ -182,6 +182,16 @@ impl GraphError {
         ))
     }
 
+    /// Another user's profile or media asked for with this user's token
+    /// (the `error_graph_permission.json` fixture).
+    pub(super) fn no_permission() -> Self {
+        GraphError::new(
+            10,
+            "IGApiException",
+            "Application does not have permission for this action",
+        )
+    }
+
     pub(super) fn unknown_object(id: &str, method: &str) -> Self {
         GraphError::new(
             100,

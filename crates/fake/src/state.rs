@@ -1,9 +1,9 @@
-//! The fake's mutable world: clock, issued codes and tokens, faults, recorded requests.
+//! The fake's mutable world: clock, who is signed in, issued codes and tokens, faults, recorded requests.
 
 use super::cdn::CdnFiles;
 use super::config::FakeConfig;
 use super::control::{Consent, Fault, RecordedRequest};
-use super::feed::Account;
+use super::users::{self, User};
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use time::{Duration, OffsetDateTime};
@@ -23,6 +23,8 @@ pub(crate) enum Lifetime {
 
 #[derive(Clone, Debug)]
 pub(crate) struct CodeGrant {
+    /// The user who logged in (index into `Shared::users`).
+    pub user: usize,
     pub redirect_uri: String,
     pub scopes: Vec<String>,
     pub flavor: Flavor,
@@ -32,6 +34,8 @@ pub(crate) struct CodeGrant {
 
 #[derive(Clone, Debug)]
 pub(crate) struct TokenGrant {
+    /// Whose token it is (index into `Shared::users`).
+    pub user: usize,
     pub lifetime: Lifetime,
     pub flavor: Flavor,
     pub scopes: Vec<String>,
@@ -51,6 +55,9 @@ pub(crate) struct PendingFault {
 pub(crate) struct Inner {
     pub clock_offset: Duration,
     pub consent: Consent,
+    /// Who the browser is logged in as at the authorize page (index into
+    /// `Shared::users`): the next code is theirs.
+    pub signed_in: usize,
     pub faults: Vec<PendingFault>,
     pub requests: Vec<RecordedRequest>,
     pub codes: HashMap<String, CodeGrant>,
@@ -67,7 +74,8 @@ pub(crate) struct Inner {
 pub(crate) struct Shared {
     pub config: FakeConfig,
     pub base_url: String,
-    pub account: Account,
+    /// Every user who can log in; the first is the configured one.
+    pub users: Vec<User>,
     pub cdn: CdnFiles,
     /// Random per server, keys the CDN URL signatures.
     pub cdn_salt: u64,
@@ -76,17 +84,18 @@ pub(crate) struct Shared {
 
 impl Shared {
     pub(crate) fn new(config: FakeConfig, base_url: String) -> Shared {
-        let account = Account::generate(&config);
-        let cdn = CdnFiles::for_account(&account, &config);
+        let users = users::from_config(&config);
+        let cdn = CdnFiles::for_users(&users);
         Shared {
             config,
             base_url,
-            account,
+            users,
             cdn,
             cdn_salt: rand::random(),
             inner: Mutex::new(Inner {
                 clock_offset: Duration::ZERO,
                 consent: Consent::Allow,
+                signed_in: 0,
                 faults: Vec::new(),
                 requests: Vec::new(),
                 codes: HashMap::new(),
@@ -96,6 +105,17 @@ impl Shared {
                 refused_fields: Vec::new(),
             }),
         }
+    }
+
+    /// The user a token or code belongs to (the first when out of range,
+    /// which cannot happen: indexes come from `users`).
+    pub(crate) fn user(&self, index: usize) -> &User {
+        self.users.get(index).unwrap_or(&self.users[0])
+    }
+
+    /// The index of the user `name` names (username, user id or app-scoped id).
+    pub(crate) fn find_user(&self, name: &str) -> Option<usize> {
+        self.users.iter().position(|u| u.is_named(name))
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {

@@ -17,9 +17,10 @@ pub const REFRESH_MIN_AGE: Duration = Duration::hours(24);
 
 const TOKEN_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-/// Issues a new token living `secs` seconds on the fake clock.
+/// Issues `user` a new token living `secs` seconds on the fake clock.
 pub(crate) fn mint(
     inner: &mut Inner,
+    user: usize,
     lifetime: Lifetime,
     flavor: Flavor,
     scopes: Vec<String>,
@@ -34,6 +35,7 @@ pub(crate) fn mint(
     inner.tokens.insert(
         token.clone(),
         TokenGrant {
+            user,
             lifetime,
             flavor,
             scopes,
@@ -114,6 +116,7 @@ pub(crate) fn exchange(
     let mut inner = app.lock();
     let token = mint(
         &mut inner,
+        grant.user,
         Lifetime::Long,
         grant.flavor,
         grant.scopes,
@@ -158,6 +161,7 @@ pub(crate) fn refresh(
     }
     let token = mint(
         &mut inner,
+        grant.user,
         Lifetime::Long,
         grant.flavor,
         grant.scopes,

@@ -8,3 +8,4 @@ mod control;
 mod graph;
 mod oauth;
 mod tokens;
+mod users;
