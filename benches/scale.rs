@@ -176,6 +176,7 @@ fn feed(c: &mut Criterion) {
                     update(
                         &mut app,
                         Msg::FeedCacheLoaded {
+                            user_id: "17841405793187218".into(),
                             feed: cached,
                             saved_at: now,
                         },

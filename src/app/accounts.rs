@@ -65,6 +65,8 @@ impl App {
             s.switch_account(&id);
         }));
         self.forget_account_views();
+        // Its own list from the cache at once; entering the feed refreshes it.
+        effects.push(Effect::LoadFeedCache { user_id: id });
         self.set_status(
             Level::Success,
             format!(
@@ -95,7 +97,10 @@ impl App {
             );
             return false;
         }
-        self.authorize = super::authorize::AuthorizeView::default();
+        self.authorize = super::authorize::AuthorizeView {
+            adding: true,
+            ..Default::default()
+        };
         self.new_authorization(effects);
         true
     }
@@ -130,10 +135,18 @@ impl App {
         let id = account.user_id().to_string();
         let mut removed = Removed::NotFound;
         effects.push(self.persist(|s| removed = s.remove_account(&id)));
+        effects.push(Effect::DropFeedCache {
+            user_id: id.clone(),
+        });
         let label = account.label();
         match removed {
             Removed::Active { now_active } => {
                 self.forget_account_views();
+                if let Some(next) = &now_active {
+                    effects.push(Effect::LoadFeedCache {
+                        user_id: next.clone(),
+                    });
+                }
                 match now_active.and(self.stored.active_account()) {
                     Some(next) => self.set_status(
                         Level::Success,

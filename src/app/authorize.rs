@@ -32,6 +32,9 @@ pub struct AuthorizeView {
     pub warnings: Vec<String>,
     /// The generation of the exchange in flight, if any.
     pub running: Option<u64>,
+    /// This authorization adds an account (`n` on Accounts): in the demo,
+    /// the stand-in browser logs in as a user not stored yet.
+    pub adding: bool,
 }
 
 impl Default for AuthorizeView {
@@ -47,6 +50,7 @@ impl Default for AuthorizeView {
             error: None,
             warnings: Vec::new(),
             running: None,
+            adding: false,
         }
     }
 }
@@ -185,9 +189,16 @@ impl App {
             Ok(short) => {
                 let stored = token::from_short(&short, self.now);
                 let app_secret = self.stored.app.as_ref().map(|a| a.app_secret.clone());
+                // The list on screen is the account active so far: cached
+                // under its id before another account's token takes over.
+                self.flush_feed_cache(effects);
                 effects.push(self.persist(|s| s.record_authorization(stored.clone())));
                 self.token.rejected = None;
+                self.authorize.adding = false;
                 self.feed.reset();
+                effects.push(Effect::LoadFeedCache {
+                    user_id: stored.user_id.clone(),
+                });
                 self.authorize.paste.set("");
                 self.authorize.steps[0] = StepProgress::Done(format!("user id {}", short.user_id));
                 self.authorize.steps[1] = StepProgress::Running;

@@ -46,7 +46,10 @@ pub enum Msg {
         after: Option<String>,
         result: Result<MediaPage, ApiError>,
     },
+    /// The cached feed of `user_id` (empty when there is none); dropped
+    /// when that is no longer the active account.
     FeedCacheLoaded {
+        user_id: String,
         feed: CachedFeed,
         saved_at: OffsetDateTime,
     },
@@ -115,12 +118,22 @@ pub enum Effect {
         user_id: String,
         feed: CachedFeed,
     },
+    /// Reads this account's cached feed, answering `FeedCacheLoaded`.
+    LoadFeedCache {
+        user_id: String,
+    },
+    /// Deletes a removed account's cached feed.
+    DropFeedCache {
+        user_id: String,
+    },
     OpenUrl(String),
     /// To the system clipboard through the terminal (OSC 52).
     Copy(String),
     DemoConsent {
         authorize_url: String,
         allow: bool,
+        /// Who the stand-in browser is logged in as.
+        login: DemoLogin,
     },
     /// Fetch (or take from the caches), decode and keep a picture.
     LoadPreview {
@@ -144,4 +157,16 @@ pub enum Effect {
     /// Install keep-alive for this plan, as `instatui keep-alive install` does.
     InstallKeepAlive(Box<crate::keepalive::Plan>),
     Quit,
+}
+
+/// Who the demo's stand-in browser logs in as at the fake's authorize page
+/// (the real one, with `force_reauth`, asks for a login).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DemoLogin {
+    /// The active account's user (by username or user id), authorizing it
+    /// again; `None` (no account yet) keeps whoever is signed in.
+    Again(Option<String>),
+    /// Adding an account: the first fake user none of these names (every
+    /// stored account's username and user id) names.
+    NewAccount { stored: Vec<String> },
 }

@@ -2,6 +2,7 @@
 
 use super::credentials::FieldId;
 use super::keymap::{self, Action};
+use super::msg::DemoLogin;
 use super::{App, Effect, Level, Msg, Popup, Screen};
 use crate::store::AppChange;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -55,7 +56,16 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
             after,
             result,
         } => app.on_feed_page(generation, after, result, &mut effects),
-        Msg::FeedCacheLoaded { feed, saved_at } => app.on_feed_cache(feed, saved_at, &mut effects),
+        // A cache read for the account active before a switch is dropped.
+        Msg::FeedCacheLoaded {
+            user_id,
+            feed,
+            saved_at,
+        } => {
+            if app.stored.active_user_id() == Some(user_id.as_str()) {
+                app.on_feed_cache(feed, saved_at, &mut effects);
+            }
+        }
         Msg::RateUsage(usage) => app.stored.record_rate_usage(Some(usage)),
         Msg::StoreChanged { before, after } => app.adopt_external_change(&before, &after),
         Msg::Saved(Ok(())) => {}
@@ -205,10 +215,28 @@ fn scroll_help(app: &mut App, lines: u16) {
 
 fn demo_consent(app: &mut App, allow: bool, effects: &mut Vec<Effect>) {
     app.popup = None;
+    let login = if app.authorize.adding {
+        DemoLogin::NewAccount {
+            stored: app
+                .stored
+                .all_accounts()
+                .iter()
+                .flat_map(|a| {
+                    std::iter::once(a.user_id().to_string()).chain(a.username().map(String::from))
+                })
+                .collect(),
+        }
+    } else {
+        DemoLogin::Again(app.stored.active_account().map(|a| {
+            a.username()
+                .map_or_else(|| a.user_id().to_string(), String::from)
+        }))
+    };
     if let Some(authorize_url) = app.authorize_url() {
         effects.push(Effect::DemoConsent {
             authorize_url,
             allow,
+            login,
         });
     }
 }
@@ -303,6 +331,9 @@ fn save_credentials(app: &mut App, confirmed: bool, effects: &mut Vec<Effect>) {
                 app.token.refreshing = false;
                 app.token.refreshing_token = None;
             }
+            // The form shows what was saved (trimmed, default scopes filled
+            // in), so it does not count as unsaved edits afterwards.
+            app.credentials.discard(&app.stored);
             app.credentials.focus = None;
             if app.stored.token.is_none() {
                 go_to(app, Screen::Authorize, effects);

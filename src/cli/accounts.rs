@@ -107,7 +107,7 @@ fn switch(ctx: &Context, name: &str) -> Result<(), CliError> {
 
 fn remove(ctx: &Context, name: &str) -> Result<(), CliError> {
     ctx.load()?;
-    let ((label, removed), state) = ctx.store.update(|s| {
+    let ((label, removed, id), state) = ctx.store.update(|s| {
         let id = s.find_account(name).map_err(CliError::usage)?;
         let label = s
             .all_accounts()
@@ -115,8 +115,14 @@ fn remove(ctx: &Context, name: &str) -> Result<(), CliError> {
             .find(|a| a.user_id() == id)
             .map(|a| a.label())
             .unwrap_or(id.clone());
-        Ok::<_, CliError>((label, s.remove_account(&id)))
+        let removed = s.remove_account(&id);
+        Ok::<_, CliError>((label, removed, id))
     })?;
+    // Its cached feed goes too; one left behind only costs disk space.
+    let cache = crate::tui::FeedCache::new(crate::store::cache_dir(&ctx.store));
+    if let Err(e) = cache.remove(0, &id) {
+        tracing::warn!("could not delete the feed cache of {id}: {e}");
+    }
     println!("Forgot {} and its token.", sanitize::line(&label));
     if let Removed::Active { now_active } = removed {
         match now_active.and(state.active_account()) {

@@ -1,8 +1,9 @@
-//! The feed as far as it was loaded, kept in the cache dir so the next start shows all of it at once.
+//! The feed as far as it was loaded, one file per account in the cache dir, so the next start (or a switch back) shows all of it at once.
 
 use crate::app::feed::CachedFeed;
 use crate::instagram::Media;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use time::OffsetDateTime;
@@ -37,15 +38,21 @@ struct CacheFileRef<'a> {
 pub struct FeedCache {
     dir: PathBuf,
     /// Writes run on blocking threads, possibly at once; each snapshot
-    /// carries a number and an older one never replaces a newer one.
-    written: Arc<Mutex<u64>>,
+    /// carries a number and, per account, an older one never replaces a
+    /// newer one.
+    written: Arc<Mutex<HashMap<String, u64>>>,
 }
+
+/// The one file of releases before accounts: it belongs to the account
+/// whose id it records, and is read for that account until its own file
+/// is written.
+const LEGACY_FILE: &str = "feed.json";
 
 impl FeedCache {
     pub fn new(dir: PathBuf) -> Self {
         FeedCache {
             dir,
-            written: Arc::new(Mutex::new(0)),
+            written: Arc::new(Mutex::new(HashMap::new())),
         }
     }
 
@@ -53,14 +60,36 @@ impl FeedCache {
         &self.dir
     }
 
-    fn path(&self) -> PathBuf {
-        self.dir.join("feed.json")
+    /// `feed-<user id>.json`; an id that is not plain digits and letters
+    /// (it comes from a server) is hashed instead, so it never names a path.
+    fn path(&self, user_id: &str) -> PathBuf {
+        let plain = !user_id.is_empty()
+            && user_id.len() <= 64
+            && user_id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        let name = if plain {
+            user_id.to_string()
+        } else {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for b in user_id.bytes() {
+                h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+            }
+            format!("h{h:016x}")
+        };
+        self.dir.join(format!("feed-{name}.json"))
     }
 
-    /// The cached feed of this user, if there is a readable one.
+    fn read(path: &std::path::Path) -> Option<CacheFile> {
+        let bytes = std::fs::read(path).ok()?;
+        serde_json::from_slice(&bytes).ok()
+    }
+
+    /// The cached feed of this user, if there is a readable one: its own
+    /// file, else the single file of an older release when that was theirs.
     pub fn load(&self, user_id: &str) -> Option<(CachedFeed, OffsetDateTime)> {
-        let bytes = std::fs::read(self.path()).ok()?;
-        let file: CacheFile = serde_json::from_slice(&bytes).ok()?;
+        let file =
+            Self::read(&self.path(user_id)).or_else(|| Self::read(&self.dir.join(LEGACY_FILE)))?;
         let feed = CachedFeed {
             items: file.items,
             next_cursor: file.next_cursor,
@@ -79,7 +108,7 @@ impl FeedCache {
         now: OffsetDateTime,
     ) -> std::io::Result<()> {
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
-        if seq <= *written {
+        if written.get(user_id).is_some_and(|&w| seq <= w) {
             return Ok(());
         }
         std::fs::create_dir_all(&self.dir)?;
@@ -97,9 +126,36 @@ impl FeedCache {
             mode: 0o600,
             durable: true,
         };
-        crate::atomic::replace(&self.path(), &bytes, how)?;
-        *written = seq;
+        crate::atomic::replace(&self.path(user_id), &bytes, how)?;
+        written.insert(user_id.to_string(), seq);
+        // The older release's file, once its account has its own, goes.
+        self.remove_legacy_of(user_id)?;
         Ok(())
+    }
+
+    /// Deletes the cached feed of a removed account (nothing there is
+    /// fine). Snapshots numbered up to `seq` (handed out before the
+    /// removal, perhaps still queued) must not bring the file back.
+    pub fn remove(&self, seq: u64, user_id: &str) -> std::io::Result<()> {
+        let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
+        let last = written.entry(user_id.to_string()).or_insert(0);
+        *last = (*last).max(seq);
+        match std::fs::remove_file(self.path(user_id)) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        self.remove_legacy_of(user_id)
+    }
+
+    fn remove_legacy_of(&self, user_id: &str) -> std::io::Result<()> {
+        let legacy = self.dir.join(LEGACY_FILE);
+        match Self::read(&legacy) {
+            Some(file) if file.user_id == user_id => match std::fs::remove_file(&legacy) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            },
+            _ => Ok(()),
+        }
     }
 }
 
@@ -127,6 +183,63 @@ mod tests {
         cache.save(1, "u1", &feed, now).expect("save");
         assert_eq!(cache.load("u1"), Some((feed, now)));
         assert_eq!(cache.load("someone else"), None);
+    }
+
+    #[test]
+    fn each_account_has_its_own_file_and_removing_one_keeps_the_other() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = FeedCache::new(dir.path().to_path_buf());
+        let now = time::macros::datetime!(2026-11-28 12:00 UTC);
+        let feed = |ids: &[&str]| CachedFeed {
+            items: ids.iter().map(|i| post(i)).collect(),
+            next_cursor: None,
+            complete: true,
+        };
+        // Numbered across accounts: a later number for one account does
+        // not make the other's earlier snapshot stale.
+        cache.save(2, "u2", &feed(&["b"]), now).expect("save");
+        cache.save(1, "u1", &feed(&["a"]), now).expect("save");
+        assert_eq!(cache.load("u1").map(|(f, _)| f), Some(feed(&["a"])));
+        assert_eq!(cache.load("u2").map(|(f, _)| f), Some(feed(&["b"])));
+        cache.remove(3, "u2").expect("remove");
+        assert_eq!(cache.load("u2"), None);
+        // A snapshot still queued for the removed account writes nothing;
+        // one taken after it was added again does.
+        cache.save(3, "u2", &feed(&["b"]), now).expect("save");
+        assert_eq!(cache.load("u2"), None);
+        assert!(cache.load("u1").is_some());
+        cache.save(4, "u2", &feed(&["b2"]), now).expect("save");
+        assert_eq!(cache.load("u2").map(|(f, _)| f), Some(feed(&["b2"])));
+        // An id from a server never names a path outside the folder.
+        cache.save(5, "../x", &feed(&["c"]), now).expect("save");
+        assert!(cache.load("../x").is_some());
+        assert!(!dir.path().join("../x").exists());
+    }
+
+    #[test]
+    fn the_single_file_of_an_older_release_belongs_to_its_account() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let legacy = dir.path().join("feed.json");
+        std::fs::write(
+            &legacy,
+            r#"{"saved_at":"2026-11-28T12:00:00Z","user_id":"u1","items":[{"id":"1"}],"complete":true}"#,
+        )
+        .expect("write");
+        let cache = FeedCache::new(dir.path().to_path_buf());
+        assert_eq!(cache.load("u1").map(|(f, _)| f.items.len()), Some(1));
+        assert_eq!(cache.load("u2"), None);
+        // Another account's save leaves it; its own account's replaces it.
+        let now = time::macros::datetime!(2026-11-28 13:00 UTC);
+        let two = CachedFeed {
+            items: vec![post("1"), post("2")],
+            next_cursor: None,
+            complete: true,
+        };
+        cache.save(1, "u2", &two, now).expect("save");
+        assert!(legacy.exists());
+        cache.save(2, "u1", &two, now).expect("save");
+        assert!(!legacy.exists());
+        assert_eq!(cache.load("u1").map(|(f, _)| f.items.len()), Some(2));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use super::answer::{Answer, Event, Outbox, Ready};
 use super::cache::FeedCache;
 use super::persist::Persister;
+use crate::app::msg::DemoLogin;
 use crate::app::preview::PreviewOutcome;
 use crate::app::{App, Effect, Msg};
 #[cfg(feature = "demo")]
@@ -235,24 +236,28 @@ impl Executor {
         });
     }
 
-    /// Loads the cached feed of the stored user, answering with a message.
+    /// Loads the cached feed of the active account, answering with a message.
     pub fn load_cache(&mut self, app: &App) {
-        let Some(user_id) = app.stored.token.as_ref().map(|t| t.user_id.clone()) else {
-            return;
-        };
+        if let Some(user_id) = app.stored.active_user_id() {
+            self.load_cache_of(user_id.to_string());
+        }
+    }
+
+    fn load_cache_of(&mut self, user_id: String) {
         let cache = self.cache.clone();
         self.spawn(async move {
-            let loaded = tokio::task::spawn_blocking(move || cache.load(&user_id))
+            let id = user_id.clone();
+            let loaded = tokio::task::spawn_blocking(move || cache.load(&id))
                 .await
                 .ok()
                 .flatten();
-            match loaded {
-                Some((feed, saved_at)) => vec![Msg::FeedCacheLoaded { feed, saved_at }],
-                None => vec![Msg::FeedCacheLoaded {
-                    feed: Default::default(),
-                    saved_at: crate::clock::now(),
-                }],
-            }
+            let (feed, saved_at) =
+                loaded.unwrap_or_else(|| (Default::default(), crate::clock::now()));
+            vec![Msg::FeedCacheLoaded {
+                user_id,
+                feed,
+                saved_at,
+            }]
         });
     }
 
@@ -388,6 +393,17 @@ impl Executor {
                     }
                 }));
             }
+            Effect::LoadFeedCache { user_id } => self.load_cache_of(user_id),
+            Effect::DropFeedCache { user_id } => {
+                let cache = self.cache.clone();
+                let seq = self.cache_snapshots;
+                self.cache_writes.retain(|w| !w.is_finished());
+                self.cache_writes.push(tokio::task::spawn_blocking(move || {
+                    if let Err(e) = cache.remove(seq, &user_id) {
+                        tracing::warn!("could not delete a removed account's feed cache: {e}");
+                    }
+                }));
+            }
             Effect::OpenUrl(url) => self.spawn(async move {
                 let result = tokio::task::spawn_blocking(move || crate::browser::open_url(&url))
                     .await
@@ -408,11 +424,12 @@ impl Executor {
             Effect::DemoConsent {
                 authorize_url,
                 allow,
+                login,
             } => {
                 let control = self.demo.clone();
                 self.spawn(async move {
                     vec![Msg::DemoRedirect(
-                        demo_consent(control, &authorize_url, allow).await,
+                        demo_consent(control, &authorize_url, allow, login).await,
                     )]
                 });
             }
@@ -641,26 +658,53 @@ async fn fetch_picture(
     }
 }
 
-/// Plays the browser: asks the fake's authorize page for its redirect,
-/// exactly as Instagram would send the user's browser on.
+/// Without the fake, there is no stand-in browser.
 #[cfg(not(feature = "demo"))]
 async fn demo_consent(
     _control: Option<FakeControl>,
     _authorize_url: &str,
     _allow: bool,
+    _login: DemoLogin,
 ) -> Result<String, String> {
     Err("the consent stand-in exists only in --demo".to_string())
 }
 
+/// Plays the browser: logs in as `login` says, then asks the fake's
+/// authorize page for its redirect, exactly as Instagram would send the
+/// user's browser on.
 #[cfg(feature = "demo")]
 async fn demo_consent(
     control: Option<FakeControl>,
     authorize_url: &str,
     allow: bool,
+    login: DemoLogin,
 ) -> Result<String, String> {
     let Some(control) = control else {
         return Err("the consent stand-in exists only in --demo".to_string());
     };
+    match login {
+        DemoLogin::Again(Some(name)) => {
+            // An account the fake does not know keeps whoever is signed in.
+            control.sign_in_as(&name);
+        }
+        DemoLogin::Again(None) => {}
+        DemoLogin::NewAccount { stored } => match control.first_user_not_among(&stored) {
+            Some(user) => {
+                control.sign_in_as(&user);
+            }
+            None => {
+                let all: Vec<String> = control
+                    .usernames()
+                    .iter()
+                    .map(|u| format!("@{u}"))
+                    .collect();
+                return Err(format!(
+                    "demo: every user of the fake Instagram ({}) is added already; x on Accounts (5) removes one to add it again",
+                    all.join(", ")
+                ));
+            }
+        },
+    }
     control.set_consent(if allow { Consent::Allow } else { Consent::Deny });
     crate::install_crypto_provider();
     let http = reqwest::Client::builder()

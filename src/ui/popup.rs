@@ -189,9 +189,26 @@ fn consent(app: &App, frame: &mut Frame) {
         .as_ref()
         .map(|a| a.scopes.join(", "))
         .unwrap_or_default();
+    // The real page asks who logs in (force_reauth); adding an account,
+    // the stand-in says who will.
+    #[cfg(feature = "demo")]
+    let users = format!(
+        " (@{} or @{})",
+        crate::fake::DEMO_USERNAME,
+        crate::fake::SHOP_USERNAME
+    );
+    #[cfg(not(feature = "demo"))]
+    let users = String::new();
+    let who = if app.authorize.adding {
+        Line::from(format!(
+            "Adding an account: logs in as a demo user not added yet{users}."
+        ))
+    } else {
+        Line::default()
+    };
     let lines = vec![
         Line::from(Span::styled("Instagram (demo stand-in)", theme::title())),
-        Line::default(),
+        who,
         Line::from(format!(
             "instatui demo would like to access your profile and media ({scopes})."
         )),

@@ -44,6 +44,15 @@ fn check(rc: libc::c_int, what: &str) {
 impl Pty {
     /// Starts `instatui args…` on `machine`'s home, in an 80x24 terminal.
     pub(crate) fn spawn(machine: &Machine, args: &[&str]) -> Pty {
+        Pty::spawn_with(machine, args, &[])
+    }
+
+    /// [`spawn`](Self::spawn) with `env` set on top (`PATH` included).
+    pub(crate) fn spawn_with(
+        machine: &Machine,
+        args: &[&str],
+        env: &[(&str, &std::ffi::OsStr)],
+    ) -> Pty {
         let mut master_fd: libc::c_int = -1;
         let mut slave_fd: libc::c_int = -1;
         let size = libc::winsize {
@@ -80,6 +89,7 @@ impl Pty {
             .env("XDG_PICTURES_DIR", home.join("pictures"))
             .env("INSTATUI_BASE_URL", machine.fake.base_url())
             .env("INSTATUI_APP_SECRET", DEMO_APP_SECRET)
+            .envs(env.iter().copied())
             .stdin(Stdio::from(slave.try_clone().expect("dup")))
             .stdout(Stdio::from(slave.try_clone().expect("dup")))
             .stderr(Stdio::from(slave.try_clone().expect("dup")));

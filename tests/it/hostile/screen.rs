@@ -54,7 +54,11 @@ fn started_on(stored: State, items: Vec<Media>) -> App {
         &mut app,
         [
             Msg::Resize(100, 30),
-            Msg::FeedCacheLoaded { feed, saved_at },
+            Msg::FeedCacheLoaded {
+                user_id: USER_ID.into(),
+                feed,
+                saved_at,
+            },
         ],
     );
     app

@@ -265,3 +265,67 @@ fn the_selection_stays_on_screen_and_within_the_list() {
     send(&mut app, std::iter::repeat_with(|| key('k')).take(20));
     assert_eq!(app.accounts.selected, 0);
 }
+
+fn cache_loads(effects: &[Effect]) -> Vec<String> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::LoadFeedCache { user_id } => Some(user_id.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn cached(ids: std::ops::Range<usize>) -> instatui::app::feed::CachedFeed {
+    instatui::app::feed::CachedFeed {
+        items: page(ids, None).data,
+        next_cursor: None,
+        complete: true,
+    }
+}
+
+#[test]
+fn switching_shows_that_accounts_cached_feed_at_once_and_never_the_others() {
+    let mut app = app_with(two_accounts(Duration::days(5)));
+    let effects = send(&mut app, [key('5'), key('j'), code(KeyCode::Enter)]);
+    assert_eq!(cache_loads(&effects), [OTHER_ID], "its own cache is read");
+    // The first account's cache read, answered late, is not shown.
+    send(
+        &mut app,
+        [Msg::FeedCacheLoaded {
+            user_id: USER_ID.into(),
+            feed: cached(0..3),
+            saved_at: NOW,
+        }],
+    );
+    assert!(app.feed.items.is_empty(), "not the other account's posts");
+    send(
+        &mut app,
+        [Msg::FeedCacheLoaded {
+            user_id: OTHER_ID.into(),
+            feed: cached(40..43),
+            saved_at: NOW - Duration::hours(2),
+        }],
+    );
+    let effects = send(&mut app, [key('4')]);
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("cached 2h 00m ago"), "{screen}");
+    assert!(screen.contains("post 40"), "{screen}");
+    // …and is refreshed with the account's own token.
+    assert_eq!(feed_token(&effects).as_deref(), Some(OTHER_TOKEN));
+}
+
+#[test]
+fn removing_an_account_drops_its_cache_and_reads_the_next_ones() {
+    let mut app = on_accounts(two_accounts(Duration::days(5)));
+    let effects = send(&mut app, [key('x'), key('y')]);
+    let dropped: Vec<&str> = effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::DropFeedCache { user_id } => Some(user_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(dropped, [USER_ID]);
+    assert_eq!(cache_loads(&effects), [OTHER_ID]);
+}

@@ -105,6 +105,7 @@ fn a_restart_keeps_the_whole_cached_feed_and_revalidates_the_top() {
     send(
         &mut app,
         [Msg::FeedCacheLoaded {
+            user_id: USER_ID.into(),
             feed: cached,
             saved_at: NOW - Duration::hours(3),
         }],
@@ -147,6 +148,7 @@ fn a_cache_read_after_the_first_page_still_fills_in_the_rest() {
     let effects = send(
         &mut app,
         [Msg::FeedCacheLoaded {
+            user_id: USER_ID.into(),
             feed: CachedFeed {
                 items: (0..2000).map(media).collect(),
                 next_cursor: Some(cursor(2000)),

@@ -2,6 +2,7 @@
 //! flow against the fake, previews, paging, signals.
 
 mod accounts;
+mod done_when;
 mod feed_paging;
 mod flow;
 mod keepalive;

@@ -388,6 +388,24 @@ fn enter_with_valid_credentials_saves_and_moves_to_authorize() {
 }
 
 #[test]
+fn saved_credentials_do_not_count_as_unsaved_edits_afterwards() {
+    let mut app = app_with(state_empty());
+    // Typed with spaces around and the scopes left empty: saved trimmed,
+    // with the API's default scopes.
+    fill_form(&mut app, &format!(" {APP_ID} "), APP_SECRET, REDIRECT);
+    app.credentials.scopes.set("");
+    send(&mut app, [key('s')]);
+    assert_eq!(app.screen, Screen::Authorize);
+    assert!(!app.credentials.is_dirty(&app.stored));
+    send(&mut app, [key('4')]);
+    assert!(
+        !status_text(&app).contains("unsaved edits"),
+        "{}",
+        status_text(&app)
+    );
+}
+
+#[test]
 fn a_missing_trailing_slash_warns_but_still_saves() {
     let mut app = app_with(state_empty());
     fill_form(&mut app, APP_ID, APP_SECRET, "https://example.org/auth");
@@ -1175,6 +1193,7 @@ fn the_cache_shows_until_a_fresh_first_page_replaces_it() {
     send(
         &mut app,
         [Msg::FeedCacheLoaded {
+            user_id: USER_ID.into(),
             feed: instatui::app::feed::CachedFeed {
                 items: (200..203).map(media).collect(),
                 ..Default::default()
@@ -1200,6 +1219,7 @@ fn the_cache_shows_until_a_fresh_first_page_replaces_it() {
     send(
         &mut app,
         [Msg::FeedCacheLoaded {
+            user_id: USER_ID.into(),
             feed: instatui::app::feed::CachedFeed {
                 items: (200..203).map(media).collect(),
                 ..Default::default()
