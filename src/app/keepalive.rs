@@ -45,29 +45,49 @@ impl App {
     }
 
     /// Once per session: a long-lived token under 7 days from expiry with
-    /// nothing to refresh it.
+    /// nothing to refresh it. The active account's first; auto-refresh
+    /// (while the TUI runs) refreshes only that one, so another account's
+    /// token is unkept whenever no keep-alive is installed.
     pub fn warn_if_unkept(&mut self) {
-        if self.keep_alive.warned || !self.unkept() {
+        if self.keep_alive.warned || self.keep_alive.state != KeepAliveState::Missing {
             return;
         }
-        let Some(t) = &self.stored.token else {
-            return;
+        let expiring = |t: &crate::store::StoredToken| {
+            let left = t.expires_at - self.now;
+            (t.kind == TokenKind::Long
+                && left > time::Duration::ZERO
+                && left < crate::token::EXPIRING_WITHIN)
+                .then_some(left)
         };
-        let left = t.expires_at - self.now;
-        if t.kind != TokenKind::Long
-            || left <= time::Duration::ZERO
-            || left >= crate::token::EXPIRING_WITHIN
+        if self.unkept()
+            && let Some(left) = self.stored.token.as_ref().and_then(expiring)
         {
+            self.keep_alive.warned = true;
+            self.set_status(
+                Level::Warning,
+                format!(
+                    "the token expires in {} and nothing keeps it alive: r refreshes now, a refreshes while instatui runs, 'instatui keep-alive install' does it unattended",
+                    crate::token::format_remaining(left)
+                ),
+            );
             return;
         }
-        self.keep_alive.warned = true;
-        self.set_status(
-            Level::Warning,
-            format!(
-                "the token expires in {} and nothing keeps it alive: r refreshes now, a refreshes while instatui runs, 'instatui keep-alive install' does it unattended",
-                crate::token::format_remaining(left)
-            ),
-        );
+        let other = self
+            .stored
+            .accounts
+            .iter()
+            .find_map(|a| expiring(&a.token).map(|left| (a.label(), left)));
+        if let Some((label, left)) = other {
+            self.keep_alive.warned = true;
+            self.set_status(
+                Level::Warning,
+                format!(
+                    "{}'s token expires in {} and nothing keeps it alive: make it active on Accounts (5, Enter) and press r, or 'instatui keep-alive install' refreshes every account unattended",
+                    crate::sanitize::line(&label),
+                    crate::token::format_remaining(left)
+                ),
+            );
+        }
     }
 
     /// After a new token was saved: its account's handoffs, if it has any.

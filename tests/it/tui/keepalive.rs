@@ -51,6 +51,46 @@ fn under_seven_days_with_nothing_keeping_it_alive_warns_once() {
 }
 
 #[test]
+fn another_account_under_seven_days_warns_once_even_with_auto_refresh_on() {
+    // Auto-refresh (on) keeps the active account alive while the TUI runs;
+    // the other account's token has 4 days left and nothing refreshes it.
+    let mut state = state_with_token(Duration::days(2), Duration::days(58));
+    let mut other = long_token(Duration::days(56), Duration::days(4));
+    other.user_id = "17840000000000001".into();
+    state.accounts.push(instatui::store::Account {
+        app_id: Some(APP_ID.into()),
+        token: other,
+        profile: serde_json::from_value(
+            serde_json::json!({"id": "17840000000000001", "username": "second_shop"}),
+        )
+        .ok(),
+        last_refresh: None,
+        rate_usage: None,
+    });
+    let mut app = app_with(state);
+    send(&mut app, [Msg::KeepAlive(KeepAliveState::Missing)]);
+    assert_eq!(app.status.as_ref().map(|s| s.level), Some(Level::Warning));
+    let status = status_text(&app);
+    assert!(
+        status.contains("@second_shop's token expires in 4d 0h and nothing keeps it alive"),
+        "{status}"
+    );
+    app.status = None;
+    send(&mut app, [Msg::Tick]);
+    assert_eq!(app.status, None, "once");
+
+    // Installed keep-alive refreshes every account: no warning.
+    let mut app = app_with(app.stored.clone());
+    send(
+        &mut app,
+        [Msg::KeepAlive(KeepAliveState::Installed(
+            "a crontab entry".into(),
+        ))],
+    );
+    assert_eq!(app.status, None);
+}
+
+#[test]
 fn no_warning_when_something_keeps_it_alive_or_time_is_plenty() {
     let mut app = token_app(Duration::days(5));
     send(
