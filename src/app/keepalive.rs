@@ -82,7 +82,7 @@ impl App {
             self.set_status(
                 Level::Warning,
                 format!(
-                    "{}'s token expires in {} and nothing keeps it alive: make it active on Accounts (5, Enter) and press r, or 'instatui keep-alive install' refreshes every account unattended",
+                    "{}'s token expires in {} and nothing keeps it alive: keep-alive (K on Token) refreshes every account",
                     crate::sanitize::line(&label),
                     crate::token::format_remaining(left)
                 ),
