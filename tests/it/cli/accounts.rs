@@ -3,43 +3,37 @@
 //! state file from the 0.1.0 release opening with its token intact.
 
 use crate::common::cli::{HOUR, Machine};
-use instatui::fake::{DEMO_APP_ID, DEMO_USERNAME};
+use instatui::fake::{DEMO_USERNAME, SHOP_USERNAME};
 use serde_json::Value;
 
-const SHOP_ID: &str = "17840000000000001";
-
-/// A second account under the same app, as a second authorization stores
-/// it: a long-lived token the fake issued just now. (The fake knows one
-/// Instagram user; a refresh only looks at the token, so a second user id
-/// in the state file is all a second login would add.)
-fn add_shop_account(m: &Machine) {
-    let token = m.control().issue_long_token("instagram_business_basic");
-    let now = m.control().now();
-    let rfc = |t: time::OffsetDateTime| {
-        t.format(&time::format_description::well_known::Rfc3339)
-            .expect("formats")
-    };
-    let mut state = m.state();
-    state["accounts"]
-        .as_array_mut()
-        .expect("accounts")
-        .push(serde_json::json!({
-            "app_id": DEMO_APP_ID,
-            "token": {
-                "kind": "long",
-                "value": token,
-                "user_id": SHOP_ID,
-                "permissions": ["instagram_business_basic"],
-                "obtained_at": rfc(now),
-                "expires_at": rfc(now + time::Duration::days(60)),
-            },
-            "profile": {"username": "second_shop"},
-        }));
-    std::fs::write(
-        m.state_path(),
-        serde_json::to_vec_pretty(&state).expect("JSON"),
-    )
-    .expect("writes");
+/// A second account under the same app, added as a person adds one: the
+/// browser logs in as the fake's second user (the shop) on the authorize
+/// page, and `exchange` stores its token beside the first. Its user id (the
+/// app-scoped id the exchange answers) is returned.
+fn add_shop_account(m: &Machine) -> String {
+    assert!(m.control().sign_in_as(SHOP_USERNAME));
+    let landed = m.authorize_in_browser();
+    let run = m.run_with(&["exchange"], |c| {
+        c.write_stdin(landed.clone());
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    let accounts = m.run(&["accounts", "--json"]);
+    assert_eq!(accounts.code, 0, "{accounts:?}");
+    let list: Value = serde_json::from_str(&accounts.stdout).expect("JSON");
+    let rows = list["accounts"].as_array().expect("accounts");
+    assert_eq!(rows.len(), 2, "{list}");
+    assert_eq!(
+        list["active"],
+        rows.iter()
+            .find(|a| a["username"] == SHOP_USERNAME)
+            .map_or(Value::Null, |a| a["user_id"].clone()),
+        "the new account is active: {list}"
+    );
+    let shop = rows
+        .iter()
+        .find(|a| a["username"] == SHOP_USERNAME)
+        .unwrap_or_else(|| panic!("the shop is stored: {list}"));
+    shop["user_id"].as_str().expect("user id").to_string()
 }
 
 fn token_of(m: &Machine, user_id: &str) -> String {
@@ -57,7 +51,7 @@ fn token_of(m: &Machine, user_id: &str) -> String {
 fn refresh_all_a_day_later_refreshes_both_accounts_and_updates_the_dotenv_handoff() {
     let m = Machine::demo();
     m.authorized();
-    add_shop_account(&m);
+    let shop_id = add_shop_account(&m);
     let demo_id = m.account()["token"]["user_id"]
         .as_str()
         .expect("user id")
@@ -70,14 +64,14 @@ fn refresh_all_a_day_later_refreshes_both_accounts_and_updates_the_dotenv_handof
         "handoff",
         "add",
         "--account",
-        "second_shop",
+        SHOP_USERNAME,
         "--dotenv",
         env_file.to_str().expect("utf8"),
         "--var",
         "SHOP_TOKEN",
     ]);
     assert_eq!(add.code, 0, "{add:?}");
-    let before = (token_of(&m, &demo_id), token_of(&m, SHOP_ID));
+    let before = (token_of(&m, &demo_id), token_of(&m, &shop_id));
 
     // Neither is refreshable yet: nothing is sent, nothing fails.
     let run = m.run(&["refresh", "--all"]);
@@ -98,9 +92,12 @@ fn refresh_all_a_day_later_refreshes_both_accounts_and_updates_the_dotenv_handof
         run.stdout.contains(&format!("@{DEMO_USERNAME}: refreshed")),
         "{run:?}"
     );
-    assert!(run.stdout.contains("@second_shop: refreshed"), "{run:?}");
+    assert!(
+        run.stdout.contains(&format!("@{SHOP_USERNAME}: refreshed")),
+        "{run:?}"
+    );
     assert_eq!(m.requests_to("/refresh_access_token"), 2);
-    let after = (token_of(&m, &demo_id), token_of(&m, SHOP_ID));
+    let after = (token_of(&m, &demo_id), token_of(&m, &shop_id));
     assert_ne!(after.0, before.0, "the first account has a new token");
     assert_ne!(after.1, before.1, "the second account has a new token");
     assert_eq!(
@@ -108,10 +105,11 @@ fn refresh_all_a_day_later_refreshes_both_accounts_and_updates_the_dotenv_handof
         format!("SITE_URL=https://example.com\nSHOP_TOKEN={}\n", after.1),
         "the handoff holds the second account's new token, the other line untouched"
     );
-    // Both new tokens work.
-    for name in [DEMO_USERNAME, "second_shop"] {
+    // Both new tokens work, each for its own user.
+    for name in [DEMO_USERNAME, SHOP_USERNAME] {
         let run = m.run(&["profile", "--account", name]);
         assert_eq!(run.code, 0, "{name}: {run:?}");
+        assert!(run.stdout.contains(name), "{name}: {run:?}");
     }
     assert!(!m.printed.borrow().contains(&after.1));
 }
