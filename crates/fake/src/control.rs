@@ -1,6 +1,6 @@
 //! The test-side handle on a running fake: clock, faults, consent, recorded requests.
 
-use super::state::{Flavor, Lifetime, PendingFault, Shared};
+use super::state::{GrantApi, Lifetime, PendingFault, Shared};
 use super::tokens;
 use std::sync::Arc;
 use std::time::Duration;
@@ -189,9 +189,9 @@ impl FakeControl {
             .iter()
             .any(|s| s == "user_profile" || s == "user_media")
         {
-            Flavor::BasicDisplay
+            GrantApi::BasicDisplay
         } else {
-            Flavor::InstagramLogin
+            GrantApi::InstagramLogin
         };
         let mut inner = self.app.lock();
         tokens::mint(

@@ -111,15 +111,16 @@ impl Post {
     }
 }
 
-/// The account's posts, newest first, and indexes by id.
-pub(crate) struct Account {
+/// One fake user's posts, newest first, and indexes by id (named apart from
+/// the app's `store::Account`).
+pub(crate) struct UserFeed {
     pub posts: Vec<Post>,
     post_by_id: HashMap<String, usize>,
     child_by_id: HashMap<String, (usize, usize)>,
 }
 
-impl Account {
-    pub(crate) fn generate(config: &FakeConfig) -> Account {
+impl UserFeed {
+    pub(crate) fn generate(config: &FakeConfig) -> UserFeed {
         let images = super::cdn::IMAGE_COUNT;
         let mut posts = Vec::with_capacity(config.post_count);
         let mut timestamp = NEWEST;
@@ -179,13 +180,13 @@ impl Account {
                 children,
             });
         }
-        Account::indexed(posts)
+        UserFeed::indexed(posts)
     }
 
     /// Another user's posts: a shop's, images, albums and a few videos,
     /// each with a caption and a permalink. `salt` (the user's place among
     /// the fake's users) keeps ids apart from every other user's.
-    pub(crate) fn shop(post_count: usize, salt: u64) -> Account {
+    pub(crate) fn shop(post_count: usize, salt: u64) -> UserFeed {
         let images = super::cdn::IMAGE_COUNT;
         let base = 17_600_000_000_000_000 - salt * 10_000_000_000_000;
         let child_base = 17_650_000_000_000_000 - salt * 10_000_000_000_000;
@@ -230,10 +231,10 @@ impl Account {
                 children,
             });
         }
-        Account::indexed(posts)
+        UserFeed::indexed(posts)
     }
 
-    fn indexed(posts: Vec<Post>) -> Account {
+    fn indexed(posts: Vec<Post>) -> UserFeed {
         let post_by_id = posts
             .iter()
             .enumerate()
@@ -249,7 +250,7 @@ impl Account {
                     .map(move |(j, c)| (c.id.clone(), (i, j)))
             })
             .collect();
-        Account {
+        UserFeed {
             posts,
             post_by_id,
             child_by_id,
@@ -313,8 +314,8 @@ mod tests {
     use super::*;
     use std::collections::HashSet;
 
-    fn account(posts: usize) -> Account {
-        Account::generate(&FakeConfig {
+    fn account(posts: usize) -> UserFeed {
+        UserFeed::generate(&FakeConfig {
             post_count: posts,
             ..FakeConfig::demo()
         })
@@ -375,7 +376,7 @@ mod tests {
     #[test]
     fn the_shop_has_its_own_posts_and_captions() {
         let demo = account(500);
-        let shop = Account::shop(40, 1);
+        let shop = UserFeed::shop(40, 1);
         assert_eq!(shop.posts.len(), 40);
         let demo_ids: HashSet<&str> = demo
             .posts
@@ -394,14 +395,14 @@ mod tests {
         }
         let kinds: HashSet<_> = shop.posts.iter().map(|p| p.kind).collect();
         assert_eq!(kinds.len(), 3);
-        let other = Account::shop(40, 2);
+        let other = UserFeed::shop(40, 2);
         assert_ne!(shop.posts[0].id, other.posts[0].id);
     }
 
     #[test]
     fn generation_is_deterministic() {
         let (a, b) = (account(30), account(30));
-        let ids = |a: &Account| a.posts.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
+        let ids = |a: &UserFeed| a.posts.iter().map(|p| p.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&a), ids(&b));
         assert_eq!(a.posts[0].timestamp, NEWEST);
     }

@@ -3,7 +3,7 @@
 use super::config::TokenShape;
 use super::control::Consent;
 use super::respond::{OAuthError, graph_ok, random_string, text_response};
-use super::state::{CodeGrant, Flavor, Lifetime, Shared};
+use super::state::{CodeGrant, GrantApi, Lifetime, Shared};
 use super::tokens::{self, SHORT_LIVED_SECS};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::Response;
@@ -40,7 +40,7 @@ fn invalid_scope(scope: &str) -> OAuthError {
 }
 
 /// Splits the comma-separated scope list and finds the flavour it belongs to.
-fn parse_scopes(raw: &str, retired: bool) -> Result<(Flavor, Vec<String>), OAuthError> {
+fn parse_scopes(raw: &str, retired: bool) -> Result<(GrantApi, Vec<String>), OAuthError> {
     let mut scopes: Vec<String> = Vec::new();
     for scope in raw.split(',').map(str::trim).filter(|s| !s.is_empty()) {
         if !scopes.iter().any(|s| s == scope) {
@@ -51,16 +51,16 @@ fn parse_scopes(raw: &str, retired: bool) -> Result<(Flavor, Vec<String>), OAuth
         OAuthError::new("Invalid request: Request parameters are invalid: Missing scope")
     })?;
     let (flavor, family) = if LOGIN_SCOPES.contains(&first.as_str()) {
-        (Flavor::InstagramLogin, LOGIN_SCOPES)
+        (GrantApi::InstagramLogin, LOGIN_SCOPES)
     } else if BASIC_DISPLAY_SCOPES.contains(&first.as_str()) {
-        (Flavor::BasicDisplay, BASIC_DISPLAY_SCOPES)
+        (GrantApi::BasicDisplay, BASIC_DISPLAY_SCOPES)
     } else {
         return Err(invalid_scope(first));
     };
     if let Some(stranger) = scopes.iter().find(|s| !family.contains(&s.as_str())) {
         return Err(invalid_scope(stranger));
     }
-    if retired && flavor == Flavor::BasicDisplay {
+    if retired && flavor == GrantApi::BasicDisplay {
         return Err(invalid_scope(first));
     }
     Ok((flavor, scopes))
@@ -107,7 +107,7 @@ pub(crate) fn authorize(app: &Shared, params: &[(String, String)]) -> Response {
 /// What a valid authorize request asks for.
 struct Asked<'a> {
     redirect_uri: &'a str,
-    flavor: Flavor,
+    flavor: GrantApi,
     scopes: Vec<String>,
 }
 
@@ -298,8 +298,8 @@ fn access_token_inner(app: &Shared, fields: &[(String, String)]) -> Result<Respo
     // `user_id`); the Basic Display API with the user id itself.
     let user = app.user(user);
     let exchange_id = match flavor {
-        Flavor::InstagramLogin => user.app_scoped_id.clone(),
-        Flavor::BasicDisplay => user.user_id.clone(),
+        GrantApi::InstagramLogin => user.app_scoped_id.clone(),
+        GrantApi::BasicDisplay => user.user_id.clone(),
     };
     let numeric_id = exchange_id
         .parse::<u64>()
@@ -337,11 +337,11 @@ mod tests {
             false,
         )
         .unwrap();
-        assert_eq!(flavor, Flavor::InstagramLogin);
+        assert_eq!(flavor, GrantApi::InstagramLogin);
         assert_eq!(scopes.len(), 2);
         assert_eq!(
             parse_scopes("user_profile,user_media", false).unwrap().0,
-            Flavor::BasicDisplay
+            GrantApi::BasicDisplay
         );
     }
 

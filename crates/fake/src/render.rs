@@ -4,7 +4,7 @@ use super::cdn::{Signer, picture_name, profile_name, video_name};
 use super::feed::{Child, Kind, Post};
 use super::fields::Field;
 use super::respond::GraphError;
-use super::state::Flavor;
+use super::state::GrantApi;
 use super::users::User;
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
@@ -61,13 +61,13 @@ fn nonexisting(field: &str, node: &str) -> GraphError {
 /// on anything but `children`.
 pub(crate) fn check_media_fields(
     fields: &[Field],
-    flavor: Flavor,
+    flavor: GrantApi,
     refused: &[String],
 ) -> Result<(), GraphError> {
     for field in fields {
         let name = field.name.as_str();
         let known = (MEDIA_FIELDS.contains(&name)
-            || (flavor == Flavor::InstagramLogin && MEDIA_FIELDS_LOGIN.contains(&name)))
+            || (flavor == GrantApi::InstagramLogin && MEDIA_FIELDS_LOGIN.contains(&name)))
             && !refused.iter().any(|r| r == name);
         if !known {
             return Err(nonexisting(name, "Media"));
@@ -86,12 +86,12 @@ pub(crate) fn check_media_fields(
 
 pub(crate) fn check_profile_fields(
     fields: &[Field],
-    flavor: Flavor,
+    flavor: GrantApi,
     refused: &[String],
 ) -> Result<(), GraphError> {
     let known = match flavor {
-        Flavor::InstagramLogin => PROFILE_FIELDS_LOGIN,
-        Flavor::BasicDisplay => PROFILE_FIELDS_BASIC,
+        GrantApi::InstagramLogin => PROFILE_FIELDS_LOGIN,
+        GrantApi::BasicDisplay => PROFILE_FIELDS_BASIC,
     };
     for field in fields {
         if !known.contains(&field.name.as_str())
@@ -117,12 +117,12 @@ pub(crate) struct Renderer<'a> {
     /// Whose profile and posts (the token's user).
     pub user: &'a User,
     pub signer: Signer,
-    pub flavor: Flavor,
+    pub flavor: GrantApi,
 }
 
 impl Renderer<'_> {
     fn login(&self) -> bool {
-        self.flavor == Flavor::InstagramLogin
+        self.flavor == GrantApi::InstagramLogin
     }
 
     fn picture(&self, id: &str, image: usize) -> Value {
@@ -217,13 +217,13 @@ impl Renderer<'_> {
         let mut out = Map::new();
         for field in fields {
             let value = match (field.name.as_str(), self.flavor) {
-                ("id", Flavor::InstagramLogin) => Value::from(user.app_scoped_id.as_str()),
-                ("id", Flavor::BasicDisplay) => Value::from(user.user_id.as_str()),
+                ("id", GrantApi::InstagramLogin) => Value::from(user.app_scoped_id.as_str()),
+                ("id", GrantApi::BasicDisplay) => Value::from(user.user_id.as_str()),
                 ("user_id", _) => Value::from(user.user_id.as_str()),
                 ("username", _) => Value::from(user.username.as_str()),
                 ("name", _) => Value::from(user.name.as_str()),
-                ("account_type", Flavor::InstagramLogin) => Value::from(user.account_type),
-                ("account_type", Flavor::BasicDisplay) => Value::from("PERSONAL"),
+                ("account_type", GrantApi::InstagramLogin) => Value::from(user.account_type),
+                ("account_type", GrantApi::BasicDisplay) => Value::from("PERSONAL"),
                 ("profile_picture_url", _) => {
                     Value::from(self.signer.url(&profile_name(&user.user_id)))
                 }

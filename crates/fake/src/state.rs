@@ -8,9 +8,10 @@ use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 use time::{Duration, OffsetDateTime};
 
-/// Which API a code or token belongs to, known from the scopes it was issued for.
+/// Which API a code or token belongs to, known from the scopes it was issued
+/// for (the fake's own, named apart from the client's `Flavor`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Flavor {
+pub(crate) enum GrantApi {
     InstagramLogin,
     BasicDisplay,
 }
@@ -27,7 +28,7 @@ pub(crate) struct CodeGrant {
     pub user: usize,
     pub redirect_uri: String,
     pub scopes: Vec<String>,
-    pub flavor: Flavor,
+    pub flavor: GrantApi,
     pub expires_at: OffsetDateTime,
     pub used: bool,
 }
@@ -37,7 +38,7 @@ pub(crate) struct TokenGrant {
     /// Whose token it is (index into `Shared::users`).
     pub user: usize,
     pub lifetime: Lifetime,
-    pub flavor: Flavor,
+    pub flavor: GrantApi,
     pub scopes: Vec<String>,
     pub issued_at: OffsetDateTime,
     pub expires_at: OffsetDateTime,

@@ -1,7 +1,7 @@
 //! Access tokens: minting, checking a presented token, long-lived exchange and refresh.
 
 use super::respond::{GraphError, graph_ok, random_string};
-use super::state::{Flavor, Inner, Lifetime, Shared, TokenGrant};
+use super::state::{GrantApi, Inner, Lifetime, Shared, TokenGrant};
 use axum::response::Response;
 use serde::Serialize;
 use time::Duration;
@@ -22,13 +22,13 @@ pub(crate) fn mint(
     inner: &mut Inner,
     user: usize,
     lifetime: Lifetime,
-    flavor: Flavor,
+    flavor: GrantApi,
     scopes: Vec<String>,
     secs: i64,
 ) -> String {
     let prefix = match flavor {
-        Flavor::InstagramLogin => "IGAA",
-        Flavor::BasicDisplay => "IGQWR",
+        GrantApi::InstagramLogin => "IGAA",
+        GrantApi::BasicDisplay => "IGQWR",
     };
     let token = format!("{prefix}{}", random_string(150, TOKEN_CHARS));
     let now = inner.now();
@@ -62,7 +62,7 @@ pub(crate) fn authenticate(app: &Shared, token: Option<&str>) -> Result<TokenGra
     if grant.revoked {
         return Err(GraphError::password_changed());
     }
-    if app.config.basic_display_retired && grant.flavor == Flavor::BasicDisplay {
+    if app.config.basic_display_retired && grant.flavor == GrantApi::BasicDisplay {
         return Err(GraphError::retired());
     }
     Ok(grant.clone())

@@ -1,7 +1,7 @@
 //! The Instagram users the fake knows: each with a profile, posts and ids of its own.
 
 use super::config::{FakeConfig, app_scoped_id};
-use super::feed::Account;
+use super::feed::UserFeed;
 
 /// One user who can log in at the fake; tokens and codes name theirs by index.
 pub(crate) struct User {
@@ -16,7 +16,7 @@ pub(crate) struct User {
     pub follows: u64,
     /// Index into the demo pictures for the profile picture.
     pub picture: usize,
-    pub account: Account,
+    pub account: UserFeed,
 }
 
 impl User {
@@ -42,7 +42,7 @@ pub(crate) fn from_config(config: &FakeConfig) -> Vec<User> {
         followers: 1207,
         follows: 180,
         picture: 0,
-        account: Account::generate(config),
+        account: UserFeed::generate(config),
     };
     let others = config.other_users.iter().enumerate().map(|(i, u)| User {
         username: u.username.clone(),
@@ -54,7 +54,7 @@ pub(crate) fn from_config(config: &FakeConfig) -> Vec<User> {
         followers: 86 + 40 * i as u64,
         follows: 41,
         picture: 4,
-        account: Account::shop(u.post_count, i as u64 + 1),
+        account: UserFeed::shop(u.post_count, i as u64 + 1),
     });
     std::iter::once(first).chain(others).collect()
 }
