@@ -390,3 +390,82 @@ fn demo_downloads_go_to_a_named_folder_that_outlives_the_demo() {
         Some("instatui-demo-downloads")
     );
 }
+
+/// The demo's two users, each with their own feed: a switch shows the
+/// other account's cached list at once (read off the disk by the
+/// executor), and removing an account deletes its cache file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_account_keeps_its_own_cached_feed_across_switches() {
+    let mut h = Harness::demo(30).await;
+    let cache_dir = h.config_dir.parent().expect("scratch").join("cache");
+    let cache_files = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&cache_dir)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.starts_with("feed-"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let ids =
+        |h: &Harness| -> Vec<String> { h.app.feed.items.iter().map(|m| m.id.clone()).collect() };
+    h.up_to_the_redirect().await;
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    h.press_char('4');
+    h.settle().await;
+    let larch = ids(&h);
+    assert_eq!(larch.len(), 30, "{}", h.screen());
+
+    // A second account: 5, n, the stand-in logs in as the shop.
+    h.press_char('5');
+    h.press_char('n');
+    h.press_char('o');
+    assert!(h.screen().contains("Adding an account"), "{}", h.screen());
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(
+        h.screen()
+            .contains(&format!("authorized as @{}", fake::SHOP_USERNAME)),
+        "{}",
+        h.screen()
+    );
+    h.press_char('4');
+    h.settle().await;
+    let shop = ids(&h);
+    assert_eq!(shop.len(), 12, "{}", h.screen());
+    assert!(shop.iter().all(|id| !larch.contains(id)));
+    assert!(h.screen().contains("speckled mugs"), "{}", h.screen());
+    assert_eq!(cache_files().len(), 2, "one file per account");
+
+    // Back to the first account: its own list, from its cache, before the
+    // Feed screen asks for anything.
+    h.press_char('5');
+    assert_eq!(
+        h.app.account_rows()[1].username(),
+        Some(fake::DEMO_USERNAME)
+    );
+    h.press_char('j');
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert!(h.app.feed.cached_at.is_some(), "shown from the cache");
+    assert_eq!(ids(&h), larch);
+    h.press_char('4');
+    h.settle().await;
+    assert_eq!(ids(&h), larch, "refreshed, still its own posts");
+    assert!(!h.screen().contains("speckled mugs"), "{}", h.screen());
+
+    // Removing the shop deletes its cache, and only its.
+    h.press_char('5');
+    h.press_char('k');
+    h.press_char('x');
+    h.press_char('y');
+    h.settle().await;
+    assert_eq!(h.app.stored.all_accounts().len(), 1);
+    assert_eq!(cache_files().len(), 1, "{:?}", cache_files());
+}
