@@ -408,6 +408,11 @@ fn go_to(app: &mut App, screen: Screen, effects: &mut Vec<Effect>) {
     {
         app.status = None;
     }
+    // Leaving Authorize gives up adding an account: the next authorization
+    // (2, o) is the active account's again.
+    if screen != Screen::Authorize {
+        app.authorize.adding = false;
+    }
     app.screen = screen;
     enter_screen(app, screen, effects);
 }

@@ -329,3 +329,37 @@ fn removing_an_account_drops_its_cache_and_reads_the_next_ones() {
     assert_eq!(dropped, [USER_ID]);
     assert_eq!(cache_loads(&effects), [OTHER_ID]);
 }
+
+#[test]
+fn leaving_authorize_gives_up_adding_so_the_next_login_is_the_active_accounts() {
+    let mut app = on_accounts(state_authorized());
+    send(&mut app, [key('n')]);
+    assert!(app.authorize.adding);
+    app.demo = true;
+    send(&mut app, [key('o')]);
+    let effects = send(&mut app, [code(KeyCode::Enter)]);
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::DemoConsent {
+                login: instatui::app::msg::DemoLogin::NewAccount { .. },
+                ..
+            }
+        )),
+        "{effects:?}"
+    );
+    // Elsewhere and back: authorizing again is for the active account.
+    send(&mut app, [key('3'), key('2'), key('o')]);
+    assert!(!app.authorize.adding);
+    let effects = send(&mut app, [code(KeyCode::Enter)]);
+    assert!(
+        effects.iter().any(|e| matches!(
+            e,
+            Effect::DemoConsent {
+                login: instatui::app::msg::DemoLogin::Again(Some(name)),
+                ..
+            } if name == "larch_and_lake"
+        )),
+        "{effects:?}"
+    );
+}
