@@ -143,7 +143,7 @@ fn feed(c: &mut Criterion) {
     group.sample_size(10);
     for n in POSTS {
         let dir = tempfile::tempdir().expect("tempdir");
-        let cache = instatui::tui::FeedCache::new(dir.path().to_path_buf());
+        let cache = instatui::runtime::FeedCache::new(dir.path().to_path_buf());
         let cached = CachedFeed {
             items: posts(n),
             next_cursor: Some("after".into()),
@@ -279,14 +279,14 @@ fn start_up(c: &mut Criterion) {
                         scopes: vec![],
                     });
                     app.base_override = Some(base.clone());
-                    let mut executor = instatui::tui::Executor::new(
+                    let mut executor = instatui::runtime::Executor::new(
                         instatui::store::Store::at(dir.join("config")),
-                        instatui::tui::FeedCache::new(dir.join("cache")),
+                        instatui::runtime::FeedCache::new(dir.join("cache")),
                         None,
                     );
                     let (answer, asked) = std::sync::mpsc::channel::<()>();
                     let started = Instant::now();
-                    instatui::tui::start_up(&mut app, &mut executor, move || {
+                    instatui::runtime::start_up(&mut app, &mut executor, move || {
                         asked.recv().ok();
                         None
                     });

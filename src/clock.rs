@@ -19,8 +19,8 @@ pub fn now() -> OffsetDateTime {
 fn parse_skew(text: &str) -> Option<time::Duration> {
     let text = text.trim();
     match text.strip_prefix('-') {
-        Some(rest) => crate::token::parse_duration(rest).ok().map(|d| -d),
-        None => crate::token::parse_duration(text.trim_start_matches('+')).ok(),
+        Some(rest) => crate::lifetime::parse_duration(rest).ok().map(|d| -d),
+        None => crate::lifetime::parse_duration(text.trim_start_matches('+')).ok(),
     }
 }
 

@@ -1,8 +1,8 @@
 //! How an account's token is doing, in one word a user can act on: shared by `accounts` and the TUI.
 
 use crate::keepalive::RunOutcome;
+use crate::lifetime::{EXPIRING_WITHIN, REFRESH_MIN_AGE};
 use crate::store::{Account, State, TokenKind};
-use crate::token::{EXPIRING_WITHIN, REFRESH_MIN_AGE};
 use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -15,14 +15,14 @@ pub mod download;
 pub mod handoff;
 pub mod health;
 pub mod keepalive;
+pub mod lifetime;
 pub mod localtime;
 pub mod logging;
 pub mod preview;
+pub mod runtime;
 pub mod sanitize;
 pub mod store;
 pub mod text;
-pub mod token;
-pub mod tui;
 pub mod ui;
 
 /// The embedded fake Instagram of `--demo` and `fake-server` (the `demo`

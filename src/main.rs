@@ -54,7 +54,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         // real-terminal tests read which picture protocol was chosen).
         let demo_log = std::env::var_os("INSTATUI_DEMO_LOG_DIR").map(std::path::PathBuf::from);
         let _log = instatui::logging::init(demo_log.as_deref(), cli.verbose, false);
-        return instatui::tui::run_demo(cli.images.clone(), theme)
+        return instatui::runtime::run_demo(cli.images.clone(), theme)
             .await
             .map_err(CliError::failed);
     }
@@ -75,7 +75,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
             };
             cli::run(&ctx, command).await
         }
-        None => instatui::tui::run(store, cli.images.clone(), theme)
+        None => instatui::runtime::run(store, cli.images.clone(), theme)
             .await
             .map_err(CliError::failed),
     }

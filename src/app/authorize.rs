@@ -5,8 +5,8 @@ use super::{App, Effect, Level, Popup, Screen};
 use crate::instagram::authorize::{AuthorizeRequest, authorize_url};
 use crate::instagram::paste::{PasteError, parse_paste};
 use crate::instagram::{ApiError, Endpoints, LongToken, Profile, ShortToken};
+use crate::lifetime;
 use crate::store::TokenKind;
-use crate::token;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum StepProgress {
@@ -187,7 +187,7 @@ impl App {
         match result {
             Err(err) => self.exchange_failed(0, &err, ""),
             Ok(short) => {
-                let stored = token::from_short(&short, self.now);
+                let stored = lifetime::from_short(&short, self.now);
                 let app_secret = self.stored.app.as_ref().map(|a| a.app_secret.clone());
                 // The list on screen is the account active so far: cached
                 // under its id before another account's token takes over.
@@ -243,8 +243,8 @@ impl App {
                 " (the short-lived token is saved and works for an hour)",
             ),
             Ok(long) => {
-                let stored = token::from_long(&long, &previous, self.now);
-                let left = token::countdown(&stored, self.now).to_string();
+                let stored = lifetime::from_long(&long, &previous, self.now);
+                let left = lifetime::countdown(&stored, self.now).to_string();
                 effects.push(self.persist(|s| s.record_upgrade(stored.clone())));
                 self.hand_off(effects);
                 self.authorize.steps[1] = StepProgress::Done(left);

@@ -6,8 +6,8 @@ use super::field::TextField;
 use super::{App, Effect, Level};
 use crate::instagram::paging::{Pager, Step, Stop};
 use crate::instagram::{ApiError, Media, MediaPage};
+use crate::lifetime;
 use crate::localtime;
-use crate::token;
 use time::{Duration, OffsetDateTime};
 
 /// Posts kept loaded below the selection, in pages of 100: while it is
@@ -148,10 +148,10 @@ impl App {
             self.feed.error = Some("no token yet: authorize first (press 2)".to_string());
             return;
         };
-        if let token::Countdown::Expired(ago) = token::countdown(&t, self.now) {
+        if let lifetime::Countdown::Expired(ago) = lifetime::countdown(&t, self.now) {
             self.feed.error = Some(format!(
                 "the token expired {} ago: authorize again (press 2)",
-                token::format_remaining(ago)
+                lifetime::format_remaining(ago)
             ));
             return;
         }

@@ -56,7 +56,7 @@ impl App {
             let left = t.expires_at - self.now;
             (t.kind == TokenKind::Long
                 && left > time::Duration::ZERO
-                && left < crate::token::EXPIRING_WITHIN)
+                && left < crate::lifetime::EXPIRING_WITHIN)
                 .then_some(left)
         };
         if self.unkept()
@@ -67,7 +67,7 @@ impl App {
                 Level::Warning,
                 format!(
                     "the token expires in {} and nothing keeps it alive: r refreshes now, a refreshes while instatui runs, 'instatui keep-alive install' does it unattended",
-                    crate::token::format_remaining(left)
+                    crate::lifetime::format_remaining(left)
                 ),
             );
             return;
@@ -84,7 +84,7 @@ impl App {
                 format!(
                     "{}'s token expires in {} and nothing keeps it alive: keep-alive (K on Token) refreshes every account",
                     crate::sanitize::line(&label),
-                    crate::token::format_remaining(left)
+                    crate::lifetime::format_remaining(left)
                 ),
             );
         }

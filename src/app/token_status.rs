@@ -2,8 +2,8 @@
 
 use super::{App, Effect, Level};
 use crate::instagram::{ApiError, ErrorKind, LongToken};
+use crate::lifetime::{self, REFRESH_AFTER};
 use crate::store::TokenKind;
-use crate::token::{self, REFRESH_AFTER};
 use time::{Duration, OffsetDateTime};
 
 /// How long auto-refresh waits after an attempt before it tries again.
@@ -31,7 +31,7 @@ impl App {
         if self.token.rejected.is_some() {
             return Some("Instagram rejected this token: authorize again (A)".to_string());
         }
-        token::refresh_blocker(self.stored.token.as_ref(), self.now).map(|b| b.to_string())
+        lifetime::refresh_blocker(self.stored.token.as_ref(), self.now).map(|b| b.to_string())
     }
 
     pub fn request_refresh(&mut self, effects: &mut Vec<Effect>) {
@@ -63,7 +63,7 @@ impl App {
         let Some(t) = self.stored.token.as_ref() else {
             return;
         };
-        let due = t.kind == TokenKind::Long && token::refresh_due(t, self.now, REFRESH_AFTER);
+        let due = t.kind == TokenKind::Long && lifetime::refresh_due(t, self.now, REFRESH_AFTER);
         let recently_tried = self
             .token
             .last_auto_attempt
@@ -101,8 +101,8 @@ impl App {
                 let Some(previous) = self.stored.token.clone() else {
                     return;
                 };
-                let fresh = token::from_long(&long, &previous, now);
-                let left = token::countdown(&fresh, now);
+                let fresh = lifetime::from_long(&long, &previous, now);
+                let left = lifetime::countdown(&fresh, now);
                 effects.push(self.persist(|s| s.record_refresh(Ok(fresh), now)));
                 self.set_status(Level::Success, format!("token refreshed: {left}"));
                 self.hand_off(effects);

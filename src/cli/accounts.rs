@@ -3,10 +3,10 @@
 use super::output::print_json;
 use super::{AccountsCommand, CliError, Context};
 use crate::health::health;
+use crate::lifetime;
 use crate::localtime::rfc3339;
 use crate::sanitize;
 use crate::store::{Removed, TokenKind};
-use crate::token;
 use serde_json::json;
 
 pub(super) fn run(
@@ -75,7 +75,7 @@ fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
             sanitize::line(&a.label()),
             a.user_id(),
             a.app_id.as_deref().unwrap_or("-"),
-            token::countdown(&a.token, now),
+            lifetime::countdown(&a.token, now),
             state_word(health(&state, a, now)),
         );
     }
@@ -119,7 +119,7 @@ fn remove(ctx: &Context, name: &str) -> Result<(), CliError> {
         Ok::<_, CliError>((label, removed, id))
     })?;
     // Its cached feed goes too; one left behind only costs disk space.
-    let cache = crate::tui::FeedCache::new(crate::store::cache_dir(&ctx.store));
+    let cache = crate::runtime::FeedCache::new(crate::store::cache_dir(&ctx.store));
     if let Err(e) = cache.remove(0, &id) {
         tracing::warn!("could not delete the feed cache of {id}: {e}");
     }

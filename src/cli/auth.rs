@@ -5,9 +5,9 @@ use super::{CliError, Context};
 use crate::instagram::authorize::{AuthorizeRequest, authorize_url, new_nonce};
 use crate::instagram::paste::parse_paste;
 use crate::instagram::{Client, Endpoints};
+use crate::lifetime;
 use crate::localtime;
 use crate::store::{State, StoredToken, TokenKind};
-use crate::token;
 
 pub(super) fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
@@ -74,7 +74,7 @@ pub(super) async fn exchange(
 
     // Step 1. Nothing is stored when it fails, so an existing token survives.
     let short = client.exchange_code(&app, &pasted.code).await?;
-    let short_token = token::from_short(&short, crate::clock::now());
+    let short_token = lifetime::from_short(&short, crate::clock::now());
     save_token(ctx, &short_token, &client, true)?;
     note("1/3 code exchanged for a short-lived token (valid for one hour)");
 
@@ -151,7 +151,7 @@ async fn upgrade_token(
     let long = client
         .exchange_long_lived(&app.app_secret, &short.value)
         .await?;
-    let stored = token::from_long(&long, short, crate::clock::now());
+    let stored = lifetime::from_long(&long, short, crate::clock::now());
     save_token(ctx, &stored, client, false)?;
     Ok(stored)
 }
@@ -219,7 +219,7 @@ fn print_authorized(token: &StoredToken, username: Option<&str>) {
         "Authorized as {who} (user id {}). Token: {kind}, expires {} ({}).",
         token.user_id,
         localtime::format_local(token.expires_at),
-        token::countdown(token, crate::clock::now())
+        lifetime::countdown(token, crate::clock::now())
     );
     if token.kind == TokenKind::Long {
         note(super::output::KEEP_ALIVE_HINT);

@@ -3,10 +3,10 @@
 use super::output::{fit, print_json};
 use super::{CliError, Context, FeedArgs};
 use crate::instagram::{Client, Media, VIDEO_UNAVAILABLE};
+use crate::lifetime::{self, TokenStatus};
 use crate::localtime;
 use crate::sanitize;
 use crate::store::{State, StoredToken};
-use crate::token::{self, TokenStatus};
 
 /// The token, if it can still be used; otherwise exit 3 with what to do.
 pub(super) fn usable_token(state: &State) -> Result<StoredToken, CliError> {
@@ -17,7 +17,7 @@ pub(super) fn usable_token(state: &State) -> Result<StoredToken, CliError> {
         .token
         .clone()
         .ok_or_else(|| CliError::no_token(state))?;
-    if token::status(Some(&t), crate::clock::now()) == TokenStatus::Expired {
+    if lifetime::status(Some(&t), crate::clock::now()) == TokenStatus::Expired {
         return Err(CliError::needs_auth(format!(
             "the token expired on {}: authorize again (instatui authorize)",
             localtime::format_local(t.expires_at)
@@ -198,7 +198,7 @@ pub(super) async fn fake_server(port: u16, posts: usize) -> Result<(), CliError>
 /// `fake-server` in an instatui built without the fake: says so.
 #[cfg(not(feature = "demo"))]
 pub(super) async fn fake_server(_port: u16, _posts: usize) -> Result<(), CliError> {
-    Err(CliError::failed(crate::tui::NO_DEMO))
+    Err(CliError::failed(crate::runtime::NO_DEMO))
 }
 
 /// Single quotes unless the text is plainly safe for a shell.

@@ -220,7 +220,7 @@ fn print_last_run(run: Option<&RefreshRun>, now: OffsetDateTime) {
     println!(
         "last run:    {} ({} ago)",
         format_local(run.at),
-        crate::token::format_remaining(now - run.at)
+        crate::lifetime::format_remaining(now - run.at)
     );
     for account in &run.accounts {
         println!("  {}", account.summary());

@@ -418,7 +418,7 @@ impl WaitArgs {
 }
 
 fn parse_max_wait(text: &str) -> Result<std::time::Duration, String> {
-    let d = crate::token::parse_duration(text)?;
+    let d = crate::lifetime::parse_duration(text)?;
     std::time::Duration::try_from(d)
         .map_err(|_| format!("--max-wait cannot be negative, not '{text}'"))
 }
@@ -469,7 +469,7 @@ fn parse_limit(text: &str) -> Result<usize, String> {
 }
 
 fn parse_duration_arg(text: &str) -> Result<time::Duration, String> {
-    crate::token::parse_duration(text)
+    crate::lifetime::parse_duration(text)
 }
 
 /// What every subcommand needs: the store and how to reach Instagram.

@@ -3,10 +3,10 @@
 use super::output::{KEEP_ALIVE_HINT, note, print_json};
 use super::{CliError, Context};
 use crate::instagram::{ApiError, Client, ErrorKind, Profile};
+use crate::lifetime::{self, TokenStatus};
 use crate::localtime::{format_local, rfc3339};
 use crate::secret::Secret;
 use crate::store::{State, StoredToken, TokenKind};
-use crate::token::{self, TokenStatus};
 use serde_json::json;
 use std::io::{BufRead, IsTerminal};
 use time::{Duration, OffsetDateTime};
@@ -54,7 +54,7 @@ pub(super) async fn login(ctx: &Context, with_token: bool) -> Result<(), CliErro
         user_id,
         permissions: Vec::new(),
         obtained_at: now,
-        expires_at: now.saturating_add(LONG_LIFETIME - token::REFRESH_MIN_AGE),
+        expires_at: now.saturating_add(LONG_LIFETIME - lifetime::REFRESH_MIN_AGE),
     };
     let (stored, expiry) = settle_expiry(&client, &state, pasted).await?;
 
@@ -90,13 +90,13 @@ pub(super) async fn login(ctx: &Context, with_token: bool) -> Result<(), CliErro
             "Logged in as {who} (user id {}). The token was refreshed right away: long-lived, expires {} ({}).",
             stored.user_id,
             format_local(stored.expires_at),
-            token::countdown(&stored, now)
+            lifetime::countdown(&stored, now)
         ),
         Expiry::Upgraded => println!(
             "Logged in as {who} (user id {}). The short-lived token was exchanged for a long-lived one: expires {} ({}).",
             stored.user_id,
             format_local(stored.expires_at),
-            token::countdown(&stored, now)
+            lifetime::countdown(&stored, now)
         ),
         Expiry::UnderADayOld => println!(
             "Logged in as {who} (user id {}). The token is under a day old (Instagram would not refresh it yet), \
@@ -104,7 +104,7 @@ pub(super) async fn login(ctx: &Context, with_token: bool) -> Result<(), CliErro
              Its exact expiry is known after the first refresh, possible from {}.",
             stored.user_id,
             format_local(stored.expires_at),
-            format_local(stored.obtained_at.saturating_add(token::REFRESH_MIN_AGE))
+            format_local(stored.obtained_at.saturating_add(lifetime::REFRESH_MIN_AGE))
         ),
     }
     note(KEEP_ALIVE_HINT);
@@ -122,7 +122,7 @@ async fn settle_expiry(
     let err = match client.refresh(&pasted.value).await {
         Ok(long) => {
             let now = crate::clock::now();
-            return Ok((token::from_long(&long, &pasted, now), Expiry::Refreshed));
+            return Ok((lifetime::from_long(&long, &pasted, now), Expiry::Refreshed));
         }
         Err(err) => err,
     };
@@ -147,7 +147,7 @@ async fn settle_expiry(
             ..pasted
         };
         let now = crate::clock::now();
-        return Ok((token::from_long(&long, &short, now), Expiry::Upgraded));
+        return Ok((lifetime::from_long(&long, &short, now), Expiry::Upgraded));
     }
     Err(CliError::from(err).with_note("Nothing was stored: run the same command again."))
 }
@@ -256,13 +256,13 @@ pub(super) fn next_step(state: &State, now: OffsetDateTime) -> String {
             "store your app: instatui setup --app-id ID --redirect-uri URI (or use a token you have: instatui login --with-token < token.txt)".to_string()
         };
     };
-    match token::status(Some(t), now) {
+    match lifetime::status(Some(t), now) {
         TokenStatus::Expired => "the token has expired: authorize again (instatui authorize --open)".to_string(),
         _ if t.kind == TokenKind::Short => format!(
             "exchange the short-lived token for a long-lived one within {}: instatui upgrade",
-            token::format_remaining(t.expires_at - now)
+            lifetime::format_remaining(t.expires_at - now)
         ),
-        TokenStatus::Expiring if token::refresh_blocker(Some(t), now).is_none() => {
+        TokenStatus::Expiring if lifetime::refresh_blocker(Some(t), now).is_none() => {
             "refresh now: instatui refresh".to_string()
         }
         _ => "nothing now; if not done yet, keep the token alive: instatui keep-alive install (keep-alive status says whether it is)".to_string(),
@@ -272,7 +272,7 @@ pub(super) fn next_step(state: &State, now: OffsetDateTime) -> String {
 pub(super) fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
     let now = crate::clock::now();
-    let status = token::status(state.token.as_ref(), now);
+    let status = lifetime::status(state.token.as_ref(), now);
     if json {
         print_json(&status_json(ctx, &state, now))?;
     } else {
@@ -305,16 +305,16 @@ fn status_json(ctx: &Context, state: &State, now: OffsetDateTime) -> serde_json:
     let token_info = state.token.as_ref().map(|t| {
         json!({
             "kind": match t.kind { TokenKind::Short => "short", TokenKind::Long => "long" },
-            "status": token::status(Some(t), now).as_str(),
+            "status": lifetime::status(Some(t), now).as_str(),
             "token": t.value.masked(),
             "obtained_at": rfc3339(t.obtained_at),
             "expires_at": rfc3339(t.expires_at),
             "seconds_left": (t.expires_at - now).whole_seconds().max(0),
-            "refreshable_from": token::refreshable_from(t).map(rfc3339),
+            "refreshable_from": lifetime::refreshable_from(t).map(rfc3339),
         })
     });
     json!({
-        "status": token::status(state.token.as_ref(), now).as_str(),
+        "status": lifetime::status(state.token.as_ref(), now).as_str(),
         "app": app,
         "account": account,
         "token": token_info,
@@ -353,10 +353,10 @@ fn print_status(ctx: &Context, state: &State, now: OffsetDateTime) {
             println!(
                 "token:        {kind} {}, {} (expires {})",
                 t.value.masked(),
-                token::countdown(t, now),
+                lifetime::countdown(t, now),
                 format_local(t.expires_at)
             );
-            match token::refreshable_from(t) {
+            match lifetime::refreshable_from(t) {
                 Some(from) if from > now => {
                     println!("refreshable:  from {}", format_local(from))
                 }

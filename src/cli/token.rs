@@ -4,17 +4,17 @@ use super::output::print_json;
 use super::{CliError, Context};
 use crate::instagram::ErrorKind;
 use crate::keepalive::{AccountResult, RunOutcome};
+use crate::lifetime::{self, RefreshBlocker, TokenStatus};
 use crate::localtime::{format_local, rfc3339};
 use crate::sanitize;
 use crate::store::{State, StoredToken, TokenKind};
-use crate::token::{self, RefreshBlocker, TokenStatus};
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
 pub(super) fn show(ctx: &Context, json: bool, reveal: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
     let now = crate::clock::now();
-    let status = token::status(state.token.as_ref(), now);
+    let status = lifetime::status(state.token.as_ref(), now);
     if reveal {
         let t = state
             .token
@@ -43,7 +43,7 @@ fn kind_name(kind: TokenKind) -> &'static str {
 }
 
 fn token_json(state: &State, now: OffsetDateTime) -> serde_json::Value {
-    let status = token::status(state.token.as_ref(), now);
+    let status = lifetime::status(state.token.as_ref(), now);
     let flavor = state.app.as_ref().map(|a| a.flavor.as_str());
     let Some(t) = state.token.as_ref() else {
         return json!({ "status": status.as_str(), "flavor": flavor });
@@ -57,7 +57,7 @@ fn token_json(state: &State, now: OffsetDateTime) -> serde_json::Value {
         "obtained_at": rfc3339(t.obtained_at),
         "expires_at": rfc3339(t.expires_at),
         "seconds_left": (t.expires_at - now).whole_seconds().max(0),
-        "refreshable_from": token::refreshable_from(t).map(rfc3339),
+        "refreshable_from": lifetime::refreshable_from(t).map(rfc3339),
         "permissions": t.permissions,
         "token": t.value.masked(),
         "last_refresh": state.last_refresh,
@@ -65,7 +65,7 @@ fn token_json(state: &State, now: OffsetDateTime) -> serde_json::Value {
 }
 
 fn print_human(state: &State, now: OffsetDateTime) {
-    let status = token::status(state.token.as_ref(), now);
+    let status = lifetime::status(state.token.as_ref(), now);
     let flavor = state
         .app
         .as_ref()
@@ -89,9 +89,9 @@ fn print_human(state: &State, now: OffsetDateTime) {
     println!(
         "expires:          {} ({})",
         format_local(t.expires_at),
-        token::countdown(t, now)
+        lifetime::countdown(t, now)
     );
-    match token::refreshable_from(t) {
+    match lifetime::refreshable_from(t) {
         Some(from) => println!("refreshable from: {}", format_local(from)),
         None => println!("refreshable from: never (short-lived: upgrade it first)"),
     }
@@ -130,7 +130,7 @@ impl When {
         let age = now - t.obtained_at;
         let old_enough = self
             .older_than
-            .is_some_and(|d| age >= d.max(token::REFRESH_MIN_AGE));
+            .is_some_and(|d| age >= d.max(lifetime::REFRESH_MIN_AGE));
         let expiring = self
             .expiring_within
             .is_some_and(|within| t.expires_at - now <= within);
@@ -141,16 +141,16 @@ impl When {
         if let Some(d) = self.older_than {
             why.push(format!(
                 "it is {} old, not yet {}",
-                token::format_remaining(age),
-                token::format_remaining(d.max(token::REFRESH_MIN_AGE))
+                lifetime::format_remaining(age),
+                lifetime::format_remaining(d.max(lifetime::REFRESH_MIN_AGE))
             ));
         }
         if let Some(within) = self.expiring_within {
             why.push(format!(
                 "it expires {} ({}), more than {} away",
                 format_local(t.expires_at),
-                token::countdown(t, now),
-                token::format_remaining(within)
+                lifetime::countdown(t, now),
+                lifetime::format_remaining(within)
             ));
         }
         Some(why.join("; "))
@@ -208,7 +208,7 @@ fn refreshed_line(new: &StoredToken) -> String {
     format!(
         "the token now expires {} ({})",
         format_local(new.expires_at),
-        token::countdown(new, new.obtained_at)
+        lifetime::countdown(new, new.obtained_at)
     )
 }
 
@@ -316,13 +316,13 @@ async fn refresh_token(ctx: &Context, when: When, force: bool) -> Result<Done, C
     if let Some(reason) = current.as_ref().and_then(|t| when.not_due(t, now)) {
         return Ok(Done::NotDue(reason));
     }
-    if let Some(blocker) = token::refresh_blocker(current.as_ref(), now) {
+    if let Some(blocker) = lifetime::refresh_blocker(current.as_ref(), now) {
         let reason = match blocker {
             // A live short-lived token needs no new authorization: `upgrade`
             // turns it into a long-lived one.
             RefreshBlocker::ShortLived { left } => format!(
                 "a short-lived token cannot be refreshed: exchange it for a long-lived one with 'instatui upgrade' (within {})",
-                token::format_remaining(left)
+                lifetime::format_remaining(left)
             ),
             RefreshBlocker::NoToken => return Err(CliError::no_token(&state)),
             RefreshBlocker::Expired => format!("{blocker} (instatui authorize --open)"),
@@ -342,7 +342,7 @@ async fn refresh_token(ctx: &Context, when: When, force: bool) -> Result<Done, C
     let client = ctx.client(&state)?;
     match client.refresh(&old.value).await {
         Ok(long) => {
-            let new = token::from_long(&long, &old, crate::clock::now());
+            let new = lifetime::from_long(&long, &old, crate::clock::now());
             ctx.update(|s| {
                 s.record_refresh(Ok(new.clone()), new.obtained_at);
                 s.record_rate_usage(client.rate_usage());

@@ -85,7 +85,7 @@ impl Plan {
             "refresh".into(),
             // The refresh policy: early, once 3 days old (as the TUI does)…
             "--if-older-than".into(),
-            crate::token::REFRESH_AFTER_ARG.into(),
+            crate::lifetime::REFRESH_AFTER_ARG.into(),
             // …and in any case within `--within` of expiry.
             "--if-expiring-within".into(),
             self.schedule.within_arg(),

@@ -170,7 +170,7 @@ mod tests {
             Duration::minutes(90),
             Duration::seconds(45),
         ] {
-            assert_eq!(crate::token::parse_duration(&format_arg(d)), Ok(d));
+            assert_eq!(crate::lifetime::parse_duration(&format_arg(d)), Ok(d));
         }
     }
 

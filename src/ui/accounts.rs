@@ -98,7 +98,7 @@ fn entry(app: &App, account: &Account, selected: bool) -> [Line<'static>; 3] {
         Span::styled(
             countdown,
             theme::countdown(
-                crate::token::status(Some(t), now),
+                crate::lifetime::status(Some(t), now),
                 (t.expires_at - now).whole_seconds(),
             ),
         ),
@@ -160,7 +160,7 @@ fn keep_alive(app: &App, account: &Account, active: bool) -> Span<'static> {
             Span::raw("auto-refresh only while open".to_string())
         }
         KeepAliveState::Missing => {
-            let short = account.token.expires_at - app.now < crate::token::EXPIRING_WITHIN;
+            let short = account.token.expires_at - app.now < crate::lifetime::EXPIRING_WITHIN;
             let style = if short {
                 theme::level(Level::Warning)
             } else {

@@ -4,11 +4,11 @@ use super::theme;
 use crate::app::preview::{PaneItem, PreviewState};
 use crate::app::{App, Level};
 use crate::instagram::{Media, MediaType, VIDEO_UNAVAILABLE, VIDEO_UNAVAILABLE_WHY};
+use crate::lifetime;
 use crate::localtime;
 use crate::preview::Previews;
 use crate::sanitize;
 use crate::text;
-use crate::token;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Modifier, Style};
@@ -54,7 +54,7 @@ fn list_title(app: &App, shown: usize) -> String {
     if let Some(at) = feed.cached_at {
         title.push_str(&format!(
             " · cached {} ago",
-            token::format_remaining(app.now - at)
+            lifetime::format_remaining(app.now - at)
         ));
     }
     if feed.loading.is_some() && feed.goal == Some(crate::app::feed::Goal::End) {

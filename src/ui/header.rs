@@ -2,8 +2,8 @@
 
 use super::theme;
 use crate::app::{App, Screen};
+use crate::lifetime::{self, TokenStatus};
 use crate::sanitize;
-use crate::token::{self, TokenStatus};
 use ratatui::Frame;
 use ratatui::layout::{Alignment, Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -84,10 +84,10 @@ fn countdown_span(app: &App) -> Span<'static> {
     if app.token.rejected.is_some() {
         return Span::styled("token rejected ", theme::countdown(TokenStatus::Expired, 0));
     }
-    let status = token::status(Some(t), app.now);
+    let status = lifetime::status(Some(t), app.now);
     let left = (t.expires_at - app.now).whole_seconds();
     Span::styled(
-        format!("{} ", token::countdown(t, app.now)),
+        format!("{} ", lifetime::countdown(t, app.now)),
         theme::countdown(status, left),
     )
 }

@@ -75,7 +75,7 @@ fn banner(app: &App) -> Option<String> {
             " ⚠ Instagram rejected the token (expired or revoked): press {key} to authorize again"
         ));
     }
-    if crate::token::status(Some(t), app.now) == crate::token::TokenStatus::Expired {
+    if crate::lifetime::status(Some(t), app.now) == crate::lifetime::TokenStatus::Expired {
         return Some(format!(
             " ⚠ The token has expired and cannot be refreshed: press {key} to authorize again"
         ));

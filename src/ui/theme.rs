@@ -8,7 +8,7 @@
 //! (grey) only ever carry decoration.
 
 use crate::app::Level;
-use crate::token::TokenStatus;
+use crate::lifetime::TokenStatus;
 use ratatui::style::{Color, Modifier, Style};
 use std::cell::Cell;
 

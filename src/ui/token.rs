@@ -3,10 +3,10 @@
 use super::theme;
 use crate::app::token_status::AUTO_RETRY_AFTER;
 use crate::app::{App, Level};
+use crate::lifetime::{self, TokenStatus};
 use crate::localtime;
 use crate::sanitize;
 use crate::store::TokenKind;
-use crate::token::{self, TokenStatus};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -47,7 +47,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         return;
     };
     let now = app.now;
-    let status = token::status(Some(t), now);
+    let status = lifetime::status(Some(t), now);
     let left = t.expires_at - now;
     let offset = app.offset;
     let mut lines = vec![
@@ -88,14 +88,14 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     ));
     lines.push(row(
         "Refreshable from",
-        match token::refreshable_from(t) {
+        match lifetime::refreshable_from(t) {
             _ if status == TokenStatus::Expired => {
                 "never: an expired token cannot be refreshed".to_string()
             }
             Some(from) if from > now => format!(
                 "{} (in {})",
                 localtime::format_in(from, offset),
-                token::format_remaining(from - now)
+                lifetime::format_remaining(from - now)
             ),
             Some(from) => format!("{} (now)", localtime::format_in(from, offset)),
             None => "never: short-lived tokens are exchanged, not refreshed".to_string(),
@@ -121,12 +121,12 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     ));
     lines.push(row(
         "Auto-refresh",
-        match token::next_refresh_at(t, token::REFRESH_AFTER) {
+        match lifetime::next_refresh_at(t, lifetime::REFRESH_AFTER) {
             _ if !app.stored.settings.auto_refresh => "off (a turns it on)".to_string(),
             Some(at) if at > now => format!(
                 "on: next refresh {} (in {})",
                 localtime::format_in(at, offset),
-                token::format_remaining(at - now)
+                lifetime::format_remaining(at - now)
             ),
             Some(_) if status == TokenStatus::Expired => {
                 "on (an expired token cannot be refreshed)".to_string()
@@ -137,7 +137,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
                 Some(tried) if tried + AUTO_RETRY_AFTER > now => format!(
                     "on: the last try failed; next try {} (in {})",
                     localtime::format_in(tried + AUTO_RETRY_AFTER, offset),
-                    token::format_remaining(tried + AUTO_RETRY_AFTER - now)
+                    lifetime::format_remaining(tried + AUTO_RETRY_AFTER - now)
                 ),
                 _ => "on: due, refreshing shortly".to_string(),
             },
@@ -243,7 +243,7 @@ fn keep_alive(app: &App) -> Span<'static> {
                 .stored
                 .token
                 .as_ref()
-                .is_some_and(|t| t.expires_at - app.now < crate::token::EXPIRING_WITHIN);
+                .is_some_and(|t| t.expires_at - app.now < crate::lifetime::EXPIRING_WITHIN);
             let text = format!("nothing installed: {ADVICE}");
             if short && app.unkept() {
                 Span::styled(text, theme::level(Level::Warning))

@@ -881,9 +881,9 @@ async fn d_on_the_feed_saves_the_selected_album_with_progress() {
         "{effects:?}"
     );
     assert_eq!(app.feed.download, Some((0, count)));
-    let mut executor = instatui::tui::Executor::new(
+    let mut executor = instatui::runtime::Executor::new(
         instatui::store::Store::at(dir.path().join("config")),
-        instatui::tui::FeedCache::new(dir.path().join("cache")),
+        instatui::runtime::FeedCache::new(dir.path().join("cache")),
         None,
     );
     for effect in effects {

@@ -2,7 +2,7 @@
 
 use super::Theme;
 use crate::app::Level;
-use crate::token::TokenStatus;
+use crate::lifetime::TokenStatus;
 use ratatui::style::{Color, Modifier, Style};
 
 /// A terminal palette: the 16 ANSI colours and the default foreground and background.

@@ -7,8 +7,8 @@ use crate::common::tui::*;
 use crossterm::event::KeyCode;
 use instatui::app::{App, Level, Msg, Screen};
 use instatui::instagram::Media;
+use instatui::runtime::FeedCache;
 use instatui::store::{RefreshOutcome, State};
-use instatui::tui::FeedCache;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

@@ -3,9 +3,9 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use instatui::app::{App, Msg, Screen, update};
+use instatui::runtime::{Executor, FeedCache};
 use instatui::secret::Secret;
 use instatui::store::{State, Store, StoredToken, TokenKind};
-use instatui::tui::{Executor, FeedCache};
 use std::time::Duration;
 use time::OffsetDateTime;
 use time::macros::datetime;

@@ -4,8 +4,8 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use instatui::app::{App, Effect, Msg, Screen};
 use instatui::fake::{self, FakeConfig, FakeInstagram, Fault};
+use instatui::runtime::{Executor, FeedCache, demo_app};
 use instatui::store::{Store, TokenKind};
-use instatui::tui::{Executor, FeedCache, demo_app};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::PathBuf;
@@ -383,7 +383,7 @@ fn demo_downloads_go_to_a_named_folder_that_outlives_the_demo() {
     // The demo's config dir is thrown away on quit; its downloads are not.
     let app = demo_app("http://127.0.0.1:9");
     let dir = app.download_dir.expect("a download folder");
-    assert_eq!(dir, instatui::tui::demo_download_dir());
+    assert_eq!(dir, instatui::runtime::demo_download_dir());
     assert!(dir.starts_with(std::env::temp_dir()), "{}", dir.display());
     assert_eq!(
         dir.file_name().and_then(|n| n.to_str()),

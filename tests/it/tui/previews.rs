@@ -10,9 +10,9 @@ use instatui::app::{App, Effect, Msg, Screen, update};
 use instatui::fake::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, Fault};
 use instatui::instagram::{Flavor, Media, MediaType};
 use instatui::preview::{self, MAX_SIDE, Previews};
+use instatui::runtime::{Executor, FeedCache};
 use instatui::secret::Secret;
 use instatui::store::{AppConfig, State, Store, StoredToken, TokenKind};
-use instatui::tui::{Executor, FeedCache};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui_image::picker::Picker;
@@ -761,7 +761,7 @@ async fn posts_arrive_while_the_graphics_query_is_unanswered() {
 
     // The terminal answers only when the test says so.
     let (answer, answered) = std::sync::mpsc::channel::<()>();
-    instatui::tui::start_up(&mut app, &mut executor, move || {
+    instatui::runtime::start_up(&mut app, &mut executor, move || {
         answered.recv().ok().map(|()| Picker::halfblocks())
     });
     let fresh = |app: &App| {

@@ -417,7 +417,7 @@ fn countdown_colour(left: Duration) -> (String, Color) {
     let terminal = draw(&app, 80, 24);
     let buffer = terminal.backend().buffer().clone();
     let expected = if left > Duration::ZERO {
-        format!("{} left", instatui::token::format_remaining(left))
+        format!("{} left", instatui::lifetime::format_remaining(left))
     } else {
         "expired".to_string()
     };

@@ -1,6 +1,6 @@
 //! SIGTERM, SIGHUP and an outside SIGINT end the TUI the way `q` does: the
 //! signal becomes a message, the message quits, and the runtime then drains
-//! the state writer and hands the terminal back (`tui::runtime::run`).
+//! the state writer and hands the terminal back (`runtime::event_loop::run`).
 //! Listening for a signal changes it for the whole process, so the test that
 //! signals itself runs in a child process: this test binary again, running
 //! that test alone.
@@ -9,7 +9,7 @@ use crate::common::cli::Machine;
 use crate::common::pty::{Ended, Pty};
 use crate::common::tui::*;
 use instatui::app::{Effect, Msg};
-use instatui::tui::Signals;
+use instatui::runtime::Signals;
 use std::time::Duration;
 
 fn send_to_self(signal: &str) {

@@ -97,7 +97,7 @@ fn tick_fingerprint(app: &App) -> (Screen, String) {
         .stored
         .token
         .as_ref()
-        .map(|t| crate::token::countdown(t, app.now).to_string())
+        .map(|t| crate::lifetime::countdown(t, app.now).to_string())
         .unwrap_or_default();
     (app.screen, countdown)
 }

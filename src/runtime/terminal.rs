@@ -29,7 +29,7 @@ pub(super) fn enter() -> std::io::Result<DefaultTerminal> {
 }
 
 /// Hands the terminal back: the same on `q`, on SIGTERM, SIGHUP or an
-/// outside SIGINT (`runtime::Signals`), and on an error.
+/// outside SIGINT (`event_loop::Signals`), and on an error.
 pub(super) fn leave() {
     let _ = execute!(
         std::io::stdout(),

@@ -1,19 +1,19 @@
-//! The TUI runtime: terminal set-up, the event loop, and the effects it runs for `update`.
+//! The TUI runtime: terminal set-up, the event loop, the effects it runs for `update`, persistence and the feed cache.
 
 mod answer;
 mod cache;
 mod driver;
 mod effects;
+mod event_loop;
 mod persist;
-mod runtime;
 mod terminal;
 
 use crate::ui::theme::Theme;
 pub use answer::{Outbox, Ready};
 pub use cache::FeedCache;
 pub use effects::Executor;
+pub use event_loop::Signals;
 pub use persist::Persister;
-pub use runtime::Signals;
 
 use crate::app::App;
 use crate::instagram::endpoints::BASE_URL_ENV;
@@ -43,7 +43,7 @@ pub async fn run(store: Store, images: Option<String>, theme: Option<Theme>) -> 
     let mut executor = Executor::new(store, cache, None);
     executor.saves_start_from(&started_from);
     executor.check_keep_alive(config_dir);
-    runtime::run(app, executor, mode).await
+    event_loop::run(app, executor, mode).await
 }
 
 /// What `--demo` and `fake-server` say in an instatui built without the fake.
@@ -78,7 +78,7 @@ pub async fn run_demo(images: Option<String>, theme: Option<Theme>) -> Result<()
     let executor = Executor::new(store, cache, Some(fake.control()));
     executor.saves_start_from(&app.stored);
     let mode = look(&mut app, images.as_deref(), theme);
-    let result = runtime::run(app, executor, mode).await;
+    let result = event_loop::run(app, executor, mode).await;
     drop(fake);
     drop(scratch);
     let kept = std::fs::read_dir(&downloads).map_or(0, |d| d.flatten().count());

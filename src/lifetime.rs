@@ -1,4 +1,4 @@
-//! What a stored token means right now: status, time left, when it may be refreshed.
+//! What a stored token means right now (its lifetime): status, time left, when it may be refreshed.
 
 use crate::instagram::{LongToken, ShortToken};
 use crate::store::{StoredToken, TokenKind};
