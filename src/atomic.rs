@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 
 /// How a file is replaced.
 #[derive(Debug, Clone, Copy)]
-pub struct Replace<'a> {
+pub(crate) struct Replace<'a> {
     /// Start and end of the temporary file's name, so that one left by a
     /// crash is recognisable.
     pub temp_prefix: &'a str,
@@ -22,23 +22,23 @@ pub struct Replace<'a> {
 /// process killed before its rename is recognised at the next start
 /// ([`remove_strays`]).
 #[derive(Debug, Clone, Copy)]
-pub struct TempName {
+pub(crate) struct TempName {
     pub prefix: &'static str,
     pub suffix: &'static str,
 }
 
 /// state.json's: each holds a whole state, the app secret included.
-pub const STATE_TEMP: TempName = TempName {
+pub(crate) const STATE_TEMP: TempName = TempName {
     prefix: ".state.json.",
     suffix: ".tmp",
 };
 /// The feed cache's and the picture cache's.
-pub const CACHE_TEMP: TempName = TempName {
+pub(crate) const CACHE_TEMP: TempName = TempName {
     prefix: ".tmp",
     suffix: "",
 };
 /// A `.env` handoff's, beside the user's file: it holds the token.
-pub const DOTENV_TEMP: TempName = TempName {
+pub(crate) const DOTENV_TEMP: TempName = TempName {
     prefix: ".instatui-",
     suffix: ".tmp",
 };
@@ -46,12 +46,16 @@ pub const DOTENV_TEMP: TempName = TempName {
 /// How long a temporary file written without a lock must have been left
 /// untouched before it counts as stray: a younger one may be another
 /// process's write in progress (writes take milliseconds).
-pub const STRAY_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
+pub(crate) const STRAY_AFTER: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// The stray temporary files named `name` in `dir`: plain files only (a
 /// link or a folder is never one of ours), and, when `idle` is given, only
 /// those untouched for that long.
-pub fn strays(dir: &Path, name: TempName, idle: Option<std::time::Duration>) -> Vec<PathBuf> {
+pub(crate) fn strays(
+    dir: &Path,
+    name: TempName,
+    idle: Option<std::time::Duration>,
+) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -85,7 +89,11 @@ pub fn strays(dir: &Path, name: TempName, idle: Option<std::time::Duration>) -> 
 }
 
 /// Removes [`strays`]; returns how many went.
-pub fn remove_strays(dir: &Path, name: TempName, idle: Option<std::time::Duration>) -> usize {
+pub(crate) fn remove_strays(
+    dir: &Path,
+    name: TempName,
+    idle: Option<std::time::Duration>,
+) -> usize {
     strays(dir, name, idle)
         .into_iter()
         .filter(|path| std::fs::remove_file(path).is_ok())
@@ -114,7 +122,7 @@ impl From<Failed> for io::Error {
 /// Replaces `path` with `bytes`, so that a reader sees either the old or
 /// the new content, never a mix, and a crash leaves one of the two on disk.
 /// The folder must exist; the temporary file is removed on every failure.
-pub fn replace(path: &Path, bytes: &[u8], how: Replace<'_>) -> Result<(), Failed> {
+pub(crate) fn replace(path: &Path, bytes: &[u8], how: Replace<'_>) -> Result<(), Failed> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -148,7 +156,7 @@ pub fn replace(path: &Path, bytes: &[u8], how: Replace<'_>) -> Result<(), Failed
 
 /// Makes a rename in `dir` durable. Filesystems that cannot sync a folder
 /// are tolerated: the rename itself has already happened.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     #[cfg(unix)]
     {
         let result = std::fs::File::open(dir).and_then(|d| d.sync_all());

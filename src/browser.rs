@@ -12,7 +12,7 @@ const INSTAGRAM_DOMAINS: [&str; 3] = ["instagram.com", "cdninstagram.com", "fbcd
 /// tests). Links come from the server, and a browser (or `$BROWSER`
 /// script) given `-…`, `file:`, `javascript:` or another scheme could do
 /// anything with it. The returned form is the parsed one, never the raw text.
-pub fn checked_url(raw: &str, configured_base: Option<&str>) -> Result<String, String> {
+pub(crate) fn checked_url(raw: &str, configured_base: Option<&str>) -> Result<String, String> {
     let refuse = |what: String| {
         Err(format!(
             "not opened: {what}; instatui opens only https addresses on instagram.com, cdninstagram.com and fbcdn.net"
@@ -62,7 +62,7 @@ fn same_loopback_origin(url: &Url, configured_base: Option<&str>) -> bool {
 
 /// Launches the browser without waiting for it. The caller keeps showing the
 /// URL either way, for SSH sessions where no browser can appear.
-pub fn open_url(url: &str) -> Result<(), String> {
+pub(crate) fn open_url(url: &str) -> Result<(), String> {
     // The callers check the host (`checked_url`); whatever they pass, no
     // option or odd scheme reaches the opener.
     if url.starts_with('-') || !(url.starts_with("https://") || url.starts_with("http://")) {

@@ -4,7 +4,7 @@ use time::OffsetDateTime;
 
 /// `INSTATUI_CLOCK_SKEW=25h` makes instatui live 25 hours ahead (`-2d` behind):
 /// handy when a test server's clock was advanced, useless otherwise.
-pub const SKEW_ENV: &str = "INSTATUI_CLOCK_SKEW";
+pub(crate) const SKEW_ENV: &str = "INSTATUI_CLOCK_SKEW";
 
 /// Now, to the second (sub-second digits only clutter state.json).
 pub fn now() -> OffsetDateTime {

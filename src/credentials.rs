@@ -4,7 +4,7 @@ use crate::instagram::Flavor;
 use url::Url;
 
 /// The app id is the number the dashboard shows as "Instagram app ID".
-pub fn check_app_id(app_id: &str) -> Result<(), String> {
+pub(crate) fn check_app_id(app_id: &str) -> Result<(), String> {
     let app_id = app_id.trim();
     if app_id.is_empty() {
         return Err(
@@ -22,7 +22,7 @@ pub fn check_app_id(app_id: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub fn check_app_secret(secret: &str) -> Result<(), String> {
+pub(crate) fn check_app_secret(secret: &str) -> Result<(), String> {
     let secret = secret.trim();
     if secret.is_empty() {
         return Err("the app secret is missing: press Show in the dashboard and copy it".into());
@@ -35,7 +35,7 @@ pub fn check_app_secret(secret: &str) -> Result<(), String> {
 
 /// Accepts an absolute https URI (plain http only on loopback). Returns the
 /// warnings worth showing, such as a missing trailing slash.
-pub fn check_redirect_uri(uri: &str) -> Result<Vec<String>, String> {
+pub(crate) fn check_redirect_uri(uri: &str) -> Result<Vec<String>, String> {
     if uri.trim().is_empty() {
         return Err(
             "the redirect URI is missing: use exactly the one in the app's OAuth settings".into(),
@@ -87,7 +87,7 @@ pub fn check_redirect_uri(uri: &str) -> Result<Vec<String>, String> {
 }
 
 /// Splits `a,b c` into scopes; empty means the flavour's defaults.
-pub fn parse_scopes(text: &str, flavor: Flavor) -> Vec<String> {
+pub(crate) fn parse_scopes(text: &str, flavor: Flavor) -> Vec<String> {
     let scopes: Vec<String> = text
         .split([',', ' '])
         .map(str::trim)
@@ -102,7 +102,7 @@ pub fn parse_scopes(text: &str, flavor: Flavor) -> Vec<String> {
 }
 
 /// Scopes of the other flavour are a common mistake worth catching early.
-pub fn check_scopes(scopes: &[String], flavor: Flavor) -> Result<(), String> {
+pub(crate) fn check_scopes(scopes: &[String], flavor: Flavor) -> Result<(), String> {
     let foreign = |s: &String| match flavor {
         Flavor::InstagramLogin => s.starts_with("user_"),
         Flavor::BasicDisplay => s.starts_with("instagram_business"),

@@ -50,7 +50,7 @@ pub enum Outcome {
 
 /// Ends the stem of a cover saved in place of a video the API does not
 /// offer, so that the post's own name stays free for the video.
-pub const COVER_SUFFIX: &str = "_cover";
+pub(crate) const COVER_SUFFIX: &str = "_cover";
 
 fn job(post: &Media, item: &Media, child: Option<usize>, stem: String) -> Job {
     let cover = item.video_unavailable();
@@ -232,7 +232,7 @@ pub fn existing(dir: &Path, stem: &str) -> Option<PathBuf> {
 }
 
 /// The default folder: the user's pictures dir + `instatui`, else the data dir.
-pub fn default_dir(data_dir: &Path) -> PathBuf {
+pub(crate) fn default_dir(data_dir: &Path) -> PathBuf {
     directories::UserDirs::new()
         .and_then(|u| u.picture_dir().map(|p| p.join("instatui")))
         .unwrap_or_else(|| data_dir.join("downloads"))
@@ -357,7 +357,7 @@ fn rename_old_cover(job: &Job, dir: &Path, existing: &Existing) -> Result<Option
 const PICTURE_EXTENSIONS: &[&str] = &["jpg", "png", "webp", "gif", "heic"];
 
 /// Sidecars end so; [`Existing`] never takes one for a downloaded file.
-pub const SIDECAR_EXTENSION: &str = ".json";
+pub(crate) const SIDECAR_EXTENSION: &str = ".json";
 
 /// Gives a saved file the post's time, so folders sort by when things were
 /// posted. A file system that refuses keeps the download time: not worth
@@ -395,7 +395,7 @@ fn without_cdn_urls(value: &mut serde_json::Value) {
     }
 }
 
-pub fn write_sidecar(dir: &Path, username: &str, post: &Media) -> Result<bool, String> {
+pub(crate) fn write_sidecar(dir: &Path, username: &str, post: &Media) -> Result<bool, String> {
     let path = dir.join(format!("{}{SIDECAR_EXTENSION}", stem(username, post, None)));
     let failed =
         |e: serde_json::Error| format!("{}: could not describe the post: {e}", path.display());

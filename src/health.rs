@@ -6,7 +6,7 @@ use crate::store::{Account, State, TokenKind};
 use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Health {
+pub(crate) enum Health {
     Healthy,
     /// Under 7 days left and refreshable now.
     RefreshDue,
@@ -20,7 +20,7 @@ pub enum Health {
 }
 
 impl Health {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Health::Healthy => "healthy",
             Health::RefreshDue => "refresh due",
@@ -32,7 +32,7 @@ impl Health {
     }
 
     /// The token cannot be used or kept alive without the user.
-    pub fn is_failing(self) -> bool {
+    pub(crate) fn is_failing(self) -> bool {
         matches!(
             self,
             Health::Expired | Health::Revoked | Health::NeedsAuthorize
@@ -42,7 +42,7 @@ impl Health {
 
 /// `account`'s health at `now`; `state` tells whether the last refresh run
 /// found it revoked.
-pub fn health(state: &State, account: &Account, now: OffsetDateTime) -> Health {
+pub(crate) fn health(state: &State, account: &Account, now: OffsetDateTime) -> Health {
     let t = &account.token;
     if t.expires_at <= now {
         return Health::Expired;

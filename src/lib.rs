@@ -6,14 +6,14 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod app;
-pub mod atomic;
-pub mod browser;
+pub(crate) mod atomic;
+pub(crate) mod browser;
 pub mod cli;
 pub mod clock;
-pub mod credentials;
+pub(crate) mod credentials;
 pub mod download;
 pub mod handoff;
-pub mod health;
+pub(crate) mod health;
 pub mod keepalive;
 pub mod lifetime;
 pub mod localtime;

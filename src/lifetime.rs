@@ -8,24 +8,24 @@ use time::{Duration, OffsetDateTime};
 const MAX_LIFETIME_SECS: i64 = 10 * 365 * 86_400;
 
 /// Short-lived tokens live one hour.
-pub const SHORT_LIFETIME: Duration = Duration::hours(1);
+pub(crate) const SHORT_LIFETIME: Duration = Duration::hours(1);
 /// Instagram refuses to refresh a token younger than this.
-pub const REFRESH_MIN_AGE: Duration = Duration::hours(24);
+pub(crate) const REFRESH_MIN_AGE: Duration = Duration::hours(24);
 /// Below this much time left a token counts as expiring.
-pub const EXPIRING_WITHIN: Duration = Duration::days(7);
+pub(crate) const EXPIRING_WITHIN: Duration = Duration::days(7);
 /// The refresh policy: a long-lived token is refreshed once it is this old
 /// (and over a day old, Instagram's minimum). Early, so that someone who
 /// opens instatui every few weeks never finds a token that lapsed: a lapsed
 /// token cannot be refreshed, only authorized again.
-pub const REFRESH_AFTER: Duration = Duration::days(3);
+pub(crate) const REFRESH_AFTER: Duration = Duration::days(3);
 /// [`REFRESH_AFTER`] as `refresh --if-older-than` takes it (keep-alive).
-pub const REFRESH_AFTER_ARG: &str = "3d";
+pub(crate) const REFRESH_AFTER_ARG: &str = "3d";
 
 /// When the policy refreshes this token: once it is older than
 /// `older_than` (never before Instagram's 24 hours), or once under seven
 /// days remain, whichever comes first. `None` for a short-lived token and
 /// for one that dies before it could be refreshed.
-pub fn next_refresh_at(token: &StoredToken, older_than: Duration) -> Option<OffsetDateTime> {
+pub(crate) fn next_refresh_at(token: &StoredToken, older_than: Duration) -> Option<OffsetDateTime> {
     if token.kind != TokenKind::Long {
         return None;
     }
@@ -37,12 +37,12 @@ pub fn next_refresh_at(token: &StoredToken, older_than: Duration) -> Option<Offs
 }
 
 /// Whether the policy wants a refresh now.
-pub fn refresh_due(token: &StoredToken, now: OffsetDateTime, older_than: Duration) -> bool {
+pub(crate) fn refresh_due(token: &StoredToken, now: OffsetDateTime, older_than: Duration) -> bool {
     token.expires_at > now && next_refresh_at(token, older_than).is_some_and(|at| now >= at)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenStatus {
+pub(crate) enum TokenStatus {
     None,
     Valid,
     Expiring,
@@ -50,7 +50,7 @@ pub enum TokenStatus {
 }
 
 impl TokenStatus {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             TokenStatus::None => "none",
             TokenStatus::Valid => "valid",
@@ -60,7 +60,7 @@ impl TokenStatus {
     }
 }
 
-pub fn status(token: Option<&StoredToken>, now: OffsetDateTime) -> TokenStatus {
+pub(crate) fn status(token: Option<&StoredToken>, now: OffsetDateTime) -> TokenStatus {
     match token {
         None => TokenStatus::None,
         Some(t) if t.expires_at <= now => TokenStatus::Expired,
@@ -70,7 +70,7 @@ pub fn status(token: Option<&StoredToken>, now: OffsetDateTime) -> TokenStatus {
 }
 
 /// The earliest moment Instagram accepts a refresh of this token.
-pub fn refreshable_from(token: &StoredToken) -> Option<OffsetDateTime> {
+pub(crate) fn refreshable_from(token: &StoredToken) -> Option<OffsetDateTime> {
     match token.kind {
         TokenKind::Long => Some(token.obtained_at.saturating_add(REFRESH_MIN_AGE)),
         TokenKind::Short => None,
@@ -80,7 +80,7 @@ pub fn refreshable_from(token: &StoredToken) -> Option<OffsetDateTime> {
 /// Why a refresh would be refused, checked before calling the server. The
 /// CLI's exit code and hints branch on the variant, never on the words.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RefreshBlocker {
+pub(crate) enum RefreshBlocker {
     /// No token is stored.
     NoToken,
     /// The token has expired: only a new authorization helps.
@@ -95,7 +95,7 @@ pub enum RefreshBlocker {
 impl RefreshBlocker {
     /// Whether only a new authorization (or, for a short-lived token, an
     /// exchange) gets a refreshable token; not just a matter of waiting.
-    pub fn needs_authorization(self) -> bool {
+    pub(crate) fn needs_authorization(self) -> bool {
         !matches!(self, RefreshBlocker::TooYoung { .. })
     }
 }
@@ -120,7 +120,10 @@ impl std::fmt::Display for RefreshBlocker {
 }
 
 /// Why a refresh would be refused right now, if it would.
-pub fn refresh_blocker(token: Option<&StoredToken>, now: OffsetDateTime) -> Option<RefreshBlocker> {
+pub(crate) fn refresh_blocker(
+    token: Option<&StoredToken>,
+    now: OffsetDateTime,
+) -> Option<RefreshBlocker> {
     let Some(token) = token else {
         return Some(RefreshBlocker::NoToken);
     };
@@ -140,7 +143,7 @@ pub fn refresh_blocker(token: Option<&StoredToken>, now: OffsetDateTime) -> Opti
 }
 
 /// A fresh short-lived token from the code exchange.
-pub fn from_short(short: &ShortToken, now: OffsetDateTime) -> StoredToken {
+pub(crate) fn from_short(short: &ShortToken, now: OffsetDateTime) -> StoredToken {
     StoredToken {
         kind: TokenKind::Short,
         value: short.access_token.clone(),
@@ -153,7 +156,11 @@ pub fn from_short(short: &ShortToken, now: OffsetDateTime) -> StoredToken {
 
 /// A long-lived token (exchange or refresh) replacing `previous`, whose user
 /// and permissions it inherits.
-pub fn from_long(long: &LongToken, previous: &StoredToken, now: OffsetDateTime) -> StoredToken {
+pub(crate) fn from_long(
+    long: &LongToken,
+    previous: &StoredToken,
+    now: OffsetDateTime,
+) -> StoredToken {
     StoredToken {
         kind: TokenKind::Long,
         value: long.access_token.clone(),
@@ -183,7 +190,7 @@ pub fn format_remaining(d: Duration) -> String {
 /// How far a token is from its expiry, as data: callers that need the
 /// parts match on it, and the words are written only by `Display`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Countdown {
+pub(crate) enum Countdown {
     /// Still valid for this long.
     Left(Duration),
     /// Expired this long ago.
@@ -201,7 +208,7 @@ impl std::fmt::Display for Countdown {
 }
 
 /// Time left on the token at `now`, or how long ago it expired.
-pub fn countdown(token: &StoredToken, now: OffsetDateTime) -> Countdown {
+pub(crate) fn countdown(token: &StoredToken, now: OffsetDateTime) -> Countdown {
     if token.expires_at > now {
         Countdown::Left(token.expires_at - now)
     } else {
@@ -211,7 +218,7 @@ pub fn countdown(token: &StoredToken, now: OffsetDateTime) -> Countdown {
 
 /// Parses `7d`, `36h`, `90m`, `45s`, `1d12h` and a bare number of seconds,
 /// up to a hundred years.
-pub fn parse_duration(text: &str) -> Result<Duration, String> {
+pub(crate) fn parse_duration(text: &str) -> Result<Duration, String> {
     const LIMIT_SECS: i64 = 100 * 365 * 86_400;
     let text = text.trim();
     let bad = || format!("'{text}' is not a duration: write it like 7d, 36h, 90m or 1d12h");

@@ -26,7 +26,7 @@ fn shifted(t: OffsetDateTime, offset: UtcOffset) -> Option<OffsetDateTime> {
 
 /// `2026-11-28 17:04` in the given offset; a time that cannot be moved there
 /// is shown as given, with its own offset: `9999-12-31 23:59 -10:00`.
-pub fn format_in(t: OffsetDateTime, offset: UtcOffset) -> String {
+pub(crate) fn format_in(t: OffsetDateTime, offset: UtcOffset) -> String {
     match shifted(t, offset) {
         Some(t) => format!("{} {:02}:{:02}", ymd(t), t.hour(), t.minute()),
         None => format!(
@@ -41,7 +41,7 @@ pub fn format_in(t: OffsetDateTime, offset: UtcOffset) -> String {
 
 /// `2026-11-28` in the given offset, or the date as given when the time
 /// cannot be moved there.
-pub fn date_in(t: OffsetDateTime, offset: UtcOffset) -> String {
+pub(crate) fn date_in(t: OffsetDateTime, offset: UtcOffset) -> String {
     ymd(shifted(t, offset).unwrap_or(t))
 }
 
@@ -57,11 +57,11 @@ fn offset_label(offset: UtcOffset) -> String {
 }
 
 /// `t` in UTC when it can be, otherwise unchanged (see [`format_in`]).
-pub fn utc_or_as_is(t: OffsetDateTime) -> OffsetDateTime {
+pub(crate) fn utc_or_as_is(t: OffsetDateTime) -> OffsetDateTime {
     shifted(t, UtcOffset::UTC).unwrap_or(t)
 }
 
-pub fn format_local(t: OffsetDateTime) -> String {
+pub(crate) fn format_local(t: OffsetDateTime) -> String {
     format_in(t, offset())
 }
 

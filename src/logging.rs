@@ -8,7 +8,7 @@ use tracing_subscriber::Layer;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
-pub const LOG_FILE: &str = "instatui.log";
+pub(crate) const LOG_FILE: &str = "instatui.log";
 
 /// The filter `-v` asks for: none given keeps `INSTATUI_LOG` (else `info`),
 /// `-v` is `debug`, `-vv` and more `trace`, all for instatui's own events.

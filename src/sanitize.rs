@@ -25,7 +25,7 @@ pub fn lines(text: &str) -> Cow<'_, str> {
 
 /// A ratatui line with every span filtered as by [`line()`]: for lines that
 /// mix our labels with text from the network.
-pub fn tui_line(mut line: ratatui::text::Line<'_>) -> ratatui::text::Line<'_> {
+pub(crate) fn tui_line(mut line: ratatui::text::Line<'_>) -> ratatui::text::Line<'_> {
     for span in &mut line.spans {
         let cleaned = match self::line(&span.content) {
             Cow::Owned(text) => Some(text),

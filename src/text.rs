@@ -58,7 +58,7 @@ pub fn chunks(text: &str, width: usize) -> Vec<String> {
 }
 
 /// Pads with spaces to exactly `width` columns (cutting when longer).
-pub fn pad(text: &str, width: usize) -> String {
+pub(crate) fn pad(text: &str, width: usize) -> String {
     let cut = fit(text, width);
     let missing = width.saturating_sub(cut.width());
     format!("{cut}{}", " ".repeat(missing))

@@ -23,7 +23,7 @@ impl App {
 
     /// How the account is doing; the active one also counts as revoked when
     /// Instagram refused its token during this run.
-    pub fn account_health(&self, account: &Account) -> Health {
+    pub(crate) fn account_health(&self, account: &Account) -> Health {
         let active = self.stored.active_user_id() == Some(account.user_id());
         if active && self.token.rejected.is_some() && account.token.expires_at > self.now {
             return Health::Revoked;
@@ -31,11 +31,11 @@ impl App {
         health(&self.stored, account, self.now)
     }
 
-    pub fn selected_account(&self) -> Option<Account> {
+    pub(crate) fn selected_account(&self) -> Option<Account> {
         self.account_rows().into_iter().nth(self.accounts.selected)
     }
 
-    pub fn move_account_selection(&mut self, delta: isize) {
+    pub(crate) fn move_account_selection(&mut self, delta: isize) {
         let last = self.account_rows().len().saturating_sub(1);
         self.accounts.selected = self
             .accounts
@@ -45,7 +45,7 @@ impl App {
     }
 
     /// Enter on a row: that account becomes the active one.
-    pub fn use_selected_account(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn use_selected_account(&mut self, effects: &mut Vec<Effect>) {
         let Some(account) = self.selected_account() else {
             self.set_status(Level::Info, "no account yet: n adds one");
             return;
@@ -89,7 +89,7 @@ impl App {
 
     /// `n`: authorize again; whoever logs in (Instagram asks, as the URL
     /// forces a fresh login) is added beside the accounts there are.
-    pub fn add_account(&mut self, effects: &mut Vec<Effect>) -> bool {
+    pub(crate) fn add_account(&mut self, effects: &mut Vec<Effect>) -> bool {
         if self.stored.app.is_none() {
             self.set_status(
                 Level::Warning,
@@ -106,7 +106,7 @@ impl App {
     }
 
     /// `x`: asks first, naming the account.
-    pub fn ask_remove_account(&mut self) {
+    pub(crate) fn ask_remove_account(&mut self) {
         match self.selected_account() {
             Some(account) => {
                 self.accounts.removing = Some(account.user_id().to_string());
@@ -117,7 +117,7 @@ impl App {
     }
 
     /// The account the remove confirmation names.
-    pub fn account_being_removed(&self) -> Option<Account> {
+    pub(crate) fn account_being_removed(&self) -> Option<Account> {
         let id = self.accounts.removing.as_deref()?;
         self.stored
             .all_accounts()
@@ -126,7 +126,7 @@ impl App {
     }
 
     /// `y` in the confirmation: forgets the account and its token.
-    pub fn remove_account_confirmed(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn remove_account_confirmed(&mut self, effects: &mut Vec<Effect>) {
         let Some(account) = self.account_being_removed() else {
             self.accounts.removing = None;
             return;

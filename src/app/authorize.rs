@@ -16,7 +16,7 @@ pub enum StepProgress {
     Failed(String),
 }
 
-pub const STEP_TITLES: [&str; 3] = [
+pub(crate) const STEP_TITLES: [&str; 3] = [
     "Exchange the code for a short-lived token (1 hour)",
     "Exchange it for a long-lived token (60 days)",
     "Fetch the profile",
@@ -89,19 +89,19 @@ impl App {
 
     /// Issues a fresh `state` when there is none, so the URL on screen is
     /// the one the paste is checked against.
-    pub fn ensure_pending_authorization(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn ensure_pending_authorization(&mut self, effects: &mut Vec<Effect>) {
         if self.stored.app.is_some() && self.stored.pending_authorization.is_none() {
             self.new_authorization(effects);
         }
     }
 
-    pub fn new_authorization(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn new_authorization(&mut self, effects: &mut Vec<Effect>) {
         let nonce = (self.new_nonce)();
         let now = self.now;
         effects.push(self.persist(|s| s.begin_authorization(nonce, now)));
     }
 
-    pub fn open_browser(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn open_browser(&mut self, effects: &mut Vec<Effect>) {
         let Some(url) = self.authorize_url() else {
             self.set_status(Level::Warning, "save the credentials first (press 1)");
             return;
@@ -117,7 +117,7 @@ impl App {
         effects.push(Effect::OpenUrl(url));
     }
 
-    pub fn submit_paste(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn submit_paste(&mut self, effects: &mut Vec<Effect>) {
         if self.authorize.running.is_some() {
             self.set_status(Level::Info, "an exchange is already running");
             return;
@@ -175,7 +175,7 @@ impl App {
         );
     }
 
-    pub fn on_code_exchanged(
+    pub(crate) fn on_code_exchanged(
         &mut self,
         generation: u64,
         result: Result<ShortToken, ApiError>,
@@ -219,7 +219,7 @@ impl App {
         }
     }
 
-    pub fn on_long_lived(
+    pub(crate) fn on_long_lived(
         &mut self,
         generation: u64,
         result: Result<LongToken, ApiError>,
@@ -257,7 +257,7 @@ impl App {
         }
     }
 
-    pub fn on_profile(
+    pub(crate) fn on_profile(
         &mut self,
         generation: u64,
         result: Result<Profile, ApiError>,
@@ -294,7 +294,7 @@ impl App {
         }
     }
 
-    pub fn on_demo_redirect(&mut self, result: Result<String, String>) {
+    pub(crate) fn on_demo_redirect(&mut self, result: Result<String, String>) {
         match result {
             Ok(location) => {
                 self.authorize.paste.set(location);

@@ -16,7 +16,7 @@ pub enum FieldId {
 }
 
 impl FieldId {
-    pub const ORDER: [FieldId; 5] = [
+    pub(crate) const ORDER: [FieldId; 5] = [
         FieldId::AppId,
         FieldId::AppSecret,
         FieldId::RedirectUri,
@@ -24,7 +24,7 @@ impl FieldId {
         FieldId::Scopes,
     ];
 
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             FieldId::AppId => "App ID",
             FieldId::AppSecret => "App secret",
@@ -61,7 +61,7 @@ pub struct CredentialsForm {
 }
 
 impl CredentialsForm {
-    pub fn from_state(state: &State) -> Self {
+    pub(crate) fn from_state(state: &State) -> Self {
         let app = state.app.as_ref();
         let flavor = app.map(|a| a.flavor).unwrap_or_default();
         CredentialsForm {
@@ -80,7 +80,7 @@ impl CredentialsForm {
         }
     }
 
-    pub fn field_mut(&mut self, id: FieldId) -> Option<&mut TextField> {
+    pub(crate) fn field_mut(&mut self, id: FieldId) -> Option<&mut TextField> {
         match id {
             FieldId::AppId => Some(&mut self.app_id),
             FieldId::AppSecret => Some(&mut self.app_secret),
@@ -101,7 +101,7 @@ impl CredentialsForm {
     }
 
     /// Moves the marker; a field being edited stays in edit mode on the next one.
-    pub fn move_focus(&mut self, forward: bool) {
+    pub(crate) fn move_focus(&mut self, forward: bool) {
         let index = FieldId::ORDER
             .iter()
             .position(|f| *f == self.cursor)
@@ -142,7 +142,7 @@ impl CredentialsForm {
         self.cursor = cursor;
     }
 
-    pub fn cycle_flavor(&mut self) {
+    pub(crate) fn cycle_flavor(&mut self) {
         let old_defaults = self.flavor.default_scopes().join(",");
         self.flavor = match self.flavor {
             Flavor::InstagramLogin => Flavor::BasicDisplay,
@@ -174,12 +174,12 @@ impl CredentialsForm {
         }
     }
 
-    pub fn parsed_scopes(&self) -> Vec<String> {
+    pub(crate) fn parsed_scopes(&self) -> Vec<String> {
         rules::parse_scopes(self.scopes.value(), self.flavor)
     }
 
     /// The configuration to save, or the first field in error.
-    pub fn to_app_config(&self) -> Result<AppConfig, (FieldId, String)> {
+    pub(crate) fn to_app_config(&self) -> Result<AppConfig, (FieldId, String)> {
         for id in FieldId::ORDER {
             if let Check::Error(e) = self.check(id) {
                 return Err((id, e));

@@ -13,14 +13,14 @@ use time::{Duration, OffsetDateTime};
 /// Posts kept loaded below the selection, in pages of 100: while it is
 /// idle or moves slower than the pages arrive, the selection never meets
 /// the end (a held PgDn at 100 ms a request included).
-pub const LOAD_AHEAD_PAGES: usize = 3;
+pub(crate) const LOAD_AHEAD_PAGES: usize = 3;
 pub const LOAD_AHEAD: usize = LOAD_AHEAD_PAGES * crate::instagram::client::PAGE_LIMIT as usize;
 /// While pages keep arriving, the cache is written at most this often (and
 /// at the end of the list and on quit), not once per page of a long feed.
-pub const CACHE_SAVE_EVERY: Duration = Duration::seconds(10);
+pub(crate) const CACHE_SAVE_EVERY: Duration = Duration::seconds(10);
 /// Percent of the app's quota (any of Instagram's usage figures) above which
 /// instatui stops loading ahead.
-pub const RATE_USAGE_CAUTION: u32 = 90;
+pub(crate) const RATE_USAGE_CAUTION: u32 = 90;
 
 #[derive(Debug, Clone, Default)]
 pub struct FeedView {
@@ -68,7 +68,7 @@ pub struct FeedView {
 pub const MAX_EMPTY_PAGES: u32 = 5;
 
 /// The wait after the `n`th empty page in a row: 2, 4, 8… seconds, at most 2 minutes.
-pub fn empty_page_backoff(n: u32) -> time::Duration {
+pub(crate) fn empty_page_backoff(n: u32) -> time::Duration {
     time::Duration::seconds((1i64 << n.min(7)).min(120))
 }
 
@@ -118,7 +118,7 @@ impl App {
     }
 
     /// Loads the first page if this run has not yet.
-    pub fn ensure_feed_loaded(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn ensure_feed_loaded(&mut self, effects: &mut Vec<Effect>) {
         if !self.feed.requested && self.feed.loading.is_none() {
             self.load_feed_page(None, effects);
         }
@@ -126,7 +126,7 @@ impl App {
 
     /// `R`: after a failed page, that page again; otherwise a fresh walk
     /// from the first page (one that stopped on a loop starts over).
-    pub fn reload_feed(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn reload_feed(&mut self, effects: &mut Vec<Effect>) {
         self.set_status(Level::Info, "reloading posts…");
         self.feed.loading = None;
         self.feed.empty_pages = 0;
@@ -184,7 +184,7 @@ impl App {
 
     /// Called every tick: once Instagram's rate-limit wait is over, the
     /// page it refused is asked for again, without the user pressing R.
-    pub fn resume_after_rate_limit(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn resume_after_rate_limit(&mut self, effects: &mut Vec<Effect>) {
         let Some(until) = self.rate_limited_until else {
             return;
         };
@@ -203,7 +203,7 @@ impl App {
 
     /// Asks for the next page while fewer than [`LOAD_AHEAD`] posts are
     /// loaded below the selection, or while it is headed past the end.
-    pub fn prefetch(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn prefetch(&mut self, effects: &mut Vec<Effect>) {
         let feed = &self.feed;
         if feed.loading.is_some()
             || feed.complete
@@ -228,7 +228,7 @@ impl App {
         }
     }
 
-    pub fn on_feed_page(
+    pub(crate) fn on_feed_page(
         &mut self,
         generation: u64,
         after: Option<String>,
@@ -385,7 +385,7 @@ impl App {
 
     /// Writes the list to the cache if it changed since the last write (on
     /// quit, so the next start shows everything loaded).
-    pub fn flush_feed_cache(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn flush_feed_cache(&mut self, effects: &mut Vec<Effect>) {
         let Some(t) = self.stored.token.as_ref() else {
             return;
         };
@@ -406,7 +406,7 @@ impl App {
 
     /// The feed of an earlier run: shown at once while the first page loads.
     /// Should fresh pages have come first, the cached rest goes under them.
-    pub fn on_feed_cache(
+    pub(crate) fn on_feed_cache(
         &mut self,
         cached: CachedFeed,
         saved_at: OffsetDateTime,
@@ -446,7 +446,7 @@ impl App {
 
     /// Moves by `delta` rows. Moving down past the loaded end is not lost:
     /// the selection goes on there as the pages arrive.
-    pub fn move_selection(&mut self, delta: isize, effects: &mut Vec<Effect>) {
+    pub(crate) fn move_selection(&mut self, delta: isize, effects: &mut Vec<Effect>) {
         let len = self.feed.visible().len();
         if len == 0 {
             return;
@@ -472,7 +472,7 @@ impl App {
 
     /// `G`: the last post, loading the rest of the feed to get there (one
     /// page at a time near the rate limit).
-    pub fn select_last(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn select_last(&mut self, effects: &mut Vec<Effect>) {
         let len = self.feed.visible().len();
         self.feed.selected = len.saturating_sub(1);
         self.feed.child = 0;
@@ -493,7 +493,7 @@ impl App {
     }
 
     /// Keeps the selection inside the list and on screen.
-    pub fn clamp_selection(&mut self) {
+    pub(crate) fn clamp_selection(&mut self) {
         let len = self.feed.visible().len();
         self.feed.selected = self.feed.selected.min(len.saturating_sub(1));
         self.keep_selection_in_view();
@@ -504,7 +504,7 @@ impl App {
     /// list's height changes with more than moves (the terminal, a second
     /// status line, the banner, the filter bar, the detail pane), so
     /// `update` calls this after every message.
-    pub fn keep_selection_in_view(&mut self) {
+    pub(crate) fn keep_selection_in_view(&mut self) {
         let rows = self.feed_rows();
         let feed = &mut self.feed;
         if feed.selected < feed.scroll {
@@ -514,7 +514,7 @@ impl App {
         }
     }
 
-    pub fn open_permalink(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn open_permalink(&mut self, effects: &mut Vec<Effect>) {
         match self.feed.selected_media().map(|m| m.permalink.clone()) {
             Some(Some(url)) => self.open_link(&url, effects),
             Some(None) => self.set_status(

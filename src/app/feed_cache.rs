@@ -21,7 +21,7 @@ pub struct CachedFeed {
 /// scrolled-through feed survives a restart and loading goes on after its
 /// end. When the two do not meet (more new posts than a page, or nothing
 /// known after the earlier list), the fresh page stands alone.
-pub fn stitch(fresh: CachedFeed, mut earlier: CachedFeed) -> CachedFeed {
+pub(crate) fn stitch(fresh: CachedFeed, mut earlier: CachedFeed) -> CachedFeed {
     let continues = earlier.complete || earlier.next_cursor.is_some();
     if fresh.complete || !continues {
         return fresh;

@@ -37,11 +37,11 @@ impl TextField {
 
     /// Cursor position in terminal columns, and the scroll that keeps it
     /// visible in a field `width` columns wide.
-    pub fn visual_cursor(&self) -> usize {
+    pub(crate) fn visual_cursor(&self) -> usize {
         self.input.visual_cursor()
     }
 
-    pub fn visual_scroll(&self, width: usize) -> usize {
+    pub(crate) fn visual_scroll(&self, width: usize) -> usize {
         self.input.visual_scroll(width)
     }
 
@@ -77,7 +77,7 @@ impl TextField {
 
     /// Applies an editing key. Returns false for keys that are not editing
     /// keys, so the caller can treat them as commands.
-    pub fn handle_key(&mut self, key: &KeyEvent) -> bool {
+    pub(crate) fn handle_key(&mut self, key: &KeyEvent) -> bool {
         match editing_request(key) {
             Some(request) => {
                 self.input.handle(request);

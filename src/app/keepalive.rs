@@ -33,14 +33,14 @@ pub struct KeepAliveView {
 }
 
 impl App {
-    pub fn on_keep_alive(&mut self, state: KeepAliveState) {
+    pub(crate) fn on_keep_alive(&mut self, state: KeepAliveState) {
         self.keep_alive.state = state;
         self.warn_if_unkept();
     }
 
     /// Whether nothing keeps the token alive: no keep-alive installed and
     /// auto-refresh off (which works only while the TUI runs anyway).
-    pub fn unkept(&self) -> bool {
+    pub(crate) fn unkept(&self) -> bool {
         self.keep_alive.state == KeepAliveState::Missing && !self.stored.settings.auto_refresh
     }
 
@@ -48,7 +48,7 @@ impl App {
     /// nothing to refresh it. The active account's first; auto-refresh
     /// (while the TUI runs) refreshes only that one, so another account's
     /// token is unkept whenever no keep-alive is installed.
-    pub fn warn_if_unkept(&mut self) {
+    pub(crate) fn warn_if_unkept(&mut self) {
         if self.keep_alive.warned || self.keep_alive.state != KeepAliveState::Missing {
             return;
         }
@@ -91,7 +91,7 @@ impl App {
     }
 
     /// After a new token was saved: its account's handoffs, if it has any.
-    pub fn hand_off(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn hand_off(&mut self, effects: &mut Vec<Effect>) {
         let Some(ticket) = Ticket::from_state(&self.stored) else {
             return;
         };
@@ -108,7 +108,11 @@ impl App {
         }
     }
 
-    pub fn on_handoffs_ran(&mut self, results: Vec<(u32, HandoffRun)>, effects: &mut Vec<Effect>) {
+    pub(crate) fn on_handoffs_ran(
+        &mut self,
+        results: Vec<(u32, HandoffRun)>,
+        effects: &mut Vec<Effect>,
+    ) {
         if results.is_empty() {
             return;
         }
@@ -159,14 +163,14 @@ pub enum GuideStyle {
 /// The keep-alive popup's size in a terminal of `size`: nearly all of it,
 /// from under the header down to above the status line, which must stay
 /// visible (an install's outcome is said there).
-pub fn guide_popup_size(size: (u16, u16)) -> (u16, u16) {
+pub(crate) fn guide_popup_size(size: (u16, u16)) -> (u16, u16) {
     (size.0.saturating_sub(2).min(110), size.1.saturating_sub(3))
 }
 
 impl App {
     /// `K` on the Token screen, and once after an authorization while
     /// nothing keeps tokens alive: the ready lines, and `i` to install.
-    pub fn open_keep_alive(&mut self) {
+    pub(crate) fn open_keep_alive(&mut self) {
         if self.demo {
             self.set_status(
                 Level::Info,
@@ -178,20 +182,20 @@ impl App {
         self.keep_alive.scroll = 0;
     }
 
-    pub fn on_keep_alive_guide(&mut self, guide: Result<Guide, String>) {
+    pub(crate) fn on_keep_alive_guide(&mut self, guide: Result<Guide, String>) {
         self.keep_alive.guide = Some(guide);
     }
 
     /// After a long-lived token arrived from an authorization: nothing
     /// refreshes it while instatui is closed, so say how, once.
-    pub fn offer_keep_alive(&mut self) {
+    pub(crate) fn offer_keep_alive(&mut self) {
         if !self.demo && self.keep_alive.state == KeepAliveState::Missing {
             self.open_keep_alive();
         }
     }
 
     /// `i` in the popup: what `instatui keep-alive install` does, off the loop.
-    pub fn install_keep_alive(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn install_keep_alive(&mut self, effects: &mut Vec<Effect>) {
         if self.keep_alive.installing {
             return;
         }
@@ -211,7 +215,7 @@ impl App {
     }
 
     /// The scheduler used (`a systemd user timer`) or why nothing was installed.
-    pub fn on_keep_alive_installed(&mut self, result: Result<String, String>) {
+    pub(crate) fn on_keep_alive_installed(&mut self, result: Result<String, String>) {
         self.keep_alive.installing = false;
         match result {
             Ok(what) => {
@@ -235,7 +239,7 @@ impl App {
     }
 
     /// `c` in the popup: the crontab line, to the clipboard.
-    pub fn copy_cron_line(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn copy_cron_line(&mut self, effects: &mut Vec<Effect>) {
         let line = self.keep_alive.guide.as_ref().and_then(|g| {
             let guide = g.as_ref().ok()?;
             let cron = guide
@@ -260,7 +264,7 @@ impl App {
     }
 
     /// Down (or up) the popup by `lines`, never past its last line.
-    pub fn scroll_keep_alive(&mut self, lines: i32) {
+    pub(crate) fn scroll_keep_alive(&mut self, lines: i32) {
         let (w, h) = guide_popup_size(self.size);
         let rows = self.guide_lines(w.saturating_sub(2)).len();
         let most = rows.saturating_sub(usize::from(h.saturating_sub(2)));

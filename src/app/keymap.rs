@@ -5,7 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use unicode_width::UnicodeWidthStr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     Quit,
     Help,
     GoTo(Screen),
@@ -59,7 +59,7 @@ pub enum Action {
 
 /// A key as written in help: the code and whether Ctrl is held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Key {
+pub(crate) struct Key {
     pub code: KeyCode,
     pub ctrl: bool,
 }
@@ -84,7 +84,7 @@ const fn ctrl(c: char) -> Key {
 
 impl Key {
     /// How the key is written in the footer, the help and the README.
-    pub fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         let base = match self.code {
             KeyCode::Char(' ') => "Space".to_string(),
             KeyCode::Char(c) => c.to_string(),
@@ -105,7 +105,7 @@ impl Key {
         if self.ctrl { format!("C-{base}") } else { base }
     }
 
-    pub fn matches(&self, event: &KeyEvent) -> bool {
+    pub(crate) fn matches(&self, event: &KeyEvent) -> bool {
         let ctrl_held = event.modifiers.contains(KeyModifiers::CONTROL);
         if ctrl_held != self.ctrl {
             return false;
@@ -120,7 +120,7 @@ impl Key {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct Binding {
+pub(crate) struct Binding {
     pub keys: &'static [Key],
     pub description: &'static str,
     pub action: Action,
@@ -144,7 +144,7 @@ const fn bind(
 
 impl Binding {
     /// Every key that triggers it, as `j/↓`: help and README list them all.
-    pub fn keys_label(&self) -> String {
+    pub(crate) fn keys_label(&self) -> String {
         self.keys
             .iter()
             .map(Key::name)
@@ -153,19 +153,19 @@ impl Binding {
     }
 
     /// The first key only, where room is short (the footer).
-    pub fn short_label(&self) -> String {
+    pub(crate) fn short_label(&self) -> String {
         self.keys.first().map(Key::name).unwrap_or_default()
     }
 }
 
 /// Keys handled before any screen's bindings, also while editing or in a popup.
-pub const ALWAYS: &[(&str, &str)] = &[
+pub(crate) const ALWAYS: &[(&str, &str)] = &[
     ("C-c", "quit, even while editing"),
     ("Esc", "back out: field, popup, filter, details"),
 ];
 
 /// While a field takes the keys: what leaves or submits it. The rest type.
-pub fn editing(screen: Screen) -> &'static [(&'static str, &'static str)] {
+pub(crate) fn editing(screen: Screen) -> &'static [(&'static str, &'static str)] {
     match screen {
         Screen::Credentials => &[
             ("Tab/S-Tab/↓/↑", "next field"),
@@ -181,11 +181,12 @@ pub fn editing(screen: Screen) -> &'static [(&'static str, &'static str)] {
 }
 
 /// Every field: a cursor, and the usual line-editing keys.
-pub const FIELD_EDITING: &str = "←/→/Home/End/Backspace/Delete/C-w/C-u";
+#[cfg(test)]
+pub(crate) const FIELD_EDITING: &str = "←/→/Home/End/Backspace/Delete/C-w/C-u";
 
 /// One line of the help popup.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HelpRow {
+pub(crate) enum HelpRow {
     Heading(String),
     /// `keys` is the key column, blank on a description's later lines.
     Key {
@@ -199,7 +200,7 @@ const HELP_KEYS_WIDTH: usize = 12;
 
 /// The help popup's lines for `screen`, descriptions wrapped to fit
 /// `width` columns, so none is cut off.
-pub fn help_rows(screen: Screen, width: u16) -> Vec<HelpRow> {
+pub(crate) fn help_rows(screen: Screen, width: u16) -> Vec<HelpRow> {
     let mut rows = vec![HelpRow::Heading(format!("{} screen", screen.title()))];
     let add = |rows: &mut Vec<HelpRow>, keys: &str, what: &str| {
         let keys = format!("  {keys:<9} ");
@@ -258,7 +259,7 @@ fn help_natural_width(screen: Screen) -> u16 {
 /// How the help popup is laid out at a terminal size: the drawing and the
 /// scrolling keys both use it, so scrolling stops where the text ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HelpLayout {
+pub(crate) struct HelpLayout {
     pub columns: u16,
     /// Each column's width inside the border; descriptions wrap to it.
     pub column_width: u16,
@@ -271,7 +272,7 @@ pub struct HelpLayout {
 const HELP_MIN_COLUMN_WIDTH: u16 = 38;
 
 impl HelpLayout {
-    pub fn new(screen: Screen, (width, height): (u16, u16)) -> HelpLayout {
+    pub(crate) fn new(screen: Screen, (width, height): (u16, u16)) -> HelpLayout {
         let natural = help_natural_width(screen);
         let inside = width.saturating_sub(2);
         let one_column = natural.min(inside);
@@ -293,13 +294,13 @@ impl HelpLayout {
     }
 
     /// How far it can scroll.
-    pub fn overflow(&self) -> usize {
+    pub(crate) fn overflow(&self) -> usize {
         self.lines_per_column.saturating_sub(self.visible)
     }
 }
 
 /// In the help popup.
-pub const HELP_POPUP: &[(&str, &str)] = &[
+pub(crate) const HELP_POPUP: &[(&str, &str)] = &[
     ("j/↓/k/↑", "scroll this help"),
     ("PgDn/PgUp", "scroll it by a page"),
     ("?/Esc", "close it"),
@@ -307,7 +308,8 @@ pub const HELP_POPUP: &[(&str, &str)] = &[
 
 /// The README's key table, made from the lists that dispatch keys, so the
 /// two cannot drift (a test compares them).
-pub fn markdown() -> String {
+#[cfg(test)]
+pub(crate) fn markdown() -> String {
     let mut out = String::from("| keys | where | what |\n|---|---|---|\n");
     let mut row = |keys: Vec<String>, place: &str, what: &str| {
         let keys: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
@@ -346,7 +348,7 @@ pub fn markdown() -> String {
 }
 
 /// Work on every screen while no field is being edited.
-pub const GLOBAL: &[Binding] = &[
+pub(crate) const GLOBAL: &[Binding] = &[
     bind(
         &[k('1')],
         "go to Credentials",
@@ -561,7 +563,7 @@ const ACCOUNTS: &[Binding] = &[
     ),
 ];
 
-pub fn for_screen(screen: Screen) -> &'static [Binding] {
+pub(crate) fn for_screen(screen: Screen) -> &'static [Binding] {
     match screen {
         Screen::Credentials => CREDENTIALS,
         Screen::Authorize => AUTHORIZE,
@@ -572,7 +574,7 @@ pub fn for_screen(screen: Screen) -> &'static [Binding] {
 }
 
 /// The action a key triggers on this screen, screen bindings first.
-pub fn lookup(screen: Screen, event: &KeyEvent) -> Option<Action> {
+pub(crate) fn lookup(screen: Screen, event: &KeyEvent) -> Option<Action> {
     for_screen(screen)
         .iter()
         .chain(GLOBAL)

@@ -1,19 +1,21 @@
 //! The TUI's state and its pure `update`: messages in, effects out, no I/O.
 
-pub mod accounts;
+pub(crate) mod accounts;
 pub mod authorize;
 pub mod credentials;
 pub mod feed;
-pub mod feed_cache;
+pub(crate) mod feed_cache;
 pub mod field;
 pub mod keepalive;
-pub mod keymap;
+pub(crate) mod keymap;
 pub mod msg;
 pub mod preview;
-pub mod token_status;
+pub(crate) mod token_status;
 pub mod update;
 
+pub use accounts::AccountsView;
 pub use msg::{Effect, Msg};
+pub use token_status::TokenView;
 pub use update::update;
 
 use crate::store::State;
@@ -48,7 +50,7 @@ impl Screen {
     }
 
     /// The screen the stored state calls for at start-up.
-    pub fn for_state(state: &State) -> Screen {
+    pub(crate) fn for_state(state: &State) -> Screen {
         if state.app.is_none() {
             Screen::Credentials
         } else if state.token.is_none() {
@@ -117,7 +119,7 @@ pub struct App {
     pub status: Option<StatusLine>,
     /// What `y` to the discard question goes on to do (leave the screen,
     /// quit), when the question was asked on the way out.
-    pub after_discard: Option<keymap::Action>,
+    pub(crate) after_discard: Option<keymap::Action>,
     pub quit: bool,
     /// Bumped by each new request whose answer replaces the previous one;
     /// answers carrying an older number are dropped.
@@ -203,7 +205,7 @@ impl App {
     }
 
     /// Scrolls the detail pane of the selected post by `delta` lines.
-    pub fn scroll_detail(&mut self, delta: i32) {
+    pub(crate) fn scroll_detail(&mut self, delta: i32) {
         let Some(id) = self.feed.selected_media().map(|m| m.id.clone()) else {
             return;
         };
@@ -214,7 +216,7 @@ impl App {
         self.detail_scroll = Some((id, u16::try_from(lines).unwrap_or(0)));
     }
 
-    pub fn next_generation(&mut self) -> u64 {
+    pub(crate) fn next_generation(&mut self) -> u64 {
         self.generation += 1;
         self.generation
     }
@@ -222,7 +224,7 @@ impl App {
     /// Takes in what another process (a cron `refresh`, say) changed in
     /// state.json, keeping this app's own changes. Nothing to save: it is
     /// on disk already.
-    pub fn adopt_external_change(&mut self, before: &State, after: &State) {
+    pub(crate) fn adopt_external_change(&mut self, before: &State, after: &State) {
         let token_changed = before.token != after.token;
         let active_before = self.stored.active_user_id().map(str::to_string);
         let untouched =
@@ -251,7 +253,7 @@ impl App {
 
     /// Rows the status line takes: two when its message would not fit in
     /// one, since the advice comes last and must not be cut off.
-    pub fn status_rows(&self, (width, height): (u16, u16)) -> u16 {
+    pub(crate) fn status_rows(&self, (width, height): (u16, u16)) -> u16 {
         let width = usize::from(width);
         let long = self
             .status

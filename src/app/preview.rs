@@ -35,7 +35,7 @@ pub struct Preview {
 }
 
 /// What the pane shows for a post: the album child in view, or the post.
-pub struct PaneItem<'a> {
+pub(crate) struct PaneItem<'a> {
     pub post: &'a Media,
     pub child: Option<usize>,
     pub item: &'a Media,
@@ -43,7 +43,7 @@ pub struct PaneItem<'a> {
 
 impl App {
     /// The item in view: for an album, its current child.
-    pub fn preview_target(&self) -> Option<PaneItem<'_>> {
+    pub(crate) fn preview_target(&self) -> Option<PaneItem<'_>> {
         let post = self.feed.selected_media()?;
         let children = post.children();
         if post.kind() == MediaType::Album && !children.is_empty() {
@@ -100,7 +100,7 @@ impl App {
         }
     }
 
-    pub fn on_preview_loaded(&mut self, key: &str, outcome: PreviewOutcome) {
+    pub(crate) fn on_preview_loaded(&mut self, key: &str, outcome: PreviewOutcome) {
         if self.feed.preview.key.as_deref() != Some(key) {
             return;
         }
@@ -112,7 +112,7 @@ impl App {
     }
 
     /// A post fetched again for fresh CDN URLs replaces the stale copy.
-    pub fn on_post_refreshed(&mut self, fresh: Media) {
+    pub(crate) fn on_post_refreshed(&mut self, fresh: Media) {
         if let Some(item) = self.feed.items.iter_mut().find(|m| m.id == fresh.id) {
             *item = fresh;
         }
@@ -120,7 +120,7 @@ impl App {
 
     /// `v`: the picture in view fills the terminal. The detail pane is
     /// opened under it, so the picture is fetched as it would be there.
-    pub fn open_picture_view(&mut self) {
+    pub(crate) fn open_picture_view(&mut self) {
         if self.feed.selected_media().is_none() {
             return;
         }
@@ -134,7 +134,7 @@ impl App {
 
     /// Keys while the picture fills the terminal: Esc, v or q go back,
     /// ←/→ step through an album; the rest wait until it is closed.
-    pub fn on_picture_view_key(&mut self, key: crossterm::event::KeyEvent) {
+    pub(crate) fn on_picture_view_key(&mut self, key: crossterm::event::KeyEvent) {
         use crossterm::event::KeyCode;
         match key.code {
             KeyCode::Esc | KeyCode::Char('v' | 'q') => self.feed.full_picture = false,
@@ -145,7 +145,7 @@ impl App {
     }
 
     /// ←/→ through an album's items.
-    pub fn step_child(&mut self, delta: isize) {
+    pub(crate) fn step_child(&mut self, delta: isize) {
         let Some(count) = self.feed.selected_media().map(|m| m.children().len()) else {
             return;
         };
@@ -156,7 +156,7 @@ impl App {
         self.feed.child = next as usize;
     }
 
-    pub fn download_selected(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn download_selected(&mut self, effects: &mut Vec<Effect>) {
         if self.feed.download.is_some() {
             self.set_status(Level::Info, "a download is already running");
             return;
@@ -185,11 +185,11 @@ impl App {
         });
     }
 
-    pub fn on_download_progress(&mut self, done: usize, total: usize) {
+    pub(crate) fn on_download_progress(&mut self, done: usize, total: usize) {
         self.feed.download = Some((done, total));
     }
 
-    pub fn on_downloaded(&mut self, result: Result<String, String>) {
+    pub(crate) fn on_downloaded(&mut self, result: Result<String, String>) {
         self.feed.download = None;
         match result {
             Ok(summary) => self.set_status(Level::Success, summary),
@@ -198,7 +198,7 @@ impl App {
     }
 
     /// `O`: the picture or video itself, in the browser.
-    pub fn open_media(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn open_media(&mut self, effects: &mut Vec<Effect>) {
         if let Some(target) = self.preview_target().filter(|t| t.item.video_unavailable()) {
             // Not the cover as if it were the video.
             let next = if target.post.permalink.is_some() {
@@ -226,7 +226,7 @@ impl App {
 
     /// Opens a link Instagram sent, if it is one of Instagram's own https
     /// addresses (or on the loopback fake of `--demo` and the tests).
-    pub fn open_link(&mut self, url: &str, effects: &mut Vec<Effect>) {
+    pub(crate) fn open_link(&mut self, url: &str, effects: &mut Vec<Effect>) {
         let base = self.endpoints().graph_base;
         match crate::browser::checked_url(url, Some(&base)) {
             Ok(url) => effects.push(Effect::OpenUrl(url)),
@@ -235,7 +235,7 @@ impl App {
     }
 
     /// `c` on the feed: the permalink (or the media URL) to the clipboard.
-    pub fn copy_link(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn copy_link(&mut self, effects: &mut Vec<Effect>) {
         let link = self
             .feed
             .selected_media()

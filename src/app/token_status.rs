@@ -8,7 +8,7 @@ use time::{Duration, OffsetDateTime};
 
 /// How long auto-refresh waits after an attempt before it tries again.
 /// How long auto-refresh waits after a try before the next one.
-pub const AUTO_RETRY_AFTER: Duration = Duration::hours(1);
+pub(crate) const AUTO_RETRY_AFTER: Duration = Duration::hours(1);
 
 #[derive(Debug, Clone, Default)]
 pub struct TokenView {
@@ -24,7 +24,7 @@ pub struct TokenView {
 
 impl App {
     /// Why `r` would be refused right now, if it would.
-    pub fn refresh_blocker(&self) -> Option<String> {
+    pub(crate) fn refresh_blocker(&self) -> Option<String> {
         if self.token.refreshing {
             return Some("a refresh is already running".to_string());
         }
@@ -34,7 +34,7 @@ impl App {
         lifetime::refresh_blocker(self.stored.token.as_ref(), self.now).map(|b| b.to_string())
     }
 
-    pub fn request_refresh(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn request_refresh(&mut self, effects: &mut Vec<Effect>) {
         if let Some(reason) = self.refresh_blocker() {
             self.set_status(Level::Warning, reason);
             return;
@@ -51,7 +51,7 @@ impl App {
     }
 
     /// Called at start and every tick: refreshes by the policy (a long-lived
-    /// token over [`REFRESH_AFTER`] old, or under seven days left) when
+    /// token over `REFRESH_AFTER` old, or under seven days left) when
     /// auto-refresh is on, at most once an hour.
     pub fn auto_refresh(&mut self, effects: &mut Vec<Effect>) {
         if !self.stored.settings.auto_refresh
@@ -74,7 +74,7 @@ impl App {
         }
     }
 
-    pub fn toggle_auto_refresh(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn toggle_auto_refresh(&mut self, effects: &mut Vec<Effect>) {
         let on = !self.stored.settings.auto_refresh;
         effects.push(self.persist(|s| s.settings.auto_refresh = on));
         self.set_status(
@@ -118,7 +118,7 @@ impl App {
 
     /// Remembers a 190 so every screen can say the token is dead, and a
     /// rate limit so nothing asks Instagram again before its wait is over.
-    pub fn note_rejection(&mut self, err: &ApiError) {
+    pub(crate) fn note_rejection(&mut self, err: &ApiError) {
         if err.kind == ErrorKind::NeedsReauth {
             self.token.rejected = Some(err.message.clone());
         }
@@ -129,7 +129,7 @@ impl App {
     }
 
     /// When Instagram's rate-limit wait ends, if it has not yet.
-    pub fn rate_limited(&self) -> Option<OffsetDateTime> {
+    pub(crate) fn rate_limited(&self) -> Option<OffsetDateTime> {
         self.rate_limited_until.filter(|until| self.now < *until)
     }
 }

@@ -403,7 +403,7 @@ impl WaitArgs {
 
     /// A rate limit that outlasts `--max-wait`: today's error, which says
     /// when to try again, and how to wait longer.
-    pub fn explain(&self, err: crate::instagram::ApiError) -> CliError {
+    pub(crate) fn explain(&self, err: crate::instagram::ApiError) -> CliError {
         let over = err.rate_limit_wait().is_some();
         let mut cli = CliError::from(err);
         if over {
@@ -518,7 +518,7 @@ impl Context {
     }
 
     /// The same context, on one account.
-    pub fn for_account(&self, user_id: &str) -> Context {
+    pub(crate) fn for_account(&self, user_id: &str) -> Context {
         Context {
             store: self.store.clone(),
             account: Some(user_id.to_string()),
@@ -534,7 +534,7 @@ impl Context {
 
 impl Command {
     /// Whether `--account` means something here: the command uses a token.
-    pub fn uses_a_token(&self) -> bool {
+    pub(crate) fn uses_a_token(&self) -> bool {
         matches!(
             self,
             Command::Upgrade

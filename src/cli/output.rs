@@ -98,19 +98,19 @@ impl CliError {
         }
     }
 
-    pub fn no_credentials() -> Self {
+    pub(crate) fn no_credentials() -> Self {
         CliError::needs_auth(
             "no app credentials yet: run 'instatui setup --app-id ID --redirect-uri URI' first",
         )
     }
 
     /// No token stored: the next step depends on whether an app is.
-    pub fn no_token(state: &crate::store::State) -> Self {
+    pub(crate) fn no_token(state: &crate::store::State) -> Self {
         CliError::needs_auth(format!("no token yet: {}", without_token(state)))
     }
 
     /// Adds what state things were left in.
-    pub fn with_note(mut self, note: &str) -> Self {
+    pub(crate) fn with_note(mut self, note: &str) -> Self {
         self.message = format!("{}\n{note}", self.message);
         self
     }

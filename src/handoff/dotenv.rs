@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 /// `[A-Za-z_][A-Za-z0-9_]*`: what shells and dotenv loaders accept.
-pub fn valid_var(name: &str) -> bool {
+pub(crate) fn valid_var(name: &str) -> bool {
     let mut chars = name.chars();
     chars
         .next()
@@ -35,7 +35,7 @@ fn assignment<'a>(line: &'a [u8], var: &str) -> Option<(&'a [u8], Option<u8>)> {
 
 /// `current` with every assignment of `var` set to `value`, or one added
 /// at the end; every other line byte for byte.
-pub fn updated(current: &[u8], var: &str, value: &str) -> Vec<u8> {
+pub(crate) fn updated(current: &[u8], var: &str, value: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(current.len() + value.len() + var.len() + 2);
     let mut found = false;
     let crlf = current.windows(2).any(|w| w == b"\r\n");
@@ -80,7 +80,7 @@ pub fn updated(current: &[u8], var: &str, value: &str) -> Vec<u8> {
 
 /// Why the file cannot be written there, in one sentence with what to do;
 /// `None` when its folder exists and takes new files.
-pub fn check_folder(path: &Path) -> Option<String> {
+pub(crate) fn check_folder(path: &Path) -> Option<String> {
     let dir = path.parent().unwrap_or(Path::new("/"));
     if !dir.is_dir() {
         return Some(format!(
@@ -105,7 +105,7 @@ fn target(path: &Path) -> PathBuf {
 /// Sets `var` to `value` in the file at `path`: through a temporary file in
 /// the same folder and a rename, so a reader never sees half a file. A new
 /// file is 0600; an existing one keeps its permissions.
-pub fn write(path: &Path, var: &str, value: &str) -> Result<(), String> {
+pub(crate) fn write(path: &Path, var: &str, value: &str) -> Result<(), String> {
     if value
         .bytes()
         .any(|b| b.is_ascii_whitespace() || b"\"'\\#$`".contains(&b))

@@ -7,12 +7,12 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// How many of the last output lines are kept, and how long each may be.
-pub const TAIL_LINES: usize = 5;
+pub(crate) const TAIL_LINES: usize = 5;
 const LINE_CHARS: usize = 200;
 
 /// How a command ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finished {
+pub(crate) struct Finished {
     /// The exit code, `None` when it was killed (by us or a signal).
     pub code: Option<i32>,
     pub timed_out: bool,
@@ -21,7 +21,7 @@ pub struct Finished {
 }
 
 impl Finished {
-    pub fn ok(&self) -> bool {
+    pub(crate) fn ok(&self) -> bool {
         self.code == Some(0) && !self.timed_out
     }
 }
@@ -29,7 +29,11 @@ impl Finished {
 /// Runs `command` through `sh -c` with `env` added to instatui's own
 /// environment and stdin closed. Past `timeout` the command, and anything it
 /// started, is killed. `Err` only when `sh` could not be started.
-pub fn run(command: &str, env: &[(&str, &str)], timeout: Duration) -> Result<Finished, String> {
+pub(crate) fn run(
+    command: &str,
+    env: &[(&str, &str)],
+    timeout: Duration,
+) -> Result<Finished, String> {
     let (reader, writer) = std::io::pipe().map_err(|e| format!("could not make a pipe: {e}"))?;
     let writer_err = writer
         .try_clone()

@@ -4,8 +4,8 @@
 //! costs the token; its outcome is recorded on the handoff itself (`last`)
 //! for `handoff list`, `keep-alive status` and the TUI.
 
-pub mod dotenv;
-pub mod exec;
+pub(crate) mod dotenv;
+pub(crate) mod exec;
 
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
@@ -14,9 +14,9 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 /// The variable a dotenv handoff writes unless told otherwise.
-pub const DEFAULT_VAR: &str = "INSTAGRAM_ACCESS_TOKEN";
+pub(crate) const DEFAULT_VAR: &str = "INSTAGRAM_ACCESS_TOKEN";
 /// How long a command may run before it is killed.
-pub const DEFAULT_TIMEOUT_SECS: u64 = 60;
+pub(crate) const DEFAULT_TIMEOUT_SECS: u64 = 60;
 
 fn default_timeout() -> u64 {
     DEFAULT_TIMEOUT_SECS
@@ -91,7 +91,7 @@ pub struct Ticket {
 
 impl Ticket {
     /// The stored token of `state`'s account, if there is one.
-    pub fn from_state(state: &crate::store::State) -> Option<Ticket> {
+    pub(crate) fn from_state(state: &crate::store::State) -> Option<Ticket> {
         let t = state.token.as_ref()?;
         Some(Ticket {
             token: t.value.clone(),
@@ -173,7 +173,11 @@ pub fn run(handoff: &Handoff, ticket: &Ticket, now: OffsetDateTime) -> HandoffRu
 }
 
 /// Runs every handoff of the ticket's account (or only `only`), in order.
-pub fn run_all(handoffs: &[Handoff], ticket: &Ticket, only: Option<u32>) -> Vec<(u32, HandoffRun)> {
+pub(crate) fn run_all(
+    handoffs: &[Handoff],
+    ticket: &Ticket,
+    only: Option<u32>,
+) -> Vec<(u32, HandoffRun)> {
     handoffs
         .iter()
         .filter(|h| h.account == ticket.user_id && only.is_none_or(|id| h.id == id))
@@ -182,7 +186,7 @@ pub fn run_all(handoffs: &[Handoff], ticket: &Ticket, only: Option<u32>) -> Vec<
 }
 
 /// Puts the outcomes on their handoffs (one removed meanwhile is skipped).
-pub fn record(handoffs: &mut [Handoff], results: &[(u32, HandoffRun)]) {
+pub(crate) fn record(handoffs: &mut [Handoff], results: &[(u32, HandoffRun)]) {
     for (id, outcome) in results {
         if let Some(h) = handoffs.iter_mut().find(|h| h.id == *id) {
             h.last = Some(outcome.clone());
@@ -201,13 +205,13 @@ pub fn line(handoff: &Handoff, outcome: &HandoffRun) -> String {
 }
 
 /// The next free id.
-pub fn next_id(handoffs: &[Handoff]) -> u32 {
+pub(crate) fn next_id(handoffs: &[Handoff]) -> u32 {
     handoffs.iter().map(|h| h.id).max().unwrap_or(0) + 1
 }
 
 /// Two writers' handoff lists merged by id: what this writer added, changed
 /// or removed since `base` wins; everything else is as on disk.
-pub fn merge(base: &[Handoff], ours: &[Handoff], disk: &[Handoff]) -> Vec<Handoff> {
+pub(crate) fn merge(base: &[Handoff], ours: &[Handoff], disk: &[Handoff]) -> Vec<Handoff> {
     let mut merged: Vec<Handoff> = disk
         .iter()
         .filter(|d| {

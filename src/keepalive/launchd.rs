@@ -5,7 +5,7 @@ use super::{Installed, Plan, Scheduler};
 use std::path::{Path, PathBuf};
 
 /// Overrides the agents folder (tests).
-pub const DIR_ENV: &str = "INSTATUI_LAUNCH_AGENTS_DIR";
+pub(crate) const DIR_ENV: &str = "INSTATUI_LAUNCH_AGENTS_DIR";
 
 /// `$INSTATUI_LAUNCH_AGENTS_DIR`, else `~/Library/LaunchAgents`.
 pub(super) fn agent_dir() -> Option<PathBuf> {

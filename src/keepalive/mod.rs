@@ -3,32 +3,31 @@
 //! Nothing about what was installed is remembered: `status` and `remove`
 //! look at the unit folder, the crontab and the agents folder themselves,
 //! so they stay true after hand edits. Each config dir gets its own entry
-//! (see [`entry_name`]), so a trial config dir never replaces the real one.
+//! (see `entry_name`), so a trial config dir never replaces the real one.
 
 mod cron;
 mod launchd;
-pub mod record;
+pub(crate) mod record;
 mod schedule;
 mod sys;
 mod systemd;
 
-pub use launchd::DIR_ENV as LAUNCH_AGENTS_DIR_ENV;
 pub use record::{AccountResult, RefreshRun, RunOutcome};
-pub use schedule::{Schedule, StartTime, format_arg};
-pub use systemd::DIR_ENV as SYSTEMD_USER_DIR_ENV;
+pub use schedule::Schedule;
+pub(crate) use schedule::StartTime;
 
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scheduler {
+pub(crate) enum Scheduler {
     Systemd,
     Cron,
     Launchd,
 }
 
 impl Scheduler {
-    pub fn parse(text: &str) -> Option<Scheduler> {
+    pub(crate) fn parse(text: &str) -> Option<Scheduler> {
         match text {
             "systemd" => Some(Scheduler::Systemd),
             "cron" => Some(Scheduler::Cron),
@@ -37,7 +36,7 @@ impl Scheduler {
         }
     }
 
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Scheduler::Systemd => "a systemd user timer",
             Scheduler::Cron => "a crontab entry",
@@ -68,7 +67,7 @@ impl Plan {
 
     /// For the running binary and `config_dir`, both made absolute, since
     /// schedulers start in another folder with another PATH.
-    pub fn for_this_binary(config_dir: &Path, schedule: Schedule) -> Result<Plan, String> {
+    pub(crate) fn for_this_binary(config_dir: &Path, schedule: Schedule) -> Result<Plan, String> {
         let exe = std::env::current_exe()
             .map_err(|e| format!("could not tell where this instatui binary is: {e}"))?;
         let config_dir = std::path::absolute(config_dir)
@@ -78,7 +77,7 @@ impl Plan {
     }
 
     /// The arguments after the binary's path.
-    pub fn refresh_args(&self) -> Vec<String> {
+    pub(crate) fn refresh_args(&self) -> Vec<String> {
         vec![
             "--config-dir".into(),
             self.config_dir.to_string_lossy().into_owned(),
@@ -93,14 +92,14 @@ impl Plan {
     }
 
     /// The same minute for the same config dir on every install.
-    pub fn slot(&self) -> StartTime {
+    pub(crate) fn slot(&self) -> StartTime {
         StartTime::from_hash(fnv1a(self.config_dir.to_string_lossy().as_bytes()))
     }
 }
 
 /// `instatui-keepalive` for the platform's config dir, and
 /// `instatui-keepalive-<8 hex digits>` for any other one.
-pub fn entry_name(config_dir: &Path) -> String {
+pub(crate) fn entry_name(config_dir: &Path) -> String {
     let default = crate::store::default_config_dir();
     if default.as_deref() == Some(config_dir) {
         "instatui-keepalive".to_string()
@@ -121,7 +120,7 @@ fn fnv1a(bytes: &[u8]) -> u32 {
 
 /// One installed entry, as found on the machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Installed {
+pub(crate) struct Installed {
     pub scheduler: Scheduler,
     pub files: Vec<PathBuf>,
     /// In the scheduler's own words: `OnCalendar=…`, cron fields, `every 12h`.
@@ -139,7 +138,7 @@ pub struct Installed {
 impl Installed {
     /// The program the entry starts: the first argument of its command,
     /// as systemd (`"…"`), cron (`'…'`) or launchd quote it.
-    pub fn program(&self) -> Option<PathBuf> {
+    pub(crate) fn program(&self) -> Option<PathBuf> {
         let command = self.command.as_deref()?.trim_start();
         let quote = command.chars().next().filter(|c| *c == '"' || *c == '\'')?;
         let rest = &command[1..];
@@ -148,7 +147,7 @@ impl Installed {
     }
 
     /// One sentence when the entry would fail before instatui even starts.
-    pub fn broken(&self) -> Option<String> {
+    pub(crate) fn broken(&self) -> Option<String> {
         let program = self.program()?;
         (!program.exists()).then(|| {
             format!(
@@ -162,7 +161,7 @@ impl Installed {
 /// What `install` did, line by line, and the one-sentence reason it
 /// chose another scheduler than the first choice, if it did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Report {
+pub(crate) struct Report {
     pub scheduler: Scheduler,
     pub done: Vec<String>,
     pub fallback: Option<String>,
@@ -172,7 +171,7 @@ pub struct Report {
 /// (`keep-alive print`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ManualEntry {
-    pub scheduler: Scheduler,
+    pub(crate) scheduler: Scheduler,
     /// Where it goes: a file path, or the crontab.
     pub place: Option<PathBuf>,
     pub text: String,
@@ -212,7 +211,7 @@ pub fn preview(plan: &Plan) -> Vec<ManualEntry> {
 
 /// Picks what this machine has: launchd on macOS, else a systemd user
 /// timer, else cron. `forced` skips the choice.
-pub fn install(plan: &Plan, forced: Option<Scheduler>) -> Result<Report, String> {
+pub(crate) fn install(plan: &Plan, forced: Option<Scheduler>) -> Result<Report, String> {
     let mut fallback = None;
     let scheduler = match forced {
         Some(s) => s,
@@ -308,7 +307,7 @@ pub fn command_line(plan: &Plan) -> String {
 }
 
 /// Every entry for this config dir that can be found.
-pub fn detect(name: &str, now: OffsetDateTime) -> Vec<Installed> {
+pub(crate) fn detect(name: &str, now: OffsetDateTime) -> Vec<Installed> {
     let mut found = Vec::new();
     if let Some(dir) = systemd::unit_dir()
         && let Some(entry) = systemd::detect(name, &dir)

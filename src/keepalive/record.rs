@@ -47,7 +47,7 @@ impl RunOutcome {
         }
     }
 
-    pub fn is_failure(self) -> bool {
+    pub(crate) fn is_failure(self) -> bool {
         matches!(self, RunOutcome::Failed | RunOutcome::NeedsAuth)
     }
 }

@@ -51,23 +51,23 @@ impl Schedule {
         Ok(Schedule { every, within })
     }
 
-    pub fn every_hours(&self) -> i64 {
+    pub(crate) fn every_hours(&self) -> i64 {
         self.every.whole_hours()
     }
 
     /// `--every` as written in the units: `12h`, `2d`.
-    pub fn every_arg(&self) -> String {
+    pub(crate) fn every_arg(&self) -> String {
         format_arg(self.every)
     }
 
     /// `--if-expiring-within`'s value: `10d`.
-    pub fn within_arg(&self) -> String {
+    pub(crate) fn within_arg(&self) -> String {
         format_arg(self.within)
     }
 
     /// The five time fields of a crontab line. `slot` spreads machines
     /// over the hour (and the day), so that they do not all ask at :00.
-    pub fn cron_fields(&self, slot: StartTime) -> String {
+    pub(crate) fn cron_fields(&self, slot: StartTime) -> String {
         let hours = self.every_hours();
         let days = self.every.whole_days();
         match hours {
@@ -79,7 +79,7 @@ impl Schedule {
     }
 
     /// systemd's `OnCalendar=` for the same times as [`Schedule::cron_fields`].
-    pub fn on_calendar(&self, slot: StartTime) -> String {
+    pub(crate) fn on_calendar(&self, slot: StartTime) -> String {
         let hours = self.every_hours();
         let days = self.every.whole_days();
         match hours {
@@ -92,14 +92,14 @@ impl Schedule {
 
 /// The minute (and hour, for daily runs) this machine's runs start at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct StartTime {
+pub(crate) struct StartTime {
     pub minute: u8,
     pub hour: u8,
 }
 
 impl StartTime {
     /// Derived from a hash, so that installing again keeps the same times.
-    pub fn from_hash(hash: u32) -> StartTime {
+    pub(crate) fn from_hash(hash: u32) -> StartTime {
         StartTime {
             minute: (hash % 60) as u8,
             hour: (hash / 60 % 24) as u8,
@@ -109,7 +109,7 @@ impl StartTime {
 
 /// `10d`, `36h`, `90m` or `45s`: the largest whole unit, which
 /// `parse_duration` reads back to the same value.
-pub fn format_arg(d: Duration) -> String {
+pub(crate) fn format_arg(d: Duration) -> String {
     let s = d.whole_seconds();
     if s != 0 && s % 86_400 == 0 {
         format!("{}d", s / 86_400)

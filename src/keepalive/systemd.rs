@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Overrides the unit folder (tests, unusual set-ups).
-pub const DIR_ENV: &str = "INSTATUI_SYSTEMD_USER_DIR";
+pub(crate) const DIR_ENV: &str = "INSTATUI_SYSTEMD_USER_DIR";
 
 const HEADER: &str =
     "# Written by 'instatui keep-alive install'; 'instatui keep-alive remove' deletes it.\n";

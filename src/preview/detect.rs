@@ -26,7 +26,7 @@ const QUERY: [&str; 5] = [
 
 /// The query bytes; inside tmux each escape is doubled and the whole sent
 /// through (`allow-passthrough`) to the terminal tmux runs in.
-pub fn query(through_tmux: bool) -> String {
+pub(crate) fn query(through_tmux: bool) -> String {
     let plain: String = QUERY.concat();
     if through_tmux {
         format!("\x1bPtmux;{}\x1b\\", plain.replace('\x1b', "\x1b\x1b"))
@@ -37,7 +37,7 @@ pub fn query(through_tmux: bool) -> String {
 
 /// What the terminal answered.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Answers {
+pub(crate) struct Answers {
     /// The XTVERSION text, e.g. `kitty(0.26.5)`.
     pub version: Option<String>,
     /// The kitty graphics query was answered `OK`.
@@ -51,11 +51,11 @@ pub struct Answers {
 }
 
 impl Answers {
-    pub fn complete(&self) -> bool {
+    pub(crate) fn complete(&self) -> bool {
         self.attributes.is_some()
     }
 
-    pub fn sixel(&self) -> bool {
+    pub(crate) fn sixel(&self) -> bool {
         self.attributes.as_ref().is_some_and(|a| a.contains(&4))
     }
 }
@@ -78,7 +78,7 @@ const MAX_SEQUENCE: usize = 512;
 /// Reads the terminal's bytes one at a time, takes the answers out and
 /// keeps everything else as typed input (keys pressed while waiting).
 #[derive(Debug, Clone)]
-pub struct Scanner {
+pub(crate) struct Scanner {
     state: State,
     sequence: Vec<u8>,
     pub answers: Answers,
@@ -97,17 +97,18 @@ impl Default for Scanner {
 }
 
 impl Scanner {
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
-    pub fn push_all(&mut self, bytes: &[u8]) {
+    #[cfg(test)]
+    pub(crate) fn push_all(&mut self, bytes: &[u8]) {
         for &b in bytes {
             self.push(b);
         }
     }
 
-    pub fn push(&mut self, byte: u8) {
+    pub(crate) fn push(&mut self, byte: u8) {
         match self.state {
             State::Ground => {
                 if byte == 0x1b {
@@ -223,12 +224,13 @@ impl Scanner {
     }
 
     /// Whether a lone `ESC` waits for its next byte (a key or an answer).
-    pub fn pending_escape(&self) -> bool {
+    #[cfg(test)]
+    pub(crate) fn pending_escape(&self) -> bool {
         self.state == State::Esc
     }
 
     /// The `ESC` pressed on its own: no answer follows it.
-    pub fn escape_alone(&mut self) {
+    pub(crate) fn escape_alone(&mut self) {
         if self.state == State::Esc {
             self.typed.push(0x1b);
             self.state = State::Ground;
@@ -236,7 +238,7 @@ impl Scanner {
     }
 
     /// The keys typed so far, taken out.
-    pub fn take_keys(&mut self) -> Vec<KeyEvent> {
+    pub(crate) fn take_keys(&mut self) -> Vec<KeyEvent> {
         keys(&std::mem::take(&mut self.typed))
     }
 }
@@ -244,7 +246,7 @@ impl Scanner {
 /// Decodes what was typed during the query into key presses: characters,
 /// Enter, Tab, Backspace, Esc, arrows and Ctrl+letter. Anything rarer is
 /// dropped (a key pressed in the few milliseconds the answers take).
-pub fn keys(bytes: &[u8]) -> Vec<KeyEvent> {
+pub(crate) fn keys(bytes: &[u8]) -> Vec<KeyEvent> {
     let mut keys = Vec::new();
     let text = String::from_utf8_lossy(bytes);
     let mut chars = text.chars().peekable();
@@ -291,7 +293,7 @@ pub fn keys(bytes: &[u8]) -> Vec<KeyEvent> {
 
 /// Where instatui runs, from the environment and from tmux.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Place {
+pub(crate) struct Place {
     pub term: String,
     pub term_program: String,
     pub lc_terminal: String,
@@ -304,7 +306,7 @@ pub struct Place {
 
 /// What tmux says about the pane and the terminal it runs in.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Tmux {
+pub(crate) struct Tmux {
     /// `allow-passthrough` is on for the pane.
     pub passthrough: bool,
     /// The outer terminal's XTVERSION as tmux saw it (`#{client_termtype}`).
@@ -315,9 +317,10 @@ pub struct Tmux {
 
 impl Tmux {
     /// The format asked of `tmux display -p`, read by `parse`.
-    pub const FORMAT: &str = "#{allow-passthrough}\t#{client_termtype}\t#{pane_left}\t#{pane_top}";
+    pub(crate) const FORMAT: &str =
+        "#{allow-passthrough}\t#{client_termtype}\t#{pane_left}\t#{pane_top}";
 
-    pub fn parse(output: &str) -> Tmux {
+    pub(crate) fn parse(output: &str) -> Tmux {
         let mut parts = output.trim_end_matches(['\n', '\r']).split('\t');
         let mut next = || parts.next().unwrap_or_default().trim();
         let passthrough = next();
@@ -334,7 +337,7 @@ impl Tmux {
 
 /// Whether and how to ask the terminal.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Ask {
+pub(crate) enum Ask {
     Plain,
     /// Through tmux to the terminal it runs in.
     ThroughTmux,
@@ -343,7 +346,7 @@ pub enum Ask {
     No,
 }
 
-pub fn how_to_ask(place: &Place) -> Ask {
+pub(crate) fn how_to_ask(place: &Place) -> Ask {
     match &place.tmux {
         Some(tmux) if tmux.passthrough => Ask::ThroughTmux,
         Some(_) => Ask::No,
@@ -354,7 +357,7 @@ pub fn how_to_ask(place: &Place) -> Ask {
 
 /// A terminal told apart by its XTVERSION answer or its environment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Terminal {
+pub(crate) enum Terminal {
     Kitty(Version),
     Ghostty,
     WezTerm,
@@ -368,10 +371,10 @@ pub enum Terminal {
 }
 
 /// A dotted version, for comparing kitty's.
-pub type Version = (u32, u32, u32);
+pub(crate) type Version = (u32, u32, u32);
 
 /// Kitty draws pictures placed by Unicode placeholders from this version on.
-pub const KITTY_PLACEHOLDERS: Version = (0, 28, 0);
+pub(crate) const KITTY_PLACEHOLDERS: Version = (0, 28, 0);
 
 fn version_in(text: &str) -> Version {
     let mut parts = text
@@ -386,7 +389,7 @@ fn version_in(text: &str) -> Version {
 }
 
 /// Names the terminal from its XTVERSION text (`kitty(0.26.5)`).
-pub fn terminal_named(version: &str) -> Terminal {
+pub(crate) fn terminal_named(version: &str) -> Terminal {
     let lower = version.to_ascii_lowercase();
     let rest = |prefix: &str| lower.strip_prefix(prefix).map(str::to_string);
     if let Some(v) = rest("kitty") {
@@ -410,7 +413,7 @@ pub fn terminal_named(version: &str) -> Terminal {
 
 /// The terminal that draws: its own answer first, then what tmux saw, then
 /// the environment (which can be stale inside tmux, so it comes last).
-pub fn terminal_of(place: &Place, answers: &Answers) -> Terminal {
+pub(crate) fn terminal_of(place: &Place, answers: &Answers) -> Terminal {
     let told = answers
         .version
         .as_deref()
@@ -441,18 +444,23 @@ pub fn terminal_of(place: &Place, answers: &Answers) -> Terminal {
 
 /// The protocol to draw with and why; `hint` goes to the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Decision {
+pub(crate) struct Decision {
     pub protocol: ProtocolType,
     pub why: String,
     pub hint: Option<String>,
 }
 
 /// The tmux advice, when passthrough is off and pictures could be better.
-pub const TMUX_HINT: &str = "inside tmux pictures are half-blocks: `set -g allow-passthrough on` in ~/.tmux.conf (then restart instatui) lets the terminal draw them";
+pub(crate) const TMUX_HINT: &str = "inside tmux pictures are half-blocks: `set -g allow-passthrough on` in ~/.tmux.conf (then restart instatui) lets the terminal draw them";
 
 /// Chooses how pictures are drawn. `font_known`: the cell size in pixels
 /// is known, without which only half-blocks come out the right size.
-pub fn decide(mode: ImageMode, place: &Place, answers: &Answers, font_known: bool) -> Decision {
+pub(crate) fn decide(
+    mode: ImageMode,
+    place: &Place,
+    answers: &Answers,
+    font_known: bool,
+) -> Decision {
     let blocked_by_tmux = place.tmux.as_ref().is_some_and(|t| !t.passthrough);
     let forced = match mode {
         ImageMode::Kitty => Some(ProtocolType::Kitty),

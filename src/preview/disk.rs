@@ -4,19 +4,19 @@ use std::path::PathBuf;
 use std::time::SystemTime;
 
 /// The pictures' folder inside the cache dir.
-pub const FOLDER: &str = "media";
+pub(crate) const FOLDER: &str = "media";
 
 /// 200 MiB of pictures on disk.
-pub const DEFAULT_CAP: u64 = 200 * 1024 * 1024;
+pub(crate) const DEFAULT_CAP: u64 = 200 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
-pub struct DiskCache {
+pub(crate) struct DiskCache {
     dir: PathBuf,
     cap: u64,
 }
 
 impl DiskCache {
-    pub fn new(dir: PathBuf, cap: u64) -> Self {
+    pub(crate) fn new(dir: PathBuf, cap: u64) -> Self {
         DiskCache { dir, cap }
     }
 
@@ -29,19 +29,19 @@ impl DiskCache {
         safe.then(|| self.dir.join(media_id))
     }
 
-    pub fn get(&self, media_id: &str) -> Option<Vec<u8>> {
+    pub(crate) fn get(&self, media_id: &str) -> Option<Vec<u8>> {
         std::fs::read(self.path(media_id)?).ok()
     }
 
     /// Forgets a cached file (one that turned out not to be a picture).
-    pub fn remove(&self, media_id: &str) {
+    pub(crate) fn remove(&self, media_id: &str) {
         if let Some(path) = self.path(media_id) {
             let _ = std::fs::remove_file(path);
         }
     }
 
     /// Stores atomically, then trims the folder back under the cap.
-    pub fn put(&self, media_id: &str, bytes: &[u8]) -> std::io::Result<()> {
+    pub(crate) fn put(&self, media_id: &str, bytes: &[u8]) -> std::io::Result<()> {
         let Some(path) = self.path(media_id) else {
             return Ok(());
         };
@@ -58,7 +58,7 @@ impl DiskCache {
     }
 
     /// Deletes the oldest files until the total is within the cap.
-    pub fn evict(&self) -> std::io::Result<()> {
+    pub(crate) fn evict(&self) -> std::io::Result<()> {
         let mut files: Vec<(SystemTime, u64, PathBuf)> = std::fs::read_dir(&self.dir)?
             .flatten()
             .filter_map(|entry| {
@@ -85,7 +85,8 @@ impl DiskCache {
         Ok(())
     }
 
-    pub fn total_bytes(&self) -> u64 {
+    #[cfg(test)]
+    pub(crate) fn total_bytes(&self) -> u64 {
         std::fs::read_dir(&self.dir)
             .map(|dir| {
                 dir.flatten()

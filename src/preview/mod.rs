@@ -1,11 +1,11 @@
 //! Pictures in the terminal: choosing the graphics protocol, decoding off the event loop, and the caches.
 
-pub mod detect;
-pub mod disk;
+pub(crate) mod detect;
+pub(crate) mod disk;
 pub mod memory;
-pub mod query;
+pub(crate) mod query;
 
-pub use disk::DiskCache;
+pub(crate) use disk::DiskCache;
 pub use memory::MemoryCache;
 pub use query::Chosen;
 
@@ -18,7 +18,7 @@ use std::str::FromStr;
 
 /// How pictures are drawn, from `--images` or the config.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum ImageMode {
+pub(crate) enum ImageMode {
     /// Ask the terminal what it supports; half-blocks when it does not say.
     #[default]
     Auto,
@@ -48,7 +48,7 @@ impl FromStr for ImageMode {
 }
 
 /// The `--images` flag wins over the config file; anything unreadable means auto.
-pub fn choose_mode(flag: Option<&str>, config: Option<&str>) -> ImageMode {
+pub(crate) fn choose_mode(flag: Option<&str>, config: Option<&str>) -> ImageMode {
     flag.or(config)
         .and_then(|s| s.parse().ok())
         .unwrap_or_default()
@@ -70,7 +70,7 @@ pub fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
 }
 
 /// How pictures fill the pane: scaled to fit, aspect kept.
-pub fn resize_mode() -> Resize {
+pub(crate) fn resize_mode() -> Resize {
     Resize::Scale(None)
 }
 
@@ -111,7 +111,7 @@ fn place_for_tmux(buffer: &mut ratatui::buffer::Buffer, area: Rect, origin: (u16
 /// `symbol` unwrapped and wrapped again, every escape doubled, with a move
 /// to `(column, row)` (0-based, on the outer terminal) in front. `None`
 /// when it is not a tmux passthrough.
-pub fn rewrap_for_tmux(symbol: &str, (column, row): (u16, u16)) -> Option<String> {
+pub(crate) fn rewrap_for_tmux(symbol: &str, (column, row): (u16, u16)) -> Option<String> {
     let inner = symbol
         .strip_prefix("\x1bPtmux;")?
         .strip_suffix("\x1b\\")?
@@ -132,7 +132,7 @@ pub enum Slot {
 }
 
 /// A picture scaled and encoded off the event loop, on its way back.
-pub struct Encoded(pub StatefulProtocol);
+pub(crate) struct Encoded(pub StatefulProtocol);
 
 impl std::fmt::Debug for Encoded {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -169,14 +169,14 @@ impl Previews {
     }
 
     /// Pictures scaled and encoded on a worker: drawing never waits for it.
-    pub fn offloaded(picker: Option<Picker>) -> Self {
+    pub(crate) fn offloaded(picker: Option<Picker>) -> Self {
         Previews {
             offload: true,
             ..Previews::new(picker)
         }
     }
 
-    pub fn set_tmux_origin(&mut self, origin: Option<(u16, u16)>) {
+    pub(crate) fn set_tmux_origin(&mut self, origin: Option<(u16, u16)>) {
         self.tmux_origin = origin;
     }
 
@@ -231,7 +231,7 @@ impl Previews {
     }
 
     /// The pictures to scale and encode now, each marked busy until `put_back`.
-    pub fn take_resizes(&mut self) -> Vec<(String, StatefulProtocol, Size)> {
+    pub(crate) fn take_resizes(&mut self) -> Vec<(String, StatefulProtocol, Size)> {
         let mut taken = Vec::new();
         for (key, size) in std::mem::take(&mut self.wanted) {
             if let Some(slot) = self.memory.get_mut(&key)
@@ -243,7 +243,7 @@ impl Previews {
         taken
     }
 
-    pub fn put_back(&mut self, key: &str, protocol: StatefulProtocol) {
+    pub(crate) fn put_back(&mut self, key: &str, protocol: StatefulProtocol) {
         if let Some(slot) = self.memory.get_mut(key) {
             *slot = Slot::Ready(Box::new(protocol));
         }

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 /// How long the answers may take. Local terminals answer within a few
 /// milliseconds; over a slow link the last answer may take longer, and the
 /// input is read here until it came so that no answer arrives late as keys.
-pub const DEADLINE: Duration = Duration::from_millis(1500);
+pub(crate) const DEADLINE: Duration = Duration::from_millis(1500);
 
 /// The chosen picker (`None`: pictures off) and advice for the status line.
 pub struct Chosen {
@@ -41,7 +41,7 @@ impl std::fmt::Debug for Chosen {
 }
 
 /// Where instatui runs, from the environment; inside tmux, tmux is asked.
-pub fn place() -> Place {
+pub(crate) fn place() -> Place {
     let env = |name: &str| std::env::var(name).unwrap_or_default();
     let term = env("TERM");
     let in_tmux = !env("TMUX").is_empty();
@@ -112,7 +112,7 @@ impl Drop for PassthroughGuard {
 /// Asks, decides and builds the picker. Runs on a worker after the
 /// terminal is in raw mode and before terminal events are read; keys typed
 /// meanwhile go to `typed`, in order.
-pub fn choose(mode: ImageMode, typed: &(dyn Fn(KeyEvent) + Sync)) -> Chosen {
+pub(crate) fn choose(mode: ImageMode, typed: &(dyn Fn(KeyEvent) + Sync)) -> Chosen {
     if mode == ImageMode::Off {
         return Chosen::from(None);
     }
@@ -175,7 +175,7 @@ fn font_size(answers: &Answers) -> Option<FontSize> {
 
 /// Writes the query and reads until the last answer or the deadline.
 #[cfg(unix)]
-pub fn ask(query: &str, deadline: Duration, typed: &(dyn Fn(KeyEvent) + Sync)) -> Answers {
+pub(crate) fn ask(query: &str, deadline: Duration, typed: &(dyn Fn(KeyEvent) + Sync)) -> Answers {
     use std::io::Write;
     use std::os::fd::AsRawFd;
     let tty;

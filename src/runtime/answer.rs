@@ -34,7 +34,7 @@ impl From<Msg> for Event {
 }
 
 /// What the loop gets from the executor.
-pub enum Ready {
+pub(crate) enum Ready {
     /// A message for `update`.
     Msg(Msg),
     /// Something only drawing shows changed (a picture encoded for its pane).
@@ -44,11 +44,11 @@ pub enum Ready {
 /// Sends messages that end no task: progress, the store writer's reports,
 /// keys read while the graphics query owns the input.
 #[derive(Clone)]
-pub struct Outbox(pub(crate) mpsc::UnboundedSender<Answer>);
+pub(crate) struct Outbox(pub(crate) mpsc::UnboundedSender<Answer>);
 
 impl Outbox {
     /// False once the executor is gone.
-    pub fn send(&self, msg: Msg) -> bool {
+    pub(crate) fn send(&self, msg: Msg) -> bool {
         self.0
             .send(Answer {
                 event: Event::Msg(msg),

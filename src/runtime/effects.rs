@@ -74,7 +74,7 @@ impl Executor {
 
     /// Sends the pictures the last frame could not draw at their size to be
     /// scaled and encoded off the loop; each comes back as a message.
-    pub fn encode_pictures(&mut self) {
+    pub(crate) fn encode_pictures(&mut self) {
         for (key, mut protocol, size) in self.previews.take_resizes() {
             let tx = self.tx.clone();
             tokio::task::spawn_blocking(move || {
@@ -94,7 +94,7 @@ impl Executor {
     /// Asks the terminal about graphics on a worker (`query` reads stdin and
     /// may wait for its timeout on a terminal that never answers); the answer
     /// comes back as `Pictures`. Not a task: `in_flight` does not wait for it.
-    pub fn query_pictures<F, C>(&self, query: F)
+    pub(crate) fn query_pictures<F, C>(&self, query: F)
     where
         F: FnOnce() -> C + Send + 'static,
         C: Into<crate::preview::Chosen>,
@@ -111,7 +111,7 @@ impl Executor {
 
     /// Where keys read by someone else than the event reader (the
     /// graphics query, while it owns the input) are handed in.
-    pub fn sender(&self) -> Outbox {
+    pub(crate) fn sender(&self) -> Outbox {
         Outbox(self.tx.clone())
     }
 
@@ -135,7 +135,7 @@ impl Executor {
 
     /// The next thing the loop must act on: a message for `update`, or a
     /// redraw. The executor's own plumbing is handled here.
-    pub async fn next_ready(&mut self) -> Option<Ready> {
+    pub(crate) async fn next_ready(&mut self) -> Option<Ready> {
         let Answer { event, ends_task } = self.rx.recv().await?;
         if ends_task {
             self.in_flight = self.in_flight.saturating_sub(1);
@@ -209,7 +209,7 @@ impl Executor {
 
     /// Asks the machine's schedulers (off the loop: it runs `systemctl` or
     /// `crontab -l`) what keeps this config dir's tokens alive.
-    pub fn check_keep_alive(&mut self, config_dir: std::path::PathBuf) {
+    pub(crate) fn check_keep_alive(&mut self, config_dir: std::path::PathBuf) {
         use crate::app::keepalive::KeepAliveState;
         let for_guide = config_dir.clone();
         self.spawn(async move {
@@ -237,7 +237,7 @@ impl Executor {
     }
 
     /// Loads the cached feed of the active account, answering with a message.
-    pub fn load_cache(&mut self, app: &App) {
+    pub(crate) fn load_cache(&mut self, app: &App) {
         if let Some(user_id) = app.stored.active_user_id() {
             self.load_cache_of(user_id.to_string());
         }

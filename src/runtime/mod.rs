@@ -9,11 +9,9 @@ mod persist;
 mod terminal;
 
 use crate::ui::theme::Theme;
-pub use answer::{Outbox, Ready};
 pub use cache::FeedCache;
 pub use effects::Executor;
 pub use event_loop::Signals;
-pub use persist::Persister;
 
 use crate::app::App;
 use crate::instagram::endpoints::BASE_URL_ENV;
@@ -48,7 +46,7 @@ pub async fn run(store: Store, images: Option<String>, theme: Option<Theme>) -> 
 
 /// What `--demo` and `fake-server` say in an instatui built without the fake.
 #[cfg(not(feature = "demo"))]
-pub const NO_DEMO: &str = "this instatui was built without the demo (cargo's `demo` feature, \
+pub(crate) const NO_DEMO: &str = "this instatui was built without the demo (cargo's `demo` feature, \
      on by default): build it with `cargo build --release` to get --demo and fake-server";
 
 /// `--demo` in an instatui built without the fake: says so.

@@ -24,7 +24,7 @@ enum Job {
 }
 
 #[derive(Clone)]
-pub struct Persister {
+pub(crate) struct Persister {
     jobs: mpsc::UnboundedSender<Job>,
 }
 
@@ -153,7 +153,7 @@ impl Writer {
 
 impl Persister {
     /// Starts the writer task; a failed save comes back as `Msg::Saved(Err)`.
-    pub fn start(store: Store, report: Outbox) -> Persister {
+    pub(super) fn start(store: Store, report: Outbox) -> Persister {
         let (jobs, mut rx) = mpsc::unbounded_channel::<Job>();
         tokio::spawn(async move {
             let initial = {
@@ -250,30 +250,30 @@ impl Persister {
     /// Makes `state`, the one the app was started with, the base of its
     /// first save (rather than the file as the writer reads it a moment
     /// later, which another process may have changed meanwhile).
-    pub fn start_from(&self, state: State) {
+    pub(crate) fn start_from(&self, state: State) {
         let _ = self.jobs.send(Job::Base(Box::new(state)));
     }
 
-    pub fn save(&self, state: State) {
+    pub(super) fn save(&self, state: State) {
         let _ = self.jobs.send(Job::Save(Box::new(state)));
     }
 
     /// Asks the writer to look for changes made by other processes.
-    pub fn check(&self) {
+    pub(super) fn check(&self) {
         let _ = self.jobs.send(Job::Check);
     }
 
     /// The drain at exit: every queued save written, a failed one tried once
     /// more; if a new token still could not be saved, it is kept in a file
     /// of its own and the line saying where comes back.
-    pub async fn finish(&self) -> Option<String> {
+    pub(super) async fn finish(&self) -> Option<String> {
         let (done, wait) = oneshot::channel();
         self.jobs.send(Job::Finish(done)).ok()?;
         wait.await.ok().flatten()
     }
 
     /// Resolves once every save queued before it is on disk.
-    pub async fn flush(&self) {
+    pub(super) async fn flush(&self) {
         let (done, wait) = oneshot::channel();
         if self.jobs.send(Job::Flush(done)).is_ok() {
             let _ = wait.await;

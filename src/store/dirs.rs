@@ -5,9 +5,9 @@ use directories::ProjectDirs;
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-pub const CONFIG_DIR_ENV: &str = "INSTATUI_CONFIG_DIR";
-pub const CACHE_DIR_ENV: &str = "INSTATUI_CACHE_DIR";
-pub const DATA_DIR_ENV: &str = "INSTATUI_DATA_DIR";
+pub(crate) const CONFIG_DIR_ENV: &str = "INSTATUI_CONFIG_DIR";
+pub(crate) const CACHE_DIR_ENV: &str = "INSTATUI_CACHE_DIR";
+pub(crate) const DATA_DIR_ENV: &str = "INSTATUI_DATA_DIR";
 
 /// `ProjectDirs` honours `XDG_CONFIG_HOME`, `XDG_CACHE_HOME` and `XDG_DATA_HOME`.
 fn project_dirs() -> Option<ProjectDirs> {
@@ -34,7 +34,7 @@ pub(crate) fn locate_config_dir(flag: Option<PathBuf>) -> Result<PathBuf, StoreE
 }
 
 /// The platform's config directory for instatui, ignoring flag and environment.
-pub fn default_config_dir() -> Option<PathBuf> {
+pub(crate) fn default_config_dir() -> Option<PathBuf> {
     project_dirs().map(|p| p.config_dir().to_path_buf())
 }
 

@@ -18,7 +18,7 @@ pub enum IoOp {
 
 impl IoOp {
     /// The verb phrase that goes before the path: `could not <verb> <path>`.
-    pub fn verb(self) -> &'static str {
+    pub(crate) fn verb(self) -> &'static str {
         match self {
             IoOp::Read => "read",
             IoOp::Write => "write",

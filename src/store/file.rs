@@ -8,7 +8,7 @@ use crate::instagram::RateUsage;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StateFile {
+pub(crate) struct StateFile {
     pub version: u32,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub apps: Vec<AppConfig>,
@@ -139,7 +139,7 @@ impl State {
     /// The same state with `user_id` (or no account) active: only where
     /// things are kept changes, not what is kept. The merge lines up three
     /// snapshots this way before comparing them.
-    pub fn arranged_for(&self, user_id: Option<&str>) -> State {
+    pub(crate) fn arranged_for(&self, user_id: Option<&str>) -> State {
         let mut file = StateFile::from(self.clone());
         let account = user_id.and_then(|id| file.accounts.iter().find(|a| a.user_id() == id));
         match account {
@@ -159,7 +159,7 @@ impl State {
     /// The same state with `user_id` active when it names an account, else
     /// with none active and `app_id` as the current app: how it was before
     /// [`State::arranged_for`] looked at another account.
-    pub fn arranged_back(&self, user_id: Option<&str>, app_id: Option<&str>) -> State {
+    pub(crate) fn arranged_back(&self, user_id: Option<&str>, app_id: Option<&str>) -> State {
         let mut file = StateFile::from(self.arranged_for(user_id));
         if file.active.is_none() {
             file.current_app = app_id.map(str::to_string);

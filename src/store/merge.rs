@@ -11,7 +11,7 @@ use super::{Account, RefreshOutcome, State, StoredToken};
 /// well: a snapshot taken before another process refreshed the token (the
 /// TUI's, read a moment before a cron `refresh` wrote) never puts the older
 /// token back, whatever the writer believes its base was.
-pub fn three_way(base: &State, ours: &State, disk: &State) -> State {
+pub(crate) fn three_way(base: &State, ours: &State, disk: &State) -> State {
     let disk_active = disk.active_account();
     let disk_changed_active = disk_active != base.active_account();
     // Which account is active is itself a change: ours if we switched,

@@ -12,24 +12,26 @@ mod dirs;
 mod error;
 mod file;
 mod lock;
-pub mod merge;
+pub(crate) mod merge;
 mod migrate;
 mod rescue;
-pub mod schema;
+pub(crate) mod schema;
 mod strays;
 #[cfg(test)]
 mod tests;
 mod transitions;
 
-pub use dirs::{
-    CACHE_DIR_ENV, CONFIG_DIR_ENV, DATA_DIR_ENV, cache_dir, data_dir, default_config_dir,
-};
+// The folders `fake-server` points its instatui at (the `demo` feature only).
+pub(crate) use dirs::default_config_dir;
+#[cfg(feature = "demo")]
+pub(crate) use dirs::{CACHE_DIR_ENV, CONFIG_DIR_ENV, DATA_DIR_ENV};
+pub use dirs::{cache_dir, data_dir};
 pub use error::{IoOp, StoreError};
 pub(crate) use lock::StoreLock;
-pub use rescue::{keep_unsaved_token, unsaved_token_message};
+pub(crate) use rescue::unsaved_token_message;
 pub use schema::*;
 pub use strays::remove_stray_files;
-pub use transitions::{AppChange, Removed};
+pub(crate) use transitions::{AppChange, Removed};
 
 use std::io;
 use std::path::{Path, PathBuf};
@@ -37,10 +39,10 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 /// The state file's name inside the config directory.
-pub const STATE_FILE: &str = "state.json";
+pub(crate) const STATE_FILE: &str = "state.json";
 const LOCK_FILE: &str = "state.lock";
 /// How long `save` and `update` wait for another process's write.
-pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The state file in one config directory.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,7 +53,7 @@ pub struct Store {
 
 /// The result of [`Store::peek`].
 #[derive(Debug, Clone, PartialEq)]
-pub enum Peek {
+pub(crate) enum Peek {
     Missing,
     Readable(Box<State>),
     /// Corrupt, newer, or not readable at all right now.
@@ -140,7 +142,7 @@ impl Store {
 
     /// Reads without side effects: unlike `load`, an unreadable file is
     /// reported, not moved aside. For watching the file for other writers.
-    pub fn peek(&self) -> Peek {
+    pub(crate) fn peek(&self) -> Peek {
         match read(&self.path()) {
             Ok(None) => Peek::Missing,
             Ok(Some(bytes)) => match decode::decode(&bytes) {

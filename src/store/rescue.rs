@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 /// Writes `token` alone to a new private file (0600, created exclusively,
 /// never through a link): next to state.json, else in the data dir, else in
 /// the temp dir. Returns where it went, or why it could go nowhere.
-pub fn keep_unsaved_token(store: &Store, token: &StoredToken) -> Result<PathBuf, String> {
+pub(crate) fn keep_unsaved_token(store: &Store, token: &StoredToken) -> Result<PathBuf, String> {
     let name = format!(
         "instatui-unsaved-token-{}-{}.txt",
         crate::clock::now().unix_timestamp(),
@@ -49,7 +49,7 @@ fn write_new_private(path: &Path, value: &str) -> std::io::Result<()> {
 /// The one line for a token that could not be saved: what happened, where
 /// the token is kept and how to store it, or, when it could be kept
 /// nowhere, `otherwise` (what to do to get one again). Never the token.
-pub fn unsaved_token_message(
+pub(crate) fn unsaved_token_message(
     store: &Store,
     token: &StoredToken,
     what: &str,

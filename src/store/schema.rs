@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 /// The schema version this build writes. Older versions are migrated on
 /// load; a newer one is refused and moved aside, never overwritten.
-pub const STATE_VERSION: u32 = 3;
+pub(crate) const STATE_VERSION: u32 = 3;
 
 /// The state as the program works with it: the active account's token,
 /// profile, last refresh and rate usage sit at the top, so every screen and
@@ -62,7 +62,7 @@ impl State {
     /// Puts every timestamp in UTC, so that the file only ever holds `Z` times
     /// (a time past year 9999 in UTC, from a hand-edited file, stays as it is
     /// rather than panicking).
-    pub fn normalize_to_utc(&mut self) {
+    pub(crate) fn normalize_to_utc(&mut self) {
         fn utc(t: &mut OffsetDateTime) {
             *t = crate::localtime::utc_or_as_is(*t);
         }
@@ -126,7 +126,7 @@ impl Account {
     }
 
     /// `@name`, or `user <id>` until the profile is known.
-    pub fn label(&self) -> String {
+    pub(crate) fn label(&self) -> String {
         self.username().map_or_else(
             || format!("user {}", self.token.user_id),
             |u| format!("@{u}"),
@@ -134,7 +134,7 @@ impl Account {
     }
 
     /// Whether `name` (a username, with or without `@`, or a user id) names it.
-    pub fn is_named(&self, name: &str) -> bool {
+    pub(crate) fn is_named(&self, name: &str) -> bool {
         let name = name.trim();
         name == self.token.user_id
             || self
@@ -212,7 +212,7 @@ pub struct RefreshOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     /// Refresh while the TUI runs, by the policy of
-    /// [`crate::lifetime::next_refresh_at`]. On unless the user turned it off
+    /// `lifetime::next_refresh_at`. On unless the user turned it off
     /// (version 1 wrote `false` for everyone; see the v1 → v2 migration).
     #[serde(default = "on")]
     pub auto_refresh: bool,

@@ -11,7 +11,7 @@ impl Store {
     /// its temporary file to its rename, so no save in progress loses its
     /// file; while another process holds the lock they wait for the next
     /// start. Returns how many were removed.
-    pub fn remove_stray_temp_files(&self) -> usize {
+    pub(crate) fn remove_stray_temp_files(&self) -> usize {
         // Looked for first: a start with nothing to remove takes no lock
         // and creates no folder.
         if strays(&self.dir, STATE_TEMP, None).is_empty() {

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 /// What saving credentials changed, for the caller to follow up on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AppChange {
+pub(crate) enum AppChange {
     /// Exactly what was saved before.
     Unchanged,
     /// The same app id with other details (secret, redirect URI, scopes…).
@@ -18,7 +18,7 @@ pub enum AppChange {
 impl State {
     /// Whether saving `app` would put the active account aside (its token
     /// belongs to another app id), so that a front-end can ask first.
-    pub fn app_change_parks_account(&self, app: &AppConfig) -> bool {
+    pub(crate) fn app_change_parks_account(&self, app: &AppConfig) -> bool {
         self.token.is_some() && !self.is_same_app(app)
     }
 
@@ -37,7 +37,7 @@ impl State {
     /// the pending authorization, since the authorize URL depends on every
     /// field; saving the same details again keeps it, so a URL already open
     /// in the browser still works.
-    pub fn set_app(&mut self, app: AppConfig) -> AppChange {
+    pub(crate) fn set_app(&mut self, app: AppConfig) -> AppChange {
         let change = if self.app.as_ref() == Some(&app) {
             AppChange::Unchanged
         } else if self.is_same_app(&app) {
@@ -79,7 +79,7 @@ impl State {
 
     /// Remembers the nonce (OAuth `state`) of a new authorize URL: only a
     /// redirect carrying it is accepted, so older URLs stop working.
-    pub fn begin_authorization(&mut self, nonce: String, issued_at: OffsetDateTime) {
+    pub(crate) fn begin_authorization(&mut self, nonce: String, issued_at: OffsetDateTime) {
         self.pending_authorization = Some(PendingAuthorization { nonce, issued_at });
     }
 
@@ -89,7 +89,7 @@ impl State {
     ///
     /// Another user's token adds an account: the one active so far is kept
     /// among the others. The same user authorized again replaces their token.
-    pub fn record_authorization(&mut self, token: StoredToken) {
+    pub(crate) fn record_authorization(&mut self, token: StoredToken) {
         if self
             .token
             .as_ref()
@@ -106,7 +106,7 @@ impl State {
 
     /// The short-lived token was exchanged for a long-lived one: the same
     /// authorization, so the profile stays.
-    pub fn record_upgrade(&mut self, token: StoredToken) {
+    pub(crate) fn record_upgrade(&mut self, token: StoredToken) {
         self.token = Some(token);
     }
 
@@ -120,7 +120,7 @@ impl State {
 
     /// Logging out: the token goes, and with it everything learnt through it
     /// (profile, last refresh, rate usage) and any authorize URL still out.
-    pub fn forget_token(&mut self) {
+    pub(crate) fn forget_token(&mut self) {
         self.token = None;
         self.profile = None;
         self.last_refresh = None;
@@ -129,17 +129,17 @@ impl State {
     }
 
     /// Forgetting the app and its secret as well.
-    pub fn forget_app(&mut self) {
+    pub(crate) fn forget_app(&mut self) {
         self.forget_token();
         self.app = None;
     }
 
-    pub fn record_profile(&mut self, profile: Profile) {
+    pub(crate) fn record_profile(&mut self, profile: Profile) {
         self.profile = Some(profile);
     }
 
     /// See `carry_over`.
-    pub fn record_rate_usage(&mut self, usage: Option<RateUsage>) {
+    pub(crate) fn record_rate_usage(&mut self, usage: Option<RateUsage>) {
         carry_over(&mut self.rate_usage, usage);
     }
 
@@ -149,7 +149,7 @@ impl State {
     }
 
     /// The active account, put together from the top level.
-    pub fn active_account(&self) -> Option<Account> {
+    pub(crate) fn active_account(&self) -> Option<Account> {
         let token = self.token.clone()?;
         Some(Account {
             app_id: self.app.as_ref().map(|a| a.app_id.clone()),
@@ -169,14 +169,14 @@ impl State {
     }
 
     /// The app an account's token was issued to.
-    pub fn app_of(&self, account: &Account) -> Option<&AppConfig> {
+    pub(crate) fn app_of(&self, account: &Account) -> Option<&AppConfig> {
         let id = account.app_id.as_deref()?;
         self.app.iter().chain(&self.apps).find(|a| a.app_id == id)
     }
 
     /// The user id of the account `name` (a username or a user id) names,
     /// or a one-line message listing the accounts there are.
-    pub fn find_account(&self, name: &str) -> Result<String, String> {
+    pub(crate) fn find_account(&self, name: &str) -> Result<String, String> {
         let accounts = self.all_accounts();
         if let Some(a) = accounts.iter().find(|a| a.is_named(name)) {
             return Ok(a.user_id().to_string());
@@ -200,7 +200,7 @@ impl State {
     }
 
     /// Changes one account, active or not, by the rules on [`Account`].
-    pub fn update_account(&mut self, user_id: &str, f: impl FnOnce(&mut Account)) -> bool {
+    pub(crate) fn update_account(&mut self, user_id: &str, f: impl FnOnce(&mut Account)) -> bool {
         if self.active_user_id() == Some(user_id)
             && let Some(mut account) = self.active_account()
         {
@@ -219,7 +219,7 @@ impl State {
 
     /// Puts the active account among the others, leaving none active; the
     /// app stays current, ready for another authorization.
-    pub fn park_active(&mut self) {
+    pub(crate) fn park_active(&mut self) {
         if let Some(account) = self.active_account() {
             self.accounts.retain(|a| a.user_id() != account.user_id());
             self.accounts.push(account);
@@ -233,7 +233,7 @@ impl State {
     /// Makes `user_id` the active account: its app becomes current (an
     /// authorize URL made for another app is dropped). False when there is
     /// no such account.
-    pub fn switch_account(&mut self, user_id: &str) -> bool {
+    pub(crate) fn switch_account(&mut self, user_id: &str) -> bool {
         if self.active_user_id() == Some(user_id) {
             return true;
         }
@@ -266,7 +266,7 @@ impl State {
 
     /// Forgets one account. When it was the active one, the first of the
     /// others becomes active; the answer says which, if any.
-    pub fn remove_account(&mut self, user_id: &str) -> Removed {
+    pub(crate) fn remove_account(&mut self, user_id: &str) -> Removed {
         if self.active_user_id() == Some(user_id) {
             self.token = None;
             self.profile = None;
@@ -290,7 +290,7 @@ impl State {
 
 /// What [`State::remove_account`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Removed {
+pub(crate) enum Removed {
     NotFound,
     Inactive,
     /// The active account went; this one (if any) is active now.
@@ -319,10 +319,6 @@ impl Account {
             },
         };
         self.last_refresh = Some(outcome);
-    }
-
-    pub fn record_rate_usage(&mut self, usage: Option<RateUsage>) {
-        carry_over(&mut self.rate_usage, usage);
     }
 }
 

@@ -7,7 +7,7 @@ use ratatui::widgets::Block;
 
 /// The rows of the whole frame, top to bottom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Frame {
+pub(crate) struct Frame {
     pub header: Rect,
     /// The warning about a token that no longer works (see `ui::banner`).
     pub banner: Option<Rect>,
@@ -18,7 +18,7 @@ pub struct Frame {
 }
 
 /// The frame of `area`: header (2 rows), banner, body, status line (1 or 2), key line.
-pub fn frame(app: &App, area: Rect) -> Frame {
+pub(crate) fn frame(app: &App, area: Rect) -> Frame {
     let [header, body, status, keys] = Layout::vertical([
         Constraint::Length(2),
         Constraint::Fill(1),
@@ -45,12 +45,12 @@ pub fn frame(app: &App, area: Rect) -> Frame {
 /// The Feed screen in `body`: the list's box, and the detail pane's when it
 /// is open (beside the list from 80 columns, below it under that).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Feed {
+pub(crate) struct Feed {
     pub list: Rect,
     pub detail: Option<Rect>,
 }
 
-pub fn feed(app: &App, body: Rect) -> Feed {
+pub(crate) fn feed(app: &App, body: Rect) -> Feed {
     if !app.feed.detail {
         return Feed {
             list: body,
@@ -70,12 +70,12 @@ pub fn feed(app: &App, body: Rect) -> Feed {
 
 /// Inside the list's box: the filter bar while it shows, and the rows of posts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FeedList {
+pub(crate) struct FeedList {
     pub filter: Option<Rect>,
     pub rows: Rect,
 }
 
-pub fn feed_list(app: &App, list: Rect) -> FeedList {
+pub(crate) fn feed_list(app: &App, list: Rect) -> FeedList {
     let inner = Block::bordered().inner(list);
     if app.feed.filter_editing || !app.feed.filter.value().is_empty() {
         let [filter, rows] =
@@ -94,7 +94,7 @@ pub fn feed_list(app: &App, list: Rect) -> FeedList {
 
 /// Rows of posts the Feed list shows at the app's terminal size (at least
 /// one, so that paging always moves).
-pub fn feed_rows(app: &App) -> usize {
+pub(crate) fn feed_rows(app: &App) -> usize {
     let (width, height) = app.size;
     let body = frame(app, Rect::new(0, 0, width, height)).body;
     let rows = feed_list(app, feed(app, body).list).rows.height;

@@ -7,7 +7,7 @@ mod feed;
 mod field;
 mod footer;
 mod header;
-pub mod layout;
+pub(crate) mod layout;
 mod popup;
 pub mod theme;
 mod token;

@@ -46,7 +46,7 @@ impl Theme {
     }
 
     /// From the environment of this process.
-    pub fn from_env(asked: Option<Theme>) -> Theme {
+    pub(crate) fn from_env(asked: Option<Theme>) -> Theme {
         let no_color = std::env::var("NO_COLOR").ok();
         let colorfgbg = std::env::var("COLORFGBG").ok();
         Theme::choose(asked, no_color.as_deref(), colorfgbg.as_deref())
@@ -77,7 +77,7 @@ impl Theme {
 
     /// Decoration only (borders, secondary hints): the terminal's own
     /// foreground, faint.
-    pub fn dim(self) -> Style {
+    pub(crate) fn dim(self) -> Style {
         // Not palette 8: it is the background itself in Solarized Dark.
         Style::new().add_modifier(Modifier::DIM)
     }
@@ -92,7 +92,7 @@ impl Theme {
         Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
     }
 
-    pub fn focused_field(self) -> Style {
+    pub(crate) fn focused_field(self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED)
     }
 
@@ -119,7 +119,7 @@ impl Theme {
     }
 
     /// Comfortable, under 7 days, under 24 hours or expired.
-    pub fn countdown(self, status: TokenStatus, seconds_left: i64) -> Style {
+    pub(crate) fn countdown(self, status: TokenStatus, seconds_left: i64) -> Style {
         match status {
             TokenStatus::Expired => self.level(Level::Error).add_modifier(Modifier::REVERSED),
             _ if seconds_left < 86_400 => self.level(Level::Error),
@@ -139,7 +139,7 @@ thread_local! {
 }
 
 /// Makes `theme` the one the functions below use on this thread.
-pub fn set_current(theme: Theme) {
+pub(crate) fn set_current(theme: Theme) {
     CURRENT.with(|c| c.set(theme));
 }
 
@@ -151,7 +151,7 @@ pub fn title() -> Style {
     current().title()
 }
 
-pub fn dim() -> Style {
+pub(crate) fn dim() -> Style {
     current().dim()
 }
 
@@ -163,7 +163,7 @@ pub fn selected() -> Style {
     current().selected()
 }
 
-pub fn focused_field() -> Style {
+pub(crate) fn focused_field() -> Style {
     current().focused_field()
 }
 
@@ -175,7 +175,7 @@ pub fn level(level: Level) -> Style {
     current().level(level)
 }
 
-pub fn countdown(status: TokenStatus, seconds_left: i64) -> Style {
+pub(crate) fn countdown(status: TokenStatus, seconds_left: i64) -> Style {
     current().countdown(status, seconds_left)
 }
 
