@@ -11,7 +11,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use time::{Duration, OffsetDateTime};
 
 /// How long a CDN URL stays valid after the feed handed it out (fake clock).
-pub const CDN_URL_LIFETIME: Duration = Duration::hours(6);
+pub(crate) const CDN_URL_LIFETIME: Duration = Duration::hours(6);
 
 pub(crate) struct Picture {
     pub bytes: &'static [u8],

@@ -16,8 +16,8 @@ use serde_json::{Map, Value, json};
 use time::Duration;
 
 /// The page size when `limit` is absent, and the most one page holds.
-pub const DEFAULT_LIMIT: usize = 25;
-pub const MAX_LIMIT: usize = 100;
+pub(crate) const DEFAULT_LIMIT: usize = 25;
+pub(crate) const MAX_LIMIT: usize = 100;
 
 /// A Graph request with its version prefix already removed from `segments`.
 pub(crate) struct GraphRequest<'a> {

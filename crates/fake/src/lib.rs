@@ -36,13 +36,9 @@ mod state;
 mod tokens;
 mod users;
 
-pub use cdn::CDN_URL_LIFETIME;
 pub use config::{
     DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, DEMO_USERNAME, FakeConfig,
     FakeUser, SHOP_USER_ID, SHOP_USERNAME, TokenShape,
 };
 pub use control::{Consent, FakeControl, Fault, RecordedRequest};
-pub use graph::{DEFAULT_LIMIT, MAX_LIMIT};
-pub use oauth::{BASIC_DISPLAY_SCOPES, CODE_LIFETIME, LOGIN_SCOPES};
 pub use server::FakeInstagram;
-pub use tokens::{EXCHANGED_EXPIRES_IN, REFRESH_MIN_AGE, REFRESHED_EXPIRES_IN, SHORT_LIVED_SECS};

@@ -11,7 +11,7 @@ use serde::Serialize;
 use time::Duration;
 
 /// Scopes of the Instagram API with Instagram Login.
-pub const LOGIN_SCOPES: &[&str] = &[
+pub(crate) const LOGIN_SCOPES: &[&str] = &[
     "instagram_business_basic",
     "instagram_business_content_publish",
     "instagram_business_manage_messages",
@@ -19,10 +19,10 @@ pub const LOGIN_SCOPES: &[&str] = &[
     "instagram_business_manage_insights",
 ];
 /// Scopes of the Basic Display API.
-pub const BASIC_DISPLAY_SCOPES: &[&str] = &["user_profile", "user_media"];
+pub(crate) const BASIC_DISPLAY_SCOPES: &[&str] = &["user_profile", "user_media"];
 
 /// An authorization code lives one hour.
-pub const CODE_LIFETIME: Duration = Duration::hours(1);
+pub(crate) const CODE_LIFETIME: Duration = Duration::hours(1);
 
 const CODE_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 

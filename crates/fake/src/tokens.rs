@@ -7,13 +7,13 @@ use serde::Serialize;
 use time::Duration;
 
 /// A short-lived token lives one hour.
-pub const SHORT_LIVED_SECS: i64 = 3_600;
+pub(crate) const SHORT_LIVED_SECS: i64 = 3_600;
 /// What the long-lived exchange answers (a few seconds under 60 days, as observed).
-pub const EXCHANGED_EXPIRES_IN: i64 = 5_183_944;
+pub(crate) const EXCHANGED_EXPIRES_IN: i64 = 5_183_944;
 /// What a refresh answers: a fresh 60 days.
-pub const REFRESHED_EXPIRES_IN: i64 = 5_184_000;
+pub(crate) const REFRESHED_EXPIRES_IN: i64 = 5_184_000;
 /// A long-lived token must be this old before it can be refreshed.
-pub const REFRESH_MIN_AGE: Duration = Duration::hours(24);
+pub(crate) const REFRESH_MIN_AGE: Duration = Duration::hours(24);
 
 const TOKEN_CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
