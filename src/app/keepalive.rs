@@ -14,6 +14,9 @@ pub enum KeepAliveState {
     Missing,
     /// By `a systemd user timer`, `a crontab entry`, `a launchd agent`.
     Installed(String),
+    /// Installed by an older instatui whose runs refresh only the active
+    /// account (no `--all`): the others are not kept alive until `i`.
+    Outdated(String),
 }
 
 #[derive(Debug, Clone, Default)]
@@ -49,7 +52,10 @@ impl App {
     /// (while the TUI runs) refreshes only that one, so another account's
     /// token is unkept whenever no keep-alive is installed.
     pub(crate) fn warn_if_unkept(&mut self) {
-        if self.keep_alive.warned || self.keep_alive.state != KeepAliveState::Missing {
+        let state = &self.keep_alive.state;
+        if self.keep_alive.warned
+            || !matches!(state, KeepAliveState::Missing | KeepAliveState::Outdated(_))
+        {
             return;
         }
         let expiring = |t: &crate::store::StoredToken| {
@@ -79,10 +85,15 @@ impl App {
             .find_map(|a| expiring(&a.token).map(|left| (a.label(), left)));
         if let Some((label, left)) = other {
             self.keep_alive.warned = true;
+            let advice = if matches!(self.keep_alive.state, KeepAliveState::Outdated(_)) {
+                "the installed keep-alive is from an older instatui and refreshes only the active account: K, then i, installs it again for every account"
+            } else {
+                "keep-alive (K on Token) refreshes every account"
+            };
             self.set_status(
                 Level::Warning,
                 format!(
-                    "{}'s token expires in {} and nothing keeps it alive: keep-alive (K on Token) refreshes every account",
+                    "{}'s token expires in {} and nothing keeps it alive: {advice}",
                     crate::sanitize::line(&label),
                     crate::lifetime::format_remaining(left)
                 ),
@@ -189,7 +200,12 @@ impl App {
     /// After a long-lived token arrived from an authorization: nothing
     /// refreshes it while instatui is closed, so say how, once.
     pub(crate) fn offer_keep_alive(&mut self) {
-        if !self.demo && self.keep_alive.state == KeepAliveState::Missing {
+        if !self.demo
+            && matches!(
+                self.keep_alive.state,
+                KeepAliveState::Missing | KeepAliveState::Outdated(_)
+            )
+        {
             self.open_keep_alive();
         }
     }
@@ -222,7 +238,7 @@ impl App {
                 self.set_status(
                     Level::Success,
                     format!(
-                        "keep-alive installed as {what}: it refreshes the token while instatui is closed ('instatui keep-alive status' shows its runs)"
+                        "keep-alive installed as {what}: it refreshes every account's token while instatui is closed ('instatui keep-alive status' shows its runs)"
                     ),
                 );
                 self.keep_alive.state = KeepAliveState::Installed(what);
@@ -303,7 +319,13 @@ impl App {
             KeepAliveState::Installed(what) => add(
                 GuideStyle::Text,
                 &format!(
-                    "Installed: {what} keeps the token alive. 'instatui keep-alive status' shows its last run; 'instatui keep-alive remove' takes it out."
+                    "Installed: {what} keeps every account's token alive. 'instatui keep-alive status' shows its last run; 'instatui keep-alive remove' takes it out."
+                ),
+            ),
+            KeepAliveState::Outdated(what) => add(
+                GuideStyle::Text,
+                &format!(
+                    "Installed by an older instatui: {what} refreshes only the active account's token. i installs it again so that it refreshes every account."
                 ),
             ),
             _ => add(
@@ -325,7 +347,7 @@ impl App {
         add(
             GuideStyle::Text,
             &format!(
-                "Every {} this command refreshes it once it is 3 days old, or within {} of expiry (it carries no token):",
+                "Every {} this command refreshes every account's token once it is 3 days old, or within {} of expiry (it carries no token):",
                 guide.plan.schedule.every_arg(),
                 guide.plan.schedule.within_arg()
             ),

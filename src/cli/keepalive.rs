@@ -27,7 +27,7 @@ pub(super) fn install(
         println!("{line}");
     }
     println!(
-        "Keep-alive installed as {}: every {} it runs '{}', which refreshes a token once it is 3 days old, or in any case within {} of expiry.",
+        "Keep-alive installed as {}: every {} it runs '{}', which refreshes every account's token once it is 3 days old, or in any case within {} of expiry.",
         report.scheduler.describe(),
         schedule.every_arg(),
         keepalive::command_line(&plan),
@@ -44,7 +44,7 @@ pub(super) fn print(ctx: &Context, every: Duration, within: Duration) -> Result<
     let plan = Plan::for_this_binary(ctx.store.dir(), schedule).map_err(CliError::failed)?;
     println!(
         "# Keep-alive for {}: every {} this runs '{}',\n\
-         # which refreshes a token once it is 3 days old, or in any case within {} of expiry.\n\
+         # which refreshes every account's token once it is 3 days old, or in any case within {} of expiry.\n\
          # 'instatui keep-alive install' sets up one of these for you; to do it by hand, pick one.",
         plan.config_dir.display(),
         schedule.every_arg(),
@@ -140,6 +140,9 @@ fn problem(found: &[Installed], state: &State, dir: &std::path::Path) -> Option<
     if let Some(broken) = found.iter().find_map(Installed::broken) {
         return Some(broken);
     }
+    if let Some(outdated) = found.iter().find_map(Installed::outdated) {
+        return Some(outdated);
+    }
     if let Some(note) = found.iter().find_map(|i| i.note.clone()) {
         return Some(note);
     }
@@ -197,8 +200,8 @@ fn print_status(found: &[Installed], state: &State, now: OffsetDateTime) {
         if let Some(note) = &entry.note {
             println!("note:        {note}");
         }
-        if let Some(broken) = entry.broken() {
-            println!("problem:     {broken}");
+        if let Some(problem) = entry.broken().or_else(|| entry.outdated()) {
+            println!("problem:     {problem}");
         }
     }
     print_last_run(state.last_run.as_ref(), now);

@@ -122,24 +122,36 @@ pub(super) fn detect(name: &str, dir: &Path) -> Option<Installed> {
             ),
             None => "?".into(),
         },
-        command: text
-            .split("<key>ProgramArguments</key>")
-            .nth(1)
-            .and_then(|rest| rest.split("<string>").nth(1))
-            .and_then(|rest| rest.split("</string>").next())
-            .map(|exe| {
-                let exe = exe
-                    .replace("&lt;", "<")
-                    .replace("&gt;", ">")
-                    .replace("&quot;", "\"")
-                    .replace("&amp;", "&");
-                format!("\"{exe}\" …")
-            }),
+        command: program_arguments(&text),
         enabled: None,
         next_run: None,
         log: log_path(name).map_or_else(String::new, |p| p.display().to_string()),
         note: None,
     })
+}
+
+/// The agent's `ProgramArguments`, each in double quotes as systemd's
+/// `ExecStart=` shows them; `None` when the plist has none.
+fn program_arguments(text: &str) -> Option<String> {
+    let array = text
+        .split("<key>ProgramArguments</key>")
+        .nth(1)?
+        .split("</array>")
+        .next()?;
+    let args: Vec<String> = array
+        .split("<string>")
+        .skip(1)
+        .filter_map(|rest| rest.split("</string>").next())
+        .map(|arg| {
+            let arg = arg
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&amp;", "&");
+            format!("\"{arg}\"")
+        })
+        .collect();
+    (!args.is_empty()).then(|| args.join(" "))
 }
 
 pub(super) fn remove(name: &str, dir: &Path) -> Result<Vec<String>, String> {
@@ -180,7 +192,7 @@ mod tests {
              \t\t<string>/Users/me/bin/instatui</string>\n\
              \t\t<string>--config-dir</string>\n\
              \t\t<string>/Users/me/Library/Application Support/instatui &amp; co</string>\n\
-             \t\t<string>refresh</string>\n";
+             \t\t<string>refresh</string>\n\t\t<string>--all</string>\n";
         assert!(text.contains(expected), "{text}");
         assert!(
             text.contains(
@@ -193,6 +205,12 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("<key>StandardErrorPath</key>\n\t<string>/Users/me/Library/Logs/instatui-keepalive.log</string>"), "{text}");
+        assert_eq!(
+            program_arguments(&text).as_deref(),
+            Some(
+                "\"/Users/me/bin/instatui\" \"--config-dir\" \"/Users/me/Library/Application Support/instatui & co\" \"refresh\" \"--all\" \"--if-older-than\" \"3d\" \"--if-expiring-within\" \"10d\""
+            )
+        );
         assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist"));
         assert!(text.ends_with("</dict>\n</plist>\n"));
     }

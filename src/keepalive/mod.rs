@@ -82,6 +82,9 @@ impl Plan {
             "--config-dir".into(),
             self.config_dir.to_string_lossy().into_owned(),
             "refresh".into(),
+            // Every account, not only the active one: keep-alive is what
+            // keeps the others alive.
+            ALL_ACCOUNTS.into(),
             // The refresh policy: early, once 3 days old (as the TUI does)…
             "--if-older-than".into(),
             crate::lifetime::REFRESH_AFTER_ARG.into(),
@@ -96,6 +99,10 @@ impl Plan {
         StartTime::from_hash(fnv1a(self.config_dir.to_string_lossy().as_bytes()))
     }
 }
+
+/// The flag that makes a scheduled run refresh every account. Entries
+/// installed before it was added refresh only the active one.
+const ALL_ACCOUNTS: &str = "--all";
 
 /// `instatui-keepalive` for the platform's config dir, and
 /// `instatui-keepalive-<8 hex digits>` for any other one.
@@ -144,6 +151,18 @@ impl Installed {
         let rest = &command[1..];
         let end = rest.find(quote)?;
         Some(PathBuf::from(&rest[..end]))
+    }
+
+    /// One sentence when the entry was installed by an older instatui whose
+    /// runs refresh only the active account.
+    pub(crate) fn outdated(&self) -> Option<String> {
+        let command = self.command.as_deref()?;
+        let runs_all = command
+            .split_whitespace()
+            .any(|arg| arg.trim_matches(|c| c == '"' || c == '\'') == ALL_ACCOUNTS);
+        (!runs_all).then(|| {
+            "the installed entry was made by an older instatui and refreshes only the active account: run 'instatui keep-alive install' again so that it refreshes every account".to_string()
+        })
     }
 
     /// One sentence when the entry would fail before instatui even starts.
@@ -376,7 +395,7 @@ mod tests {
         );
         assert_eq!(
             command_line(&plan),
-            "/usr/bin/instatui --config-dir '/home/me/my config' refresh --if-older-than 3d --if-expiring-within 10d"
+            "/usr/bin/instatui --config-dir '/home/me/my config' refresh --all --if-older-than 3d --if-expiring-within 10d"
         );
     }
 }

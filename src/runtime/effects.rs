@@ -226,7 +226,12 @@ impl Executor {
                 match found.first() {
                     None => KeepAliveState::Missing,
                     Some(entry) => {
-                        KeepAliveState::Installed(entry.scheduler.describe().to_string())
+                        let what = entry.scheduler.describe().to_string();
+                        if entry.outdated().is_some() {
+                            KeepAliveState::Outdated(what)
+                        } else {
+                            KeepAliveState::Installed(what)
+                        }
                     }
                 }
             })

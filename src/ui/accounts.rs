@@ -156,6 +156,14 @@ fn keep_alive(app: &App, account: &Account, active: bool) -> Span<'static> {
                 theme::level(Level::Success)
             },
         ),
+        KeepAliveState::Outdated(what) if active => Span::styled(
+            format!("kept alive by {what}{run}; others not: K, i updates it"),
+            theme::level(Level::Warning),
+        ),
+        KeepAliveState::Outdated(_) => Span::styled(
+            "not kept alive: keep-alive is outdated (K, i updates it)".to_string(),
+            theme::level(Level::Warning),
+        ),
         KeepAliveState::Missing if active && app.stored.settings.auto_refresh => {
             Span::raw("auto-refresh only while open".to_string())
         }

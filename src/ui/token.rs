@@ -238,6 +238,10 @@ fn keep_alive(app: &App) -> Span<'static> {
         KeepAliveState::Installed(what) => {
             Span::styled(format!("by {what}"), theme::level(Level::Success))
         }
+        KeepAliveState::Outdated(what) => Span::styled(
+            format!("by {what}, this account only (older build): K, i updates it"),
+            theme::level(Level::Warning),
+        ),
         KeepAliveState::Missing => {
             let short = app
                 .stored

@@ -110,10 +110,10 @@ fn a_systemd_timer_is_installed_reported_and_removed() {
     let config = m.config_dir().display().to_string();
     assert!(
         service.contains(&format!(
-            "ExecStart=\"{}\" \"--config-dir\" \"{config}\" \"refresh\" \"--if-older-than\" \"3d\" \"--if-expiring-within\" \"10d\"",
+            "ExecStart=\"{}\" \"--config-dir\" \"{config}\" \"refresh\" \"--all\" \"--if-older-than\" \"3d\" \"--if-expiring-within\" \"10d\"",
             binary()
         )),
-        "absolute paths to this binary and config dir:\n{service}"
+        "absolute paths to this binary and config dir, every account:\n{service}"
     );
     assert!(timer.contains("Persistent=true"), "{timer}");
     assert!(timer.contains("OnCalendar=*-*-* 0/12:"), "{timer}");
@@ -231,6 +231,10 @@ fn without_a_session_bus_it_says_what_to_do_and_uses_cron() {
     assert!(
         ours[1].contains(&format!("'{}' '--config-dir'", binary())),
         "{table}"
+    );
+    assert!(
+        ours[1].contains("'refresh' '--all' '--if-older-than'"),
+        "every account: {table}"
     );
     assert!(ours[1].contains(" */12 * * * "), "{table}");
     assert!(
@@ -357,4 +361,51 @@ fn a_launchd_agent_is_written_loaded_and_unloaded() {
         "{}",
         stubs.calls()
     );
+}
+
+#[test]
+fn an_entry_from_an_older_build_that_refreshes_one_account_is_outdated() {
+    let m = Machine::demo();
+    let stubs = Stubs::new(&m, &[("systemctl", SYSTEMCTL), ("crontab", CRONTAB)]);
+    assert_eq!(run(&m, &stubs, &["keep-alive", "install"]).code, 0);
+    // What builds before `--all` wrote: only the active account refreshed.
+    let service_path = units(&m).join("instatui-keepalive.service");
+    let current = read(&service_path);
+    std::fs::write(&service_path, current.replace(" \"--all\"", "")).unwrap();
+
+    let status = run(&m, &stubs, &["keep-alive", "status"]);
+    assert_eq!(status.code, 1, "{status:?}");
+    assert!(
+        status.stdout.contains("problem:     the installed entry was made by an older instatui and refreshes only the active account"),
+        "{status:?}"
+    );
+    assert_eq!(status.stderr.lines().count(), 1, "{status:?}");
+    assert!(
+        status
+            .stderr
+            .contains("run 'instatui keep-alive install' again so that it refreshes every account"),
+        "{status:?}"
+    );
+
+    // Installing again puts `--all` back, and the status is clean.
+    assert_eq!(run(&m, &stubs, &["keep-alive", "install"]).code, 0);
+    assert!(read(&service_path).contains("\"refresh\" \"--all\""));
+    let status = run(&m, &stubs, &["keep-alive", "status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+
+    // The same for a crontab line of an older build.
+    assert_eq!(
+        run(
+            &m,
+            &stubs,
+            &["keep-alive", "install", "--scheduler", "cron"]
+        )
+        .code,
+        0
+    );
+    let table = stubs.table().expect("a crontab");
+    stubs.set_table(&table.replace(" '--all'", ""));
+    let status = run(&m, &stubs, &["keep-alive", "status"]);
+    assert_eq!(status.code, 1, "{status:?}");
+    assert!(status.stderr.contains("older instatui"), "{status:?}");
 }

@@ -88,6 +88,31 @@ fn another_account_under_seven_days_warns_once_even_with_auto_refresh_on() {
         ))],
     );
     assert_eq!(app.status, None);
+
+    // One installed by an older build refreshes only the active account:
+    // the other one is warned about, and the way out is named.
+    let mut app = app_with(app.stored.clone());
+    send(
+        &mut app,
+        [Msg::KeepAlive(KeepAliveState::Outdated(
+            "a crontab entry".into(),
+        ))],
+    );
+    let status = status_text(&app);
+    assert!(
+        status.contains("@second_shop's token expires in 4d 0h and nothing keeps it alive"),
+        "{status}"
+    );
+    assert!(
+        status.contains("refreshes only the active account: K, then i"),
+        "{status}"
+    );
+    app.screen = Screen::Accounts;
+    let screen = render_text(&app);
+    assert!(
+        screen.contains("not kept alive: keep-alive is outdated"),
+        "the other row: {screen}"
+    );
 }
 
 #[test]
@@ -271,7 +296,7 @@ fn after_authorizing_the_ready_cron_line_and_timer_show_and_i_installs() {
     assert_eq!(app.screen, Screen::Token);
     assert_eq!(app.popup, Some(Popup::KeepAlive));
     let text = guide_text(&app);
-    let command = "/opt/instatui/bin/instatui --config-dir /home/jane/.config/instatui refresh --if-older-than 3d --if-expiring-within 10d";
+    let command = "/opt/instatui/bin/instatui --config-dir /home/jane/.config/instatui refresh --all --if-older-than 3d --if-expiring-within 10d";
     assert!(text.contains(command), "{text}");
     assert!(text.contains("crontab -e"), "{text}");
     let cron =
