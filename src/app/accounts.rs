@@ -134,6 +134,8 @@ impl App {
         self.accounts.removing = None;
         let id = account.user_id().to_string();
         let mut removed = Removed::NotFound;
+        let forgotten =
+            crate::handoff::forgotten(&crate::handoff::owned_by(&self.stored.handoffs, &id));
         effects.push(self.persist(|s| removed = s.remove_account(&id)));
         effects.push(Effect::DropFeedCache {
             user_id: id.clone(),
@@ -151,18 +153,18 @@ impl App {
                     Some(next) => self.set_status(
                         Level::Success,
                         format!(
-                            "forgot {label} and its token: {} is the active account now",
+                            "forgot {label}{forgotten}: {} is the active account now",
                             next.label()
                         ),
                     ),
                     None => self.set_status(
                         Level::Success,
-                        format!("forgot {label} and its token: no account is left (n adds one)"),
+                        format!("forgot {label}{forgotten}: no account is left (n adds one)"),
                     ),
                 }
             }
             Removed::Inactive | Removed::NotFound => {
-                self.set_status(Level::Success, format!("forgot {label} and its token"));
+                self.set_status(Level::Success, format!("forgot {label}{forgotten}"));
             }
         }
         self.move_account_selection(0);

@@ -133,6 +133,11 @@ impl App {
             .filter(|(_, r)| !r.ok)
             .map(|(id, r)| format!("handoff {id} failed: {}", r.summary))
             .collect();
+        let again: Vec<String> = results
+            .iter()
+            .filter(|(_, r)| !r.ok)
+            .map(|(id, _)| format!("'instatui handoff run {id}'"))
+            .collect();
         if failed.is_empty() {
             self.set_status(
                 Level::Success,
@@ -142,8 +147,10 @@ impl App {
             self.set_status(
                 Level::Error,
                 format!(
-                    "{} (the token is saved; 'instatui handoff run' tries again)",
-                    failed.join("; ")
+                    "{} (the token is saved; {} {} again)",
+                    failed.join("; "),
+                    again.join(", "),
+                    if again.len() == 1 { "tries" } else { "try" }
                 ),
             );
         }

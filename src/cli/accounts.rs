@@ -107,7 +107,7 @@ fn switch(ctx: &Context, name: &str) -> Result<(), CliError> {
 
 fn remove(ctx: &Context, name: &str) -> Result<(), CliError> {
     ctx.load()?;
-    let ((label, removed, id), state) = ctx.store.update(|s| {
+    let ((label, removed, id, handoffs), state) = ctx.store.update(|s| {
         let id = s.find_account(name).map_err(CliError::usage)?;
         let label = s
             .all_accounts()
@@ -115,15 +115,20 @@ fn remove(ctx: &Context, name: &str) -> Result<(), CliError> {
             .find(|a| a.user_id() == id)
             .map(|a| a.label())
             .unwrap_or(id.clone());
+        let handoffs = crate::handoff::owned_by(&s.handoffs, &id);
         let removed = s.remove_account(&id);
-        Ok::<_, CliError>((label, removed, id))
+        Ok::<_, CliError>((label, removed, id, handoffs))
     })?;
     // Its cached feed goes too; one left behind only costs disk space.
     let cache = crate::runtime::FeedCache::new(crate::store::cache_dir(&ctx.store));
     if let Err(e) = cache.remove(0, &id) {
         tracing::warn!("could not delete the feed cache of {id}: {e}");
     }
-    println!("Forgot {} and its token.", sanitize::line(&label));
+    println!(
+        "Forgot {}{}.",
+        sanitize::line(&label),
+        crate::handoff::forgotten(&handoffs)
+    );
     if let Removed::Active { now_active } = removed {
         match now_active.and(state.active_account()) {
             Some(next) => println!(

@@ -93,19 +93,50 @@ fn outcome_text(last: Option<&HandoffRun>) -> String {
     }
 }
 
+/// `@name` for a stored account, else `user ID`; `None` when no stored
+/// account has that id (it was removed by an older instatui, which left
+/// its handoffs behind).
+fn owner(state: &crate::store::State, user_id: &str) -> Option<String> {
+    state
+        .all_accounts()
+        .into_iter()
+        .find(|a| a.user_id() == user_id)
+        .map(|a| crate::sanitize::line(&a.label()).into_owned())
+}
+
+/// Every handoff, or with `--account` only that account's.
 pub(super) fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
+    let only = match &ctx.account {
+        Some(_) => state.active_user_id().map(str::to_string),
+        None => None,
+    };
+    let shown: Vec<&Handoff> = state
+        .handoffs
+        .iter()
+        .filter(|h| only.as_ref().is_none_or(|id| h.account == *id))
+        .collect();
     if json {
-        return print_json(&state.handoffs);
+        return print_json(&shown);
     }
-    if state.handoffs.is_empty() {
+    if shown.is_empty() {
+        let whose = match &only {
+            Some(id) => format!(" for {}", owner(&state, id).unwrap_or_else(|| id.clone())),
+            None => String::new(),
+        };
         println!(
-            "No handoffs: 'instatui handoff add --dotenv PATH' or 'instatui handoff add --exec CMD' adds one."
+            "No handoffs{whose}: 'instatui handoff add --dotenv PATH' or 'instatui handoff add --exec CMD' adds one."
         );
         return Ok(());
     }
-    for h in &state.handoffs {
-        println!("{}  {}  (account {})", h.id, h.target.describe(), h.account);
+    for h in shown {
+        let whose = owner(&state, &h.account).unwrap_or_else(|| {
+            format!(
+                "user {}, whose account is no longer stored: 'instatui handoff remove {}' removes it",
+                h.account, h.id
+            )
+        });
+        println!("{}  {}  ({whose})", h.id, h.target.describe());
         println!("   last run: {}", outcome_text(h.last.as_ref()));
         for line in h.last.iter().flat_map(|r| r.output.iter()) {
             println!("   | {line}");
@@ -130,20 +161,37 @@ pub(super) fn remove(ctx: &Context, id: u32) -> Result<(), CliError> {
     }
 }
 
+/// `handoff run`: the account's handoffs; `handoff run ID`: that one,
+/// with the token of the account it belongs to, whichever is active.
 pub(super) async fn run(ctx: &Context, only: Option<u32>) -> Result<(), CliError> {
-    if let Some(id) = only {
-        let state = ctx.load()?;
-        if !state.handoffs.iter().any(|h| h.id == id) {
-            return Err(CliError::usage(format!(
-                "there is no handoff {id}: 'instatui handoff list' shows them"
-            )));
+    let Some(id) = only else {
+        if run_and_record(ctx, None).await? == 0 {
+            let state = ctx.load()?;
+            let whose = state
+                .active_user_id()
+                .and_then(|id| owner(&state, id))
+                .unwrap_or_else(|| "this account".to_string());
+            println!(
+                "No handoffs for {whose}: nothing to run ('instatui handoff list' shows every account's)."
+            );
         }
+        return Ok(());
+    };
+    let state = ctx.store.load()?.state;
+    let Some(h) = state.handoffs.iter().find(|h| h.id == id) else {
+        return Err(CliError::usage(format!(
+            "there is no handoff {id}: 'instatui handoff list' shows them"
+        )));
+    };
+    if owner(&state, &h.account).is_none() {
+        return Err(CliError::failed(format!(
+            "handoff {id} belongs to user {}, whose account is no longer stored: 'instatui handoff remove {id}' removes it",
+            h.account
+        )));
     }
-    let ran = run_and_record(ctx, only).await?;
-    if ran == 0 {
-        println!("No handoffs for this account: nothing to run.");
-    }
-    Ok(())
+    run_and_record(&ctx.for_account(&h.account), only)
+        .await
+        .map(|_| ())
 }
 
 /// Runs the account's handoffs (after the new token was saved), records
@@ -185,17 +233,9 @@ async fn run_and_record(ctx: &Context, only: Option<u32>) -> Result<usize, CliEr
             failed.push(*id);
         }
     }
-    match failed.as_slice() {
-        [] => Ok(results.len()),
-        [id] => Err(CliError::failed(format!(
-            "handoff {id} failed (the token itself is saved): fix it, then 'instatui handoff run {id}'"
-        ))),
-        ids => Err(CliError::failed(format!(
-            "handoffs {} failed (the token itself is saved): fix them, then 'instatui handoff run'",
-            ids.iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))),
+    if failed.is_empty() {
+        Ok(results.len())
+    } else {
+        Err(CliError::failed(handoff::retry_advice(&failed)))
     }
 }

@@ -156,17 +156,21 @@ fn problem(found: &[Installed], state: &State, dir: &std::path::Path) -> Option<
     if !failed.is_empty() {
         return Some(format!("the last run failed: {}", failed.join("; ")));
     }
-    let handoffs: Vec<String> = state
+    // Handoffs of accounts an older instatui removed never run again:
+    // `handoff list` says so, and they are no reason to fail every status.
+    let stored: Vec<String> = state
+        .all_accounts()
+        .iter()
+        .map(|a| a.user_id().to_string())
+        .collect();
+    let handoffs: Vec<u32> = state
         .handoffs
         .iter()
-        .filter(|h| h.last.as_ref().is_some_and(|r| !r.ok))
-        .map(|h| h.id.to_string())
+        .filter(|h| h.last.as_ref().is_some_and(|r| !r.ok) && stored.contains(&h.account))
+        .map(|h| h.id)
         .collect();
     if !handoffs.is_empty() {
-        return Some(format!(
-            "handoff {} failed (the token itself is saved): fix it, then 'instatui handoff run'",
-            handoffs.join(", ")
-        ));
+        return Some(crate::handoff::retry_advice(&handoffs));
     }
     None
 }

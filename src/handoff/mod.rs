@@ -204,6 +204,65 @@ pub fn line(handoff: &Handoff, outcome: &HandoffRun) -> String {
     )
 }
 
+/// What to do after handoffs `ids` failed, in one sentence:
+/// `handoff 7 failed (…): fix it, then 'instatui handoff run 7'`, or for
+/// several, `handoffs 3 and 4 failed (…): fix them, then 'instatui handoff
+/// run 3' and 'instatui handoff run 4'`. `handoff run ID` runs a handoff
+/// with its own account's token, whichever account is active.
+pub(crate) fn retry_advice(ids: &[u32]) -> String {
+    match ids {
+        [id] => format!(
+            "handoff {id} failed (the token itself is saved): fix it, then 'instatui handoff run {id}'"
+        ),
+        _ => {
+            let numbers: Vec<String> = ids.iter().map(u32::to_string).collect();
+            let commands: Vec<String> = ids
+                .iter()
+                .map(|id| format!("'instatui handoff run {id}'"))
+                .collect();
+            format!(
+                "handoffs {} failed (the tokens themselves are saved): fix them, then {}",
+                and_list(&numbers),
+                and_list(&commands)
+            )
+        }
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
+/// The ids of the account `user_id`'s handoffs.
+pub(crate) fn owned_by(handoffs: &[Handoff], user_id: &str) -> Vec<u32> {
+    handoffs
+        .iter()
+        .filter(|h| h.account == user_id)
+        .map(|h| h.id)
+        .collect()
+}
+
+/// What removing an account forgets, after its name: ` and its token`,
+/// or `, its token and its handoffs 3 and 4`.
+pub(crate) fn forgotten(ids: &[u32]) -> String {
+    let numbers: Vec<String> = ids.iter().map(u32::to_string).collect();
+    match ids {
+        [] => " and its token".to_string(),
+        [id] => format!(", its token and its handoff {id}"),
+        _ => format!(", its token and its handoffs {}", and_list(&numbers)),
+    }
+}
+
+/// Forgets the handoffs of the account `user_id`.
+pub(crate) fn remove_for_account(handoffs: &mut Vec<Handoff>, user_id: &str) {
+    handoffs.retain(|h| h.account != user_id);
+}
+
 /// The next free id.
 pub(crate) fn next_id(handoffs: &[Handoff]) -> u32 {
     handoffs.iter().map(|h| h.id).max().unwrap_or(0) + 1
@@ -271,6 +330,18 @@ mod tests {
         let ours = vec![dotenv(1, "/a")];
         let merged = merge(&base, &ours, &base);
         assert_eq!(merged.len(), 1);
+    }
+
+    #[test]
+    fn the_advice_after_failures_names_a_command_for_each() {
+        assert_eq!(
+            retry_advice(&[7]),
+            "handoff 7 failed (the token itself is saved): fix it, then 'instatui handoff run 7'"
+        );
+        assert_eq!(
+            retry_advice(&[3, 4, 9]),
+            "handoffs 3, 4 and 9 failed (the tokens themselves are saved): fix them, then 'instatui handoff run 3', 'instatui handoff run 4' and 'instatui handoff run 9'"
+        );
     }
 
     #[test]

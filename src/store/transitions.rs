@@ -264,9 +264,11 @@ impl State {
         true
     }
 
-    /// Forgets one account. When it was the active one, the first of the
-    /// others becomes active; the answer says which, if any.
+    /// Forgets one account, and its handoffs (nothing would ever run them
+    /// again). When it was the active one, the first of the others becomes
+    /// active; the answer says which, if any.
     pub(crate) fn remove_account(&mut self, user_id: &str) -> Removed {
+        crate::handoff::remove_for_account(&mut self.handoffs, user_id);
         if self.active_user_id() == Some(user_id) {
             self.token = None;
             self.profile = None;

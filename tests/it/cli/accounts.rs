@@ -10,7 +10,7 @@ use serde_json::Value;
 /// browser logs in as the fake's second user (the shop) on the authorize
 /// page, and `exchange` stores its token beside the first. Its user id (the
 /// app-scoped id the exchange answers) is returned.
-fn add_shop_account(m: &Machine) -> String {
+pub(crate) fn add_shop_account(m: &Machine) -> String {
     assert!(m.control().sign_in_as(SHOP_USERNAME));
     let landed = m.authorize_in_browser();
     let run = m.run_with(&["exchange"], |c| {

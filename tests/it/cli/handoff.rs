@@ -208,3 +208,101 @@ fn a_dotenv_path_that_cannot_be_written_is_refused_in_one_sentence() {
         "{remove:?}"
     );
 }
+
+#[test]
+fn a_handoff_runs_with_its_own_accounts_token_and_goes_with_its_account() {
+    use instatui::fake::{DEMO_USERNAME, SHOP_USERNAME};
+    let m = Machine::demo();
+    m.authorized();
+    crate::cli::accounts::add_shop_account(&m);
+    // The shop is active; the handoff belongs to the first account.
+    let seen = m.out("seen.txt");
+    let command = format!(
+        "printf '%s' \"$INSTAGRAM_USERNAME\" > '{}'; exit 3",
+        seen.display()
+    );
+    let add = m.run(&[
+        "--account",
+        DEMO_USERNAME,
+        "handoff",
+        "add",
+        "--exec",
+        &command,
+    ]);
+    assert_eq!(add.code, 0, "{add:?}");
+    let add = m.run(&[
+        "--account",
+        DEMO_USERNAME,
+        "handoff",
+        "add",
+        "--exec",
+        "exit 4",
+    ]);
+    assert_eq!(add.code, 0, "{add:?}");
+
+    let run = m.run(&["--account", DEMO_USERNAME, "handoff", "run"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("handoffs 1 and 2 failed (the tokens themselves are saved): fix them, then 'instatui handoff run 1' and 'instatui handoff run 2'"),
+        "{run:?}"
+    );
+    std::fs::remove_file(&seen).unwrap();
+
+    // What the advice says works with the shop still active.
+    let run = m.run(&["handoff", "run", "1"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stderr.contains("exited 3"), "it ran: {run:?}");
+    assert_eq!(
+        std::fs::read_to_string(&seen).unwrap(),
+        DEMO_USERNAME,
+        "with its own account's token"
+    );
+
+    // Listed by name, and --account lists that account's only.
+    let list = m.run(&["handoff", "list"]);
+    assert!(
+        list.stdout.contains(&format!("(@{DEMO_USERNAME})")),
+        "{list:?}"
+    );
+    let list = m.run(&["--account", SHOP_USERNAME, "handoff", "list"]);
+    assert_eq!(list.code, 0, "{list:?}");
+    assert!(
+        list.stdout
+            .contains(&format!("No handoffs for @{SHOP_USERNAME}")),
+        "{list:?}"
+    );
+
+    // Removing the account removes its handoffs, and says so.
+    let remove = m.run(&["accounts", "remove", DEMO_USERNAME]);
+    assert_eq!(remove.code, 0, "{remove:?}");
+    assert!(
+        remove.stdout.contains(&format!(
+            "Forgot @{DEMO_USERNAME}, its token and its handoffs 1 and 2."
+        )),
+        "{remove:?}"
+    );
+    let list = m.run(&["handoff", "list", "--json"]);
+    assert_eq!(list.stdout.trim(), "[]", "{list:?}");
+
+    // One an older instatui left behind for a removed account says so, and
+    // names the command that clears it.
+    let mut state = m.state();
+    state["handoffs"] = serde_json::json!([{
+        "id": 7, "account": "1000000000000001", "kind": "exec",
+        "command": "exit 3", "timeout_secs": 60,
+        "last": {"at": "2026-01-01T00:00:00Z", "ok": false, "summary": "exited 3"}
+    }]);
+    std::fs::write(m.state_path(), state.to_string()).unwrap();
+    let list = m.run(&["handoff", "list"]);
+    assert!(
+        list.stdout.contains("user 1000000000000001, whose account is no longer stored: 'instatui handoff remove 7' removes it"),
+        "{list:?}"
+    );
+    let run = m.run(&["handoff", "run", "7"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("'instatui handoff remove 7'"),
+        "{run:?}"
+    );
+    assert_eq!(m.run(&["handoff", "remove", "7"]).code, 0);
+}

@@ -168,6 +168,16 @@ fn switching_makes_header_token_and_feed_follow_and_never_shows_the_other_feed()
 #[test]
 fn removing_asks_first_naming_the_account() {
     let mut app = on_accounts(two_accounts(Duration::days(5)));
+    // The shop has a handoff; nothing would run it once the shop is gone.
+    app.stored.handoffs.push(instatui::handoff::Handoff {
+        id: 3,
+        account: OTHER_ID.into(),
+        target: instatui::handoff::Destination::Exec {
+            command: "true".into(),
+            timeout_secs: 5,
+        },
+        last: None,
+    });
     send(&mut app, [key('j'), key('x')]);
     assert_eq!(app.popup, Some(Popup::ConfirmRemoveAccount));
     let screen = draw(&app, 80, 24);
@@ -181,7 +191,12 @@ fn removing_asks_first_naming_the_account() {
     assert_eq!(saves(&effects).len(), 1);
     assert_eq!(app.stored.all_accounts().len(), 1);
     assert_eq!(app.stored.active_user_id(), Some(USER_ID));
-    assert!(status_text(&app).contains("forgot @second_shop"));
+    assert!(
+        status_text(&app).contains("forgot @second_shop, its token and its handoff 3"),
+        "{}",
+        status_text(&app)
+    );
+    assert!(saves(&effects)[0].handoffs.is_empty(), "its handoff went");
     let screen = draw(&app, 80, 24);
     assert!(screen.contains("Accounts (1)"), "{screen}");
     assert!(!screen.contains("▶  @second_shop"), "{screen}");
