@@ -140,6 +140,13 @@ fn keep_alive(app: &App, account: &Account, active: bool) -> Span<'static> {
     if app.demo {
         return Span::styled("keep-alive: not needed in the demo", theme::dim());
     }
+    // Keep-alive refreshes; an expired, revoked or short-lived token cannot be.
+    if app.account_health(account).is_failing() {
+        return Span::styled(
+            "keep-alive cannot help: authorize again (n)".to_string(),
+            theme::level(Level::Error),
+        );
+    }
     let last_run = app.stored.last_run.as_ref().and_then(|run| {
         run.accounts
             .iter()

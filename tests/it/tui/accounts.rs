@@ -378,3 +378,24 @@ fn leaving_authorize_gives_up_adding_so_the_next_login_is_the_active_accounts() 
         "{effects:?}"
     );
 }
+
+#[test]
+fn an_expired_account_is_not_called_kept_alive() {
+    let mut app = on_accounts(two_accounts(-Duration::days(2)));
+    send(
+        &mut app,
+        [Msg::KeepAlive(
+            instatui::app::keepalive::KeepAliveState::Installed("a systemd user timer".into()),
+        )],
+    );
+    let screen = draw(&app, 140, 24);
+    assert!(
+        screen.contains("keep-alive cannot help: authorize again (n)"),
+        "{screen}"
+    );
+    assert_eq!(
+        screen.matches("kept alive by a systemd user timer").count(),
+        1,
+        "only the healthy account: {screen}"
+    );
+}
