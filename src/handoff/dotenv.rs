@@ -81,6 +81,13 @@ pub(crate) fn updated(current: &[u8], var: &str, value: &str) -> Vec<u8> {
 /// Why the file cannot be written there, in one sentence with what to do;
 /// `None` when its folder exists and takes new files.
 pub(crate) fn check_folder(path: &Path) -> Option<String> {
+    if path.is_dir() {
+        return Some(format!(
+            "{} is a folder: give the path of a file in it, like {}",
+            path.display(),
+            path.join(".env").display()
+        ));
+    }
     let dir = path.parent().unwrap_or(Path::new("/"));
     if !dir.is_dir() {
         return Some(format!(

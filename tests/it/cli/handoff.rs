@@ -163,6 +163,21 @@ fn a_dotenv_path_that_cannot_be_written_is_refused_in_one_sentence() {
     assert_eq!(add.stderr.lines().count(), 1, "{add:?}");
     assert!(add.stderr.contains("does not exist: create it"), "{add:?}");
 
+    // An existing folder is not a file to write the line into.
+    let folder = m.out("site2");
+    std::fs::create_dir_all(&folder).unwrap();
+    let add = m.run(&["handoff", "add", "--dotenv", folder.to_str().unwrap()]);
+    assert_eq!(add.code, 1, "{add:?}");
+    assert_eq!(add.stderr.lines().count(), 1, "{add:?}");
+    assert!(
+        add.stderr.contains(&format!(
+            "{} is a folder: give the path of a file in it, like {}; nothing was added",
+            folder.display(),
+            folder.join(".env").display()
+        )),
+        "{add:?}"
+    );
+
     let locked = m.out("locked");
     std::fs::create_dir_all(&locked).unwrap();
     use std::os::unix::fs::PermissionsExt;
