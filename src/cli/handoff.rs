@@ -165,6 +165,7 @@ pub(super) fn remove(ctx: &Context, id: u32) -> Result<(), CliError> {
 /// with the token of the account it belongs to, whichever is active.
 pub(super) async fn run(ctx: &Context, only: Option<u32>) -> Result<(), CliError> {
     let Some(id) = only else {
+        refuse_a_dead_token(ctx, None)?;
         if run_and_record(ctx, None).await? == 0 {
             let state = ctx.load()?;
             let whose = state
@@ -189,9 +190,33 @@ pub(super) async fn run(ctx: &Context, only: Option<u32>) -> Result<(), CliError
             h.account
         )));
     }
-    run_and_record(&ctx.for_account(&h.account), only)
-        .await
-        .map(|_| ())
+    let own = ctx.for_account(&h.account);
+    refuse_a_dead_token(&own, only)?;
+    run_and_record(&own, only).await.map(|_| ())
+}
+
+/// An expired or revoked token is not handed on by `handoff run`: it
+/// would only put a dead token where a working one is expected. Exit 3,
+/// as for every command whose token needs a new authorize.
+fn refuse_a_dead_token(ctx: &Context, only: Option<u32>) -> Result<(), CliError> {
+    use crate::health::Health;
+    let state = ctx.load()?;
+    let Some(account) = state.active_account() else {
+        return Ok(());
+    };
+    let has_handoffs = state
+        .handoffs
+        .iter()
+        .any(|h| h.account == account.user_id() && only.is_none_or(|id| h.id == id));
+    let health = crate::health::health(&state, &account, crate::clock::now());
+    if has_handoffs && matches!(health, Health::Expired | Health::Revoked) {
+        let who = crate::sanitize::line(&account.label()).into_owned();
+        return Err(CliError::needs_auth(format!(
+            "{who}'s token is {}, so nothing was handed on: authorize again ('instatui authorize --open', logging in as {who}), and the new token is handed on by itself",
+            health.as_str()
+        )));
+    }
+    Ok(())
 }
 
 /// Runs the account's handoffs (after the new token was saved), records

@@ -321,3 +321,28 @@ fn a_handoff_runs_with_its_own_accounts_token_and_goes_with_its_account() {
     );
     assert_eq!(m.run(&["handoff", "remove", "7"]).code, 0);
 }
+
+#[test]
+fn an_expired_token_is_not_handed_on_and_the_exit_says_authorize() {
+    use instatui::fake::DEMO_USERNAME;
+    let m = Machine::demo();
+    m.authorized();
+    let env_file = m.out(".env");
+    let add = m.run(&["handoff", "add", "--dotenv", env_file.to_str().unwrap()]);
+    assert_eq!(add.code, 0, "{add:?}");
+    for args in [&["handoff", "run"][..], &["handoff", "run", "1"][..]] {
+        // 61 days on, the 60-day token is dead.
+        let run = m.run_with(args, |c| {
+            c.env("INSTATUI_CLOCK_SKEW", "61d");
+        });
+        assert_eq!(run.code, 3, "{run:?}");
+        assert_eq!(run.stderr.lines().count(), 1, "{run:?}");
+        assert!(
+            run.stderr.contains(&format!(
+                "@{DEMO_USERNAME}'s token is expired, so nothing was handed on: authorize again"
+            )),
+            "{run:?}"
+        );
+        assert!(!env_file.exists(), "nothing written");
+    }
+}
