@@ -102,7 +102,7 @@ pub(crate) fn remove_strays(
 
 /// Which step failed, with the I/O error.
 #[derive(Debug)]
-pub enum Failed {
+pub(crate) enum Failed {
     /// Giving the temporary file (at this path) its permission bits.
     SetPermissions(PathBuf, io::Error),
     /// Creating, writing or renaming the file.

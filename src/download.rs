@@ -154,7 +154,7 @@ pub fn plan(posts: &[Media], username: &str) -> Vec<Job> {
 }
 
 /// The extension for a file of this content type, else from the URL's path.
-pub fn extension(content_type: Option<&str>, url: &str) -> String {
+pub(crate) fn extension(content_type: Option<&str>, url: &str) -> String {
     let mime = content_type
         .and_then(|c| c.split(';').next())
         .map(|c| c.trim().to_ascii_lowercase());
@@ -362,7 +362,7 @@ pub(crate) const SIDECAR_EXTENSION: &str = ".json";
 /// Gives a saved file the post's time, so folders sort by when things were
 /// posted. A file system that refuses keeps the download time: not worth
 /// failing a download over.
-pub fn set_modified(path: &Path, at: time::OffsetDateTime) {
+pub(crate) fn set_modified(path: &Path, at: time::OffsetDateTime) {
     let result = std::fs::File::options()
         .write(true)
         .open(path)

@@ -12,7 +12,7 @@ pub fn init() {
     let _ = LOCAL_OFFSET.set(offset);
 }
 
-pub fn offset() -> UtcOffset {
+pub(crate) fn offset() -> UtcOffset {
     LOCAL_OFFSET.get().copied().unwrap_or(UtcOffset::UTC)
 }
 
@@ -65,7 +65,7 @@ pub(crate) fn format_local(t: OffsetDateTime) -> String {
     format_in(t, offset())
 }
 
-pub fn rfc3339(t: OffsetDateTime) -> String {
+pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
     t.format(&time::format_description::well_known::Rfc3339)
         .unwrap_or_else(|_| t.to_string())
 }

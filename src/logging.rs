@@ -12,7 +12,7 @@ pub(crate) const LOG_FILE: &str = "instatui.log";
 
 /// The filter `-v` asks for: none given keeps `INSTATUI_LOG` (else `info`),
 /// `-v` is `debug`, `-vv` and more `trace`, all for instatui's own events.
-pub fn filter(verbose: u8) -> EnvFilter {
+pub(crate) fn filter(verbose: u8) -> EnvFilter {
     match verbose {
         0 => EnvFilter::try_from_env("INSTATUI_LOG")
             .unwrap_or_else(|_| EnvFilter::new("instatui=info")),

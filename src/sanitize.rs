@@ -6,7 +6,7 @@
 //! sequences are removed here (not just their first byte, which would leave
 //! `]0;title` behind), other control characters are dropped or turned into
 //! spaces, and bidi overrides, which reorder what is shown, are dropped.
-//! JSON output keeps every character, escaped ([`json`]).
+//! JSON output keeps every character, escaped (`json`).
 
 use std::borrow::Cow;
 use std::iter::Peekable;
@@ -122,7 +122,7 @@ fn skip_string(chars: &mut Peekable<Chars<'_>>) -> bool {
 /// Serialized JSON with the characters serde leaves raw but a terminal may
 /// act on (DEL, C1 controls, bidi overrides) escaped as `\uXXXX`: still the
 /// same JSON value, still valid JSON. serde already escapes C0, ESC included.
-pub fn json(text: String) -> String {
+pub(crate) fn json(text: String) -> String {
     if !text.chars().any(is_unsafe) {
         return text;
     }

@@ -56,7 +56,7 @@ impl Default for AuthorizeView {
 }
 
 impl App {
-    pub fn endpoints(&self) -> Endpoints {
+    pub(crate) fn endpoints(&self) -> Endpoints {
         let flavor = self
             .stored
             .app

@@ -90,7 +90,7 @@ impl CredentialsForm {
         }
     }
 
-    pub fn field(&self, id: FieldId) -> Option<&TextField> {
+    pub(crate) fn field(&self, id: FieldId) -> Option<&TextField> {
         match id {
             FieldId::AppId => Some(&self.app_id),
             FieldId::AppSecret => Some(&self.app_secret),
@@ -120,7 +120,7 @@ impl CredentialsForm {
     }
 
     /// Starts editing the field under the marker.
-    pub fn edit(&mut self) {
+    pub(crate) fn edit(&mut self) {
         self.focus = Some(self.cursor);
     }
 
@@ -136,7 +136,7 @@ impl CredentialsForm {
     }
 
     /// Throws the edits away: the form shows what is saved again.
-    pub fn discard(&mut self, stored: &State) {
+    pub(crate) fn discard(&mut self, stored: &State) {
         let cursor = self.cursor;
         *self = CredentialsForm::from_state(stored);
         self.cursor = cursor;

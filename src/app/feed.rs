@@ -82,7 +82,7 @@ pub enum Goal {
 }
 
 impl FeedView {
-    pub fn reset(&mut self) {
+    pub(crate) fn reset(&mut self) {
         *self = FeedView::default();
     }
 

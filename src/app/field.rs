@@ -46,7 +46,7 @@ impl TextField {
     }
 
     /// Cursor position in characters.
-    pub fn cursor(&self) -> usize {
+    pub(crate) fn cursor(&self) -> usize {
         self.input.cursor()
     }
 

@@ -31,7 +31,7 @@ pub enum Screen {
 }
 
 impl Screen {
-    pub const ALL: [Screen; 5] = [
+    pub(crate) const ALL: [Screen; 5] = [
         Screen::Credentials,
         Screen::Authorize,
         Screen::Token,
@@ -39,7 +39,7 @@ impl Screen {
         Screen::Accounts,
     ];
 
-    pub fn title(self) -> &'static str {
+    pub(crate) fn title(self) -> &'static str {
         match self {
             Screen::Credentials => "Credentials",
             Screen::Authorize => "Authorize",

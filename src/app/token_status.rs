@@ -53,7 +53,7 @@ impl App {
     /// Called at start and every tick: refreshes by the policy (a long-lived
     /// token over `REFRESH_AFTER` old, or under seven days left) when
     /// auto-refresh is on, at most once an hour.
-    pub fn auto_refresh(&mut self, effects: &mut Vec<Effect>) {
+    pub(crate) fn auto_refresh(&mut self, effects: &mut Vec<Effect>) {
         if !self.stored.settings.auto_refresh
             || self.token.refreshing
             || self.rate_limited().is_some()
@@ -88,7 +88,11 @@ impl App {
         self.auto_refresh(effects);
     }
 
-    pub fn on_refreshed(&mut self, result: Result<LongToken, ApiError>, effects: &mut Vec<Effect>) {
+    pub(crate) fn on_refreshed(
+        &mut self,
+        result: Result<LongToken, ApiError>,
+        effects: &mut Vec<Effect>,
+    ) {
         self.token.refreshing = false;
         let asked_for = self.token.refreshing_token.take();
         if asked_for.is_none() || asked_for.as_ref() != self.stored.token.as_ref().map(|t| &t.value)

@@ -370,7 +370,7 @@ pub struct PostCount {
 
 impl PostCount {
     /// `None` for every post.
-    pub fn max(&self) -> Option<usize> {
+    pub(crate) fn max(&self) -> Option<usize> {
         (!self.all).then_some(self.limit)
     }
 }
@@ -387,7 +387,7 @@ pub struct WaitArgs {
 impl WaitArgs {
     /// A client whose walks through the pages wait within `--max-wait`,
     /// telling `say` (stderr, above the spinner) before each wait.
-    pub fn client(
+    pub(crate) fn client(
         &self,
         ctx: &Context,
         state: &State,
@@ -484,7 +484,7 @@ impl Context {
     ///
     /// With `--account`, that account is the one at the top of the state
     /// (the file's active account does not change).
-    pub fn load(&self) -> Result<State, CliError> {
+    pub(crate) fn load(&self) -> Result<State, CliError> {
         let loaded = self.store.load()?;
         if let Some(notice) = loaded.notice {
             eprintln!("note: {notice}");
@@ -525,7 +525,7 @@ impl Context {
         }
     }
 
-    pub fn client(&self, state: &State) -> Result<Client, CliError> {
+    pub(crate) fn client(&self, state: &State) -> Result<Client, CliError> {
         let flavor = state.app.as_ref().map(|a| a.flavor).unwrap_or_default();
         let endpoints = Endpoints::from_env(flavor, &state.endpoints);
         Ok(Client::new(flavor, endpoints)?.with_clock(crate::clock::now))

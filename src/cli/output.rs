@@ -55,7 +55,7 @@ impl Exit {
     }
 
     /// The name scripts read in `--json` error objects.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Exit::Failed => "failed",
             Exit::Usage => "usage",
@@ -91,7 +91,7 @@ impl CliError {
         }
     }
 
-    pub fn needs_auth(message: impl Into<String>) -> Self {
+    pub(crate) fn needs_auth(message: impl Into<String>) -> Self {
         CliError {
             exit: Exit::NeedsAuth,
             message: message.into(),

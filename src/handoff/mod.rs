@@ -53,7 +53,7 @@ pub enum Destination {
 
 impl Destination {
     /// `.env INSTAGRAM_ACCESS_TOKEN in /srv/site/.env`, `command 'deploy.sh'`.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match self {
             Destination::Dotenv { path, var } => format!("dotenv {var} in {}", path.display()),
             Destination::Exec {
@@ -104,7 +104,7 @@ impl Ticket {
 
 /// Runs one handoff now. Blocking (files, a child process): async callers
 /// use `spawn_blocking`.
-pub fn run(handoff: &Handoff, ticket: &Ticket, now: OffsetDateTime) -> HandoffRun {
+pub(crate) fn run(handoff: &Handoff, ticket: &Ticket, now: OffsetDateTime) -> HandoffRun {
     let token = ticket.token.expose();
     let (ok, summary, exit_code, output) = match &handoff.target {
         Destination::Dotenv { path, var } => match dotenv::write(path, var, token) {
@@ -195,7 +195,7 @@ pub(crate) fn record(handoffs: &mut [Handoff], results: &[(u32, HandoffRun)]) {
 }
 
 /// `handoff 2 (dotenv … ): failed …`, one line.
-pub fn line(handoff: &Handoff, outcome: &HandoffRun) -> String {
+pub(crate) fn line(handoff: &Handoff, outcome: &HandoffRun) -> String {
     format!(
         "handoff {} ({}): {}",
         handoff.id,

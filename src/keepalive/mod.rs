@@ -365,7 +365,7 @@ fn remove_one(scheduler: Scheduler, name: &str) -> Result<Vec<String>, String> {
 
 /// Undoes what `install` did for this config dir, wherever it is found.
 /// An empty list: there was nothing to remove.
-pub fn remove(name: &str) -> Result<Vec<String>, String> {
+pub(crate) fn remove(name: &str) -> Result<Vec<String>, String> {
     let mut done = Vec::new();
     for scheduler in [Scheduler::Systemd, Scheduler::Cron, Scheduler::Launchd] {
         done.extend(remove_one(scheduler, name)?);

@@ -37,7 +37,7 @@ pub enum RunOutcome {
 }
 
 impl RunOutcome {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             RunOutcome::Refreshed => "refreshed",
             RunOutcome::NotDue => "not due",
@@ -54,7 +54,7 @@ impl RunOutcome {
 
 impl AccountResult {
     /// `@name: refreshed`, `@name: failed: why`.
-    pub fn summary(&self) -> String {
+    pub(crate) fn summary(&self) -> String {
         let who = self
             .username
             .as_ref()

@@ -24,7 +24,7 @@ impl Default for Schedule {
 
 impl Schedule {
     /// Checks the pair; the error is one sentence saying what to choose.
-    pub fn new(every: Duration, within: Duration) -> Result<Schedule, String> {
+    pub(crate) fn new(every: Duration, within: Duration) -> Result<Schedule, String> {
         let secs = every.whole_seconds();
         let hours_dividing_a_day = secs > 0 && secs % 3600 == 0 && 86_400 % secs == 0;
         let whole_days = secs >= 86_400 && secs % 86_400 == 0 && secs <= 7 * 86_400;

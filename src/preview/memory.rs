@@ -13,7 +13,7 @@ pub struct MemoryCache<T> {
 }
 
 impl<T> MemoryCache<T> {
-    pub fn new(budget: usize) -> Self {
+    pub(crate) fn new(budget: usize) -> Self {
         MemoryCache {
             entries: LruCache::unbounded(),
             used: 0,
@@ -21,7 +21,7 @@ impl<T> MemoryCache<T> {
         }
     }
 
-    pub fn contains(&self, key: &str) -> bool {
+    pub(crate) fn contains(&self, key: &str) -> bool {
         self.entries.contains(key)
     }
 
@@ -38,13 +38,13 @@ impl<T> MemoryCache<T> {
     }
 
     /// The value, which becomes the most recently used.
-    pub fn get_mut(&mut self, key: &str) -> Option<&mut T> {
+    pub(crate) fn get_mut(&mut self, key: &str) -> Option<&mut T> {
         self.entries.get_mut(key).map(|(value, _)| value)
     }
 
     /// Inserts, then drops the least recently used entries until the budget
     /// holds again (always keeping the newest one).
-    pub fn insert(&mut self, key: String, value: T, cost: usize) {
+    pub(crate) fn insert(&mut self, key: String, value: T, cost: usize) {
         if let Some((_, old)) = self.entries.put(key, (value, cost)) {
             self.used -= old;
         }

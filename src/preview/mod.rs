@@ -210,7 +210,7 @@ impl Previews {
 
     /// Draws the picture into `area`. `false` when it is not ready for this
     /// size yet: then it is noted for `take_resizes` and nothing is drawn.
-    pub fn draw(&mut self, key: &str, frame: &mut ratatui::Frame, area: Rect) -> bool {
+    pub(crate) fn draw(&mut self, key: &str, frame: &mut ratatui::Frame, area: Rect) -> bool {
         let offload = self.offload;
         let Some(protocol) = self.get_mut(key) else {
             return false;

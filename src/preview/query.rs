@@ -227,7 +227,11 @@ pub(crate) fn ask(query: &str, deadline: Duration, typed: &(dyn Fn(KeyEvent) + S
 }
 
 #[cfg(not(unix))]
-pub fn ask(_query: &str, _deadline: Duration, _typed: &(dyn Fn(KeyEvent) + Sync)) -> Answers {
+pub(crate) fn ask(
+    _query: &str,
+    _deadline: Duration,
+    _typed: &(dyn Fn(KeyEvent) + Sync),
+) -> Answers {
     Answers::default()
 }
 

@@ -56,7 +56,7 @@ impl FeedCache {
         }
     }
 
-    pub fn dir(&self) -> &std::path::Path {
+    pub(crate) fn dir(&self) -> &std::path::Path {
         &self.dir
     }
 
@@ -136,7 +136,7 @@ impl FeedCache {
     /// Deletes the cached feed of a removed account (nothing there is
     /// fine). Snapshots numbered up to `seq` (handed out before the
     /// removal, perhaps still queued) must not bring the file back.
-    pub fn remove(&self, seq: u64, user_id: &str) -> std::io::Result<()> {
+    pub(crate) fn remove(&self, seq: u64, user_id: &str) -> std::io::Result<()> {
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         let last = written.entry(user_id.to_string()).or_insert(0);
         *last = (*last).max(seq);

@@ -32,7 +32,7 @@ impl IoOp {
     }
 
     /// What the user can do about it.
-    pub fn hint(self) -> &'static str {
+    pub(crate) fn hint(self) -> &'static str {
         match self {
             IoOp::Read => "check the file's permissions",
             IoOp::Write | IoOp::Sync | IoOp::MoveAside => {

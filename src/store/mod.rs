@@ -92,7 +92,7 @@ impl Store {
         dirs::locate_config_dir(config_dir_flag).map(Store::at)
     }
 
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 

@@ -304,7 +304,11 @@ pub(crate) enum Removed {
 impl Account {
     /// A new token replaces the old one; a failure keeps the old token and
     /// records Instagram's message.
-    pub fn record_refresh(&mut self, result: Result<StoredToken, String>, at: OffsetDateTime) {
+    pub(crate) fn record_refresh(
+        &mut self,
+        result: Result<StoredToken, String>,
+        at: OffsetDateTime,
+    ) {
         let outcome = match result {
             Ok(token) => {
                 self.token = token;

@@ -29,7 +29,11 @@ impl Theme {
     /// The theme for `--theme` (`None`: auto). `NO_COLOR` (any non-empty
     /// value, <https://no-color.org>) wins over auto; `COLORFGBG` (set by
     /// rxvt, Konsole and others) tells a light background from a dark one.
-    pub fn choose(asked: Option<Theme>, no_color: Option<&str>, colorfgbg: Option<&str>) -> Theme {
+    pub(crate) fn choose(
+        asked: Option<Theme>,
+        no_color: Option<&str>,
+        colorfgbg: Option<&str>,
+    ) -> Theme {
         if let Some(theme) = asked {
             return theme;
         }
@@ -52,7 +56,8 @@ impl Theme {
         Theme::choose(asked, no_color.as_deref(), colorfgbg.as_deref())
     }
 
-    pub fn as_str(self) -> &'static str {
+    #[cfg(test)]
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Theme::Dark => "dark",
             Theme::Light => "light",
@@ -69,7 +74,7 @@ impl Theme {
     }
 
     /// Titles sit in dim borders: they cancel the border's faintness.
-    pub fn title(self) -> Style {
+    pub(crate) fn title(self) -> Style {
         self.accent(Color::LightMagenta, Color::Magenta)
             .add_modifier(Modifier::BOLD)
             .remove_modifier(Modifier::DIM)
@@ -82,13 +87,13 @@ impl Theme {
         Style::new().add_modifier(Modifier::DIM)
     }
 
-    pub fn key(self) -> Style {
+    pub(crate) fn key(self) -> Style {
         self.accent(Color::Cyan, Color::Blue)
             .add_modifier(Modifier::BOLD)
     }
 
     /// The selected row and the active tab: reversed, so it shows without colour.
-    pub fn selected(self) -> Style {
+    pub(crate) fn selected(self) -> Style {
         Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
     }
 
@@ -96,14 +101,14 @@ impl Theme {
         Style::new().add_modifier(Modifier::REVERSED)
     }
 
-    pub fn field(self) -> Style {
+    pub(crate) fn field(self) -> Style {
         match self {
             Theme::Dark => Style::new().bg(Color::Black).fg(Color::Gray),
             Theme::Light | Theme::Plain => Style::new().add_modifier(Modifier::UNDERLINED),
         }
     }
 
-    pub fn level(self, level: Level) -> Style {
+    pub(crate) fn level(self, level: Level) -> Style {
         match level {
             Level::Info => Style::new(),
             Level::Success => match self {
@@ -147,7 +152,7 @@ fn current() -> Theme {
     CURRENT.with(Cell::get)
 }
 
-pub fn title() -> Style {
+pub(crate) fn title() -> Style {
     current().title()
 }
 
@@ -155,11 +160,11 @@ pub(crate) fn dim() -> Style {
     current().dim()
 }
 
-pub fn key() -> Style {
+pub(crate) fn key() -> Style {
     current().key()
 }
 
-pub fn selected() -> Style {
+pub(crate) fn selected() -> Style {
     current().selected()
 }
 
@@ -167,11 +172,11 @@ pub(crate) fn focused_field() -> Style {
     current().focused_field()
 }
 
-pub fn field() -> Style {
+pub(crate) fn field() -> Style {
     current().field()
 }
 
-pub fn level(level: Level) -> Style {
+pub(crate) fn level(level: Level) -> Style {
     current().level(level)
 }
 
