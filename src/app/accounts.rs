@@ -61,9 +61,16 @@ impl App {
         // to the cache under that account's id, never on screen for the next.
         self.flush_feed_cache(effects);
         let id = account.user_id().to_string();
+        let untouched =
+            self.credentials.focus.is_none() && !self.credentials.is_dirty(&self.stored);
         effects.push(self.persist(|s| {
             s.switch_account(&id);
         }));
+        if untouched {
+            // Its app is the current one now: Credentials shows it (the
+            // app that was current stays stored, not "unsaved").
+            self.credentials.discard(&self.stored);
+        }
         self.forget_account_views();
         // Its own list from the cache at once; entering the feed refreshes it.
         effects.push(Effect::LoadFeedCache { user_id: id });
@@ -136,7 +143,13 @@ impl App {
         let mut removed = Removed::NotFound;
         let forgotten =
             crate::handoff::forgotten(&crate::handoff::owned_by(&self.stored.handoffs, &id));
+        let untouched =
+            self.credentials.focus.is_none() && !self.credentials.is_dirty(&self.stored);
         effects.push(self.persist(|s| removed = s.remove_account(&id)));
+        if untouched {
+            // The next account's app may be another: Credentials shows it.
+            self.credentials.discard(&self.stored);
+        }
         effects.push(Effect::DropFeedCache {
             user_id: id.clone(),
         });

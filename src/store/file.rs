@@ -60,14 +60,13 @@ impl From<State> for StateFile {
                 accounts.push(account);
             }
         }
-        // An app no account uses and nobody is setting up is of no use.
+        // Every stored app is written, the current one first: the layout
+        // changes whenever another account is looked at or made active (an
+        // app being set up has no account yet), and a credential the user
+        // typed is dropped only by the transitions that say so.
         let mut apps: Vec<AppConfig> = Vec::new();
         for app in s.app.into_iter().chain(s.apps) {
-            let used = current_app.as_deref() == Some(app.app_id.as_str())
-                || accounts
-                    .iter()
-                    .any(|a| a.app_id.as_deref() == Some(app.app_id.as_str()));
-            if used && !apps.iter().any(|a| a.app_id == app.app_id) {
+            if !apps.iter().any(|a| a.app_id == app.app_id) {
                 apps.push(app);
             }
         }

@@ -586,3 +586,89 @@ fn several_accounts_under_two_apps_round_trip() {
     assert_eq!(first_account.app_id.as_deref(), Some("1234567890"));
     assert_eq!(loaded.app_of(&first_account).unwrap().app_id, "1234567890");
 }
+
+/// Two accounts under app 1234567890, then `setup` of app 999: none is
+/// active, 999 is the current app and has no account yet.
+fn set_up_another_app() -> State {
+    let mut state = full_state();
+    let first = state.token.clone().unwrap();
+    state.record_authorization(StoredToken {
+        user_id: "2".to_string(),
+        value: Secret::new("IGQsecond"),
+        ..first
+    });
+    state.set_app(AppConfig {
+        app_id: "999".to_string(),
+        app_secret: Secret::new("fedcba9876543210fedcba9876543210"),
+        ..state.app.clone().unwrap()
+    });
+    assert_eq!(state.active_user_id(), None);
+    state
+}
+
+fn stored_app_ids(store: &Store) -> Vec<String> {
+    let saved: serde_json::Value =
+        serde_json::from_slice(&fs::read(store.path()).unwrap()).unwrap();
+    let mut ids: Vec<String> = saved["apps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["app_id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn working_on_another_apps_account_keeps_every_stored_app() {
+    let (_dir, store) = store();
+    store.save(&set_up_another_app()).unwrap();
+    // What `--account 2 profile` does: that account at the top for the
+    // command, its profile saved, then put back as it was.
+    store
+        .update(|s| {
+            *s = s.arranged_for(Some("2"));
+            s.record_profile(Profile::default());
+            *s = s.arranged_back(None, Some("999"));
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    assert_eq!(stored_app_ids(&store), ["1234567890", "999"]);
+    let loaded = store.load().unwrap().state;
+    assert_eq!(loaded.app.as_ref().unwrap().app_id, "999", "still current");
+    assert_eq!(
+        loaded.app.as_ref().unwrap().app_secret.expose(),
+        "fedcba9876543210fedcba9876543210"
+    );
+    assert_eq!(loaded.active_user_id(), None);
+}
+
+#[test]
+fn switching_to_another_apps_account_keeps_the_app_being_set_up() {
+    let (_dir, store) = store();
+    store.save(&set_up_another_app()).unwrap();
+    store
+        .update(|s| Ok::<_, StoreError>(s.switch_account("2")))
+        .unwrap();
+    assert_eq!(stored_app_ids(&store), ["1234567890", "999"]);
+    let loaded = store.load().unwrap().state;
+    assert_eq!(loaded.active_user_id(), Some("2"));
+    assert_eq!(loaded.app.as_ref().unwrap().app_id, "1234567890");
+    let other = loaded.apps.iter().find(|a| a.app_id == "999").unwrap();
+    assert_eq!(
+        other.app_secret.expose(),
+        "fedcba9876543210fedcba9876543210"
+    );
+}
+
+#[test]
+fn a_writer_that_switched_accounts_keeps_the_app_on_disk() {
+    // The TUI's save: its switch merged with the file as it is now.
+    let base = set_up_another_app();
+    let mut ours = base.clone();
+    ours.switch_account("2");
+    let merged = merge::three_way(&base, &ours, &base);
+    let (_dir, store) = store();
+    store.save(&merged).unwrap();
+    assert_eq!(stored_app_ids(&store), ["1234567890", "999"]);
+}

@@ -3,7 +3,7 @@
 //! state file from the 0.1.0 release opening with its token intact.
 
 use crate::common::cli::{HOUR, Machine};
-use instatui::fake::{DEMO_USERNAME, SHOP_USERNAME};
+use instatui::fake::{DEMO_APP_ID, DEMO_USERNAME, SHOP_USERNAME};
 use serde_json::Value;
 
 /// A second account under the same app, added as a person adds one: the
@@ -145,4 +145,66 @@ fn a_state_file_from_the_0_1_0_release_opens_with_its_token_intact() {
         fixture["token"]["value"].as_str().expect("token")
     );
     assert_eq!(m.account()["last_refresh"], fixture["last_refresh"]);
+}
+
+/// Finding 2 of the review: after `setup` of another app, commands on an
+/// account of the first app (reads, and switching to it) left only that
+/// app in the file: the new app's id and secret were gone.
+#[test]
+fn reading_or_switching_to_another_apps_account_keeps_the_app_just_set_up() {
+    let m = Machine::demo();
+    m.authorized();
+    add_shop_account(&m);
+    let run = m.run(&[
+        "setup",
+        "--app-id",
+        "111222333",
+        "--redirect-uri",
+        "https://example.org/auth/",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let app_ids = |m: &Machine| -> Vec<String> {
+        let mut ids: Vec<String> = m.state()["apps"]
+            .as_array()
+            .expect("apps")
+            .iter()
+            .map(|a| a["app_id"].as_str().expect("app id").to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let both = vec!["111222333".to_string(), DEMO_APP_ID.to_string()];
+    assert_eq!(app_ids(&m), both);
+    let secret_of = |m: &Machine, id: &str| {
+        m.state()["apps"]
+            .as_array()
+            .expect("apps")
+            .iter()
+            .find(|a| a["app_id"] == id)
+            .map(|a| a["app_secret"].clone())
+    };
+    let secret = secret_of(&m, "111222333");
+    assert!(secret.is_some());
+
+    for args in [
+        &["--account", SHOP_USERNAME, "profile"][..],
+        &["--account", DEMO_USERNAME, "feed", "--limit", "1"][..],
+    ] {
+        let run = m.run(args);
+        assert_eq!(run.code, 0, "{args:?}: {run:?}");
+        assert_eq!(app_ids(&m), both, "after {args:?}");
+        let run = m.run(&["status", "--json"]);
+        let status: Value = serde_json::from_str(&run.stdout).expect("JSON");
+        assert_eq!(status["app"]["app_id"], "111222333", "after {args:?}");
+    }
+
+    let run = m.run(&["accounts", "use", SHOP_USERNAME]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(app_ids(&m), both);
+    assert_eq!(secret_of(&m, "111222333"), secret);
+    assert_eq!(
+        m.app()["app_id"],
+        DEMO_APP_ID,
+        "the account's app is current"
+    );
 }

@@ -399,3 +399,66 @@ fn an_expired_account_is_not_called_kept_alive() {
         "only the healthy account: {screen}"
     );
 }
+
+/// The active account put among the others, as saving another app or
+/// switching does (the store's own transitions are the crate's).
+fn park(state: &mut State) {
+    if let Some(token) = state.token.take() {
+        state.accounts.push(Account {
+            app_id: state.app.as_ref().map(|a| a.app_id.clone()),
+            token,
+            profile: state.profile.take(),
+            last_refresh: state.last_refresh.take(),
+            rate_usage: state.rate_usage.take(),
+        });
+    }
+}
+
+/// After `instatui setup` of another app: no account active, `app` current.
+fn with_another_app(mut state: State, app: instatui::store::AppConfig) -> State {
+    park(&mut state);
+    state.apps.extend(state.app.take());
+    state.app = Some(app);
+    state
+}
+
+/// Finding 2 of the review: Enter on an account of another app, right after
+/// saving a new app's credentials, dropped that new app from the file.
+#[test]
+fn switching_to_another_apps_account_keeps_the_new_app_and_shows_the_accounts() {
+    let new_app = instatui::store::AppConfig {
+        app_id: "111222333".into(),
+        app_secret: Secret::new("fedcba9876543210fedcba9876543210"),
+        ..app_config()
+    };
+    let state = with_another_app(two_accounts(Duration::days(5)), new_app.clone());
+    assert_eq!(state.active_user_id(), None);
+    let mut app = on_accounts(state);
+    // The rows by name: @larch_and_lake first.
+    let effects = send(&mut app, [code(KeyCode::Enter)]);
+    assert_eq!(app.stored.active_user_id(), Some(USER_ID));
+    let saved = saves(&effects);
+    let saved = saved.last().expect("the switch is saved");
+    // As written to state.json and read back.
+    let file: serde_json::Value = serde_json::to_value(saved).expect("serializes");
+    let ids: Vec<&str> = file["apps"]
+        .as_array()
+        .expect("apps")
+        .iter()
+        .filter_map(|a| a["app_id"].as_str())
+        .collect();
+    assert!(ids.contains(&"111222333"), "{ids:?}");
+    assert!(ids.contains(&APP_ID), "{ids:?}");
+    let back: State = serde_json::from_value(file).expect("reads back");
+    assert_eq!(back.app.as_ref().map(|a| a.app_id.as_str()), Some(APP_ID));
+    assert!(
+        back.apps.contains(&new_app),
+        "with its secret: {:?}",
+        back.apps
+    );
+    // Credentials shows the app now current, nothing "unsaved".
+    send(&mut app, [key('1')]);
+    assert!(!app.credentials.is_dirty(&app.stored));
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains(APP_ID), "{screen}");
+}
