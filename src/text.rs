@@ -33,6 +33,30 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// Cuts `text` to `width` columns at a word boundary, ending in an
+/// ellipsis when cut: never half a word. `None` when not even the first
+/// word fits. Sanitized first, as [`fit`]; one pass.
+pub fn fit_words(text: &str, width: usize) -> Option<String> {
+    let text = crate::sanitize::line(text);
+    if text.width() <= width {
+        return Some(text.into_owned());
+    }
+    // Room for the ellipsis.
+    let budget = width.checked_sub(1)?;
+    let mut cut = None;
+    let mut used = 0;
+    for (i, grapheme) in text.grapheme_indices(true) {
+        if grapheme.chars().all(char::is_whitespace) && !text[..i].trim_end().is_empty() {
+            cut = Some(i);
+        }
+        used += grapheme.width();
+        if used > budget {
+            break;
+        }
+    }
+    cut.map(|i| format!("{}…", text[..i].trim_end()))
+}
+
 /// Splits `text` into pieces at most `width` columns wide, without losing a
 /// character a terminal shows: a URL stays complete and copyable across
 /// lines. One pass, grapheme by grapheme.
@@ -74,6 +98,23 @@ mod tests {
         assert_eq!(fit("hello world", 6), "hello…");
         assert!(fit("🏔️🏔️🏔️🏔️", 5).width() <= 5);
         assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn fit_words_cuts_between_words_only() {
+        assert_eq!(
+            fit_words("refresh failed", 20).as_deref(),
+            Some("refresh failed")
+        );
+        assert_eq!(
+            fit_words("Error validating access token", 22).as_deref(),
+            Some("Error validating…")
+        );
+        // The space before the cut is not kept; exactly at the boundary fits.
+        assert_eq!(fit_words("ab cd ef", 6).as_deref(), Some("ab cd…"));
+        assert_eq!(fit_words("ab cd ef", 5).as_deref(), Some("ab…"));
+        assert_eq!(fit_words("unbreakable words", 8), None);
+        assert_eq!(fit_words("a b", 0), None);
     }
 
     #[test]

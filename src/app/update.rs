@@ -520,7 +520,7 @@ fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
                 go_to(app, Screen::Authorize, effects);
                 app.set_status(
                     Level::Info,
-                    "log in as the account to add (Instagram asks who logs in); your other accounts stay under 5 Accounts",
+                    "log in to Instagram as the account to add; the others stay under 5 Accounts",
                 );
             }
         }

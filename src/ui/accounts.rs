@@ -1,5 +1,6 @@
 //! The Accounts screen: one entry per account with its countdown and state; failing ones marked `!` and in capitals, not by colour alone.
 
+use super::fit::{self, Cut, Form, Part};
 use super::theme;
 use super::token::precise;
 use crate::app::keepalive::KeepAliveState;
@@ -13,6 +14,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 /// Lines each account takes.
 const ROW_LINES: usize = 3;
@@ -40,16 +42,28 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let fit = (usize::from(inner.height) / ROW_LINES).max(1);
     let selected = app.accounts.selected.min(rows.len() - 1);
     let first = (selected + 1).saturating_sub(fit);
+    // Every row's name and state fit on its first line, or the state of
+    // every row opens its second: one layout for the whole list.
+    let width = usize::from(inner.width);
+    let wide = rows.iter().all(|a| head_width(app, a) <= width);
     let mut lines = Vec::new();
     for (i, account) in rows.iter().enumerate().skip(first).take(fit) {
-        lines.extend(entry(app, account, i == selected));
+        lines.extend(entry(app, account, i == selected, (width, wide)));
     }
     let lines: Vec<Line> = lines.into_iter().map(sanitize::tui_line).collect();
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// One account's three lines.
-fn entry(app: &App, account: &Account, selected: bool) -> [Line<'static>; 3] {
+/// One account's three lines, each fitted to `width` columns: unless
+/// `wide`, the state opens the second line instead of ending the first;
+/// shorter forms come next, then free text cut between words. The state is
+/// always whole.
+fn entry(
+    app: &App,
+    account: &Account,
+    selected: bool,
+    (width, wide): (usize, bool),
+) -> [Line<'static>; 3] {
     let now = app.now;
     let t = &account.token;
     let active = app.stored.active_user_id() == Some(account.user_id());
@@ -67,72 +81,219 @@ fn entry(app: &App, account: &Account, selected: bool) -> [Line<'static>; 3] {
     } else {
         health.as_str().to_string()
     };
-    let countdown = if t.expires_at <= now {
-        format!("expired {} ago", precise(now - t.expires_at))
-    } else {
-        format!("{} left", precise(t.expires_at - now))
-    };
     let name_style = if selected {
         theme::selected()
     } else {
         Style::new().add_modifier(Modifier::BOLD)
     };
-    let first = Line::from(vec![
+    let marker = Part::fixed(vec![
         Span::raw(if selected { "▶" } else { " " }),
         Span::styled(if failing { "!" } else { " " }, state_style),
-        Span::styled(format!(" {} ", account.label()), name_style),
-        Span::styled(
-            if active { "(active) " } else { "" },
-            theme::level(Level::Info),
-        ),
+    ]);
+    let label = sanitize::line(&account.label()).into_owned();
+    let name =
+        Part::forms(
+            [Form::from(Span::styled(format!(" {label} "), name_style)).cut(Cut::Anywhere)],
+        );
+    let active_tag = Part::fixed(if active {
+        vec![Span::styled("(active) ", theme::level(Level::Info))]
+    } else {
+        Vec::new()
+    });
+    let user = Part::forms([
+        Form::from(Span::styled(
+            format!("  user {}", account.user_id()),
+            theme::dim(),
+        )),
+        Form::none(),
+    ]);
+    let wide_state = Part::fixed(vec![
         Span::raw("· "),
-        Span::styled(state, state_style),
-        Span::styled(format!("  user {}", account.user_id()), theme::dim()),
+        Span::styled(state.clone(), state_style),
+    ]);
+    let first = if wide {
+        fit::fit(&[marker, name, active_tag, wide_state, user], &[4], width)
+    } else {
+        fit::fit(&[marker, name, active_tag, user], &[3], width)
+    };
+
+    // Narrow rows start their lines under the name, wide ones a column further.
+    let indent = if wide { "    " } else { "   " };
+    let countdown_style = theme::countdown(
+        crate::lifetime::status(Some(t), now),
+        (t.expires_at - now).whole_seconds(),
+    );
+    let precise_countdown = if t.expires_at <= now {
+        format!("expired {} ago", precise(now - t.expires_at))
+    } else {
+        format!("{} left", precise(t.expires_at - now))
+    };
+    let short_countdown = crate::lifetime::countdown(t, now).to_string();
+    let shortest_countdown = if t.expires_at <= now {
+        format!("expired {} ago", one_unit(now - t.expires_at))
+    } else {
+        format!("{} left", one_unit(t.expires_at - now))
+    };
+    let (lead, sep) = if wide {
+        (Vec::new(), "")
+    } else {
+        (vec![Span::styled(state, state_style)], " · ")
+    };
+    let countdown = Part::forms([
+        Form::new(vec![
+            Span::styled(sep, theme::dim()),
+            Span::styled(precise_countdown, countdown_style),
+        ]),
+        Form::new(vec![
+            Span::styled(sep, theme::dim()),
+            Span::styled(short_countdown, countdown_style),
+        ]),
+        Form::new(vec![
+            Span::styled(sep, theme::dim()),
+            Span::styled(shortest_countdown, countdown_style),
+        ]),
     ]);
     let kind = match t.kind {
         TokenKind::Short => "short-lived",
         TokenKind::Long => "long-lived",
     };
-    let second = Line::from(vec![
-        Span::raw("    "),
-        Span::styled(
-            countdown,
-            theme::countdown(
-                crate::lifetime::status(Some(t), now),
-                (t.expires_at - now).whole_seconds(),
-            ),
-        ),
-        Span::styled(
-            format!(
-                " · {kind} · app {}",
-                account.app_id.as_deref().unwrap_or("none")
-            ),
+    let kind = Part::forms([
+        Form::from(Span::styled(format!(" · {kind}"), theme::dim())),
+        Form::none(),
+    ]);
+    let app_id = Part::forms([
+        Form::from(Span::styled(
+            format!(" · app {}", account.app_id.as_deref().unwrap_or("none")),
             theme::dim(),
-        ),
+        )),
+        Form::none(),
     ]);
-    let last = match &account.last_refresh {
-        None => Span::styled("never refreshed".to_string(), theme::dim()),
-        Some(r) if r.ok => Span::styled(
-            format!("refreshed {}", localtime::format_in(r.at, app.offset)),
-            theme::level(Level::Success),
-        ),
-        Some(r) => Span::styled(
-            format!(
-                "! refresh failed {}: {}",
-                localtime::format_in(r.at, app.offset),
-                r.message.as_deref().unwrap_or("no detail")
-            ),
-            theme::level(Level::Error),
-        ),
-    };
-    // Keep-alive first: it is short, the refresh message may be cut off.
-    let third = Line::from(vec![
-        Span::raw("    "),
-        keep_alive(app, account, active),
-        Span::styled(" · ", theme::dim()),
-        last,
-    ]);
+    let mut head = vec![Span::raw(indent)];
+    head.extend(lead);
+    let second = fit::fit(
+        &[Part::fixed(head), countdown, kind, app_id],
+        &[3, 1, 2, 1],
+        width,
+    );
+
+    let last = last_refresh(app, account);
+    // Keep-alive first: it is short; it gives way before a failure's message.
+    let kept = Part::forms(
+        keep_alive_forms(app, account, active)
+            .into_iter()
+            .map(|span| {
+                if span.content.is_empty() {
+                    Form::none()
+                } else {
+                    Form::new(vec![span, Span::styled(" · ", theme::dim())])
+                }
+            })
+            .chain([Form::none()]),
+    );
+    let third = fit::fit(
+        &[Part::fixed(vec![Span::raw(indent)]), kept, last],
+        &[1, 2, 1, 1, 2],
+        width,
+    );
     [first, second, third]
+}
+
+/// Columns the first line takes with the state on it, without the user id.
+fn head_width(app: &App, account: &Account) -> usize {
+    let active = app.stored.active_user_id() == Some(account.user_id());
+    let label = sanitize::line(&account.label()).width();
+    let state = app.account_health(account).as_str().width();
+    2 + label + 2 + if active { "(active) ".len() } else { 0 } + "· ".len() + state
+}
+
+/// When the token was last refreshed, or how that failed (Instagram's words
+/// kept, cut between words where the row ends), in shorter forms.
+fn last_refresh(app: &App, account: &Account) -> Part {
+    let Some(r) = &account.last_refresh else {
+        return Part::fixed(vec![Span::styled("never refreshed", theme::dim())]);
+    };
+    let at = localtime::format_in(r.at, app.offset);
+    let ago = ago(app.now - r.at);
+    if r.ok {
+        let style = theme::level(Level::Success);
+        return Part::forms([
+            Form::from(Span::styled(format!("refreshed {at}"), style)),
+            Form::from(Span::styled(format!("refreshed {ago}"), style)),
+        ]);
+    }
+    let style = theme::level(Level::Error);
+    let message = sanitize::line(r.message.as_deref().unwrap_or("no detail")).into_owned();
+    let dated = format!("! refresh failed {at}: ");
+    // The date and at least a few words, or the message without the date.
+    let keep = dated.chars().count() + 12;
+    Part::forms([
+        Form::from(Span::styled(format!("{dated}{message}"), style)).cut(Cut::Words(keep)),
+        Form::from(Span::styled(format!("! refresh failed: {message}"), style)).cut(Cut::Words(28)),
+        Form::from(Span::styled(format!("! failed {ago}: {message}"), style)).cut(Cut::Words(16)),
+    ])
+}
+
+/// `3d ago`, `5h ago`, `12m ago`, `just now`: one unit, for narrow rows.
+fn ago(d: time::Duration) -> String {
+    if d < time::Duration::MINUTE {
+        "just now".to_string()
+    } else {
+        format!("{} ago", one_unit(d))
+    }
+}
+
+/// `3d`, `5h`, `12m`, `40s`: the largest unit only.
+fn one_unit(d: time::Duration) -> String {
+    let s = d.whole_seconds().max(0);
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..86_400 => format!("{}h", s / 3600),
+        _ => format!("{}d", s / 86_400),
+    }
+}
+
+/// What keeps the token alive, in a full, a short and a shorter form.
+fn keep_alive_forms(app: &App, account: &Account, active: bool) -> [Span<'static>; 3] {
+    let full = keep_alive(app, account, active);
+    let style = full.style;
+    let short = |text: &str| Span::styled(text.to_string(), style);
+    if app.demo {
+        return [full.clone(), full, short("")];
+    }
+    if app.account_health(account).is_failing() {
+        let again = short("authorize again (n)");
+        return [full, again.clone(), again];
+    }
+    let run = app
+        .stored
+        .last_run
+        .as_ref()
+        .and_then(|run| run.accounts.iter().find(|r| r.user_id == account.user_id()))
+        .map_or_else(String::new, |r| {
+            format!(" (last run: {})", r.outcome.as_str())
+        });
+    match &app.keep_alive.state {
+        KeepAliveState::Installed(_) => [
+            full,
+            short(&format!("kept alive{run}")),
+            short("kept alive"),
+        ],
+        KeepAliveState::Outdated(_) if active => [
+            full,
+            short(&format!("kept alive{run}; others not (K, i)")),
+            short("outdated (K, i)"),
+        ],
+        KeepAliveState::Outdated(_) => [
+            full,
+            short("not kept alive: outdated (K, i)"),
+            short("not kept alive"),
+        ],
+        KeepAliveState::Missing if active && app.stored.settings.auto_refresh => {
+            [full.clone(), full, short("auto-refresh while open")]
+        }
+        _ => [full.clone(), full.clone(), full],
+    }
 }
 
 /// What keeps this account's token alive.

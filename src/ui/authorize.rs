@@ -22,7 +22,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
 
     let Some(app_config) = app.stored.app.as_ref() else {
         lines.push(Line::from("Save the app credentials first: press 1."));
-        frame.render_widget(Paragraph::new(lines), inner);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         return;
     };
     let open_hint = if app.demo {
@@ -85,18 +85,24 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             },
         ),
     ]));
+    // Everything is wrapped here, so the rows are counted exactly.
     if let Some(error) = &app.authorize.error {
-        lines.push(Line::from(Span::styled(
-            format!("   ✗ {}", sanitize::line(error)),
+        lines.extend(hanging(
+            "   ✗ ",
+            &sanitize::line(error),
+            full,
             theme::level(Level::Error),
-        )));
+        ));
     }
     for warning in &app.authorize.warnings {
-        lines.push(Line::from(Span::styled(
-            format!("   ⚠ {}", sanitize::line(warning)),
+        lines.extend(hanging(
+            "   ⚠ ",
+            &sanitize::line(warning),
+            full,
             theme::level(Level::Warning),
-        )));
+        ));
     }
+    let blank = lines.len();
     lines.push(Line::default());
     for (title, step) in STEP_TITLES.iter().zip(app.authorize.steps.iter()) {
         let (mark, style, detail) = match step {
@@ -105,39 +111,46 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             StepProgress::Done(d) => ("✓", theme::level(Level::Success), d.clone()),
             StepProgress::Failed(e) => ("✗", theme::level(Level::Error), e.clone()),
         };
-        let mut spans = vec![
-            Span::styled(format!(" {mark} "), style),
-            Span::styled(title.to_string(), style),
-        ];
-        if !detail.is_empty() {
-            spans.push(Span::styled(format!(": {detail}"), style));
-        }
-        lines.push(Line::from(spans));
+        let text = if detail.is_empty() {
+            (*title).to_string()
+        } else {
+            format!("{title}: {}", sanitize::line(&detail))
+        };
+        lines.extend(hanging(&format!(" {mark} "), &text, full, style));
+    }
+    // Short of room, the blank line above the steps goes first.
+    let height = usize::from(inner.height);
+    if lines.len() > height {
+        lines.remove(blank);
     }
 
-    // Every line above the paste field is wrapped here, so its row is exact.
     let row_of_paste = paste_row as u16;
     // On a short terminal the URL could push the paste field off screen:
-    // scroll so that the field and the line under it stay visible.
-    // Before any paste, the URL matters most and stays at the top.
-    let past_the_url = focused
-        || app.authorize.error.is_some()
+    // once past the URL, scroll so that the field stays visible with the
+    // line under it, or, once something happened (an error, a step), with
+    // as much as fits of what is under it. Before any paste, the URL
+    // matters most and stays at the top.
+    let happened = app.authorize.error.is_some()
+        || !app.authorize.warnings.is_empty()
         || app
             .authorize
             .steps
             .iter()
             .any(|s| *s != StepProgress::Pending);
-    let lift = if past_the_url {
-        (row_of_paste + 2).saturating_sub(inner.height)
+    let lift = if happened || focused {
+        let under = if happened {
+            lines.len().saturating_sub(paste_row)
+        } else {
+            2
+        };
+        let overflow = (paste_row + under).saturating_sub(height);
+        u16::try_from(overflow)
+            .unwrap_or(u16::MAX)
+            .min(row_of_paste)
     } else {
         0
     };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((lift, 0)),
-        inner,
-    );
+    frame.render_widget(Paragraph::new(lines).scroll((lift, 0)), inner);
     if focused {
         let x = inner.x + 3 + cursor_column;
         let position = Position::new(x, inner.y + row_of_paste.saturating_sub(lift));
@@ -145,6 +158,21 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             frame.set_cursor_position(position);
         }
     }
+}
+
+/// `text` wrapped to `width` after `first`, later rows indented as deep,
+/// all in `style`.
+fn hanging(first: &str, text: &str, width: usize, style: Style) -> Vec<Line<'static>> {
+    let indent = " ".repeat(unicode_width::UnicodeWidthStr::width(first));
+    let options = textwrap::Options::new(width.max(indent.len() + 1))
+        .initial_indent(first)
+        .subsequent_indent(&indent)
+        .break_words(true)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::wrap(text, options)
+        .into_iter()
+        .map(|piece| Line::from(Span::styled(piece.into_owned(), style)))
+        .collect()
 }
 
 /// A numbered step wrapped to `width` with a hanging indent, the number in

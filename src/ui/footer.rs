@@ -4,10 +4,11 @@ use super::theme;
 use crate::app::App;
 use crate::app::keymap::{self, Binding};
 use crate::sanitize;
+use crate::text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Wrap};
+use ratatui::widgets::Paragraph;
 
 pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     if let Some((done, total)) = app.feed.download {
@@ -18,14 +19,30 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(line), area);
         return;
     }
-    let line = match &app.status {
-        Some(status) => Line::from(Span::styled(
-            format!(" {}", sanitize::lines(&status.text)),
-            theme::level(status.level),
-        )),
-        None => Line::default(),
+    let Some(status) = &app.status else {
+        return;
     };
-    frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), area);
+    // Wrapped here between words; what does not fit the rows there are
+    // ends in "…" at a word boundary, so a cut message shows it is cut.
+    let text = format!(" {}", sanitize::lines(&status.text));
+    let width = usize::from(area.width).max(1);
+    let rows = usize::from(area.height).max(1);
+    let options = textwrap::Options::new(width)
+        .break_words(true)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    let mut wrapped: Vec<String> = textwrap::wrap(&text, options)
+        .into_iter()
+        .map(std::borrow::Cow::into_owned)
+        .collect();
+    if wrapped.len() > rows {
+        let rest = wrapped.split_off(rows - 1).join(" ");
+        wrapped.push(text::fit_words(&rest, width).unwrap_or_else(|| text::fit(&rest, width)));
+    }
+    let lines: Vec<Line> = wrapped
+        .into_iter()
+        .map(|row| Line::from(Span::styled(row, theme::level(status.level))))
+        .collect();
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 pub(super) fn render_keys(app: &App, frame: &mut Frame, area: Rect) {

@@ -1,5 +1,6 @@
 //! The two header lines: who and how long the token lasts, then the screen tabs.
 
+use super::fit::{self, Cut, Form, Part};
 use super::theme;
 use crate::app::{App, Screen};
 use crate::lifetime::{self, TokenStatus};
@@ -29,22 +30,41 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         .app
         .as_ref()
         .map_or("no app", |a| a.flavor.as_str());
-    let mut left = vec![
-        Span::styled(" instatui ", theme::title()),
-        Span::raw(sanitize::line(&account).into_owned()),
-        Span::styled(format!(" · {flavor}"), theme::dim()),
-    ];
-    if app.demo {
-        left.push(Span::styled(
-            " · demo",
-            theme::level(crate::app::Level::Warning),
-        ));
-    }
     let countdown = countdown_span(app);
     let right_width = countdown.width() as u16 + 1;
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_width)]).areas(top);
-    frame.render_widget(Paragraph::new(Line::from(left)), left_area);
+    // Where all does not fit (40 columns), the flavour goes first, then the
+    // program's name, then the demo mark: the account stays, never cut
+    // to a stray separator.
+    let demo = Part::forms([
+        if app.demo {
+            Form::from(Span::styled(
+                " · demo",
+                theme::level(crate::app::Level::Warning),
+            ))
+        } else {
+            Form::none()
+        },
+        Form::none(),
+    ]);
+    let left = [
+        Part::forms([
+            Form::from(Span::styled(" instatui ", theme::title())),
+            Form::from(Span::raw(" ")),
+        ]),
+        Part::forms([
+            Form::from(Span::raw(sanitize::line(&account).into_owned())).cut(Cut::Anywhere)
+        ]),
+        Part::forms([
+            Form::from(Span::styled(format!(" · {flavor}"), theme::dim())),
+            Form::none(),
+        ]),
+        demo,
+    ];
+    // The countdown's own area starts with a space: the two never touch.
+    let room = usize::from(left_area.width);
+    frame.render_widget(Paragraph::new(fit::fit(&left, &[2, 0, 3], room)), left_area);
     frame.render_widget(
         Paragraph::new(Line::from(countdown)).alignment(Alignment::Right),
         right_area,

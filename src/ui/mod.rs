@@ -5,6 +5,7 @@ mod authorize;
 mod credentials;
 mod feed;
 mod field;
+mod fit;
 mod footer;
 mod header;
 pub(crate) mod layout;

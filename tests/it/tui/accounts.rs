@@ -232,7 +232,7 @@ fn adding_an_account_runs_the_authorize_flow_with_a_forced_login_and_keeps_the_f
     assert_eq!(app.screen, Screen::Authorize);
     let url = app.authorize_url().expect("an authorize URL");
     assert!(url.contains("force_reauth=true"), "{url}");
-    assert!(status_text(&app).contains("log in as the account to add"));
+    assert!(status_text(&app).contains("log in to Instagram as the account to add"));
 
     // Someone else logs in: the first account stays, the new one is active.
     let mut short = short_token();

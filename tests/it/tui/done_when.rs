@@ -119,7 +119,7 @@ fn a_new_user_adds_a_second_account_switches_feeds_and_installs_keep_alive() {
     pty.type_keys("5");
     pty.wait_for_text("Accounts (1)");
     pty.type_keys("n");
-    pty.wait_for_text("log in as the account to add");
+    pty.wait_for_text("log in to Instagram as the account to add");
     authorize_as(&m, &mut pty, 1, SHOP_USERNAME);
 
     // Both, with their countdowns (the credentials saved at the start are

@@ -4,6 +4,7 @@
 mod accounts;
 mod done_when;
 mod feed_paging;
+mod fitting;
 mod flow;
 mod keepalive;
 mod previews;
