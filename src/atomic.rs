@@ -8,13 +8,13 @@ use std::path::{Path, PathBuf};
 pub(crate) struct Replace<'a> {
     /// Start and end of the temporary file's name, so that one left by a
     /// crash is recognisable.
-    pub temp_prefix: &'a str,
-    pub temp_suffix: &'a str,
+    pub(crate) temp_prefix: &'a str,
+    pub(crate) temp_suffix: &'a str,
     /// Permission bits of the new file (unix only).
-    pub mode: u32,
+    pub(crate) mode: u32,
     /// Whether the file and its folder are fsynced: for what must survive
     /// a power cut, not for a cache that is fetched again.
-    pub durable: bool,
+    pub(crate) durable: bool,
 }
 
 /// How a writer's temporary files are named: `<prefix>`, six random
@@ -23,8 +23,8 @@ pub(crate) struct Replace<'a> {
 /// ([`remove_strays`]).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct TempName {
-    pub prefix: &'static str,
-    pub suffix: &'static str,
+    pub(crate) prefix: &'static str,
+    pub(crate) suffix: &'static str,
 }
 
 /// state.json's: each holds a whole state, the app secret included.

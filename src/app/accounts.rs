@@ -9,7 +9,7 @@ pub struct AccountsView {
     /// The row under the cursor, in [`App::account_rows`] order.
     pub selected: usize,
     /// The user id the remove confirmation asks about.
-    pub removing: Option<String>,
+    pub(crate) removing: Option<String>,
 }
 
 impl App {

@@ -29,7 +29,7 @@ pub struct AuthorizeView {
     pub steps: [StepProgress; 3],
     /// Why the last paste could not be used.
     pub error: Option<String>,
-    pub warnings: Vec<String>,
+    pub(crate) warnings: Vec<String>,
     /// The generation of the exchange in flight, if any.
     pub running: Option<u64>,
     /// This authorization adds an account (`n` on Accounts): in the demo,

@@ -39,7 +39,7 @@ pub struct FeedView {
     /// The picture fills the terminal (`v`).
     pub full_picture: bool,
     pub filter: TextField,
-    pub filter_editing: bool,
+    pub(crate) filter_editing: bool,
     /// Set while the list shows the cache of an earlier run.
     pub cached_at: Option<OffsetDateTime>,
     /// A fresh first page was requested in this run.
@@ -53,15 +53,15 @@ pub struct FeedView {
     pub pager: Pager,
     /// Empty pages in a row that still announced more. Each doubles the
     /// wait before the next page is asked for, and none is asked for ahead.
-    pub empty_pages: u32,
+    pub(crate) empty_pages: u32,
     /// No page is asked for before this.
-    pub paused_until: Option<OffsetDateTime>,
+    pub(crate) paused_until: Option<OffsetDateTime>,
     /// Where the selection is headed beyond what is loaded; it moves there
     /// as pages arrive.
     pub goal: Option<Goal>,
     /// When the cache was last written, and whether the list changed since.
-    pub cache_saved_at: Option<OffsetDateTime>,
-    pub cache_dirty: bool,
+    pub(crate) cache_saved_at: Option<OffsetDateTime>,
+    pub(crate) cache_dirty: bool,
 }
 
 /// After this many empty pages in a row, loading stops until `R`.

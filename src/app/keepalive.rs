@@ -23,16 +23,16 @@ pub enum KeepAliveState {
 pub struct KeepAliveView {
     pub state: KeepAliveState,
     /// The under-7-days warning was shown (once per session).
-    pub warned: bool,
+    pub(crate) warned: bool,
     /// The ready lines for this machine, once built (or why they cannot be).
-    pub guide: Option<Result<Guide, String>>,
+    pub(crate) guide: Option<Result<Guide, String>>,
     /// Rows the popup is scrolled by.
     pub scroll: u16,
     /// An install is running.
-    pub installing: bool,
+    pub(crate) installing: bool,
     /// Why the last `i` installed nothing, shown at the popup's top: the
     /// status line under it has room for one row of a long reason.
-    pub failure: Option<String>,
+    pub(crate) failure: Option<String>,
 }
 
 impl App {

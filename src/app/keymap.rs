@@ -60,8 +60,8 @@ pub(crate) enum Action {
 /// A key as written in help: the code and whether Ctrl is held.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Key {
-    pub code: KeyCode,
-    pub ctrl: bool,
+    pub(crate) code: KeyCode,
+    pub(crate) ctrl: bool,
 }
 
 const fn k(c: char) -> Key {
@@ -121,11 +121,11 @@ impl Key {
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Binding {
-    pub keys: &'static [Key],
-    pub description: &'static str,
-    pub action: Action,
+    pub(crate) keys: &'static [Key],
+    pub(crate) description: &'static str,
+    pub(crate) action: Action,
     /// Shown in the footer (the rest only in help).
-    pub footer: bool,
+    pub(crate) footer: bool,
 }
 
 const fn bind(
@@ -260,12 +260,12 @@ fn help_natural_width(screen: Screen) -> u16 {
 /// scrolling keys both use it, so scrolling stops where the text ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct HelpLayout {
-    pub columns: u16,
+    pub(crate) columns: u16,
     /// Each column's width inside the border; descriptions wrap to it.
-    pub column_width: u16,
-    pub lines_per_column: usize,
+    pub(crate) column_width: u16,
+    pub(crate) lines_per_column: usize,
     /// Lines that fit inside the border.
-    pub visible: usize,
+    pub(crate) visible: usize,
 }
 
 /// The narrowest a column gets when two are side by side.

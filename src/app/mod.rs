@@ -98,7 +98,7 @@ pub struct App {
     /// The persisted state, as last saved (or about to be).
     pub stored: State,
     pub now: OffsetDateTime,
-    pub offset: UtcOffset,
+    pub(crate) offset: UtcOffset,
     pub demo: bool,
     pub credentials: credentials::CredentialsForm,
     pub authorize: authorize::AuthorizeView,
@@ -109,13 +109,13 @@ pub struct App {
     pub accounts: accounts::AccountsView,
     pub popup: Option<Popup>,
     /// Lines the help popup is scrolled by (clamped when drawn).
-    pub help_scroll: u16,
+    pub(crate) help_scroll: u16,
     /// Lines the Token screen is scrolled by, where it does not fit
     /// (clamped when drawn).
-    pub token_scroll: u16,
+    pub(crate) token_scroll: u16,
     /// The detail pane's scroll, for the post it was scrolled on: another
     /// selection starts at the top again.
-    pub detail_scroll: Option<(String, u16)>,
+    pub(crate) detail_scroll: Option<(String, u16)>,
     pub status: Option<StatusLine>,
     /// What `y` to the discard question goes on to do (leave the screen,
     /// quit), when the question was asked on the way out.
@@ -123,13 +123,13 @@ pub struct App {
     pub quit: bool,
     /// Bumped by each new request whose answer replaces the previous one;
     /// answers carrying an older number are dropped.
-    pub generation: u64,
+    pub(crate) generation: u64,
     /// Terminal size (columns, rows), for paging the feed.
     pub size: (u16, u16),
     /// One base for every endpoint (`--demo`, `INSTATUI_BASE_URL`).
     pub base_override: Option<String>,
     /// `INSTATUI_GRAPH_VERSION`, read at start-up.
-    pub graph_version_override: Option<String>,
+    pub(crate) graph_version_override: Option<String>,
     /// Where fresh authorize `state`s come from; tests pin it.
     pub new_nonce: fn() -> String,
     /// Pictures are drawn (a graphics protocol or half-blocks is available).
@@ -140,7 +140,7 @@ pub struct App {
     pub theme: crate::ui::theme::Theme,
     /// Instagram rate-limited a call: no Graph call until then (the wait
     /// its usage header gave, else the default); the feed resumes by itself.
-    pub rate_limited_until: Option<OffsetDateTime>,
+    pub(crate) rate_limited_until: Option<OffsetDateTime>,
 }
 
 impl App {

@@ -36,9 +36,9 @@ pub struct Preview {
 
 /// What the pane shows for a post: the album child in view, or the post.
 pub(crate) struct PaneItem<'a> {
-    pub post: &'a Media,
+    pub(crate) post: &'a Media,
     pub child: Option<usize>,
-    pub item: &'a Media,
+    pub(crate) item: &'a Media,
 }
 
 impl App {

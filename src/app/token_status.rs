@@ -15,7 +15,7 @@ pub struct TokenView {
     pub refreshing: bool,
     /// The token the refresh in flight was asked for: an answer arriving
     /// after the token changed (authorized again meanwhile) is dropped.
-    pub refreshing_token: Option<crate::secret::Secret>,
+    pub(crate) refreshing_token: Option<crate::secret::Secret>,
     pub last_auto_attempt: Option<OffsetDateTime>,
     /// Instagram's words when it refused the token (code 190): expired
     /// early or revoked, whatever the clock says.

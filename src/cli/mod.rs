@@ -362,10 +362,10 @@ pub struct SetupArgs {
 pub struct PostCount {
     /// How many posts, newest first.
     #[arg(long, default_value_t = 25, conflicts_with = "all", value_parser = parse_limit)]
-    pub limit: usize,
+    pub(crate) limit: usize,
     /// Every post (up to Instagram's 10,000).
     #[arg(long)]
-    pub all: bool,
+    pub(crate) all: bool,
 }
 
 impl PostCount {
@@ -381,7 +381,7 @@ pub struct WaitArgs {
     /// When Instagram rate limits the run, wait as long as it says (else 5 min) and go on
     /// from the same page, up to this long in all (0: never wait, exit 1 at once).
     #[arg(long, value_name = "DURATION", default_value = "15m", value_parser = parse_max_wait)]
-    pub max_wait: std::time::Duration,
+    pub(crate) max_wait: std::time::Duration,
 }
 
 impl WaitArgs {
@@ -426,35 +426,35 @@ fn parse_max_wait(text: &str) -> Result<std::time::Duration, String> {
 #[derive(Debug, Args)]
 pub struct FeedArgs {
     #[command(flatten)]
-    pub count: PostCount,
+    pub(crate) count: PostCount,
     #[command(flatten)]
-    pub wait: WaitArgs,
+    pub(crate) wait: WaitArgs,
     /// Print a JSON array of media objects (the API's field names) instead of a table.
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
     /// Where to save (default: your pictures folder + instatui).
     #[arg(long, value_name = "DIR")]
-    pub out: Option<PathBuf>,
+    pub(crate) out: Option<PathBuf>,
     #[command(flatten)]
-    pub count: PostCount,
+    pub(crate) count: PostCount,
     #[command(flatten)]
-    pub wait: WaitArgs,
+    pub(crate) wait: WaitArgs,
     /// Only posts from this day on (YYYY-MM-DD, UTC like the file names).
     #[arg(long, value_name = "DATE")]
-    pub since: Option<String>,
+    pub(crate) since: Option<String>,
     /// Only posts up to and including this day (YYYY-MM-DD, UTC like the file names).
     #[arg(long, value_name = "DATE")]
-    pub until: Option<String>,
+    pub(crate) until: Option<String>,
     /// Only pictures or only videos (album items count one by one).
     #[arg(long, value_name = "KIND", value_parser = ["images", "videos"])]
-    pub only: Option<String>,
+    pub(crate) only: Option<String>,
     /// Also write <username>_<date>_<media-id>.json per post: caption, time, permalink, type, counts.
     #[arg(long)]
-    pub sidecars: bool,
+    pub(crate) sidecars: bool,
 }
 
 /// `--limit`: a count of posts, in words a user understands when it is not one.

@@ -113,8 +113,8 @@ fn print_human(state: &State, now: OffsetDateTime) {
 /// When `refresh` acts: always (both `None`), or once either condition holds.
 #[derive(Debug, Clone, Copy, Default)]
 pub(super) struct When {
-    pub older_than: Option<Duration>,
-    pub expiring_within: Option<Duration>,
+    pub(crate) older_than: Option<Duration>,
+    pub(crate) expiring_within: Option<Duration>,
 }
 
 impl When {

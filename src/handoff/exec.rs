@@ -14,10 +14,10 @@ const LINE_CHARS: usize = 200;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Finished {
     /// The exit code, `None` when it was killed (by us or a signal).
-    pub code: Option<i32>,
-    pub timed_out: bool,
+    pub(crate) code: Option<i32>,
+    pub(crate) timed_out: bool,
     /// Its last lines of standard output and error, interleaved.
-    pub tail: Vec<String>,
+    pub(crate) tail: Vec<String>,
 }
 
 impl Finished {

@@ -85,7 +85,7 @@ pub struct HandoffRun {
 pub struct Ticket {
     pub token: Secret,
     pub user_id: String,
-    pub username: Option<String>,
+    pub(crate) username: Option<String>,
     pub expires_at: OffsetDateTime,
 }
 

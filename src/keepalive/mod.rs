@@ -48,11 +48,11 @@ impl Scheduler {
 /// What to install: this binary, on this config dir, on this schedule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
-    pub exe: PathBuf,
+    pub(crate) exe: PathBuf,
     pub config_dir: PathBuf,
-    pub schedule: Schedule,
+    pub(crate) schedule: Schedule,
     /// The unit, agent and crontab marker name.
-    pub name: String,
+    pub(crate) name: String,
 }
 
 impl Plan {
@@ -128,18 +128,18 @@ fn fnv1a(bytes: &[u8]) -> u32 {
 /// One installed entry, as found on the machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Installed {
-    pub scheduler: Scheduler,
-    pub files: Vec<PathBuf>,
+    pub(crate) scheduler: Scheduler,
+    pub(crate) files: Vec<PathBuf>,
     /// In the scheduler's own words: `OnCalendar=…`, cron fields, `every 12h`.
-    pub schedule: String,
+    pub(crate) schedule: String,
     pub command: Option<String>,
-    pub enabled: Option<bool>,
+    pub(crate) enabled: Option<bool>,
     /// When it runs next, if the scheduler can say.
-    pub next_run: Option<String>,
+    pub(crate) next_run: Option<String>,
     /// Where its output goes.
-    pub log: String,
+    pub(crate) log: String,
     /// A problem worth a line (the service manager cannot be reached).
-    pub note: Option<String>,
+    pub(crate) note: Option<String>,
 }
 
 impl Installed {
@@ -181,9 +181,9 @@ impl Installed {
 /// chose another scheduler than the first choice, if it did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Report {
-    pub scheduler: Scheduler,
-    pub done: Vec<String>,
-    pub fallback: Option<String>,
+    pub(crate) scheduler: Scheduler,
+    pub(crate) done: Vec<String>,
+    pub(crate) fallback: Option<String>,
 }
 
 /// One entry or file `install` would write, for a person to set up by hand
@@ -192,7 +192,7 @@ pub(crate) struct Report {
 pub struct ManualEntry {
     pub(crate) scheduler: Scheduler,
     /// Where it goes: a file path, or the crontab.
-    pub place: Option<PathBuf>,
+    pub(crate) place: Option<PathBuf>,
     pub text: String,
 }
 

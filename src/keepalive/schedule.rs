@@ -6,8 +6,8 @@ use time::Duration;
 /// between two runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Schedule {
-    pub every: Duration,
-    pub within: Duration,
+    pub(crate) every: Duration,
+    pub(crate) within: Duration,
 }
 
 /// Instagram's long-lived tokens live 60 days and refresh once a day old.
@@ -93,8 +93,8 @@ impl Schedule {
 /// The minute (and hour, for daily runs) this machine's runs start at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct StartTime {
-    pub minute: u8,
-    pub hour: u8,
+    pub(crate) minute: u8,
+    pub(crate) hour: u8,
 }
 
 impl StartTime {

@@ -41,13 +41,13 @@ pub(crate) struct Answers {
     /// The XTVERSION text, e.g. `kitty(0.26.5)`.
     pub version: Option<String>,
     /// The kitty graphics query was answered `OK`.
-    pub kitty_graphics: bool,
+    pub(crate) kitty_graphics: bool,
     /// DA1's attributes; `Some` once it was answered (the end of the answers).
-    pub attributes: Option<Vec<u16>>,
+    pub(crate) attributes: Option<Vec<u16>>,
     /// One cell in pixels (width, height).
-    pub cell_pixels: Option<(u16, u16)>,
+    pub(crate) cell_pixels: Option<(u16, u16)>,
     /// The text area in pixels (width, height).
-    pub window_pixels: Option<(u16, u16)>,
+    pub(crate) window_pixels: Option<(u16, u16)>,
 }
 
 impl Answers {
@@ -81,7 +81,7 @@ const MAX_SEQUENCE: usize = 512;
 pub(crate) struct Scanner {
     state: State,
     sequence: Vec<u8>,
-    pub answers: Answers,
+    pub(crate) answers: Answers,
     typed: Vec<u8>,
 }
 
@@ -294,25 +294,25 @@ pub(crate) fn keys(bytes: &[u8]) -> Vec<KeyEvent> {
 /// Where instatui runs, from the environment and from tmux.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Place {
-    pub term: String,
-    pub term_program: String,
-    pub lc_terminal: String,
-    pub konsole: bool,
-    pub wezterm: bool,
+    pub(crate) term: String,
+    pub(crate) term_program: String,
+    pub(crate) lc_terminal: String,
+    pub(crate) konsole: bool,
+    pub(crate) wezterm: bool,
     /// Inside GNU screen (which passes no graphics through).
     pub screen: bool,
-    pub tmux: Option<Tmux>,
+    pub(crate) tmux: Option<Tmux>,
 }
 
 /// What tmux says about the pane and the terminal it runs in.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Tmux {
     /// `allow-passthrough` is on for the pane.
-    pub passthrough: bool,
+    pub(crate) passthrough: bool,
     /// The outer terminal's XTVERSION as tmux saw it (`#{client_termtype}`).
-    pub outer: String,
+    pub(crate) outer: String,
     /// Where the pane starts on the outer terminal (column, row).
-    pub origin: (u16, u16),
+    pub(crate) origin: (u16, u16),
 }
 
 impl Tmux {
@@ -445,9 +445,9 @@ pub(crate) fn terminal_of(place: &Place, answers: &Answers) -> Terminal {
 /// The protocol to draw with and why; `hint` goes to the status line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Decision {
-    pub protocol: ProtocolType,
-    pub why: String,
-    pub hint: Option<String>,
+    pub(crate) protocol: ProtocolType,
+    pub(crate) why: String,
+    pub(crate) hint: Option<String>,
 }
 
 /// The tmux advice, when passthrough is off and pictures could be better.

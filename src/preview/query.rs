@@ -14,11 +14,11 @@ pub(crate) const DEADLINE: Duration = Duration::from_millis(1500);
 
 /// The chosen picker (`None`: pictures off) and advice for the status line.
 pub struct Chosen {
-    pub picker: Option<Picker>,
-    pub hint: Option<String>,
+    pub(crate) picker: Option<Picker>,
+    pub(crate) hint: Option<String>,
     /// Inside tmux, for pictures drawn at the cursor (sixel, iTerm2): where
     /// the pane starts on the outer terminal.
-    pub tmux_origin: Option<(u16, u16)>,
+    pub(crate) tmux_origin: Option<(u16, u16)>,
 }
 
 impl From<Option<Picker>> for Chosen {

@@ -6,8 +6,8 @@ use tokio::sync::mpsc;
 /// One item on the channel, and whether it is the last one its task sends
 /// (tasks are counted, so tests and `settle` can wait until none is out).
 pub(crate) struct Answer {
-    pub event: Event,
-    pub ends_task: bool,
+    pub(crate) event: Event,
+    pub(crate) ends_task: bool,
 }
 
 pub(crate) enum Event {

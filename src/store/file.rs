@@ -14,12 +14,12 @@ pub(crate) struct StateFile {
     pub apps: Vec<AppConfig>,
     /// The app id the next authorization is for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub current_app: Option<String>,
+    pub(crate) current_app: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub accounts: Vec<Account>,
     /// The user id of the active account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub active: Option<String>,
+    pub(crate) active: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pending_authorization: Option<PendingAuthorization>,
     /// Usage Instagram reported while no account was active.

@@ -8,13 +8,13 @@ use ratatui::widgets::Block;
 /// The rows of the whole frame, top to bottom.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Frame {
-    pub header: Rect,
+    pub(crate) header: Rect,
     /// The warning about a token that no longer works (see `ui::banner`).
-    pub banner: Option<Rect>,
+    pub(crate) banner: Option<Rect>,
     /// What the screen in view draws in.
-    pub body: Rect,
+    pub(crate) body: Rect,
     pub status: Rect,
-    pub keys: Rect,
+    pub(crate) keys: Rect,
 }
 
 /// The frame of `area`: header (2 rows), banner, body, status line (1 or 2), key line.
@@ -46,7 +46,7 @@ pub(crate) fn frame(app: &App, area: Rect) -> Frame {
 /// is open (beside the list from 80 columns, below it under that).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Feed {
-    pub list: Rect,
+    pub(crate) list: Rect,
     pub detail: Option<Rect>,
 }
 
@@ -72,7 +72,7 @@ pub(crate) fn feed(app: &App, body: Rect) -> Feed {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct FeedList {
     pub filter: Option<Rect>,
-    pub rows: Rect,
+    pub(crate) rows: Rect,
 }
 
 pub(crate) fn feed_list(app: &App, list: Rect) -> FeedList {
