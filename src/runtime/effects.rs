@@ -10,7 +10,8 @@ use crate::app::{App, Effect, Msg};
 use crate::fake::{Consent, FakeControl};
 /// Without the `demo` feature there is no fake to control: `None` is the only value.
 #[cfg(not(feature = "demo"))]
-type FakeControl = std::convert::Infallible;
+#[derive(Clone)]
+pub enum FakeControl {}
 use crate::instagram::{ApiError, Client, Endpoints, Flavor};
 use crate::preview::{DiskCache, Previews};
 use std::sync::Arc;
