@@ -136,9 +136,12 @@ pub(super) async fn fake_server(port: u16, posts: usize) -> Result<(), CliError>
     use crate::store::{CACHE_DIR_ENV, CONFIG_DIR_ENV, DATA_DIR_ENV};
     // A person's browser opens the authorize URL: it gets the fake's
     // login page, to pick which of its users to authorize.
+    // Its clock moves on request, so that a token can be aged past
+    // Instagram's 24 hours and `refresh` tried by hand.
     let config = FakeConfig {
         post_count: posts,
         login_page: true,
+        clock_control: true,
         ..FakeConfig::demo()
     };
     let scratch = tempfile::Builder::new()
@@ -182,6 +185,11 @@ pub(super) async fn fake_server(port: u16, posts: usize) -> Result<(), CliError>
     println!(
         "# Its authorize page lets you log in as {}: 'instatui authorize --open' a second time adds the other account.",
         users.join(" or ")
+    );
+    println!(
+        "# To try refresh (Instagram refreshes tokens 24 hours old): 'curl -X POST {}{}?advance=25h' ages them, then 'export INSTATUI_CLOCK_SKEW=25h' so instatui's clock agrees.",
+        fake.base_url(),
+        crate::fake::CLOCK_PATH
     );
     println!(
         "# Press Ctrl-C here to stop; {} is deleted then.",

@@ -74,6 +74,10 @@ pub struct FakeConfig {
     /// log in as (for a person's browser, `instatui fake-server`); otherwise
     /// it answers at once as the signed-in user, as tests and the demo want.
     pub login_page: bool,
+    /// Whether `POST /__fake/clock?advance=25h` moves the clock (and `GET`
+    /// says it), for a person trying `refresh` by hand against
+    /// `instatui fake-server`; tests call `FakeControl::advance_clock`.
+    pub clock_control: bool,
     /// When true, Basic Display scopes and tokens answer the "retired" errors.
     pub basic_display_retired: bool,
     pub short_token_shape: TokenShape,
@@ -92,6 +96,7 @@ impl FakeConfig {
             post_count: 64,
             other_users: vec![FakeUser::shop()],
             login_page: false,
+            clock_control: false,
             basic_display_retired: false,
             short_token_shape: TokenShape::FlatWithPermissions,
         }

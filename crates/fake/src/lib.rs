@@ -15,11 +15,14 @@
 //! login page of [`FakeConfig::login_page`]), and Graph answers for them.
 //!
 //! Time is a fake clock (real now plus [`FakeControl::advance_clock`]), so
-//! tests move through token lifetimes without sleeping.
+//! tests move through token lifetimes without sleeping; with
+//! [`FakeConfig::clock_control`], `POST /__fake/clock?advance=25h` moves it
+//! from outside the process (`instatui fake-server`).
 
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 mod cdn;
+mod clock;
 mod config;
 mod control;
 mod feed;
@@ -36,6 +39,7 @@ mod state;
 mod tokens;
 mod users;
 
+pub use clock::CLOCK_PATH;
 pub use config::{
     DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, DEMO_USERNAME, FakeConfig,
     FakeUser, SHOP_USER_ID, SHOP_USERNAME, TokenShape,

@@ -1,6 +1,7 @@
 //! The single entry point: records each request, applies injected faults, then dispatches by path.
 
 use super::cdn;
+use super::clock;
 use super::control::{Fault, RecordedRequest};
 use super::form;
 use super::graph::{self, GraphRequest};
@@ -26,6 +27,11 @@ pub(crate) async fn handle(State(app): State<Arc<Shared>>, request: Request) -> 
     let method = request.method().as_str().to_string();
     let path = request.uri().path().to_string();
     let query = request.uri().query().unwrap_or_default().to_string();
+    // Steering from outside, not a request to Instagram: neither recorded
+    // nor faulted.
+    if app.config.clock_control && path == clock::CLOCK_PATH {
+        return clock::handle(&app, request.method().as_str(), &query);
+    }
     // Method and path only: queries and bodies carry tokens and secrets.
     tracing::debug!(%method, %path, "fake instagram request");
     let fault = {

@@ -959,6 +959,104 @@ fn fake_server_exports_a_throw_away_config_dir_first() {
     assert!(!scratch.exists(), "{}", scratch.display());
 }
 
+/// Trying `refresh` by hand against `fake-server`, as its printed hint says:
+/// move its clock 25 hours (curl there, plain HTTP here), make instatui's
+/// clock agree, refresh.
+#[test]
+fn refresh_works_against_fake_server_after_moving_its_clock() {
+    use std::io::BufRead;
+    let m = Machine::demo();
+    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("instatui"))
+        .args(["fake-server", "--posts", "3"])
+        .env("HOME", m.home.path())
+        .env_remove("INSTATUI_CONFIG_DIR")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("fake-server starts");
+    let stdout = server.stdout.take().expect("stdout");
+    let mut printed = Vec::new();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.expect("a line");
+        let last = line.contains("Ctrl-C");
+        printed.push(line);
+        if last {
+            break;
+        }
+    }
+    let exports: Vec<(String, String)> = printed
+        .iter()
+        .filter_map(|l| l.strip_prefix("export "))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let base = exports
+        .iter()
+        .find(|(k, _)| k == "INSTATUI_BASE_URL")
+        .map(|(_, v)| v.clone())
+        .expect("a base URL");
+    let hint = printed
+        .iter()
+        .find(|l| l.contains("/__fake/clock?advance=25h"))
+        .unwrap_or_else(|| panic!("no clock hint in {printed:#?}"));
+    assert!(hint.contains("INSTATUI_CLOCK_SKEW=25h"), "{hint}");
+    let run = |args: &[&str], skew: bool| {
+        m.run_with(args, |c| {
+            for (name, value) in &exports {
+                c.env(name, value);
+            }
+            if skew {
+                c.env("INSTATUI_CLOCK_SKEW", "25h");
+            }
+        })
+    };
+    let setup = printed
+        .iter()
+        .find(|l| l.starts_with("instatui setup"))
+        .expect("a setup line");
+    let args: Vec<&str> = setup.split_whitespace().skip(1).collect();
+    assert_eq!(run(&args, false).code, 0);
+    let url = run(&["authorize"], false).stdout.trim().to_string();
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let landed = m.rt.block_on(async {
+        let response = http
+            .get(format!("{url}&fake_login=larch_and_lake"))
+            .send()
+            .await
+            .expect("authorize page");
+        assert_eq!(response.status(), 302);
+        response.headers()["location"]
+            .to_str()
+            .expect("a Location")
+            .to_string()
+    });
+    let exchanged = run(&["exchange", &landed], false);
+    assert_eq!(exchanged.code, 0, "{exchanged:?}");
+
+    let moved = m.rt.block_on(async {
+        http.post(format!("{base}/__fake/clock?advance=25h"))
+            .send()
+            .await
+            .expect("the clock answers")
+            .status()
+    });
+    assert_eq!(moved, 200);
+    let refreshed = run(&["refresh"], true);
+    assert_eq!(refreshed.code, 0, "{refreshed:?}");
+    let accounts = run(&["accounts"], true);
+    assert!(!accounts.stdout.contains("failed"), "{accounts:?}");
+
+    let stopped = std::process::Command::new("kill")
+        .args(["-INT", &server.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(stopped.success());
+    assert!(server.wait().expect("exits").success());
+}
+
 #[test]
 fn a_revoked_token_fails_the_refresh_with_exit_3_and_is_remembered() {
     let m = Machine::demo();

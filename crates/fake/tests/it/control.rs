@@ -2,6 +2,7 @@
 //! and a clock that moves only when told.
 
 use crate::harness::*;
+use instatui_fake::CLOCK_PATH;
 
 #[tokio::test]
 async fn each_fault_answers_as_described() {
@@ -121,4 +122,83 @@ async fn clock_moves_only_when_told() {
     let after = h.control().now();
     assert!(after - before >= time::Duration::days(1));
     assert!(after - before < time::Duration::days(1) + time::Duration::minutes(5));
+}
+
+/// `instatui fake-server` lets a person move the clock from a shell, to
+/// age a token past Instagram's 24 hours and try `refresh` by hand.
+#[tokio::test]
+async fn the_clock_moves_from_outside_only_where_the_config_allows_it() {
+    let refresh = |h: &Harness, token: String| {
+        let request = h.http.get(h.url("/refresh_access_token")).query(&[
+            ("grant_type", "ig_refresh_token".to_string()),
+            ("access_token", token),
+        ]);
+        async move { request.send().await.unwrap() }
+    };
+    let advance = |h: &Harness, by: &str| {
+        let request = h
+            .http
+            .post(h.url(CLOCK_PATH))
+            .query(&[("advance", by.to_string())]);
+        async move { request.send().await.unwrap() }
+    };
+
+    // Tests and the demo: the path is not Instagram's, and nothing moves.
+    let h = Harness::demo().await;
+    let token = h.long_token(LOGIN_SCOPE).await;
+    let before = h.control().now();
+    assert_ne!(advance(&h, "25h").await.status(), 200);
+    assert!(h.control().now() - before < time::Duration::minutes(1));
+    assert_eq!(graph_error(refresh(&h, token).await).await["code"], 10);
+
+    let h = Harness::start(FakeConfig {
+        clock_control: true,
+        ..FakeConfig::demo()
+    })
+    .await;
+    let token = h.long_token(LOGIN_SCOPE).await;
+    let young = graph_error(refresh(&h, token.clone()).await).await;
+    assert_eq!(young["code"], 10, "{young}");
+    let before = h.control().now();
+    let body = json(advance(&h, "25h").await, 200).await;
+    assert_eq!(body["advanced_by_seconds"], 90_000);
+    let moved = h.control().now() - before;
+    assert!(moved >= time::Duration::hours(25), "{moved}");
+    assert!(
+        moved < time::Duration::hours(25) + time::Duration::minutes(1),
+        "{moved}"
+    );
+    let said = time::OffsetDateTime::parse(
+        body["now"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert!((said - h.control().now()).abs() < time::Duration::minutes(1));
+    // Now 25 hours old on the fake's clock: Instagram refreshes it.
+    let body = json(refresh(&h, token).await, 200).await;
+    assert_eq!(body["expires_in"], 5_184_000);
+
+    // Moves add up; GET only says the time.
+    let body = json(advance(&h, "1d12h").await, 200).await;
+    assert_eq!(body["advanced_by_seconds"], 90_000 + 129_600);
+    let response = h.http.get(h.url(CLOCK_PATH)).send().await.unwrap();
+    assert_eq!(json(response, 200).await["advanced_by_seconds"], 219_600);
+
+    // What cannot be done says how to do it.
+    for bad in ["soon", "-2h", ""] {
+        let response = advance(&h, bad).await;
+        assert_eq!(response.status(), 400, "{bad}");
+        assert!(response.text().await.unwrap().contains("25h"), "{bad}");
+    }
+    let response = h.http.post(h.url(CLOCK_PATH)).send().await.unwrap();
+    assert_eq!(response.status(), 400);
+    assert!(response.text().await.unwrap().contains("advance=25h"));
+    let response = h.http.delete(h.url(CLOCK_PATH)).send().await.unwrap();
+    assert_eq!(response.status(), 405);
+    // Steering is not a request to Instagram: none of it is recorded.
+    assert!(
+        h.control().requests().iter().all(|r| r.path != CLOCK_PATH),
+        "{:?}",
+        h.control().requests()
+    );
 }
