@@ -5,6 +5,9 @@ use super::{CliError, Context};
 use crate::handoff::{self, Destination, Handoff, HandoffRun, Ticket};
 use crate::localtime::format_local;
 use std::path::PathBuf;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tokio::sync::watch;
 
 /// Who the handoffs belong to: the stored token's account.
 fn account(ctx: &Context) -> Result<(crate::store::State, Ticket), CliError> {
@@ -237,10 +240,28 @@ async fn run_and_record(ctx: &Context, only: Option<u32>) -> Result<usize, CliEr
     }
     let handoffs = state.handoffs.clone();
     let worker_ticket = ticket.clone();
-    let results =
-        tokio::task::spawn_blocking(move || handoff::run_all(&handoffs, &worker_ticket, only))
-            .await
-            .map_err(|e| CliError::failed(format!("the handoffs stopped: {e}")))?;
+    // Listening before the first command starts: from then on Ctrl-C or
+    // SIGTERM stops the commands (in process groups of their own, which the
+    // terminal's Ctrl-C does not reach) instead of leaving them running.
+    let mut interrupt = Interrupt::listen();
+    HANDING_OFF.store(true, Ordering::SeqCst);
+    let mut worker = tokio::task::spawn_blocking(move || {
+        handoff::run_all(
+            &handoffs,
+            &worker_ticket,
+            only,
+            handoff::exec::process_stop(),
+        )
+    });
+    let (results, interrupted) = tokio::select! {
+        done = &mut worker => (done, None),
+        signal = interrupt.next() => {
+            handoff::exec::stop_all();
+            (worker.await, Some(signal))
+        }
+    };
+    HANDING_OFF.store(false, Ordering::SeqCst);
+    let results = results.map_err(|e| CliError::failed(format!("the handoffs stopped: {e}")))?;
     ctx.store.update(|s| {
         handoff::record(&mut s.handoffs, &results);
         Ok::<_, CliError>(())
@@ -258,9 +279,88 @@ async fn run_and_record(ctx: &Context, only: Option<u32>) -> Result<usize, CliEr
             failed.push(*id);
         }
     }
+    if let Some(signal) = interrupted {
+        // As an interrupted program does: no further work (another
+        // account's refresh), exit 128 + the signal's number.
+        let what = if failed.is_empty() {
+            "every handoff had finished".to_string()
+        } else {
+            handoff::retry_advice(&failed)
+        };
+        eprintln!("error: interrupted by {}: {what}", signal.name);
+        std::process::exit(128 + signal.number);
+    }
     if failed.is_empty() {
         Ok(results.len())
     } else {
         Err(CliError::failed(handoff::retry_advice(&failed)))
+    }
+}
+
+/// Which signal interrupted the handoffs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Caught {
+    name: &'static str,
+    number: i32,
+}
+
+/// Whether handoffs are running now: a signal then stops them; at any other
+/// moment it ends instatui as it would without a handler.
+static HANDING_OFF: AtomicBool = AtomicBool::new(false);
+/// The signals caught while handoffs ran, from the one watcher task.
+static CAUGHT: OnceLock<watch::Receiver<Option<Caught>>> = OnceLock::new();
+
+/// Ctrl-C and SIGTERM, while handoffs run. Handlers, once installed, stay
+/// for the life of the process, so one watcher is started the first time
+/// and keeps the usual ending for signals that come at other moments.
+struct Interrupt {
+    caught: watch::Receiver<Option<Caught>>,
+}
+
+impl Interrupt {
+    fn listen() -> Interrupt {
+        let caught = CAUGHT.get_or_init(|| {
+            let (tx, rx) = watch::channel(None);
+            #[cfg(unix)]
+            {
+                use tokio::signal::unix::{SignalKind, signal};
+                // Registered here, before any command starts.
+                if let (Ok(mut int), Ok(mut term)) = (
+                    signal(SignalKind::interrupt()),
+                    signal(SignalKind::terminate()),
+                ) {
+                    tokio::spawn(async move {
+                        loop {
+                            let caught = tokio::select! {
+                                _ = int.recv() => Caught { name: "Ctrl-C (SIGINT)", number: 2 },
+                                _ = term.recv() => Caught { name: "SIGTERM", number: 15 },
+                            };
+                            if !HANDING_OFF.load(Ordering::SeqCst) {
+                                std::process::exit(128 + caught.number);
+                            }
+                            let _ = tx.send(Some(caught));
+                        }
+                    });
+                }
+            }
+            #[cfg(not(unix))]
+            drop(tx);
+            rx
+        });
+        let mut caught = caught.clone();
+        caught.mark_unchanged();
+        Interrupt { caught }
+    }
+
+    /// The signal that came while handoffs ran; never resolves without one.
+    async fn next(&mut self) -> Caught {
+        loop {
+            if self.caught.changed().await.is_err() {
+                return std::future::pending().await;
+            }
+            if let Some(caught) = *self.caught.borrow_and_update() {
+                return caught;
+            }
+        }
     }
 }

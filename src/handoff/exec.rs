@@ -3,8 +3,27 @@
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+/// Set once instatui is interrupted (Ctrl-C, SIGTERM, quitting the TUI):
+/// running commands are stopped and no new one starts. Each command is in a
+/// process group of its own, which the terminal's Ctrl-C does not reach, so
+/// without this it would run on, token in its environment, after instatui
+/// is gone.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+/// Stops every running command with everything it started (within a few
+/// hundredths of a second: each one's wait loop sees this) and keeps new
+/// ones from starting, for the rest of this process.
+pub(crate) fn stop_all() {
+    STOPPING.store(true, Ordering::SeqCst);
+}
+
+/// What [`stop_all`] sets: for [`run_until`] in this process's CLI.
+pub(crate) fn process_stop() -> &'static AtomicBool {
+    &STOPPING
+}
 
 /// How many of the last output lines are kept, and how long each may be.
 pub(crate) const TAIL_LINES: usize = 5;
@@ -16,24 +35,43 @@ pub(crate) struct Finished {
     /// The exit code, `None` when it was killed (by us or a signal).
     pub(crate) code: Option<i32>,
     pub(crate) timed_out: bool,
+    /// Stopped because instatui was interrupted (or never started, since it
+    /// already was).
+    pub(crate) stopped: bool,
     /// Its last lines of standard output and error, interleaved.
     pub(crate) tail: Vec<String>,
 }
 
 impl Finished {
     pub(crate) fn ok(&self) -> bool {
-        self.code == Some(0) && !self.timed_out
+        self.code == Some(0) && !self.timed_out && !self.stopped
     }
 }
 
+/// [`run_until`] with a flag nobody sets, for the tests.
+#[cfg(test)]
+fn run(command: &str, env: &[(&str, &str)], timeout: Duration) -> Result<Finished, String> {
+    run_until(command, env, timeout, &AtomicBool::new(false))
+}
+
 /// Runs `command` through `sh -c` with `env` added to instatui's own
-/// environment and stdin closed. Past `timeout` the command, and anything it
-/// started, is killed. `Err` only when `sh` could not be started.
-pub(crate) fn run(
+/// environment and stdin closed. Past `timeout`, or once `stop` is set, the
+/// command and anything it started are killed; when `stop` is set already,
+/// it is not started. `Err` only when `sh` could not be started.
+pub(crate) fn run_until(
     command: &str,
     env: &[(&str, &str)],
     timeout: Duration,
+    stop: &AtomicBool,
 ) -> Result<Finished, String> {
+    if stop.load(Ordering::SeqCst) {
+        return Ok(Finished {
+            code: None,
+            timed_out: false,
+            stopped: true,
+            tail: Vec::new(),
+        });
+    }
     let (reader, writer) = std::io::pipe().map_err(|e| format!("could not make a pipe: {e}"))?;
     let writer_err = writer
         .try_clone()
@@ -77,13 +115,18 @@ pub(crate) fn run(
         let _ = tx.send(Vec::from(tail));
     });
     let deadline = Instant::now() + timeout;
-    let (code, timed_out) = loop {
+    let (code, timed_out, stopped) = loop {
         match child.try_wait() {
-            Ok(Some(status)) => break (status.code(), false),
+            Ok(Some(status)) => break (status.code(), false, false),
+            Ok(None) if stop.load(Ordering::SeqCst) => {
+                kill_group(&mut child);
+                let _ = child.wait();
+                break (None, false, true);
+            }
             Ok(None) if Instant::now() >= deadline => {
                 kill_group(&mut child);
                 let _ = child.wait();
-                break (None, true);
+                break (None, true, false);
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
             Err(e) => return Err(format!("could not wait for the command: {e}")),
@@ -95,6 +138,7 @@ pub(crate) fn run(
     Ok(Finished {
         code,
         timed_out,
+        stopped,
         tail,
     })
 }
@@ -133,6 +177,32 @@ mod tests {
         assert_eq!(done.tail.len(), TAIL_LINES);
         assert_eq!(done.tail.last().map(String::as_str), Some("got abc"));
         assert_eq!(done.tail[0], "line 4");
+    }
+
+    #[test]
+    fn once_stopped_a_running_command_is_killed_and_no_new_one_starts() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("started");
+        let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+        assert!(made.success());
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let command = format!("echo up > '{}'; sleep 30 & sleep 30", fifo.display());
+        let worker =
+            std::thread::spawn(move || run_until(&command, &[], Duration::from_secs(60), &flag));
+        // Opening the FIFO waits until the command writes to it: it runs.
+        let mut line = String::new();
+        BufReader::new(std::fs::File::open(&fifo).unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        assert_eq!(line, "up\n");
+        let started = Instant::now();
+        stop.store(true, Ordering::SeqCst);
+        let done = worker.join().unwrap().unwrap();
+        assert!(done.stopped && !done.timed_out && !done.ok(), "{done:?}");
+        assert!(started.elapsed() < Duration::from_secs(10));
+        let again = run_until("echo never", &[], Duration::from_secs(5), &stop).unwrap();
+        assert!(again.stopped && again.tail.is_empty(), "{again:?}");
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub(crate) mod exec;
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use time::OffsetDateTime;
 
@@ -85,7 +86,7 @@ pub struct HandoffRun {
 pub struct Ticket {
     pub token: Secret,
     pub user_id: String,
-    pub(crate) username: Option<String>,
+    pub username: Option<String>,
     pub expires_at: OffsetDateTime,
 }
 
@@ -102,9 +103,28 @@ impl Ticket {
     }
 }
 
-/// Runs one handoff now. Blocking (files, a child process): async callers
-/// use `spawn_blocking`.
-pub(crate) fn run(handoff: &Handoff, ticket: &Ticket, now: OffsetDateTime) -> HandoffRun {
+/// Runs one handoff now; once `stop` is set (instatui was interrupted), a
+/// command is stopped, and none is started. Blocking (files, a child
+/// process): async callers use `spawn_blocking`.
+pub(crate) fn run_until(
+    handoff: &Handoff,
+    ticket: &Ticket,
+    now: OffsetDateTime,
+    stop: &AtomicBool,
+) -> HandoffRun {
+    if stop.load(Ordering::SeqCst) {
+        // Interrupted before this one's turn: nothing was handed on.
+        return HandoffRun {
+            at: now,
+            ok: false,
+            summary: format!(
+                "not run: instatui was interrupted first; 'instatui handoff run {}' runs it",
+                handoff.id
+            ),
+            exit_code: None,
+            output: Vec::new(),
+        };
+    }
     let token = ticket.token.expose();
     let (ok, summary, exit_code, output) = match &handoff.target {
         Destination::Dotenv { path, var } => match dotenv::write(path, var, token) {
@@ -130,7 +150,7 @@ pub(crate) fn run(handoff: &Handoff, ticket: &Ticket, now: OffsetDateTime) -> Ha
                 env.push(("INSTAGRAM_USERNAME", name));
             }
             let timeout = Duration::from_secs(*timeout_secs);
-            match exec::run(command, &env, timeout) {
+            match exec::run_until(command, &env, timeout, stop) {
                 Err(e) => (false, e, None, Vec::new()),
                 Ok(done) => {
                     let masked = ticket.token.masked();
@@ -140,7 +160,12 @@ pub(crate) fn run(handoff: &Handoff, ticket: &Ticket, now: OffsetDateTime) -> Ha
                         .map(|l| crate::sanitize::line(&l.replace(token, &masked)).into_owned())
                         .collect();
                     let last = tail.last().map(|l| format!(": {l}")).unwrap_or_default();
-                    let summary = if done.timed_out {
+                    let summary = if done.stopped {
+                        format!(
+                            "stopped before it finished, with everything it started, because instatui was interrupted; 'instatui handoff run {}' runs it again",
+                            handoff.id
+                        )
+                    } else if done.timed_out {
                         format!(
                             "did not finish within {timeout_secs}s and was stopped: make the command finish sooner, or add it again with a longer --timeout"
                         )
@@ -172,16 +197,18 @@ pub(crate) fn run(handoff: &Handoff, ticket: &Ticket, now: OffsetDateTime) -> Ha
     }
 }
 
-/// Runs every handoff of the ticket's account (or only `only`), in order.
+/// Runs every handoff of the ticket's account (or only `only`), in order;
+/// once `stop` is set, the one running is stopped and the rest are not run.
 pub(crate) fn run_all(
     handoffs: &[Handoff],
     ticket: &Ticket,
     only: Option<u32>,
+    stop: &AtomicBool,
 ) -> Vec<(u32, HandoffRun)> {
     handoffs
         .iter()
         .filter(|h| h.account == ticket.user_id && only.is_none_or(|id| h.id == id))
-        .map(|h| (h.id, run(h, ticket, crate::clock::now())))
+        .map(|h| (h.id, run_until(h, ticket, crate::clock::now(), stop)))
         .collect()
 }
 
@@ -368,7 +395,8 @@ mod tests {
             },
             last: None,
         };
-        let outcome = run(&h, &ticket, datetime!(2026-01-01 0:00 UTC));
+        let stop = AtomicBool::new(false);
+        let outcome = run_until(&h, &ticket, datetime!(2026-01-01 0:00 UTC), &stop);
         assert!(outcome.ok, "{outcome:?}");
         assert_eq!(
             outcome.output,

@@ -40,6 +40,10 @@ pub struct Executor {
     preview_slots: Arc<Semaphore>,
     /// The picture the user waits for; queued fetches for others give way.
     wanted: Arc<std::sync::Mutex<Option<String>>>,
+    /// Batches of handoffs started whose outcomes have not arrived yet.
+    handoffs_running: usize,
+    /// Set on quit: running handoff commands are stopped, none starts.
+    stop_handoffs: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Executor {
@@ -64,7 +68,40 @@ impl Executor {
             disk,
             preview_slots: Arc::new(Semaphore::new(PREVIEW_PARALLEL)),
             wanted: Arc::new(std::sync::Mutex::new(None)),
+            handoffs_running: 0,
+            stop_handoffs: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
+    }
+
+    /// On quit while handoffs run: stops them, with everything they
+    /// started, rather than keep the user waiting up to their timeout with
+    /// nothing on screen, and hands their outcomes to `app` so that they are
+    /// recorded like any other. The lines to print once the terminal is back.
+    pub async fn stop_handoffs(&mut self, app: &mut App) -> Vec<String> {
+        if self.handoffs_running == 0 {
+            return Vec::new();
+        }
+        self.stop_handoffs
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let mut lines = Vec::new();
+        while self.handoffs_running > 0 {
+            // Each command sees the stop within a few hundredths of a second.
+            let Ok(Some(msg)) =
+                tokio::time::timeout(std::time::Duration::from_secs(10), self.next()).await
+            else {
+                break;
+            };
+            if let Msg::HandoffsRan(results) = &msg {
+                lines.extend(
+                    results
+                        .iter()
+                        .filter(|(_, r)| !r.ok)
+                        .map(|(id, r)| format!("handoff {id}: {}", r.summary)),
+                );
+                self.send(app, msg, crate::clock::now());
+            }
+        }
+        lines
     }
 
     /// Turns pictures on with this picker (`None`: off). Scaling and
@@ -142,7 +179,12 @@ impl Executor {
             self.in_flight = self.in_flight.saturating_sub(1);
         }
         Some(match event {
-            Event::Msg(msg) => Ready::Msg(msg),
+            Event::Msg(msg) => {
+                if matches!(msg, Msg::HandoffsRan(_)) {
+                    self.handoffs_running = self.handoffs_running.saturating_sub(1);
+                }
+                Ready::Msg(msg)
+            }
             // Pixels stay here, where drawing needs them; `update` hears
             // only that the picture is ready.
             Event::PreviewDecoded { key, image } => {
@@ -454,11 +496,13 @@ impl Executor {
             } => self.download(app, *post, username, token, dir),
             Effect::RunHandoffs { ticket, handoffs } => {
                 let persister = self.persister.clone();
+                let stop = self.stop_handoffs.clone();
+                self.handoffs_running += 1;
                 self.spawn(async move {
                     // The new token is on disk before anyone is handed it.
                     persister.flush().await;
                     let results = tokio::task::spawn_blocking(move || {
-                        crate::handoff::run_all(&handoffs, &ticket, None)
+                        crate::handoff::run_all(&handoffs, &ticket, None, &stop)
                     })
                     .await
                     .unwrap_or_default();

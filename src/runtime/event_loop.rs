@@ -19,6 +19,8 @@ pub(super) async fn run(
     let mut signals = Signals::listen();
     let mut term = terminal::enter().map_err(|e| format!("could not set up the terminal: {e}"))?;
     let result = event_loop(&mut term, &mut app, &mut executor, images, &mut signals).await;
+    // Handoffs still running are stopped and their outcomes recorded.
+    let stopped = executor.stop_handoffs(&mut app).await;
     // Queued saves land before the terminal is handed back. A save waits up
     // to 5 s for another process's lock and a failed one is tried once more:
     // room for both and for keeping a token in a file, never cut short.
@@ -27,6 +29,9 @@ pub(super) async fn run(
         .ok()
         .flatten();
     terminal::leave();
+    for line in stopped {
+        eprintln!("{}", crate::sanitize::line(&line));
+    }
     // A token that could not be saved outranks any other ending: the line
     // says where it is kept.
     match unsaved {

@@ -223,11 +223,15 @@ impl Persister {
                 };
                 // Only the newest of the queued saves matters.
                 let mut flushes = Vec::new();
+                // A finish queued behind saves waits for them: dropped, it
+                // answered at once and the app ended before they were written.
+                let mut finish = None;
                 while let Ok(next) = rx.try_recv() {
                     match next {
                         Job::Save(newer) => state = newer,
                         Job::Flush(done) => flushes.push(done),
-                        Job::Check | Job::Base(_) | Job::Finish(_) => {}
+                        Job::Finish(done) => finish = Some(done),
+                        Job::Check | Job::Base(_) => {}
                     }
                 }
                 let next = run_blocking(writer, move |w| w.save(*state)).await;
@@ -237,6 +241,18 @@ impl Persister {
                 match next {
                     Some(w) => writer = w,
                     None => break,
+                }
+                if let Some(done) = finish {
+                    let (tx, rx) = oneshot::channel();
+                    let finished = run_blocking(writer, move |w| {
+                        let _ = tx.send(w.finish());
+                    })
+                    .await;
+                    let _ = done.send(rx.await.ok().flatten());
+                    match finished {
+                        Some(w) => writer = w,
+                        None => break,
+                    }
                 }
             }
             let _ = failure.send(Msg::Saved(Err(

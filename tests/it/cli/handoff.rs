@@ -346,3 +346,79 @@ fn an_expired_token_is_not_handed_on_and_the_exit_says_authorize() {
         assert!(!env_file.exists(), "nothing written");
     }
 }
+
+#[test]
+fn ctrl_c_stops_a_running_handoff_with_what_it_started_and_records_it() {
+    let m = Machine::demo();
+    m.authorized();
+    let fifo = m.out("started");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let pid_file = m.out("sleeper");
+    // It starts a child of its own, says so on the FIFO, and waits.
+    let command = format!(
+        "sleep 77 & echo $! > '{}'; echo up > '{}'; wait",
+        pid_file.display(),
+        fifo.display()
+    );
+    assert_eq!(m.run(&["handoff", "add", "--exec", &command]).code, 0);
+    let env_file = m.out(".env");
+    assert_eq!(
+        m.run(&["handoff", "add", "--dotenv", env_file.to_str().unwrap()])
+            .code,
+        0
+    );
+
+    let mut cmd = m.process();
+    cmd.args(["handoff", "run"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    // Opening the FIFO waits until the command writes to it: it runs.
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(std::fs::File::open(&fifo).unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    assert_eq!(line, "up\n");
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("error: interrupted by Ctrl-C (SIGINT): handoffs 1 and 2 failed"),
+        "{stderr}"
+    );
+
+    // What the command started is gone too (at most a zombie until init reaps it).
+    let sleeper = std::fs::read_to_string(&pid_file).unwrap();
+    let stat = std::fs::read_to_string(format!("/proc/{}/stat", sleeper.trim()));
+    if let Ok(stat) = stat {
+        let state = stat.rsplit(") ").next().unwrap_or("").chars().next();
+        assert!(matches!(state, Some('Z' | 'X')), "still running: {stat}");
+    }
+
+    // Both outcomes are recorded, and nothing was written after the stop.
+    let list = m.run(&["handoff", "list"]);
+    assert!(
+        list.stdout
+            .contains("stopped before it finished, with everything it started, because instatui was interrupted"),
+        "{list:?}"
+    );
+    assert!(
+        list.stdout
+            .contains("not run: instatui was interrupted first; 'instatui handoff run 2' runs it"),
+        "{list:?}"
+    );
+    assert!(!env_file.exists());
+}

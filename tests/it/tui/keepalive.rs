@@ -436,3 +436,86 @@ fn the_keep_alive_lines_scroll_at_40x12() {
     send(&mut app, [key('k')]);
     assert_eq!(app.keep_alive.scroll, end - 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_while_a_handoff_runs_stops_it_and_records_it() {
+    use instatui::runtime::{Executor, FeedCache};
+    use instatui::store::Store;
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let fifo = scratch.path().join("started");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(made.success());
+    let store = Store::at(scratch.path().join("config"));
+    let mut app = token_app(Duration::days(57));
+    app.stored.handoffs.push(Handoff {
+        id: 1,
+        account: USER_ID.into(),
+        target: Destination::Exec {
+            command: format!("echo up > '{}'; sleep 77", fifo.display()),
+            timeout_secs: 600,
+        },
+        last: None,
+    });
+    store.save(&app.stored).expect("save");
+    let mut executor = Executor::new(
+        store.clone(),
+        FeedCache::new(scratch.path().join("cache")),
+        None,
+    );
+    executor.saves_start_from(&app.stored);
+    let token = app.stored.token.clone().expect("token");
+    let ticket = instatui::handoff::Ticket {
+        token: token.value,
+        user_id: token.user_id,
+        username: None,
+        expires_at: token.expires_at,
+    };
+    executor.run(
+        &app,
+        Effect::RunHandoffs {
+            ticket: Box::new(ticket),
+            handoffs: app.stored.handoffs.clone(),
+        },
+    );
+    // Opening the FIFO waits until the command writes to it: it runs.
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        std::io::BufRead::read_line(
+            &mut std::io::BufReader::new(std::fs::File::open(&fifo).expect("fifo")),
+            &mut line,
+        )
+        .expect("read");
+        line
+    })
+    .await
+    .expect("reader");
+    assert_eq!(line, "up\n");
+
+    // Quit: stopped at once (not after its 600 s), said, and recorded.
+    let lines = tokio::time::timeout(
+        std::time::Duration::from_secs(30),
+        executor.stop_handoffs(&mut app),
+    )
+    .await
+    .expect("stopped, not waited for");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("handoff 1: stopped before it finished, with everything it started"),
+        "{lines:?}"
+    );
+    assert_eq!(executor.finish_saves().await, None);
+    let saved = store.load().expect("load").state;
+    let last = saved.handoffs[0].last.as_ref().unwrap_or_else(|| {
+        panic!(
+            "recorded: {:?} / app {:?}",
+            saved.handoffs, app.stored.handoffs
+        )
+    });
+    assert!(
+        !last.ok && last.summary.contains("'instatui handoff run 1'"),
+        "{last:?}"
+    );
+}
