@@ -238,10 +238,25 @@ impl App {
     }
 
     /// The scheduler used (`a systemd user timer`) or why nothing was installed.
-    pub(crate) fn on_keep_alive_installed(&mut self, result: Result<String, String>) {
+    pub(crate) fn on_keep_alive_installed(
+        &mut self,
+        result: Result<(String, Option<String>), String>,
+    ) {
         self.keep_alive.installing = false;
         match result {
-            Ok(what) => {
+            // The service manager could not be reached: cron was used, and
+            // the way to the timer is said, as the CLI says it.
+            Ok((what, Some(fallback))) => {
+                self.set_status(
+                    Level::Warning,
+                    format!("keep-alive installed as {what}: {fallback}"),
+                );
+                self.keep_alive.state = KeepAliveState::Installed(what);
+                if self.popup == Some(super::Popup::KeepAlive) {
+                    self.popup = None;
+                }
+            }
+            Ok((what, None)) => {
                 self.set_status(
                     Level::Success,
                     format!(

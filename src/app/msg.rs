@@ -82,7 +82,7 @@ pub enum Msg {
     /// The ready keep-alive lines for this machine, or why there are none.
     KeepAliveGuide(Result<crate::app::keepalive::Guide, String>),
     /// `keep-alive install` from the TUI: the scheduler used, or what failed.
-    KeepAliveInstalled(Result<String, String>),
+    KeepAliveInstalled(Result<(String, Option<String>), String>),
     /// Each handoff's outcome, by id.
     HandoffsRan(Vec<(u32, crate::handoff::HandoffRun)>),
 }

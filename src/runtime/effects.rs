@@ -463,7 +463,7 @@ impl Executor {
                 // It runs systemctl or crontab: off the loop.
                 let result = tokio::task::spawn_blocking(move || {
                     crate::keepalive::install(&plan, None)
-                        .map(|report| report.scheduler.describe().to_string())
+                        .map(|report| (report.scheduler.describe().to_string(), report.fallback))
                 })
                 .await
                 .unwrap_or_else(|e| Err(e.to_string()));

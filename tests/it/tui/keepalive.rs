@@ -339,7 +339,10 @@ fn after_authorizing_the_ready_cron_line_and_timer_show_and_i_installs() {
     assert!(send(&mut app, [key('i')]).is_empty(), "not twice at once");
     send(
         &mut app,
-        [Msg::KeepAliveInstalled(Ok("a systemd user timer".into()))],
+        [Msg::KeepAliveInstalled(Ok((
+            "a systemd user timer".into(),
+            None,
+        )))],
     );
     assert_eq!(app.popup, None);
     assert_eq!(app.status.as_ref().map(|s| s.level), Some(Level::Success));
@@ -348,6 +351,36 @@ fn after_authorizing_the_ready_cron_line_and_timer_show_and_i_installs() {
         screen.contains("Keep alive        by a systemd user timer"),
         "{screen}"
     );
+}
+
+#[test]
+fn installing_without_a_session_bus_says_cron_was_used_and_why() {
+    let mut app = token_app(Duration::days(30));
+    send(
+        &mut app,
+        [
+            Msg::KeepAlive(KeepAliveState::Missing),
+            Msg::KeepAliveGuide(Ok(guide())),
+            key('K'),
+            key('i'),
+        ],
+    );
+    let note = "systemctl --user cannot reach your user's service manager (Failed to connect to bus: No medium found): log in through a regular session (not su/sudo), or run 'loginctl enable-linger $USER' and try again; using cron meanwhile";
+    send(
+        &mut app,
+        [Msg::KeepAliveInstalled(Ok((
+            "a crontab entry".into(),
+            Some(note.into()),
+        )))],
+    );
+    assert_eq!(app.status.as_ref().map(|s| s.level), Some(Level::Warning));
+    let status = status_text(&app);
+    assert!(
+        status.contains("keep-alive installed as a crontab entry: systemctl --user cannot reach"),
+        "{status}"
+    );
+    assert!(status.contains("using cron meanwhile"), "{status}");
+    assert_eq!(app.popup, None);
 }
 
 #[test]
