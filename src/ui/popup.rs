@@ -192,11 +192,22 @@ fn consent(app: &App, frame: &mut Frame) {
     // The real page asks who logs in (force_reauth); adding an account,
     // the stand-in says who will.
     #[cfg(feature = "demo")]
-    let users = format!(
-        " (@{} or @{})",
-        crate::fake::DEMO_USERNAME,
-        crate::fake::SHOP_USERNAME
-    );
+    let users = {
+        let stored = app.stored.all_accounts();
+        let left: Vec<String> = [crate::fake::DEMO_USERNAME, crate::fake::SHOP_USERNAME]
+            .into_iter()
+            .filter(|name| {
+                !stored
+                    .iter()
+                    .any(|a| a.username().is_some_and(|u| u.eq_ignore_ascii_case(name)))
+            })
+            .map(|name| format!("@{name}"))
+            .collect();
+        match left.as_slice() {
+            [] => " (every demo user is added already)".to_string(),
+            names => format!(" ({})", names.join(" or ")),
+        }
+    };
     #[cfg(not(feature = "demo"))]
     let users = String::new();
     let who = if app.authorize.adding {
@@ -229,7 +240,10 @@ fn consent(app: &App, frame: &mut Frame) {
         Span::styled("Esc", theme::key()),
         Span::raw(" close "),
     ]);
-    let area = centered(frame.area(), 60, 10);
+    // Adding, the line saying who logs in wraps: one row more keeps the
+    // last sentence on screen.
+    let height = if app.authorize.adding { 11 } else { 10 };
+    let area = centered(frame.area(), 60, height);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(

@@ -753,3 +753,27 @@ fn the_token_screen_scrolls_on_a_small_terminal() {
     }
     assert!(text_at(&app).contains("Permissions"), "{}", text_at(&app));
 }
+
+/// Adding an account in the demo, the stand-in names only the demo user
+/// not stored yet: the one already added is not offered again.
+#[test]
+fn the_demo_consent_offers_only_the_demo_user_not_added_yet() {
+    let mut state = state_authorized();
+    if let Some(profile) = state.profile.as_mut() {
+        profile.username = Some(instatui::fake::DEMO_USERNAME.into());
+    }
+    let mut app = app_with(state);
+    app.demo = true;
+    send(&mut app, [key('5'), key('n'), key('o')]);
+    assert_eq!(app.popup, Some(Popup::DemoConsent));
+    let screen = screen_text(&app);
+    assert!(
+        screen.contains(&format!("(@{})", instatui::fake::SHOP_USERNAME)),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains(&format!("@{} or", instatui::fake::DEMO_USERNAME)),
+        "{screen}"
+    );
+    assert!(screen.contains("in its address."), "{screen}");
+}
