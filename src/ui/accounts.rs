@@ -13,7 +13,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 use unicode_width::UnicodeWidthStr;
 
 /// Lines each account takes.
@@ -34,7 +34,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             Line::from(" No account yet."),
             Line::from(" Press n to add one: it runs the authorize flow."),
         ];
-        frame.render_widget(Paragraph::new(lines), inner);
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         return;
     }
     // The selected account is always on screen: the list starts as late as

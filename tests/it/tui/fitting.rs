@@ -192,6 +192,15 @@ fn account_rows_show_whole_words_and_the_whole_state_at_80x24_and_40x12() {
 }
 
 #[test]
+fn no_account_yet_wraps_between_words_at_40_columns() {
+    let mut app = app_with(state_configured());
+    send(&mut app, [key('5')]);
+    let screen = rows(&app, 40, 12).join("\n");
+    assert!(!screen.contains("autho│"), "{screen}");
+    assert!(screen.contains("authorize flow."), "{screen}");
+}
+
+#[test]
 fn the_header_at_40_columns_drops_whole_parts_never_leaving_a_stray_separator() {
     let mut state = state_authorized();
     state.profile = serde_json::from_value(serde_json::json!({"username": "kiln_and_clay"})).ok();
