@@ -224,24 +224,56 @@ impl App {
     /// Takes in what another process (a cron `refresh`, say) changed in
     /// state.json, keeping this app's own changes. Nothing to save: it is
     /// on disk already.
-    pub(crate) fn adopt_external_change(&mut self, before: &State, after: &State) {
+    pub(crate) fn adopt_external_change(
+        &mut self,
+        before: &State,
+        after: &State,
+        effects: &mut Vec<Effect>,
+    ) {
         let token_changed = before.token != after.token;
         let active_before = self.stored.active_user_id().map(str::to_string);
         let untouched =
             self.credentials.focus.is_none() && !self.credentials.is_dirty(&self.stored);
-        self.stored = crate::store::merge::three_way(before, after, &self.stored);
+        let merged = crate::store::merge::three_way(before, after, &self.stored);
+        let now_active = merged.active_user_id().map(str::to_string);
+        let switched = now_active != active_before;
+        // `accounts use` elsewhere: the list on screen is cached under the
+        // account being left, as Enter on Accounts does; a removed
+        // account's cache was deleted with it and is not written again.
+        if switched
+            && let Some(left) = &active_before
+            && merged.all_accounts().iter().any(|a| a.user_id() == left)
+        {
+            self.flush_feed_cache(effects);
+        }
+        self.stored = merged;
         if before.app != after.app && untouched {
             // `instatui setup` ran elsewhere: show what is saved now.
             self.credentials.discard(&self.stored);
         }
-        if self.stored.active_user_id() != active_before.as_deref() {
-            // `accounts use` or `accounts remove` elsewhere: what is on
-            // screen belonged to the account that was active.
+        if switched {
+            // What is on screen belonged to the account that was active.
             self.forget_account_views();
-            self.set_status(
-                Level::Info,
-                "state.json was changed by another instatui: another account is active",
-            );
+            // As after Enter on Accounts: its own list from the cache at
+            // once, and fetched now when the Feed is on screen.
+            if let Some(id) = now_active {
+                effects.push(Effect::LoadFeedCache { user_id: id });
+                if self.screen == Screen::Feed {
+                    self.ensure_feed_loaded(effects);
+                }
+            }
+            let text = match self.stored.active_account() {
+                Some(a) => format!(
+                    "another instatui made {} the active account: the header, Token and Feed show it",
+                    a.label()
+                ),
+                None if self.stored.accounts.is_empty() => {
+                    "another instatui left no account: n on Accounts (5) adds one".to_string()
+                }
+                None => "another instatui left no account active: Enter on Accounts (5) makes one active"
+                    .to_string(),
+            };
+            self.set_status(Level::Info, text);
         } else if token_changed {
             self.token.rejected = None;
             self.set_status(

@@ -67,7 +67,9 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
             }
         }
         Msg::RateUsage(usage) => app.stored.record_rate_usage(Some(usage)),
-        Msg::StoreChanged { before, after } => app.adopt_external_change(&before, &after),
+        Msg::StoreChanged { before, after } => {
+            app.adopt_external_change(&before, &after, &mut effects);
+        }
         Msg::Saved(Ok(())) => {}
         Msg::Saved(Err(e)) => app.set_status(Level::Error, e),
         Msg::BrowserOpened(Ok(())) => {}

@@ -462,3 +462,140 @@ fn switching_to_another_apps_account_keeps_the_new_app_and_shows_the_accounts() 
     let screen = draw(&app, 80, 24);
     assert!(screen.contains(APP_ID), "{screen}");
 }
+
+/// The TUI on Feed with the first account's posts loaded.
+fn on_feed_with_posts(state: State) -> App {
+    let mut app = app_with(state);
+    send(&mut app, [key('4')]);
+    let generation = app.feed.loading.expect("loading");
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation,
+            after: None,
+            result: Ok(page(0..5, Some("P2"))),
+        }],
+    );
+    assert_eq!(app.feed.items.len(), 5);
+    app
+}
+
+/// Finding 5 of the review: `instatui accounts use` in a shell while the
+/// TUI is on Feed left it on "Loading posts…" until R or 5 then 4.
+#[test]
+fn an_account_switched_elsewhere_shows_its_cached_feed_and_fetches_it_on_feed() {
+    let mut app = on_feed_with_posts(two_accounts(Duration::days(5)));
+    let before = app.stored.clone();
+    let after = activate(before.clone(), OTHER_ID);
+    let effects = send(
+        &mut app,
+        [Msg::StoreChanged {
+            before: Box::new(before),
+            after: Box::new(after),
+        }],
+    );
+    assert_eq!(app.stored.active_user_id(), Some(OTHER_ID));
+    assert!(
+        status_text(&app).contains("@second_shop the active account"),
+        "{}",
+        status_text(&app)
+    );
+    // The list on screen is cached under the first account only.
+    assert!(
+        effects
+            .iter()
+            .all(|e| !matches!(e, Effect::SaveFeedCache { user_id, .. } if user_id != USER_ID)),
+        "{effects:?}"
+    );
+    assert_eq!(cache_loads(&effects), [OTHER_ID], "its own cache is read");
+    assert_eq!(
+        feed_token(&effects).as_deref(),
+        Some(OTHER_TOKEN),
+        "and its first page fetched with its own token: {effects:?}"
+    );
+    send(
+        &mut app,
+        [Msg::FeedCacheLoaded {
+            user_id: OTHER_ID.into(),
+            feed: cached(40..43),
+            saved_at: NOW - Duration::hours(2),
+        }],
+    );
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("post 40"), "{screen}");
+    assert!(
+        !screen.contains("post 3"),
+        "not the first account's: {screen}"
+    );
+    let generation = app.feed.loading.expect("the first page is on its way");
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation,
+            after: None,
+            result: Ok(page(40..45, None)),
+        }],
+    );
+    let screen = draw(&app, 80, 24);
+    assert!(!screen.contains("Loading posts"), "{screen}");
+    assert!(screen.contains("post 44"), "{screen}");
+}
+
+#[test]
+fn the_active_account_removed_elsewhere_hands_the_feed_to_the_next_one() {
+    let mut app = on_feed_with_posts(two_accounts(Duration::days(5)));
+    let before = app.stored.clone();
+    let mut after = before.clone();
+    park(&mut after);
+    after.accounts.retain(|a| a.user_id() != USER_ID);
+    let after = activate(after, OTHER_ID);
+    let effects = send(
+        &mut app,
+        [Msg::StoreChanged {
+            before: Box::new(before),
+            after: Box::new(after),
+        }],
+    );
+    assert_eq!(app.stored.active_user_id(), Some(OTHER_ID));
+    assert!(
+        effects
+            .iter()
+            .all(|e| !matches!(e, Effect::SaveFeedCache { .. })),
+        "the removed account's cache is not written again: {effects:?}"
+    );
+    assert_eq!(cache_loads(&effects), [OTHER_ID]);
+    assert_eq!(feed_token(&effects).as_deref(), Some(OTHER_TOKEN));
+}
+
+#[test]
+fn an_account_switched_elsewhere_while_on_token_waits_for_feed_to_fetch() {
+    let mut app = app_with(two_accounts(Duration::days(5)));
+    send(&mut app, [key('3')]);
+    let before = app.stored.clone();
+    let after = activate(before.clone(), OTHER_ID);
+    let effects = send(
+        &mut app,
+        [Msg::StoreChanged {
+            before: Box::new(before),
+            after: Box::new(after),
+        }],
+    );
+    assert_eq!(cache_loads(&effects), [OTHER_ID]);
+    assert_eq!(feed_token(&effects), None, "nothing fetched off Feed");
+    let effects = send(&mut app, [key('4')]);
+    assert_eq!(feed_token(&effects).as_deref(), Some(OTHER_TOKEN));
+}
+
+/// `id` made the active account, as `instatui accounts use` leaves the file
+/// (the accounts here share one app).
+fn activate(mut state: State, id: &str) -> State {
+    park(&mut state);
+    if let Some(i) = state.accounts.iter().position(|a| a.user_id() == id) {
+        let account = state.accounts.remove(i);
+        state.token = Some(account.token);
+        state.profile = account.profile;
+        state.last_refresh = account.last_refresh;
+        state.rate_usage = account.rate_usage;
+    }
+    state
+}
