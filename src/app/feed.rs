@@ -145,7 +145,12 @@ impl App {
 
     fn load_feed_page(&mut self, after: Option<String>, effects: &mut Vec<Effect>) {
         let Some(t) = self.stored.token.clone() else {
-            self.feed.error = Some("no token yet: authorize first (press 2)".to_string());
+            self.feed.error = Some(match self.stored.inactive_account_names() {
+                Some(names) => format!(
+                    "no account is active (stored: {names}): pick one on Accounts (5, Enter), or authorize a new one (2)"
+                ),
+                None => "no token yet: authorize first (press 2)".to_string(),
+            });
             return;
         };
         if let lifetime::Countdown::Expired(ago) = lifetime::countdown(&t, self.now) {

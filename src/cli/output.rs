@@ -104,9 +104,10 @@ impl CliError {
         )
     }
 
-    /// No token stored: the next step depends on whether an app is.
+    /// No token stored: the next step depends on whether an app is, or
+    /// accounts are with none active.
     pub(crate) fn no_token(state: &crate::store::State) -> Self {
-        CliError::needs_auth(format!("no token yet: {}", without_token(state)))
+        CliError::needs_auth(without_token(state))
     }
 
     /// Adds what state things were left in.
@@ -173,12 +174,28 @@ fn write_raw(out: &mut impl std::io::Write, text: &str, end: &str) {
 
 pub(super) use crate::text::fit;
 
-/// What to run when no token is stored: `setup` first when no app is either
-/// (or `login --with-token` with a token from elsewhere).
-pub(super) fn without_token(state: &crate::store::State) -> &'static str {
+/// What is missing when no token is at hand, and what to run: `accounts
+/// use` when accounts are stored but none is active (after `setup` of
+/// another app), else `setup` first when no app is stored either (or
+/// `login --with-token` with a token from elsewhere).
+pub(super) fn without_token(state: &crate::store::State) -> String {
+    if let Some(names) = state.inactive_account_names() {
+        let add = match &state.app {
+            Some(app) => format!(
+                "; to add one under app {} instead, run 'instatui authorize'",
+                app.app_id
+            ),
+            None => String::new(),
+        };
+        return format!(
+            "no account is active (stored: {}): run 'instatui accounts use NAME' to pick one{add}",
+            crate::sanitize::line(&names)
+        );
+    }
     if state.app.is_some() {
-        "run 'instatui authorize', then 'instatui exchange <redirect URL>'"
+        "no token yet: run 'instatui authorize', then 'instatui exchange <redirect URL>'"
+            .to_string()
     } else {
-        "run 'instatui setup --app-id ID --redirect-uri URI', then 'instatui authorize' (or 'instatui login --with-token' with a token you already have)"
+        "no token yet: run 'instatui setup --app-id ID --redirect-uri URI', then 'instatui authorize' (or 'instatui login --with-token' with a token you already have)".to_string()
     }
 }

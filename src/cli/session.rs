@@ -250,6 +250,19 @@ fn who(state: &State) -> Option<String> {
 /// The one thing to do next, as a command.
 pub(super) fn next_step(state: &State, now: OffsetDateTime) -> String {
     let Some(t) = state.token.as_ref() else {
+        if let Some(names) = state.inactive_account_names() {
+            let add = match &state.app {
+                Some(app) => format!(
+                    "; or add one under app {}: instatui authorize --open",
+                    app.app_id
+                ),
+                None => String::new(),
+            };
+            return format!(
+                "make one of the stored accounts active ({}): instatui accounts use NAME{add}",
+                crate::sanitize::line(&names)
+            );
+        }
         return if state.app.is_some() {
             "authorize in the browser: instatui authorize --open".to_string()
         } else {
@@ -335,7 +348,13 @@ fn print_status(ctx: &Context, state: &State, now: OffsetDateTime) {
         None => println!("app:          not set up"),
     }
     match state.token.as_ref() {
-        None => println!("account:      none"),
+        None => match state.inactive_account_names() {
+            Some(names) => println!(
+                "account:      none active (stored: {})",
+                crate::sanitize::line(&names)
+            ),
+            None => println!("account:      none"),
+        },
         Some(t) => {
             let profile: Option<&Profile> = state.profile.as_ref();
             let name = profile

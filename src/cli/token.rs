@@ -73,7 +73,7 @@ fn print_human(state: &State, now: OffsetDateTime) {
     println!("flavor:           {flavor}");
     let Some(t) = state.token.as_ref() else {
         println!("status:           none");
-        eprintln!("No token yet: {}.", super::output::without_token(state));
+        eprintln!("{}.", capitalized(&super::output::without_token(state)));
         return;
     };
     let username = state
@@ -375,4 +375,12 @@ async fn refresh_token(ctx: &Context, when: When, force: bool) -> Result<Done, C
             Err(err.into())
         }
     }
+}
+
+/// A sentence's first letter in capitals, for a line of its own.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| {
+        first.to_uppercase().chain(chars).collect()
+    })
 }

@@ -168,6 +168,24 @@ impl State {
             .collect()
     }
 
+    /// Every account in a fixed order, by name then user id, the same
+    /// from run to run whichever is active: how lists show them.
+    pub(crate) fn accounts_by_name(&self) -> Vec<Account> {
+        let mut rows = self.all_accounts();
+        rows.sort_by_key(|a| (a.username().map(str::to_lowercase), a.user_id().to_string()));
+        rows
+    }
+
+    /// Accounts are stored but none is active (after `setup` of another
+    /// app): their names, `@a, @b`, for advice that says which to pick.
+    pub(crate) fn inactive_account_names(&self) -> Option<String> {
+        if self.token.is_some() || self.accounts.is_empty() {
+            return None;
+        }
+        let names: Vec<String> = self.accounts_by_name().iter().map(Account::label).collect();
+        Some(names.join(", "))
+    }
+
     /// The app an account's token was issued to.
     pub(crate) fn app_of(&self, account: &Account) -> Option<&AppConfig> {
         let id = account.app_id.as_deref()?;
@@ -648,6 +666,27 @@ mod tests {
             assert_eq!(s.remove_account("1"), Removed::Active { now_active: None });
             assert_eq!(s.all_accounts(), []);
             assert_eq!(s.remove_account("1"), Removed::NotFound);
+        }
+
+        #[test]
+        fn accounts_by_name_keep_their_order_whichever_is_active() {
+            let mut s = three();
+            let order = |s: &State| -> Vec<String> {
+                s.accounts_by_name()
+                    .iter()
+                    .map(|a| a.user_id().to_string())
+                    .collect()
+            };
+            // User 3 has no profile yet: before the named ones.
+            assert_eq!(order(&s), ["3", "1", "2"]);
+            s.switch_account("2");
+            assert_eq!(order(&s), ["3", "1", "2"]);
+            assert_eq!(s.inactive_account_names(), None);
+            s.set_app(app("C"));
+            assert_eq!(
+                s.inactive_account_names().as_deref(),
+                Some("user 3, @name1, @name2")
+            );
         }
 
         #[test]

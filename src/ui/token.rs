@@ -39,11 +39,22 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some(t) = app.stored.token.as_ref() else {
-        let lines = vec![
-            Line::from(" No token yet."),
-            Line::from(" Press 2 to authorize instatui with your Instagram account."),
-        ];
-        frame.render_widget(Paragraph::new(lines), inner);
+        let lines = match app.stored.inactive_account_names() {
+            // After `setup` of another app: the accounts are all there.
+            Some(names) => vec![
+                Line::from(format!(
+                    " No account is active (stored: {}).",
+                    sanitize::line(&names)
+                )),
+                Line::from(" Press 5 for Accounts and Enter on one to make it active,"),
+                Line::from(" or 2 to authorize a new one."),
+            ],
+            None => vec![
+                Line::from(" No token yet."),
+                Line::from(" Press 2 to authorize instatui with your Instagram account."),
+            ],
+        };
+        frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         return;
     };
     let now = app.now;

@@ -208,3 +208,54 @@ fn reading_or_switching_to_another_apps_account_keeps_the_app_just_set_up() {
         "the account's app is current"
     );
 }
+
+/// Finding 8 of the review: with accounts stored and none active (after
+/// `setup` of another app), the advice was to authorize or to run setup.
+#[test]
+fn with_accounts_stored_and_none_active_the_advice_is_accounts_use() {
+    let m = Machine::demo();
+    m.authorized();
+    add_shop_account(&m);
+    let run = m.run(&[
+        "setup",
+        "--app-id",
+        "111222333",
+        "--redirect-uri",
+        "https://example.org/auth/",
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let names = format!("@{SHOP_USERNAME}, @{DEMO_USERNAME}");
+    for args in [
+        &["token"][..],
+        &["refresh"][..],
+        &["feed", "--limit", "1"][..],
+    ] {
+        let run = m.run(args);
+        assert_eq!(run.code, 3, "{args:?}: {run:?}");
+        assert!(
+            run.stderr.contains("no account is active")
+                || run.stderr.contains("No account is active"),
+            "{args:?}: {run:?}"
+        );
+        assert!(run.stderr.contains(&names), "{args:?}: {run:?}");
+        assert!(
+            run.stderr.contains("instatui accounts use NAME"),
+            "{args:?}: {run:?}"
+        );
+        assert!(!run.stderr.contains("instatui setup"), "{args:?}: {run:?}");
+    }
+    let run = m.run(&["status"]);
+    assert_eq!(run.code, 3, "{run:?}");
+    assert!(
+        run.stdout
+            .contains(&format!("account:      none active (stored: {names})")),
+        "{run:?}"
+    );
+    let next = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("next:"))
+        .unwrap_or_default();
+    assert!(next.contains("instatui accounts use NAME"), "{run:?}");
+    assert_eq!(m.requests_to("/me/media"), 0);
+}

@@ -586,6 +586,37 @@ fn an_account_switched_elsewhere_while_on_token_waits_for_feed_to_fetch() {
     assert_eq!(feed_token(&effects).as_deref(), Some(OTHER_TOKEN));
 }
 
+/// Finding 8 of the review: after saving another app's credentials no
+/// account is active, and Token and Feed said to authorize as if none existed.
+#[test]
+fn with_accounts_stored_and_none_active_token_and_feed_point_to_accounts() {
+    let state = with_another_app(
+        two_accounts(Duration::days(5)),
+        instatui::store::AppConfig {
+            app_id: "111222333".into(),
+            ..app_config()
+        },
+    );
+    assert_eq!(state.active_user_id(), None);
+    let mut app = app_with(state);
+    send(&mut app, [key('3')]);
+    let screen = draw(&app, 80, 24);
+    assert!(
+        screen.contains("No account is active (stored: @larch_and_lake, @second_shop)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Press 5 for Accounts and Enter"),
+        "{screen}"
+    );
+    assert!(!screen.contains("No token yet"), "{screen}");
+    let effects = send(&mut app, [key('4')]);
+    assert_eq!(feed_token(&effects), None);
+    let screen = draw(&app, 80, 24);
+    assert!(screen.contains("no account is active"), "{screen}");
+    assert!(screen.contains("Accounts (5, Enter)"), "{screen}");
+}
+
 /// `id` made the active account, as `instatui accounts use` leaves the file
 /// (the accounts here share one app).
 fn activate(mut state: State, id: &str) -> State {
