@@ -16,9 +16,7 @@ impl App {
     /// Every account in a fixed order (by name, then user id), so a row
     /// stays where it is when another one becomes active.
     pub fn account_rows(&self) -> Vec<Account> {
-        let mut rows = self.stored.all_accounts();
-        rows.sort_by_key(|a| (a.username().map(str::to_lowercase), a.user_id().to_string()));
-        rows
+        self.stored.accounts_by_name()
     }
 
     /// How the account is doing; the active one also counts as revoked when

@@ -25,7 +25,8 @@ fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
     let now = crate::clock::now();
     let active = state.active_user_id().map(str::to_string);
-    let accounts = state.all_accounts();
+    // By name, as the TUI lists them: the same order whichever is active.
+    let accounts = state.accounts_by_name();
     if json {
         let rows: Vec<_> = accounts
             .iter()

@@ -259,3 +259,40 @@ fn with_accounts_stored_and_none_active_the_advice_is_accounts_use() {
     assert!(next.contains("instatui accounts use NAME"), "{run:?}");
     assert_eq!(m.requests_to("/me/media"), 0);
 }
+
+/// From finding 12 of the review: the list followed which account was
+/// active; it is by username, as in the TUI, whichever is active.
+#[test]
+fn accounts_are_listed_by_name_whichever_is_active() {
+    let m = Machine::demo();
+    m.authorized();
+    add_shop_account(&m);
+    let order = |m: &Machine| -> (Vec<String>, Vec<String>) {
+        let run = m.run(&["accounts"]);
+        assert_eq!(run.code, 0, "{run:?}");
+        let lines = run
+            .stdout
+            .lines()
+            .map(|l| {
+                l.split_whitespace()
+                    .find(|w| w.starts_with('@'))
+                    .unwrap_or("")
+                    .to_string()
+            })
+            .collect();
+        let run = m.run(&["accounts", "--json"]);
+        let list: Value = serde_json::from_str(&run.stdout).expect("JSON");
+        let json = list["accounts"]
+            .as_array()
+            .expect("accounts")
+            .iter()
+            .map(|a| format!("@{}", a["username"].as_str().unwrap_or("")))
+            .collect();
+        (lines, json)
+    };
+    let expected = vec![format!("@{SHOP_USERNAME}"), format!("@{DEMO_USERNAME}")];
+    assert_eq!(order(&m), (expected.clone(), expected.clone()));
+    let run = m.run(&["accounts", "use", DEMO_USERNAME]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(order(&m), (expected.clone(), expected));
+}
