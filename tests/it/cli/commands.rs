@@ -896,35 +896,10 @@ fn keep_alive_print_shows_this_machines_lines_and_installs_nothing() {
 
 #[test]
 fn fake_server_exports_a_throw_away_config_dir_first() {
-    use std::io::BufRead;
     let m = Machine::demo();
     m.authorized();
     let real_token = m.raw_token();
-    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("instatui"))
-        .args(["fake-server", "--posts", "5"])
-        .env("HOME", m.home.path())
-        .env("XDG_CONFIG_HOME", m.home.path().join("config"))
-        .env_remove("INSTATUI_CONFIG_DIR")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("fake-server starts");
-    let stdout = server.stdout.take().expect("stdout");
-    let mut printed = Vec::new();
-    for line in std::io::BufReader::new(stdout).lines() {
-        let line = line.expect("a line");
-        let last = line.contains("Ctrl-C");
-        printed.push(line);
-        if last {
-            break;
-        }
-    }
-    let exports: Vec<(String, String)> = printed
-        .iter()
-        .filter_map(|l| l.strip_prefix("export "))
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let (mut server, printed, exports) = start_fake_server(&m, "5");
     assert_eq!(
         exports.first().map(|(k, _)| k.as_str()),
         Some("INSTATUI_CONFIG_DIR"),
@@ -964,32 +939,8 @@ fn fake_server_exports_a_throw_away_config_dir_first() {
 /// clock agree, refresh.
 #[test]
 fn refresh_works_against_fake_server_after_moving_its_clock() {
-    use std::io::BufRead;
     let m = Machine::demo();
-    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("instatui"))
-        .args(["fake-server", "--posts", "3"])
-        .env("HOME", m.home.path())
-        .env_remove("INSTATUI_CONFIG_DIR")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("fake-server starts");
-    let stdout = server.stdout.take().expect("stdout");
-    let mut printed = Vec::new();
-    for line in std::io::BufReader::new(stdout).lines() {
-        let line = line.expect("a line");
-        let last = line.contains("Ctrl-C");
-        printed.push(line);
-        if last {
-            break;
-        }
-    }
-    let exports: Vec<(String, String)> = printed
-        .iter()
-        .filter_map(|l| l.strip_prefix("export "))
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let (mut server, printed, exports) = start_fake_server(&m, "3");
     let base = exports
         .iter()
         .find(|(k, _)| k == "INSTATUI_BASE_URL")
@@ -1322,4 +1273,40 @@ fn a_refused_optional_field_still_lists_the_posts_with_a_note() {
     let posts = posts.as_array().expect("array");
     assert_eq!(posts.len(), 5);
     assert!(posts.iter().all(|p| p.get("media_product_type").is_none()));
+}
+
+/// Starts `instatui fake-server --posts POSTS` in `m`'s home and reads what
+/// it prints up to its "Ctrl-C" line: the lines, and the `export` pairs.
+#[allow(clippy::type_complexity)]
+fn start_fake_server(
+    m: &Machine,
+    posts: &str,
+) -> (std::process::Child, Vec<String>, Vec<(String, String)>) {
+    use std::io::BufRead;
+    let mut server = std::process::Command::new(assert_cmd::cargo::cargo_bin("instatui"))
+        .args(["fake-server", "--posts", posts])
+        .env("HOME", m.home.path())
+        .env("XDG_CONFIG_HOME", m.home.path().join("config"))
+        .env_remove("INSTATUI_CONFIG_DIR")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("fake-server starts");
+    let stdout = server.stdout.take().expect("stdout");
+    let mut printed = Vec::new();
+    for line in std::io::BufReader::new(stdout).lines() {
+        let line = line.expect("a line");
+        let last = line.contains("Ctrl-C");
+        printed.push(line);
+        if last {
+            break;
+        }
+    }
+    let exports: Vec<(String, String)> = printed
+        .iter()
+        .filter_map(|l| l.strip_prefix("export "))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    (server, printed, exports)
 }
