@@ -197,21 +197,13 @@ impl Persister {
                         let _ = done.send(());
                         continue;
                     }
-                    Job::Finish(done) => {
-                        let (tx, rx) = oneshot::channel();
-                        let finished = run_blocking(writer, move |w| {
-                            let _ = tx.send(w.finish());
-                        })
-                        .await;
-                        let _ = done.send(rx.await.ok().flatten());
-                        match finished {
-                            Some(w) => {
-                                writer = w;
-                                continue;
-                            }
-                            None => break,
+                    Job::Finish(done) => match finish_writer(writer, done).await {
+                        Some(w) => {
+                            writer = w;
+                            continue;
                         }
-                    }
+                        None => break,
+                    },
                     Job::Check => match run_blocking(writer, Writer::check).await {
                         Some(w) => {
                             writer = w;
@@ -225,12 +217,12 @@ impl Persister {
                 let mut flushes = Vec::new();
                 // A finish queued behind saves waits for them: dropped, it
                 // answered at once and the app ended before they were written.
-                let mut finish = None;
+                let mut finishing = None;
                 while let Ok(next) = rx.try_recv() {
                     match next {
                         Job::Save(newer) => state = newer,
                         Job::Flush(done) => flushes.push(done),
-                        Job::Finish(done) => finish = Some(done),
+                        Job::Finish(done) => finishing = Some(done),
                         Job::Check | Job::Base(_) => {}
                     }
                 }
@@ -242,14 +234,8 @@ impl Persister {
                     Some(w) => writer = w,
                     None => break,
                 }
-                if let Some(done) = finish {
-                    let (tx, rx) = oneshot::channel();
-                    let finished = run_blocking(writer, move |w| {
-                        let _ = tx.send(w.finish());
-                    })
-                    .await;
-                    let _ = done.send(rx.await.ok().flatten());
-                    match finished {
+                if let Some(done) = finishing {
+                    match finish_writer(writer, done).await {
                         Some(w) => writer = w,
                         None => break,
                     }
@@ -295,6 +281,18 @@ impl Persister {
             let _ = wait.await;
         }
     }
+}
+
+/// The last job: answers `done` with the token that could not be saved,
+/// if any, and hands the writer back (`None` if the step panicked).
+async fn finish_writer(writer: Writer, done: oneshot::Sender<Option<String>>) -> Option<Writer> {
+    let (tx, rx) = oneshot::channel();
+    let finished = run_blocking(writer, move |w| {
+        let _ = tx.send(w.finish());
+    })
+    .await;
+    let _ = done.send(rx.await.ok().flatten());
+    finished
 }
 
 /// Runs a step of the writer on a blocking thread (file locks and fsync
