@@ -75,6 +75,18 @@ struct LongToken<'a> {
     expires_in: i64,
 }
 
+/// The `grant_type` a token call must carry, answered as Graph does when
+/// it is missing or another.
+fn require_grant_type(params: &[(String, String)], wanted: &str) -> Result<(), GraphError> {
+    match param(params, "grant_type") {
+        Some(given) if given == wanted => Ok(()),
+        Some(other) => Err(GraphError::param(format!(
+            "Unsupported grant_type: {other}"
+        ))),
+        None => Err(GraphError::param("Missing grant_type parameter")),
+    }
+}
+
 fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
     params
         .iter()
@@ -88,15 +100,7 @@ pub(crate) fn exchange(
     params: &[(String, String)],
     token: Option<&str>,
 ) -> Result<Response, GraphError> {
-    match param(params, "grant_type") {
-        Some("ig_exchange_token") => {}
-        Some(other) => {
-            return Err(GraphError::param(format!(
-                "Unsupported grant_type: {other}"
-            )));
-        }
-        None => return Err(GraphError::param("Missing grant_type parameter")),
-    }
+    require_grant_type(params, "ig_exchange_token")?;
     let secret = param(params, "client_secret")
         .filter(|s| !s.is_empty())
         .ok_or_else(|| GraphError::param("Missing client_secret parameter"))?;
@@ -136,15 +140,7 @@ pub(crate) fn refresh(
     params: &[(String, String)],
     token: Option<&str>,
 ) -> Result<Response, GraphError> {
-    match param(params, "grant_type") {
-        Some("ig_refresh_token") => {}
-        Some(other) => {
-            return Err(GraphError::param(format!(
-                "Unsupported grant_type: {other}"
-            )));
-        }
-        None => return Err(GraphError::param("Missing grant_type parameter")),
-    }
+    require_grant_type(params, "ig_refresh_token")?;
     let grant = authenticate(app, token)?;
     if grant.lifetime != Lifetime::Long {
         return Err(GraphError::param(

@@ -111,13 +111,18 @@ impl Harness {
 
     pub(crate) async fn long_token(&self, scope: &str) -> String {
         let short = self.short_token(scope).await;
+        self.long_token_for(&short).await
+    }
+
+    /// Exchanges a short-lived token for a long-lived one.
+    pub(crate) async fn long_token_for(&self, short: &str) -> String {
         let body = json(
             self.get(
                 "/access_token",
                 &[
                     ("grant_type", "ig_exchange_token"),
                     ("client_secret", DEMO_APP_SECRET),
-                    ("access_token", &short),
+                    ("access_token", short),
                 ],
             )
             .await,

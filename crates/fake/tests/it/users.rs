@@ -141,20 +141,7 @@ async fn each_user_who_logs_in_gets_tokens_for_their_own_profile_and_posts_only(
         .unwrap_or_default()
         .to_string();
     assert!(usage.contains(SHOP_USER_ID), "{usage}");
-    let long = json(
-        h.get(
-            "/access_token",
-            &[
-                ("grant_type", "ig_exchange_token"),
-                ("client_secret", DEMO_APP_SECRET),
-                ("access_token", &shop),
-            ],
-        )
-        .await,
-        200,
-    )
-    .await;
-    let long = long["access_token"].as_str().expect("long").to_string();
+    let long = h.long_token_for(&shop).await;
     h.control().advance_clock(25 * HOUR);
     let refreshed = json(
         h.get(
