@@ -766,20 +766,12 @@ async fn demo_consent(
         .send()
         .await
         .map_err(|e| format!("demo: the fake Instagram did not answer: {e}"))?;
-    if let Some(location) = response
-        .headers()
-        .get(reqwest::header::LOCATION)
-        .and_then(|v| v.to_str().ok())
-    {
-        return Ok(location.to_string());
+    if let Some(location) = crate::instagram::header_text(&response, "location") {
+        return Ok(location);
     }
     // Instagram's own error page: its reason is what the user must fix.
     let status = response.status().as_u16();
-    let content_type = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let content_type = crate::instagram::header_text(&response, "content-type");
     let body = response.bytes().await.unwrap_or_default();
     let err = crate::instagram::ApiError::from_response(status, content_type.as_deref(), &body);
     Err(format!("the authorize page refused: {err}"))

@@ -61,11 +61,7 @@ impl Client {
             .map_err(|_| stalled(limits))?
             .map_err(|e| ApiError::network(&e))?;
         let status = response.status().as_u16();
-        let content_type = response
-            .headers()
-            .get(reqwest::header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
+        let content_type = crate::client::header_text(&response, "content-type");
         if !(200..300).contains(&status) {
             let body = read_capped(response, limits.json_bytes, "the error page")
                 .await

@@ -491,13 +491,7 @@ impl Client {
         let started = Instant::now();
         let response = request.send().await.map_err(|e| ApiError::network(&e))?;
         let status = response.status().as_u16();
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
+        let header = |name: &str| header_text(&response, name);
         if (300..400).contains(&status) {
             // Only the token client stops at redirects; it must not look
             // like a failure of Instagram's to retry or explain as HTML.
@@ -635,4 +629,14 @@ fn redirected(call: Call, status: u16, location: Option<&str>) -> ApiError {
 
 fn encode_segment(segment: &str) -> String {
     url::form_urlencoded::byte_serialize(segment.as_bytes()).collect()
+}
+
+/// A response header's value as text; `None` when it is missing or not
+/// visible ASCII.
+pub fn header_text(response: &reqwest::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
 }

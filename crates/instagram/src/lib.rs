@@ -23,7 +23,7 @@ pub mod secret;
 pub mod usage;
 pub mod walk;
 
-pub use client::{AppRegistration, Client};
+pub use client::{AppRegistration, Client, header_text};
 pub use endpoints::Endpoints;
 pub use error::{ApiError, ErrorKind};
 pub use flavor::{Flavor, Node};
