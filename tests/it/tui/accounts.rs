@@ -96,20 +96,9 @@ fn an_expired_account_stands_out_without_colour() {
 
 #[test]
 fn switching_makes_header_token_and_feed_follow_and_never_shows_the_other_feed() {
-    let mut app = app_with(two_accounts(Duration::days(5)));
     // The first account's feed is loaded.
-    let effects = send(&mut app, [key('4')]);
-    assert_eq!(feed_token(&effects).as_deref(), Some(LONG));
-    let generation = app.feed.loading.expect("loading");
-    send(
-        &mut app,
-        [Msg::FeedPage {
-            generation,
-            after: None,
-            result: Ok(page(0..5, Some("P2"))),
-        }],
-    );
-    assert_eq!(app.feed.items.len(), 5);
+    let (mut app, opened) = on_feed_with_posts(two_accounts(Duration::days(5)));
+    assert_eq!(feed_token(&opened).as_deref(), Some(LONG));
     // A second page for the first account is on its way when the user switches.
     send(&mut app, [key('G')]);
     let late = app.feed.loading;
@@ -463,10 +452,11 @@ fn switching_to_another_apps_account_keeps_the_new_app_and_shows_the_accounts() 
     assert!(screen.contains(APP_ID), "{screen}");
 }
 
-/// The TUI on Feed with the first account's posts loaded.
-fn on_feed_with_posts(state: State) -> App {
+/// The TUI on Feed with the first account's posts loaded, and what opening
+/// Feed asked for.
+fn on_feed_with_posts(state: State) -> (App, Vec<Effect>) {
     let mut app = app_with(state);
-    send(&mut app, [key('4')]);
+    let opened = send(&mut app, [key('4')]);
     let generation = app.feed.loading.expect("loading");
     send(
         &mut app,
@@ -477,14 +467,14 @@ fn on_feed_with_posts(state: State) -> App {
         }],
     );
     assert_eq!(app.feed.items.len(), 5);
-    app
+    (app, opened)
 }
 
 /// Finding 5 of the review: `instatui accounts use` in a shell while the
 /// TUI is on Feed left it on "Loading posts…" until R or 5 then 4.
 #[test]
 fn an_account_switched_elsewhere_shows_its_cached_feed_and_fetches_it_on_feed() {
-    let mut app = on_feed_with_posts(two_accounts(Duration::days(5)));
+    let (mut app, _) = on_feed_with_posts(two_accounts(Duration::days(5)));
     let before = app.stored.clone();
     let after = activate(before.clone(), OTHER_ID);
     let effects = send(
@@ -543,7 +533,7 @@ fn an_account_switched_elsewhere_shows_its_cached_feed_and_fetches_it_on_feed() 
 
 #[test]
 fn the_active_account_removed_elsewhere_hands_the_feed_to_the_next_one() {
-    let mut app = on_feed_with_posts(two_accounts(Duration::days(5)));
+    let (mut app, _) = on_feed_with_posts(two_accounts(Duration::days(5)));
     let before = app.stored.clone();
     let mut after = before.clone();
     park(&mut after);
