@@ -83,7 +83,7 @@ const fn ctrl(c: char) -> Key {
 }
 
 impl Key {
-    /// How the key is written in the footer, the help and the README.
+    /// How the key is written in the footer, the help and docs/tui.md.
     pub(crate) fn name(&self) -> String {
         let base = match self.code {
             KeyCode::Char(' ') => "Space".to_string(),
@@ -143,7 +143,7 @@ const fn bind(
 }
 
 impl Binding {
-    /// Every key that triggers it, as `j/↓`: help and README list them all.
+    /// Every key that triggers it, as `j/↓`: help and docs/tui.md list them all.
     pub(crate) fn keys_label(&self) -> String {
         self.keys
             .iter()
@@ -306,7 +306,7 @@ pub(crate) const HELP_POPUP: &[(&str, &str)] = &[
     ("?/Esc", "close it"),
 ];
 
-/// The README's key table, made from the lists that dispatch keys, so the
+/// The key table of docs/tui.md, made from the lists that dispatch keys, so the
 /// two cannot drift (a test compares them).
 #[cfg(test)]
 pub(crate) fn markdown() -> String {
@@ -619,12 +619,12 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_key_table_is_the_keymap() {
-        let readme = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"));
+    fn the_docs_key_table_is_the_keymap() {
+        let docs = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/tui.md"));
         let table = markdown();
         assert!(
-            readme.contains(&table),
-            "README.md's key table drifted from the keymap; it should read:\n{table}"
+            docs.contains(&table),
+            "docs/tui.md's key table drifted from the keymap; it should read:\n{table}"
         );
     }
 

@@ -43,7 +43,7 @@ fn v0_to_v1(object: &mut Map<String, Value>) -> Result<(), String> {
 /// default. Version 2 refreshes early and on by default; a `false` is
 /// dropped and becomes the new default (on). A `true` was always a choice
 /// and stays. Someone who had turned it off turns it off again with `a`;
-/// the README says so.
+/// docs/cli.md says so (the refresh policy).
 fn v1_to_v2(object: &mut Map<String, Value>) -> Result<(), String> {
     if let Some(Value::Object(settings)) = object.get_mut("settings")
         && settings.get("auto_refresh") == Some(&Value::Bool(false))
