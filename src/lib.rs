@@ -24,6 +24,7 @@ pub mod sanitize;
 pub mod store;
 pub mod text;
 pub mod ui;
+pub mod version;
 
 /// The embedded fake Instagram of `--demo` and `fake-server` (the `demo`
 /// feature, on by default), under the path the app has always used.

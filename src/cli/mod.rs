@@ -50,7 +50,8 @@ use std::path::PathBuf;
 #[derive(Debug, Parser)]
 #[command(
     name = "instatui",
-    version,
+    version = crate::version::SHORT,
+    long_version = crate::version::LONG,
     about = "Walks you through Instagram's token dance, then lets you browse your posts.",
     long_about = "Walks you through Instagram's token dance, then lets you browse your posts.\n\n\
                   Without a subcommand, opens the terminal UI. Each step of the flow is also a \
@@ -225,6 +226,13 @@ pub enum Command {
         #[arg(value_name = "SUBCOMMAND")]
         subcommand: Option<String>,
     },
+    /// Which build this is: version, commit (`-dirty` when built from a changed tree), its date,
+    /// target and features; the same as `--version`.
+    Version {
+        /// Print JSON instead of text, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the embedded fake Instagram on loopback, for trying instatui or scripts without an account.
     #[command(hide = true)]
     FakeServer {
@@ -241,6 +249,7 @@ impl Command {
         match self {
             Command::Completions { shell } => Some(docs::completions(*shell)),
             Command::Man { subcommand } => Some(docs::man(subcommand.as_deref())),
+            Command::Version { json } => Some(version(*json)),
             _ => None,
         }
     }
@@ -253,7 +262,8 @@ impl Command {
             | Command::Refresh { json, .. }
             | Command::Profile { json }
             | Command::Status { json }
-            | Command::Accounts { json, .. } => *json,
+            | Command::Accounts { json, .. }
+            | Command::Version { json } => *json,
             Command::Feed(args) => args.json,
             Command::KeepAlive(KeepAliveCommand::Status { json })
             | Command::Handoff(HandoffCommand::List { json }) => *json,
@@ -468,6 +478,16 @@ fn parse_limit(text: &str) -> Result<usize, String> {
     }
 }
 
+/// `version`: the `--version` text, or its JSON.
+fn version(json: bool) -> Result<(), CliError> {
+    if json {
+        print_json(&crate::version::json())
+    } else {
+        println!("{}", crate::version::text());
+        Ok(())
+    }
+}
+
 fn parse_duration_arg(text: &str) -> Result<time::Duration, String> {
     crate::lifetime::parse_duration(text)
 }
@@ -608,7 +628,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::KeepAlive(KeepAliveCommand::Print { every, within }) => {
             keepalive::print(ctx, every, within)
         }
-        Command::Completions { .. } | Command::Man { .. } => {
+        Command::Completions { .. } | Command::Man { .. } | Command::Version { .. } => {
             command.run_without_store().unwrap_or(Ok(()))
         }
         Command::FakeServer { port, posts } => feed::fake_server(port, posts).await,

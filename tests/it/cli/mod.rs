@@ -5,3 +5,4 @@ mod commands;
 mod handoff;
 mod keepalive;
 mod rate_limit;
+mod version;
