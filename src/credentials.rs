@@ -30,7 +30,27 @@ pub(crate) fn check_app_secret(secret: &str) -> Result<(), String> {
     if secret.chars().any(char::is_whitespace) {
         return Err("the app secret has spaces in it: copy it again, without spaces".into());
     }
+    // Instagram's app secrets are 32 hex digits: anything else is a
+    // placeholder (the README's '…'), a token or a redirect pasted in the
+    // wrong place, and would only fail later at the code exchange.
+    if secret.len() != 32 || !secret.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(format!(
+            "the app secret is 32 hex digits (0-9, a-f), not {} characters like this: press Show in the dashboard and copy it",
+            secret.chars().count()
+        ));
+    }
     Ok(())
+}
+
+/// Whether `text` is the address the browser landed on after Allow (it
+/// carries `code=`, `state=` or `error=`): such a paste is meant for the
+/// Authorize screen, never for a credential.
+pub(crate) fn is_redirect(text: &str) -> bool {
+    let text = text.trim();
+    Url::parse(text).is_ok_and(|url| {
+        url.query_pairs()
+            .any(|(k, _)| matches!(k.as_ref(), "code" | "state" | "error"))
+    })
 }
 
 /// Accepts an absolute https URI (plain http only on loopback). Returns the
@@ -72,6 +92,14 @@ pub(crate) fn check_redirect_uri(uri: &str) -> Result<Vec<String>, String> {
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err("the redirect URI has no host: write it like https://example.org/auth/".into());
+    }
+    if url
+        .query_pairs()
+        .any(|(k, _)| matches!(k.as_ref(), "code" | "state"))
+    {
+        return Err(
+            "the redirect URI carries code= or state=: that is the address the browser landed on after Allow; give the redirect URI alone, as in the app's OAuth settings".into(),
+        );
     }
     if url.fragment().is_some() {
         return Err(
@@ -146,6 +174,42 @@ mod tests {
         assert!(check_redirect_uri("example.org/auth/").is_err());
         assert!(check_redirect_uri(" https://example.org/auth/").is_err());
         assert!(check_redirect_uri("https://example.org/auth/#x").is_err());
+        let landed = check_redirect_uri("https://example.org/auth/?code=AQB&state=x").unwrap_err();
+        assert!(landed.contains("code="), "{landed}");
+        assert!(check_redirect_uri("https://example.org/auth/?state=x").is_err());
+        assert_eq!(
+            check_redirect_uri("https://example.org/cb?app=1"),
+            Ok(vec![])
+        );
+    }
+
+    #[test]
+    fn app_secrets_are_32_hex_digits() {
+        assert!(check_app_secret("3f1c9a7e5b2d4f608a1c3e5b7d9f0a2c").is_ok());
+        assert!(check_app_secret("3F1C9A7E5B2D4F608A1C3E5B7D9F0A2C").is_ok());
+        // The README's placeholder, a short one, a non-hex one, a token.
+        for bad in [
+            "…",
+            "'…'",
+            "3f1c9a7e",
+            "3f1c9a7e5b2d4f608a1c3e5b7d9f0a2g",
+            "IGAAlonglonglong",
+        ] {
+            assert!(check_app_secret(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn redirects_are_recognised() {
+        assert!(is_redirect(
+            "https://example.org/auth/?code=AQB&state=abc#_"
+        ));
+        assert!(is_redirect(
+            "  https://example.org/auth/?error=access_denied\n"
+        ));
+        assert!(!is_redirect("https://example.org/auth/"));
+        assert!(!is_redirect("990602627938098"));
+        assert!(!is_redirect("code=AQB"));
     }
 
     #[test]

@@ -337,11 +337,24 @@ fn save_credentials(app: &mut App, confirmed: bool, effects: &mut Vec<Effect>) {
             // in), so it does not count as unsaved edits afterwards.
             app.credentials.discard(&app.stored);
             app.credentials.focus = None;
-            if app.stored.token.is_none() {
+            // A warning (no trailing slash, plain http) is worth reading
+            // now, while the dashboard's setting is still open.
+            let warning = match app.credentials.check(FieldId::RedirectUri) {
+                super::credentials::Check::Warning(w) => Some(w),
+                _ => None,
+            };
+            let next = if app.stored.token.is_none() {
                 go_to(app, Screen::Authorize, effects);
-                app.set_status(Level::Success, "credentials saved: now authorize");
+                ": now authorize"
             } else {
-                app.set_status(Level::Success, "credentials saved");
+                ""
+            };
+            match warning {
+                Some(w) => app.set_status(
+                    Level::Warning,
+                    format!("credentials saved{next}; but the redirect URI: {w}"),
+                ),
+                None => app.set_status(Level::Success, format!("credentials saved{next}")),
             }
         }
     }
@@ -355,6 +368,11 @@ fn on_paste(app: &mut App, text: &str, effects: &mut Vec<Effect>) {
             app.authorize.paste.set("");
             app.authorize.paste.paste(text.trim());
             app.authorize.error = None;
+        }
+        // The landing address pasted on the wrong screen (1 instead of 2):
+        // it never replaces a credential, it goes where it can be exchanged.
+        Screen::Credentials if crate::credentials::is_redirect(text) => {
+            offer_redirect(app, text, effects);
         }
         Screen::Credentials => match app.credentials.focus {
             Some(focus) => {
@@ -389,6 +407,25 @@ fn on_paste(app: &mut App, text: &str, effects: &mut Vec<Effect>) {
         }
         _ => {}
     }
+}
+
+/// A redirect pasted on Credentials: into Authorize's paste field, with
+/// Authorize in view, so Enter exchanges it; nothing on the form changes.
+fn offer_redirect(app: &mut App, text: &str, effects: &mut Vec<Effect>) {
+    if app.stored.app.is_none() {
+        app.set_status(
+            Level::Warning,
+            "that is the address the browser landed on after Allow, not a credential: save the credentials first, then paste it on 2 Authorize",
+        );
+        return;
+    }
+    app.credentials.focus = None;
+    go_to(app, Screen::Authorize, effects);
+    on_paste(app, text, effects);
+    app.set_status(
+        Level::Info,
+        "this is a redirect, not a credential: it is on Authorize now, Enter exchanges it",
+    );
 }
 
 /// After the filter text changed: back to the first match, loading more if few match.

@@ -299,6 +299,28 @@ fn setup_refuses_bad_input_with_exit_2() {
     assert!(run.stderr.contains("INSTATUI_APP_SECRET"), "{run:?}");
     assert!(!m.state_path().exists(), "nothing was saved");
 
+    // The README's placeholder, kept as typed, is not a secret; nor is a
+    // redirect URI that carries the landing address's code.
+    let run = m.run_with(
+        &[
+            "setup",
+            "--app-id",
+            DEMO_APP_ID,
+            "--redirect-uri",
+            DEMO_REDIRECT_URI,
+        ],
+        |c| {
+            c.env("INSTATUI_APP_SECRET", "…");
+        },
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("32 hex digits"), "{run:?}");
+    let landed = format!("{DEMO_REDIRECT_URI}?code=AQB&state=abc");
+    let run = m.run(&["setup", "--app-id", DEMO_APP_ID, "--redirect-uri", &landed]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("code="), "{run:?}");
+    assert!(!m.state_path().exists(), "nothing was saved");
+
     // The secret from stdin works.
     let run = m.run_with(
         &[

@@ -4,6 +4,7 @@
 mod accounts;
 mod done_when;
 mod feed_paging;
+mod first_hour;
 mod fitting;
 mod flow;
 mod keepalive;
