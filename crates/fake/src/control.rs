@@ -161,6 +161,23 @@ impl FakeControl {
         }
     }
 
+    /// Every token issued so far to the user `name` names (username, user
+    /// id or app-scoped id) answers code 190 "…changed their
+    /// password…", as after that user changed their password; the other
+    /// users' tokens, and any token issued later, still work. False (and
+    /// nothing changes) when the fake has no such user.
+    pub fn revoke_tokens_of(&self, name: &str) -> bool {
+        let Some(user) = self.app.find_user(name) else {
+            return false;
+        };
+        for grant in self.app.lock().tokens.values_mut() {
+            if grant.user == user {
+                grant.revoked = true;
+            }
+        }
+        true
+    }
+
     /// Extension: mints a long-lived (60 day) token for the account without
     /// the OAuth dance, as if authorized with `scopes` (comma separated; any
     /// `user_profile`/`user_media` scope makes it a Basic Display token). Lets

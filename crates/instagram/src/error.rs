@@ -16,8 +16,12 @@ const RATE_LIMIT_CODES: &[i64] = &[4, 17, 32, 613, 80002];
 /// What kind of failure this is, which decides the advice we give.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
-    /// Code 190: the token is expired, revoked or unreadable.
+    /// Code 190: the token is expired, revoked or unreadable (why:
+    /// [`ApiError::revocation`]).
     NeedsReauth,
+    /// Meta switched the app's API access off: a Data Use Checkup left
+    /// undone, or long inactivity. The app's dashboard, not a new token, fixes it.
+    AppRestricted,
     /// The authorization code was already used, expired or never issued.
     CodeRejected,
     RedirectMismatch,
@@ -57,6 +61,9 @@ impl ErrorKind {
     pub fn hint(self) -> &'static str {
         match self {
             ErrorKind::NeedsReauth => "the token is expired or was revoked: authorize again",
+            ErrorKind::AppRestricted => {
+                "Meta has switched off this app's API access (a Data Use Checkup or long inactivity): open the app's dashboard on developers.facebook.com, do what it asks, then authorize again"
+            }
             ErrorKind::CodeRejected => {
                 "a code works once and for one hour: authorize again to get a fresh one"
             }
@@ -228,6 +235,41 @@ impl ApiError {
             && self.message.to_ascii_lowercase().contains("short-lived")
     }
 
+    /// Why a token was refused before its time, for code 190: by Meta's
+    /// documented subcode when the answer carries one, else by its words
+    /// (Instagram's answers mostly carry none). `None` for other errors.
+    pub fn revocation(&self) -> Option<Revocation> {
+        if self.kind != ErrorKind::NeedsReauth {
+            return None;
+        }
+        let by_subcode = match self.subcode {
+            Some(458) => Some(Revocation::AppRemoved),
+            Some(459) => Some(Revocation::SecurityCheck),
+            Some(460) => Some(Revocation::PasswordChanged),
+            Some(463) => Some(Revocation::SessionExpired),
+            Some(464) => Some(Revocation::Unconfirmed),
+            Some(467) => Some(Revocation::LoggedOut),
+            _ => None,
+        };
+        if let Some(r) = by_subcode {
+            return Some(r);
+        }
+        let msg = self.message.to_ascii_lowercase();
+        Some(if msg.contains("changed their password") {
+            Revocation::PasswordChanged
+        } else if msg.contains("session has expired") {
+            Revocation::SessionExpired
+        } else if msg.contains("logged out") {
+            Revocation::LoggedOut
+        } else if msg.contains("has not authorized application") {
+            Revocation::AppRemoved
+        } else if msg.contains("checkpoint") {
+            Revocation::SecurityCheck
+        } else {
+            Revocation::Invalid
+        })
+    }
+
     /// `HTTP 400, code 190/463`: what a support request would quote.
     pub fn identifiers(&self) -> String {
         let mut parts = Vec::new();
@@ -287,6 +329,82 @@ impl ApiError {
         let detail = err_chain(err);
         ApiError::new(ErrorKind::Network, format!("{what} ({detail})"))
     }
+}
+
+/// Why Instagram no longer takes a token (code 190 and its subcodes, see
+/// Meta's "Handling Errors" guide): each has its own plain reason.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Revocation {
+    /// 460: the user changed their password (or Meta reset the session).
+    PasswordChanged,
+    /// 463: the token's time ran out.
+    SessionExpired,
+    /// 467: the user logged out, which ends the session the token was for.
+    LoggedOut,
+    /// 458: the user removed the app from their account.
+    AppRemoved,
+    /// 459: Instagram wants the user to log in and pass a security check.
+    SecurityCheck,
+    /// 464: the account is not confirmed.
+    Unconfirmed,
+    /// 190 with nothing more: invalid, unreadable or revoked.
+    Invalid,
+}
+
+impl Revocation {
+    /// The reason in plain words, for a line or a notification.
+    pub fn reason(self) -> &'static str {
+        match self {
+            Revocation::PasswordChanged => {
+                "the password was changed (or Instagram reset the session for security)"
+            }
+            Revocation::SessionExpired => "the session expired",
+            Revocation::LoggedOut => "the user logged out of Instagram",
+            Revocation::AppRemoved => "the app was removed from the Instagram account",
+            Revocation::SecurityCheck => {
+                "Instagram wants a login on instagram.com to clear a security check"
+            }
+            Revocation::Unconfirmed => "the Instagram account is not confirmed",
+            Revocation::Invalid => "Instagram no longer accepts the token",
+        }
+    }
+
+    /// A stable word for JSON and the state file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Revocation::PasswordChanged => "password_changed",
+            Revocation::SessionExpired => "session_expired",
+            Revocation::LoggedOut => "logged_out",
+            Revocation::AppRemoved => "app_removed",
+            Revocation::SecurityCheck => "security_check",
+            Revocation::Unconfirmed => "unconfirmed",
+            Revocation::Invalid => "invalid",
+        }
+    }
+
+    /// The inverse of [`Revocation::as_str`]; an unknown word reads as `Invalid`.
+    pub fn parse(word: &str) -> Revocation {
+        [
+            Revocation::PasswordChanged,
+            Revocation::SessionExpired,
+            Revocation::LoggedOut,
+            Revocation::AppRemoved,
+            Revocation::SecurityCheck,
+            Revocation::Unconfirmed,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == word)
+        .unwrap_or(Revocation::Invalid)
+    }
+}
+
+/// Meta's words when it switches an app's API access off: "API access
+/// deactivated. To reactivate, go to the app dashboard." (inactivity),
+/// "…complete Data Use Checkup", "API access blocked".
+fn says_app_restricted(msg: &str) -> bool {
+    msg.contains("api access deactivated")
+        || msg.contains("data use checkup")
+        || msg.contains("api access blocked")
 }
 
 /// `90s` → 2: a wait is never announced shorter than it is.
@@ -424,6 +542,9 @@ fn classify(err: &ApiError) -> ErrorKind {
         || msg.contains("invalid scope: user_media")
     {
         return ErrorKind::RetiredApi;
+    }
+    if says_app_restricted(&msg) {
+        return ErrorKind::AppRestricted;
     }
     if err.code == Some(190) {
         return ErrorKind::NeedsReauth;

@@ -25,7 +25,7 @@ pub mod walk;
 
 pub use client::{AppRegistration, Client, header_text};
 pub use endpoints::Endpoints;
-pub use error::{ApiError, ErrorKind};
+pub use error::{ApiError, ErrorKind, Revocation};
 pub use flavor::{Flavor, Node};
 pub use limits::Limits;
 pub use model::{

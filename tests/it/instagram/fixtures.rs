@@ -3,7 +3,9 @@
 //! shape decodes.
 
 use instatui::instagram::model::parse_profile;
-use instatui::instagram::{ApiError, ErrorKind, LongToken, MediaPage, MediaType, ShortToken};
+use instatui::instagram::{
+    ApiError, ErrorKind, LongToken, MediaPage, MediaType, Revocation, ShortToken,
+};
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -126,6 +128,26 @@ fn every_error_fixture_gets_its_kind_message_and_hint() {
             "instagram/error_oauth_redirect_mismatch.json",
             ErrorKind::RedirectMismatch,
         ),
+        (
+            "instagram/error_graph_user_logged_out.json",
+            ErrorKind::NeedsReauth,
+        ),
+        (
+            "instagram/error_graph_app_removed.json",
+            ErrorKind::NeedsReauth,
+        ),
+        (
+            "instagram/error_graph_session_expired_463.json",
+            ErrorKind::NeedsReauth,
+        ),
+        (
+            "instagram/error_graph_app_deactivated.json",
+            ErrorKind::AppRestricted,
+        ),
+        (
+            "instagram/error_graph_data_use_checkup.json",
+            ErrorKind::AppRestricted,
+        ),
         ("captured/err__1.json", ErrorKind::Permission),
         ("captured/err__2.json", ErrorKind::RetiredApi),
         ("captured/err__3.json", ErrorKind::NeedsReauth),
@@ -161,7 +183,48 @@ fn every_error_fixture_on_disk_is_covered() {
             }
         }
     }
-    assert_eq!(seen, 18);
+    assert_eq!(seen, 23);
+}
+
+#[test]
+fn each_revoked_token_says_why_in_plain_words() {
+    let cases: &[(&str, Revocation)] = &[
+        (
+            "instagram/error_graph_password_changed.json",
+            Revocation::PasswordChanged,
+        ),
+        ("captured/err__3.json", Revocation::PasswordChanged),
+        (
+            "instagram/error_graph_expired_token.json",
+            Revocation::SessionExpired,
+        ),
+        (
+            "instagram/error_graph_session_expired_463.json",
+            Revocation::SessionExpired,
+        ),
+        (
+            "instagram/error_graph_user_logged_out.json",
+            Revocation::LoggedOut,
+        ),
+        (
+            "instagram/error_graph_app_removed.json",
+            Revocation::AppRemoved,
+        ),
+        (
+            "captured/graph_err__access_token_invalid_1.json",
+            Revocation::Invalid,
+        ),
+    ];
+    for (rel, why) in cases {
+        let (err, _) = json_error(rel);
+        assert_eq!(err.revocation(), Some(*why), "{rel}: {err}");
+        assert_eq!(Revocation::parse(why.as_str()), *why);
+        assert!(!why.reason().is_empty());
+    }
+    // Meta switching the app off is no revocation: a new token would not help.
+    let (err, _) = json_error("instagram/error_graph_app_deactivated.json");
+    assert_eq!(err.revocation(), None);
+    assert!(err.to_string().contains("dashboard"), "{err}");
 }
 
 #[test]

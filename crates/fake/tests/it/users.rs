@@ -240,3 +240,28 @@ async fn a_browser_picks_the_user_on_the_login_page() {
     let error = oauth_error(h.get_url(&unknown).await).await;
     assert!(error.contains("nobody"), "{error}");
 }
+
+#[tokio::test]
+async fn revoking_one_users_tokens_leaves_the_others_working() {
+    use instatui_fake::{DEMO_USERNAME, SHOP_USERNAME};
+    let h = Harness::demo().await;
+    let demo = h.long_token(LOGIN_SCOPE).await;
+    assert!(h.control().sign_in_as(SHOP_USERNAME));
+    let shop = h.long_token(LOGIN_SCOPE).await;
+    assert!(!h.control().revoke_tokens_of("nobody_here"));
+    assert!(h.control().revoke_tokens_of(SHOP_USERNAME));
+    json(h.me(&demo).await, 200).await;
+    let revoked = graph_error(h.me(&shop).await).await;
+    assert_eq!(revoked["code"], 190);
+    assert!(
+        revoked["message"]
+            .as_str()
+            .expect("message")
+            .contains("changed their password"),
+        "{revoked}"
+    );
+    // Authorizing again issues a token that works.
+    let again = h.long_token(LOGIN_SCOPE).await;
+    json(h.me(&again).await, 200).await;
+    assert!(h.control().sign_in_as(DEMO_USERNAME));
+}
