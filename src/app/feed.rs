@@ -62,6 +62,10 @@ pub struct FeedView {
     /// When the cache was last written, and whether the list changed since.
     pub(crate) cache_saved_at: Option<OffsetDateTime>,
     pub(crate) cache_dirty: bool,
+    /// The cache on disk is part of `items` (read and laid under, or there
+    /// was none): until then a write is merged with the file, not a
+    /// replacement of it.
+    pub(crate) cache_merged: bool,
 }
 
 /// After this many empty pages in a row, loading stops until `R`.
@@ -404,6 +408,7 @@ impl App {
                 next_cursor: self.feed.next_cursor.clone(),
                 complete: self.feed.complete,
             },
+            over_cached: !self.feed.cache_merged,
         });
         self.feed.cache_saved_at = Some(self.now);
         self.feed.cache_dirty = false;
@@ -418,9 +423,12 @@ impl App {
         effects: &mut Vec<Effect>,
     ) {
         if cached.items.is_empty() {
+            // Nothing (readable) on disk: nothing to keep there either.
+            self.feed.cache_merged = true;
             return;
         }
         if self.feed.items.is_empty() {
+            self.feed.cache_merged = true;
             self.put_loaded(cached);
             self.feed.cached_at = Some(saved_at);
             self.clamp_selection();
@@ -433,6 +441,7 @@ impl App {
         let cursor = self.feed.next_cursor.clone();
         let fresh = self.take_loaded();
         self.put_loaded(feed_cache::stitch(fresh, cached));
+        self.feed.cache_merged = true;
         if self.feed.next_cursor != cursor {
             // The list now goes on from the cache's end: a page asked for
             // after the fresh part would land in the wrong place.

@@ -117,6 +117,10 @@ pub enum Effect {
     SaveFeedCache {
         user_id: String,
         feed: CachedFeed,
+        /// The list does not hold the cache read at start-up (it had not
+        /// arrived, or was not laid under): the writer lays the list over
+        /// what is on disk, so a short list never replaces a longer one.
+        over_cached: bool,
     },
     /// Reads this account's cached feed, answering `FeedCacheLoaded`.
     LoadFeedCache {

@@ -107,10 +107,42 @@ impl FeedCache {
         feed: &CachedFeed,
         now: OffsetDateTime,
     ) -> std::io::Result<()> {
+        self.write(seq, user_id, feed, now, false)
+    }
+
+    /// Like [`FeedCache::save`], for a list that may not hold what is on
+    /// disk (it was written before the cache's read came back): the list is
+    /// laid over the cached one as a fresh first page is (`stitch`), so the
+    /// cache only grows by what was seen. Only a list that shows posts
+    /// were deleted (the covered part, or a complete walk) shrinks it.
+    pub fn save_over_cached(
+        &self,
+        seq: u64,
+        user_id: &str,
+        feed: &CachedFeed,
+        now: OffsetDateTime,
+    ) -> std::io::Result<()> {
+        self.write(seq, user_id, feed, now, true)
+    }
+
+    fn write(
+        &self,
+        seq: u64,
+        user_id: &str,
+        feed: &CachedFeed,
+        now: OffsetDateTime,
+        over_cached: bool,
+    ) -> std::io::Result<()> {
         let mut written = self.written.lock().unwrap_or_else(|e| e.into_inner());
         if written.get(user_id).is_some_and(|&w| seq <= w) {
             return Ok(());
         }
+        // Read under the lock: no other write of this cache comes between.
+        let merged = over_cached
+            .then(|| self.load(user_id))
+            .flatten()
+            .map(|(cached, _)| crate::app::feed_cache::stitch(feed.clone(), cached));
+        let feed = merged.as_ref().unwrap_or(feed);
         std::fs::create_dir_all(&self.dir)?;
         let bytes = serde_json::to_vec(&CacheFileRef {
             saved_at: now,

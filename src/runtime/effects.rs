@@ -427,7 +427,11 @@ impl Executor {
                     },
                 );
             }
-            Effect::SaveFeedCache { user_id, feed } => {
+            Effect::SaveFeedCache {
+                user_id,
+                feed,
+                over_cached,
+            } => {
                 let cache = self.cache.clone();
                 let now = app.now;
                 self.cache_snapshots += 1;
@@ -436,7 +440,12 @@ impl Executor {
                 // before exit, so the last list loaded is the next start's.
                 self.cache_writes.retain(|w| !w.is_finished());
                 self.cache_writes.push(tokio::task::spawn_blocking(move || {
-                    if let Err(e) = cache.save(seq, &user_id, &feed, now) {
+                    let saved = if over_cached {
+                        cache.save_over_cached(seq, &user_id, &feed, now)
+                    } else {
+                        cache.save(seq, &user_id, &feed, now)
+                    };
+                    if let Err(e) = saved {
                         tracing::warn!("could not write the feed cache: {e}");
                     }
                 }));

@@ -195,6 +195,98 @@ fn quitting_writes_the_whole_list_to_the_cache() {
     assert!(matches!(effects.last(), Some(Effect::Quit)));
 }
 
+/// Quitting before the cache read came back (the first page beat a big
+/// cache off the disk) writes what was loaded over the cached list, not
+/// instead of it: a 10,000-post cache still holds 10,000 posts, with the
+/// fresh page on top, and the next start goes on after its end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quitting_after_the_first_page_keeps_a_ten_thousand_post_cache() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let cache = instatui::runtime::FeedCache::new(scratch.path().join("cache"));
+    // The last run loaded everything but the 5 posts added since.
+    let cached = CachedFeed {
+        items: (5..POSTS).map(media).collect(),
+        next_cursor: None,
+        complete: true,
+    };
+    // Written by the last run: this run's writer numbers its own.
+    instatui::runtime::FeedCache::new(scratch.path().join("cache"))
+        .save(1, USER_ID, &cached, NOW)
+        .expect("save");
+    let mut executor = instatui::runtime::Executor::new(
+        instatui::store::Store::at(scratch.path().join("config")),
+        cache.clone(),
+        None,
+    );
+    let (mut app, asked) = started();
+    // The first page arrives; the cache's answer is still on its way.
+    let mut effects = send(&mut app, [answer(asked[0].0, None)]);
+    assert_eq!(app.feed.items.len(), PAGE);
+    effects.extend(send(&mut app, [key('q')]));
+    assert!(!cache_saves(&effects).is_empty(), "{effects:?}");
+    for effect in effects {
+        if matches!(effect, Effect::SaveFeedCache { .. }) {
+            executor.run(&app, effect);
+        }
+    }
+    executor.finish_saves().await;
+
+    let (feed, _) = cache.load(USER_ID).expect("a cache");
+    assert_eq!(feed.items.len(), POSTS, "nothing of the cache lost");
+    assert_eq!(feed.items[0].id, media(0).id, "the fresh page on top");
+    assert_eq!(feed.items[POSTS - 1].id, media(POSTS - 1).id);
+    assert!(feed.complete);
+}
+
+/// The one way the cache shrinks: a list that shows posts were deleted.
+/// Here the fresh first page covers posts the cache has, minus two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn posts_deleted_since_leave_the_cache_even_before_it_was_read() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let cache = instatui::runtime::FeedCache::new(scratch.path().join("cache"));
+    let cached = CachedFeed {
+        items: (0..1_000).map(media).collect(),
+        next_cursor: Some(cursor(1_000)),
+        complete: false,
+    };
+    // Written by the last run: this run's writer numbers its own.
+    instatui::runtime::FeedCache::new(scratch.path().join("cache"))
+        .save(1, USER_ID, &cached, NOW)
+        .expect("save");
+    let mut executor = instatui::runtime::Executor::new(
+        instatui::store::Store::at(scratch.path().join("config")),
+        cache.clone(),
+        None,
+    );
+    let (mut app, asked) = started();
+    let mut fresh = page(0..PAGE, Some(&cursor(PAGE)));
+    fresh
+        .data
+        .retain(|m| m.id != media(3).id && m.id != media(7).id);
+    let effects = send(
+        &mut app,
+        [Msg::FeedPage {
+            generation: asked[0].0,
+            after: None,
+            result: Ok(fresh),
+        }],
+    );
+    for effect in effects {
+        if matches!(effect, Effect::SaveFeedCache { .. }) {
+            executor.run(&app, effect);
+        }
+    }
+    executor.finish_saves().await;
+    let (feed, _) = cache.load(USER_ID).expect("a cache");
+    assert_eq!(feed.items.len(), 998);
+    assert!(
+        feed.items
+            .iter()
+            .all(|m| m.id != media(3).id && m.id != media(7).id)
+    );
+    assert_eq!(feed.next_cursor, Some(cursor(1_000)));
+}
+
 // ---------------------------------------------------------------------- G
 
 /// `G` loads page after page in the background, with its progress in the
