@@ -193,11 +193,10 @@ fn read_token() -> Result<Secret, CliError> {
             "no token given: pipe it on stdin (instatui login --with-token < token.txt)",
         ));
     }
-    if value.chars().any(char::is_whitespace) || !value.is_ascii() {
-        return Err(CliError::usage(
-            "that does not look like an access token (it has spaces or unusual characters): \
-             paste only the token, on one line",
-        ));
+    if let Err(bad) = crate::instagram::token::check_shape(value) {
+        return Err(CliError::usage(format!(
+            "that does not look like an access token ({bad}): paste only the token, on one line; nothing was stored"
+        )));
     }
     Ok(Secret::new(value))
 }

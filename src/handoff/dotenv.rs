@@ -33,9 +33,45 @@ fn assignment<'a>(line: &'a [u8], var: &str) -> Option<(&'a [u8], Option<u8>)> {
     Some((&line[..prefix_len], quote))
 }
 
+/// Characters no POSIX shell acts on, unquoted or inside either quote
+/// (`~` is left out: it expands after `=`).
+fn inert(value: &str) -> bool {
+    value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"._-+/=:@%,".contains(&b))
+}
+
+/// How `value` is written so that `set -a; . ./.env` reads it back as is
+/// and runs nothing: as it stands in the quote the line had when every
+/// character is inert, otherwise in single quotes (where a shell acts on
+/// nothing but the closing quote). A value with a single quote or a
+/// control character is refused: no quoting carries it safely to every
+/// dotenv reader. Independent of the token's own shape check (defence in
+/// depth: the value may come from a hand-edited `state.json`).
+fn quoted(value: &str, quote: Option<u8>) -> Result<Option<u8>, String> {
+    if value.is_empty() || value.chars().any(|c| c.is_control()) {
+        return Err(
+            "the token is empty or holds control characters, which a .env line cannot carry: nothing was written"
+                .into(),
+        );
+    }
+    if inert(value) {
+        return Ok(quote);
+    }
+    if value.contains('\'') || !value.is_ascii() {
+        return Err(
+            "the token holds characters a shell would act on and no quoting carries safely: nothing was written"
+                .into(),
+        );
+    }
+    Ok(Some(b'\''))
+}
+
 /// `current` with every assignment of `var` set to `value`, or one added
-/// at the end; every other line byte for byte.
-pub(crate) fn updated(current: &[u8], var: &str, value: &str) -> Vec<u8> {
+/// at the end; every other line byte for byte. An error when `value`
+/// cannot be written safely (see `quoted`).
+pub(crate) fn updated(current: &[u8], var: &str, value: &str) -> Result<Vec<u8>, String> {
+    quoted(value, None)?;
     let mut out = Vec::with_capacity(current.len() + value.len() + var.len() + 2);
     let mut found = false;
     let crlf = current.windows(2).any(|w| w == b"\r\n");
@@ -52,6 +88,7 @@ pub(crate) fn updated(current: &[u8], var: &str, value: &str) -> Vec<u8> {
         match assignment(body, var) {
             Some((prefix, quote)) => {
                 found = true;
+                let quote = quoted(value, quote)?;
                 out.extend_from_slice(prefix);
                 if let Some(q) = quote {
                     out.push(q);
@@ -72,10 +109,17 @@ pub(crate) fn updated(current: &[u8], var: &str, value: &str) -> Vec<u8> {
         }
         out.extend_from_slice(var.as_bytes());
         out.push(b'=');
+        let quote = quoted(value, None)?;
+        if let Some(q) = quote {
+            out.push(q);
+        }
         out.extend_from_slice(value.as_bytes());
+        if let Some(q) = quote {
+            out.push(q);
+        }
         out.extend_from_slice(newline);
     }
-    out
+    Ok(out)
 }
 
 /// Why the file cannot be written there, in one sentence with what to do;
@@ -113,15 +157,7 @@ fn target(path: &Path) -> PathBuf {
 /// the same folder and a rename, so a reader never sees half a file. A new
 /// file is 0600; an existing one keeps its permissions.
 pub(crate) fn write(path: &Path, var: &str, value: &str) -> Result<(), String> {
-    if value
-        .bytes()
-        .any(|b| b.is_ascii_whitespace() || b"\"'\\#$`".contains(&b))
-    {
-        return Err(
-            "the token holds characters a .env line cannot carry unquoted: nothing was written"
-                .into(),
-        );
-    }
+    quoted(value, None)?;
     let path = target(path);
     if let Some(problem) = check_folder(&path) {
         return Err(problem);
@@ -147,7 +183,7 @@ pub(crate) fn write(path: &Path, var: &str, value: &str) -> Result<(), String> {
             ));
         }
     };
-    let bytes = updated(&current, var, value);
+    let bytes = updated(&current, var, value)?;
     let fail = |e: std::io::Error| {
         format!(
             "cannot write {} ({e}): make the folder writable for this user, or give a path in another folder",
@@ -209,7 +245,7 @@ mod tests {
     #[test]
     fn only_the_one_line_changes() {
         let before = b"# site settings\r\nexport INSTAGRAM_ACCESS_TOKEN=\"old\"\r\nOTHER=x # keep\r\n\xff raw bytes\r\nINSTAGRAM_ACCESS_TOKEN_2=keep\r\n";
-        let after = updated(before, "INSTAGRAM_ACCESS_TOKEN", "IGAAnew");
+        let after = updated(before, "INSTAGRAM_ACCESS_TOKEN", "IGAAnew").unwrap();
         assert_eq!(
             after,
             b"# site settings\r\nexport INSTAGRAM_ACCESS_TOKEN=\"IGAAnew\"\r\nOTHER=x # keep\r\n\xff raw bytes\r\nINSTAGRAM_ACCESS_TOKEN_2=keep\r\n"
@@ -218,10 +254,83 @@ mod tests {
 
     #[test]
     fn a_missing_line_is_added_at_the_end() {
+        let updated = |c: &[u8], var, value| updated(c, var, value).unwrap();
         assert_eq!(updated(b"", "T", "v"), b"T=v\n");
         assert_eq!(updated(b"A=1", "T", "v"), b"A=1\nT=v\n");
         assert_eq!(updated(b"A=1\r\n", "T", "v"), b"A=1\r\nT=v\r\n");
         assert_eq!(updated(b"  T = 'x'\n", "T", "v"), b"  T = 'v'\n");
+    }
+
+    /// `sh -c 'set -a; . ./.env; printf %s "$T"'` on what the writer wrote.
+    #[cfg(unix)]
+    fn sourced(dotenv: &[u8]) -> (String, bool) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(".env"), dotenv).unwrap();
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("set -a; . ./.env; printf %s \"$T\"")
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let ran = dir.path().join("PWNED").exists();
+        (String::from_utf8_lossy(&out.stdout).into_owned(), ran)
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_value_a_shell_would_act_on_is_quoted_or_refused_never_run() {
+        for before in [&b""[..], b"T=old\n", b"export T=\"old\"\n", b"T='old'\n"] {
+            for value in [
+                "IGAA;id>PWNED",
+                "IGAA|tee PWNED",
+                "IGAA&&touch PWNED",
+                "IGAA$(touch PWNED)",
+                "IGAA`touch PWNED`",
+                "IGAA\\\"; touch PWNED; \"",
+                "~root",
+                "IGAA*",
+                "IGAA>PWNED",
+                "IGAA(x)",
+            ] {
+                let Ok(bytes) = updated(before, "T", value) else {
+                    continue;
+                };
+                let (read, ran) = sourced(&bytes);
+                assert!(
+                    !ran,
+                    "{value:?} in {before:?} ran: {:?}",
+                    String::from_utf8_lossy(&bytes)
+                );
+                assert_eq!(read, value, "{:?}", String::from_utf8_lossy(&bytes));
+            }
+        }
+        // Plain tokens are written as the line had them.
+        assert_eq!(
+            updated(b"T=old\n", "T", "IGAA.x_y-z").unwrap(),
+            b"T=IGAA.x_y-z\n"
+        );
+        assert_eq!(updated(b"", "T", "IGAA;id").unwrap(), b"T='IGAA;id'\n");
+    }
+
+    #[test]
+    fn control_characters_and_single_quotes_are_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        std::fs::write(&path, b"T=old\n").unwrap();
+        for value in [
+            "IGAA\nX=1",
+            "IGAA\r",
+            "IGAA\u{1b}[2J",
+            "IGAA\u{0}",
+            "IGAA';id;'",
+            "IGAA\u{85}",
+            "",
+        ] {
+            let err = write(&path, "T", value).unwrap_err();
+            assert!(err.contains("nothing was written"), "{err}");
+            assert!(updated(b"", "T", value).is_err(), "{value:?}");
+        }
+        assert_eq!(std::fs::read(&path).unwrap(), b"T=old\n");
     }
 
     #[test]

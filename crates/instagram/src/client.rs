@@ -213,7 +213,8 @@ impl Client {
                 self.limits.json_bytes,
             )
             .await?;
-        answer.decode(|b| serde_json::from_slice::<ShortToken>(b))
+        let short = answer.decode(|b| serde_json::from_slice::<ShortToken>(b))?;
+        checked(short, "POST /oauth/access_token", |t| &t.access_token)
     }
 
     /// Short-lived → long-lived (60 days).
@@ -228,7 +229,10 @@ impl Client {
             ("client_secret", app_secret.expose()),
             ("access_token", short_token.expose()),
         ];
-        self.get_token_json(&url, &query, "GET /access_token").await
+        let long = self
+            .get_token_json::<LongToken>(&url, &query, "GET /access_token")
+            .await?;
+        checked(long, "GET /access_token", |t| &t.access_token)
     }
 
     /// A fresh 60 days for a long-lived token at least a day old.
@@ -238,8 +242,10 @@ impl Client {
             ("grant_type", "ig_refresh_token"),
             ("access_token", token.expose()),
         ];
-        self.get_token_json(&url, &query, "GET /refresh_access_token")
-            .await
+        let long = self
+            .get_token_json::<LongToken>(&url, &query, "GET /refresh_access_token")
+            .await?;
+        checked(long, "GET /refresh_access_token", |t| &t.access_token)
     }
 
     /// The optional field Instagram refused for this kind of object in this
@@ -603,6 +609,15 @@ impl Answer {
                 self.error(err)
             }
         })
+    }
+}
+
+/// A token answer, once its token has the shape real tokens have
+/// (`token::check_shape`); otherwise the answer is malformed and dropped.
+fn checked<T>(answer: T, call: &str, token: impl Fn(&T) -> &Secret) -> Result<T, ApiError> {
+    match crate::token::check_shape(token(&answer).expose()) {
+        Ok(()) => Ok(answer),
+        Err(bad) => Err(crate::token::malformed(call, bad)),
     }
 }
 

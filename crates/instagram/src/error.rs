@@ -52,6 +52,9 @@ pub enum ErrorKind {
     /// Writing a download on this machine failed (a full disk, a folder's
     /// permissions, something planted under the file's name).
     Disk,
+    /// A readable answer that makes no sense from Instagram (a token of the
+    /// wrong shape, an expiry in the past): nothing of it is kept.
+    Malformed,
     Other,
 }
 
@@ -108,6 +111,9 @@ impl ErrorKind {
                 "instatui stopped there to protect memory and time: check the connection, INSTATUI_BASE_URL, the endpoint overrides and any proxy, then try again"
             }
             ErrorKind::Disk => "nothing went wrong at Instagram; run it again once that is fixed",
+            ErrorKind::Malformed => {
+                "that is not what Instagram answers, so nothing was stored or handed on: check INSTATUI_BASE_URL, the endpoint overrides and any proxy, then try again"
+            }
             ErrorKind::Other => "see Instagram's message for details",
         }
     }

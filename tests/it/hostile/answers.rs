@@ -1,0 +1,143 @@
+//! A server answering the token calls with something Instagram never sends:
+//! a token a shell would act on, an expiry that makes no sense. Nothing of
+//! it is stored, written to a `.env` or handed to a command.
+
+use crate::common::cli::{Machine, Run};
+use instatui::fake::Fault;
+
+const PWNED: &str = "IGAA;id>PWNED";
+
+fn token_answer(token: &str, expires_in: i64) -> Fault {
+    Fault::Canned {
+        status: 200,
+        content_type: "application/json".into(),
+        body: serde_json::json!({
+            "access_token": token,
+            "user_id": 17841400000000001_u64,
+            "token_type": "bearer",
+            "expires_in": expires_in,
+        })
+        .to_string(),
+    }
+}
+
+/// An authorized machine with a `.env` handoff and a command handoff that
+/// records the token it was given.
+struct Handed {
+    m: Machine,
+    env_file: std::path::PathBuf,
+    pushed: std::path::PathBuf,
+}
+
+fn with_handoffs() -> Handed {
+    let m = Machine::demo();
+    m.authorized();
+    let env_file = m.out(".env");
+    std::fs::create_dir_all(env_file.parent().unwrap()).unwrap();
+    std::fs::write(&env_file, b"INSTAGRAM_ACCESS_TOKEN=before\n").unwrap();
+    let add = m.run(&["handoff", "add", "--dotenv", env_file.to_str().unwrap()]);
+    assert_eq!(add.code, 0, "{add:?}");
+    let pushed = m.out("pushed.txt");
+    let command = format!(
+        "printf '%s' \"$INSTAGRAM_ACCESS_TOKEN\" > '{}'",
+        pushed.display()
+    );
+    let add = m.run(&["handoff", "add", "--exec", &command]);
+    assert_eq!(add.code, 0, "{add:?}");
+    Handed {
+        m,
+        env_file,
+        pushed,
+    }
+}
+
+impl Handed {
+    /// Nothing stored, nothing written, nothing handed on, and the `.env`
+    /// still sources to the value it had without running anything.
+    fn assert_untouched(&self, what: &str, run: &Run, token_before: &str) {
+        assert_ne!(run.code, 0, "{what}: {run:?}");
+        assert!(
+            run.stderr.contains("not what Instagram answers"),
+            "{what}: {run:?}"
+        );
+        assert!(!run.stderr.contains("PWNED"), "{what}: {run:?}");
+        assert_eq!(self.m.raw_token(), token_before, "{what}: not stored");
+        assert_eq!(
+            std::fs::read(&self.env_file).unwrap(),
+            b"INSTAGRAM_ACCESS_TOKEN=before\n",
+            "{what}: .env untouched"
+        );
+        assert!(!self.pushed.exists(), "{what}: not handed on");
+        let dir = self.env_file.parent().unwrap();
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg("set -a; . ./.env; printf %s \"$INSTAGRAM_ACCESS_TOKEN\"")
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert_eq!(out.stdout, b"before", "{what}");
+        assert!(!dir.join("PWNED").exists(), "{what}: nothing ran");
+    }
+}
+
+#[test]
+fn a_refresh_answering_a_token_a_shell_would_run_is_refused_and_never_handed_on() {
+    let h = with_handoffs();
+    let before = h.m.raw_token();
+    h.m.control()
+        .inject_on("/refresh_access_token", token_answer(PWNED, 5_184_000), 1);
+    let run = h.m.run(&["refresh", "--force"]);
+    h.assert_untouched("refresh", &run, &before);
+    assert!(run.stderr.contains("cannot be one"), "{run:?}");
+
+    // `handoff run` afterwards hands on the kept token, not the refused one.
+    let run = h.m.run(&["handoff", "run"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(std::fs::read_to_string(&h.pushed).unwrap(), before);
+}
+
+#[test]
+fn the_exchanges_refuse_a_token_of_the_wrong_shape_and_store_nothing() {
+    for path in ["/oauth/access_token", "/access_token"] {
+        let m = Machine::demo();
+        m.setup();
+        let landed = m.authorize_in_browser();
+        m.control()
+            .inject_on(path, token_answer(PWNED, 5_184_000), 1);
+        let run = m.run_with(&["exchange"], |c| {
+            c.write_stdin(landed.clone());
+        });
+        assert_ne!(run.code, 0, "{path}: {run:?}");
+        assert!(run.stderr.contains("cannot be one"), "{path}: {run:?}");
+        assert!(!run.stderr.contains("PWNED"), "{path}: {run:?}");
+        // The long-lived exchange failing keeps the short-lived token it
+        // started from, as any failure of it does; never the refused one.
+        let stored = if m.state_path().exists() {
+            m.state().to_string()
+        } else {
+            String::new()
+        };
+        assert!(!stored.contains("PWNED"), "{path}: {stored}");
+        if path == "/oauth/access_token" {
+            assert!(m.account()["token"].is_null(), "{path}: {stored}");
+        }
+    }
+}
+
+#[test]
+fn login_with_a_token_of_the_wrong_shape_is_refused_before_anything_is_sent() {
+    let m = Machine::demo();
+    for pasted in [PWNED, "IGAA$(touch PWNED)xxxxxxxxxxxxxxxx", "IGAAshort"] {
+        let run = m.run_with(&["login", "--with-token"], |c| {
+            c.write_stdin(format!("{pasted}\n"));
+        });
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(
+            run.stderr.contains("does not look like an access token"),
+            "{run:?}"
+        );
+        assert!(!run.stderr.contains("PWNED"), "{run:?}");
+    }
+    assert_eq!(m.requests_to("/me"), 0, "nothing sent");
+    assert!(!m.state_path().exists() || m.account()["token"].is_null());
+}
