@@ -42,6 +42,7 @@ fn full_state() -> State {
             media_count: Some(42),
             profile_picture_url: Some("https://example.com/p.jpg".to_string()),
             followers_count: Some(7),
+            ..Profile::default()
         }),
         last_refresh: Some(RefreshOutcome {
             at: datetime!(2026-11-29 08:00:00 UTC),

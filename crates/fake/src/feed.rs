@@ -24,6 +24,18 @@ pub(crate) const VIDEO_WITHOUT_PERMALINK: usize = 12;
 /// The same reel has licensed music, so no `media_url` either: the API
 /// offers only its cover (`thumbnail_url`).
 pub(crate) const LICENSED_MUSIC_REEL: usize = VIDEO_WITHOUT_PERMALINK;
+/// The post whose insights Instagram refuses with "(#10) Not enough viewers".
+pub(crate) const NOT_ENOUGH_VIEWERS_POST: usize = 5;
+/// The post whose insights come back as an empty set (not computed yet).
+pub(crate) const NO_INSIGHTS_YET_POST: usize = 9;
+
+/// What `/{media-id}/insights` answers for a post.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum InsightsCase {
+    Numbers,
+    NotEnoughViewers,
+    Empty,
+}
 
 const CAPTIONS: &[&str] = &[
     "Golden hour over the larches 🌲✨ #larch #autumn",
@@ -95,6 +107,7 @@ pub(crate) struct Post {
     pub like_count: u64,
     pub comments_count: u64,
     pub children: Vec<Child>,
+    pub insights: InsightsCase,
 }
 
 impl Post {
@@ -178,6 +191,11 @@ impl UserFeed {
                 like_count: 10 + (seed >> 12) % 900,
                 comments_count: (seed >> 24) % 40,
                 children,
+                insights: match i {
+                    NOT_ENOUGH_VIEWERS_POST => InsightsCase::NotEnoughViewers,
+                    NO_INSIGHTS_YET_POST => InsightsCase::Empty,
+                    _ => InsightsCase::Numbers,
+                },
             });
         }
         UserFeed::indexed(posts)
@@ -229,6 +247,7 @@ impl UserFeed {
                 like_count: 3 + (seed >> 12) % 120,
                 comments_count: (seed >> 24) % 12,
                 children,
+                insights: InsightsCase::Numbers,
             });
         }
         UserFeed::indexed(posts)
@@ -302,7 +321,7 @@ fn shortcode(mut bits: u64) -> String {
 }
 
 /// splitmix64: a fixed, well-spread pseudo-random value per index.
-fn mix(x: u64) -> u64 {
+pub(crate) fn mix(x: u64) -> u64 {
     let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);

@@ -1,7 +1,8 @@
 //! The Graph host: `/me`, `/{user-id}`, `/me/media`, `/{user-id}/media` (not the app-scoped id), `/{media-id}`,
-//! `/{media-id}/children`, the token exchange and refresh, with paging and usage headers.
+//! `/{media-id}/children`, `/{id}/insights`, `/{media-id}/comments`, the token exchange and refresh, with paging and usage headers.
 
 use super::cdn::Signer;
+use super::engagement;
 use super::fields::{self, Field, FieldsError};
 use super::render::{self, Renderer, default_fields};
 use super::respond::{GraphError, graph_ok};
@@ -30,7 +31,7 @@ pub(crate) struct GraphRequest<'a> {
 }
 
 impl GraphRequest<'_> {
-    fn param(&self, name: &str) -> Option<&str> {
+    pub(crate) fn param(&self, name: &str) -> Option<&str> {
         self.params
             .iter()
             .find(|(k, _)| k == name)
@@ -123,6 +124,21 @@ fn route(app: &Shared, request: &GraphRequest) -> Result<Response, GraphError> {
                 return Err(GraphError::unknown_object(id, "get"));
             }
             media_list(app, request, &grant)
+        }
+        [id, "insights"] => {
+            let grant = tokens::authenticate(app, token)?;
+            let user = app.user(grant.user);
+            if *id == "me" || is_user(user, id) {
+                return engagement::account_insights(app, request, &grant);
+            }
+            if app.users.iter().any(|u| is_user(u, id)) {
+                return Err(GraphError::no_permission());
+            }
+            engagement::media_insights(app, request, &grant, id)
+        }
+        [id, "comments"] => {
+            let grant = tokens::authenticate(app, token)?;
+            engagement::comments(app, request, &grant, id)
         }
         [id, "children"] => {
             let grant = tokens::authenticate(app, token)?;
@@ -244,7 +260,7 @@ fn cursor_index(user: &User, cursor: &str) -> Option<usize> {
     user.account.index_of(text.strip_prefix("AQHR:")?)
 }
 
-fn page_url(app: &Shared, request: &GraphRequest, key: &str, cursor: &str) -> String {
+pub(crate) fn page_url(app: &Shared, request: &GraphRequest, key: &str, cursor: &str) -> String {
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in &request.params {
         if k != "after" && k != "before" {

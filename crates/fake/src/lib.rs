@@ -6,7 +6,9 @@
 //! - OAuth host: `GET /oauth/authorize`, `POST /oauth/access_token`;
 //! - Graph host (optional version prefix such as `/v21.0`): `GET /access_token`,
 //!   `/refresh_access_token`, `/me`, `/me/media`, `/{user-id}`, `/{user-id}/media`,
-//!   `/{media-id}`, `/{media-id}/children`;
+//!   `/{media-id}`, `/{media-id}/children`, `/{media-id}/insights`,
+//!   `/{ig-user-id}/insights`, `/{media-id}/comments` (the last three behind
+//!   their scopes, see [`INSIGHTS_SCOPE`], [`COMMENTS_SCOPE`]);
 //! - CDN: `GET /cdn/{file}?oe=…&oh=…` serving the pictures of `assets/demo/`.
 //!
 //! It knows several Instagram users (the demo account and a shop), each with
@@ -25,6 +27,7 @@ mod cdn;
 mod clock;
 mod config;
 mod control;
+mod engagement;
 mod feed;
 mod fields;
 mod form;
@@ -45,4 +48,5 @@ pub use config::{
     FakeUser, SHOP_USER_ID, SHOP_USERNAME, TokenShape,
 };
 pub use control::{Consent, FakeControl, Fault, RecordedRequest};
+pub use engagement::{COMMENTS_SCOPE, INSIGHTS_SCOPE};
 pub use server::FakeInstagram;

@@ -1,6 +1,7 @@
 //! The HTTP client: every call of the flow, with timeouts, retries for idempotent GETs and rate-usage tracking.
 
 use super::backoff::Patience;
+use super::engagement::{self, CommentPage, Insight};
 use super::error::{ApiError, ErrorKind};
 use super::flavor::Node;
 use super::limits::{self, Limits};
@@ -16,6 +17,10 @@ use time::OffsetDateTime;
 /// answers with is app-scoped and not an IG User node; Meta documents
 /// `/me/media` (or `/me`'s `user_id`).
 pub const ME: &str = "me";
+
+/// What a comment is asked for, its replies' the same but their own replies.
+const COMMENT_FIELDS: &str =
+    "id,text,username,timestamp,like_count,replies{id,text,username,timestamp,like_count}";
 
 /// The page size we ask for; Instagram's default is 25.
 pub const PAGE_LIMIT: u32 = 100;
@@ -379,6 +384,86 @@ impl Client {
             async move { self.get_json(url, &query, "GET /{id}").await }
         })
         .await
+    }
+
+    /// A post's lifetime numbers (`metrics` from
+    /// [`engagement::media_metrics`](crate::engagement::media_metrics)); an
+    /// empty list is Instagram's "not computed yet".
+    pub async fn media_insights(
+        &self,
+        token: &Secret,
+        media_id: &str,
+        metrics: &[&str],
+    ) -> Result<Vec<Insight>, ApiError> {
+        let url = self
+            .endpoints
+            .graph_url(&format!("{}/insights", encode_segment(media_id)));
+        let metric = metrics.join(",");
+        let query = [
+            ("metric", metric.as_str()),
+            ("access_token", token.expose()),
+        ];
+        self.get_data(
+            &url,
+            &query,
+            "GET /{media-id}/insights",
+            engagement::parse_insights,
+        )
+        .await
+    }
+
+    /// The account's totals between `since` and `until` (Unix seconds, at
+    /// most 30 days apart), `metric_type=total_value`.
+    pub async fn account_insights(
+        &self,
+        token: &Secret,
+        owner: &str,
+        metrics: &[&str],
+        since: i64,
+        until: i64,
+    ) -> Result<Vec<Insight>, ApiError> {
+        let owner = if owner.is_empty() { ME } else { owner };
+        let url = self
+            .endpoints
+            .graph_url(&format!("{}/insights", encode_segment(owner)));
+        let metric = metrics.join(",");
+        let (since, until) = (since.to_string(), until.to_string());
+        let query = [
+            ("metric", metric.as_str()),
+            ("period", "day"),
+            ("metric_type", "total_value"),
+            ("since", since.as_str()),
+            ("until", until.as_str()),
+            ("access_token", token.expose()),
+        ];
+        self.get_data(
+            &url,
+            &query,
+            "GET /{ig-user-id}/insights",
+            engagement::parse_insights,
+        )
+        .await
+    }
+
+    /// One page of a post's comments, each with its replies.
+    pub async fn comments_page(
+        &self,
+        token: &Secret,
+        media_id: &str,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<CommentPage, ApiError> {
+        let url = self
+            .endpoints
+            .graph_url(&format!("{}/comments", encode_segment(media_id)));
+        let limit = limit.to_string();
+        let mut query = vec![("fields", COMMENT_FIELDS), ("limit", limit.as_str())];
+        if let Some(after) = after {
+            query.push(("after", after));
+        }
+        query.push(("access_token", token.expose()));
+        self.get_json(&url, &query, "GET /{media-id}/comments")
+            .await
     }
 
     /// Downloads a file (a CDN picture), retrying transient failures.

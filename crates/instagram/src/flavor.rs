@@ -55,7 +55,8 @@ impl Flavor {
     pub fn profile_fields(self, optional: bool) -> &'static str {
         match (self, optional) {
             (Flavor::InstagramLogin, true) => {
-                "id,user_id,username,account_type,media_count,profile_picture_url,followers_count"
+                "id,user_id,username,name,account_type,media_count,profile_picture_url,\
+                 followers_count,follows_count"
             }
             (Flavor::InstagramLogin, false) => "id,user_id,username,account_type,media_count",
             (Flavor::BasicDisplay, _) => "id,username,account_type,media_count",
@@ -87,7 +88,12 @@ impl Flavor {
             (Flavor::InstagramLogin, Node::Media) => {
                 &["media_product_type", "like_count", "comments_count"]
             }
-            (Flavor::InstagramLogin, Node::Profile) => &["profile_picture_url", "followers_count"],
+            (Flavor::InstagramLogin, Node::Profile) => &[
+                "name",
+                "profile_picture_url",
+                "followers_count",
+                "follows_count",
+            ],
             (Flavor::BasicDisplay, _) => &[],
         }
     }

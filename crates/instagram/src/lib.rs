@@ -11,6 +11,7 @@ pub mod backoff;
 pub mod cdn;
 pub mod client;
 pub mod endpoints;
+pub mod engagement;
 pub mod error;
 pub mod flavor;
 pub mod limits;

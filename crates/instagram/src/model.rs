@@ -91,6 +91,15 @@ pub struct Profile {
         skip_serializing_if = "Option::is_none"
     )]
     pub followers_count: Option<u64>,
+    #[serde(
+        default,
+        deserialize_with = "u64_opt",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub follows_count: Option<u64>,
+    /// The display name (`Larch & Lake 🌲`), not the username.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 impl Profile {
@@ -397,7 +406,7 @@ fn id_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
     id_string_opt(d)?.ok_or_else(|| de::Error::custom("id is null"))
 }
 
-fn id_string_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn id_string_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     // serde_json's arbitrary_precision is off, so big numbers come in as u64
     // (ids fit) or f64 (they would not, and are refused rather than rounded).
     match serde_json::Value::deserialize(d)? {
@@ -438,7 +447,7 @@ fn int_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
     }
 }
 
-fn u64_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+pub(crate) fn u64_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     match serde_json::Value::deserialize(d)? {
         serde_json::Value::Number(n) => Ok(n.as_u64()),
         serde_json::Value::String(s) => Ok(s.trim().parse().ok()),

@@ -104,6 +104,12 @@ fn every_error_fixture_gets_its_kind_message_and_hint() {
             "instagram/error_graph_rate_limited.json",
             ErrorKind::RateLimited,
         ),
+        // Code 10 as a missing permission is; shown as a state (see
+        // `InsightsState`), never as a failure.
+        (
+            "instagram/error_graph_not_enough_viewers.json",
+            ErrorKind::Permission,
+        ),
         (
             "instagram/error_graph_rate_limited_80002.json",
             ErrorKind::RateLimited,
@@ -183,7 +189,7 @@ fn every_error_fixture_on_disk_is_covered() {
             }
         }
     }
-    assert_eq!(seen, 23);
+    assert_eq!(seen, 24);
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod harness;
 
 mod cdn;
 mod control;
+mod engagement;
 mod graph;
 mod oauth;
 mod tokens;

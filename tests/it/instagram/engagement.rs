@@ -1,0 +1,192 @@
+//! Insights and comments through the client, against the fake over loopback
+//! and on the stored responses from Meta's reference.
+
+use instatui::fake::{FakeConfig, FakeInstagram};
+use instatui::instagram::engagement::{
+    self, ACCOUNT_METRICS, COMMENTS_SCOPE, INSIGHTS_SCOPE, InsightsState, parse_insights,
+};
+use instatui::instagram::{ApiError, Client, Endpoints, ErrorKind, Flavor};
+use instatui::secret::Secret;
+use std::path::PathBuf;
+use std::time::Duration;
+
+fn fixture(rel: &str) -> Vec<u8> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/instagram")
+        .join(rel);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+async fn fake_and_client() -> (FakeInstagram, Client) {
+    instatui::install_crypto_provider();
+    let fake = FakeInstagram::start(FakeConfig::demo())
+        .await
+        .expect("fake starts");
+    let client = Client::new(
+        Flavor::InstagramLogin,
+        Endpoints::single_base(&fake.base_url()),
+    )
+    .expect("client")
+    .with_retry_delay(Duration::from_millis(1));
+    (fake, client)
+}
+
+#[test]
+fn the_reference_shapes_decode() {
+    let media = parse_insights(&fixture("insights_media.json")).unwrap();
+    assert_eq!(media.len(), 6);
+    assert_eq!(media[0].name, "views");
+    assert_eq!(media[0].value, Some(9214));
+    assert_eq!(media[5].name, "ig_reels_avg_watch_time");
+    assert!(
+        parse_insights(&fixture("insights_empty.json"))
+            .unwrap()
+            .is_empty()
+    );
+    let account = parse_insights(&fixture("insights_account_total_value.json")).unwrap();
+    assert_eq!(account[0].value, Some(2921));
+    assert_eq!(account[1].period.as_deref(), Some("day"));
+    let page: engagement::CommentPage =
+        serde_json::from_slice(&fixture("comments_page_1.json")).unwrap();
+    assert_eq!(page.data.len(), 3);
+    assert_eq!(page.data[0].replies.len(), 1);
+    assert_eq!(page.data[2].id.as_deref(), Some("17858893269000004"));
+    assert_eq!(page.data[2].text, None);
+    assert_eq!(page.next_cursor(), Some("QVFIUmZA"));
+}
+
+#[test]
+fn not_enough_viewers_is_a_state_not_a_failure() {
+    let err = ApiError::from_response(
+        400,
+        Some("application/json"),
+        &fixture("error_graph_not_enough_viewers.json"),
+    );
+    assert_eq!(
+        InsightsState::of(&err),
+        Some(InsightsState::NotEnoughViewers)
+    );
+    let permission = ApiError::from_response(
+        400,
+        Some("application/json"),
+        &fixture("error_graph_permission.json"),
+    );
+    assert_eq!(
+        InsightsState::of(&permission),
+        Some(InsightsState::MissingPermission)
+    );
+    let rate = ApiError::from_response(
+        400,
+        Some("application/json"),
+        &fixture("error_graph_rate_limited.json"),
+    );
+    assert_eq!(InsightsState::of(&rate), None);
+}
+
+#[tokio::test]
+async fn insights_comments_and_totals_from_the_fake() {
+    let (fake, client) = fake_and_client().await;
+    let all = format!("instagram_business_basic,{INSIGHTS_SCOPE},{COMMENTS_SCOPE}");
+    let token = Secret::new(fake.control().issue_long_token(&all));
+    let page = client.media_page(&token, "me", None, 12).await.unwrap();
+    let first = &page.data[0];
+    let metrics = engagement::media_metrics(first.media_product_type.as_deref());
+    let numbers = client
+        .media_insights(&token, &first.id, &metrics)
+        .await
+        .unwrap();
+    assert_eq!(numbers.len(), metrics.len());
+    assert!(numbers.iter().all(|i| i.value.is_some()));
+    let reel = page
+        .data
+        .iter()
+        .find(|m| m.media_product_type.as_deref() == Some("REELS"))
+        .unwrap();
+    let reel_numbers = client
+        .media_insights(
+            &token,
+            &reel.id,
+            &engagement::media_metrics(reel.media_product_type.as_deref()),
+        )
+        .await
+        .unwrap();
+    assert!(
+        reel_numbers
+            .iter()
+            .any(|i| i.name == "ig_reels_avg_watch_time")
+    );
+    let few = client
+        .media_insights(&token, &page.data[5].id, &metrics)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        InsightsState::of(&few),
+        Some(InsightsState::NotEnoughViewers)
+    );
+    let none_yet = client
+        .media_insights(&token, &page.data[9].id, &metrics)
+        .await
+        .unwrap();
+    assert!(none_yet.is_empty());
+
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let week = client
+        .account_insights(
+            &token,
+            "17841405793187218",
+            ACCOUNT_METRICS,
+            now - 7 * 86_400,
+            now,
+        )
+        .await
+        .unwrap();
+    assert_eq!(week.len(), ACCOUNT_METRICS.len());
+    assert!(week.iter().all(|i| i.value.unwrap_or(0) > 0));
+
+    let comments = client
+        .comments_page(&token, &page.data[1].id, None, 25)
+        .await
+        .unwrap();
+    assert_eq!(comments.data.len(), 25);
+    assert!(comments.data.iter().any(|c| !c.replies.is_empty()));
+    let rest = client
+        .comments_page(&token, &page.data[1].id, comments.next_cursor(), 25)
+        .await
+        .unwrap();
+    assert_eq!(rest.data.len(), 8);
+    assert_eq!(rest.next_cursor(), None);
+}
+
+#[tokio::test]
+async fn without_the_scopes_the_calls_are_refused_as_permission() {
+    let (fake, client) = fake_and_client().await;
+    let token = Secret::new(fake.control().issue_long_token("instagram_business_basic"));
+    let page = client.media_page(&token, "me", None, 1).await.unwrap();
+    let id = &page.data[0].id;
+    let err = client
+        .media_insights(&token, id, &["reach"])
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Permission);
+    assert_eq!(
+        InsightsState::of(&err),
+        Some(InsightsState::MissingPermission)
+    );
+    let err = client
+        .comments_page(&token, id, None, 25)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Permission);
+}
+
+#[tokio::test]
+async fn the_profile_has_the_counts_and_name() {
+    let (fake, client) = fake_and_client().await;
+    let token = Secret::new(fake.control().issue_long_token("instagram_business_basic"));
+    let me = client.profile(&token).await.unwrap();
+    assert_eq!(me.followers_count, Some(1207));
+    assert_eq!(me.follows_count, Some(180));
+    assert_eq!(me.media_count, Some(64));
+    assert_eq!(me.name.as_deref(), Some("Larch & Lake 🌲"));
+    assert!(me.profile_picture_url.is_some());
+}
