@@ -88,6 +88,7 @@ pub fn stem(username: &str, post: &Media, n: Option<usize>) -> String {
 fn sanitize(text: &str) -> String {
     let clean: String = text
         .chars()
+        .take(USER_KEPT)
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
                 c
@@ -110,8 +111,13 @@ fn sanitize(text: &str) -> String {
 /// on a case-blind disk) never share a file and one post never hides another.
 /// Dots never pass: `5.x` would otherwise make `…_5.x.jpg`, which counts as
 /// the file of post `5`.
+///
+/// Long ids are cut (to [`ID_KEPT`] characters, then the hash of the whole
+/// id), so a 300-character id still makes a name under the 255 bytes a
+/// file system allows; the hash keeps two ids that share their start apart.
 fn id_part(id: &str) -> String {
     let plain = !id.is_empty()
+        && id.len() <= ID_PLAIN_MAX
         && id
             .chars()
             .all(|c| c.is_ascii_digit() || c.is_ascii_lowercase() || c == '-');
@@ -120,6 +126,7 @@ fn id_part(id: &str) -> String {
     }
     let clean: String = id
         .chars()
+        .take(ID_KEPT)
         .map(|c| {
             if c.is_ascii_alphanumeric() || c == '-' {
                 c.to_ascii_lowercase()
@@ -135,6 +142,13 @@ fn id_part(id: &str) -> String {
     });
     format!("{clean}~{hash:016x}")
 }
+
+/// Instagram's ids are under 20 digits; longer ones are cut and hashed.
+const ID_PLAIN_MAX: usize = 64;
+/// How much of a long or odd id goes into the name before its hash.
+const ID_KEPT: usize = 48;
+/// How much of a username goes into a name (Instagram allows 30).
+const USER_KEPT: usize = 64;
 
 /// Every file of these posts: one per picture or video, each album child on
 /// its own, numbered from 1.
@@ -153,7 +167,12 @@ pub fn plan(posts: &[Media], username: &str) -> Vec<Job> {
     jobs
 }
 
-/// The extension for a file of this content type, else from the URL's path.
+/// The extensions a saved file may get from its URL: what Instagram
+/// serves. Anything else in a URL (`.sh`, `.exe`, `.html`) gives `bin`.
+const URL_EXTENSIONS: &[&str] = &["jpg", "jpeg", "png", "webp", "heic", "mp4", "mov"];
+
+/// The extension for a file of this content type, else from the URL's
+/// path when it names one of [`URL_EXTENSIONS`], else `bin`.
 pub(crate) fn extension(content_type: Option<&str>, url: &str) -> String {
     let mime = content_type
         .and_then(|c| c.split(';').next())
@@ -176,9 +195,7 @@ pub(crate) fn extension(content_type: Option<&str>, url: &str) -> String {
         .unwrap_or_default();
     path.rsplit_once('.')
         .map(|(_, ext)| ext.to_ascii_lowercase())
-        .filter(|ext| {
-            !ext.is_empty() && ext.len() <= 5 && ext.chars().all(|c| c.is_ascii_alphanumeric())
-        })
+        .filter(|ext| URL_EXTENSIONS.contains(&ext.as_str()))
         .unwrap_or_else(|| "bin".to_string())
 }
 
@@ -531,6 +548,47 @@ mod tests {
             extension(Some("application/octet-stream"), "https://x/y"),
             "bin"
         );
+    }
+
+    #[test]
+    fn a_url_never_gives_an_extension_outside_the_short_list() {
+        for url in [
+            "https://x/run.sh",
+            "https://x/setup.exe",
+            "https://x/page.html",
+            "https://x/a.desktop",
+            "https://x/a.JPG.sh",
+            "https://x/a.bat?x=.jpg",
+        ] {
+            assert_eq!(extension(None, url), "bin", "{url}");
+            assert_eq!(extension(Some("text/x-sh"), url), "bin", "{url}");
+        }
+        for ext in ["jpg", "jpeg", "png", "webp", "heic", "mp4", "mov"] {
+            assert_eq!(
+                extension(None, &format!("https://x/a.{}", ext.to_uppercase())),
+                ext
+            );
+        }
+    }
+
+    #[test]
+    fn a_long_id_or_username_still_makes_a_short_unique_name() {
+        let long = "9".repeat(300);
+        let other = format!("{}8", "9".repeat(299));
+        let post = |id: &str| Media {
+            id: id.to_string(),
+            timestamp: Some("2026-11-20T10:00:00+0000".into()),
+            ..Media::default()
+        };
+        let user = "u".repeat(300);
+        let a = stem(&user, &post(&long), Some(12));
+        let b = stem(&user, &post(&other), Some(12));
+        assert_ne!(a, b, "two ids sharing their start keep two names");
+        for name in [&a, &b] {
+            let file = format!("{name}{COVER_SUFFIX}.jpeg.part");
+            assert!(file.len() < 255, "{} bytes: {file}", file.len());
+        }
+        assert_eq!(stem("u", &post(&long), None), stem("u", &post(&long), None));
     }
 
     #[test]

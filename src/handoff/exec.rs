@@ -114,7 +114,9 @@ pub(crate) fn run_until(
         }
         let _ = tx.send(Vec::from(tail));
     });
-    let deadline = Instant::now() + timeout;
+    // A hand-edited `timeout_secs` of any size: past what a clock holds,
+    // there is no deadline.
+    let deadline = Instant::now().checked_add(timeout);
     let (code, timed_out, stopped) = loop {
         match child.try_wait() {
             Ok(Some(status)) => break (status.code(), false, false),
@@ -123,7 +125,7 @@ pub(crate) fn run_until(
                 let _ = child.wait();
                 break (None, false, true);
             }
-            Ok(None) if Instant::now() >= deadline => {
+            Ok(None) if deadline.is_some_and(|d| Instant::now() >= d) => {
                 kill_group(&mut child);
                 let _ = child.wait();
                 break (None, true, false);

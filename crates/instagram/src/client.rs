@@ -219,7 +219,8 @@ impl Client {
             )
             .await?;
         let short = answer.decode(|b| serde_json::from_slice::<ShortToken>(b))?;
-        checked(short, "POST /oauth/access_token", |t| &t.access_token)
+        checked_token(&short.access_token, "POST /oauth/access_token")?;
+        Ok(short)
     }
 
     /// Short-lived → long-lived (60 days).
@@ -237,7 +238,7 @@ impl Client {
         let long = self
             .get_token_json::<LongToken>(&url, &query, "GET /access_token")
             .await?;
-        checked(long, "GET /access_token", |t| &t.access_token)
+        checked_long(long, "GET /access_token")
     }
 
     /// A fresh 60 days for a long-lived token at least a day old.
@@ -250,7 +251,7 @@ impl Client {
         let long = self
             .get_token_json::<LongToken>(&url, &query, "GET /refresh_access_token")
             .await?;
-        checked(long, "GET /refresh_access_token", |t| &t.access_token)
+        checked_long(long, "GET /refresh_access_token")
     }
 
     /// The optional field Instagram refused for this kind of object in this
@@ -697,13 +698,20 @@ impl Answer {
     }
 }
 
-/// A token answer, once its token has the shape real tokens have
+/// `Ok` when the answer's token has the shape real tokens have
 /// (`token::check_shape`); otherwise the answer is malformed and dropped.
-fn checked<T>(answer: T, call: &str, token: impl Fn(&T) -> &Secret) -> Result<T, ApiError> {
-    match crate::token::check_shape(token(&answer).expose()) {
-        Ok(()) => Ok(answer),
-        Err(bad) => Err(crate::token::malformed(call, bad)),
-    }
+fn checked_token(token: &Secret, call: &str) -> Result<(), ApiError> {
+    crate::token::check_shape(token.expose()).map_err(|bad| crate::token::malformed(call, bad))
+}
+
+/// A long-lived token answer, once its token has the right shape and its
+/// expiry makes sense (`token::check_expires_in`): `expires_in: -100` is
+/// not "refreshed".
+fn checked_long(long: LongToken, call: &str) -> Result<LongToken, ApiError> {
+    checked_token(&long.access_token, call)?;
+    crate::token::check_expires_in(long.expires_in)
+        .map_err(|why| crate::token::senseless_expiry(call, why))?;
+    Ok(long)
 }
 
 /// A redirect instatui does not follow; only the host it names is shown

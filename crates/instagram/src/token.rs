@@ -63,6 +63,27 @@ pub fn check_shape(token: &str) -> Result<(), BadShape> {
     }
 }
 
+/// The longest `expires_in` taken: a long-lived token lives 60 days, and a
+/// day on top leaves room for rounding and clocks. More is a server that is
+/// not Instagram, and would put the refresh off past the token's real end.
+pub const MAX_EXPIRES_IN: i64 = 61 * 86_400;
+
+/// `Ok` when `expires_in` (seconds) could come from Instagram: above zero
+/// and at most [`MAX_EXPIRES_IN`].
+pub fn check_expires_in(expires_in: i64) -> Result<(), String> {
+    if expires_in <= 0 {
+        return Err(format!(
+            "an expiry of {expires_in} seconds, so the token would be dead on arrival"
+        ));
+    }
+    if expires_in > MAX_EXPIRES_IN {
+        return Err(format!(
+            "an expiry of {expires_in} seconds, past the 60 days a token lives"
+        ));
+    }
+    Ok(())
+}
+
 /// The error for an answer whose token has the wrong shape: nothing of it
 /// is stored or handed on.
 pub(crate) fn malformed(call: &str, bad: BadShape) -> ApiError {
@@ -72,9 +93,34 @@ pub(crate) fn malformed(call: &str, bad: BadShape) -> ApiError {
     )
 }
 
+/// The error for a token answer whose expiry makes no sense.
+pub(crate) fn senseless_expiry(call: &str, why: String) -> ApiError {
+    ApiError::new(
+        ErrorKind::Malformed,
+        format!("the answer to {call} carried {why}"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_expiry_must_be_within_sixty_days_and_a_margin() {
+        for ok in [1, 3_600, 5_183_944, 5_184_000, MAX_EXPIRES_IN] {
+            assert_eq!(check_expires_in(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            i64::MIN,
+            -100,
+            0,
+            MAX_EXPIRES_IN + 1,
+            10 * 365 * 86_400,
+            i64::MAX,
+        ] {
+            assert!(check_expires_in(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn real_looking_tokens_pass() {

@@ -141,3 +141,64 @@ fn login_with_a_token_of_the_wrong_shape_is_refused_before_anything_is_sent() {
     assert_eq!(m.requests_to("/me"), 0, "nothing sent");
     assert!(!m.state_path().exists() || m.account()["token"].is_null());
 }
+
+#[test]
+fn a_refresh_answering_an_expiry_that_makes_no_sense_is_not_refreshed() {
+    let h = with_handoffs();
+    let before = h.m.raw_token();
+    let expires_before = h.m.token_json()["expires_at"].clone();
+    // A well-shaped token, so only the expiry is wrong.
+    let fresh = format!("IGAA{}", "x".repeat(150));
+    for expires_in in [-100, 0, 10 * 365 * 86_400] {
+        h.m.control()
+            .inject_on("/refresh_access_token", token_answer(&fresh, expires_in), 1);
+        let run = h.m.run(&["refresh", "--force"]);
+        h.assert_untouched(&format!("expires_in {expires_in}"), &run, &before);
+        assert!(!run.stdout.contains("Refreshed"), "{run:?}");
+        assert!(
+            run.stderr
+                .contains(&format!("an expiry of {expires_in} seconds")),
+            "{run:?}"
+        );
+        assert_eq!(h.m.token_json()["expires_at"], expires_before);
+    }
+}
+
+#[test]
+fn a_long_lived_exchange_answering_a_past_expiry_stores_no_long_lived_token() {
+    let m = Machine::demo();
+    m.setup();
+    let landed = m.authorize_in_browser();
+    let fresh = format!("IGAA{}", "y".repeat(150));
+    m.control()
+        .inject_on("/access_token", token_answer(&fresh, -100), 1);
+    let run = m.run_with(&["exchange"], |c| {
+        c.write_stdin(landed.clone());
+    });
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("an expiry of -100 seconds"), "{run:?}");
+    assert_ne!(m.raw_token(), fresh, "{}", m.state());
+}
+
+#[test]
+fn a_hand_edited_timeout_of_any_size_never_panics() {
+    let m = Machine::demo();
+    m.authorized();
+    let pushed = m.out("pushed.txt");
+    let command = format!("echo ran > '{}'", pushed.display());
+    let add = m.run(&["handoff", "add", "--exec", &command]);
+    assert_eq!(add.code, 0, "{add:?}");
+    let text = std::fs::read_to_string(m.state_path()).unwrap();
+    let edited = text.replace(
+        "\"timeout_secs\": 60",
+        &format!("\"timeout_secs\": {}", u64::MAX),
+    );
+    assert_ne!(edited, text, "{text}");
+    std::fs::write(m.state_path(), edited).unwrap();
+    let run = m.run(&["handoff", "run"]);
+    assert_eq!(run.code, 0, "was: a panic on the deadline: {run:?}");
+    assert!(!run.stderr.contains("panicked"), "{run:?}");
+    assert_eq!(std::fs::read_to_string(&pushed).unwrap(), "ran\n");
+    let list = m.run(&["handoff", "list"]);
+    assert_eq!(list.code, 0, "{list:?}");
+}

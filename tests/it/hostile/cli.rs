@@ -591,3 +591,32 @@ fn a_token_from_an_exchange_that_cannot_be_saved_is_kept_and_can_be_stored() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(m.account()["token"]["value"].is_string(), "{}", m.state());
 }
+
+#[test]
+fn a_300_character_post_id_still_yields_a_saved_file() {
+    let m = Machine::demo();
+    m.authorized();
+    let mut posts = real_posts(&m, 2);
+    let ids = ["9".repeat(300), format!("{}8", "9".repeat(299))];
+    for (post, id) in posts.iter_mut().zip(&ids) {
+        post["id"] = id.as_str().into();
+        post["media_type"] = "IMAGE".into();
+    }
+    let body = serde_json::json!({ "data": posts });
+    m.control().inject_on(
+        &media_path(),
+        Fault::Canned {
+            status: 200,
+            content_type: "application/json".into(),
+            body: body.to_string(),
+        },
+        1,
+    );
+    let out = m.out("long-ids");
+    let run = m.run(&["download", "--all", "--out", out.to_str().expect("utf8")]);
+    assert_eq!(run.code, 0, "was: File name too long: {run:?}");
+    assert!(run.stdout.contains("2 saved"), "{run:?}");
+    let names = file_names(&out);
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names.iter().all(|n| n.len() < 255), "{names:?}");
+}
