@@ -84,7 +84,7 @@ fn benches(c: &mut Criterion) {
     });
 
     let picture = instatui::preview::decode(jpeg).expect("decode");
-    let picker = ratatui_image::picker::Picker::halfblocks();
+    let picker = instatui::preview::Painter::halfblocks();
     let mut picture_terminal = Terminal::new(TestBackend::new(40, 20)).expect("terminal");
     c.bench_function(
         "encode and draw a picture as half-blocks (40x20 cells)",

@@ -3,15 +3,16 @@
 pub(crate) mod detect;
 pub(crate) mod disk;
 pub mod memory;
+pub mod painter;
 pub(crate) mod query;
 
 pub(crate) use disk::DiskCache;
 pub use memory::MemoryCache;
+pub use painter::Painter;
 pub use query::Chosen;
 
 use image::DynamicImage;
 use ratatui::layout::{Rect, Size};
-use ratatui_image::picker::Picker;
 use ratatui_image::protocol::StatefulProtocol;
 use ratatui_image::{Resize, ResizeEncodeRender, StatefulImage};
 use std::str::FromStr;
@@ -143,7 +144,7 @@ impl std::fmt::Debug for Encoded {
 /// Everything pictures need at render time: the picker and the decoded,
 /// ready-to-draw pictures.
 pub struct Previews {
-    picker: Option<Picker>,
+    picker: Option<Painter>,
     memory: MemoryCache<Slot>,
     /// Scale and encode on a worker instead of while drawing.
     offload: bool,
@@ -158,7 +159,7 @@ pub struct Previews {
 
 impl Previews {
     /// Pictures scaled and encoded while drawing (tests, benchmarks).
-    pub fn new(picker: Option<Picker>) -> Self {
+    pub fn new(picker: Option<Painter>) -> Self {
         Previews {
             picker,
             memory: MemoryCache::new(memory::DEFAULT_BUDGET),
@@ -169,7 +170,7 @@ impl Previews {
     }
 
     /// Pictures scaled and encoded on a worker: drawing never waits for it.
-    pub(crate) fn offloaded(picker: Option<Picker>) -> Self {
+    pub(crate) fn offloaded(picker: Option<Painter>) -> Self {
         Previews {
             offload: true,
             ..Previews::new(picker)
@@ -267,7 +268,7 @@ mod tests {
     fn offloaded_pictures_are_encoded_elsewhere_then_drawn() {
         use ratatui::Terminal;
         use ratatui::backend::TestBackend;
-        let mut previews = Previews::offloaded(Some(Picker::halfblocks()));
+        let mut previews = Previews::offloaded(Some(Painter::halfblocks()));
         previews.insert("p".into(), image::DynamicImage::new_rgb8(64, 64));
         let mut terminal = Terminal::new(TestBackend::new(20, 10)).expect("terminal");
         let mut drawn = true;

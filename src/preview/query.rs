@@ -1,10 +1,11 @@
 //! Asking the terminal (and tmux) what it can draw: writes the query, reads the answers until the last one or a deadline, hands typed keys on.
 
 use super::ImageMode;
+use super::Painter;
 use super::detect::{self, Answers, Ask, Decision, Place, Scanner, Tmux};
 use crossterm::event::KeyEvent;
 use ratatui_image::FontSize;
-use ratatui_image::picker::{Picker, ProtocolType};
+use ratatui_image::picker::ProtocolType;
 use std::time::{Duration, Instant};
 
 /// How long the answers may take. Local terminals answer within a few
@@ -14,15 +15,15 @@ pub(crate) const DEADLINE: Duration = Duration::from_millis(1500);
 
 /// The chosen picker (`None`: pictures off) and advice for the status line.
 pub struct Chosen {
-    pub(crate) picker: Option<Picker>,
+    pub(crate) picker: Option<Painter>,
     pub(crate) hint: Option<String>,
     /// Inside tmux, for pictures drawn at the cursor (sixel, iTerm2): where
     /// the pane starts on the outer terminal.
     pub(crate) tmux_origin: Option<(u16, u16)>,
 }
 
-impl From<Option<Picker>> for Chosen {
-    fn from(picker: Option<Picker>) -> Self {
+impl From<Option<Painter>> for Chosen {
+    fn from(picker: Option<Painter>) -> Self {
         Chosen {
             picker,
             hint: None,
@@ -80,35 +81,6 @@ fn ask_tmux(pane: &str) -> Tmux {
         .unwrap_or_default()
 }
 
-/// The pane's own `allow-passthrough` (not the inherited one), to put back
-/// after ratatui-image turned it on: the user's choice stays theirs.
-struct PassthroughGuard {
-    pane: String,
-    own: Option<String>,
-}
-
-impl PassthroughGuard {
-    fn save() -> Option<PassthroughGuard> {
-        let pane = std::env::var("TMUX_PANE").ok().filter(|p| !p.is_empty())?;
-        let own = tmux_command(&["show-options", "-p", "-v", "-t", &pane, "allow-passthrough"])
-            .map(|v| v.trim().to_string())
-            .filter(|v| !v.is_empty());
-        Some(PassthroughGuard { pane, own })
-    }
-}
-
-impl Drop for PassthroughGuard {
-    fn drop(&mut self) {
-        let pane = self.pane.as_str();
-        let _ = match &self.own {
-            Some(value) => {
-                tmux_command(&["set-option", "-p", "-t", pane, "allow-passthrough", value])
-            }
-            None => tmux_command(&["set-option", "-p", "-u", "-t", pane, "allow-passthrough"]),
-        };
-    }
-}
-
 /// Asks, decides and builds the picker. Runs on a worker after the
 /// terminal is in raw mode and before terminal events are read; keys typed
 /// meanwhile go to `typed`, in order.
@@ -143,13 +115,13 @@ pub(crate) fn choose(mode: ImageMode, typed: &(dyn Fn(KeyEvent) + Sync)) -> Chos
         why,
         "pictures"
     );
-    let guard = place.tmux.as_ref().and_then(|_| PassthroughGuard::save());
-    // ratatui-image's constructors switch tmux passthrough on for the pane;
-    // the guard puts the pane's own setting back.
-    #[allow(deprecated)]
-    let mut picker = Picker::from_fontsize(font.unwrap_or(FontSize::new(10, 20)));
-    drop(guard);
-    picker.set_protocol_type(protocol);
+    // Not ratatui-image's Picker: its constructors turn tmux passthrough on
+    // in whichever pane tmux takes for current (see preview::painter).
+    let picker = Painter::new(
+        protocol,
+        font.unwrap_or(FontSize::new(10, 20)),
+        place.tmux.is_some(),
+    );
     let at_cursor = matches!(protocol, ProtocolType::Sixel | ProtocolType::Iterm2);
     Chosen {
         picker: Some(picker),

@@ -106,7 +106,7 @@ impl Executor {
 
     /// Turns pictures on with this picker (`None`: off). Scaling and
     /// encoding for the pane then happen on worker threads.
-    pub fn set_picker(&mut self, picker: Option<ratatui_image::picker::Picker>) {
+    pub fn set_picker(&mut self, picker: Option<crate::preview::Painter>) {
         self.previews = Previews::offloaded(picker);
     }
 

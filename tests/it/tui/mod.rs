@@ -11,4 +11,5 @@ mod keepalive;
 mod previews;
 mod render;
 mod signals;
+mod tmux;
 mod update;

@@ -9,13 +9,13 @@ use instatui::app::preview::{Preview, PreviewOutcome, PreviewState};
 use instatui::app::{App, Effect, Msg, Screen, update};
 use instatui::fake::{DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USER_ID, Fault};
 use instatui::instagram::{Flavor, Media, MediaType};
+use instatui::preview::Painter;
 use instatui::preview::{self, MAX_SIDE, Previews};
 use instatui::runtime::{Executor, FeedCache};
 use instatui::secret::Secret;
 use instatui::store::{AppConfig, State, Store, StoredToken, TokenKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui_image::picker::Picker;
 use std::io::Cursor;
 use std::path::Path;
 use std::time::Duration;
@@ -86,7 +86,7 @@ fn executor(cache_dir: &Path) -> Executor {
         FeedCache::new(cache_dir.join("cache")),
         None,
     );
-    executor.set_picker(Some(Picker::halfblocks()));
+    executor.set_picker(Some(Painter::halfblocks()));
     executor
 }
 
@@ -268,7 +268,7 @@ fn draw(app: &App, previews: &mut Previews) -> Terminal<TestBackend> {
 #[test]
 fn the_detail_pane_draws_the_picture_in_half_blocks() {
     let app = snapshot_app(PreviewState::Ready);
-    let mut previews = Previews::new(Some(Picker::halfblocks()));
+    let mut previews = Previews::new(Some(Painter::halfblocks()));
     let picture = preview::decode(&png(32, 24)).expect("decodes");
     previews.insert(snapshot_post().id, picture);
 
@@ -288,7 +288,7 @@ fn the_detail_pane_draws_the_picture_in_half_blocks() {
 #[test]
 fn the_pane_says_so_while_the_picture_loads() {
     let app = snapshot_app(PreviewState::Loading);
-    let mut previews = Previews::new(Some(Picker::halfblocks()));
+    let mut previews = Previews::new(Some(Painter::halfblocks()));
     let terminal = draw(&app, &mut previews);
     let text = format!("{}", terminal.backend());
     assert!(text.contains("loading the picture"), "{text}");
@@ -305,7 +305,7 @@ fn the_pane_says_so_while_the_picture_loads() {
 fn v_shows_the_picture_full_screen_and_esc_v_q_return() {
     let mut app = snapshot_app(PreviewState::Ready);
     app.images = true;
-    let mut previews = Previews::new(Some(Picker::halfblocks()));
+    let mut previews = Previews::new(Some(Painter::halfblocks()));
     previews.insert(
         snapshot_post().id,
         preview::decode(&png(64, 48)).expect("decodes"),
@@ -345,7 +345,7 @@ fn v_shows_the_picture_full_screen_and_esc_v_q_return() {
 
 #[test]
 fn previews_in_memory_drop_the_least_recently_used_past_the_budget() {
-    let mut previews = Previews::new(Some(Picker::halfblocks()));
+    let mut previews = Previews::new(Some(Painter::halfblocks()));
     // 2048² pixels cost 16 MiB each: four fill the 64 MiB budget.
     let big = || DynamicImage::ImageLuma8(image::GrayImage::new(2048, 2048));
     for id in ["a", "b", "c", "d"] {
@@ -659,7 +659,7 @@ async fn album_items_are_stepped_through_with_wrap_around() {
     expect(step(&mut app, KeyCode::Char('h')), 1);
 
     // The pane's title names the item.
-    let mut previews = Previews::new(Some(Picker::halfblocks()));
+    let mut previews = Previews::new(Some(Painter::halfblocks()));
     let text = format!("{}", draw(&app, &mut previews).backend());
     assert!(text.contains("item 2/3"), "{text}");
 
@@ -762,7 +762,7 @@ async fn posts_arrive_while_the_graphics_query_is_unanswered() {
     // The terminal answers only when the test says so.
     let (answer, answered) = std::sync::mpsc::channel::<()>();
     instatui::runtime::start_up(&mut app, &mut executor, move || {
-        answered.recv().ok().map(|()| Picker::halfblocks())
+        answered.recv().ok().map(|()| Painter::halfblocks())
     });
     let fresh = |app: &App| {
         app.feed.loading.is_none() && app.feed.cached_at.is_none() && !app.feed.items.is_empty()
