@@ -114,6 +114,31 @@ pub(crate) fn check_redirect_uri(uri: &str) -> Result<Vec<String>, String> {
     Ok(warnings)
 }
 
+/// What adds `scope` to the token: with the app's scopes missing it,
+/// `setup` with the longer list and then a new authorize; with the app
+/// asking for it already, the authorize alone (an older token predates it).
+pub(crate) fn how_to_add_scope(app: Option<&crate::store::AppConfig>, scope: &str) -> String {
+    match app {
+        Some(app) if app.scopes.iter().any(|s| s == scope) => {
+            "the app asks for it now, so authorize again to grant it: instatui authorize --open"
+                .to_string()
+        }
+        Some(app) => {
+            let mut scopes = app.scopes.clone();
+            scopes.push(scope.to_string());
+            format!(
+                "add it to the app's scopes, then authorize again: instatui setup --app-id {} --redirect-uri '{}' --scopes {} && instatui authorize --open",
+                app.app_id,
+                app.redirect_uri.replace('\'', ""),
+                scopes.join(",")
+            )
+        }
+        None => format!(
+            "set up the app with it, then authorize: instatui setup --app-id ID --redirect-uri URI --scopes instagram_business_basic,{scope} && instatui authorize --open"
+        ),
+    }
+}
+
 /// Splits `a,b c` into scopes; empty means the flavour's defaults.
 pub(crate) fn parse_scopes(text: &str, flavor: Flavor) -> Vec<String> {
     let scopes: Vec<String> = text

@@ -49,7 +49,10 @@ pub(super) async fn profile(ctx: &Context, json: bool) -> Result<(), CliError> {
         return print_json(&profile);
     }
     let name = profile.username.as_deref().unwrap_or("(private)");
-    println!("@{}", sanitize::line(name));
+    match profile.name.as_deref().filter(|n| !n.trim().is_empty()) {
+        Some(display) => println!("{} (@{})", sanitize::line(display), sanitize::line(name)),
+        None => println!("@{}", sanitize::line(name)),
+    }
     if let Some(kind) = profile.account_type_label() {
         println!("account:   {kind}");
     }
@@ -58,6 +61,9 @@ pub(super) async fn profile(ctx: &Context, json: bool) -> Result<(), CliError> {
     }
     if let Some(count) = profile.followers_count {
         println!("followers: {count}");
+    }
+    if let Some(count) = profile.follows_count {
+        println!("following: {count}");
     }
     if let Some(id) = &profile.id {
         println!("id:        {id}");

@@ -30,6 +30,7 @@ mod accounts;
 mod auth;
 mod docs;
 mod download;
+mod engagement;
 mod feed;
 mod handoff;
 mod keepalive;
@@ -205,6 +206,29 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// A post's numbers (--post ID), else the account's totals over the last days; needs the
+    /// instagram_business_manage_insights permission (setup --scopes, then authorize).
+    Insights {
+        /// The post (its id, as 'feed --json' lists them): its lifetime numbers.
+        #[arg(long, value_name = "ID")]
+        post: Option<String>,
+        /// The account's totals over this many days (1 to 30, Instagram's limit).
+        #[arg(long, default_value_t = 7, value_parser = clap::value_parser!(u32).range(1..=30), conflicts_with = "post")]
+        days: u32,
+        /// Print JSON instead of text, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// A post's comments with their replies, oldest first; needs the
+    /// instagram_business_manage_comments permission (setup --scopes, then authorize).
+    Comments {
+        /// The post's id, as 'feed --json' lists them.
+        #[arg(value_name = "POST_ID")]
+        post: String,
+        /// Print JSON instead of text, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// List posts, newest first.
     Feed(FeedArgs),
     /// Save the feed's pictures and videos (album items included) to a folder; files already there are skipped.
@@ -261,6 +285,8 @@ impl Command {
             Command::Token { json, .. }
             | Command::Refresh { json, .. }
             | Command::Profile { json }
+            | Command::Insights { json, .. }
+            | Command::Comments { json, .. }
             | Command::Status { json }
             | Command::Accounts { json, .. }
             | Command::Version { json } => *json,
@@ -561,6 +587,8 @@ impl Command {
                 | Command::Token { .. }
                 | Command::Refresh { .. }
                 | Command::Profile { .. }
+                | Command::Insights { .. }
+                | Command::Comments { .. }
                 | Command::Feed(_)
                 | Command::Download(_)
                 | Command::Status { .. }
@@ -573,7 +601,7 @@ impl Command {
 pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
     if ctx.account.is_some() && !command.uses_a_token() {
         return Err(CliError::usage(
-            "--account applies to commands that use a token (token, refresh, profile, feed, download, upgrade, status, handoff); \
+            "--account applies to commands that use a token (token, refresh, profile, insights, comments, feed, download, upgrade, status, handoff); \
              to add an account, authorize again and log in as that user",
         ));
     }
@@ -607,6 +635,8 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
         }
         Command::Accounts { action, json } => accounts::run(ctx, action, json),
         Command::Profile { json } => feed::profile(ctx, json).await,
+        Command::Insights { post, days, json } => engagement::insights(ctx, post, days, json).await,
+        Command::Comments { post, json } => engagement::comments(ctx, &post, json).await,
         Command::Feed(args) => feed::feed(ctx, args).await,
         Command::Download(args) => download::run(ctx, args).await,
         Command::Handoff(HandoffCommand::Add {

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod commands;
+mod engagement;
 mod handoff;
 mod keepalive;
 mod rate_limit;
