@@ -11,6 +11,7 @@ pub(crate) mod browser;
 pub mod cli;
 pub mod clock;
 pub(crate) mod credentials;
+pub mod doctor;
 pub mod download;
 pub mod handoff;
 pub(crate) mod health;

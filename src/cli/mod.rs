@@ -29,6 +29,7 @@ macro_rules! eprint {
 mod accounts;
 mod auth;
 mod docs;
+mod doctor;
 mod download;
 mod engagement;
 mod feed;
@@ -250,6 +251,20 @@ pub enum Command {
         #[arg(value_name = "SUBCOMMAND")]
         subcommand: Option<String>,
     },
+    /// Check the setup before the browser: redirect URI, scopes, clock, Graph version, state
+    /// file permissions, keep-alive, pictures. Each line is ok or what to do; exit 1 when one fails.
+    Doctor {
+        /// Explain an error page's text instead (`Invalid platform app`, `Invalid redirect_uri`,
+        /// `Invalid scope: …`); `-` reads it from stdin.
+        #[arg(long, value_name = "TEXT")]
+        explain: Option<String>,
+        /// How long the clock check may wait for Instagram.
+        #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_timeout)]
+        timeout: std::time::Duration,
+        /// Print JSON instead of text, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
     /// Which build this is: version, commit (`-dirty` when built from a changed tree), its date,
     /// target and features; the same as `--version`.
     Version {
@@ -289,7 +304,8 @@ impl Command {
             | Command::Comments { json, .. }
             | Command::Status { json }
             | Command::Accounts { json, .. }
-            | Command::Version { json } => *json,
+            | Command::Version { json }
+            | Command::Doctor { json, .. } => *json,
             Command::Feed(args) => args.json,
             Command::KeepAlive(KeepAliveCommand::Status { json })
             | Command::Handoff(HandoffCommand::List { json }) => *json,
@@ -451,6 +467,14 @@ impl WaitArgs {
         }
         cli
     }
+}
+
+fn parse_timeout(text: &str) -> Result<std::time::Duration, String> {
+    let d = crate::lifetime::parse_duration(text)?;
+    std::time::Duration::try_from(d)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| format!("--timeout must be above zero, not '{text}'"))
 }
 
 fn parse_max_wait(text: &str) -> Result<std::time::Duration, String> {
@@ -661,6 +685,11 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::Completions { .. } | Command::Man { .. } | Command::Version { .. } => {
             command.run_without_store().unwrap_or(Ok(()))
         }
+        Command::Doctor {
+            explain,
+            timeout,
+            json,
+        } => doctor::run(ctx, explain, timeout, json).await,
         Command::FakeServer { port, posts } => feed::fake_server(port, posts).await,
     }
 }

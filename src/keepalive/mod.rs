@@ -373,6 +373,82 @@ pub(crate) fn remove(name: &str) -> Result<Vec<String>, String> {
     Ok(done)
 }
 
+/// `doctor`'s keep-alive line: whether an entry is installed for this
+/// config dir and can run where it is (the service manager reachable,
+/// linger on, the binary still there). `Err((what, fix))` for a problem;
+/// `Ok((text, advice))` with advice worth a warning.
+pub(crate) fn doctor(
+    name: &str,
+    now: OffsetDateTime,
+) -> Result<(String, Option<String>), (String, String)> {
+    let found = detect(name, now);
+    let Some(entry) = found.first() else {
+        let can = match (systemd::probe(), cron::available()) {
+            (systemd::Probe::Ready, _) => "a systemd user timer",
+            (_, true) => "a crontab entry",
+            _ if cfg!(target_os = "macos") && launchd::agent_dir().is_some() => "a launchd agent",
+            _ => {
+                return Ok((
+                    "not installed, and neither systemctl --user nor crontab works here".into(),
+                    Some("refresh from another scheduler with 'instatui refresh --all --if-older-than 3d', or keep instatui open".into()),
+                ));
+            }
+        };
+        return Ok((
+            format!(
+                "not installed: tokens are refreshed only while instatui is open ({can} can run it here)"
+            ),
+            Some("instatui keep-alive install".into()),
+        ));
+    };
+    if let Some(broken) = entry.broken() {
+        return Err((broken, "instatui keep-alive install".into()));
+    }
+    if let Some(outdated) = entry.outdated() {
+        return Err((outdated, "instatui keep-alive install".into()));
+    }
+    if let Some(note) = &entry.note {
+        return Err((
+            note.clone(),
+            "loginctl enable-linger $USER, then instatui keep-alive install".into(),
+        ));
+    }
+    if entry.enabled == Some(false) {
+        return Err((
+            format!(
+                "{} is installed but not enabled",
+                entry.scheduler.describe()
+            ),
+            format!("systemctl --user enable --now {name}.timer"),
+        ));
+    }
+    let text = format!("{} ({})", entry.scheduler.describe(), entry.schedule);
+    if entry.scheduler == Scheduler::Systemd && lingers() == Some(false) {
+        return Ok((
+            format!("{text}, but it runs only while you are logged in (linger is off)"),
+            Some("loginctl enable-linger $USER".into()),
+        ));
+    }
+    Ok((text, None))
+}
+
+/// Whether systemd keeps this user's manager running after logout;
+/// `None` when it cannot be told.
+fn lingers() -> Option<bool> {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .ok()
+        .filter(|u| !u.is_empty())?;
+    if sys::find("loginctl").is_some()
+        && let Ok(ran) = sys::run("loginctl", &["show-user", &user, "--property=Linger"], None)
+        && ran.ok
+    {
+        return Some(ran.stdout.trim() == "Linger=yes");
+    }
+    let dir = Path::new("/var/lib/systemd/linger");
+    dir.is_dir().then(|| dir.join(&user).exists())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

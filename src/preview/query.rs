@@ -130,6 +130,40 @@ pub(crate) fn choose(mode: ImageMode, typed: &(dyn Fn(KeyEvent) + Sync)) -> Chos
     }
 }
 
+/// `doctor`'s pictures line: the protocol the terminal answers to, asked
+/// as the TUI asks it (raw mode for the answers' time). `Err` when there is
+/// no terminal to ask. The advice is the hint the TUI would show.
+pub(crate) fn diagnose() -> Result<(String, Option<String>), String> {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(
+            "not run in a terminal: run 'instatui doctor' in the terminal you use instatui in"
+                .into(),
+        );
+    }
+    let place = place();
+    let answers = match detect::how_to_ask(&place) {
+        Ask::No => Answers::default(),
+        how => {
+            if crossterm::terminal::enable_raw_mode().is_err() {
+                return Err("the terminal could not be put in raw mode to ask it".into());
+            }
+            let answers = ask(&detect::query(how == Ask::ThroughTmux), DEADLINE, &|_| {});
+            let _ = crossterm::terminal::disable_raw_mode();
+            answers
+        }
+    };
+    let font = font_size(&answers);
+    let decision = detect::decide(ImageMode::Auto, &place, &answers, font.is_some());
+    let name = match decision.protocol {
+        ProtocolType::Kitty => "kitty graphics",
+        ProtocolType::Sixel => "sixel",
+        ProtocolType::Iterm2 => "iTerm2 inline images",
+        ProtocolType::Halfblocks => "half-blocks (coloured text cells)",
+    };
+    Ok((format!("{name}: {}", decision.why), decision.hint))
+}
+
 /// The cell size in pixels: asked, or the text area's pixels over its
 /// cells, or what the kernel knows of the window.
 fn font_size(answers: &Answers) -> Option<FontSize> {

@@ -3,6 +3,7 @@
 mod accounts;
 mod commands;
 mod engagement;
+mod doctor;
 mod handoff;
 mod keepalive;
 mod rate_limit;
