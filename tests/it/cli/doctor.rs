@@ -65,18 +65,24 @@ fn a_good_setup_passes_with_each_check_named() {
 #[test]
 fn each_setup_mistake_is_one_line_with_its_fix_and_exit_1() {
     let m = Machine::with_posts(1);
-    // A redirect URI copied from the browser's address bar, and the old scope name.
-    let landed = format!("{DEMO_REDIRECT_URI}?code=AQBxyz&state=abc");
     let run = m.run(&[
         "setup",
         "--app-id",
         DEMO_APP_ID,
         "--redirect-uri",
-        &landed,
+        DEMO_REDIRECT_URI,
         "--scopes",
         "business_basic",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    // A redirect URI copied from the browser's address bar, stored by an
+    // older release (setup refuses it now) or by hand.
+    let landed = format!("{DEMO_REDIRECT_URI}?code=AQBxyz&state=abc");
+    let mut state = m.state();
+    for app in state["apps"].as_array_mut().expect("apps") {
+        app["redirect_uri"] = landed.clone().into();
+    }
+    std::fs::write(m.state_path(), serde_json::to_vec(&state).unwrap()).unwrap();
     // Readable by everyone.
     std::fs::set_permissions(m.state_path(), std::fs::Permissions::from_mode(0o644)).unwrap();
     // A clock two hours ahead of Instagram's.
