@@ -2,8 +2,8 @@
 
 mod accounts;
 mod commands;
-mod engagement;
 mod doctor;
+mod engagement;
 mod handoff;
 mod keepalive;
 mod rate_limit;
