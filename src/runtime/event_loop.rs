@@ -170,7 +170,7 @@ async fn event_loop(
                     if event == Event::FocusGained {
                         // Pictures drawn past a multiplexer are gone when
                         // its window comes back: everything is drawn anew.
-                        let _ = term.clear();
+                        let _ = terminal::clear(term);
                         draw(term, app, executor)?;
                         continue;
                     }
@@ -219,7 +219,7 @@ async fn event_loop(
             // of the old picture: half-block colours, or sixel and iTerm2
             // pixels, which the terminal keeps until each of their cells is
             // written over. A new layout starts from a clear screen.
-            let _ = term.clear();
+            let _ = terminal::clear(term);
             dirty = true;
         }
         if dirty {

@@ -7,6 +7,9 @@ use crossterm::event::{
 };
 use crossterm::execute;
 use ratatui::DefaultTerminal;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::layout::Rect;
 
 /// Sets the terminal up and installs a panic hook that restores it before
 /// the panic message prints.
@@ -39,4 +42,79 @@ pub(super) fn leave() {
         Show
     );
     ratatui::restore();
+}
+
+/// Clears the whole screen and makes the next draw write every cell.
+///
+/// Not `Terminal::clear`: it asks the terminal where the cursor is
+/// (`ESC [ 6n`) and waits for the answer, which the event reader, owning
+/// the input, never hands it: the loop froze 2 s (once ~30 s, until a key)
+/// right after the exchange, when the Token screen replaced Authorize.
+/// `resize` to the same size clears a full-screen viewport without asking.
+pub(super) fn clear<B: Backend>(term: &mut Terminal<B>) -> Result<(), B::Error> {
+    let size = term.size()?;
+    term.resize(Rect::new(0, 0, size.width, size.height))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::backend::TestBackend;
+    use ratatui::layout::Position;
+
+    /// A backend whose cursor question would block in a real terminal.
+    struct NeverAsked(TestBackend);
+
+    impl Backend for NeverAsked {
+        type Error = <TestBackend as Backend>::Error;
+        fn draw<'a, I>(&mut self, content: I) -> Result<(), Self::Error>
+        where
+            I: Iterator<Item = (u16, u16, &'a ratatui::buffer::Cell)>,
+        {
+            self.0.draw(content)
+        }
+        fn hide_cursor(&mut self) -> Result<(), Self::Error> {
+            self.0.hide_cursor()
+        }
+        fn show_cursor(&mut self) -> Result<(), Self::Error> {
+            self.0.show_cursor()
+        }
+        fn get_cursor_position(&mut self) -> Result<Position, Self::Error> {
+            panic!("the terminal was asked where the cursor is (ESC [ 6n)")
+        }
+        fn set_cursor_position<P: Into<Position>>(&mut self, p: P) -> Result<(), Self::Error> {
+            self.0.set_cursor_position(p)
+        }
+        fn clear(&mut self) -> Result<(), Self::Error> {
+            self.0.clear()
+        }
+        fn clear_region(
+            &mut self,
+            clear_type: ratatui::backend::ClearType,
+        ) -> Result<(), Self::Error> {
+            self.0.clear_region(clear_type)
+        }
+        fn size(&self) -> Result<ratatui::layout::Size, Self::Error> {
+            self.0.size()
+        }
+        fn window_size(&mut self) -> Result<ratatui::backend::WindowSize, Self::Error> {
+            self.0.window_size()
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
+            self.0.flush()
+        }
+    }
+
+    #[test]
+    fn clearing_never_asks_where_the_cursor_is_and_redraws_every_cell() {
+        let mut term = Terminal::new(NeverAsked(TestBackend::new(20, 4))).expect("terminal");
+        let text = |t: &str| ratatui::widgets::Paragraph::new(t.to_string());
+        term.draw(|f| f.render_widget(text("picture"), f.area()))
+            .expect("draw");
+        clear(&mut term).expect("clear");
+        // The same frame again: drawn whole, not skipped as unchanged.
+        term.draw(|f| f.render_widget(text("picture"), f.area()))
+            .expect("draw");
+        assert!(term.backend().0.to_string().contains("picture"));
+    }
 }

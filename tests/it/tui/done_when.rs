@@ -22,7 +22,7 @@ exit 0
 const OSC52: &str = "\x1b]52;c;";
 
 /// The `n`th text the program put on the clipboard (OSC 52), decoded.
-fn copied(pty: &Pty, n: usize) -> String {
+pub(crate) fn copied(pty: &Pty, n: usize) -> String {
     let bytes = pty.wait_for(&format!("clipboard copy #{}", n + 1), |b| {
         let text = String::from_utf8_lossy(b);
         text.split(OSC52)
@@ -43,7 +43,7 @@ fn copied(pty: &Pty, n: usize) -> String {
 
 /// The browser: logged in as `user`, it opens `url` and lands on the
 /// redirect URI; the address it lands on is returned.
-fn browse(m: &Machine, url: &str, user: &str) -> String {
+pub(crate) fn browse(m: &Machine, url: &str, user: &str) -> String {
     assert!(m.control().sign_in_as(user), "{user}");
     m.rt.block_on(async {
         let http = reqwest::Client::builder()
@@ -61,7 +61,7 @@ fn browse(m: &Machine, url: &str, user: &str) -> String {
     })
 }
 
-fn paste(pty: &mut Pty, text: &str) {
+pub(crate) fn paste(pty: &mut Pty, text: &str) {
     pty.type_keys(&format!("\x1b[200~{text}\x1b[201~"));
 }
 
@@ -71,7 +71,7 @@ fn screen(pty: &Pty) -> String {
 
 /// Authorizes the account of `user` from the Authorize screen, the
 /// `nth` URL copied in this run; waits for the Token screen to say so.
-fn authorize_as(m: &Machine, pty: &mut Pty, nth: usize, user: &str) {
+pub(crate) fn authorize_as(m: &Machine, pty: &mut Pty, nth: usize, user: &str) {
     pty.type_keys("c");
     let url = copied(pty, nth);
     assert!(url.contains("force_reauth=true"), "{url}");

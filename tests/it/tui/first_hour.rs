@@ -114,3 +114,38 @@ fn the_trailing_slash_warning_shows_at_save_time() {
     assert!(status.text.contains("credentials saved"), "{}", status.text);
     assert!(status.text.contains("trailing slash"), "{}", status.text);
 }
+
+// ------------------------------------------------ 2. no freeze after authorizing
+
+/// The reported freeze: the Token screen took 2 s (once ~30 s) to appear
+/// after the exchange, because clearing the screen for the new layout asked
+/// the terminal where the cursor is (`ESC [ 6n`) and waited for an answer
+/// the event reader kept. The binary, with pictures on, goes through the
+/// whole authorization and between screens: it never asks, so nothing
+/// waits between the exchange's last answer and the next frame.
+#[test]
+fn authorizing_never_asks_the_terminal_where_the_cursor_is() {
+    use crate::common::cli::Machine;
+    use crate::common::pty::Pty;
+    use crate::tui::done_when::authorize_as;
+    let m = Machine::new(instatui::fake::FakeConfig::demo());
+    m.setup();
+    let mut pty = Pty::spawn(&m, &["--images", "halfblocks"]);
+    // The terminal answers the start-up query (DA1, its last question) at
+    // once, so pictures are on from here.
+    pty.wait_for("the graphics query", |b| {
+        String::from_utf8_lossy(b).contains("\x1b[c")
+    });
+    pty.type_keys("\x1b[?62;22c");
+    pty.wait_for_text("Authorize instatui");
+    authorize_as(&m, &mut pty, 0, instatui::fake::DEMO_USERNAME);
+    pty.type_keys("4");
+    pty.wait_for_text("┌ Feed");
+    pty.type_keys("3");
+    pty.wait_for_text("┌ Access token");
+    let written = String::from_utf8_lossy(&pty.output()).into_owned();
+    assert!(
+        !written.contains("\x1b[6n"),
+        "the cursor position was asked for"
+    );
+}
