@@ -26,6 +26,7 @@ pub mod store;
 pub mod text;
 pub mod ui;
 pub mod version;
+pub(crate) mod watch;
 
 /// The embedded fake Instagram of `--demo` and `fake-server` (the `demo`
 /// feature, on by default), under the path the app has always used.

@@ -18,8 +18,6 @@ pub(crate) const EXPIRING_WITHIN: Duration = Duration::days(7);
 /// opens instatui every few weeks never finds a token that lapsed: a lapsed
 /// token cannot be refreshed, only authorized again.
 pub(crate) const REFRESH_AFTER: Duration = Duration::days(3);
-/// [`REFRESH_AFTER`] as `refresh --if-older-than` takes it (keep-alive).
-pub(crate) const REFRESH_AFTER_ARG: &str = "3d";
 
 /// When the policy refreshes this token: once it is older than
 /// `older_than` (never before Instagram's 24 hours), or once under seven

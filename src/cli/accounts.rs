@@ -27,11 +27,20 @@ fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
     let active = state.active_user_id().map(str::to_string);
     // By name, as the TUI lists them: the same order whichever is active.
     let accounts = state.accounts_by_name();
+    // Each account's condition as last seen (no call to Instagram here:
+    // 'status' checks live).
+    let (watch, _) = crate::watch::load(&ctx.store);
+    let condition =
+        |a: &crate::store::Account| crate::watch::condition(a, watch.account(a.user_id()), now);
+    let fix = |a: &crate::store::Account, c: &crate::watch::Condition| {
+        c.fix(a.username().unwrap_or(a.user_id()), a.app_id.as_deref())
+    };
     if json {
         let rows: Vec<_> = accounts
             .iter()
             .map(|a| {
                 let t = &a.token;
+                let c = condition(a);
                 json!({
                     "user_id": t.user_id,
                     "username": a.username(),
@@ -44,6 +53,15 @@ fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
                     "seconds_left": (t.expires_at - now).whole_seconds().max(0),
                     "token": t.value.masked(),
                     "last_refresh": a.last_refresh,
+                    "condition": c.key(),
+                    "summary": c.summary(),
+                    "needs_authorize": c.needs_authorize(),
+                    "instagram_message": c.message(),
+                    "fix": fix(a, &c),
+                    "checked_at": watch
+                        .account(a.user_id())
+                        .and_then(|w| w.check.as_ref())
+                        .map(|check| rfc3339(check.at)),
                 })
             })
             .collect();
@@ -71,25 +89,30 @@ fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
                 sanitize::line(r.message.as_deref().unwrap_or("no detail"))
             ),
         };
+        let c = condition(a);
+        // A dead token has no countdown worth showing.
+        let left = if c.token_works() {
+            lifetime::countdown(&a.token, now).to_string()
+        } else {
+            "-".to_string()
+        };
+        let word = if c.needs_user() {
+            let fix = fix(a, &c)
+                .map(|f| format!(" (fix: {f})"))
+                .unwrap_or_default();
+            format!("! {}{fix}", c.summary().to_uppercase())
+        } else {
+            c.summary()
+        };
         println!(
-            "{mark} {}  user {}  app {}  {kind}  {}  {}{last}",
+            "{mark} {}  user {}  app {}  {kind}  {left}  {}{last}",
             sanitize::line(&a.label()),
             a.user_id(),
             a.app_id.as_deref().unwrap_or("-"),
-            lifetime::countdown(&a.token, now),
-            state_word(health(&state, a, now)),
+            sanitize::line(&word),
         );
     }
     Ok(())
-}
-
-/// Failing accounts stand out without colour: in capitals, marked `!`.
-fn state_word(h: crate::health::Health) -> String {
-    if h.is_failing() {
-        format!("! {}", h.as_str().to_uppercase())
-    } else {
-        h.as_str().to_string()
-    }
 }
 
 fn switch(ctx: &Context, name: &str) -> Result<(), CliError> {

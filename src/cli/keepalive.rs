@@ -2,9 +2,7 @@
 
 use super::output::print_json;
 use super::{CliError, Context};
-use crate::keepalive::{
-    self, AccountResult, Installed, Plan, RefreshRun, RunOutcome, Schedule, Scheduler,
-};
+use crate::keepalive::{self, AccountResult, Installed, Plan, RefreshRun, Schedule, Scheduler};
 use crate::localtime::{format_local, rfc3339};
 use crate::store::State;
 use serde_json::json;
@@ -115,11 +113,34 @@ pub(super) fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
     let name = keepalive::entry_name(&dir);
     let now = crate::clock::now();
     let found = keepalive::detect(&name, now);
-    let problem = problem(&found, &state, &dir);
+    let (watch, _) = crate::watch::load(&ctx.store);
+    let rows = super::watch::rows(&state, &watch, now);
+    let problem = problem(&found, &state, &dir).or_else(|| watch_problem(&rows, &watch));
     if json {
-        print_json(&status_json(&found, &state, problem.as_deref()))?;
+        let mut value = status_json(&found, &state, problem.as_deref());
+        value["accounts"] = rows.iter().map(super::watch::Row::json).collect();
+        value["notifiers"] = json!(watch.notifiers);
+        print_json(&value)?;
     } else {
         print_status(&found, &state, now);
+        for row in &rows {
+            println!("account:     {}", row.line(now));
+        }
+        for n in &watch.notifiers {
+            let last = match &n.last {
+                None => "never used".to_string(),
+                Some(d) if d.ok => format!("ok at {}", format_local(d.at)),
+                Some(d) => format!("FAILED at {}: {}", format_local(d.at), d.summary),
+            };
+            println!(
+                "{}",
+                crate::sanitize::line(&format!(
+                    "notifier {}:  {}: {last}",
+                    n.id,
+                    n.channel.describe()
+                ))
+            );
+        }
     }
     match problem {
         // With --json the problem is in the object: no second one on stdout.
@@ -127,6 +148,32 @@ pub(super) fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
         Some(p) => Err(CliError::failed(p)),
         None => Ok(()),
     }
+}
+
+/// An account that needs the user, or a notifier whose last delivery
+/// failed, as of the last watch: one sentence.
+fn watch_problem(rows: &[super::watch::Row], watch: &crate::watch::WatchFile) -> Option<String> {
+    let now = crate::clock::now();
+    let needy: Vec<String> = rows
+        .iter()
+        .filter(|r| r.condition.needs_user())
+        .map(|r| r.line(now))
+        .collect();
+    if !needy.is_empty() {
+        return Some(needy.join("; "));
+    }
+    let failed: Vec<String> = watch
+        .notifiers
+        .iter()
+        .filter(|n| n.last.as_ref().is_some_and(|d| !d.ok))
+        .map(|n| format!("notifier {} failed ({})", n.id, n.channel.describe()))
+        .collect();
+    (!failed.is_empty()).then(|| {
+        format!(
+            "{}: 'instatui notify list' shows why, 'instatui notify test' tries again",
+            failed.join(", ")
+        )
+    })
 }
 
 /// What makes the status worth a non-zero exit, in one sentence.
@@ -268,30 +315,7 @@ fn status_json(found: &[Installed], state: &State, problem: Option<&str>) -> ser
     })
 }
 
-/// Keeps what this run did for `refresh`'s account; a failure to save is
-/// only a warning, since the refresh itself already happened or not.
-pub(super) fn record_run(ctx: &Context, outcome: RunOutcome, message: Option<String>) {
-    let saved = ctx.update(|s| {
-        let Some(t) = &s.token else {
-            return Ok::<_, CliError>(());
-        };
-        s.last_run = Some(RefreshRun {
-            at: crate::clock::now(),
-            accounts: vec![AccountResult {
-                user_id: t.user_id.clone(),
-                username: s.profile.as_ref().and_then(|p| p.username.clone()),
-                outcome,
-                message,
-            }],
-        });
-        Ok(())
-    });
-    if let Err(e) = saved {
-        eprintln!("warning: could not record this run for 'keep-alive status': {e}");
-    }
-}
-
-/// Keeps what `refresh --all` did for every account.
+/// Keeps what `keep-alive run` refreshed, for `keep-alive status`.
 pub(super) fn record_run_all(ctx: &Context, accounts: Vec<AccountResult>) {
     let saved = ctx.store.update(|s| {
         s.last_run = Some(RefreshRun {

@@ -40,6 +40,7 @@ mod progress;
 mod session;
 mod setup;
 mod token;
+mod watch;
 
 pub use output::{CliError, Exit, print_json, set_quiet};
 
@@ -157,10 +158,17 @@ pub enum Command {
         forget_app: bool,
     },
     /// Where things stand, on one screen: app, account, token and time left, last refresh, what to do next.
+    ///
+    /// Every account is checked with Instagram (one cheap /me call each) and gets a line with
+    /// its condition and the command that fixes it. Exits 0 when all are healthy, 3 when one
+    /// needs a new authorize, 1 for other trouble.
     Status {
         /// Print JSON instead of text, for scripts.
         #[arg(long)]
         json: bool,
+        /// Do not ask Instagram: show what was last seen.
+        #[arg(long)]
+        offline: bool,
     },
     /// Show the stored token: kind, user, expiry, status. The value stays masked.
     Token {
@@ -240,6 +248,10 @@ pub enum Command {
     /// Keep tokens alive unattended: a systemd user timer, crontab entry or launchd agent runs 'refresh'.
     #[command(subcommand)]
     KeepAlive(KeepAliveCommand),
+    /// Be told when an account needs you: a command, a webhook, a desktop notification or an
+    /// e-mail, sent by 'keep-alive run' once when an account gets worse and once when it recovers.
+    #[command(subcommand)]
+    Notify(NotifyCommand),
     /// Print a completion script for a shell, e.g. `instatui completions bash > ~/.local/share/bash-completion/completions/instatui`.
     Completions {
         #[arg(value_enum)]
@@ -302,13 +314,14 @@ impl Command {
             | Command::Profile { json }
             | Command::Insights { json, .. }
             | Command::Comments { json, .. }
-            | Command::Status { json }
+            | Command::Status { json, .. }
             | Command::Accounts { json, .. }
             | Command::Version { json }
             | Command::Doctor { json, .. } => *json,
             Command::Feed(args) => args.json,
             Command::KeepAlive(KeepAliveCommand::Status { json })
-            | Command::Handoff(HandoffCommand::List { json }) => *json,
+            | Command::Handoff(HandoffCommand::List { json })
+            | Command::Notify(NotifyCommand::List { json }) => *json,
             _ => false,
         }
     }
@@ -347,6 +360,44 @@ pub enum HandoffCommand {
     },
     /// Run the account's handoffs now with the stored token (or only this one).
     Run { id: Option<u32> },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotifyCommand {
+    /// Add where notices go. Each is a JSON object (on the command's stdin, the webhook's POST
+    /// body) with the account, its old and new condition, Instagram's message, the expiry and
+    /// the command that fixes it; never the token or the app secret.
+    #[command(group(clap::ArgGroup::new("channel").required(true).args(["exec", "webhook", "desktop", "email"])))]
+    Add {
+        /// Run this through sh -c with the notice as JSON on its stdin.
+        #[arg(long, value_name = "CMD")]
+        exec: Option<String>,
+        /// POST the notice as JSON (Content-Type: application/json) to this URL, e.g. an ntfy topic.
+        #[arg(long, value_name = "URL")]
+        webhook: Option<String>,
+        /// A desktop notification (notify-send; osascript on macOS) with a one-line summary.
+        #[arg(long)]
+        desktop: bool,
+        /// An e-mail through the local sendmail.
+        #[arg(long, value_name = "ADDRESS")]
+        email: Option<String>,
+        /// Give up on this notifier after this long (default 30s).
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+        timeout: Option<time::Duration>,
+    },
+    /// The notifiers, with how each one's last delivery went.
+    List {
+        /// Print JSON instead of text, for scripts.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget a notifier.
+    Remove {
+        /// Its number, from 'notify list'.
+        id: u32,
+    },
+    /// Send a test notice through every notifier (or only this one).
+    Test { id: Option<u32> },
 }
 
 #[derive(Debug, Subcommand)]
@@ -392,6 +443,14 @@ pub enum KeepAliveCommand {
     },
     /// Undo what install did for this config dir (units, crontab lines, agent).
     Remove,
+    /// What the installed entry runs: refresh every account that is due, check every account
+    /// with Instagram, record each one's condition, run handoffs, tell the notifiers what
+    /// changed. Exits 3 when an account needs a new authorize, 1 for other trouble.
+    Run {
+        /// Refresh a token in any case once it expires within this long.
+        #[arg(long, value_name = "DURATION", default_value = "10d", value_parser = parse_duration_arg)]
+        within: time::Duration,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -638,7 +697,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
         Command::Upgrade => auth::upgrade(ctx).await,
         Command::Login { with_token } => session::login(ctx, with_token).await,
         Command::Logout { forget_app } => session::logout(ctx, forget_app),
-        Command::Status { json } => session::status(ctx, json),
+        Command::Status { json, offline } => session::status(ctx, json, offline).await,
         Command::Token { json, reveal } => token::show(ctx, json, reveal),
         Command::Refresh {
             all,
@@ -679,6 +738,32 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
         }) => keepalive::install(ctx, every, within, scheduler.as_deref()),
         Command::KeepAlive(KeepAliveCommand::Status { json }) => keepalive::status(ctx, json),
         Command::KeepAlive(KeepAliveCommand::Remove) => keepalive::remove(ctx),
+        Command::KeepAlive(KeepAliveCommand::Run { within }) => {
+            watch::keep_alive_run(ctx, within).await
+        }
+        Command::Notify(NotifyCommand::Add {
+            exec,
+            webhook,
+            desktop,
+            email,
+            timeout,
+        }) => {
+            let channel = match (exec, webhook, email) {
+                (Some(command), _, _) => crate::watch::notify::Channel::Exec { command },
+                (_, Some(url), _) => crate::watch::notify::Channel::Webhook { url },
+                (_, _, Some(address)) => crate::watch::notify::Channel::Email { address },
+                _ if desktop => crate::watch::notify::Channel::Desktop,
+                _ => {
+                    return Err(CliError::usage(
+                        "notify add needs --exec, --webhook, --desktop or --email",
+                    ));
+                }
+            };
+            watch::notify_add(ctx, channel, timeout)
+        }
+        Command::Notify(NotifyCommand::List { json }) => watch::notify_list(ctx, json),
+        Command::Notify(NotifyCommand::Remove { id }) => watch::notify_remove(ctx, id),
+        Command::Notify(NotifyCommand::Test { id }) => watch::notify_test(ctx, id).await,
         Command::KeepAlive(KeepAliveCommand::Print { every, within }) => {
             keepalive::print(ctx, every, within)
         }

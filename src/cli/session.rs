@@ -281,19 +281,29 @@ pub(super) fn next_step(state: &State, now: OffsetDateTime) -> String {
     }
 }
 
-pub(super) fn status(ctx: &Context, json: bool) -> Result<(), CliError> {
+pub(super) async fn status(ctx: &Context, json: bool, offline: bool) -> Result<(), CliError> {
+    let (rows, checked) = super::watch::status_accounts(ctx, offline).await?;
     let state = ctx.load()?;
     let now = crate::clock::now();
     let status = lifetime::status(state.token.as_ref(), now);
     if json {
-        print_json(&status_json(ctx, &state, now))?;
+        let mut value = status_json(ctx, &state, now);
+        value["checked"] = json!(checked);
+        value["accounts"] = rows.iter().map(super::watch::Row::json).collect();
+        print_json(&value)?;
     } else {
         print_status(ctx, &state, now);
+        super::watch::print_accounts(&rows, checked);
     }
     match status {
         // Like `token`: a script learns from the exit code that it must act.
         TokenStatus::None | TokenStatus::Expired => Err(CliError::needs_auth("")),
-        _ => Ok(()),
+        // With --json the verdict is in the object: no second one on stdout.
+        _ if json => super::watch::accounts_verdict(&rows).map_err(|e| CliError {
+            message: String::new(),
+            ..e
+        }),
+        _ => super::watch::accounts_verdict(&rows),
     }
 }
 

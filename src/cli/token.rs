@@ -163,19 +163,10 @@ pub(super) async fn refresh(
     force: bool,
     json: bool,
 ) -> Result<(), CliError> {
-    let result = refresh_token(ctx, when, force).await;
-    // Kept for 'keep-alive status': what this run did, good or bad.
-    let (outcome, message) = match &result {
-        Ok(Done::Refreshed(_)) => (RunOutcome::Refreshed, None),
-        Ok(Done::NotDue(why)) => (RunOutcome::NotDue, Some(why.clone())),
-        Ok(Done::TooYoung(why)) => (RunOutcome::Failed, Some(why.clone())),
-        Err(e) if e.exit == super::Exit::NeedsAuth => {
-            (RunOutcome::NeedsAuth, Some(e.message.clone()))
-        }
-        Err(e) => (RunOutcome::Failed, Some(e.message.clone())),
-    };
-    super::keepalive::record_run(ctx, outcome, message);
-    match result? {
+    // A refresh by hand is the account's last refresh (kept by
+    // `refresh_token`), never the scheduled run 'keep-alive status' reports:
+    // only 'keep-alive run' records that.
+    match refresh_token(ctx, when, force).await? {
         Done::Refreshed(new) => {
             if json {
                 print_json(&json!({
@@ -234,6 +225,48 @@ pub(super) async fn refresh_all(
             "refresh --all works on every account: leave out --account",
         ));
     }
+    let each = refresh_each(ctx, when, force, !json).await?;
+    if json {
+        print_json(&json!({ "accounts": each.rows }))?;
+    }
+    let (results, handoff_failures) = (each.results, each.handoff_failures);
+    let failures: Vec<&AccountResult> = results.iter().filter(|r| r.outcome.is_failure()).collect();
+    if failures.is_empty() {
+        match handoff_failures.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    } else if failures.iter().all(|r| r.outcome == RunOutcome::NeedsAuth) {
+        Err(CliError::needs_auth(format!(
+            "{} of {} accounts need a new authorize: instatui authorize --open, logging in as each",
+            failures.len(),
+            results.len()
+        )))
+    } else {
+        Err(CliError::failed(format!(
+            "{} of {} accounts could not be refreshed (see the lines above)",
+            failures.len(),
+            results.len()
+        )))
+    }
+}
+
+/// What refreshing every account came to.
+pub(super) struct Each {
+    pub(super) results: Vec<AccountResult>,
+    /// The same, as `refresh --all --json` prints them.
+    pub(super) rows: Vec<serde_json::Value>,
+    pub(super) handoff_failures: Vec<CliError>,
+}
+
+/// Refreshes every account that is due, printing a line for each when
+/// `print`, and runs the handoffs of those refreshed.
+pub(super) async fn refresh_each(
+    ctx: &Context,
+    when: When,
+    force: bool,
+    print: bool,
+) -> Result<Each, CliError> {
     let state = ctx.load()?;
     let accounts = state.all_accounts();
     if accounts.is_empty() {
@@ -241,9 +274,11 @@ pub(super) async fn refresh_all(
             "no account is stored yet: authorize one first (instatui authorize --open)",
         ));
     }
-    let mut results = Vec::new();
-    let mut rows = Vec::new();
-    let mut handoff_failures = Vec::new();
+    let mut each = Each {
+        results: Vec::new(),
+        rows: Vec::new(),
+        handoff_failures: Vec::new(),
+    };
     for account in &accounts {
         let one = ctx.for_account(account.user_id());
         let result = refresh_token(&one, when, force).await;
@@ -267,46 +302,24 @@ pub(super) async fn refresh_all(
             outcome,
             message: message.map(|m| sanitize::line(&m).into_owned()),
         };
-        rows.push(json!({
+        each.rows.push(json!({
             "user_id": result.user_id,
             "username": result.username,
             "outcome": outcome,
             "message": result.message,
             "expires_at": expires_at.map(rfc3339),
         }));
-        if !json {
+        if print {
             println!("{}", result.summary());
         }
         if outcome == RunOutcome::Refreshed
             && let Err(e) = super::handoff::after_new_token(&one).await
         {
-            handoff_failures.push(e);
+            each.handoff_failures.push(e);
         }
-        results.push(result);
+        each.results.push(result);
     }
-    super::keepalive::record_run_all(ctx, results.clone());
-    if json {
-        print_json(&json!({ "accounts": rows }))?;
-    }
-    let failures: Vec<&AccountResult> = results.iter().filter(|r| r.outcome.is_failure()).collect();
-    if failures.is_empty() {
-        match handoff_failures.into_iter().next() {
-            Some(e) => Err(e),
-            None => Ok(()),
-        }
-    } else if failures.iter().all(|r| r.outcome == RunOutcome::NeedsAuth) {
-        Err(CliError::needs_auth(format!(
-            "{} of {} accounts need a new authorize: instatui authorize --open, logging in as each",
-            failures.len(),
-            results.len()
-        )))
-    } else {
-        Err(CliError::failed(format!(
-            "{} of {} accounts could not be refreshed (see the lines above)",
-            failures.len(),
-            results.len()
-        )))
-    }
+    Ok(each)
 }
 
 async fn refresh_token(ctx: &Context, when: When, force: bool) -> Result<Done, CliError> {
@@ -364,6 +377,22 @@ async fn refresh_token(ctx: &Context, when: When, force: bool) -> Result<Done, C
         Err(err) => {
             let message = err.to_string();
             let at = crate::clock::now();
+            // A verdict on the token (revoked, the app switched off) is what
+            // every surface then shows, until a new token or a good check.
+            if matches!(
+                err.kind,
+                ErrorKind::NeedsReauth | ErrorKind::AppRestricted | ErrorKind::RetiredApi
+            ) {
+                let check = crate::watch::Check {
+                    at,
+                    outcome: crate::watch::check::outcome_of(&err, at),
+                };
+                if let Err(e) =
+                    crate::watch::update(&ctx.store, |w| w.record_check(&old.user_id, check))
+                {
+                    eprintln!("warning: could not record what Instagram said: {e}");
+                }
+            }
             ctx.update(|s| {
                 s.record_refresh(Err(message.clone()), at);
                 s.record_rate_usage(client.rate_usage());

@@ -64,6 +64,19 @@ pub(crate) fn run_until(
     timeout: Duration,
     stop: &AtomicBool,
 ) -> Result<Finished, String> {
+    run_with_input(command, env, None, timeout, stop)
+}
+
+/// [`run_until`], with `input` written to the command's stdin (then
+/// closed) by a thread of its own, so a command that never reads it
+/// cannot hold instatui past `timeout`.
+pub(crate) fn run_with_input(
+    command: &str,
+    env: &[(&str, &str)],
+    input: Option<&[u8]>,
+    timeout: Duration,
+    stop: &AtomicBool,
+) -> Result<Finished, String> {
     if stop.load(Ordering::SeqCst) {
         return Ok(Finished {
             code: None,
@@ -80,7 +93,11 @@ pub(crate) fn run_until(
     cmd.arg("-c")
         .arg(command)
         .envs(env.iter().copied())
-        .stdin(Stdio::null())
+        .stdin(if input.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
         .stdout(writer)
         .stderr(writer_err);
     #[cfg(unix)]
@@ -95,6 +112,14 @@ pub(crate) fn run_until(
     // Our copies of the write end are gone with `cmd`: the reader ends when
     // the command's last process closes its output.
     drop(cmd);
+    if let (Some(input), Some(mut stdin)) = (input, child.stdin.take()) {
+        let input = input.to_vec();
+        std::thread::spawn(move || {
+            use std::io::Write;
+            // A command that exits without reading closes the pipe: fine.
+            let _ = stdin.write_all(&input);
+        });
+    }
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut tail: VecDeque<String> = VecDeque::with_capacity(TAIL_LINES + 1);

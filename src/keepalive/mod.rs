@@ -76,22 +76,18 @@ impl Plan {
         Ok(Plan::new(exe, config_dir, schedule, name))
     }
 
-    /// The arguments after the binary's path.
+    /// The arguments after the binary's path: `keep-alive run`, the one
+    /// scheduled command (refresh what is due by the policy of
+    /// `lifetime::REFRESH_AFTER`, check every account, notify).
     pub(crate) fn refresh_args(&self) -> Vec<String> {
-        vec![
+        let mut args = vec![
             "--config-dir".into(),
             self.config_dir.to_string_lossy().into_owned(),
-            "refresh".into(),
-            // Every account, not only the active one: keep-alive is what
-            // keeps the others alive.
-            ALL_ACCOUNTS.into(),
-            // The refresh policy: early, once 3 days old (as the TUI does)…
-            "--if-older-than".into(),
-            crate::lifetime::REFRESH_AFTER_ARG.into(),
-            // …and in any case within `--within` of expiry.
-            "--if-expiring-within".into(),
-            self.schedule.within_arg(),
-        ]
+        ];
+        args.extend(SCHEDULED_COMMAND.iter().map(|a| a.to_string()));
+        // In any case within `--within` of expiry.
+        args.extend(["--within".into(), self.schedule.within_arg()]);
+        args
     }
 
     /// The same minute for the same config dir on every install.
@@ -100,9 +96,10 @@ impl Plan {
     }
 }
 
-/// The flag that makes a scheduled run refresh every account. Entries
-/// installed before it was added refresh only the active one.
-const ALL_ACCOUNTS: &str = "--all";
+/// What a scheduled entry runs after the config dir. Entries installed
+/// before it ran `refresh` (older ones only the active account) and are
+/// shown as outdated.
+pub(crate) const SCHEDULED_COMMAND: [&str; 2] = ["keep-alive", "run"];
 
 /// `instatui-keepalive` for the platform's config dir, and
 /// `instatui-keepalive-<8 hex digits>` for any other one.
@@ -153,15 +150,20 @@ impl Installed {
         Some(PathBuf::from(&rest[..end]))
     }
 
-    /// One sentence when the entry was installed by an older instatui whose
-    /// runs refresh only the active account.
+    /// One sentence when the entry was installed by an older instatui,
+    /// whose runs only refresh (and older still, only the active account):
+    /// no live check, no notifications.
     pub(crate) fn outdated(&self) -> Option<String> {
         let command = self.command.as_deref()?;
-        let runs_all = command
+        let args: Vec<&str> = command
             .split_whitespace()
-            .any(|arg| arg.trim_matches(|c| c == '"' || c == '\'') == ALL_ACCOUNTS);
-        (!runs_all).then(|| {
-            "the installed entry was made by an older instatui and refreshes only the active account: run 'instatui keep-alive install' again so that it refreshes every account".to_string()
+            .map(|arg| arg.trim_matches(|c| c == '"' || c == '\''))
+            .collect();
+        let runs_watch = args
+            .windows(SCHEDULED_COMMAND.len())
+            .any(|w| w == SCHEDULED_COMMAND);
+        (!runs_watch).then(|| {
+            "the installed entry was made by an older instatui and only refreshes tokens (no live check, no notifications): run 'instatui keep-alive install' again so that it runs 'instatui keep-alive run'".to_string()
         })
     }
 
@@ -471,7 +473,7 @@ mod tests {
         );
         assert_eq!(
             command_line(&plan),
-            "/usr/bin/instatui --config-dir '/home/me/my config' refresh --all --if-older-than 3d --if-expiring-within 10d"
+            "/usr/bin/instatui --config-dir '/home/me/my config' keep-alive run --within 10d"
         );
     }
 }

@@ -200,6 +200,17 @@ impl Store {
         }
     }
 
+    /// Writes a private file of its own beside `state.json` (`watch.json`),
+    /// atomically, under the lock the caller holds.
+    pub(crate) fn write_side_file(
+        &self,
+        _lock: &StoreLock,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<(), StoreError> {
+        atomic::write_private_file(&self.dir, &self.dir.join(name), bytes)
+    }
+
     /// Stamps the current version, puts times in UTC and writes atomically.
     fn write_locked(&self, _lock: &StoreLock, state: &mut State) -> Result<(), StoreError> {
         let path = self.path();

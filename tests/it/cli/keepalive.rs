@@ -110,10 +110,10 @@ fn a_systemd_timer_is_installed_reported_and_removed() {
     let config = m.config_dir().display().to_string();
     assert!(
         service.contains(&format!(
-            "ExecStart=\"{}\" \"--config-dir\" \"{config}\" \"refresh\" \"--all\" \"--if-older-than\" \"3d\" \"--if-expiring-within\" \"10d\"",
+            "ExecStart=\"{}\" \"--config-dir\" \"{config}\" \"keep-alive\" \"run\" \"--within\" \"10d\"",
             binary()
         )),
-        "absolute paths to this binary and config dir, every account:\n{service}"
+        "absolute paths to this binary and config dir, the one scheduled command:\n{service}"
     );
     assert!(timer.contains("Persistent=true"), "{timer}");
     assert!(timer.contains("OnCalendar=*-*-* 0/12:"), "{timer}");
@@ -233,8 +233,8 @@ fn without_a_session_bus_it_says_what_to_do_and_uses_cron() {
         "{table}"
     );
     assert!(
-        ours[1].contains("'refresh' '--all' '--if-older-than'"),
-        "every account: {table}"
+        ours[1].contains("'keep-alive' 'run' '--within' '10d'"),
+        "the one scheduled command: {table}"
     );
     assert!(ours[1].contains(" */12 * * * "), "{table}");
     assert!(
@@ -300,8 +300,8 @@ fn status_tells_what_the_last_run_did_for_the_account() {
     let stubs = Stubs::new(&m, &[("systemctl", SYSTEMCTL)]);
     assert_eq!(run(&m, &stubs, &["keep-alive", "install"]).code, 0);
 
-    let refresh = m.run(&["refresh", "--if-expiring-within", "10d"]);
-    assert_eq!(refresh.code, 0, "{refresh:?}");
+    let scheduled = m.run(&["keep-alive", "run"]);
+    assert_eq!(scheduled.code, 0, "{scheduled:?}");
     let status = run(&m, &stubs, &["keep-alive", "status"]);
     assert_eq!(status.code, 0, "{status:?}");
     assert!(
@@ -311,16 +311,25 @@ fn status_tells_what_the_last_run_did_for_the_account() {
         "{status:?}"
     );
 
-    // Due, but too young for Instagram: the failure shows, and the exit says so.
+    // A refresh by hand that fails is that command's failure, not the run's.
     let refresh = m.run(&["refresh", "--if-expiring-within", "60d"]);
     assert_eq!(refresh.code, 1, "{refresh:?}");
+    let status = run(&m, &stubs, &["keep-alive", "status"]);
+    assert_eq!(status.code, 0, "{status:?}");
+
+    // Instagram revokes the token: the next run finds it, and the status
+    // says what is wrong and what fixes it.
+    m.control().revoke_tokens();
+    let scheduled = m.run(&["keep-alive", "run"]);
+    assert_eq!(scheduled.code, 3, "{scheduled:?}");
     let status = run(&m, &stubs, &["keep-alive", "status", "--json"]);
     assert_eq!(status.code, 1, "{status:?}");
     let json: serde_json::Value = serde_json::from_str(&status.stdout).expect("JSON");
     assert_eq!(json["installed"][0]["scheduler"], "systemd");
-    assert_eq!(json["last_run"]["accounts"][0]["outcome"], "failed");
+    assert_eq!(json["accounts"][0]["condition"], "revoked", "{json}");
+    let problem = json["problem"].as_str().unwrap();
     assert!(
-        json["problem"].as_str().unwrap().contains("24 hours"),
+        problem.contains("revoked") && problem.contains("instatui authorize --account"),
         "{json}"
     );
 }
@@ -368,28 +377,35 @@ fn an_entry_from_an_older_build_that_refreshes_one_account_is_outdated() {
     let m = Machine::demo();
     let stubs = Stubs::new(&m, &[("systemctl", SYSTEMCTL), ("crontab", CRONTAB)]);
     assert_eq!(run(&m, &stubs, &["keep-alive", "install"]).code, 0);
-    // What builds before `--all` wrote: only the active account refreshed.
+    // What builds before `keep-alive run` wrote: a refresh, no check.
     let service_path = units(&m).join("instatui-keepalive.service");
     let current = read(&service_path);
-    std::fs::write(&service_path, current.replace(" \"--all\"", "")).unwrap();
+    std::fs::write(
+        &service_path,
+        current.replace(
+            "\"keep-alive\" \"run\" \"--within\"",
+            "\"refresh\" \"--all\" \"--if-expiring-within\"",
+        ),
+    )
+    .unwrap();
 
     let status = run(&m, &stubs, &["keep-alive", "status"]);
     assert_eq!(status.code, 1, "{status:?}");
     assert!(
-        status.stdout.contains("problem:     the installed entry was made by an older instatui and refreshes only the active account"),
+        status.stdout.contains("problem:     the installed entry was made by an older instatui and only refreshes tokens"),
         "{status:?}"
     );
     assert_eq!(status.stderr.lines().count(), 1, "{status:?}");
     assert!(
-        status
-            .stderr
-            .contains("run 'instatui keep-alive install' again so that it refreshes every account"),
+        status.stderr.contains(
+            "run 'instatui keep-alive install' again so that it runs 'instatui keep-alive run'"
+        ),
         "{status:?}"
     );
 
-    // Installing again puts `--all` back, and the status is clean.
+    // Installing again upgrades it, and the status is clean.
     assert_eq!(run(&m, &stubs, &["keep-alive", "install"]).code, 0);
-    assert!(read(&service_path).contains("\"refresh\" \"--all\""));
+    assert!(read(&service_path).contains("\"keep-alive\" \"run\""));
     let status = run(&m, &stubs, &["keep-alive", "status"]);
     assert_eq!(status.code, 0, "{status:?}");
 
@@ -404,7 +420,10 @@ fn an_entry_from_an_older_build_that_refreshes_one_account_is_outdated() {
         0
     );
     let table = stubs.table().expect("a crontab");
-    stubs.set_table(&table.replace(" '--all'", ""));
+    stubs.set_table(&table.replace(
+        "'keep-alive' 'run' '--within'",
+        "'refresh' '--all' '--if-expiring-within'",
+    ));
     let status = run(&m, &stubs, &["keep-alive", "status"]);
     assert_eq!(status.code, 1, "{status:?}");
     assert!(status.stderr.contains("older instatui"), "{status:?}");

@@ -8,3 +8,4 @@ mod handoff;
 mod keepalive;
 mod rate_limit;
 mod version;
+mod watch;
