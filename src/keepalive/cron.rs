@@ -199,7 +199,7 @@ mod tests {
         assert!(lines[0].starts_with("# managed by instatui keep-alive (instatui-keepalive)"));
         assert!(
             lines[1].contains(
-                r"'/home/me/bin/insta'\''tui' '--config-dir' '/home/me/50\% off' 'refresh'"
+                r"'/home/me/bin/insta'\''tui' '--config-dir' '/home/me/50\% off' 'keep-alive' 'run'"
             ),
             "{text}"
         );

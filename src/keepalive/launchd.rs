@@ -192,12 +192,10 @@ mod tests {
              \t\t<string>/Users/me/bin/instatui</string>\n\
              \t\t<string>--config-dir</string>\n\
              \t\t<string>/Users/me/Library/Application Support/instatui &amp; co</string>\n\
-             \t\t<string>refresh</string>\n\t\t<string>--all</string>\n";
+             \t\t<string>keep-alive</string>\n\t\t<string>run</string>\n";
         assert!(text.contains(expected), "{text}");
         assert!(
-            text.contains(
-                "\t\t<string>--if-expiring-within</string>\n\t\t<string>10d</string>\n\t</array>\n"
-            ),
+            text.contains("\t\t<string>--within</string>\n\t\t<string>10d</string>\n\t</array>\n"),
             "{text}"
         );
         assert!(
@@ -208,7 +206,7 @@ mod tests {
         assert_eq!(
             program_arguments(&text).as_deref(),
             Some(
-                "\"/Users/me/bin/instatui\" \"--config-dir\" \"/Users/me/Library/Application Support/instatui & co\" \"refresh\" \"--all\" \"--if-older-than\" \"3d\" \"--if-expiring-within\" \"10d\""
+                "\"/Users/me/bin/instatui\" \"--config-dir\" \"/Users/me/Library/Application Support/instatui & co\" \"keep-alive\" \"run\" \"--within\" \"10d\""
             )
         );
         assert!(text.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE plist"));

@@ -250,11 +250,11 @@ mod tests {
             .expect("ExecStart");
         assert!(
             exec.starts_with(
-                r#""/opt/my tools/instatui" "--config-dir" "/home/me/.config/instatui" "refresh""#
+                r#""/opt/my tools/instatui" "--config-dir" "/home/me/.config/instatui" "keep-alive" "run""#
             ),
             "{exec}"
         );
-        assert!(exec.ends_with(r#""--if-expiring-within" "10d""#), "{exec}");
+        assert!(exec.ends_with(r#""--within" "10d""#), "{exec}");
     }
 
     #[test]

@@ -296,11 +296,10 @@ fn after_authorizing_the_ready_cron_line_and_timer_show_and_i_installs() {
     assert_eq!(app.screen, Screen::Token);
     assert_eq!(app.popup, Some(Popup::KeepAlive));
     let text = guide_text(&app);
-    let command = "/opt/instatui/bin/instatui --config-dir /home/jane/.config/instatui refresh --all --if-older-than 3d --if-expiring-within 10d";
+    let command = "/opt/instatui/bin/instatui --config-dir /home/jane/.config/instatui keep-alive run --within 10d";
     assert!(text.contains(command), "{text}");
     assert!(text.contains("crontab -e"), "{text}");
-    let cron =
-        "* * * '/opt/instatui/bin/instatui' '--config-dir' '/home/jane/.config/instatui' 'refresh'";
+    let cron = "* * * '/opt/instatui/bin/instatui' '--config-dir' '/home/jane/.config/instatui' 'keep-alive' 'run'";
     assert!(
         text.lines().any(|l| l.contains(cron)),
         "a ready crontab line: {text}"
