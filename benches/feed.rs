@@ -15,15 +15,23 @@ const CAPTURED_PAGE: &str = include_str!("../tests/fixtures/captured/user_medias
 
 fn feed_app(posts: usize) -> App {
     let now = datetime!(2026-11-28 12:00 UTC);
-    let state = State {
-        token: Some(StoredToken {
+    let account = instatui::store::Account {
+        app_id: None,
+        token: StoredToken {
             kind: TokenKind::Long,
             value: Secret::new("IGAAbenchbenchbenchbenchbench"),
             user_id: "17841405793187218".into(),
             permissions: vec![],
             obtained_at: now,
             expires_at: now + time::Duration::days(59),
-        }),
+        },
+        profile: None,
+        last_refresh: None,
+        rate_usage: None,
+    };
+    let state = State {
+        active: Some(account.id()),
+        accounts: vec![account],
         ..State::default()
     };
     let mut app = App::new(state, now, time::UtcOffset::UTC);

@@ -95,15 +95,23 @@ fn downloads(c: &mut Criterion) {
 
 fn feed_app(items: Vec<Media>) -> App {
     let now = datetime!(2026-11-28 12:00 UTC);
-    let state = State {
-        token: Some(StoredToken {
+    let account = instatui::store::Account {
+        app_id: None,
+        token: StoredToken {
             kind: TokenKind::Long,
             value: Secret::new("IGAAbenchbenchbenchbenchbench"),
             user_id: "17841405793187218".into(),
             permissions: vec![],
             obtained_at: now,
             expires_at: now + time::Duration::days(59),
-        }),
+        },
+        profile: None,
+        last_refresh: None,
+        rate_usage: None,
+    };
+    let state = State {
+        active: Some(account.id()),
+        accounts: vec![account],
         ..State::default()
     };
     let mut app = App::new(state, now, time::UtcOffset::UTC);
@@ -265,13 +273,17 @@ fn start_up(c: &mut Criterion) {
                 for _ in 0..iters {
                     let now = time::OffsetDateTime::now_utc();
                     let mut app = feed_app(Vec::new());
-                    if let Some(t) = app.stored.token.as_mut() {
-                        t.value = token.clone();
-                        t.user_id = instatui::fake::DEMO_USER_ID.into();
-                        t.obtained_at = now;
-                        t.expires_at = now + time::Duration::days(59);
-                    }
-                    app.stored.app = Some(instatui::store::AppConfig {
+                    let mut account = app.stored.accounts.remove(0);
+                    let t = &mut account.token;
+                    t.value = token.clone();
+                    t.user_id = instatui::fake::DEMO_USER_ID.into();
+                    t.obtained_at = now;
+                    t.expires_at = now + time::Duration::days(59);
+                    account.app_id = Some(instatui::fake::DEMO_APP_ID.into());
+                    app.stored.active = Some(account.id());
+                    app.stored.current_app = account.app_id.clone();
+                    app.stored.accounts.push(account);
+                    app.stored.apps.push(instatui::store::AppConfig {
                         flavor: instatui::instagram::Flavor::InstagramLogin,
                         app_id: instatui::fake::DEMO_APP_ID.into(),
                         app_secret: Secret::new(instatui::fake::DEMO_APP_SECRET),

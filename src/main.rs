@@ -69,10 +69,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     store::remove_stray_files(&store);
     match cli.command {
         Some(command) => {
-            let ctx = Context {
-                store,
-                account: cli.account.clone(),
-            };
+            let ctx = Context::new(store, cli.account.clone());
             cli::run(&ctx, command).await
         }
         None => instatui::runtime::run(store, cli.images.clone(), theme)

@@ -2,14 +2,14 @@
 
 use super::{App, Effect, Level, Popup};
 use crate::health::{Health, health};
-use crate::store::{Account, Removed};
+use crate::store::{Account, AccountId, Removed};
 
 #[derive(Debug, Clone, Default)]
 pub struct AccountsView {
     /// The row under the cursor, in [`App::account_rows`] order.
     pub selected: usize,
-    /// The user id the remove confirmation asks about.
-    pub(crate) removing: Option<String>,
+    /// The account the remove confirmation asks about.
+    pub(crate) removing: Option<AccountId>,
 }
 
 impl App {
@@ -22,7 +22,7 @@ impl App {
     /// How the account is doing; the active one also counts as revoked when
     /// Instagram refused its token during this run.
     pub(crate) fn account_health(&self, account: &Account) -> Health {
-        let active = self.stored.active_user_id() == Some(account.user_id());
+        let active = self.stored.active.as_ref() == Some(&account.id());
         if active && self.token.rejected.is_some() && account.token.expires_at > self.now {
             return Health::Revoked;
         }
@@ -48,7 +48,7 @@ impl App {
             self.set_status(Level::Info, "no account yet: n adds one");
             return;
         };
-        if self.stored.active_user_id() == Some(account.user_id()) {
+        if self.stored.active.as_ref() == Some(&account.id()) {
             self.set_status(
                 Level::Info,
                 format!("{} is the active account already", account.label()),
@@ -58,7 +58,7 @@ impl App {
         // The list loaded so far belongs to the account being left: it goes
         // to the cache under that account's id, never on screen for the next.
         self.flush_feed_cache(effects);
-        let id = account.user_id().to_string();
+        let id = account.id();
         let untouched =
             self.credentials.focus.is_none() && !self.credentials.is_dirty(&self.stored);
         effects.push(self.persist(|s| {
@@ -71,7 +71,9 @@ impl App {
         }
         self.forget_account_views();
         // Its own list from the cache at once; entering the feed refreshes it.
-        effects.push(Effect::LoadFeedCache { user_id: id });
+        effects.push(Effect::LoadFeedCache {
+            user_id: id.user_id,
+        });
         self.set_status(
             Level::Success,
             format!(
@@ -95,7 +97,7 @@ impl App {
     /// `n`: authorize again; whoever logs in (Instagram asks, as the URL
     /// forces a fresh login) is added beside the accounts there are.
     pub(crate) fn add_account(&mut self, effects: &mut Vec<Effect>) -> bool {
-        if self.stored.app.is_none() {
+        if self.stored.app().is_none() {
             self.set_status(
                 Level::Warning,
                 "save an app's credentials first (press 1), then n adds an account",
@@ -114,7 +116,7 @@ impl App {
     pub(crate) fn ask_remove_account(&mut self) {
         match self.selected_account() {
             Some(account) => {
-                self.accounts.removing = Some(account.user_id().to_string());
+                self.accounts.removing = Some(account.id());
                 self.popup = Some(Popup::ConfirmRemoveAccount);
             }
             None => self.set_status(Level::Info, "no account to remove"),
@@ -123,11 +125,8 @@ impl App {
 
     /// The account the remove confirmation names.
     pub(crate) fn account_being_removed(&self) -> Option<Account> {
-        let id = self.accounts.removing.as_deref()?;
-        self.stored
-            .all_accounts()
-            .into_iter()
-            .find(|a| a.user_id() == id)
+        let id = self.accounts.removing.as_ref()?;
+        self.stored.account(id).cloned()
     }
 
     /// `y` in the confirmation: forgets the account and its token.
@@ -137,10 +136,12 @@ impl App {
             return;
         };
         self.accounts.removing = None;
-        let id = account.user_id().to_string();
+        let id = account.id();
         let mut removed = Removed::NotFound;
-        let forgotten =
-            crate::handoff::forgotten(&crate::handoff::owned_by(&self.stored.handoffs, &id));
+        let forgotten = crate::handoff::forgotten(&crate::handoff::owned_by(
+            &self.stored.handoffs,
+            &id.user_id,
+        ));
         let untouched =
             self.credentials.focus.is_none() && !self.credentials.is_dirty(&self.stored);
         effects.push(self.persist(|s| removed = s.remove_account(&id)));
@@ -149,7 +150,7 @@ impl App {
             self.credentials.discard(&self.stored);
         }
         effects.push(Effect::DropFeedCache {
-            user_id: id.clone(),
+            user_id: id.user_id.clone(),
         });
         let label = account.label();
         match removed {
@@ -157,10 +158,10 @@ impl App {
                 self.forget_account_views();
                 if let Some(next) = &now_active {
                     effects.push(Effect::LoadFeedCache {
-                        user_id: next.clone(),
+                        user_id: next.user_id.clone(),
                     });
                 }
-                match now_active.and(self.stored.active_account()) {
+                match now_active.and(self.stored.active()) {
                     Some(next) => self.set_status(
                         Level::Success,
                         format!(

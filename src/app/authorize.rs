@@ -57,12 +57,7 @@ impl Default for AuthorizeView {
 
 impl App {
     pub(crate) fn endpoints(&self) -> Endpoints {
-        let flavor = self
-            .stored
-            .app
-            .as_ref()
-            .map(|a| a.flavor)
-            .unwrap_or_default();
+        let flavor = self.stored.app().map(|a| a.flavor).unwrap_or_default();
         Endpoints::resolve(
             flavor,
             &self.stored.endpoints,
@@ -73,7 +68,7 @@ impl App {
 
     /// The URL for the pending authorization, if credentials are saved.
     pub fn authorize_url(&self) -> Option<String> {
-        let app = self.stored.app.as_ref()?;
+        let app = self.stored.app()?;
         let pending = self.stored.pending_authorization.as_ref()?;
         let endpoints = self.endpoints();
         authorize_url(&AuthorizeRequest {
@@ -90,7 +85,7 @@ impl App {
     /// Issues a fresh `state` when there is none, so the URL on screen is
     /// the one the paste is checked against.
     pub(crate) fn ensure_pending_authorization(&mut self, effects: &mut Vec<Effect>) {
-        if self.stored.app.is_some() && self.stored.pending_authorization.is_none() {
+        if self.stored.app().is_some() && self.stored.pending_authorization.is_none() {
             self.new_authorization(effects);
         }
     }
@@ -122,7 +117,7 @@ impl App {
             self.set_status(Level::Info, "an exchange is already running");
             return;
         }
-        let Some(app) = self.stored.app.clone() else {
+        let Some(app) = self.stored.app().cloned() else {
             self.set_status(Level::Warning, "save the credentials first (press 1)");
             return;
         };
@@ -188,11 +183,13 @@ impl App {
             Err(err) => self.exchange_failed(0, &err, ""),
             Ok(short) => {
                 let stored = lifetime::from_short(&short, self.now);
-                let app_secret = self.stored.app.as_ref().map(|a| a.app_secret.clone());
+                let app_secret = self.stored.app().map(|a| a.app_secret.clone());
                 // The list on screen is the account active so far: cached
                 // under its id before another account's token takes over.
                 self.flush_feed_cache(effects);
-                effects.push(self.persist(|s| s.record_authorization(stored.clone())));
+                effects.push(self.persist(|s| {
+                    s.record_authorization(stored.clone());
+                }));
                 self.token.rejected = None;
                 self.authorize.adding = false;
                 self.feed.reset();
@@ -228,7 +225,8 @@ impl App {
         if self.authorize.running != Some(generation) {
             return;
         }
-        let Some(previous) = self.stored.token.clone() else {
+        let (Some(id), Some(previous)) = (self.stored.active.clone(), self.stored.token().cloned())
+        else {
             // The token went away meanwhile (changed credentials): nothing to upgrade.
             self.authorize.running = None;
             self.authorize.steps[1] = StepProgress::Failed(
@@ -245,7 +243,7 @@ impl App {
             Ok(long) => {
                 let stored = lifetime::from_long(&long, &previous, self.now);
                 let left = lifetime::countdown(&stored, self.now).to_string();
-                effects.push(self.persist(|s| s.record_upgrade(stored.clone())));
+                effects.push(self.persist(|s| s.record_upgrade(&id, stored.clone())));
                 self.hand_off(effects);
                 self.authorize.steps[1] = StepProgress::Done(left);
                 self.authorize.steps[2] = StepProgress::Running;
@@ -274,11 +272,13 @@ impl App {
                     .username
                     .clone()
                     .map_or_else(|| "your account".to_string(), |u| format!("@{u}"));
-                effects.push(self.persist(|s| s.record_profile(profile)));
+                if let Some(id) = self.stored.active.clone() {
+                    effects.push(self.persist(|s| s.record_profile(&id, profile)));
+                }
                 if from_exchange {
                     self.authorize.steps[2] = StepProgress::Done(who.clone());
                     self.authorize.running = None;
-                    let kind = self.stored.token.as_ref().map(|t| t.kind);
+                    let kind = self.stored.token().map(|t| t.kind);
                     if kind == Some(TokenKind::Long) {
                         self.screen = Screen::Token;
                     }

@@ -148,7 +148,7 @@ impl App {
     }
 
     fn load_feed_page(&mut self, after: Option<String>, effects: &mut Vec<Effect>) {
-        let Some(t) = self.stored.token.clone() else {
+        let Some(t) = self.stored.token().cloned() else {
             self.feed.error = Some(match self.stored.inactive_account_names() {
                 Some(names) => format!(
                     "no account is active (stored: {names}): pick one on Accounts (5, Enter), or authorize a new one (2)"
@@ -186,8 +186,7 @@ impl App {
 
     fn near_rate_limit(&self) -> bool {
         self.stored
-            .rate_usage
-            .as_ref()
+            .rate_usage()
             .is_some_and(|u| u.peak() >= RATE_USAGE_CAUTION)
     }
 
@@ -395,7 +394,7 @@ impl App {
     /// Writes the list to the cache if it changed since the last write (on
     /// quit, so the next start shows everything loaded).
     pub(crate) fn flush_feed_cache(&mut self, effects: &mut Vec<Effect>) {
-        let Some(t) = self.stored.token.as_ref() else {
+        let Some(t) = self.stored.token() else {
             return;
         };
         if !self.feed.cache_dirty || self.feed.items.is_empty() {

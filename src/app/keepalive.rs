@@ -66,7 +66,7 @@ impl App {
                 .then_some(left)
         };
         if self.unkept()
-            && let Some(left) = self.stored.token.as_ref().and_then(expiring)
+            && let Some(left) = self.stored.token().and_then(expiring)
         {
             self.keep_alive.warned = true;
             self.set_status(
@@ -103,7 +103,7 @@ impl App {
 
     /// After a new token was saved: its account's handoffs, if it has any.
     pub(crate) fn hand_off(&mut self, effects: &mut Vec<Effect>) {
-        let Some(ticket) = Ticket::from_state(&self.stored) else {
+        let Some(ticket) = self.stored.active().map(Ticket::for_account) else {
             return;
         };
         if self

@@ -51,9 +51,9 @@ impl Screen {
 
     /// The screen the stored state calls for at start-up.
     pub(crate) fn for_state(state: &State) -> Screen {
-        if state.app.is_none() {
+        if state.app().is_none() {
             Screen::Credentials
-        } else if state.token.is_none() {
+        } else if state.token().is_none() {
             Screen::Authorize
         } else {
             Screen::Feed
@@ -230,24 +230,27 @@ impl App {
         after: &State,
         effects: &mut Vec<Effect>,
     ) {
-        let token_changed = before.token != after.token;
-        let active_before = self.stored.active_user_id().map(str::to_string);
+        let token_changed = before.token() != after.token();
+        let active_before = self.stored.active.clone();
         let untouched =
             self.credentials.focus.is_none() && !self.credentials.is_dirty(&self.stored);
         let merged = crate::store::merge::three_way(before, after, &self.stored);
-        let now_active = merged.active_user_id().map(str::to_string);
+        let now_active = merged.active.clone();
         let switched = now_active != active_before;
         // `accounts use` elsewhere: the list on screen is cached under the
         // account being left, as Enter on Accounts does; a removed
         // account's cache was deleted with it and is not written again.
         if switched
             && let Some(left) = &active_before
-            && merged.all_accounts().iter().any(|a| a.user_id() == left)
+            && merged.account(left).is_some()
         {
             self.flush_feed_cache(effects);
         }
         self.stored = merged;
-        if before.app != after.app && untouched {
+        // An account removed elsewhere leaves the list: the cursor stays
+        // on a row that exists.
+        self.move_account_selection(0);
+        if before.app() != after.app() && untouched {
             // `instatui setup` ran elsewhere: show what is saved now.
             self.credentials.discard(&self.stored);
         }
@@ -257,12 +260,14 @@ impl App {
             // As after Enter on Accounts: its own list from the cache at
             // once, and fetched now when the Feed is on screen.
             if let Some(id) = now_active {
-                effects.push(Effect::LoadFeedCache { user_id: id });
+                effects.push(Effect::LoadFeedCache {
+                    user_id: id.user_id,
+                });
                 if self.screen == Screen::Feed {
                     self.ensure_feed_loaded(effects);
                 }
             }
-            let text = match self.stored.active_account() {
+            let text = match self.stored.active() {
                 Some(a) => format!(
                     "another instatui made {} the active account: the header, Token and Feed show it",
                     a.label()

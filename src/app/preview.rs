@@ -66,7 +66,7 @@ impl App {
         if !self.images || !self.feed.detail || self.screen != super::Screen::Feed {
             return;
         }
-        let Some(token) = self.stored.token.as_ref().map(|t| t.value.clone()) else {
+        let Some(token) = self.stored.token().map(|t| t.value.clone()) else {
             return;
         };
         let wanted = self.preview_target().map(|t| {
@@ -163,15 +163,14 @@ impl App {
         }
         let (Some(post), Some(token), Some(dir)) = (
             self.feed.selected_media().cloned(),
-            self.stored.token.as_ref().map(|t| t.value.clone()),
+            self.stored.token().map(|t| t.value.clone()),
             self.download_dir.clone(),
         ) else {
             return;
         };
         let username = self
             .stored
-            .profile
-            .as_ref()
+            .profile()
             .and_then(|p| p.username.clone())
             .or_else(|| post.username.clone())
             .unwrap_or_else(|| "instagram".to_string());

@@ -31,7 +31,7 @@ impl App {
         if self.token.rejected.is_some() {
             return Some("Instagram rejected this token: authorize again (A)".to_string());
         }
-        lifetime::refresh_blocker(self.stored.token.as_ref(), self.now).map(|b| b.to_string())
+        lifetime::refresh_blocker(self.stored.token(), self.now).map(|b| b.to_string())
     }
 
     pub(crate) fn request_refresh(&mut self, effects: &mut Vec<Effect>) {
@@ -39,7 +39,7 @@ impl App {
             self.set_status(Level::Warning, reason);
             return;
         }
-        let Some(t) = self.stored.token.as_ref() else {
+        let Some(t) = self.stored.token() else {
             return;
         };
         self.token.refreshing = true;
@@ -60,7 +60,7 @@ impl App {
         {
             return;
         }
-        let Some(t) = self.stored.token.as_ref() else {
+        let Some(t) = self.stored.token() else {
             return;
         };
         let due = t.kind == TokenKind::Long && lifetime::refresh_due(t, self.now, REFRESH_AFTER);
@@ -95,25 +95,25 @@ impl App {
     ) {
         self.token.refreshing = false;
         let asked_for = self.token.refreshing_token.take();
-        if asked_for.is_none() || asked_for.as_ref() != self.stored.token.as_ref().map(|t| &t.value)
-        {
+        if asked_for.is_none() || asked_for.as_ref() != self.stored.token().map(|t| &t.value) {
             return;
         }
         let now = self.now;
+        let (Some(id), Some(previous)) = (self.stored.active.clone(), self.stored.token().cloned())
+        else {
+            return;
+        };
         match result {
             Ok(long) => {
-                let Some(previous) = self.stored.token.clone() else {
-                    return;
-                };
                 let fresh = lifetime::from_long(&long, &previous, now);
                 let left = lifetime::countdown(&fresh, now);
-                effects.push(self.persist(|s| s.record_refresh(Ok(fresh), now)));
+                effects.push(self.persist(|s| s.record_refresh(&id, Ok(fresh), now)));
                 self.set_status(Level::Success, format!("token refreshed: {left}"));
                 self.hand_off(effects);
             }
             Err(err) => {
                 let message = err.to_string();
-                effects.push(self.persist(|s| s.record_refresh(Err(message.clone()), now)));
+                effects.push(self.persist(|s| s.record_refresh(&id, Err(message.clone()), now)));
                 self.note_rejection(&err);
                 self.set_status(Level::Error, format!("refresh failed: {message}"));
             }

@@ -66,7 +66,10 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
                 app.on_feed_cache(feed, saved_at, &mut effects);
             }
         }
-        Msg::RateUsage(usage) => app.stored.record_rate_usage(Some(usage)),
+        Msg::RateUsage(usage) => {
+            let active = app.stored.active.clone();
+            app.stored.record_rate_usage(active.as_ref(), Some(usage));
+        }
         Msg::StoreChanged { before, after } => {
             app.adopt_external_change(&before, &after, &mut effects);
         }
@@ -229,7 +232,7 @@ fn demo_consent(app: &mut App, allow: bool, effects: &mut Vec<Effect>) {
                 .collect(),
         }
     } else {
-        DemoLogin::Again(app.stored.active_account().map(|a| {
+        DemoLogin::Again(app.stored.active().map(|a| {
             a.username()
                 .map_or_else(|| a.user_id().to_string(), String::from)
         }))
@@ -343,7 +346,7 @@ fn save_credentials(app: &mut App, confirmed: bool, effects: &mut Vec<Effect>) {
                 super::credentials::Check::Warning(w) => Some(w),
                 _ => None,
             };
-            let next = if app.stored.token.is_none() {
+            let next = if app.stored.token().is_none() {
                 go_to(app, Screen::Authorize, effects);
                 ": now authorize"
             } else {
@@ -412,7 +415,7 @@ fn on_paste(app: &mut App, text: &str, effects: &mut Vec<Effect>) {
 /// A redirect pasted on Credentials: into Authorize's paste field, with
 /// Authorize in view, so Enter exchanges it; nothing on the form changes.
 fn offer_redirect(app: &mut App, text: &str, effects: &mut Vec<Effect>) {
-    if app.stored.app.is_none() {
+    if app.stored.app().is_none() {
         app.set_status(
             Level::Warning,
             "that is the address the browser landed on after Allow, not a credential: save the credentials first, then paste it on 2 Authorize",

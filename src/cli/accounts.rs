@@ -24,7 +24,7 @@ pub(super) fn run(
 fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
     let now = crate::clock::now();
-    let active = state.active_user_id().map(str::to_string);
+    let active = state.active.clone();
     // By name, as the TUI lists them: the same order whichever is active.
     let accounts = state.accounts_by_name();
     // Each account's condition as last seen (no call to Instagram here:
@@ -44,7 +44,7 @@ fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
                 json!({
                     "user_id": t.user_id,
                     "username": a.username(),
-                    "active": active.as_deref() == Some(a.user_id()),
+                    "active": active.as_ref() == Some(&a.id()),
                     "app_id": a.app_id,
                     "flavor": state.app_of(a).map(|app| app.flavor.as_str()),
                     "kind": match t.kind { TokenKind::Short => "short", TokenKind::Long => "long" },
@@ -65,6 +65,7 @@ fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
                 })
             })
             .collect();
+        let active = active.map(|id| id.user_id);
         return print_json(&json!({ "active": active, "accounts": rows }));
     }
     if accounts.is_empty() {
@@ -72,7 +73,7 @@ fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
         return Ok(());
     }
     for a in &accounts {
-        let mark = if active.as_deref() == Some(a.user_id()) {
+        let mark = if active.as_ref() == Some(&a.id()) {
             "*"
         } else {
             " "
@@ -120,7 +121,7 @@ fn switch(ctx: &Context, name: &str) -> Result<(), CliError> {
     let (label, _) = ctx.store.update(|s| {
         let id = s.find_account(name).map_err(CliError::usage)?;
         s.switch_account(&id);
-        Ok::<_, CliError>(s.active_account().map(|a| a.label()))
+        Ok::<_, CliError>(s.active().map(|a| a.label()))
     })?;
     println!(
         "{} is the active account now.",
@@ -134,19 +135,17 @@ fn remove(ctx: &Context, name: &str) -> Result<(), CliError> {
     let ((label, removed, id, handoffs), state) = ctx.store.update(|s| {
         let id = s.find_account(name).map_err(CliError::usage)?;
         let label = s
-            .all_accounts()
-            .into_iter()
-            .find(|a| a.user_id() == id)
+            .account(&id)
             .map(|a| a.label())
-            .unwrap_or(id.clone());
-        let handoffs = crate::handoff::owned_by(&s.handoffs, &id);
+            .unwrap_or_else(|| id.user_id.clone());
+        let handoffs = crate::handoff::owned_by(&s.handoffs, &id.user_id);
         let removed = s.remove_account(&id);
         Ok::<_, CliError>((label, removed, id, handoffs))
     })?;
     // Its cached feed goes too; one left behind only costs disk space.
     let cache = crate::runtime::FeedCache::new(crate::store::cache_dir(&ctx.store));
-    if let Err(e) = cache.remove(0, &id) {
-        tracing::warn!("could not delete the feed cache of {id}: {e}");
+    if let Err(e) = cache.remove(0, &id.user_id) {
+        tracing::warn!("could not delete the feed cache of {}: {e}", id.user_id);
     }
     println!(
         "Forgot {}{}.",
@@ -154,7 +153,7 @@ fn remove(ctx: &Context, name: &str) -> Result<(), CliError> {
         crate::handoff::forgotten(&handoffs)
     );
     if let Removed::Active { now_active } = removed {
-        match now_active.and(state.active_account()) {
+        match now_active.and(state.active()) {
             Some(next) => println!(
                 "{} is the active account now.",
                 sanitize::line(&next.label())

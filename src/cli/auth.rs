@@ -11,7 +11,7 @@ use crate::store::{State, StoredToken, TokenKind};
 
 pub(super) fn authorize(ctx: &Context, open: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
-    let app = state.app.clone().ok_or_else(CliError::no_credentials)?;
+    let app = state.app().cloned().ok_or_else(CliError::no_credentials)?;
     let nonce = new_nonce();
     let endpoints = Endpoints::from_env(app.flavor, &state.endpoints);
     let url = authorize_url(&AuthorizeRequest {
@@ -44,7 +44,7 @@ pub(super) async fn exchange(
     input: Option<&str>,
     short_only: bool,
 ) -> Result<(), CliError> {
-    ctx.load()?.app.ok_or_else(CliError::no_credentials)?;
+    ctx.load()?.app().ok_or_else(CliError::no_credentials)?;
     let input = match input {
         None | Some("-") => read_redirect()?,
         Some(text) => {
@@ -58,7 +58,7 @@ pub(super) async fn exchange(
     // have run while we waited (in another shell, or the other side of a pipe
     // like `curl "$(instatui authorize)" | instatui exchange`).
     let state = ctx.load()?;
-    let app = state.app.clone().ok_or_else(CliError::no_credentials)?;
+    let app = state.app().cloned().ok_or_else(CliError::no_credentials)?;
     let expected = state
         .pending_authorization
         .as_ref()
@@ -121,9 +121,9 @@ fn read_redirect() -> Result<String, CliError> {
 
 pub(super) async fn upgrade(ctx: &Context) -> Result<(), CliError> {
     let state = ctx.load()?;
-    let current = state
-        .token
-        .clone()
+    let current = ctx
+        .account(&state)
+        .map(|a| a.token.clone())
         .ok_or_else(|| CliError::no_token(&state))?;
     if current.kind == TokenKind::Long {
         println!("The stored token is already long-lived; nothing to do.");
@@ -147,7 +147,10 @@ async fn upgrade_token(
     short: &StoredToken,
 ) -> Result<StoredToken, CliError> {
     let state = ctx.load()?;
-    let app = state.app.ok_or_else(CliError::no_credentials)?;
+    let app = state
+        .app_for(ctx.account(&state))
+        .cloned()
+        .ok_or_else(CliError::no_credentials)?;
     let long = client
         .exchange_long_lived(&app.app_secret, &short.value)
         .await?;
@@ -163,8 +166,10 @@ async fn fetch_profile(ctx: &Context, client: &Client, token: &StoredToken) -> O
         Ok(profile) => {
             let username = profile.username.clone();
             let saved = ctx.update(|s| {
-                s.record_profile(profile);
-                s.record_rate_usage(client.rate_usage());
+                if let Some(id) = ctx.target(s)? {
+                    s.record_profile(&id, profile);
+                    s.record_rate_usage(Some(&id), client.rate_usage());
+                }
                 Ok::<_, CliError>(())
             });
             if let Err(e) = saved {
@@ -187,12 +192,15 @@ fn save_token(
     new_authorization: bool,
 ) -> Result<(), CliError> {
     ctx.update(|s: &mut State| {
-        if new_authorization {
-            s.record_authorization(token.clone());
+        let id = if new_authorization {
+            Some(s.record_authorization(token.clone()))
         } else {
-            s.record_upgrade(token.clone());
+            ctx.target(s)?
+        };
+        if let Some(id) = &id {
+            s.record_upgrade(id, token.clone());
         }
-        s.record_rate_usage(client.rate_usage());
+        s.record_rate_usage(id.as_ref(), client.rate_usage());
         Ok::<_, CliError>(())
     })
     // The code (or the short-lived token) is used up: a token that

@@ -13,7 +13,7 @@ pub(super) async fn run(
     json: bool,
 ) -> Result<(), CliError> {
     let state = ctx.load()?;
-    let app = state.app.as_ref();
+    let app = state.app_for(ctx.account(&state));
     if let Some(text) = explain {
         return explain_page(&text, app);
     }

@@ -41,7 +41,7 @@ pub(super) async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliErro
         _ => None,
     };
     let state = ctx.load()?;
-    let token = super::feed::usable_token(&state)?;
+    let token = super::feed::usable_token(ctx, &state)?;
     let listing = Listing::start(true);
     let client = args.wait.client(ctx, &state, listing.printer())?;
     let dir = args
@@ -85,10 +85,9 @@ pub(super) async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliErro
             posts.truncate(limit);
         }
     }
-    let username = state
-        .profile
-        .as_ref()
-        .and_then(|p| p.username.clone())
+    let username = ctx
+        .account(&state)
+        .and_then(|a| a.username().map(str::to_string))
         .or_else(|| posts.iter().find_map(|p| p.username.clone()))
         .unwrap_or_else(|| token.user_id.clone());
     let mut jobs = download::plan(&posts, &username);

@@ -23,7 +23,7 @@ const COMMENTS_PAGE: u32 = 50;
 pub(crate) fn missing_scope(state: &State, scope: &str, what: &str) -> CliError {
     CliError::needs_auth(format!(
         "the token was granted without {scope}, which {what} needs: {}",
-        crate::credentials::how_to_add_scope(state.app.as_ref(), scope)
+        crate::credentials::how_to_add_scope(state.app(), scope)
     ))
 }
 
@@ -110,18 +110,20 @@ pub(super) async fn insights(
     json: bool,
 ) -> Result<(), CliError> {
     let state = ctx.load()?;
-    let t = usable_token(&state)?;
+    let t = usable_token(ctx, &state)?;
+    let profile = ctx.account(&state).and_then(|a| a.profile.as_ref());
     let what = "insights";
     check_granted(&state, &t, INSIGHTS_SCOPE, what)?;
     let client = ctx.client(&state)?;
     let now = crate::clock::now();
     let result = match post {
         Some(id) => post_insights(&state, &client, &t, id.trim(), json, now).await,
-        None => account_insights(&state, &client, &t, days, json, now).await,
+        None => account_insights(&state, profile, &client, &t, days, json, now).await,
     };
     if let Some(usage) = client.rate_usage() {
         let _ = ctx.update(|s| {
-            s.record_rate_usage(Some(usage));
+            let id = ctx.target(s)?;
+            s.record_rate_usage(id.as_ref(), Some(usage));
             Ok::<_, CliError>(())
         });
     }
@@ -190,6 +192,7 @@ async fn post_insights(
 
 async fn account_insights(
     state: &State,
+    profile: Option<&crate::instagram::Profile>,
     client: &crate::instagram::Client,
     t: &StoredToken,
     days: u32,
@@ -198,9 +201,7 @@ async fn account_insights(
 ) -> Result<(), CliError> {
     let until = now.unix_timestamp();
     let since = until - i64::from(days) * 86_400;
-    let owner = state
-        .profile
-        .as_ref()
+    let owner = profile
         .and_then(|p| p.user_id.as_deref())
         .unwrap_or(t.user_id.as_str())
         .to_string();
@@ -218,14 +219,10 @@ async fn account_insights(
             fetched_at: rfc3339(now),
         });
     }
-    let who = state
-        .profile
-        .as_ref()
-        .and_then(|p| p.username.as_deref())
-        .map_or_else(
-            || format!("user {owner}"),
-            |u| format!("@{}", sanitize::line(u)),
-        );
+    let who = profile.and_then(|p| p.username.as_deref()).map_or_else(
+        || format!("user {owner}"),
+        |u| format!("@{}", sanitize::line(u)),
+    );
     println!("{who}, the last {days} days:");
     if numbers.is_empty() {
         println!("  no numbers yet (Instagram's can lag up to 48 hours)");
@@ -252,7 +249,7 @@ struct Comments {
 
 pub(super) async fn comments(ctx: &Context, post: &str, json: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
-    let t = usable_token(&state)?;
+    let t = usable_token(ctx, &state)?;
     let what = "comments";
     check_granted(&state, &t, COMMENTS_SCOPE, what)?;
     let id = post.trim();
@@ -287,7 +284,8 @@ pub(super) async fn comments(ctx: &Context, post: &str, json: bool) -> Result<()
     };
     if let Some(usage) = client.rate_usage() {
         let _ = ctx.update(|s| {
-            s.record_rate_usage(Some(usage));
+            let id = ctx.target(s)?;
+            s.record_rate_usage(id.as_ref(), Some(usage));
             Ok::<_, CliError>(())
         });
     }

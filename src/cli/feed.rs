@@ -9,13 +9,13 @@ use crate::sanitize;
 use crate::store::{State, StoredToken};
 
 /// The token, if it can still be used; otherwise exit 3 with what to do.
-pub(super) fn usable_token(state: &State) -> Result<StoredToken, CliError> {
-    if state.app.is_none() && state.token.is_none() {
+pub(super) fn usable_token(ctx: &Context, state: &State) -> Result<StoredToken, CliError> {
+    let account = ctx.account(state);
+    if state.app().is_none() && account.is_none() {
         return Err(CliError::no_credentials());
     }
-    let t = state
-        .token
-        .clone()
+    let t = account
+        .map(|a| a.token.clone())
         .ok_or_else(|| CliError::no_token(state))?;
     if lifetime::status(Some(&t), crate::clock::now()) == TokenStatus::Expired {
         return Err(CliError::needs_auth(format!(
@@ -29,7 +29,8 @@ pub(super) fn usable_token(state: &State) -> Result<StoredToken, CliError> {
 fn remember_usage(ctx: &Context, client: &Client) {
     if let Some(usage) = client.rate_usage() {
         let _ = ctx.update(|s| {
-            s.record_rate_usage(Some(usage));
+            let id = ctx.target(s)?;
+            s.record_rate_usage(id.as_ref(), Some(usage));
             Ok::<_, CliError>(())
         });
     }
@@ -37,12 +38,14 @@ fn remember_usage(ctx: &Context, client: &Client) {
 
 pub(super) async fn profile(ctx: &Context, json: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
-    let t = usable_token(&state)?;
+    let t = usable_token(ctx, &state)?;
     let client = ctx.client(&state)?;
     let profile = client.profile(&t.value).await?;
     ctx.update(|s| {
-        s.record_profile(profile.clone());
-        s.record_rate_usage(client.rate_usage());
+        if let Some(id) = ctx.target(s)? {
+            s.record_profile(&id, profile.clone());
+            s.record_rate_usage(Some(&id), client.rate_usage());
+        }
         Ok::<_, CliError>(())
     })?;
     if json {
@@ -76,7 +79,7 @@ pub(super) async fn profile(ctx: &Context, json: bool) -> Result<(), CliError> {
 
 pub(super) async fn feed(ctx: &Context, args: FeedArgs) -> Result<(), CliError> {
     let state = ctx.load()?;
-    let t = usable_token(&state)?;
+    let t = usable_token(ctx, &state)?;
     let listing = super::progress::Listing::start(!args.json);
     let client = args.wait.client(ctx, &state, listing.printer())?;
     let max = args.count.max();

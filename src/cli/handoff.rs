@@ -12,7 +12,7 @@ use tokio::sync::watch;
 /// Who the handoffs belong to: the stored token's account.
 fn account(ctx: &Context) -> Result<(crate::store::State, Ticket), CliError> {
     let state = ctx.load()?;
-    let ticket = Ticket::from_state(&state).ok_or_else(|| {
+    let ticket = ctx.account(&state).map(Ticket::for_account).ok_or_else(|| {
         CliError::needs_auth(
             "handoffs belong to an account and there is no token yet: run 'instatui authorize', then 'instatui exchange'",
         )
@@ -111,7 +111,7 @@ fn owner(state: &crate::store::State, user_id: &str) -> Option<String> {
 pub(super) fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
     let only = match &ctx.account {
-        Some(_) => state.active_user_id().map(str::to_string),
+        Some(_) => ctx.account(&state).map(|a| a.user_id().to_string()),
         None => None,
     };
     let shown: Vec<&Handoff> = state
@@ -171,9 +171,9 @@ pub(super) async fn run(ctx: &Context, only: Option<u32>) -> Result<(), CliError
         refuse_a_dead_token(ctx, None)?;
         if run_and_record(ctx, None).await? == 0 {
             let state = ctx.load()?;
-            let whose = state
-                .active_user_id()
-                .and_then(|id| owner(&state, id))
+            let whose = ctx
+                .account(&state)
+                .and_then(|a| owner(&state, a.user_id()))
                 .unwrap_or_else(|| "this account".to_string());
             println!(
                 "No handoffs for {whose}: nothing to run ('instatui handoff list' shows every account's)."
@@ -187,13 +187,17 @@ pub(super) async fn run(ctx: &Context, only: Option<u32>) -> Result<(), CliError
             "there is no handoff {id}: 'instatui handoff list' shows them"
         )));
     };
-    if owner(&state, &h.account).is_none() {
+    let Some(account) = state
+        .all_accounts()
+        .into_iter()
+        .find(|a| a.user_id() == h.account)
+    else {
         return Err(CliError::failed(format!(
             "handoff {id} belongs to user {}, whose account is no longer stored: 'instatui handoff remove {id}' removes it",
             h.account
         )));
-    }
-    let own = ctx.for_account(&h.account);
+    };
+    let own = ctx.for_account(&account.id());
     refuse_a_dead_token(&own, only)?;
     run_and_record(&own, only).await.map(|_| ())
 }
@@ -204,14 +208,14 @@ pub(super) async fn run(ctx: &Context, only: Option<u32>) -> Result<(), CliError
 fn refuse_a_dead_token(ctx: &Context, only: Option<u32>) -> Result<(), CliError> {
     use crate::health::Health;
     let state = ctx.load()?;
-    let Some(account) = state.active_account() else {
+    let Some(account) = ctx.account(&state) else {
         return Ok(());
     };
     let has_handoffs = state
         .handoffs
         .iter()
         .any(|h| h.account == account.user_id() && only.is_none_or(|id| h.id == id));
-    let health = crate::health::health(&state, &account, crate::clock::now());
+    let health = crate::health::health(&state, account, crate::clock::now());
     if has_handoffs && matches!(health, Health::Expired | Health::Revoked) {
         let who = crate::sanitize::line(&account.label()).into_owned();
         return Err(CliError::needs_auth(format!(

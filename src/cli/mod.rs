@@ -46,7 +46,7 @@ pub use output::{CliError, Exit, print_json, set_quiet};
 
 use crate::instagram::backoff::{Announce, Patience};
 use crate::instagram::{Client, Endpoints};
-use crate::store::{State, Store};
+use crate::store::{Account, AccountId, State, Store};
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -504,7 +504,8 @@ impl WaitArgs {
         state: &State,
         say: impl Fn(&str) + Send + Sync + 'static,
     ) -> Result<Client, CliError> {
-        let flavor = state.app.as_ref().map(|a| a.flavor).unwrap_or_default();
+        let app = state.app_for(ctx.account(state));
+        let flavor = app.map(|a| a.flavor).unwrap_or_default();
         let endpoints = Endpoints::from_env(flavor, &state.endpoints);
         let announce: Announce = std::sync::Arc::new(move |wait| say(&wait.to_string()));
         let patience =
@@ -606,56 +607,70 @@ pub struct Context {
     pub store: Store,
     /// `--account`: the account token-using commands work on (default: the active one).
     pub account: Option<String>,
+    /// The account picked already (`refresh --all`, `handoff run ID`):
+    /// wins over `account`.
+    pinned: Option<AccountId>,
 }
 
 impl Context {
-    /// Loads the state, telling the user on stderr if a bad file was moved aside.
-    ///
-    /// With `--account`, that account is the one at the top of the state
-    /// (the file's active account does not change).
+    pub fn new(store: Store, account: Option<String>) -> Context {
+        Context {
+            store,
+            account,
+            pinned: None,
+        }
+    }
+
+    /// Loads the state, telling the user on stderr if a bad file was moved
+    /// aside. An unknown `--account` is refused here (exit 2).
     pub(crate) fn load(&self) -> Result<State, CliError> {
         let loaded = self.store.load()?;
         if let Some(notice) = loaded.notice {
             eprintln!("note: {notice}");
         }
+        self.target(&loaded.state)?;
+        Ok(loaded.state)
+    }
+
+    /// The account this command works on: `--account`'s, else the active
+    /// one (none when no account is active).
+    pub(crate) fn target(&self, state: &State) -> Result<Option<AccountId>, CliError> {
+        if let Some(id) = &self.pinned {
+            return Ok(Some(id.clone()));
+        }
         match &self.account {
-            None => Ok(loaded.state),
-            Some(name) => {
-                let id = loaded.state.find_account(name).map_err(CliError::usage)?;
-                Ok(loaded.state.arranged_for(Some(&id)))
-            }
+            None => Ok(state.active.clone()),
+            Some(name) => state.find_account(name).map(Some).map_err(CliError::usage),
         }
     }
 
-    /// `Store::update` on the `--account` account (default: the active one).
+    /// The account this command works on, as stored in `state`.
+    pub(crate) fn account<'s>(&self, state: &'s State) -> Option<&'s Account> {
+        let id = self.target(state).ok()??;
+        state.account(&id)
+    }
+
+    /// `Store::update`: lock, load, change, save.
     pub fn update<T>(
         &self,
         f: impl FnOnce(&mut State) -> Result<T, CliError>,
     ) -> Result<(T, State), CliError> {
-        let Some(name) = &self.account else {
-            return self.store.update(f);
-        };
-        self.store.update(|s| {
-            let id = s.find_account(name).map_err(CliError::usage)?;
-            let active = s.active_user_id().map(str::to_string);
-            let app = s.app.as_ref().map(|a| a.app_id.clone());
-            *s = s.arranged_for(Some(&id));
-            let value = f(s);
-            *s = s.arranged_back(active.as_deref(), app.as_deref());
-            value
-        })
+        self.store.update(f)
     }
 
     /// The same context, on one account.
-    pub(crate) fn for_account(&self, user_id: &str) -> Context {
+    pub(crate) fn for_account(&self, id: &AccountId) -> Context {
         Context {
             store: self.store.clone(),
-            account: Some(user_id.to_string()),
+            account: Some(id.user_id.clone()),
+            pinned: Some(id.clone()),
         }
     }
 
+    /// A client speaking as the app of the account this command works on.
     pub(crate) fn client(&self, state: &State) -> Result<Client, CliError> {
-        let flavor = state.app.as_ref().map(|a| a.flavor).unwrap_or_default();
+        let app = state.app_for(self.account(state));
+        let flavor = app.map(|a| a.flavor).unwrap_or_default();
         let endpoints = Endpoints::from_env(flavor, &state.endpoints);
         Ok(Client::new(flavor, endpoints)?.with_clock(crate::clock::now))
     }

@@ -180,7 +180,7 @@ pub(super) use crate::text::fit;
 /// `login --with-token` with a token from elsewhere).
 pub(super) fn without_token(state: &crate::store::State) -> String {
     if let Some(names) = state.inactive_account_names() {
-        let add = match &state.app {
+        let add = match state.app() {
             Some(app) => format!(
                 "; to add one under app {} instead, run 'instatui authorize'",
                 app.app_id
@@ -192,7 +192,7 @@ pub(super) fn without_token(state: &crate::store::State) -> String {
             crate::sanitize::line(&names)
         );
     }
-    if state.app.is_some() {
+    if state.app().is_some() {
         "no token yet: run 'instatui authorize', then 'instatui exchange <redirect URL>'"
             .to_string()
     } else {

@@ -6,7 +6,7 @@ use crate::instagram::{ApiError, Client, ErrorKind, Profile};
 use crate::lifetime::{self, TokenStatus};
 use crate::localtime::{format_local, rfc3339};
 use crate::secret::Secret;
-use crate::store::{State, StoredToken, TokenKind};
+use crate::store::{Account, State, StoredToken, TokenKind};
 use serde_json::json;
 use std::io::{BufRead, IsTerminal};
 use time::{Duration, OffsetDateTime};
@@ -60,12 +60,12 @@ pub(super) async fn login(ctx: &Context, with_token: bool) -> Result<(), CliErro
 
     let refreshed = matches!(expiry, Expiry::Refreshed);
     ctx.update(|s: &mut State| {
-        s.record_authorization(stored.clone());
-        s.record_profile(profile.clone());
+        let id = s.record_authorization(stored.clone());
+        s.record_profile(&id, profile.clone());
         if refreshed {
-            s.record_refresh(Ok(stored.clone()), stored.obtained_at);
+            s.record_refresh(&id, Ok(stored.clone()), stored.obtained_at);
         }
-        s.record_rate_usage(client.rate_usage());
+        s.record_rate_usage(Some(&id), client.rate_usage());
         Ok::<_, CliError>(())
     })
     // Refreshed or upgraded on the way, it is not the token pasted:
@@ -130,7 +130,7 @@ async fn settle_expiry(
         return Ok((pasted, Expiry::UnderADayOld));
     }
     if err.refuses_short_lived_token() {
-        let Some(app) = state.app.as_ref() else {
+        let Some(app) = state.app() else {
             return Err(CliError::failed(format!(
                 "this is a short-lived token (Instagram said: {}): store the app first \
                  (instatui setup …) so it can be exchanged for a long-lived one, or paste a \
@@ -203,7 +203,7 @@ fn read_token() -> Result<Secret, CliError> {
 
 pub(super) fn logout(ctx: &Context, forget_app: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
-    if state.token.is_none() && !(forget_app && state.app.is_some()) {
+    if state.active.is_none() && !(forget_app && state.app().is_some()) {
         println!("Nothing to forget: no token is stored.");
         return Ok(());
     }
@@ -218,7 +218,7 @@ pub(super) fn logout(ctx: &Context, forget_app: bool) -> Result<(), CliError> {
     if let Some(who) = who {
         println!("Forgot the token of {who}.");
     }
-    match (&state.app, forget_app) {
+    match (state.app(), forget_app) {
         (Some(app), true) => println!("Forgot the app {} and its secret.", app.app_id),
         (Some(app), false) => println!(
             "The app {} stays stored (instatui logout --forget-app removes it too).",
@@ -226,7 +226,7 @@ pub(super) fn logout(ctx: &Context, forget_app: bool) -> Result<(), CliError> {
         ),
         (None, _) => {}
     }
-    if state.token.is_some() {
+    if state.active.is_some() {
         note(
             "The token itself stays valid at Instagram until it expires: to revoke it, remove the app \
              in Instagram (Settings › Website permissions › Apps and websites).",
@@ -236,21 +236,14 @@ pub(super) fn logout(ctx: &Context, forget_app: bool) -> Result<(), CliError> {
 }
 
 fn who(state: &State) -> Option<String> {
-    let t = state.token.as_ref()?;
-    Some(
-        state
-            .profile
-            .as_ref()
-            .and_then(|p| p.username.as_deref())
-            .map_or_else(|| format!("user {}", t.user_id), |u| format!("@{u}")),
-    )
+    state.active().map(Account::label)
 }
 
 /// The one thing to do next, as a command.
-pub(super) fn next_step(state: &State, now: OffsetDateTime) -> String {
-    let Some(t) = state.token.as_ref() else {
+pub(super) fn next_step(state: &State, account: Option<&Account>, now: OffsetDateTime) -> String {
+    let Some(t) = account.map(|a| &a.token) else {
         if let Some(names) = state.inactive_account_names() {
-            let add = match &state.app {
+            let add = match state.app() {
                 Some(app) => format!(
                     "; or add one under app {}: instatui authorize --open",
                     app.app_id
@@ -262,7 +255,7 @@ pub(super) fn next_step(state: &State, now: OffsetDateTime) -> String {
                 crate::sanitize::line(&names)
             );
         }
-        return if state.app.is_some() {
+        return if state.app().is_some() {
             "authorize in the browser: instatui authorize --open".to_string()
         } else {
             "store your app: instatui setup --app-id ID --redirect-uri URI (or use a token you have: instatui login --with-token < token.txt)".to_string()
@@ -284,15 +277,16 @@ pub(super) fn next_step(state: &State, now: OffsetDateTime) -> String {
 pub(super) async fn status(ctx: &Context, json: bool, offline: bool) -> Result<(), CliError> {
     let (rows, checked) = super::watch::status_accounts(ctx, offline).await?;
     let state = ctx.load()?;
+    let account = ctx.account(&state);
     let now = crate::clock::now();
-    let status = lifetime::status(state.token.as_ref(), now);
+    let status = lifetime::status(account.map(|a| &a.token), now);
     if json {
-        let mut value = status_json(ctx, &state, now);
+        let mut value = status_json(ctx, &state, account, now);
         value["checked"] = json!(checked);
         value["accounts"] = rows.iter().map(super::watch::Row::json).collect();
         print_json(&value)?;
     } else {
-        print_status(ctx, &state, now);
+        print_status(ctx, &state, account, now);
         super::watch::print_accounts(&rows, checked);
     }
     match status {
@@ -307,8 +301,14 @@ pub(super) async fn status(ctx: &Context, json: bool, offline: bool) -> Result<(
     }
 }
 
-fn status_json(ctx: &Context, state: &State, now: OffsetDateTime) -> serde_json::Value {
-    let app = state.app.as_ref().map(|a| {
+fn status_json(
+    ctx: &Context,
+    state: &State,
+    account: Option<&Account>,
+    now: OffsetDateTime,
+) -> serde_json::Value {
+    let token = account.map(|a| &a.token);
+    let app = state.app_for(account).map(|a| {
         json!({
             "app_id": a.app_id,
             "flavor": a.flavor.as_str(),
@@ -316,15 +316,16 @@ fn status_json(ctx: &Context, state: &State, now: OffsetDateTime) -> serde_json:
             "scopes": a.scopes,
         })
     });
-    let account = state.token.as_ref().map(|t| {
-        let profile = state.profile.as_ref();
+    let who = account.map(|a| {
+        let t = &a.token;
+        let profile = a.profile.as_ref();
         json!({
             "user_id": t.user_id,
             "username": profile.and_then(|p| p.username.clone()),
             "media_count": profile.and_then(|p| p.media_count),
         })
     });
-    let token_info = state.token.as_ref().map(|t| {
+    let token_info = token.map(|t| {
         json!({
             "kind": match t.kind { TokenKind::Short => "short", TokenKind::Long => "long" },
             "status": lifetime::status(Some(t), now).as_str(),
@@ -336,18 +337,18 @@ fn status_json(ctx: &Context, state: &State, now: OffsetDateTime) -> serde_json:
         })
     });
     json!({
-        "status": lifetime::status(state.token.as_ref(), now).as_str(),
+        "status": lifetime::status(token, now).as_str(),
         "app": app,
-        "account": account,
+        "account": who,
         "token": token_info,
-        "last_refresh": state.last_refresh,
+        "last_refresh": account.and_then(|a| a.last_refresh.as_ref()),
         "state_file": ctx.store.path(),
-        "next": next_step(state, now),
+        "next": next_step(state, account, now),
     })
 }
 
-fn print_status(ctx: &Context, state: &State, now: OffsetDateTime) {
-    match &state.app {
+fn print_status(ctx: &Context, state: &State, account: Option<&Account>, now: OffsetDateTime) {
+    match state.app_for(account) {
         Some(a) => println!(
             "app:          {} ({}), redirect URI {}",
             a.app_id,
@@ -356,7 +357,7 @@ fn print_status(ctx: &Context, state: &State, now: OffsetDateTime) {
         ),
         None => println!("app:          not set up"),
     }
-    match state.token.as_ref() {
+    match account.map(|a| &a.token) {
         None => match state.inactive_account_names() {
             Some(names) => println!(
                 "account:      none active (stored: {})",
@@ -365,7 +366,7 @@ fn print_status(ctx: &Context, state: &State, now: OffsetDateTime) {
             None => println!("account:      none"),
         },
         Some(t) => {
-            let profile: Option<&Profile> = state.profile.as_ref();
+            let profile: Option<&Profile> = account.and_then(|a| a.profile.as_ref());
             let name = profile
                 .and_then(|p| p.username.as_deref())
                 .map_or_else(|| "(username not fetched)".to_string(), |u| format!("@{u}"));
@@ -393,7 +394,7 @@ fn print_status(ctx: &Context, state: &State, now: OffsetDateTime) {
             }
         }
     }
-    match &state.last_refresh {
+    match account.and_then(|a| a.last_refresh.as_ref()) {
         Some(last) if last.ok => println!("last refresh: {} ok", format_local(last.at)),
         Some(last) => println!(
             "last refresh: {} failed: {}",
@@ -403,5 +404,5 @@ fn print_status(ctx: &Context, state: &State, now: OffsetDateTime) {
         None => println!("last refresh: never"),
     }
     println!("state file:   {}", ctx.store.path().display());
-    println!("next:         {}", next_step(state, now));
+    println!("next:         {}", next_step(state, account, now));
 }

@@ -22,8 +22,7 @@ pub(super) fn run(ctx: &Context, args: SetupArgs) -> Result<(), CliError> {
     // Changing the redirect URI or scopes of the same app needs no secret
     // again: the stored one is kept when none is given.
     let kept = stored
-        .app
-        .as_ref()
+        .app()
         .filter(|a| a.app_id == app_id)
         .map(|a| a.app_secret.clone());
     let app_secret = match read_secret(kept.is_some())? {
@@ -48,7 +47,7 @@ pub(super) fn run(ctx: &Context, args: SetupArgs) -> Result<(), CliError> {
     let (parked, state) = ctx.store.update(|state| {
         let parked = state
             .app_change_parks_account(&app)
-            .then(|| state.active_account().map(|a| a.label()))
+            .then(|| state.active().map(|a| a.label()))
             .flatten();
         state.set_app(app.clone());
         Ok::<_, CliError>(parked)
@@ -75,7 +74,7 @@ pub(super) fn run(ctx: &Context, args: SetupArgs) -> Result<(), CliError> {
             crate::sanitize::line(&label)
         );
     }
-    if state.token.is_none() {
+    if state.active.is_none() {
         println!("Next: instatui authorize --open");
     }
     Ok(())

@@ -7,26 +7,26 @@ use crate::keepalive::{AccountResult, RunOutcome};
 use crate::lifetime::{self, RefreshBlocker, TokenStatus};
 use crate::localtime::{format_local, rfc3339};
 use crate::sanitize;
-use crate::store::{State, StoredToken, TokenKind};
+use crate::store::{Account, State, StoredToken, TokenKind};
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
 pub(super) fn show(ctx: &Context, json: bool, reveal: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
+    let account = ctx.account(&state);
     let now = crate::clock::now();
-    let status = lifetime::status(state.token.as_ref(), now);
+    let status = lifetime::status(account.map(|a| &a.token), now);
     if reveal {
-        let t = state
-            .token
-            .as_ref()
+        let t = account
+            .map(|a| &a.token)
             .ok_or_else(|| CliError::no_token(&state))?;
         println!("{}", t.value.expose());
         return Ok(());
     }
     if json {
-        print_json(&token_json(&state, now))?;
+        print_json(&token_json(&state, account, now))?;
     } else {
-        print_human(&state, now);
+        print_human(&state, account, now);
     }
     match status {
         TokenStatus::None => Err(CliError::needs_auth("")),
@@ -42,17 +42,18 @@ fn kind_name(kind: TokenKind) -> &'static str {
     }
 }
 
-fn token_json(state: &State, now: OffsetDateTime) -> serde_json::Value {
-    let status = lifetime::status(state.token.as_ref(), now);
-    let flavor = state.app.as_ref().map(|a| a.flavor.as_str());
-    let Some(t) = state.token.as_ref() else {
+fn token_json(state: &State, account: Option<&Account>, now: OffsetDateTime) -> serde_json::Value {
+    let status = lifetime::status(account.map(|a| &a.token), now);
+    let flavor = state.app_for(account).map(|a| a.flavor.as_str());
+    let Some(a) = account else {
         return json!({ "status": status.as_str(), "flavor": flavor });
     };
+    let t = &a.token;
     json!({
         "status": status.as_str(),
         "flavor": flavor,
         "user_id": t.user_id,
-        "username": state.profile.as_ref().and_then(|p| p.username.clone()),
+        "username": a.username(),
         "kind": match t.kind { TokenKind::Short => "short", TokenKind::Long => "long" },
         "obtained_at": rfc3339(t.obtained_at),
         "expires_at": rfc3339(t.expires_at),
@@ -60,26 +61,24 @@ fn token_json(state: &State, now: OffsetDateTime) -> serde_json::Value {
         "refreshable_from": lifetime::refreshable_from(t).map(rfc3339),
         "permissions": t.permissions,
         "token": t.value.masked(),
-        "last_refresh": state.last_refresh,
+        "last_refresh": a.last_refresh,
     })
 }
 
-fn print_human(state: &State, now: OffsetDateTime) {
-    let status = lifetime::status(state.token.as_ref(), now);
+fn print_human(state: &State, account: Option<&Account>, now: OffsetDateTime) {
+    let status = lifetime::status(account.map(|a| &a.token), now);
     let flavor = state
-        .app
-        .as_ref()
+        .app_for(account)
         .map_or("not set up", |a| a.flavor.as_str());
     println!("flavor:           {flavor}");
-    let Some(t) = state.token.as_ref() else {
+    let Some(a) = account else {
         println!("status:           none");
         eprintln!("{}.", capitalized(&super::output::without_token(state)));
         return;
     };
-    let username = state
-        .profile
-        .as_ref()
-        .and_then(|p| p.username.as_deref())
+    let t = &a.token;
+    let username = a
+        .username()
         .unwrap_or("(unknown until the profile is fetched)");
     println!("user id:          {}", t.user_id);
     println!("username:         {}", sanitize::line(username));
@@ -95,7 +94,7 @@ fn print_human(state: &State, now: OffsetDateTime) {
         Some(from) => println!("refreshable from: {}", format_local(from)),
         None => println!("refreshable from: never (short-lived: upgrade it first)"),
     }
-    if let Some(last) = &state.last_refresh {
+    if let Some(last) = &a.last_refresh {
         let outcome = if last.ok {
             "ok".to_string()
         } else {
@@ -280,7 +279,7 @@ pub(super) async fn refresh_each(
         handoff_failures: Vec::new(),
     };
     for account in &accounts {
-        let one = ctx.for_account(account.user_id());
+        let one = ctx.for_account(&account.id());
         let result = refresh_token(&one, when, force).await;
         // The username as it is now (a refresh does not change it).
         let (outcome, message, expires_at) = match result {
@@ -325,7 +324,9 @@ pub(super) async fn refresh_each(
 async fn refresh_token(ctx: &Context, when: When, force: bool) -> Result<Done, CliError> {
     let state = ctx.load()?;
     let now = crate::clock::now();
-    let current = state.token.clone();
+    let account = ctx.account(&state);
+    let id = account.map(Account::id);
+    let current = account.map(|a| a.token.clone());
     if let Some(reason) = current.as_ref().and_then(|t| when.not_due(t, now)) {
         return Ok(Done::NotDue(reason));
     }
@@ -349,7 +350,7 @@ async fn refresh_token(ctx: &Context, when: When, force: bool) -> Result<Done, C
             return Ok(Done::TooYoung(reason));
         }
     }
-    let Some(old) = current else {
+    let (Some(old), Some(id)) = (current, id) else {
         return Err(CliError::no_token(&state));
     };
     let client = ctx.client(&state)?;
@@ -357,8 +358,8 @@ async fn refresh_token(ctx: &Context, when: When, force: bool) -> Result<Done, C
         Ok(long) => {
             let new = lifetime::from_long(&long, &old, crate::clock::now());
             ctx.update(|s| {
-                s.record_refresh(Ok(new.clone()), new.obtained_at);
-                s.record_rate_usage(client.rate_usage());
+                s.record_refresh(&id, Ok(new.clone()), new.obtained_at);
+                s.record_rate_usage(Some(&id), client.rate_usage());
                 Ok::<_, CliError>(())
             })
             // Instagram has issued it: a token that cannot be saved is
@@ -394,8 +395,8 @@ async fn refresh_token(ctx: &Context, when: When, force: bool) -> Result<Done, C
                 }
             }
             ctx.update(|s| {
-                s.record_refresh(Err(message.clone()), at);
-                s.record_rate_usage(client.rate_usage());
+                s.record_refresh(&id, Err(message.clone()), at);
+                s.record_rate_usage(Some(&id), client.rate_usage());
                 Ok::<_, CliError>(())
             })?;
             if err.kind == ErrorKind::NeedsReauth {

@@ -89,9 +89,12 @@ pub(super) fn rows(state: &State, watch: &WatchFile, now: OffsetDateTime) -> Vec
 pub(super) async fn check_all(ctx: &Context) -> Result<(), CliError> {
     let state = ctx.load()?;
     for account in state.all_accounts() {
-        let one = ctx.for_account(account.user_id());
-        let Ok(arranged) = one.load() else { continue };
-        let client = ctx.client(&arranged)?;
+        let one = ctx.for_account(&account.id());
+        let Ok(now_stored) = one.load() else { continue };
+        if now_stored.account(&account.id()).is_none() {
+            continue;
+        }
+        let client = one.client(&now_stored)?;
         let (check, _) = watch::check::check(&client, &account.token.value).await;
         let id = account.user_id().to_string();
         if let Err(e) = watch::update(&ctx.store, |w| w.record_check(&id, check)) {
@@ -154,7 +157,7 @@ pub(super) async fn status_accounts(
     let mut rows = rows(&state, &watch, crate::clock::now());
     if let Some(name) = &ctx.account {
         let id = state.find_account(name).map_err(CliError::usage)?;
-        rows.retain(|r| r.account.user_id() == id);
+        rows.retain(|r| r.account.id() == id);
     }
     Ok((rows, checked))
 }

@@ -91,15 +91,15 @@ pub struct Ticket {
 }
 
 impl Ticket {
-    /// The stored token of `state`'s account, if there is one.
-    pub(crate) fn from_state(state: &crate::store::State) -> Option<Ticket> {
-        let t = state.token.as_ref()?;
-        Some(Ticket {
+    /// The stored token of `account`.
+    pub(crate) fn for_account(account: &crate::store::Account) -> Ticket {
+        let t = &account.token;
+        Ticket {
             token: t.value.clone(),
-            user_id: t.user_id.clone(),
-            username: state.profile.as_ref().and_then(|p| p.username.clone()),
+            user_id: account.user_id().to_string(),
+            username: account.username().map(str::to_string),
             expires_at: t.expires_at,
-        })
+        }
     }
 }
 

@@ -100,8 +100,7 @@ async fn next_event(events: &mut Option<EventStream>) -> Option<std::io::Result<
 fn tick_fingerprint(app: &App) -> (Screen, String) {
     let countdown = app
         .stored
-        .token
-        .as_ref()
+        .token()
         .map(|t| crate::lifetime::countdown(t, app.now).to_string())
         .unwrap_or_default();
     (app.screen, countdown)

@@ -105,7 +105,7 @@ impl Writer {
     /// Whether `ours` holds a token the file does not: one Instagram issued
     /// (a refresh, an exchange) that exists nowhere else.
     fn unsaved_token(&self, ours: &State) -> bool {
-        ours.token.is_some() && ours.token != self.on_disk.token
+        ours.token().is_some() && ours.token() != self.on_disk.token()
     }
 
     /// At exit: a save still failing after one more try. A token it holds
@@ -115,7 +115,7 @@ impl Writer {
             self.save(ours);
         }
         let ours = self.retry.as_ref()?;
-        let token = ours.token.as_ref().filter(|_| self.unsaved_token(ours))?;
+        let token = ours.token().filter(|_| self.unsaved_token(ours))?;
         let error = format!("the last save to {} failed", self.store.path().display());
         Some(crate::store::unsaved_token_message(
             &self.store,

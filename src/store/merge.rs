@@ -1,67 +1,79 @@
 //! Combining two writers' changes: what one process changed survives another's save.
 
-use super::{Account, RefreshOutcome, State, StoredToken};
+use super::{Account, AccountId, RefreshOutcome, State, StoredToken};
 
 /// A three-way merge by section: for each part of the state, a change this
 /// writer made since `base` wins; otherwise what is on disk now stays. So a
 /// token refreshed by cron survives the TUI saving a setting, and the TUI's
 /// own changes still land.
 ///
-/// The token and the last refresh are judged by their own timestamps as
+/// Accounts and apps are merged one by one, by identity: an account one
+/// side removed stays removed (unless the other side refreshed or
+/// authorized it since), one added on either side appears, and each
+/// account's token and last refresh are judged by their own timestamps as
 /// well: a snapshot taken before another process refreshed the token (the
 /// TUI's, read a moment before a cron `refresh` wrote) never puts the older
-/// token back, whatever the writer believes its base was.
+/// token back, whatever the writer believes its base was. The active
+/// account is the one the last writer chose.
 pub(crate) fn three_way(base: &State, ours: &State, disk: &State) -> State {
-    let disk_active = disk.active_account();
-    let disk_changed_active = disk_active != base.active_account();
-    // Which account is active is itself a change: ours if we switched,
-    // else the disk's. The three are then laid out alike, so that the top
-    // level compares one account's token with the same account's.
-    let active = if ours.active_user_id() != base.active_user_id() {
-        ours.active_user_id()
+    let accounts = by_key(
+        &base.accounts,
+        &ours.accounts,
+        &disk.accounts,
+        Account::id,
+        merge_account,
+    );
+    let exists = |id: &AccountId| accounts.iter().any(|a| a.is(id));
+    // Which account is active is itself a change: ours if we switched
+    // (unless to none while the disk's changed too: that one is what the
+    // user did last), else the disk's; never one that no longer exists.
+    let ours_switched = ours.active != base.active;
+    let disk_switched = disk.active != base.active;
+    // We logged out (removing the active account) but the other side
+    // obtained a new token for it since: that account stays, and active.
+    let dropped_but_kept = base
+        .active
+        .as_ref()
+        .is_some_and(|id| ours.account(id).is_none() && exists(id));
+    let to_none_lost = ours.active.is_none() && (disk_switched || dropped_but_kept);
+    let (chosen, other) = if ours_switched && !to_none_lost {
+        (&ours.active, &disk.active)
     } else {
-        disk.active_user_id()
+        (&disk.active, &ours.active)
     };
-    let base = base.arranged_for(active);
-    let ours = ours.arranged_for(active);
-    let disk = disk.arranged_for(active);
-    let mut merged = State {
+    // One chosen but removed by the other side: the other side's choice.
+    let active = match chosen {
+        Some(id) if exists(id) => Some(id.clone()),
+        Some(_) => other.clone().filter(|id| exists(id)),
+        None => None,
+    };
+    let current_app = match &active {
+        Some(id) => id.app_id.clone(),
+        None => pick(&base.current_app, &ours.current_app, &disk.current_app),
+    };
+    State {
         version: ours.version,
-        app: pick(&base.app, &ours.app, &disk.app),
+        apps: by_key(
+            &base.apps,
+            &ours.apps,
+            &disk.apps,
+            |a| a.app_id.clone(),
+            pick_item,
+        ),
+        current_app,
+        accounts,
+        active,
         pending_authorization: pick(
             &base.pending_authorization,
             &ours.pending_authorization,
             &disk.pending_authorization,
         ),
-        token: newer_token(&base.token, &ours.token, &disk.token),
-        profile: pick(&base.profile, &ours.profile, &disk.profile),
-        last_refresh: newer_refresh(&base.last_refresh, &ours.last_refresh, &disk.last_refresh),
         rate_usage: pick(&base.rate_usage, &ours.rate_usage, &disk.rate_usage),
         settings: pick(&base.settings, &ours.settings, &disk.settings),
         endpoints: pick(&base.endpoints, &ours.endpoints, &disk.endpoints),
         last_run: pick(&base.last_run, &ours.last_run, &disk.last_run),
         handoffs: crate::handoff::merge(&base.handoffs, &ours.handoffs, &disk.handoffs),
-        accounts: by_key(
-            &base.accounts,
-            &ours.accounts,
-            &disk.accounts,
-            Account::user_id,
-            merge_account,
-        ),
-        apps: by_key(&base.apps, &ours.apps, &disk.apps, |a| &a.app_id, pick_item),
-    };
-    if let Some(id) = merged.active_user_id().map(str::to_string) {
-        merged.accounts.retain(|a| a.user_id() != id);
     }
-    // We left no account active (logged out), while another process made
-    // one active since: that one is what the user did last.
-    if merged.token.is_none()
-        && disk_changed_active
-        && let Some(id) = disk_active.as_ref().map(|a| a.user_id().to_string())
-    {
-        merged.switch_account(&id);
-    }
-    merged
 }
 
 /// Our token when we changed it, unless the one on disk was obtained later:
@@ -119,19 +131,22 @@ fn pick_item<T: Clone + PartialEq>(
     }
 }
 
-/// An account both sides kept is merged part by part, like the active one.
+/// An account both sides kept is merged part by part.
 fn merge_account(
     base: Option<&Account>,
     ours: Option<&Account>,
     disk: Option<&Account>,
 ) -> Option<Account> {
     let (Some(b), Some(o), Some(d)) = (base, ours, disk) else {
-        // Removing an account wins over that account only, as dropping the
-        // token does: one refreshed or authorized elsewhere since stays.
-        if ours.is_none() && disk.is_some() && disk != base {
-            return disk.cloned();
-        }
-        return pick_item(base, ours, disk);
+        return match (base, ours, disk) {
+            // Removing an account wins over that account, as dropping the
+            // token does, but not over a token obtained since (refreshed or
+            // authorized again on the side that kept it).
+            (Some(b), Some(kept), None) | (Some(b), None, Some(kept)) => {
+                (kept.token.obtained_at > b.token.obtained_at).then(|| kept.clone())
+            }
+            _ => pick_item(base, ours, disk),
+        };
     };
     let token = |a: &Account| Some(a.token.clone());
     Some(Account {
@@ -146,17 +161,17 @@ fn merge_account(
 /// Lists merged item by item under `key`: one added, removed or changed on
 /// our side wins over the disk's, every other stays as on disk. The disk's
 /// order first, then what only we have.
-fn by_key<T: Clone>(
+fn by_key<T: Clone, K: PartialEq>(
     base: &[T],
     ours: &[T],
     disk: &[T],
-    key: impl Fn(&T) -> &str,
+    key: impl Fn(&T) -> K,
     merge: impl Fn(Option<&T>, Option<&T>, Option<&T>) -> Option<T>,
 ) -> Vec<T> {
-    let find = |list: &'_ [T], k: &str| list.iter().find(|t| key(t) == k).cloned();
-    let mut keys: Vec<String> = Vec::new();
+    let find = |list: &'_ [T], k: &K| list.iter().find(|t| key(t) == *k).cloned();
+    let mut keys: Vec<K> = Vec::new();
     for item in disk.iter().chain(ours).chain(base) {
-        let k = key(item).to_string();
+        let k = key(item);
         if !keys.contains(&k) {
             keys.push(k);
         }
@@ -176,7 +191,7 @@ fn by_key<T: Clone>(
 mod tests {
     use super::*;
     use crate::secret::Secret;
-    use crate::store::{StoredToken, TokenKind};
+    use crate::store::{AccountId, StoredToken, TokenKind};
     use time::macros::datetime;
 
     fn token(value: &str) -> StoredToken {
@@ -198,41 +213,35 @@ mod tests {
 
     #[test]
     fn each_writer_keeps_what_it_changed() {
-        let base = State {
-            token: Some(token("old")),
-            ..State::default()
-        };
+        let base = with_token(Some(token("old")));
         // Cron refreshed the token on disk; the TUI switched auto-refresh on.
-        let disk = State {
-            token: Some(token("refreshed-by-cron")),
-            ..base.clone()
-        };
+        let disk = with_token(Some(token("refreshed-by-cron")));
         let mut ours = base.clone();
         ours.settings.auto_refresh = true;
         let merged = three_way(&base, &ours, &disk);
-        assert_eq!(merged.token, Some(token("refreshed-by-cron")));
+        assert_eq!(merged.token(), Some(&token("refreshed-by-cron")));
         assert!(merged.settings.auto_refresh);
     }
 
     #[test]
     fn our_change_wins_where_both_changed() {
         let base = State::default();
-        let ours = State {
-            token: Some(token("ours")),
-            ..State::default()
-        };
-        let disk = State {
-            token: Some(token("theirs")),
-            ..State::default()
-        };
-        assert_eq!(three_way(&base, &ours, &disk).token, Some(token("ours")));
+        let ours = with_token(Some(token("ours")));
+        let disk = with_token(Some(token("theirs")));
+        assert_eq!(three_way(&base, &ours, &disk).token(), Some(&token("ours")));
     }
 
+    /// User 1's account, active, under no app (or none at all).
     fn with_token(t: Option<StoredToken>) -> State {
-        State {
-            token: t,
-            ..State::default()
+        let mut s = State::default();
+        if let Some(t) = t {
+            s.record_authorization(t);
         }
+        s
+    }
+
+    fn tok(s: &State) -> Option<StoredToken> {
+        s.token().cloned()
     }
 
     #[test]
@@ -246,16 +255,24 @@ mod tests {
             &with_token(old.clone()),
             &with_token(cron.clone()),
         );
-        assert_eq!(merged.token, cron);
+        assert_eq!(tok(&merged), cron);
         // Both changed it: the later one wins, whichever side it is on.
         let tui = Some(token_at("refreshed-by-the-tui", 2));
         let base = with_token(old.clone());
         assert_eq!(
-            three_way(&base, &with_token(tui.clone()), &with_token(cron.clone())).token,
+            tok(&three_way(
+                &base,
+                &with_token(tui.clone()),
+                &with_token(cron.clone())
+            )),
             tui
         );
         assert_eq!(
-            three_way(&base, &with_token(cron.clone()), &with_token(tui.clone())).token,
+            tok(&three_way(
+                &base,
+                &with_token(cron.clone()),
+                &with_token(tui.clone())
+            )),
             tui
         );
     }
@@ -264,10 +281,14 @@ mod tests {
     fn dropping_the_token_wins_over_that_token_only() {
         let old = Some(token_at("old", 0));
         let base = with_token(old.clone());
-        assert_eq!(three_way(&base, &with_token(None), &base).token, None);
+        assert_eq!(tok(&three_way(&base, &with_token(None), &base)), None);
         let newer = Some(token_at("authorized-elsewhere", 1));
         assert_eq!(
-            three_way(&base, &with_token(None), &with_token(newer.clone())).token,
+            tok(&three_way(
+                &base,
+                &with_token(None),
+                &with_token(newer.clone())
+            )),
             newer
         );
     }
@@ -280,20 +301,17 @@ mod tests {
             message: None,
         };
         // Outcomes belong to an account (schema 3): the same one in all three.
-        let base = State {
-            last_refresh: Some(at(0)),
-            ..with_token(Some(token("t")))
+        let refreshed_at = |h: i64| {
+            let mut s = with_token(Some(token("t")));
+            if let Some(a) = s.active_mut() {
+                a.last_refresh = Some(at(h));
+            }
+            s
         };
-        let ours = State {
-            last_refresh: Some(at(1)),
-            ..with_token(Some(token("t")))
-        };
-        let disk = State {
-            last_refresh: Some(at(2)),
-            ..with_token(Some(token("t")))
-        };
-        assert_eq!(three_way(&base, &ours, &disk).last_refresh, Some(at(2)));
-        assert_eq!(three_way(&base, &disk, &ours).last_refresh, Some(at(2)));
+        let (base, ours, disk) = (refreshed_at(0), refreshed_at(1), refreshed_at(2));
+        let last = |s: &State| s.last_refresh().cloned();
+        assert_eq!(last(&three_way(&base, &ours, &disk)), Some(at(2)));
+        assert_eq!(last(&three_way(&base, &disk, &ours)), Some(at(2)));
     }
 
     fn user_token(user: &str, value: &str) -> StoredToken {
@@ -323,10 +341,20 @@ mod tests {
     fn refreshed_by_cron(base: &State) -> State {
         let mut disk = base.clone();
         for user in ["1", "2"] {
-            let fresh = user_token(user, &format!("cron-{user}"));
-            disk.update_account(user, |a| a.record_refresh(Ok(fresh), fresh_at()));
+            let fresh = StoredToken {
+                obtained_at: fresh_at(),
+                ..user_token(user, &format!("cron-{user}"))
+            };
+            disk.record_refresh(&id(user), Ok(fresh), fresh_at());
         }
         disk
+    }
+
+    fn id(user: &str) -> AccountId {
+        AccountId {
+            app_id: None,
+            user_id: user.to_string(),
+        }
     }
 
     fn fresh_at() -> time::OffsetDateTime {
@@ -352,8 +380,14 @@ mod tests {
         let disk = refreshed_by_cron(&base);
         // Meanwhile the TUI switched to account 2 and refreshed it itself.
         let mut ours = base.clone();
-        ours.switch_account("2");
-        ours.record_refresh(Ok(user_token("2", "tui-2")), fresh_at());
+        ours.switch_account(&id("2"));
+        // A minute after cron's.
+        let later = fresh_at() + time::Duration::minutes(1);
+        let tui = StoredToken {
+            obtained_at: later,
+            ..user_token("2", "tui-2")
+        };
+        ours.record_refresh(&id("2"), Ok(tui), later);
         let merged = three_way(&base, &ours, &disk);
         assert_eq!(merged.active_user_id(), Some("2"));
         assert_eq!(value_of(&merged, "2"), "tui-2");
@@ -366,12 +400,11 @@ mod tests {
         let base = two_accounts();
         let mut disk = base.clone();
         let fresh = user_token("1", "cron-1");
-        disk.update_account("1", |a| a.record_refresh(Ok(fresh), fresh_at()));
-        disk.park_active();
+        disk.record_refresh(&id("1"), Ok(fresh), fresh_at());
         disk.record_authorization(user_token("3", "three"));
-        disk.switch_account("1");
+        disk.switch_account(&id("1"));
         let mut ours = base.clone();
-        ours.remove_account("2");
+        ours.remove_account(&id("2"));
         let merged = three_way(&base, &ours, &disk);
         let mut ids: Vec<String> = merged
             .all_accounts()

@@ -9,22 +9,26 @@ use time::OffsetDateTime;
 /// load; a newer one is refused and moved aside, never overwritten.
 pub(crate) const STATE_VERSION: u32 = 3;
 
-/// The state as the program works with it: the active account's token,
-/// profile, last refresh and rate usage sit at the top, so every screen and
-/// subcommand works on "the" account; the other accounts and the apps they
-/// use wait in `accounts` and `apps`. On disk (schema 3, see `file.rs`) every
-/// app and every account is listed alike, with the active one named.
+/// The state as the program works with it, in the file's shape: every
+/// app and every account listed alike, the active account named by its
+/// identity. Screens and commands reach an account through [`State::active`]
+/// or [`State::account`]; nothing is moved about to make one "the" account.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(from = "super::file::StateFile", into = "super::file::StateFile")]
 pub struct State {
     pub version: u32,
-    /// The active account's app, or the app the next authorization is for.
-    pub app: Option<AppConfig>,
+    /// Every stored app, in the order they were set up.
+    pub apps: Vec<AppConfig>,
+    /// The app the next authorization is for; the active account's app
+    /// whenever an account is active.
+    pub current_app: Option<String>,
+    /// Every account, in the order they were added.
+    pub accounts: Vec<Account>,
+    /// The active account: the one the TUI and every command use.
+    pub active: Option<AccountId>,
     /// The `state` parameter of the last authorize URL, checked on return.
     pub pending_authorization: Option<PendingAuthorization>,
-    pub token: Option<StoredToken>,
-    pub profile: Option<Profile>,
-    pub last_refresh: Option<RefreshOutcome>,
+    /// Usage Instagram reported while no account was active.
     pub rate_usage: Option<RateUsage>,
     pub settings: Settings,
     pub endpoints: EndpointOverrides,
@@ -32,28 +36,22 @@ pub struct State {
     pub last_run: Option<crate::keepalive::RefreshRun>,
     /// Where each account's new tokens are handed on to.
     pub handoffs: Vec<crate::handoff::Handoff>,
-    /// The accounts that are not active, in the order they were added.
-    pub accounts: Vec<Account>,
-    /// The apps of those accounts, other than `app`.
-    pub apps: Vec<AppConfig>,
 }
 
 impl Default for State {
     fn default() -> Self {
         State {
             version: STATE_VERSION,
-            app: None,
+            apps: Vec::new(),
+            current_app: None,
+            accounts: Vec::new(),
+            active: None,
             pending_authorization: None,
-            token: None,
-            profile: None,
-            last_refresh: None,
             rate_usage: None,
             settings: Settings::default(),
             endpoints: EndpointOverrides::default(),
             last_run: None,
             handoffs: Vec::new(),
-            accounts: Vec::new(),
-            apps: Vec::new(),
         }
     }
 }
@@ -68,13 +66,6 @@ impl State {
         }
         if let Some(p) = &mut self.pending_authorization {
             utc(&mut p.issued_at);
-        }
-        if let Some(t) = &mut self.token {
-            utc(&mut t.obtained_at);
-            utc(&mut t.expires_at);
-        }
-        if let Some(r) = &mut self.last_refresh {
-            utc(&mut r.at);
         }
         if let Some(run) = &mut self.last_run {
             utc(&mut run.at);
@@ -100,6 +91,15 @@ impl State {
     }
 }
 
+/// Who an account is: its app and its Instagram user id. The same person
+/// under two apps is two accounts (each token belongs to its app).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct AccountId {
+    /// None for a token pasted with `login --with-token` before any setup.
+    pub app_id: Option<String>,
+    pub user_id: String,
+}
+
 /// One Instagram user's token under one app, with what was learnt through it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
@@ -119,6 +119,19 @@ pub struct Account {
 impl Account {
     pub fn user_id(&self) -> &str {
         &self.token.user_id
+    }
+
+    /// Its identity: app and user id.
+    pub fn id(&self) -> AccountId {
+        AccountId {
+            app_id: self.app_id.clone(),
+            user_id: self.user_id().to_string(),
+        }
+    }
+
+    /// Whether `id` names it.
+    pub fn is(&self, id: &AccountId) -> bool {
+        self.app_id == id.app_id && self.user_id() == id.user_id
     }
 
     pub fn username(&self) -> Option<&str> {

@@ -10,22 +10,9 @@ const APP_SECRET: &str = "0123456789abcdef0123456789abcdef";
 const TOKEN: &str = "IGQWRNb2ZAhYTFkX0V4YW1wbGVMb25nTGl2ZWRUb2tlbg";
 
 fn full_state() -> State {
-    State {
-        accounts: Vec::new(),
-        apps: Vec::new(),
-        version: STATE_VERSION,
-        app: Some(AppConfig {
-            flavor: Flavor::BasicDisplay,
-            app_id: "1234567890".to_string(),
-            app_secret: Secret::new(APP_SECRET),
-            redirect_uri: "https://localhost:8910/callback/".to_string(),
-            scopes: vec!["user_profile".to_string(), "user_media".to_string()],
-        }),
-        pending_authorization: Some(PendingAuthorization {
-            nonce: "c3RhdGUtbm9uY2U".to_string(),
-            issued_at: datetime!(2026-11-28 16:22:33 UTC),
-        }),
-        token: Some(StoredToken {
+    let account = Account {
+        app_id: Some("1234567890".to_string()),
+        token: StoredToken {
             kind: TokenKind::Long,
             value: Secret::new(TOKEN),
             user_id: "17841405793187218".to_string(),
@@ -33,7 +20,7 @@ fn full_state() -> State {
             obtained_at: datetime!(2026-11-28 16:22:33.5 UTC),
             // A local offset is stored as the same instant in UTC.
             expires_at: datetime!(2027-01-27 18:22:33 +02:00),
-        }),
+        },
         profile: Some(Profile {
             id: Some("17841405793187218".to_string()),
             user_id: Some("17841405793187218".to_string()),
@@ -56,6 +43,24 @@ fn full_state() -> State {
             estimated_time_to_regain_access: Some(0),
             seen_at: Some(datetime!(2026-11-29 08:00:01 UTC)),
         }),
+    };
+    State {
+        version: STATE_VERSION,
+        apps: vec![AppConfig {
+            flavor: Flavor::BasicDisplay,
+            app_id: "1234567890".to_string(),
+            app_secret: Secret::new(APP_SECRET),
+            redirect_uri: "https://localhost:8910/callback/".to_string(),
+            scopes: vec!["user_profile".to_string(), "user_media".to_string()],
+        }],
+        current_app: Some("1234567890".to_string()),
+        active: Some(account.id()),
+        accounts: vec![account],
+        pending_authorization: Some(PendingAuthorization {
+            nonce: "c3RhdGUtbm9uY2U".to_string(),
+            issued_at: datetime!(2026-11-28 16:22:33 UTC),
+        }),
+        rate_usage: None,
         settings: Settings {
             auto_refresh: true,
             images: Some("halfblocks".to_string()),
@@ -126,11 +131,8 @@ fn full_state_round_trips() {
     let loaded = store.load().unwrap();
     assert_eq!(loaded.notice, None);
     assert_eq!(loaded.state, state);
-    assert_eq!(
-        loaded.state.app.as_ref().unwrap().app_secret.expose(),
-        APP_SECRET
-    );
-    assert_eq!(loaded.state.token.as_ref().unwrap().value.expose(), TOKEN);
+    assert_eq!(loaded.state.app().unwrap().app_secret.expose(), APP_SECRET);
+    assert_eq!(loaded.state.token().unwrap().value.expose(), TOKEN);
 }
 
 #[test]
@@ -322,7 +324,7 @@ fn v0_file_is_migrated() {
     let loaded = store.load().unwrap();
     assert_eq!(loaded.notice, None);
     assert_eq!(loaded.state.version, STATE_VERSION);
-    let app = loaded.state.app.expect("app");
+    let app = loaded.state.app().cloned().expect("app");
     assert_eq!(app.flavor, Flavor::BasicDisplay);
     assert_eq!(app.app_secret.expose(), APP_SECRET);
     assert!(loaded.state.settings.auto_refresh);
@@ -367,7 +369,7 @@ fn update_that_fails_writes_nothing() {
     store.save(&full_state()).unwrap();
     let before = fs::read(store.path()).unwrap();
     let result = store.update(|s| {
-        s.token = None;
+        s.forget_token();
         Err::<(), _>(TestError::Refused)
     });
     assert!(matches!(result, Err(TestError::Refused)));
@@ -488,22 +490,22 @@ fn a_version_1_file_from_the_first_release_opens_with_nothing_lost() {
     let loaded = store.load().unwrap();
     assert_eq!(loaded.notice, None);
     let state = loaded.state;
-    let app = state.app.as_ref().expect("the app");
+    let app = state.app().expect("the app");
     assert_eq!(app.app_id, "990602627938098");
     assert_eq!(app.app_secret.expose(), "3f1c9a7e5b2d4f608a1c3e5b7d9f0a2c");
     assert_eq!(app.redirect_uri, "https://localhost/instatui/auth/");
     assert_eq!(app.flavor, Flavor::InstagramLogin);
     assert_eq!(app.scopes, ["instagram_business_basic"]);
-    let token = state.token.as_ref().expect("the token");
+    let token = state.token().expect("the token");
     assert_eq!(token.kind, TokenKind::Long);
     assert!(token.value.expose().starts_with("IGAAacEuhut58"));
     assert_eq!(token.user_id, "17841405793187218");
     assert_eq!(token.expires_at, datetime!(2027-01-28 02:37:52 UTC));
     assert_eq!(
-        state.profile.as_ref().and_then(|p| p.username.as_deref()),
+        state.profile().and_then(|p| p.username.as_deref()),
         Some("larch_and_lake")
     );
-    let last = state.last_refresh.as_ref().expect("the last refresh");
+    let last = state.last_refresh().expect("the last refresh");
     assert!(!last.ok);
     assert!(
         last.message
@@ -511,10 +513,7 @@ fn a_version_1_file_from_the_first_release_opens_with_nothing_lost() {
             .unwrap_or("")
             .contains("24 hours old")
     );
-    assert_eq!(
-        state.rate_usage.as_ref().and_then(|u| u.call_count),
-        Some(3)
-    );
+    assert_eq!(state.rate_usage().and_then(|u| u.call_count), Some(3));
     assert_eq!(
         state
             .pending_authorization
@@ -555,7 +554,7 @@ fn a_version_1_file_is_saved_as_version_2_with_one_active_account() {
 fn several_accounts_under_two_apps_round_trip() {
     let (_dir, store) = store();
     let mut state = full_state();
-    let first = state.token.clone().unwrap();
+    let first = state.token().cloned().unwrap();
     // A second user under the same app.
     state.record_authorization(StoredToken {
         user_id: "2".to_string(),
@@ -563,10 +562,9 @@ fn several_accounts_under_two_apps_round_trip() {
         ..first.clone()
     });
     // A third under another app.
-    state.park_active();
     state.set_app(AppConfig {
         app_id: "999".to_string(),
-        ..state.app.clone().unwrap()
+        ..state.app().cloned().unwrap()
     });
     state.record_authorization(StoredToken {
         user_id: "3".to_string(),
@@ -578,7 +576,7 @@ fn several_accounts_under_two_apps_round_trip() {
     let loaded = store.load().unwrap().state;
     assert_eq!(loaded, state);
     assert_eq!(loaded.active_user_id(), Some("3"));
-    assert_eq!(loaded.app.as_ref().unwrap().app_id, "999");
+    assert_eq!(loaded.app().unwrap().app_id, "999");
     let first_account = loaded
         .all_accounts()
         .into_iter()
@@ -592,7 +590,7 @@ fn several_accounts_under_two_apps_round_trip() {
 /// active, 999 is the current app and has no account yet.
 fn set_up_another_app() -> State {
     let mut state = full_state();
-    let first = state.token.clone().unwrap();
+    let first = state.token().cloned().unwrap();
     state.record_authorization(StoredToken {
         user_id: "2".to_string(),
         value: Secret::new("IGQsecond"),
@@ -601,7 +599,7 @@ fn set_up_another_app() -> State {
     state.set_app(AppConfig {
         app_id: "999".to_string(),
         app_secret: Secret::new("fedcba9876543210fedcba9876543210"),
-        ..state.app.clone().unwrap()
+        ..state.app().cloned().unwrap()
     });
     assert_eq!(state.active_user_id(), None);
     state
@@ -624,21 +622,19 @@ fn stored_app_ids(store: &Store) -> Vec<String> {
 fn working_on_another_apps_account_keeps_every_stored_app() {
     let (_dir, store) = store();
     store.save(&set_up_another_app()).unwrap();
-    // What `--account 2 profile` does: that account at the top for the
-    // command, its profile saved, then put back as it was.
+    // What `--account 2 profile` does: that account's profile saved.
     store
         .update(|s| {
-            *s = s.arranged_for(Some("2"));
-            s.record_profile(Profile::default());
-            *s = s.arranged_back(None, Some("999"));
+            let id = s.find_account("2").unwrap();
+            s.record_profile(&id, Profile::default());
             Ok::<_, StoreError>(())
         })
         .unwrap();
     assert_eq!(stored_app_ids(&store), ["1234567890", "999"]);
     let loaded = store.load().unwrap().state;
-    assert_eq!(loaded.app.as_ref().unwrap().app_id, "999", "still current");
+    assert_eq!(loaded.app().unwrap().app_id, "999", "still current");
     assert_eq!(
-        loaded.app.as_ref().unwrap().app_secret.expose(),
+        loaded.app().unwrap().app_secret.expose(),
         "fedcba9876543210fedcba9876543210"
     );
     assert_eq!(loaded.active_user_id(), None);
@@ -649,12 +645,15 @@ fn switching_to_another_apps_account_keeps_the_app_being_set_up() {
     let (_dir, store) = store();
     store.save(&set_up_another_app()).unwrap();
     store
-        .update(|s| Ok::<_, StoreError>(s.switch_account("2")))
+        .update(|s| {
+            let id = s.find_account("2").unwrap();
+            Ok::<_, StoreError>(s.switch_account(&id))
+        })
         .unwrap();
     assert_eq!(stored_app_ids(&store), ["1234567890", "999"]);
     let loaded = store.load().unwrap().state;
     assert_eq!(loaded.active_user_id(), Some("2"));
-    assert_eq!(loaded.app.as_ref().unwrap().app_id, "1234567890");
+    assert_eq!(loaded.app().unwrap().app_id, "1234567890");
     let other = loaded.apps.iter().find(|a| a.app_id == "999").unwrap();
     assert_eq!(
         other.app_secret.expose(),
@@ -667,7 +666,8 @@ fn a_writer_that_switched_accounts_keeps_the_app_on_disk() {
     // The TUI's save: its switch merged with the file as it is now.
     let base = set_up_another_app();
     let mut ours = base.clone();
-    ours.switch_account("2");
+    let two = ours.find_account("2").unwrap();
+    ours.switch_account(&two);
     let merged = merge::three_way(&base, &ours, &base);
     let (_dir, store) = store();
     store.save(&merged).unwrap();

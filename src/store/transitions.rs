@@ -1,6 +1,8 @@
 //! The rules for changing the state, in one place: the CLI and the TUI's `update` both call these.
 
-use super::schema::{Account, AppConfig, PendingAuthorization, RefreshOutcome, State, StoredToken};
+use super::schema::{
+    Account, AccountId, AppConfig, PendingAuthorization, RefreshOutcome, State, StoredToken,
+};
 use crate::instagram::{Profile, RateUsage};
 use time::OffsetDateTime;
 
@@ -16,64 +18,126 @@ pub(crate) enum AppChange {
 }
 
 impl State {
+    /// The active account.
+    pub fn active(&self) -> Option<&Account> {
+        let id = self.active.as_ref()?;
+        self.account(id)
+    }
+
+    /// The active account, to change it.
+    pub fn active_mut(&mut self) -> Option<&mut Account> {
+        let id = self.active.clone()?;
+        self.account_mut(&id)
+    }
+
+    /// The account `id` names.
+    pub fn account(&self, id: &AccountId) -> Option<&Account> {
+        self.accounts.iter().find(|a| a.is(id))
+    }
+
+    /// The account `id` names, to change it.
+    pub fn account_mut(&mut self, id: &AccountId) -> Option<&mut Account> {
+        self.accounts.iter_mut().find(|a| a.is(id))
+    }
+
+    /// The active account's token.
+    pub fn token(&self) -> Option<&StoredToken> {
+        self.active().map(|a| &a.token)
+    }
+
+    /// The active account's profile, once fetched.
+    pub fn profile(&self) -> Option<&Profile> {
+        self.active().and_then(|a| a.profile.as_ref())
+    }
+
+    /// The active account's last refresh.
+    pub fn last_refresh(&self) -> Option<&RefreshOutcome> {
+        self.active().and_then(|a| a.last_refresh.as_ref())
+    }
+
+    /// The active account's rate usage, or what was reported while none was active.
+    pub fn rate_usage(&self) -> Option<&RateUsage> {
+        match self.active() {
+            Some(a) => a.rate_usage.as_ref(),
+            None => self.rate_usage.as_ref(),
+        }
+    }
+
+    /// The current app: the active account's, or the one the next
+    /// authorization is for.
+    pub fn app(&self) -> Option<&AppConfig> {
+        let id = self.current_app.as_deref()?;
+        self.apps.iter().find(|a| a.app_id == id)
+    }
+
+    /// The app of `account` when there is one, else the current app: the
+    /// app a command on that account talks to Instagram as.
+    pub(crate) fn app_for(&self, account: Option<&Account>) -> Option<&AppConfig> {
+        match account {
+            Some(a) => self.app_of(a),
+            None => self.app(),
+        }
+    }
+
     /// Whether saving `app` would put the active account aside (its token
     /// belongs to another app id), so that a front-end can ask first.
     pub(crate) fn app_change_parks_account(&self, app: &AppConfig) -> bool {
-        self.token.is_some() && !self.is_same_app(app)
+        self.active.is_some() && !self.is_same_app(app)
     }
 
     /// A token belongs to one app id and the API it was issued by: an
     /// instagram-login token does not work on the Basic Display API.
     fn is_same_app(&self, app: &AppConfig) -> bool {
-        self.app
-            .as_ref()
+        self.app()
             .is_some_and(|old| old.app_id == app.app_id && old.flavor == app.flavor)
     }
 
     /// Saves the app's credentials. A token belongs to one app: another app
-    /// id puts the active account (token, profile, last refresh) among the
-    /// others, with its app kept for it, ready for an authorization under
-    /// the new app; nothing is lost. Any change drops
-    /// the pending authorization, since the authorize URL depends on every
-    /// field; saving the same details again keeps it, so a URL already open
-    /// in the browser still works.
+    /// id leaves the active account stored with its app but none active,
+    /// ready for an authorization under the new app; nothing is lost. Any
+    /// change drops the pending authorization, since the authorize URL
+    /// depends on every field; saving the same details again keeps it, so
+    /// a URL already open in the browser still works.
     pub(crate) fn set_app(&mut self, app: AppConfig) -> AppChange {
-        let change = if self.app.as_ref() == Some(&app) {
+        let change = if self.app() == Some(&app) {
             AppChange::Unchanged
         } else if self.is_same_app(&app) {
             AppChange::Edited
         } else {
             AppChange::OtherApp
         };
-        let other_api = change == AppChange::OtherApp
-            && self
-                .app
-                .as_ref()
-                .is_some_and(|old| old.app_id == app.app_id);
+        let other_api =
+            change == AppChange::OtherApp && self.app().is_some_and(|old| old.app_id == app.app_id);
         if other_api {
             // The same app id on the other API: its token does not work
             // there, and the account cannot keep an app of its own.
-            self.token = None;
-            self.profile = None;
-            self.last_refresh = None;
+            if let Some(id) = self.active.take() {
+                let gone = self.accounts.iter().position(|a| a.is(&id));
+                if let Some(account) = gone.map(|i| self.accounts.remove(i)) {
+                    self.rate_usage = account.rate_usage;
+                }
+            }
         } else if change == AppChange::OtherApp {
-            self.park_active();
-            // Other accounts under the old app keep it.
-            if let Some(old) = self.app.take()
-                && self
+            self.leave_active();
+            // The old app stays for the accounts under it; one without
+            // any goes, replaced by the new one.
+            if let Some(old) = self.current_app.take()
+                && !self
                     .accounts
                     .iter()
-                    .any(|a| a.app_id.as_deref() == Some(old.app_id.as_str()))
-                && !self.apps.iter().any(|a| a.app_id == old.app_id)
+                    .any(|a| a.app_id.as_deref() == Some(old.as_str()))
             {
-                self.apps.push(old);
+                self.apps.retain(|a| a.app_id != old);
             }
         }
-        self.apps.retain(|a| a.app_id != app.app_id);
         if change != AppChange::Unchanged {
             self.pending_authorization = None;
         }
-        self.app = Some(app);
+        self.current_app = Some(app.app_id.clone());
+        match self.apps.iter_mut().find(|a| a.app_id == app.app_id) {
+            Some(stored) => *stored = app,
+            None => self.apps.push(app),
+        }
         change
     }
 
@@ -83,95 +147,140 @@ impl State {
         self.pending_authorization = Some(PendingAuthorization { nonce, issued_at });
     }
 
-    /// A code was exchanged for a (short-lived) token: a new authorization.
-    /// The authorize URL is used up, and the profile and last refresh belong
-    /// to the token it replaces (perhaps another user's).
-    ///
-    /// Another user's token adds an account: the one active so far is kept
-    /// among the others. The same user authorized again replaces their token.
-    pub(crate) fn record_authorization(&mut self, token: StoredToken) {
-        if self
-            .token
-            .as_ref()
-            .is_some_and(|t| t.user_id != token.user_id)
-        {
-            self.park_active();
+    /// A code was exchanged for a (short-lived) token: a new authorization
+    /// under the current app, whose account becomes the active one. The
+    /// authorize URL is used up, and the profile and last refresh belong to
+    /// the token it replaces. The same user authorized again keeps their
+    /// account (and its handoffs); another user's adds one.
+    pub(crate) fn record_authorization(&mut self, token: StoredToken) -> AccountId {
+        let id = AccountId {
+            app_id: self.current_app.clone(),
+            user_id: token.user_id.clone(),
+        };
+        let was_active = self.active.as_ref() == Some(&id);
+        // Usage reported while none was active was this user's.
+        let loose = if self.active.is_none() {
+            self.rate_usage.take()
+        } else {
+            None
+        };
+        match self.account_mut(&id) {
+            Some(account) => {
+                account.token = token;
+                account.profile = None;
+                account.last_refresh = None;
+                if !was_active {
+                    account.rate_usage = loose;
+                }
+            }
+            None => self.accounts.push(Account {
+                app_id: id.app_id.clone(),
+                token,
+                profile: None,
+                last_refresh: None,
+                rate_usage: loose,
+            }),
         }
-        self.accounts.retain(|a| a.user_id() != token.user_id);
-        self.token = Some(token);
+        self.active = Some(id.clone());
         self.pending_authorization = None;
-        self.profile = None;
-        self.last_refresh = None;
+        id
     }
 
     /// The short-lived token was exchanged for a long-lived one: the same
     /// authorization, so the profile stays.
-    pub(crate) fn record_upgrade(&mut self, token: StoredToken) {
-        self.token = Some(token);
-    }
-
-    /// The outcome of a refresh at `at`: a new token replaces the old one;
-    /// a failure keeps the old token and records Instagram's message.
-    pub fn record_refresh(&mut self, result: Result<StoredToken, String>, at: OffsetDateTime) {
-        if let Some(user_id) = self.active_user_id().map(str::to_string) {
-            self.update_account(&user_id, |a| a.record_refresh(result, at));
+    pub(crate) fn record_upgrade(&mut self, id: &AccountId, token: StoredToken) {
+        if let Some(account) = self.account_mut(id) {
+            account.token = token;
         }
     }
 
-    /// Logging out: the token goes, and with it everything learnt through it
-    /// (profile, last refresh, rate usage) and any authorize URL still out.
+    /// The outcome of a refresh of account `id` at `at`: a new token
+    /// replaces the old one; a failure keeps the old token and records
+    /// Instagram's message.
+    pub fn record_refresh(
+        &mut self,
+        id: &AccountId,
+        result: Result<StoredToken, String>,
+        at: OffsetDateTime,
+    ) {
+        let Some(account) = self.account_mut(id) else {
+            return;
+        };
+        let outcome = match result {
+            Ok(token) => {
+                account.token = token;
+                RefreshOutcome {
+                    at,
+                    ok: true,
+                    message: None,
+                }
+            }
+            Err(message) => RefreshOutcome {
+                at,
+                ok: false,
+                message: Some(message),
+            },
+        };
+        account.last_refresh = Some(outcome);
+    }
+
+    /// Logging out: the active account goes, with everything learnt
+    /// through its token (profile, last refresh, rate usage), and any
+    /// authorize URL still out.
     pub(crate) fn forget_token(&mut self) {
-        self.token = None;
-        self.profile = None;
-        self.last_refresh = None;
+        if let Some(id) = self.active.take() {
+            self.accounts.retain(|a| !a.is(&id));
+        }
         self.pending_authorization = None;
         self.rate_usage = None;
     }
 
-    /// Forgetting the app and its secret as well.
+    /// Forgetting the current app and its secret as well.
     pub(crate) fn forget_app(&mut self) {
         self.forget_token();
-        self.app = None;
+        if let Some(id) = self.current_app.take() {
+            self.apps.retain(|a| a.app_id != id);
+        }
     }
 
-    pub(crate) fn record_profile(&mut self, profile: Profile) {
-        self.profile = Some(profile);
+    pub(crate) fn record_profile(&mut self, id: &AccountId, profile: Profile) {
+        if let Some(account) = self.account_mut(id) {
+            account.profile = Some(profile);
+        }
     }
 
-    /// See `carry_over`.
-    pub(crate) fn record_rate_usage(&mut self, usage: Option<RateUsage>) {
-        carry_over(&mut self.rate_usage, usage);
+    /// The usage reported with an answer for account `id` (none: while no
+    /// account was active). See `carry_over`.
+    pub(crate) fn record_rate_usage(&mut self, id: Option<&AccountId>, usage: Option<RateUsage>) {
+        match id {
+            Some(id) => {
+                if let Some(account) = self.account_mut(id) {
+                    carry_over(&mut account.rate_usage, usage);
+                }
+            }
+            None => carry_over(&mut self.rate_usage, usage),
+        }
     }
 
     /// The active account's user id.
     pub fn active_user_id(&self) -> Option<&str> {
-        self.token.as_ref().map(|t| t.user_id.as_str())
-    }
-
-    /// The active account, put together from the top level.
-    pub(crate) fn active_account(&self) -> Option<Account> {
-        let token = self.token.clone()?;
-        Some(Account {
-            app_id: self.app.as_ref().map(|a| a.app_id.clone()),
-            token,
-            profile: self.profile.clone(),
-            last_refresh: self.last_refresh.clone(),
-            rate_usage: self.rate_usage.clone(),
-        })
+        self.active.as_ref().map(|id| id.user_id.as_str())
     }
 
     /// Every account, the active one first.
     pub fn all_accounts(&self) -> Vec<Account> {
-        self.active_account()
+        let active = self.active();
+        active
             .into_iter()
-            .chain(self.accounts.iter().cloned())
+            .chain(self.accounts.iter().filter(|a| Some(a.id()) != self.active))
+            .cloned()
             .collect()
     }
 
     /// Every account in a fixed order, by name then user id, the same
     /// from run to run whichever is active: how lists show them.
     pub(crate) fn accounts_by_name(&self) -> Vec<Account> {
-        let mut rows = self.all_accounts();
+        let mut rows = self.accounts.clone();
         rows.sort_by_key(|a| (a.username().map(str::to_lowercase), a.user_id().to_string()));
         rows
     }
@@ -179,7 +288,7 @@ impl State {
     /// Accounts are stored but none is active (after `setup` of another
     /// app): their names, `@a, @b`, for advice that says which to pick.
     pub(crate) fn inactive_account_names(&self) -> Option<String> {
-        if self.token.is_some() || self.accounts.is_empty() {
+        if self.active.is_some() || self.accounts.is_empty() {
             return None;
         }
         let names: Vec<String> = self.accounts_by_name().iter().map(Account::label).collect();
@@ -189,15 +298,15 @@ impl State {
     /// The app an account's token was issued to.
     pub(crate) fn app_of(&self, account: &Account) -> Option<&AppConfig> {
         let id = account.app_id.as_deref()?;
-        self.app.iter().chain(&self.apps).find(|a| a.app_id == id)
+        self.apps.iter().find(|a| a.app_id == id)
     }
 
-    /// The user id of the account `name` (a username or a user id) names,
-    /// or a one-line message listing the accounts there are.
-    pub(crate) fn find_account(&self, name: &str) -> Result<String, String> {
+    /// The account `name` (a username or a user id) names, or a one-line
+    /// message listing the accounts there are.
+    pub(crate) fn find_account(&self, name: &str) -> Result<AccountId, String> {
         let accounts = self.all_accounts();
         if let Some(a) = accounts.iter().find(|a| a.is_named(name)) {
-            return Ok(a.user_id().to_string());
+            return Ok(a.id());
         }
         if accounts.is_empty() {
             return Err(format!(
@@ -217,94 +326,46 @@ impl State {
         ))
     }
 
-    /// Changes one account, active or not, by the rules on [`Account`].
-    pub(crate) fn update_account(&mut self, user_id: &str, f: impl FnOnce(&mut Account)) -> bool {
-        if self.active_user_id() == Some(user_id)
-            && let Some(mut account) = self.active_account()
-        {
-            f(&mut account);
-            self.unpack(account);
-            return true;
-        }
-        match self.accounts.iter_mut().find(|a| a.user_id() == user_id) {
-            Some(account) => {
-                f(account);
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Puts the active account among the others, leaving none active; the
-    /// app stays current, ready for another authorization.
-    pub(crate) fn park_active(&mut self) {
-        if let Some(account) = self.active_account() {
-            self.accounts.retain(|a| a.user_id() != account.user_id());
-            self.accounts.push(account);
-        }
-        self.token = None;
-        self.profile = None;
-        self.last_refresh = None;
+    /// Leaves no account active; the app stays current, ready for another
+    /// authorization. Nothing of the account is lost.
+    fn leave_active(&mut self) {
+        self.active = None;
         self.rate_usage = None;
     }
 
-    /// Makes `user_id` the active account: its app becomes current (an
+    /// Makes `id` the active account: its app becomes current (an
     /// authorize URL made for another app is dropped). False when there is
     /// no such account.
-    pub(crate) fn switch_account(&mut self, user_id: &str) -> bool {
-        if self.active_user_id() == Some(user_id) {
-            return true;
-        }
-        let Some(i) = self.accounts.iter().position(|a| a.user_id() == user_id) else {
+    pub(crate) fn switch_account(&mut self, id: &AccountId) -> bool {
+        if self.account(id).is_none() {
             return false;
-        };
-        self.park_active();
-        let i = self
-            .accounts
-            .iter()
-            .position(|a| a.user_id() == user_id)
-            .unwrap_or(i);
-        let account = self.accounts.remove(i);
-        let current = self.app.as_ref().map(|a| a.app_id.clone());
-        if account.app_id != current {
-            if let Some(old) = self.app.take()
-                && !self.apps.iter().any(|a| a.app_id == old.app_id)
-            {
-                self.apps.push(old);
-            }
-            self.app = account.app_id.as_deref().and_then(|id| {
-                let j = self.apps.iter().position(|a| a.app_id == id)?;
-                Some(self.apps.remove(j))
-            });
+        }
+        if self.current_app != id.app_id {
             self.pending_authorization = None;
         }
-        self.unpack(account);
+        self.current_app = id.app_id.clone();
+        self.active = Some(id.clone());
         true
     }
 
     /// Forgets one account, and its handoffs (nothing would ever run them
     /// again). When it was the active one, the first of the others becomes
     /// active; the answer says which, if any.
-    pub(crate) fn remove_account(&mut self, user_id: &str) -> Removed {
-        crate::handoff::remove_for_account(&mut self.handoffs, user_id);
-        if self.active_user_id() == Some(user_id) {
-            self.token = None;
-            self.profile = None;
-            self.last_refresh = None;
-            self.rate_usage = None;
-            let next = self.accounts.first().map(|a| a.user_id().to_string());
-            if let Some(next) = &next {
-                self.switch_account(next);
-            }
-            return Removed::Active { now_active: next };
+    pub(crate) fn remove_account(&mut self, id: &AccountId) -> Removed {
+        let Some(i) = self.accounts.iter().position(|a| a.is(id)) else {
+            return Removed::NotFound;
+        };
+        crate::handoff::remove_for_account(&mut self.handoffs, &id.user_id);
+        self.accounts.remove(i);
+        if self.active.as_ref() != Some(id) {
+            return Removed::Inactive;
         }
-        let before = self.accounts.len();
-        self.accounts.retain(|a| a.user_id() != user_id);
-        if self.accounts.len() < before {
-            Removed::Inactive
-        } else {
-            Removed::NotFound
+        self.leave_active();
+        let next = self.accounts.first().map(Account::id);
+        if let Some(next) = &next {
+            self.switch_account(next);
         }
+        Removed::Active { now_active: next }
     }
 }
 
@@ -315,35 +376,8 @@ pub(crate) enum Removed {
     Inactive,
     /// The active account went; this one (if any) is active now.
     Active {
-        now_active: Option<String>,
+        now_active: Option<AccountId>,
     },
-}
-
-impl Account {
-    /// A new token replaces the old one; a failure keeps the old token and
-    /// records Instagram's message.
-    pub(crate) fn record_refresh(
-        &mut self,
-        result: Result<StoredToken, String>,
-        at: OffsetDateTime,
-    ) {
-        let outcome = match result {
-            Ok(token) => {
-                self.token = token;
-                RefreshOutcome {
-                    at,
-                    ok: true,
-                    message: None,
-                }
-            }
-            Err(message) => RefreshOutcome {
-                at,
-                ok: false,
-                message: Some(message),
-            },
-        };
-        self.last_refresh = Some(outcome);
-    }
 }
 
 /// The usage Instagram reported with the latest answer; an answer that
@@ -403,10 +437,10 @@ mod tests {
     fn authorized() -> State {
         let mut s = State::default();
         s.set_app(app("1"));
-        s.record_authorization(token("short", TokenKind::Short));
-        s.record_upgrade(token("long", TokenKind::Long));
-        s.record_profile(profile());
-        s.record_refresh(Ok(token("refreshed", TokenKind::Long)), NOW);
+        let id = s.record_authorization(token("short", TokenKind::Short));
+        s.record_upgrade(&id, token("long", TokenKind::Long));
+        s.record_profile(&id, profile());
+        s.record_refresh(&id, Ok(token("refreshed", TokenKind::Long)), NOW);
         s.begin_authorization("nonce".to_string(), NOW);
         s
     }
@@ -428,22 +462,22 @@ mod tests {
         };
         assert!(!s.app_change_parks_account(&edited));
         assert_eq!(s.set_app(edited.clone()), AppChange::Edited);
-        assert_eq!(s.app, Some(edited));
+        assert_eq!(s.app(), Some(&edited));
         assert_eq!(s.pending_authorization, None);
-        assert_eq!(s.token, authorized().token);
-        assert_eq!(s.profile, Some(profile()));
-        assert!(s.last_refresh.is_some());
+        assert_eq!(s.token(), authorized().token());
+        assert_eq!(s.profile(), Some(&profile()));
+        assert!(s.last_refresh().is_some());
     }
 
     #[test]
     fn another_app_id_keeps_the_account_aside_with_its_app() {
         let mut s = authorized();
-        let before = s.active_account().expect("an account");
+        let before = s.active().cloned().expect("an account");
         assert!(s.app_change_parks_account(&app("2")));
         assert_eq!(s.set_app(app("2")), AppChange::OtherApp);
-        assert_eq!(s.token, None);
-        assert_eq!(s.profile, None);
-        assert_eq!(s.last_refresh, None);
+        assert_eq!(s.token(), None);
+        assert_eq!(s.profile(), None);
+        assert_eq!(s.last_refresh(), None);
         assert_eq!(s.pending_authorization, None);
         assert_eq!(
             s.accounts,
@@ -465,21 +499,22 @@ mod tests {
     fn a_new_authorization_resets_the_profile_and_the_last_refresh() {
         let mut s = authorized();
         s.record_authorization(token("new", TokenKind::Short));
-        assert_eq!(s.token, Some(token("new", TokenKind::Short)));
+        assert_eq!(s.token(), Some(&token("new", TokenKind::Short)));
         assert_eq!(s.pending_authorization, None);
-        assert_eq!(s.profile, None);
-        assert_eq!(s.last_refresh, None);
-        assert_eq!(s.app, Some(app("1")));
+        assert_eq!(s.profile(), None);
+        assert_eq!(s.last_refresh(), None);
+        assert_eq!(s.app(), Some(&app("1")));
     }
 
     #[test]
     fn an_upgrade_keeps_the_authorization() {
         let mut s = authorized();
-        s.record_upgrade(token("long2", TokenKind::Long));
-        assert_eq!(s.token, Some(token("long2", TokenKind::Long)));
-        assert_eq!(s.profile, Some(profile()));
+        let id = s.active.clone().expect("active");
+        s.record_upgrade(&id, token("long2", TokenKind::Long));
+        assert_eq!(s.token(), Some(&token("long2", TokenKind::Long)));
+        assert_eq!(s.profile(), Some(&profile()));
         assert!(s.pending_authorization.is_some());
-        assert!(s.last_refresh.is_some());
+        assert!(s.last_refresh().is_some());
     }
 
     #[test]
@@ -499,56 +534,59 @@ mod tests {
     fn a_refresh_records_its_outcome_and_keeps_the_token_when_it_failed() {
         let mut s = authorized();
         let later = NOW + time::Duration::days(2);
-        s.record_refresh(Err("Instagram said no".to_string()), later);
-        assert_eq!(s.token, authorized().token);
+        let id = s.active.clone().expect("active");
+        s.record_refresh(&id, Err("Instagram said no".to_string()), later);
+        assert_eq!(s.token(), authorized().token());
         assert_eq!(
-            s.last_refresh,
+            s.last_refresh().cloned(),
             Some(RefreshOutcome {
                 at: later,
                 ok: false,
                 message: Some("Instagram said no".to_string())
             })
         );
-        s.record_refresh(Ok(token("again", TokenKind::Long)), later);
-        assert_eq!(s.token, Some(token("again", TokenKind::Long)));
+        s.record_refresh(&id, Ok(token("again", TokenKind::Long)), later);
+        assert_eq!(s.token(), Some(&token("again", TokenKind::Long)));
         assert_eq!(
-            s.last_refresh,
+            s.last_refresh().cloned(),
             Some(RefreshOutcome {
                 at: later,
                 ok: true,
                 message: None
             })
         );
-        assert_eq!(s.profile, Some(profile()));
+        assert_eq!(s.profile(), Some(&profile()));
     }
 
     #[test]
     fn forgetting_the_token_keeps_the_app_and_settings() {
         let mut s = authorized();
-        s.record_rate_usage(Some(usage(3)));
+        let id = s.active.clone();
+        s.record_rate_usage(id.as_ref(), Some(usage(3)));
         s.settings.auto_refresh = true;
         s.forget_token();
         let expected = State {
-            app: Some(app("1")),
+            apps: vec![app("1")],
+            current_app: Some("1".to_string()),
             settings: s.settings.clone(),
             ..State::default()
         };
         assert_eq!(s, expected);
         s.forget_app();
-        assert_eq!(s.app, None);
+        assert_eq!(s.app(), None);
         assert!(s.settings.auto_refresh);
     }
 
     #[test]
     fn rate_usage_carries_over_answers_that_report_none() {
         let mut s = State::default();
-        s.record_rate_usage(None);
-        assert_eq!(s.rate_usage, None);
-        s.record_rate_usage(Some(usage(3)));
-        s.record_rate_usage(None);
-        assert_eq!(s.rate_usage, Some(usage(3)));
-        s.record_rate_usage(Some(usage(4)));
-        assert_eq!(s.rate_usage, Some(usage(4)));
+        s.record_rate_usage(None, None);
+        assert_eq!(s.rate_usage(), None);
+        s.record_rate_usage(None, Some(usage(3)));
+        s.record_rate_usage(None, None);
+        assert_eq!(s.rate_usage(), Some(&usage(3)));
+        s.record_rate_usage(None, Some(usage(4)));
+        assert_eq!(s.rate_usage(), Some(&usage(4)));
     }
 
     /// Several accounts under one or more apps.
@@ -577,14 +615,20 @@ mod tests {
         fn three() -> State {
             let mut s = State::default();
             s.set_app(app("A"));
-            s.record_authorization(account_token("1"));
-            s.record_profile(named("1"));
-            s.record_authorization(account_token("2"));
-            s.record_profile(named("2"));
-            s.park_active();
+            let one = s.record_authorization(account_token("1"));
+            s.record_profile(&one, named("1"));
+            let two = s.record_authorization(account_token("2"));
+            s.record_profile(&two, named("2"));
             s.set_app(app("B"));
             s.record_authorization(account_token("3"));
             s
+        }
+
+        fn id(app: &str, user: &str) -> AccountId {
+            AccountId {
+                app_id: Some(app.to_string()),
+                user_id: user.to_string(),
+            }
         }
 
         #[test]
@@ -599,48 +643,49 @@ mod tests {
             assert_eq!(ids, ["3", "1", "2"]);
             assert_eq!(s.accounts[0].profile, Some(named("1")));
             assert_eq!(s.accounts[0].app_id.as_deref(), Some("A"));
+            assert_eq!(s.account(&id("B", "3")).map(Account::user_id), Some("3"));
         }
 
         #[test]
         fn the_same_user_authorized_again_replaces_their_account() {
             let mut s = three();
-            s.switch_account("1");
+            s.switch_account(&id("A", "1"));
             s.record_authorization(StoredToken {
                 value: Secret::new("IGAAnew"),
                 ..account_token("1")
             });
             assert_eq!(s.all_accounts().len(), 3);
-            assert_eq!(s.profile, None);
-            assert_eq!(s.token.as_ref().unwrap().value.expose(), "IGAAnew");
+            assert_eq!(s.profile(), None);
+            assert_eq!(s.token().unwrap().value.expose(), "IGAAnew");
         }
 
         #[test]
         fn switching_brings_the_accounts_app_along() {
             let mut s = three();
             s.begin_authorization("nonce".into(), NOW);
-            assert!(s.switch_account("2"));
+            assert!(s.switch_account(&id("A", "2")));
             assert_eq!(s.active_user_id(), Some("2"));
-            assert_eq!(s.profile, Some(named("2")));
-            assert_eq!(s.app.as_ref().unwrap().app_id, "A");
-            assert_eq!(s.apps, [app("B")]);
+            assert_eq!(s.profile(), Some(&named("2")));
+            assert_eq!(s.app().unwrap().app_id, "A");
+            assert_eq!(s.apps, [app("A"), app("B")]);
             // The authorize URL was for app B.
             assert_eq!(s.pending_authorization, None);
             s.begin_authorization("nonce".into(), NOW);
-            assert!(s.switch_account("1"));
+            assert!(s.switch_account(&id("A", "1")));
             assert!(
                 s.pending_authorization.is_some(),
                 "same app: the URL stays good"
             );
-            assert!(!s.switch_account("9"));
+            assert!(!s.switch_account(&id("A", "9")));
             assert_eq!(s.all_accounts().len(), 3);
         }
 
         #[test]
         fn names_find_accounts_and_unknown_names_list_them() {
             let s = three();
-            assert_eq!(s.find_account("name1"), Ok("1".to_string()));
-            assert_eq!(s.find_account("@NAME2"), Ok("2".to_string()));
-            assert_eq!(s.find_account("3"), Ok("3".to_string()));
+            assert_eq!(s.find_account("name1"), Ok(id("A", "1")));
+            assert_eq!(s.find_account("@NAME2"), Ok(id("A", "2")));
+            assert_eq!(s.find_account("3"), Ok(id("B", "3")));
             let err = s.find_account("bob").unwrap_err();
             assert!(err.contains("3, name1 (1), name2 (2)"), "{err}");
             assert!(
@@ -654,18 +699,21 @@ mod tests {
         #[test]
         fn removing_the_active_account_makes_another_active_or_none() {
             let mut s = three();
-            assert_eq!(s.remove_account("2"), Removed::Inactive);
+            assert_eq!(s.remove_account(&id("A", "2")), Removed::Inactive);
             assert_eq!(
-                s.remove_account("3"),
+                s.remove_account(&id("B", "3")),
                 Removed::Active {
-                    now_active: Some("1".to_string())
+                    now_active: Some(id("A", "1"))
                 }
             );
             assert_eq!(s.active_user_id(), Some("1"));
-            assert_eq!(s.app.as_ref().unwrap().app_id, "A");
-            assert_eq!(s.remove_account("1"), Removed::Active { now_active: None });
+            assert_eq!(s.app().unwrap().app_id, "A");
+            assert_eq!(
+                s.remove_account(&id("A", "1")),
+                Removed::Active { now_active: None }
+            );
             assert_eq!(s.all_accounts(), []);
-            assert_eq!(s.remove_account("1"), Removed::NotFound);
+            assert_eq!(s.remove_account(&id("A", "1")), Removed::NotFound);
         }
 
         #[test]
@@ -679,7 +727,7 @@ mod tests {
             };
             // User 3 has no profile yet: before the named ones.
             assert_eq!(order(&s), ["3", "1", "2"]);
-            s.switch_account("2");
+            s.switch_account(&id("A", "2"));
             assert_eq!(order(&s), ["3", "1", "2"]);
             assert_eq!(s.inactive_account_names(), None);
             s.set_app(app("C"));
@@ -692,13 +740,13 @@ mod tests {
         #[test]
         fn refreshing_an_inactive_account_leaves_the_active_one_alone() {
             let mut s = three();
-            let active = s.active_account();
+            let active = s.active().cloned();
             let fresh = StoredToken {
                 value: Secret::new("IGAArefreshed"),
                 ..account_token("1")
             };
-            assert!(s.update_account("1", |a| a.record_refresh(Ok(fresh.clone()), NOW)));
-            assert_eq!(s.active_account(), active);
+            s.record_refresh(&id("A", "1"), Ok(fresh.clone()), NOW);
+            assert_eq!(s.active().cloned(), active);
             assert_eq!(s.accounts[0].token, fresh);
             assert!(s.accounts[0].last_refresh.as_ref().unwrap().ok);
         }

@@ -20,7 +20,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let width = inner.width.saturating_sub(3) as usize;
     let mut lines: Vec<Line> = Vec::new();
 
-    let Some(app_config) = app.stored.app.as_ref() else {
+    let Some(app_config) = app.stored.app() else {
         lines.push(Line::from("Save the app credentials first: press 1."));
         frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         return;

@@ -47,7 +47,7 @@ fn list_title(app: &App, shown: usize) -> String {
         title.push('+');
     }
     title.push_str(noun);
-    let on_instagram = app.stored.profile.as_ref().and_then(|p| p.media_count);
+    let on_instagram = app.stored.profile().and_then(|p| p.media_count);
     if let Some(count) = on_instagram.filter(|c| !feed.complete && *c > feed.items.len() as u64) {
         title.push_str(&format!(" · {count} in all"));
     }

@@ -14,22 +14,12 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [top, tabs] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     let account = app
         .stored
-        .profile
-        .as_ref()
+        .profile()
         .and_then(|p| p.username.clone())
         .map(|u| format!("@{u}"))
-        .or_else(|| {
-            app.stored
-                .token
-                .as_ref()
-                .map(|t| format!("user {}", t.user_id))
-        })
+        .or_else(|| app.stored.token().map(|t| format!("user {}", t.user_id)))
         .unwrap_or_else(|| "not signed in".to_string());
-    let flavor = app
-        .stored
-        .app
-        .as_ref()
-        .map_or("no app", |a| a.flavor.as_str());
+    let flavor = app.stored.app().map_or("no app", |a| a.flavor.as_str());
     let countdown = countdown_span(app);
     let right_width = countdown.width() as u16 + 1;
     let [left_area, right_area] =
@@ -98,7 +88,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
 
 /// `59d 23h left`, coloured by urgency; `revoked` when Instagram said so.
 fn countdown_span(app: &App) -> Span<'static> {
-    let Some(t) = app.stored.token.as_ref() else {
+    let Some(t) = app.stored.token() else {
         return Span::styled("no token ", theme::dim());
     };
     if app.token.rejected.is_some() {

@@ -70,7 +70,7 @@ fn banner(app: &App) -> Option<String> {
         Screen::Token => "A",
         Screen::Credentials | Screen::Authorize | Screen::Accounts => return None,
     };
-    let t = app.stored.token.as_ref()?;
+    let t = app.stored.token()?;
     if app.token.rejected.is_some() {
         return Some(format!(
             " ⚠ Instagram rejected the token (expired or revoked): press {key} to authorize again"

@@ -16,8 +16,7 @@ pub(super) fn render(app: &App, popup: Popup, frame: &mut Frame) {
         Popup::ConfirmDropToken => {
             let who = app
                 .stored
-                .profile
-                .as_ref()
+                .profile()
                 .and_then(|p| p.username.as_deref())
                 .map_or_else(
                     || "this account".to_string(),
@@ -26,8 +25,7 @@ pub(super) fn render(app: &App, popup: Popup, frame: &mut Frame) {
             // The same app id on the other API: its token does not work there.
             let same_app = app
                 .stored
-                .app
-                .as_ref()
+                .app()
                 .is_some_and(|old| old.app_id == app.credentials.app_id.value().trim());
             let text = if same_app {
                 format!(
@@ -185,8 +183,7 @@ fn help(app: &App, frame: &mut Frame) {
 fn consent(app: &App, frame: &mut Frame) {
     let scopes = app
         .stored
-        .app
-        .as_ref()
+        .app()
         .map(|a| a.scopes.join(", "))
         .unwrap_or_default();
     // The real page asks who logs in (force_reauth); adding an account,

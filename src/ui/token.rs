@@ -38,7 +38,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         .border_style(theme::dim());
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let Some(t) = app.stored.token.as_ref() else {
+    let Some(t) = app.stored.token() else {
         let lines = match app.stored.inactive_account_names() {
             // After `setup` of another app: the accounts are all there.
             Some(names) => vec![
@@ -71,12 +71,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         ),
         row(
             "User",
-            match app
-                .stored
-                .profile
-                .as_ref()
-                .and_then(|p| p.username.as_deref())
-            {
+            match app.stored.profile().and_then(|p| p.username.as_deref()) {
                 Some(u) => format!("@{u} ({})", t.user_id),
                 None => t.user_id.clone(),
             },
@@ -114,7 +109,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     ));
     lines.push(row(
         "Last refresh",
-        match &app.stored.last_refresh {
+        match app.stored.last_refresh() {
             None => Span::raw("never"),
             Some(r) if r.ok => Span::styled(
                 format!("ok at {}", localtime::format_in(r.at, offset)),
@@ -174,8 +169,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     lines.push(row(
         "Rate usage",
         app.stored
-            .rate_usage
-            .as_ref()
+            .rate_usage()
             .map_or_else(|| "not reported yet".to_string(), |u| u.summary()),
     ));
     if !t.permissions.is_empty() {
@@ -256,8 +250,7 @@ fn keep_alive(app: &App) -> Span<'static> {
         KeepAliveState::Missing => {
             let short = app
                 .stored
-                .token
-                .as_ref()
+                .token()
                 .is_some_and(|t| t.expires_at - app.now < crate::lifetime::EXPIRING_WITHIN);
             let text = format!("nothing installed: {ADVICE}");
             if short && app.unkept() {

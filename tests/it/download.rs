@@ -836,30 +836,30 @@ fn download_and_feed_show_progress_in_a_terminal_only() {
 async fn d_on_the_feed_saves_the_selected_album_with_progress() {
     use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use instatui::app::{App, Effect, Level, Msg, Screen, update};
-    use instatui::store::{AppConfig, State, StoredToken, TokenKind};
+    use instatui::store::{AppConfig, StoredToken, TokenKind};
     use time::OffsetDateTime;
 
     let h = Harness::start().await;
     let dir = tempfile::tempdir().expect("tempdir");
     let now = OffsetDateTime::now_utc();
-    let state = State {
-        app: Some(AppConfig {
+    let state = crate::common::tui::state_of(
+        Some(AppConfig {
             flavor: Flavor::InstagramLogin,
             app_id: DEMO_APP_ID.to_string(),
             app_secret: Secret::new(DEMO_APP_SECRET),
             redirect_uri: DEMO_REDIRECT_URI.to_string(),
             scopes: Flavor::InstagramLogin.default_scopes(),
         }),
-        token: Some(StoredToken {
+        StoredToken {
             kind: TokenKind::Long,
             value: h.token.clone(),
             user_id: DEMO_USER_ID.to_string(),
             permissions: Flavor::InstagramLogin.default_scopes(),
             obtained_at: now,
             expires_at: now + time::Duration::days(60),
-        }),
-        ..State::default()
-    };
+        },
+        None,
+    );
     let mut app = App::new(state, now, time::UtcOffset::UTC);
     app.screen = Screen::Feed;
     app.base_override = Some(h.fake.base_url());

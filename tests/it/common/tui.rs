@@ -6,7 +6,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use instatui::app::{App, Effect, Msg};
 use instatui::instagram::{ApiError, LongToken, Media, MediaPage, Profile, ShortToken};
 use instatui::secret::Secret;
-use instatui::store::{AppConfig, PendingAuthorization, State, StoredToken, TokenKind};
+use instatui::store::{Account, AppConfig, PendingAuthorization, State, StoredToken, TokenKind};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime, UtcOffset};
 
@@ -79,20 +79,44 @@ pub(crate) fn state_empty() -> State {
 /// App saved, waiting for authorization.
 pub(crate) fn state_configured() -> State {
     State {
-        app: Some(app_config()),
+        apps: vec![app_config()],
+        current_app: Some(APP_ID.into()),
         pending_authorization: Some(pending()),
         ..State::default()
     }
 }
 
-/// Authorized, with a long-lived token `age` old and `left` to go.
-pub(crate) fn state_with_token(age: Duration, left: Duration) -> State {
+/// `app` stored and current, and one account under it, active: its token
+/// and (if known) profile.
+pub(crate) fn state_of(
+    app: Option<AppConfig>,
+    token: StoredToken,
+    profile: Option<Profile>,
+) -> State {
+    let account = Account {
+        app_id: app.as_ref().map(|a| a.app_id.clone()),
+        token,
+        profile,
+        last_refresh: None,
+        rate_usage: None,
+    };
     State {
-        app: Some(app_config()),
-        token: Some(long_token(age, left)),
-        profile: Some(profile()),
+        current_app: account.app_id.clone(),
+        apps: app.into_iter().collect(),
+        active: Some(account.id()),
+        accounts: vec![account],
         ..State::default()
     }
+}
+
+/// The active account of `state`, to change it.
+pub(crate) fn active_of(state: &mut State) -> &mut Account {
+    state.active_mut().expect("an active account")
+}
+
+/// Authorized, with a long-lived token `age` old and `left` to go.
+pub(crate) fn state_with_token(age: Duration, left: Duration) -> State {
+    state_of(Some(app_config()), long_token(age, left), Some(profile()))
 }
 
 /// A token 2 days old with 58 days left.

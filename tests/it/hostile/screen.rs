@@ -87,10 +87,10 @@ fn control_sequences_from_instagram_never_reach_the_screen() {
         p["media_product_type"] = evil.clone().into();
     });
     let mut stored = state_authorized();
-    if let Some(profile) = stored.profile.as_mut() {
+    if let Some(profile) = active_of(&mut stored).profile.as_mut() {
         profile.username = Some(evil.clone());
     }
-    stored.last_refresh = Some(RefreshOutcome {
+    active_of(&mut stored).last_refresh = Some(RefreshOutcome {
         at: NOW,
         ok: false,
         message: Some(evil.clone()),

@@ -206,10 +206,7 @@ fn the_tui_uses_up_the_state_of_an_exchange() {
         let error = app.authorize.error.clone().unwrap_or_default();
         assert!(error.contains("another authorization"), "{error}");
     }
-    assert_eq!(
-        app.stored.token.as_ref().map(|t| t.value.expose()),
-        Some(LONG)
-    );
+    assert_eq!(app.stored.token().map(|t| t.value.expose()), Some(LONG));
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The TUI and another instatui process (a cron `refresh`) writing the same
 //! state.json: neither loses the other's change, and the TUI shows the new token.
 
+use crate::common::tui::{active_of, state_of};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use instatui::app::{App, Msg, Screen, update};
 use instatui::runtime::{Executor, FeedCache};
@@ -46,7 +47,7 @@ async fn a_token_refreshed_elsewhere_survives_the_tuis_saves_and_shows_up() {
     executor.flush_saves().await;
     let on_disk = store.load().expect("load").state;
     assert_eq!(
-        on_disk.token.as_ref().map(|t| t.value.expose().to_string()),
+        on_disk.token().map(|t| t.value.expose().to_string()),
         Some("IGAAcronrefreshedcronrefreshed".to_string()),
         "the TUI's save must not undo cron's refresh"
     );
@@ -64,10 +65,7 @@ async fn a_token_refreshed_elsewhere_survives_the_tuis_saves_and_shows_up() {
     assert!(matches!(msg, Msg::StoreChanged { .. }), "{msg:?}");
     update(&mut app, msg, NOW);
     assert_eq!(
-        app.stored
-            .token
-            .as_ref()
-            .map(|t| t.value.expose().to_string()),
+        app.stored.token().map(|t| t.value.expose().to_string()),
         Some("IGAAcronrefreshedcronrefreshed".to_string())
     );
     assert!(!app.stored.settings.auto_refresh, "its own setting is kept");
@@ -87,10 +85,7 @@ async fn a_change_made_elsewhere_is_noticed_without_saving() {
         .expect("a message");
     update(&mut app, msg, NOW);
     assert_eq!(
-        app.stored
-            .token
-            .as_ref()
-            .map(|t| t.value.expose().to_string()),
+        app.stored.token().map(|t| t.value.expose().to_string()),
         Some("IGAAcronrefreshedcronrefreshed".to_string())
     );
     assert!(app.status.is_some_and(|s| s.text.contains("token updated")));
@@ -100,7 +95,7 @@ async fn a_change_made_elsewhere_is_noticed_without_saving() {
 fn cron_refresh(store: &Store) {
     store
         .update(|s| {
-            s.token = Some(token("IGAAcronrefreshedcronrefreshed"));
+            active_of(s).token = token("IGAAcronrefreshedcronrefreshed");
             Ok::<_, instatui::store::StoreError>(())
         })
         .expect("cron");
@@ -111,13 +106,12 @@ fn seeded(scratch: &tempfile::TempDir) -> (Store, App, Executor) {
         Store::at(scratch.path().join("config")).with_lock_timeout(Duration::from_millis(100));
     store
         .save(&State {
-            token: Some(token("IGAAfirsttokenfirsttokenfirst")),
             // Off, as a user who turned it off left it: `a` turns it on.
             settings: instatui::store::Settings {
                 auto_refresh: false,
                 ..Default::default()
             },
-            ..State::default()
+            ..state_of(None, token("IGAAfirsttokenfirsttokenfirst"), None)
         })
         .expect("seed");
     let mut app = App::new(store.load().expect("load").state, NOW, time::UtcOffset::UTC);
@@ -200,7 +194,8 @@ async fn a_new_token_that_cannot_be_saved_is_kept_used_retried_and_at_exit_kept_
 
     // A refresh lands (what `on_refreshed` stores), and its save fails.
     let fresh = "IGAArefreshedrefreshedrefreshed";
-    let effect = app.persist(|s| s.record_refresh(Ok(token(fresh)), NOW));
+    let id = app.stored.active.clone().expect("active");
+    let effect = app.persist(|s| s.record_refresh(&id, Ok(token(fresh)), NOW));
     executor.run(&app, effect);
     let msg = next_msg(&mut executor).await;
     let Msg::Saved(Err(text)) = &msg else {
@@ -220,7 +215,7 @@ async fn a_new_token_that_cannot_be_saved_is_kept_used_retried_and_at_exit_kept_
         "on the status line"
     );
     assert_eq!(
-        app.stored.token.as_ref().map(|t| t.value.expose()),
+        app.stored.token().map(|t| t.value.expose()),
         Some(fresh),
         "kept in memory: shown and used"
     );
@@ -246,7 +241,12 @@ async fn a_new_token_that_cannot_be_saved_is_kept_used_retried_and_at_exit_kept_
         format!("{fresh}\n")
     );
     assert_ne!(
-        store.load().expect("load").state.token.map(|t| t.value),
+        store
+            .load()
+            .expect("load")
+            .state
+            .token()
+            .map(|t| t.value.clone()),
         Some(Secret::new(fresh))
     );
 }
@@ -271,7 +271,8 @@ async fn a_broken_file_is_not_taken_in_but_replaced_on_the_next_save() {
     let on_disk = store.load().expect("load").state;
     assert!(on_disk.settings.auto_refresh);
     assert_eq!(
-        on_disk.token, app.stored.token,
+        on_disk.token(),
+        app.stored.token(),
         "the TUI's token is written back"
     );
     let moved = std::fs::read_dir(scratch.path().join("config"))
@@ -292,7 +293,7 @@ fn refreshed_later(store: &Store, value: &str, hours: i64) {
             let mut t = token(value);
             t.obtained_at = NOW + time::Duration::hours(hours);
             t.expires_at = t.obtained_at + time::Duration::days(60);
-            s.token = Some(t);
+            active_of(s).token = t;
             Ok::<_, instatui::store::StoreError>(())
         })
         .expect("refresh elsewhere");
@@ -308,13 +309,12 @@ async fn a_refresh_between_the_tui_reading_and_its_writer_starting_is_kept() {
         Store::at(scratch.path().join("config")).with_lock_timeout(Duration::from_millis(100));
     store
         .save(&State {
-            token: Some(token("IGAAfirsttokenfirsttokenfirst")),
             // Off, as a user who turned it off left it: `a` turns it on.
             settings: instatui::store::Settings {
                 auto_refresh: false,
                 ..Default::default()
             },
-            ..State::default()
+            ..state_of(None, token("IGAAfirsttokenfirsttokenfirst"), None)
         })
         .expect("seed");
     let mut app = App::new(store.load().expect("load").state, NOW, time::UtcOffset::UTC);
@@ -329,7 +329,7 @@ async fn a_refresh_between_the_tui_reading_and_its_writer_starting_is_kept() {
     executor.flush_saves().await;
     let on_disk = store.load().expect("load").state;
     assert_eq!(
-        on_disk.token.as_ref().map(|t| t.value.expose().to_string()),
+        on_disk.token().map(|t| t.value.expose().to_string()),
         Some("IGAAnewerbycliIGAAnewerbycli".to_string()),
         "the older token was written back"
     );
@@ -346,13 +346,12 @@ async fn the_tuis_saves_are_merged_against_what_it_started_from() {
         Store::at(scratch.path().join("config")).with_lock_timeout(Duration::from_millis(100));
     store
         .save(&State {
-            token: Some(token("IGAAfirsttokenfirsttokenfirst")),
             // Off, as a user who turned it off left it: `a` turns it on.
             settings: instatui::store::Settings {
                 auto_refresh: false,
                 ..Default::default()
             },
-            ..State::default()
+            ..state_of(None, token("IGAAfirsttokenfirsttokenfirst"), None)
         })
         .expect("seed");
     let started = store.load().expect("load").state;
@@ -360,7 +359,7 @@ async fn the_tuis_saves_are_merged_against_what_it_started_from() {
     app.screen = Screen::Token;
     store
         .update(|s| {
-            s.profile = Some(
+            active_of(s).profile = Some(
                 serde_json::from_value(serde_json::json!({"username": "larch_and_lake"}))
                     .expect("profile"),
             );
@@ -377,7 +376,7 @@ async fn the_tuis_saves_are_merged_against_what_it_started_from() {
     executor.flush_saves().await;
     let on_disk = store.load().expect("load").state;
     assert_eq!(
-        on_disk.profile.and_then(|p| p.username).as_deref(),
+        on_disk.profile().and_then(|p| p.username.as_deref()),
         Some("larch_and_lake")
     );
     assert!(on_disk.settings.auto_refresh, "the TUI's change landed");
@@ -406,11 +405,207 @@ async fn a_write_right_after_the_tuis_own_is_noticed_even_with_the_same_file_tim
     let msg = next_msg(&mut executor).await;
     update(&mut app, msg, NOW);
     assert_eq!(
-        app.stored
-            .token
-            .as_ref()
-            .map(|t| t.value.expose().to_string()),
+        app.stored.token().map(|t| t.value.expose().to_string()),
         Some("IGAAnewerbycliIGAAnewerbycli".to_string()),
         "the TUI shows the token on disk"
     );
+}
+
+// Accounts changed by `instatui accounts …` and `refresh --all` while the
+// TUI is open and saving: the merge works account by account, so none is
+// brought back, doubled or lost.
+
+const OTHER_ID: &str = "17840000000000001";
+
+/// Two accounts under one app, the first (`@larch_and_lake`) active, in a
+/// store the `instatui` binary is pointed at with `--config-dir`.
+fn two_accounts_on_disk(scratch: &tempfile::TempDir) -> (Store, App, Executor) {
+    use crate::common::tui::{app_config, long_token, profile};
+    let store =
+        Store::at(scratch.path().join("config")).with_lock_timeout(Duration::from_millis(500));
+    let mut state = state_of(
+        Some(app_config()),
+        long_token(time::Duration::days(2), time::Duration::days(58)),
+        Some(profile()),
+    );
+    let mut other = long_token(time::Duration::days(3), time::Duration::days(57));
+    other.user_id = OTHER_ID.into();
+    other.value = Secret::new("IGAAothersothersothersothers");
+    state.accounts.push(instatui::store::Account {
+        app_id: Some(crate::common::tui::APP_ID.into()),
+        token: other,
+        profile: serde_json::from_value(serde_json::json!({"username": "second_shop"})).ok(),
+        last_refresh: None,
+        rate_usage: None,
+    });
+    state.settings.auto_refresh = false;
+    store.save(&state).expect("seed");
+    let mut app = App::new(store.load().expect("load").state, NOW, time::UtcOffset::UTC);
+    app.screen = Screen::Accounts;
+    let executor = Executor::new(
+        store.clone(),
+        FeedCache::new(scratch.path().join("cache")),
+        None,
+    );
+    executor.saves_start_from(&app.stored);
+    (store, app, executor)
+}
+
+/// `instatui --config-dir … ARGS`, as typed in another shell.
+fn instatui_elsewhere(store: &Store, args: &[&str]) -> String {
+    let dir = store.path().parent().expect("dir").to_path_buf();
+    let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("instatui"))
+        .arg("--config-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("INSTATUI_CONFIG_DIR")
+        .env("XDG_CACHE_HOME", store.path().with_file_name("cache"))
+        .env("XDG_DATA_HOME", store.path().with_file_name("data"))
+        .output()
+        .expect("runs");
+    assert!(output.status.success(), "{output:?}");
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The TUI takes in what the other process wrote, as its once-a-second look does.
+async fn notice(app: &mut App, executor: &mut Executor) {
+    executor.check_store();
+    let msg = next_msg(executor).await;
+    assert!(matches!(msg, Msg::StoreChanged { .. }), "{msg:?}");
+    executor.send(app, msg, NOW);
+}
+
+/// Each account's user id as stored, in file order: a twin shows twice.
+fn stored_ids(store: &Store) -> Vec<String> {
+    let file: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(store.path()).expect("read")).expect("json");
+    file["accounts"]
+        .as_array()
+        .expect("accounts")
+        .iter()
+        .map(|a| a["token"]["user_id"].as_str().expect("id").to_string())
+        .collect()
+}
+
+fn screen(app: &App) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).expect("terminal");
+    terminal
+        .draw(|f| instatui::ui::render(app, f))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
+/// H1 of the review: the active account removed from a shell while the TUI
+/// is on Accounts; Enter in the TUI used to write it back with its token.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_active_account_removed_elsewhere_stays_removed_after_enter_in_the_tui() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let (store, mut app, mut executor) = two_accounts_on_disk(&scratch);
+    assert!(screen(&app).contains("@larch_and_lake"));
+    instatui_elsewhere(&store, &["accounts", "remove", "larch_and_lake"]);
+    notice(&mut app, &mut executor).await;
+    let shown = screen(&app);
+    assert!(
+        !shown.contains("@larch_and_lake"),
+        "gone from the list: {shown}"
+    );
+    assert!(shown.contains("@second_shop"), "{shown}");
+    executor.send(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        NOW,
+    );
+    executor.flush_saves().await;
+    assert_eq!(stored_ids(&store), [OTHER_ID], "not written back");
+    let on_disk = store.load().expect("load").state;
+    assert_eq!(on_disk.active_user_id(), Some(OTHER_ID));
+    assert_eq!(
+        app.stored.active_user_id(),
+        Some(OTHER_ID),
+        "what every command says"
+    );
+    assert!(!screen(&app).contains("@larch_and_lake"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_removed_elsewhere_while_the_tui_saves_a_setting_stays_removed() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let (store, mut app, mut executor) = two_accounts_on_disk(&scratch);
+    instatui_elsewhere(&store, &["accounts", "remove", "second_shop"]);
+    // The TUI has not looked yet: it saves from its old snapshot (`a` on
+    // Token turns auto-refresh on).
+    app.screen = Screen::Token;
+    press(&mut app, &mut executor, 'a');
+    app.screen = Screen::Accounts;
+    executor.flush_saves().await;
+    let on_disk = store.load().expect("load").state;
+    assert_eq!(stored_ids(&store), [crate::common::tui::USER_ID]);
+    assert!(on_disk.settings.auto_refresh, "the TUI's change landed");
+    notice(&mut app, &mut executor).await;
+    assert!(!screen(&app).contains("@second_shop"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn accounts_use_elsewhere_while_the_tui_saves_a_setting_is_what_both_say() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let (store, mut app, mut executor) = two_accounts_on_disk(&scratch);
+    instatui_elsewhere(&store, &["accounts", "use", "second_shop"]);
+    app.screen = Screen::Token;
+    press(&mut app, &mut executor, 'a');
+    executor.flush_saves().await;
+    let on_disk = store.load().expect("load").state;
+    assert_eq!(on_disk.active_user_id(), Some(OTHER_ID), "the last choice");
+    assert_eq!(stored_ids(&store).len(), 2, "none doubled or lost");
+    assert!(on_disk.settings.auto_refresh);
+    notice(&mut app, &mut executor).await;
+    assert_eq!(app.stored.active_user_id(), Some(OTHER_ID));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn refresh_all_elsewhere_while_the_tui_switches_keeps_every_new_token() {
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let (store, mut app, mut executor) = two_accounts_on_disk(&scratch);
+    // What `refresh --all` (cron) writes: every account with a new token.
+    let later = NOW + time::Duration::hours(1);
+    store
+        .update(|s| {
+            for account in s.accounts.clone() {
+                let mut fresh = account.token.clone();
+                fresh.value = Secret::new(format!("IGAAcron{}", account.user_id()));
+                fresh.obtained_at = later;
+                s.record_refresh(&account.id(), Ok(fresh), later);
+            }
+            Ok::<_, instatui::store::StoreError>(())
+        })
+        .expect("refresh --all");
+    // Meanwhile Enter on the row under the cursor (@larch_and_lake, active)
+    // then ↓ Enter: the TUI switches to @second_shop from its old snapshot.
+    executor.send(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Down, KeyModifiers::NONE)),
+        NOW,
+    );
+    executor.send(
+        &mut app,
+        Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+        NOW,
+    );
+    executor.flush_saves().await;
+    let on_disk = store.load().expect("load").state;
+    assert_eq!(on_disk.active_user_id(), Some(OTHER_ID));
+    let mut ids = stored_ids(&store);
+    ids.sort();
+    assert_eq!(
+        ids,
+        [OTHER_ID, crate::common::tui::USER_ID],
+        "none doubled or lost"
+    );
+    for account in &on_disk.accounts {
+        assert!(
+            account.token.value.expose().starts_with("IGAAcron"),
+            "cron's token kept for {}",
+            account.user_id()
+        );
+    }
 }

@@ -209,7 +209,7 @@ fn removing_the_active_account_picks_another_then_says_none_is_left() {
     let screen = draw(&app, 80, 24);
     assert!(screen.contains("Press n to add one"), "{screen}");
     assert!(
-        app.stored.app.is_some(),
+        app.stored.app().is_some(),
         "the app stays for the next account"
     );
 }
@@ -389,25 +389,18 @@ fn an_expired_account_is_not_called_kept_alive() {
     );
 }
 
-/// The active account put among the others, as saving another app or
-/// switching does (the store's own transitions are the crate's).
+/// No account active, as saving another app leaves the file (the store's
+/// own transitions are the crate's).
 fn park(state: &mut State) {
-    if let Some(token) = state.token.take() {
-        state.accounts.push(Account {
-            app_id: state.app.as_ref().map(|a| a.app_id.clone()),
-            token,
-            profile: state.profile.take(),
-            last_refresh: state.last_refresh.take(),
-            rate_usage: state.rate_usage.take(),
-        });
-    }
+    state.active = None;
+    state.rate_usage = None;
 }
 
 /// After `instatui setup` of another app: no account active, `app` current.
 fn with_another_app(mut state: State, app: instatui::store::AppConfig) -> State {
     park(&mut state);
-    state.apps.extend(state.app.take());
-    state.app = Some(app);
+    state.current_app = Some(app.app_id.clone());
+    state.apps.push(app);
     state
 }
 
@@ -439,7 +432,7 @@ fn switching_to_another_apps_account_keeps_the_new_app_and_shows_the_accounts() 
     assert!(ids.contains(&"111222333"), "{ids:?}");
     assert!(ids.contains(&APP_ID), "{ids:?}");
     let back: State = serde_json::from_value(file).expect("reads back");
-    assert_eq!(back.app.as_ref().map(|a| a.app_id.as_str()), Some(APP_ID));
+    assert_eq!(back.app().map(|a| a.app_id.as_str()), Some(APP_ID));
     assert!(
         back.apps.contains(&new_app),
         "with its secret: {:?}",
@@ -611,12 +604,9 @@ fn with_accounts_stored_and_none_active_token_and_feed_point_to_accounts() {
 /// (the accounts here share one app).
 fn activate(mut state: State, id: &str) -> State {
     park(&mut state);
-    if let Some(i) = state.accounts.iter().position(|a| a.user_id() == id) {
-        let account = state.accounts.remove(i);
-        state.token = Some(account.token);
-        state.profile = account.profile;
-        state.last_refresh = account.last_refresh;
-        state.rate_usage = account.rate_usage;
+    if let Some(account) = state.accounts.iter().find(|a| a.user_id() == id) {
+        state.current_app = account.app_id.clone();
+        state.active = Some(account.id());
     }
     state
 }

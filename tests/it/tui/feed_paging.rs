@@ -294,7 +294,7 @@ async fn posts_deleted_since_leave_the_cache_even_before_it_was_read() {
 #[test]
 fn g_loads_to_the_end_and_lands_on_the_last_post() {
     let (mut app, asked) = started();
-    if let Some(profile) = app.stored.profile.as_mut() {
+    if let Some(profile) = active_of(&mut app.stored).profile.as_mut() {
         profile.media_count = Some(POSTS as u64);
     }
     let mut pending = fetches(&send(&mut app, [answer(asked[0].0, None)]));

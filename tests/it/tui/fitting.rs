@@ -5,7 +5,7 @@ use crate::common::tui::*;
 use instatui::app::keepalive::KeepAliveState;
 use instatui::app::{App, Msg, Screen};
 use instatui::keepalive::{AccountResult, RefreshRun, RunOutcome};
-use instatui::store::{Account, RefreshOutcome, State, TokenKind};
+use instatui::store::{Account, RefreshOutcome, TokenKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::collections::HashSet;
@@ -49,12 +49,11 @@ fn account(id: &str, name: &str, age: Duration, left: Duration) -> Account {
 /// (kept alive by a timer whose last run failed), one short-lived, one
 /// refreshed a while ago.
 fn long_states() -> App {
-    let mut state = State {
-        app: Some(app_config()),
-        token: Some(long_token(Duration::hours(3), Duration::days(60))),
-        profile: serde_json::from_value(serde_json::json!({"username": "kiln_and_clay"})).ok(),
-        ..State::default()
-    };
+    let mut state = state_of(
+        Some(app_config()),
+        long_token(Duration::hours(3), Duration::days(60)),
+        serde_json::from_value(serde_json::json!({"username": "kiln_and_clay"})).ok(),
+    );
     let mut failed = account(
         "17840000000000001",
         "larch_and_lake",
@@ -84,7 +83,7 @@ fn long_states() -> App {
         ok: true,
         message: None,
     });
-    state.accounts = vec![failed, short, refreshed];
+    state.accounts.extend([failed, short, refreshed]);
     state.last_run = Some(RefreshRun {
         at: NOW - Duration::minutes(150),
         accounts: vec![AccountResult {
@@ -203,7 +202,8 @@ fn no_account_yet_wraps_between_words_at_40_columns() {
 #[test]
 fn the_header_at_40_columns_drops_whole_parts_never_leaving_a_stray_separator() {
     let mut state = state_authorized();
-    state.profile = serde_json::from_value(serde_json::json!({"username": "kiln_and_clay"})).ok();
+    active_of(&mut state).profile =
+        serde_json::from_value(serde_json::json!({"username": "kiln_and_clay"})).ok();
     let app = app_with(state);
     let header = rows(&app, 40, 12).remove(0);
     assert!(

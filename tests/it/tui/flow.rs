@@ -234,15 +234,15 @@ async fn demo_flow_from_credentials_to_150_posts() {
     // What the writer put on disk.
     let loaded = h.store().load().expect("load");
     assert_eq!(loaded.notice, None);
-    let token = loaded.state.token.expect("token on disk");
+    let token = loaded.state.token().cloned().expect("token on disk");
     assert_eq!(token.kind, TokenKind::Long);
-    assert_eq!(Some(&token), h.app.stored.token.as_ref());
+    assert_eq!(Some(&token), h.app.stored.token());
     // The exchange's id, app-scoped on the Instagram Login API.
     assert_eq!(token.user_id, fake::FakeConfig::demo().app_scoped_id());
-    let profile = loaded.state.profile.expect("profile on disk");
+    let profile = loaded.state.profile().cloned().expect("profile on disk");
     assert_eq!(profile.username.as_deref(), Some(fake::DEMO_USERNAME));
     assert_eq!(
-        loaded.state.app.map(|a| a.app_id),
+        loaded.state.app().map(|a| a.app_id.clone()),
         Some(fake::DEMO_APP_ID.to_string())
     );
     assert!(loaded.state.pending_authorization.is_none());
@@ -304,9 +304,9 @@ async fn quitting_during_a_slow_exchange_leaves_a_valid_state_file() {
     let loaded = h.store().load().expect("load");
     assert_eq!(loaded.notice, None, "state.json reads back cleanly");
     assert_eq!(loaded.state, h.app.stored);
-    assert!(loaded.state.app.is_some());
+    assert!(loaded.state.app().is_some());
     assert!(loaded.state.pending_authorization.is_some());
-    assert!(loaded.state.token.is_none());
+    assert!(loaded.state.token().is_none());
     let raw = std::fs::read_to_string(h.store().path()).expect("read");
     assert!(
         serde_json::from_str::<serde_json::Value>(&raw).is_ok(),
@@ -337,7 +337,7 @@ async fn a_used_code_shows_instagrams_message_and_keeps_the_state() {
         "{screen}"
     );
     assert!(screen.contains("✗"), "{screen}");
-    assert!(h.app.stored.token.is_none());
+    assert!(h.app.stored.token().is_none());
     let after = h.store().load().expect("load");
     assert_eq!(after.notice, None);
     assert_eq!(after.state, before, "nothing on disk changed");
@@ -354,7 +354,7 @@ async fn a_used_code_shows_instagrams_message_and_keeps_the_state() {
     h.press(KeyCode::Enter);
     h.settle().await;
     assert_eq!(h.app.screen, Screen::Token, "{}", h.screen());
-    assert!(h.store().load().expect("load").state.token.is_some());
+    assert!(h.store().load().expect("load").state.token().is_some());
 }
 
 /// A redirect URI Instagram does not know: its own error page, not a

@@ -215,7 +215,7 @@ fn a_refreshed_token_is_saved_then_handed_on_and_a_failure_shows() {
     let saved = saves(&effects);
     assert_eq!(saved.last().expect("save").handoffs[0].last, Some(failed));
     assert_eq!(
-        saved.last().unwrap().token.as_ref().unwrap().value.expose(),
+        saved.last().unwrap().token().unwrap().value.expose(),
         "IGAArefreshedrefreshedrefreshed"
     );
 }
@@ -308,8 +308,7 @@ fn after_authorizing_the_ready_cron_line_and_timer_show_and_i_installs() {
     assert!(text.contains("OnCalendar="), "{text}");
     let token = app
         .stored
-        .token
-        .as_ref()
+        .token()
         .expect("token")
         .value
         .expose()
@@ -498,7 +497,7 @@ async fn quitting_while_a_handoff_runs_stops_it_and_records_it() {
         None,
     );
     executor.saves_start_from(&app.stored);
-    let token = app.stored.token.clone().expect("token");
+    let token = app.stored.token().cloned().expect("token");
     let ticket = instatui::handoff::Ticket {
         token: token.value,
         user_id: token.user_id,

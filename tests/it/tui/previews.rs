@@ -13,7 +13,7 @@ use instatui::preview::Painter;
 use instatui::preview::{self, MAX_SIDE, Previews};
 use instatui::runtime::{Executor, FeedCache};
 use instatui::secret::Secret;
-use instatui::store::{AppConfig, State, Store, StoredToken, TokenKind};
+use instatui::store::{AppConfig, Store, StoredToken, TokenKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::io::Cursor;
@@ -55,24 +55,24 @@ impl Pictures for Harness {
 }
 
 fn app_with_token(token: Secret, now: OffsetDateTime) -> App {
-    let state = State {
-        app: Some(AppConfig {
+    let state = crate::common::tui::state_of(
+        Some(AppConfig {
             flavor: Flavor::InstagramLogin,
             app_id: DEMO_APP_ID.to_string(),
             app_secret: Secret::new(DEMO_APP_SECRET),
             redirect_uri: DEMO_REDIRECT_URI.to_string(),
             scopes: Flavor::InstagramLogin.default_scopes(),
         }),
-        token: Some(StoredToken {
+        StoredToken {
             kind: TokenKind::Long,
             value: token,
             user_id: DEMO_USER_ID.to_string(),
             permissions: Flavor::InstagramLogin.default_scopes(),
             obtained_at: now - time::Duration::days(2),
             expires_at: now + time::Duration::days(58),
-        }),
-        ..State::default()
-    };
+        },
+        None,
+    );
     let mut app = App::new(state, now, UtcOffset::UTC);
     app.screen = Screen::Feed;
     app.feed.detail = true;

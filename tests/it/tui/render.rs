@@ -207,7 +207,7 @@ fn accounts_list() -> App {
         ok: false,
         message: Some("Error validating access token".into()),
     });
-    state.accounts = vec![due, dead];
+    state.accounts.extend([due, dead]);
     let mut app = app_with(state);
     send(
         &mut app,
@@ -718,9 +718,7 @@ fn the_auto_refresh_row_tells_a_failed_try_and_a_short_token_apart() {
     assert!(screen_text(&app).contains("refreshing now"));
 
     let mut state = state_with_token(Duration::minutes(10), Duration::minutes(50));
-    if let Some(token) = state.token.as_mut() {
-        token.kind = instatui::store::TokenKind::Short;
-    }
+    active_of(&mut state).token.kind = instatui::store::TokenKind::Short;
     let text = screen_text(&on_token(state));
     assert!(
         text.contains("a short-lived token is not refreshed"),
@@ -759,7 +757,7 @@ fn the_token_screen_scrolls_on_a_small_terminal() {
 #[test]
 fn the_demo_consent_offers_only_the_demo_user_not_added_yet() {
     let mut state = state_authorized();
-    if let Some(profile) = state.profile.as_mut() {
+    if let Some(profile) = active_of(&mut state).profile.as_mut() {
         profile.username = Some(instatui::fake::DEMO_USERNAME.into());
     }
     let mut app = app_with(state);

@@ -102,14 +102,11 @@ fn navigation_keys_never_type_into_a_field_or_drop_the_token() {
         let effects = send(&mut app, keys.chars().map(press));
         assert_eq!(app.credentials.app_id.value(), APP_ID, "{keys:?}");
         assert!(
-            saves(&effects).iter().all(|s| s.token.is_some()),
+            saves(&effects).iter().all(|s| s.token().is_some()),
             "{keys:?}"
         );
         assert_eq!(
-            app.stored
-                .token
-                .as_ref()
-                .map(|t| t.value.expose().to_string()),
+            app.stored.token().map(|t| t.value.expose().to_string()),
             Some(LONG.to_string()),
             "{keys:?}"
         );
@@ -137,7 +134,7 @@ fn saving_another_app_id_asks_then_keeps_the_account_aside() {
     // Anything but y keeps the token and the edit.
     let effects = send(&mut app, [key('n')]);
     assert!(saves(&effects).is_empty());
-    assert!(app.stored.token.is_some());
+    assert!(app.stored.token().is_some());
     assert!(app.credentials.app_id.value().ends_with('2'));
     // Esc offers to discard the edit; y restores what is saved.
     send(&mut app, [code(KeyCode::Esc)]);
@@ -153,7 +150,7 @@ fn saving_another_app_id_asks_then_keeps_the_account_aside() {
     let effects = send(&mut app, [key('s'), key('y')]);
     let saved = saves(&effects);
     let last = saved.last().expect("saved");
-    assert!(last.token.is_none());
+    assert!(last.token().is_none());
     assert_eq!(
         last.accounts.first().map(|a| a.user_id()),
         Some(USER_ID),
@@ -162,7 +159,7 @@ fn saving_another_app_id_asks_then_keeps_the_account_aside() {
     assert!(last.apps.iter().any(|a| a.app_id == APP_ID), "with its app");
     let changed = format!("{APP_ID}2");
     assert_eq!(
-        last.app.as_ref().map(|a| a.app_id.as_str()),
+        last.app().map(|a| a.app_id.as_str()),
         Some(changed.as_str())
     );
 }
@@ -231,10 +228,10 @@ fn switching_the_api_asks_before_dropping_the_token() {
         render_text(&app)
     );
     send(&mut app, [key('n')]);
-    assert!(app.stored.token.is_some());
+    assert!(app.stored.token().is_some());
     let effects = send(&mut app, [key('s'), key('y')]);
     let last = saves(&effects).last().copied().cloned().expect("saved");
-    assert!(last.token.is_none());
+    assert!(last.token().is_none());
 }
 
 /// A paste on Credentials outside a field goes into the field under the
@@ -274,9 +271,9 @@ fn a_new_redirect_uri_keeps_the_token_without_asking() {
     let effects = send(&mut app, [code(KeyCode::Enter)]);
     assert_eq!(app.popup, None);
     let last = saves(&effects).last().copied().cloned().expect("saved");
-    assert!(last.token.is_some());
+    assert!(last.token().is_some());
     assert_eq!(
-        last.app.map(|a| a.redirect_uri),
+        last.app().map(|a| a.redirect_uri.clone()),
         Some("https://example.org/authx".into())
     );
 }
@@ -361,7 +358,7 @@ fn enter_with_an_invalid_app_id_saves_nothing() {
         app.credentials.check(FieldId::AppId),
         instatui::app::credentials::Check::Error(_)
     ));
-    assert!(app.stored.app.is_none());
+    assert!(app.stored.app().is_none());
 }
 
 #[test]
@@ -372,7 +369,7 @@ fn enter_with_valid_credentials_saves_and_moves_to_authorize() {
     let saved = saves(&effects);
     assert!(!saved.is_empty());
     let last = saved.last().expect("save");
-    assert_eq!(last.app.as_ref(), Some(&app_config()));
+    assert_eq!(last.app(), Some(&app_config()));
     assert_eq!(
         last.pending_authorization
             .as_ref()
@@ -414,7 +411,7 @@ fn a_missing_trailing_slash_warns_but_still_saves() {
     assert_eq!(
         saved
             .last()
-            .and_then(|s| s.app.as_ref())
+            .and_then(|s| s.app())
             .map(|a| a.redirect_uri.as_str()),
         Some("https://example.org/auth")
     );
@@ -586,7 +583,7 @@ fn a_foreign_state_is_refused() {
     assert!(effects.is_empty());
     let error = app.authorize.error.clone().expect("error");
     assert!(error.contains("another authorization"), "{error}");
-    assert!(app.stored.token.is_none());
+    assert!(app.stored.token().is_none());
 }
 
 #[test]
@@ -602,7 +599,7 @@ fn the_whole_exchange_ends_on_the_token_screen() {
     );
     let saved = saves(&effects);
     assert_eq!(saved.len(), 1);
-    let token = saved[0].token.as_ref().expect("short token saved");
+    let token = saved[0].token().expect("short token saved");
     assert_eq!(token.kind, instatui::store::TokenKind::Short);
     assert_eq!(token.value.expose(), SHORT);
     assert!(
@@ -627,8 +624,7 @@ fn the_whole_exchange_ends_on_the_token_screen() {
     );
     assert_eq!(
         app.stored
-            .token
-            .as_ref()
+            .token()
             .map(|t| (t.kind, t.value.expose().to_string())),
         Some((instatui::store::TokenKind::Long, LONG.to_string()))
     );
@@ -646,7 +642,7 @@ fn the_whole_exchange_ends_on_the_token_screen() {
         }],
     );
     assert_eq!(
-        saves(&effects).last().and_then(|s| s.profile.clone()),
+        saves(&effects).last().and_then(|s| s.profile().cloned()),
         Some(profile())
     );
     assert_eq!(app.screen, Screen::Token);
@@ -777,10 +773,7 @@ fn a_failed_long_lived_exchange_keeps_the_short_token() {
     assert!(
         matches!(&app.authorize.steps[1], StepProgress::Failed(t) if t.contains("short-lived token is saved"))
     );
-    assert_eq!(
-        app.stored.token.as_ref().map(|t| t.value.expose()),
-        Some(SHORT)
-    );
+    assert_eq!(app.stored.token().map(|t| t.value.expose()), Some(SHORT));
     assert!(app.authorize.running.is_none());
 }
 
@@ -825,11 +818,11 @@ fn a_successful_refresh_saves_the_new_token() {
     );
     let saved = saves(&effects);
     let last = saved.last().expect("save");
-    let token = last.token.as_ref().expect("token");
+    let token = last.token().expect("token");
     assert_eq!(token.value.expose(), "IGAArefreshedrefreshedrefreshed");
     assert_eq!(token.obtained_at, NOW);
     assert_eq!(token.user_id, USER_ID);
-    let outcome = last.last_refresh.as_ref().expect("outcome");
+    let outcome = last.last_refresh().expect("outcome");
     assert!(outcome.ok);
     assert_eq!(outcome.at, NOW);
     assert!(!app.token.refreshing);
@@ -847,9 +840,9 @@ fn a_rejected_refresh_says_so() {
         }],
     );
     let last = saves(&effects).last().cloned().cloned().expect("save");
-    assert_eq!(last.last_refresh.as_ref().map(|r| r.ok), Some(false));
+    assert_eq!(last.last_refresh().map(|r| r.ok), Some(false));
     assert_eq!(
-        last.token.as_ref().map(|t| t.value.expose()),
+        last.token().map(|t| t.value.expose()),
         Some(LONG),
         "old token kept"
     );
@@ -1145,7 +1138,7 @@ fn instagrams_rate_limit_pauses_every_call_for_its_wait_then_the_feed_resumes_by
     assert_eq!(next_fetch(&effects), None, "{effects:?}");
     assert!(status_text(&app).contains("12:12"), "{}", status_text(&app));
     // Nor does auto-refresh, on a token due for one.
-    app.stored.token = Some(long_token(Duration::days(10), Duration::days(50)));
+    active_of(&mut app.stored).token = long_token(Duration::days(10), Duration::days(50));
     let effects = send_at(&mut app, [Msg::Tick], during);
     assert!(effects.is_empty(), "{effects:?}");
     // Once the wait is over, the page is asked for again without a key.
