@@ -339,7 +339,9 @@ impl Interrupt {
                                 _ = int.recv() => Caught { name: "Ctrl-C (SIGINT)", number: 2 },
                                 _ = term.recv() => Caught { name: "SIGTERM", number: 15 },
                             };
-                            if !HANDING_OFF.load(Ordering::SeqCst) {
+                            // Outside handoffs, or a second signal while
+                            // the first is still being answered: the end, at once.
+                            if !HANDING_OFF.load(Ordering::SeqCst) || tx.borrow().is_some() {
                                 std::process::exit(128 + caught.number);
                             }
                             let _ = tx.send(Some(caught));

@@ -122,8 +122,44 @@ pub(crate) fn updated(current: &[u8], var: &str, value: &str) -> Result<Vec<u8>,
     Ok(out)
 }
 
+/// What a file that is not a regular one is, in words; `None` for a
+/// regular file (or a link to one).
+fn not_a_file(meta: &std::fs::Metadata) -> Option<&'static str> {
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return None;
+    }
+    if kind.is_dir() {
+        return Some("a folder");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return Some("a named pipe (FIFO)");
+        }
+        if kind.is_socket() {
+            return Some("a socket");
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return Some("a device");
+        }
+    }
+    Some("not a regular file")
+}
+
+/// The sentence for a target that is not a regular file.
+fn refused_kind(path: &Path, what: &str) -> String {
+    format!(
+        "{} is {what}, not a regular file: a .env handoff writes only regular files (or links to one), so remove it or give the path of a .env file",
+        path.display(),
+    )
+}
+
 /// Why the file cannot be written there, in one sentence with what to do;
-/// `None` when its folder exists and takes new files.
+/// `None` when its folder exists and takes new files, and the path is a
+/// regular file (or a link to one) or nothing yet. Asking never blocks:
+/// `stat` on a FIFO or a device does not open it.
 pub(crate) fn check_folder(path: &Path) -> Option<String> {
     if path.is_dir() {
         return Some(format!(
@@ -131,6 +167,11 @@ pub(crate) fn check_folder(path: &Path) -> Option<String> {
             path.display(),
             path.join(".env").display()
         ));
+    }
+    if let Ok(meta) = std::fs::metadata(path)
+        && let Some(what) = not_a_file(&meta)
+    {
+        return Some(refused_kind(path, what));
     }
     let dir = path.parent().unwrap_or(Path::new("/"));
     if !dir.is_dir() {
@@ -153,6 +194,49 @@ fn target(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// The file's bytes and what `fstat` says of it; `None` when there is no
+/// file. Opened without blocking (`O_NONBLOCK`: opening a FIFO or a
+/// device would otherwise wait for the other end), and its type checked on
+/// what was opened, so a FIFO swapped in after any earlier check is refused
+/// too, never read.
+fn read_regular(path: &Path) -> Result<Option<(Vec<u8>, std::fs::Metadata)>, String> {
+    use std::io::Read;
+    let mut options = std::fs::File::options();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY);
+    }
+    let mut file = match options.open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(format!(
+                "cannot read {} ({e}): make it readable for this user",
+                path.display()
+            ));
+        }
+    };
+    let meta = file.metadata().map_err(|e| {
+        format!(
+            "cannot read {} ({e}): make it readable for this user",
+            path.display()
+        )
+    })?;
+    if let Some(what) = not_a_file(&meta) {
+        return Err(format!("{}; nothing was written", refused_kind(path, what)));
+    }
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).map_err(|e| {
+        format!(
+            "cannot read {} ({e}): make it readable for this user",
+            path.display()
+        )
+    })?;
+    Ok(Some((bytes, meta)))
+}
+
 /// Sets `var` to `value` in the file at `path`: through a temporary file in
 /// the same folder and a rename, so a reader never sees half a file. A new
 /// file is 0600; an existing one keeps its permissions.
@@ -160,28 +244,23 @@ pub(crate) fn write(path: &Path, var: &str, value: &str) -> Result<(), String> {
     quoted(value, None)?;
     let path = target(path);
     if let Some(problem) = check_folder(&path) {
-        return Err(problem);
+        return Err(format!("{problem}; nothing was written"));
     }
-    let (current, mode) = match std::fs::read(&path) {
-        Ok(bytes) => {
+    let (current, mode) = match read_regular(&path)? {
+        Some((bytes, meta)) => {
             #[cfg(unix)]
             let mode = {
                 use std::os::unix::fs::PermissionsExt;
-                std::fs::metadata(&path)
-                    .map(|m| m.permissions().mode() & 0o7777)
-                    .unwrap_or(0o600)
+                meta.permissions().mode() & 0o7777
             };
             #[cfg(not(unix))]
-            let mode = 0o600;
+            let mode = {
+                let _ = meta;
+                0o600
+            };
             (bytes, mode)
         }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (Vec::new(), 0o600),
-        Err(e) => {
-            return Err(format!(
-                "cannot read {} ({e}): make it readable for this user",
-                path.display()
-            ));
-        }
+        None => (Vec::new(), 0o600),
     };
     let bytes = updated(&current, var, value)?;
     let fail = |e: std::io::Error| {
@@ -366,6 +445,41 @@ mod tests {
         assert_eq!(mode(&new), 0o640);
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 2, "no temporary file left");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_fifo_a_device_or_a_socket_is_refused_without_blocking() {
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join(".env");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let socket = dir.path().join("sock.env");
+        let _listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+        let link = dir.path().join("link.env");
+        std::os::unix::fs::symlink(&fifo, &link).unwrap();
+        for (path, what) in [
+            (fifo.as_path(), "a named pipe (FIFO)"),
+            (link.as_path(), "a named pipe (FIFO)"),
+            (socket.as_path(), "a socket"),
+            (Path::new("/dev/null"), "a device"),
+        ] {
+            let err = write(path, "T", "IGAAnew").unwrap_err();
+            assert!(
+                err.contains(&format!("is {what}, not a regular file")),
+                "{err}"
+            );
+            assert!(err.contains("nothing was written"), "{err}");
+            let added = check_folder(path).unwrap_or_default();
+            assert!(added.contains("not a regular file"), "{added}");
+        }
+        // The FIFO is still a FIFO: not replaced by a file either.
+        use std::os::unix::fs::FileTypeExt;
+        assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+        // The type is checked on what was opened, not only beforehand.
+        let err = read_regular(&fifo).unwrap_err();
+        assert!(err.contains("named pipe"), "{err}");
     }
 
     #[test]

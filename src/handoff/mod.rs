@@ -127,15 +127,39 @@ pub(crate) fn run_until(
     }
     let token = ticket.token.expose();
     let (ok, summary, exit_code, output) = match &handoff.target {
-        Destination::Dotenv { path, var } => match dotenv::write(path, var, token) {
-            Ok(()) => (
-                true,
-                format!("wrote {var} to {}", path.display()),
-                None,
-                Vec::new(),
-            ),
-            Err(e) => (false, e, None, Vec::new()),
-        },
+        Destination::Dotenv { path, var } => {
+            let (p, v, t) = (path.clone(), var.clone(), ticket.token.clone());
+            let timeout = Duration::from_secs(DEFAULT_TIMEOUT_SECS);
+            match within(timeout, stop, move || dotenv::write(&p, &v, t.expose())) {
+                Waited::Done(Ok(())) => (
+                    true,
+                    format!("wrote {var} to {}", path.display()),
+                    None,
+                    Vec::new(),
+                ),
+                Waited::Done(Err(e)) => (false, e, None, Vec::new()),
+                Waited::TimedOut => (
+                    false,
+                    format!(
+                        "writing {} did not finish within {DEFAULT_TIMEOUT_SECS}s (a hung network mount?) and was given up: check that folder, then 'instatui handoff run {}'",
+                        path.display(),
+                        handoff.id
+                    ),
+                    None,
+                    Vec::new(),
+                ),
+                Waited::Stopped => (
+                    false,
+                    format!(
+                        "writing {} was given up because instatui was interrupted; 'instatui handoff run {}' runs it again",
+                        path.display(),
+                        handoff.id
+                    ),
+                    None,
+                    Vec::new(),
+                ),
+            }
+        }
         Destination::Exec {
             command,
             timeout_secs,
@@ -194,6 +218,48 @@ pub(crate) fn run_until(
         summary,
         exit_code,
         output,
+    }
+}
+
+/// How waiting for work on a thread of its own ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Waited<T> {
+    Done(T),
+    TimedOut,
+    Stopped,
+}
+
+/// Runs `work` on a thread of its own and waits at most `timeout` for it,
+/// or until `stop` is set: a write to a hung network mount never holds up
+/// `refresh --all`, `keep-alive run` or quitting. Work given up on is left
+/// to finish (or not) on its own thread; it holds nothing else up.
+fn within<T: Send + 'static>(
+    timeout: Duration,
+    stop: &AtomicBool,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Waited<T> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let spawned = std::thread::Builder::new()
+        .name("handoff-write".into())
+        .spawn(move || {
+            let _ = tx.send(work());
+        });
+    if spawned.is_err() {
+        return Waited::TimedOut;
+    }
+    let deadline = std::time::Instant::now().checked_add(timeout);
+    loop {
+        match rx.recv_timeout(Duration::from_millis(20)) {
+            Ok(done) => return Waited::Done(done),
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Waited::TimedOut,
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if stop.load(Ordering::SeqCst) {
+            return Waited::Stopped;
+        }
+        if deadline.is_some_and(|d| std::time::Instant::now() >= d) {
+            return Waited::TimedOut;
+        }
     }
 }
 
@@ -323,6 +389,32 @@ pub(crate) fn merge(base: &[Handoff], ours: &[Handoff], disk: &[Handoff]) -> Vec
 mod tests {
     use super::*;
     use time::macros::datetime;
+
+    #[test]
+    fn a_write_that_never_ends_is_given_up_at_its_timeout_or_on_a_stop() {
+        // Work that blocks until the test ends, as a hung mount would.
+        let (_keep, blocked) = std::sync::mpsc::channel::<()>();
+        let blocked = std::sync::Arc::new(std::sync::Mutex::new(blocked));
+        let hang = |b: std::sync::Arc<std::sync::Mutex<std::sync::mpsc::Receiver<()>>>| {
+            move || {
+                let _ = b.lock().map(|r| r.recv());
+            }
+        };
+        let never = AtomicBool::new(false);
+        assert_eq!(
+            within(Duration::from_millis(50), &never, hang(blocked.clone())),
+            Waited::TimedOut
+        );
+        let stopped = AtomicBool::new(true);
+        assert_eq!(
+            within(Duration::from_secs(3600), &stopped, hang(blocked)),
+            Waited::Stopped
+        );
+        assert_eq!(
+            within(Duration::from_secs(3600), &never, || 7),
+            Waited::Done(7)
+        );
+    }
 
     fn dotenv(id: u32, path: &str) -> Handoff {
         Handoff {

@@ -19,15 +19,39 @@ pub(super) async fn run(
     let mut signals = Signals::listen();
     let mut term = terminal::enter().map_err(|e| format!("could not set up the terminal: {e}"))?;
     let result = event_loop(&mut term, &mut app, &mut executor, images, &mut signals).await;
-    // Handoffs still running are stopped and their outcomes recorded.
-    let stopped = executor.stop_handoffs(&mut app).await;
-    // Queued saves land before the terminal is handed back. A save waits up
-    // to 5 s for another process's lock and a failed one is tried once more:
-    // room for both and for keeping a token in a file, never cut short.
-    let unsaved = tokio::time::timeout(Duration::from_secs(20), executor.finish_saves())
-        .await
-        .ok()
-        .flatten();
+    // What follows may take a while (a save waiting for another process's
+    // lock): the screen says so, and Ctrl-C, which raw mode turns into a
+    // key nobody reads now, is a signal again.
+    app.set_status(
+        app::Level::Info,
+        "quitting: landing saves and stopping handoffs (Ctrl-C quits at once)",
+    );
+    let _ = term.draw(|frame| crate::ui::render_with_previews(&app, frame, None));
+    terminal::allow_interrupt();
+    let shutdown = async {
+        // Handoffs still running are stopped and their outcomes recorded.
+        let stopped = executor.stop_handoffs(&mut app).await;
+        // Queued saves land before the terminal is handed back. A save waits up
+        // to 5 s for another process's lock and a failed one is tried once more:
+        // room for both and for keeping a token in a file, never cut short.
+        let unsaved = tokio::time::timeout(Duration::from_secs(20), executor.finish_saves())
+            .await
+            .ok()
+            .flatten();
+        (stopped, unsaved)
+    };
+    // A second signal (or the first, when quitting began with `q`) ends
+    // instatui at once, with the terminal handed back.
+    let (stopped, unsaved) = tokio::select! {
+        done = shutdown => done,
+        signal = signals.next_signal() => {
+            terminal::leave();
+            eprintln!(
+                "instatui: quit at once on a second signal: a save or handoff still under way was not waited for"
+            );
+            std::process::exit(128 + signal);
+        }
+    };
     terminal::leave();
     for line in stopped {
         eprintln!("{}", crate::sanitize::line(&line));
@@ -59,7 +83,7 @@ fn to_msg(event: Event) -> Option<Msg> {
 /// with mouse tracking on, and queued saves unwritten; now each becomes
 /// `Msg::Terminate`, and the loop quits the way `q` does.
 pub struct Signals {
-    streams: Vec<tokio::signal::unix::Signal>,
+    streams: Vec<(i32, tokio::signal::unix::Signal)>,
 }
 
 impl Signals {
@@ -68,24 +92,33 @@ impl Signals {
     pub fn listen() -> Signals {
         use tokio::signal::unix::{SignalKind, signal};
         let streams = [
-            SignalKind::terminate(),
-            SignalKind::hangup(),
-            SignalKind::interrupt(),
+            (libc::SIGTERM, SignalKind::terminate()),
+            (libc::SIGHUP, SignalKind::hangup()),
+            (libc::SIGINT, SignalKind::interrupt()),
         ]
         .into_iter()
-        .filter_map(|kind| signal(kind).ok())
+        .filter_map(|(number, kind)| signal(kind).ok().map(|s| (number, s)))
         .collect();
         Signals { streams }
     }
 
     /// The next of those signals, as the message that quits.
     pub async fn next(&mut self) -> Msg {
+        self.next_signal().await;
+        Msg::Terminate
+    }
+
+    /// The next of those signals, by its number.
+    pub async fn next_signal(&mut self) -> i32 {
         if self.streams.is_empty() {
             return std::future::pending().await;
         }
-        let arrivals = self.streams.iter_mut().map(|s| Box::pin(s.recv()));
-        let _ = futures::future::select_all(arrivals).await;
-        Msg::Terminate
+        let arrivals = self
+            .streams
+            .iter_mut()
+            .map(|(number, s)| Box::pin(async move { s.recv().await.map(|_| *number) }));
+        let (number, _, _) = futures::future::select_all(arrivals).await;
+        number.unwrap_or(libc::SIGTERM)
     }
 }
 

@@ -56,6 +56,25 @@ pub(super) fn clear<B: Backend>(term: &mut Terminal<B>) -> Result<(), B::Error> 
     term.resize(Rect::new(0, 0, size.width, size.height))
 }
 
+/// Turns Ctrl-C back into SIGINT while instatui winds down: raw mode makes
+/// it a key, and no key is read once the loop has ended.
+pub(super) fn allow_interrupt() {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let fd = std::io::stdin().as_raw_fd();
+        // SAFETY: a zeroed termios is a valid out-buffer for tcgetattr, and
+        // both calls only read or set the terminal's flags.
+        unsafe {
+            let mut t: libc::termios = std::mem::zeroed();
+            if libc::tcgetattr(fd, &mut t) == 0 {
+                t.c_lflag |= libc::ISIG;
+                libc::tcsetattr(fd, libc::TCSANOW, &t);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -422,3 +422,59 @@ fn ctrl_c_stops_a_running_handoff_with_what_it_started_and_records_it() {
     );
     assert!(!env_file.exists());
 }
+
+#[cfg(unix)]
+fn mkfifo(path: &std::path::Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_or_a_device_is_never_a_dotenv_target_and_never_blocks_the_handoffs_after_it() {
+    let m = Machine::demo();
+    m.authorized();
+    let site = m.out("fifo-site");
+    std::fs::create_dir_all(&site).unwrap();
+    let fifo = site.join("pipe.env");
+    mkfifo(&fifo);
+    for target in [fifo.to_str().unwrap(), "/dev/null"] {
+        let add = m.run(&["handoff", "add", "--dotenv", target]);
+        assert_eq!(add.code, 1, "{add:?}");
+        assert!(add.stderr.contains("not a regular file"), "{add:?}");
+        assert!(add.stderr.contains("nothing was added"), "{add:?}");
+    }
+
+    // A file when added, a FIFO by the time it is written.
+    let env_file = site.join(".env");
+    std::fs::write(&env_file, b"X=1\n").unwrap();
+    let add = m.run(&["handoff", "add", "--dotenv", env_file.to_str().unwrap()]);
+    assert_eq!(add.code, 0, "{add:?}");
+    let pushed = m.out("after-fifo.txt");
+    let command = format!("echo ran > '{}'", pushed.display());
+    let add = m.run(&["handoff", "add", "--exec", &command]);
+    assert_eq!(add.code, 0, "{add:?}");
+    std::fs::remove_file(&env_file).unwrap();
+    mkfifo(&env_file);
+    let run = m.run_with(&["handoff", "run"], |c| {
+        // A guard against the hang this replaces, not a synchronisation.
+        c.timeout(Duration::from_secs(30));
+    });
+    assert_eq!(
+        run.code, 1,
+        "was: blocked forever opening the FIFO: {run:?}"
+    );
+    assert!(
+        run.stderr
+            .contains("is a named pipe (FIFO), not a regular file"),
+        "{run:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&pushed).unwrap(),
+        "ran\n",
+        "the handoff after it still ran"
+    );
+    use std::os::unix::fs::FileTypeExt;
+    assert!(std::fs::metadata(&env_file).unwrap().file_type().is_fifo());
+}

@@ -177,3 +177,41 @@ fn sighup_and_an_outside_sigint_hand_the_terminal_back() {
         assert_terminal_handed_back(&ended, name);
     }
 }
+
+#[test]
+fn a_second_sigterm_while_quitting_ends_at_once_with_the_terminal_handed_back() {
+    let machine = Machine::with_posts(5);
+    machine.authorized();
+    let mut pty = started_tui(&machine);
+    pty.type_keys("3");
+    pty.wait_for_text("Auto-refresh");
+    // Another process holds the store's lock and keeps it: the save asked
+    // for next waits for it while instatui quits.
+    let lock = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .open(machine.config_dir().join("state.lock"))
+        .expect("the lock file");
+    lock.lock().expect("locked");
+    pty.type_keys("a");
+    pty.wait_for_text("auto-refresh off");
+    pty.signal(libc::SIGTERM);
+    pty.wait_for_text("quitting: landing saves");
+    pty.signal(libc::SIGTERM);
+    let ended = pty.wait_exit();
+    drop(lock);
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(
+        ended.status.code(),
+        Some(128 + libc::SIGTERM),
+        "was: the second SIGTERM ignored while the save waited: {:?} {:?}",
+        ended.status,
+        ended.status.signal()
+    );
+    let entered = after_last(&ended.output, "\x1b[?1049h").expect("entered");
+    let after = &ended.output[entered..];
+    for (reset, what) in RESETS {
+        assert!(after_last(after, reset).is_some(), "did not {what}");
+    }
+    assert!(!ended.left_raw, "the terminal was left in raw mode");
+}
