@@ -5,6 +5,7 @@ pub(crate) mod disk;
 pub mod memory;
 pub mod painter;
 pub(crate) mod query;
+pub(crate) mod silence;
 
 pub(crate) use disk::DiskCache;
 pub use memory::MemoryCache;

@@ -8,10 +8,19 @@ use ratatui_image::FontSize;
 use ratatui_image::picker::ProtocolType;
 use std::time::{Duration, Instant};
 
-/// How long the answers may take. Local terminals answer within a few
-/// milliseconds; over a slow link the last answer may take longer, and the
-/// input is read here until it came so that no answer arrives late as keys.
+/// How long the answers may take once the first of them came. Local
+/// terminals answer within a few milliseconds; over a slow link the last
+/// answer may take longer, and the input is read here until it came so
+/// that no answer arrives late as keys.
 pub(crate) const DEADLINE: Duration = Duration::from_millis(1500);
+
+/// How long a terminal may take to start answering before it counts as
+/// silent. Measured under Xvfb (BENCHMARKS.md): xterm answers whole within
+/// 0.2 ms (at most 4.8 ms), tmux passing it through within 0.4 ms (5.9 ms),
+/// kitty within 3.7 ms, and 86 ms while its window is still opening, when
+/// `kitty instatui` asks. About 6× that, which also leaves room for an ssh
+/// link's round trip.
+pub(crate) const FIRST_ANSWER: Duration = Duration::from_millis(500);
 
 /// The chosen picker (`None`: pictures off) and advice for the status line.
 pub struct Chosen {
@@ -85,14 +94,34 @@ fn ask_tmux(pane: &str) -> Tmux {
 /// terminal is in raw mode and before terminal events are read; keys typed
 /// meanwhile go to `typed`, in order.
 pub(crate) fn choose(mode: ImageMode, typed: &(dyn Fn(KeyEvent) + Sync)) -> Chosen {
-    if mode == ImageMode::Off {
-        return Chosen::from(None);
+    match mode {
+        ImageMode::Off => return Chosen::from(None),
+        // Half-blocks need no answer: nothing is asked, nothing waited for.
+        ImageMode::Halfblocks => {
+            tracing::info!(
+                protocol = "Halfblocks",
+                "pictures: asked for with --images, nothing asked of the terminal"
+            );
+            return half_blocks();
+        }
+        _ => {}
     }
     let started = Instant::now();
     let place = place();
+    let silence = super::silence::Silence::here();
     let answers = match detect::how_to_ask(&place) {
         Ask::No => Answers::default(),
-        how => ask(&detect::query(how == Ask::ThroughTmux), DEADLINE, typed),
+        // Silent before in this session: not asked again.
+        _ if silence.as_ref().is_some_and(|s| s.known()) => Answers::default(),
+        how => {
+            let answers = ask(&detect::query(how == Ask::ThroughTmux), DEADLINE, typed);
+            if answers == Answers::default()
+                && let Some(silence) = &silence
+            {
+                silence.remember();
+            }
+            answers
+        }
     };
     let font = font_size(&answers);
     let Decision {
@@ -164,6 +193,19 @@ pub(crate) fn diagnose() -> Result<(String, Option<String>), String> {
     Ok((format!("{name}: {}", decision.why), decision.hint))
 }
 
+/// `--images halfblocks`: the picker at once, its cell size from the
+/// kernel (or a common one), without a word to the terminal.
+fn half_blocks() -> Chosen {
+    let font = font_size(&Answers::default());
+    let in_tmux = std::env::var_os("TMUX").is_some_and(|t| !t.is_empty());
+    let picker = Painter::new(
+        ProtocolType::Halfblocks,
+        font.unwrap_or(FontSize::new(10, 20)),
+        in_tmux,
+    );
+    Chosen::from(Some(picker))
+}
+
 /// The cell size in pixels: asked, or the text area's pixels over its
 /// cells, or what the kernel knows of the window.
 fn font_size(answers: &Answers) -> Option<FontSize> {
@@ -208,16 +250,22 @@ pub(crate) fn ask(query: &str, deadline: Duration, typed: &(dyn Fn(KeyEvent) + S
         }
     }
     let mut scanner = Scanner::new();
-    let end = Instant::now() + deadline;
+    let asked = Instant::now();
+    let end = asked + deadline;
+    let mut heard = false;
     while !scanner.answers.complete() {
         let left = end.saturating_duration_since(Instant::now());
-        if left.is_zero() {
+        // Not a byte within FIRST_ANSWER: a terminal that does not answer.
+        if left.is_zero() || (!heard && asked.elapsed() >= FIRST_ANSWER.min(deadline)) {
             break;
         }
         // Short waits, so that an Esc pressed alone is passed on promptly.
         let wait = left.min(Duration::from_millis(50));
         match sys::read_byte(fd, wait) {
-            Ok(Some(byte)) => scanner.push(byte),
+            Ok(Some(byte)) => {
+                heard = true;
+                scanner.push(byte);
+            }
             Ok(None) => scanner.escape_alone(),
             Err(()) => break,
         }

@@ -7,6 +7,7 @@ mod feed_paging;
 mod first_hour;
 mod fitting;
 mod flow;
+mod graphics_query;
 mod keepalive;
 mod previews;
 mod render;
