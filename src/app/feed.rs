@@ -36,6 +36,8 @@ pub struct FeedView {
     pub loading: Option<u64>,
     pub error: Option<String>,
     pub detail: bool,
+    /// Pictures in a grid instead of the list (`t`).
+    pub grid: bool,
     /// The picture fills the terminal (`v`).
     pub full_picture: bool,
     pub filter: TextField,

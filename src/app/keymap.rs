@@ -44,6 +44,8 @@ pub(crate) enum Action {
     OpenMedia,
     DetailDown,
     DetailUp,
+    MoreComments,
+    ToggleReplies,
     // Token
     ScrollDown,
     ScrollUp,
@@ -525,6 +527,18 @@ const FEED: &[Binding] = &[
         false,
     ),
     bind(&[k('K')], "scroll the details up", Action::DetailUp, false),
+    bind(
+        &[k('m')],
+        "more comments (details)",
+        Action::MoreComments,
+        false,
+    ),
+    bind(
+        &[k('r')],
+        "show/hide replies to comments",
+        Action::ToggleReplies,
+        false,
+    ),
     bind(&[k('d')], "download", Action::Download, true),
     bind(&[k('/')], "filter", Action::Filter, true),
     bind(&[k('R')], "reload", Action::Reload, false),

@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod feed;
 pub(crate) mod feed_cache;
 pub mod field;
+pub mod insights;
 pub mod keepalive;
 pub(crate) mod keymap;
 pub mod msg;
@@ -106,6 +107,8 @@ pub struct App {
     /// What keeps the token alive, and the once-only warning.
     pub keep_alive: keepalive::KeepAliveView,
     pub feed: feed::FeedView,
+    /// The selected post's insights and comments, the account's totals.
+    pub engagement: insights::EngagementView,
     pub accounts: accounts::AccountsView,
     pub popup: Option<Popup>,
     /// Lines the help popup is scrolled by (clamped when drawn).
@@ -154,6 +157,7 @@ impl App {
             token: token_status::TokenView::default(),
             keep_alive: keepalive::KeepAliveView::default(),
             feed: feed::FeedView::default(),
+            engagement: insights::EngagementView::default(),
             accounts: accounts::AccountsView::default(),
             stored,
             now,

@@ -69,6 +69,28 @@ pub enum Msg {
         key: String,
         outcome: crate::app::preview::PreviewOutcome,
     },
+    /// A post's insights (`FetchInsights`).
+    InsightsFetched {
+        post_id: String,
+        result: Result<Vec<crate::instagram::engagement::Insight>, ApiError>,
+    },
+    /// A page of a post's comments (`FetchComments`).
+    CommentsFetched {
+        post_id: String,
+        after: Option<String>,
+        result: Result<crate::instagram::engagement::CommentPage, ApiError>,
+    },
+    /// The account's 7- and 30-day totals (`FetchTotals`).
+    TotalsFetched {
+        user_id: String,
+        result: Result<
+            (
+                Vec<crate::instagram::engagement::Insight>,
+                Vec<crate::instagram::engagement::Insight>,
+            ),
+            ApiError,
+        >,
+    },
     /// A post fetched again because its CDN URLs had expired.
     PostRefreshed(Box<Media>),
     DownloadProgress {
@@ -145,6 +167,25 @@ pub enum Effect {
         post_id: String,
         child: Option<usize>,
         url: String,
+        token: Secret,
+    },
+    /// One post's lifetime numbers.
+    FetchInsights {
+        post_id: String,
+        metrics: Vec<String>,
+        token: Secret,
+    },
+    /// One page of one post's comments.
+    FetchComments {
+        post_id: String,
+        after: Option<String>,
+        token: Secret,
+    },
+    /// The account's totals over the 7 and the 30 days up to `until` (Unix seconds).
+    FetchTotals {
+        user_id: String,
+        owner: String,
+        until: i64,
         token: Secret,
     },
     Download {

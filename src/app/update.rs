@@ -80,6 +80,13 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
         Msg::DemoRedirect(result) => app.on_demo_redirect(result),
         Msg::PreviewLoaded { key, outcome } => app.on_preview_loaded(&key, outcome),
         Msg::PostRefreshed(media) => app.on_post_refreshed(*media),
+        Msg::InsightsFetched { post_id, result } => app.on_insights(post_id, result),
+        Msg::CommentsFetched {
+            post_id,
+            after,
+            result,
+        } => app.on_comments(post_id, after, result),
+        Msg::TotalsFetched { user_id, result } => app.on_totals(user_id, result),
         Msg::DownloadProgress { done, total } => app.on_download_progress(done, total),
         Msg::Downloaded(result) => app.on_downloaded(result),
         Msg::KeepAlive(state) => app.on_keep_alive(state),
@@ -88,6 +95,7 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
         Msg::HandoffsRan(results) => app.on_handoffs_ran(results, &mut effects),
     }
     app.sync_preview(&mut effects);
+    app.sync_engagement(&mut effects);
     app.keep_selection_in_view();
     effects
 }
@@ -540,7 +548,15 @@ fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
         Action::PageDown => app.move_selection(app.feed_rows() as isize, effects),
         Action::Top => app.move_selection(isize::MIN / 2, effects),
         Action::Bottom => app.select_last(effects),
-        Action::ToggleDetail => app.feed.detail = !app.feed.detail,
+        Action::ToggleDetail => {
+            app.feed.detail = !app.feed.detail;
+            if app.feed.detail {
+                // Asked for: the numbers come now, not once it settles.
+                app.fetch_engagement(effects);
+            }
+        }
+        Action::MoreComments => app.more_comments(effects),
+        Action::ToggleReplies => app.engagement.show_replies = !app.engagement.show_replies,
         Action::OpenPermalink => app.open_permalink(effects),
         Action::Filter => app.feed.filter_editing = true,
         Action::Reload => app.reload_feed(effects),

@@ -492,6 +492,64 @@ impl Executor {
                 url,
                 token,
             } => self.load_preview(app, key, post_id, child, url, token),
+            Effect::FetchInsights {
+                post_id,
+                metrics,
+                token,
+            } => {
+                let id = post_id.clone();
+                self.call(
+                    app,
+                    move |c| async move {
+                        let metrics: Vec<&str> = metrics.iter().map(String::as_str).collect();
+                        c.media_insights(&token, &id, &metrics).await
+                    },
+                    move |result| Msg::InsightsFetched { post_id, result },
+                );
+            }
+            Effect::FetchComments {
+                post_id,
+                after,
+                token,
+            } => {
+                let (id, cursor) = (post_id.clone(), after.clone());
+                self.call(
+                    app,
+                    move |c| async move {
+                        c.comments_page(
+                            &token,
+                            &id,
+                            cursor.as_deref(),
+                            crate::app::insights::COMMENTS_PAGE,
+                        )
+                        .await
+                    },
+                    move |result| Msg::CommentsFetched {
+                        post_id,
+                        after,
+                        result,
+                    },
+                );
+            }
+            Effect::FetchTotals {
+                user_id,
+                owner,
+                until,
+                token,
+            } => self.call(
+                app,
+                move |c| async move {
+                    let metrics = crate::instagram::engagement::ACCOUNT_METRICS;
+                    let week = c
+                        .account_insights(&token, &owner, metrics, until - 7 * 86_400, until)
+                        .await?;
+                    let month = c
+                        .account_insights(&token, &owner, metrics, until - 30 * 86_400, until)
+                        .await?;
+                    Ok((week, month))
+                },
+                move |result| Msg::TotalsFetched { user_id, result },
+            ),
             Effect::Download {
                 post,
                 username,

@@ -146,7 +146,10 @@ pub fn demo_app(base_url: &str) -> App {
     form.app_id.set(fake::DEMO_APP_ID);
     form.app_secret.set(fake::DEMO_APP_SECRET);
     form.redirect_uri.set(fake::DEMO_REDIRECT_URI);
-    form.scopes.set("instagram_business_basic");
+    // The demo opts into insights and comments, so it shows them.
+    form.scopes.set(
+        "instagram_business_basic,instagram_business_manage_insights,instagram_business_manage_comments",
+    );
     app.credentials = form;
     // Kept in a named folder, not the scratch dir that vanishes on quit:
     // the status line after `d` names it, and so does quitting.

@@ -17,6 +17,9 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previews>) {
     let areas = super::layout::feed(app, area);
+    if let Some(profile_area) = areas.profile {
+        super::profile::render(app, frame, profile_area);
+    }
     list(app, frame, areas.list);
     if let Some(detail_area) = areas.detail {
         detail(app, frame, detail_area, previews);
@@ -350,6 +353,7 @@ pub(super) fn detail_lines<'a>(app: &App, media: &'a Media) -> Vec<Line<'a>> {
             )));
         }
     }
+    lines.extend(super::engagement::lines(app, media));
     lines.push(Line::from(Span::styled(
         format!("id {}", media.id),
         theme::dim(),

@@ -46,13 +46,33 @@ pub(crate) fn frame(app: &App, area: Rect) -> Frame {
 /// is open (beside the list from 80 columns, below it under that).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Feed {
+    /// The account's header over the posts: two rows, one on small terminals.
+    pub(crate) profile: Option<Rect>,
+    /// The list's box, or the grid's.
     pub(crate) list: Rect,
     pub detail: Option<Rect>,
 }
 
+/// Rows the profile header takes in a body this tall: none without a
+/// profile, one line under 14 rows (and on terminals under 50 columns).
+pub(crate) fn profile_rows(app: &App, body: Rect) -> u16 {
+    if app.stored.profile.is_none() || body.height < 6 {
+        0
+    } else if body.height < 14 || body.width < 50 {
+        1
+    } else {
+        2
+    }
+}
+
 pub(crate) fn feed(app: &App, body: Rect) -> Feed {
-    if !app.feed.detail {
+    let rows = profile_rows(app, body);
+    let [profile, body] =
+        Layout::vertical([Constraint::Length(rows), Constraint::Fill(1)]).areas(body);
+    let profile = (rows > 0).then_some(profile);
+    if !app.feed.detail || app.feed.grid {
         return Feed {
+            profile,
             list: body,
             detail: None,
         };
@@ -63,6 +83,7 @@ pub(crate) fn feed(app: &App, body: Rect) -> Feed {
         Layout::vertical([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(body)
     };
     Feed {
+        profile,
         list,
         detail: Some(detail),
     }

@@ -3,6 +3,7 @@
 mod accounts;
 mod authorize;
 mod credentials;
+mod engagement;
 mod feed;
 mod field;
 mod fit;
@@ -10,6 +11,7 @@ mod footer;
 mod header;
 pub(crate) mod layout;
 mod popup;
+mod profile;
 pub mod theme;
 mod token;
 

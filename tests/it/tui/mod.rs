@@ -3,6 +3,7 @@
 
 mod accounts;
 mod done_when;
+mod engagement;
 mod feed_paging;
 mod first_hour;
 mod fitting;
