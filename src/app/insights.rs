@@ -92,7 +92,7 @@ impl EngagementView {
 /// Whether the token was granted `scope`: `None` when it does not say (an
 /// exchange may list no permissions; then the call is tried).
 pub fn granted(app: &App, scope: &str) -> Option<bool> {
-    let permissions = &app.stored.token.as_ref()?.permissions;
+    let permissions = &app.stored.token()?.permissions;
     if permissions.is_empty() {
         return None;
     }
@@ -140,7 +140,7 @@ impl App {
         let Some(post) = self.feed.selected_media().cloned() else {
             return;
         };
-        let Some(token) = self.stored.token.as_ref().map(|t| t.value.clone()) else {
+        let Some(token) = self.stored.token().map(|t| t.value.clone()) else {
             return;
         };
         if self.rate_limited().is_some() {
@@ -192,7 +192,7 @@ impl App {
         let Some(id) = self.feed.selected_media().map(|m| m.id.clone()) else {
             return;
         };
-        let Some(token) = self.stored.token.as_ref().map(|t| t.value.clone()) else {
+        let Some(token) = self.stored.token().map(|t| t.value.clone()) else {
             return;
         };
         match self.engagement.comments.get_mut(&id) {
@@ -287,7 +287,7 @@ impl App {
     /// The account's 7- and 30-day totals, asked once per account and only
     /// when the token's permissions name insights.
     fn sync_totals(&mut self, effects: &mut Vec<Effect>) {
-        let Some(t) = self.stored.token.as_ref() else {
+        let Some(t) = self.stored.token() else {
             return;
         };
         let user_id = t.user_id.clone();
@@ -308,8 +308,7 @@ impl App {
         }
         let owner = self
             .stored
-            .profile
-            .as_ref()
+            .profile()
             .and_then(|p| p.user_id.clone())
             .unwrap_or_else(|| user_id.clone());
         self.engagement

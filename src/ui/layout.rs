@@ -56,7 +56,7 @@ pub(crate) struct Feed {
 /// Rows the profile header takes in a body this tall: none without a
 /// profile, one line under 14 rows (and on terminals under 50 columns).
 pub(crate) fn profile_rows(app: &App, body: Rect) -> u16 {
-    if app.stored.profile.is_none() || body.height < 6 {
+    if app.stored.profile().is_none() || body.height < 6 {
         0
     } else if body.height < 14 || body.width < 50 {
         1

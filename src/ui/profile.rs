@@ -14,7 +14,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
-    let Some(profile) = app.stored.profile.as_ref() else {
+    let Some(profile) = app.stored.profile() else {
         return;
     };
     let width = usize::from(area.width);
@@ -78,7 +78,7 @@ fn counts(app: &App, profile: &Profile, totals: bool) -> String {
         parts.push(format!("{} following", compact(n)));
     }
     if totals {
-        let user_id = app.stored.token.as_ref().map(|t| t.user_id.as_str());
+        let user_id = app.stored.token().map(|t| t.user_id.as_str());
         match user_id.and_then(|id| app.engagement.totals.get(id)) {
             Some((TotalsEntry::Ready { week, month }, _)) => {
                 parts.push(format!("7 d: {}", reach_views(week)));

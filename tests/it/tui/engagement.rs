@@ -17,16 +17,13 @@ const ALL: [&str; 3] = [
 ];
 
 fn granted_state() -> instatui::store::State {
-    let mut state = state_authorized();
-    if let Some(t) = state.token.as_mut() {
-        t.permissions = ALL.iter().map(|s| s.to_string()).collect();
-    }
-    if let Some(p) = state.profile.as_mut() {
-        p.name = Some("Larch & Lake 🌲".into());
-        p.followers_count = Some(12_345);
-        p.follows_count = Some(180);
-    }
-    state
+    let mut token = long_token(Duration::days(2), Duration::days(58));
+    token.permissions = ALL.iter().map(|s| s.to_string()).collect();
+    let mut profile = profile();
+    profile.name = Some("Larch & Lake 🌲".into());
+    profile.followers_count = Some(12_345);
+    profile.follows_count = Some(180);
+    state_of(Some(app_config()), token, Some(profile))
 }
 
 /// On Feed with posts 0..5 and the first page answered.
