@@ -103,6 +103,19 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
 /// Effects to run once at start-up, for the screen the app opens on.
 pub fn start(app: &mut App) -> Vec<Effect> {
     let mut effects = Vec::new();
+    // A first run, nothing stored: the empty App ID field takes the keys at
+    // once (there is nothing to lose), so typing an id types it instead of
+    // its digits switching screens. A returning user's screens open with
+    // no field in edit mode.
+    let stored = &app.stored;
+    if app.screen == Screen::Credentials
+        && app.credentials.app_id.value().is_empty()
+        && stored.app().is_none()
+        && stored.token().is_none()
+        && stored.all_accounts().is_empty()
+    {
+        app.credentials.edit();
+    }
     enter_screen(app, app.screen, &mut effects);
     // A token due by the policy is refreshed on start, not a second later.
     app.auto_refresh(&mut effects);

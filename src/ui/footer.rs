@@ -1,14 +1,16 @@
 //! The status line and the key hints, built from the keymap that dispatches keys.
 
 use super::theme;
-use crate::app::App;
+use crate::app::keymap::Action;
 use crate::app::keymap::{self, Binding};
+use crate::app::{App, Screen};
 use crate::sanitize;
 use crate::text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
 
 pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     if let Some((done, total)) = app.feed.download {
@@ -46,7 +48,7 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 pub(super) fn render_keys(app: &App, frame: &mut Frame, area: Rect) {
-    let pairs: Vec<(String, &str)> = if app.editing() {
+    let mut pairs: Vec<(String, &str)> = if app.editing() {
         keymap::editing(app.screen)
             .iter()
             .map(|(keys, what)| (keys.split('/').next().unwrap_or(keys).to_string(), *what))
@@ -55,14 +57,39 @@ pub(super) fn render_keys(app: &App, frame: &mut Frame, area: Rect) {
         keymap::for_screen(app.screen)
             .iter()
             .chain(keymap::GLOBAL)
-            .filter(|b: &&Binding| b.footer)
+            .filter(|b: &&Binding| b.footer && offered(app, b.action))
             .map(|b| (b.short_label(), b.description))
             .collect()
     };
+    if app.screen == Screen::Authorize && app.stored.app().is_none() && !app.editing() {
+        pairs.insert(0, ("1".to_string(), "enter the app's credentials first"));
+    }
+    // Whole entries or none: an entry cut in the middle of a word reads as
+    // another key's description. Later entries give way first.
+    let width = usize::from(area.width);
+    let mut used = 1;
     let mut spans = vec![Span::raw(" ")];
     for (key, description) in pairs {
+        let entry = format!(" {description}  ");
+        let needed = key.as_str().width() + entry.trim_end().width();
+        if used + needed > width {
+            break;
+        }
+        used += key.as_str().width() + entry.as_str().width();
         spans.push(Span::styled(key, theme::key()));
-        spans.push(Span::raw(format!(" {description}  ")));
+        spans.push(Span::raw(entry));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// Whether the footer offers `action` now: never what cannot be done yet
+/// (authorizing without an app, a refresh Instagram would refuse).
+fn offered(app: &App, action: Action) -> bool {
+    match action {
+        Action::OpenBrowser | Action::CopyUrl | Action::FocusPaste | Action::NewAuthorization => {
+            app.stored.app().is_some()
+        }
+        Action::Refresh => app.refresh_blocker().is_none(),
+        _ => true,
+    }
 }

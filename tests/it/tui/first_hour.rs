@@ -145,3 +145,114 @@ fn authorizing_never_asks_the_terminal_where_the_cursor_is() {
         "the cursor position was asked for"
     );
 }
+
+// ------------------------------------------------ 4. the first run types
+
+fn started(stored: instatui::store::State) -> instatui::app::App {
+    let mut app = app_with(stored);
+    instatui::app::update::start(&mut app);
+    app
+}
+
+fn footer(app: &instatui::app::App, width: u16, height: u16) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).expect("term");
+    terminal
+        .draw(|f| instatui::ui::render(app, f))
+        .expect("draw");
+    let screen = terminal.backend().to_string();
+    screen
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .trim_matches('"')
+        .to_string()
+}
+
+/// Typing `990602627938098` on a first run types it: its digits no longer
+/// switch screens (`2` went to Authorize, `5` to Accounts).
+#[test]
+fn on_a_first_run_typing_an_app_id_types_it() {
+    let mut app = started(state_empty());
+    assert_eq!(app.screen, Screen::Credentials);
+    assert!(app.editing(), "the empty App ID field takes the keys");
+    type_str(&mut app, APP_ID);
+    assert_eq!(app.credentials.app_id.value(), APP_ID);
+    assert_eq!(app.screen, Screen::Credentials);
+}
+
+/// A returning user's screens open with no field in edit mode, so keys
+/// stay commands and nothing stored can be typed over.
+#[test]
+fn a_returning_user_starts_with_no_field_in_edit_mode() {
+    for stored in [state_configured(), state_authorized()] {
+        let app = started(stored);
+        assert!(!app.editing(), "{:?}", app.screen);
+    }
+    let mut app = app_with(state_configured());
+    app.screen = Screen::Credentials;
+    instatui::app::update::start(&mut app);
+    assert!(!app.editing());
+}
+
+/// Authorize before any app is saved offers nothing it cannot do: it says
+/// to press 1 instead of offering the browser, the URL or the paste.
+#[test]
+fn authorize_without_an_app_offers_only_what_it_can_do() {
+    let mut app = started(state_empty());
+    send(&mut app, [code(KeyCode::Esc), key('2')]);
+    assert_eq!(app.screen, Screen::Authorize);
+    let line = footer(&app, 80, 24);
+    assert!(
+        line.contains("1 enter the app's credentials first"),
+        "{line}"
+    );
+    for offered in ["open the browser", "copy the URL", "paste the redirect"] {
+        assert!(!line.contains(offered), "{line}");
+    }
+}
+
+// ------------------------------------------------ 8. small truths: footers
+
+/// Footers drop whole entries where room is short: no description is cut
+/// in the middle of a word (`p p` at 40 columns), at any width.
+#[test]
+fn footers_drop_whole_entries_rather_than_cutting_words() {
+    let app = app_with(state_configured());
+    let mut app = app;
+    app.screen = Screen::Authorize;
+    for width in [40, 52, 64, 80, 100] {
+        let line = footer(&app, width, 12);
+        let entries = [
+            "o open the browser",
+            "c copy the URL",
+            "p paste the redirect",
+            "? help",
+            "q quit",
+        ];
+        let mut rest = line.trim();
+        for entry in entries {
+            if rest.is_empty() {
+                break;
+            }
+            assert!(rest.starts_with(entry), "{width}: {line:?}");
+            rest = rest[entry.len()..].trim_start();
+        }
+        assert!(rest.is_empty(), "{width}: {line:?}");
+    }
+}
+
+/// The Token footer does not offer `r` while Instagram would refuse it
+/// (a token under 24 hours old, an expired one).
+#[test]
+fn the_token_footer_offers_r_only_when_a_refresh_can_happen() {
+    let mut young = app_with(state_with_token(
+        time::Duration::hours(2),
+        time::Duration::days(59),
+    ));
+    young.screen = Screen::Token;
+    assert!(!footer(&young, 80, 24).contains("refresh now"));
+    let mut old = app_with(state_authorized());
+    old.screen = Screen::Token;
+    assert!(footer(&old, 80, 24).contains("r refresh now"));
+}
