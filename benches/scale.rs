@@ -318,6 +318,70 @@ fn start_up(c: &mut Criterion) {
     group.finish();
 }
 
+/// From start-up to the first frame that shows cached posts, with 100,
+/// 1,000 and 10,000 posts in the cache (and a server that never answers):
+/// the head of the file is read and drawn before the rest is parsed.
+fn first_frame(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let now = datetime!(2026-11-28 12:00 UTC);
+    let mut group = c.benchmark_group("first frame");
+    group.sample_size(20);
+    for n in [100, 1_000, 10_000] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cached = CachedFeed {
+            items: posts(n),
+            next_cursor: Some("after".into()),
+            complete: false,
+        };
+        instatui::runtime::FeedCache::new(dir.path().join("cache"))
+            .save(1, "17841405793187218", &cached, now)
+            .expect("save");
+        group.bench_with_input(BenchmarkId::new("cached posts", n), &n, |b, _| {
+            b.iter_custom(|iters| {
+                let dir = dir.path().to_path_buf();
+                rt.block_on(async move {
+                    let mut total = Duration::ZERO;
+                    for _ in 0..iters {
+                        let mut app = feed_app(Vec::new());
+                        app.base_override = Some("http://127.0.0.1:9".into());
+                        let mut executor = instatui::runtime::Executor::new(
+                            instatui::store::Store::at(dir.join("config")),
+                            instatui::runtime::FeedCache::new(dir.join("cache")),
+                            None,
+                        );
+                        let mut terminal =
+                            ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30))
+                                .expect("terminal");
+                        let started = Instant::now();
+                        instatui::runtime::start_up(&mut app, &mut executor, || None);
+                        while app.feed.items.is_empty() {
+                            let msg = executor.next().await.expect("open");
+                            for effect in update(&mut app, msg, now) {
+                                executor.run(&app, effect);
+                            }
+                        }
+                        terminal
+                            .draw(|f| instatui::ui::render(&app, f))
+                            .expect("draw");
+                        total += started.elapsed();
+                        // The rest of the cache, off the clock.
+                        while executor.in_flight() > 0 {
+                            let msg = executor.next().await.expect("open");
+                            update(&mut app, msg, now);
+                        }
+                    }
+                    total
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
 fn config() -> Criterion {
     Criterion::default()
         .warm_up_time(Duration::from_millis(500))
@@ -327,6 +391,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = scale;
     config = config();
-    targets = downloads, feed, start_up
+    targets = downloads, feed, start_up, first_frame
 }
 criterion_main!(scale);

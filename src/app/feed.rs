@@ -68,6 +68,8 @@ pub struct FeedView {
     /// was none): until then a write is merged with the file, not a
     /// replacement of it.
     pub(crate) cache_merged: bool,
+    /// The list is the head of the cache only: the rest replaces it.
+    pub(crate) cache_head: bool,
 }
 
 /// After this many empty pages in a row, loading stops until `R`.
@@ -415,6 +417,18 @@ impl App {
         self.feed.cache_dirty = false;
     }
 
+    /// The first posts of the cache, shown while the rest is read; nothing
+    /// is loaded after them (the cursor goes with the whole list).
+    pub(crate) fn on_feed_cache_head(&mut self, head: CachedFeed, saved_at: OffsetDateTime) {
+        if head.items.is_empty() || !self.feed.items.is_empty() {
+            return;
+        }
+        self.put_loaded(head);
+        self.feed.cached_at = Some(saved_at);
+        self.feed.cache_head = true;
+        self.clamp_selection();
+    }
+
     /// The feed of an earlier run: shown at once while the first page loads.
     /// Should fresh pages have come first, the cached rest goes under them.
     pub(crate) fn on_feed_cache(
@@ -428,11 +442,17 @@ impl App {
             self.feed.cache_merged = true;
             return;
         }
-        if self.feed.items.is_empty() {
+        let head_shown = self.feed.cache_head && self.feed.cached_at.is_some();
+        self.feed.cache_head = false;
+        if self.feed.items.is_empty() || head_shown {
+            // The whole cache in place of its head: the selection stays on
+            // its post, or goes on to where keys sent it past the head.
+            let selected_id = self.feed.selected_media().map(|m| m.id.clone());
             self.feed.cache_merged = true;
             self.put_loaded(cached);
             self.feed.cached_at = Some(saved_at);
-            self.clamp_selection();
+            self.keep_selected(selected_id);
+            self.follow_goal();
             return;
         }
         if self.feed.cached_at.is_some() || self.feed.error.is_some() {

@@ -53,6 +53,13 @@ pub enum Msg {
         feed: CachedFeed,
         saved_at: OffsetDateTime,
     },
+    /// The first posts of a big cached feed, read before the rest (which
+    /// follows as `FeedCacheLoaded`): the first frame does not wait for it.
+    FeedCacheHead {
+        user_id: String,
+        feed: CachedFeed,
+        saved_at: OffsetDateTime,
+    },
     RateUsage(RateUsage),
     /// Another process changed state.json: `before` is how this app's
     /// writer last saw it, `after` how it is now.

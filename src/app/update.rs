@@ -66,6 +66,15 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
                 app.on_feed_cache(feed, saved_at, &mut effects);
             }
         }
+        Msg::FeedCacheHead {
+            user_id,
+            feed,
+            saved_at,
+        } => {
+            if app.stored.active_user_id() == Some(user_id.as_str()) {
+                app.on_feed_cache_head(feed, saved_at);
+            }
+        }
         Msg::RateUsage(usage) => {
             let active = app.stored.active.clone();
             app.stored.record_rate_usage(active.as_ref(), Some(usage));

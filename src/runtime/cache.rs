@@ -22,16 +22,36 @@ struct CacheFile {
     complete: bool,
 }
 
-/// The same file, written from borrowed parts: a 10,000-post feed is not
-/// copied once more to be saved.
-#[derive(Serialize)]
-struct CacheFileRef<'a> {
+/// The file's first line since issue 21: what [`CacheFile`] holds besides
+/// its items, which follow one per line, so the first screenful is read
+/// without parsing the rest (a 10,000-post file is 3.7 MB).
+#[derive(Serialize, Deserialize)]
+struct Header<'a> {
+    /// 2: lines. Older files are one JSON object and have no such field.
+    format: u32,
     #[serde(with = "time::serde::rfc3339")]
     saved_at: OffsetDateTime,
-    user_id: &'a str,
-    items: &'a [Media],
-    next_cursor: Option<&'a str>,
+    #[serde(borrow)]
+    user_id: std::borrow::Cow<'a, str>,
+    #[serde(borrow)]
+    next_cursor: Option<std::borrow::Cow<'a, str>>,
     complete: bool,
+    /// Items that follow.
+    count: usize,
+}
+
+const LINES: u32 = 2;
+
+/// Posts read first at start-up: the first screenful and more, drawn while
+/// the rest is read.
+pub(crate) const HEAD: usize = 100;
+
+/// The start of a cached feed: its first [`HEAD`] posts.
+pub(crate) struct Head {
+    pub(crate) feed: CachedFeed,
+    pub(crate) saved_at: OffsetDateTime,
+    /// The head is the whole feed: there is nothing more to read.
+    pub(crate) whole: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -82,7 +102,57 @@ impl FeedCache {
 
     fn read(path: &std::path::Path) -> Option<CacheFile> {
         let bytes = std::fs::read(path).ok()?;
-        serde_json::from_slice(&bytes).ok()
+        let mut lines = bytes.split(|&b| b == b'\n');
+        match lines.next().map(serde_json::from_slice::<Header>) {
+            Some(Ok(header)) if header.format == LINES => {
+                let items = lines
+                    .filter(|l| !l.is_empty())
+                    .map(serde_json::from_slice)
+                    .collect::<Result<Vec<Media>, _>>()
+                    .ok()?;
+                (items.len() == header.count).then(|| CacheFile {
+                    saved_at: header.saved_at,
+                    user_id: header.user_id.into_owned(),
+                    items,
+                    next_cursor: header.next_cursor.map(|c| c.into_owned()),
+                    complete: header.complete,
+                })
+            }
+            // A file of an older release: one JSON object.
+            _ => serde_json::from_slice(&bytes).ok(),
+        }
+    }
+
+    /// The first `n` posts of this user's own file (not an older release's,
+    /// which has no head), reading no further than them.
+    pub(crate) fn load_head(&self, user_id: &str, n: usize) -> Option<Head> {
+        use std::io::BufRead;
+        let file = std::fs::File::open(self.path(user_id)).ok()?;
+        let mut reader = std::io::BufReader::new(file);
+        let mut first = Vec::new();
+        reader.read_until(b'\n', &mut first).ok()?;
+        let header: Header = serde_json::from_slice(first.trim_ascii_end()).ok()?;
+        let mut line = Vec::new();
+        if header.format != LINES || header.user_id != user_id {
+            return None;
+        }
+        let mut items = Vec::with_capacity(n.min(header.count));
+        while items.len() < n.min(header.count) {
+            line.clear();
+            reader.read_until(b'\n', &mut line).ok()?;
+            items.push(serde_json::from_slice(line.trim_ascii_end()).ok()?);
+        }
+        let whole = items.len() == header.count;
+        Some(Head {
+            feed: CachedFeed {
+                items,
+                // The cursor goes with the whole list, not its head.
+                next_cursor: header.next_cursor.filter(|_| whole).map(|c| c.into_owned()),
+                complete: header.complete && whole,
+            },
+            saved_at: header.saved_at,
+            whole,
+        })
     }
 
     /// The cached feed of this user, if there is a readable one: its own
@@ -144,14 +214,7 @@ impl FeedCache {
             .map(|(cached, _)| crate::app::feed_cache::stitch(feed.clone(), cached));
         let feed = merged.as_ref().unwrap_or(feed);
         std::fs::create_dir_all(&self.dir)?;
-        let bytes = serde_json::to_vec(&CacheFileRef {
-            saved_at: now,
-            user_id,
-            items: &feed.items,
-            next_cursor: feed.next_cursor.as_deref(),
-            complete: feed.complete,
-        })
-        .map_err(std::io::Error::other)?;
+        let bytes = lines(user_id, feed, now)?;
         let how = crate::atomic::Replace {
             temp_prefix: crate::atomic::CACHE_TEMP.prefix,
             temp_suffix: crate::atomic::CACHE_TEMP.suffix,
@@ -189,6 +252,31 @@ impl FeedCache {
             _ => Ok(()),
         }
     }
+}
+
+/// The header line, then one post per line; written from borrowed parts:
+/// a 10,000-post feed is not copied once more to be saved.
+fn lines(user_id: &str, feed: &CachedFeed, now: OffsetDateTime) -> std::io::Result<Vec<u8>> {
+    // About 370 bytes a post: one allocation for most feeds.
+    let mut bytes = Vec::with_capacity(256 + feed.items.len() * 400);
+    serde_json::to_writer(
+        &mut bytes,
+        &Header {
+            format: LINES,
+            saved_at: now,
+            user_id: user_id.into(),
+            next_cursor: feed.next_cursor.as_deref().map(Into::into),
+            complete: feed.complete,
+            count: feed.items.len(),
+        },
+    )
+    .map_err(std::io::Error::other)?;
+    for item in &feed.items {
+        bytes.push(b'\n');
+        serde_json::to_writer(&mut bytes, item).map_err(std::io::Error::other)?;
+    }
+    bytes.push(b'\n');
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -272,6 +360,36 @@ mod tests {
         cache.save(2, "u1", &two, now).expect("save");
         assert!(!legacy.exists());
         assert_eq!(cache.load("u1").map(|(f, _)| f.items.len()), Some(2));
+    }
+
+    #[test]
+    fn the_head_is_read_without_the_rest_and_never_carries_the_cursor() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cache = FeedCache::new(dir.path().to_path_buf());
+        let now = time::macros::datetime!(2026-11-28 12:00 UTC);
+        let feed = CachedFeed {
+            items: (0..250).map(|i| post(&i.to_string())).collect(),
+            next_cursor: Some("after-249".into()),
+            complete: false,
+        };
+        cache.save(1, "u1", &feed, now).expect("save");
+        let head = cache.load_head("u1", 100).expect("a head");
+        assert!(!head.whole);
+        assert_eq!(head.feed.items[..], feed.items[..100]);
+        assert_eq!(
+            head.feed.next_cursor, None,
+            "loading goes on after the whole list"
+        );
+        assert!(cache.load_head("u2", 100).is_none());
+        let whole = cache.load_head("u1", 300).expect("a head");
+        assert!(whole.whole);
+        assert_eq!(whole.feed, feed);
+        // A file cut short (posts missing) is no cache at all.
+        let path = dir.path().join("feed-u1.json");
+        let text = std::fs::read_to_string(&path).expect("read");
+        let torn: Vec<&str> = text.lines().take(200).collect();
+        std::fs::write(&path, torn.join("\n")).expect("write");
+        assert_eq!(cache.load("u1"), None);
     }
 
     #[test]

@@ -293,12 +293,28 @@ impl Executor {
 
     fn load_cache_of(&mut self, user_id: String) {
         let cache = self.cache.clone();
+        let outbox = self.sender();
         self.spawn(async move {
             let id = user_id.clone();
-            let loaded = tokio::task::spawn_blocking(move || cache.load(&id))
-                .await
-                .ok()
-                .flatten();
+            // The head first, drawn at once; then the rest, parsed here
+            // off the loop, replaces it.
+            let loaded = tokio::task::spawn_blocking(move || {
+                match cache.load_head(&id, super::cache::HEAD) {
+                    Some(head) if head.whole => Some((head.feed, head.saved_at)),
+                    Some(head) => {
+                        outbox.send(Msg::FeedCacheHead {
+                            user_id: id.clone(),
+                            feed: head.feed,
+                            saved_at: head.saved_at,
+                        });
+                        cache.load(&id)
+                    }
+                    None => cache.load(&id),
+                }
+            })
+            .await
+            .ok()
+            .flatten();
             let (feed, saved_at) =
                 loaded.unwrap_or_else(|| (Default::default(), crate::clock::now()));
             vec![Msg::FeedCacheLoaded {

@@ -170,6 +170,53 @@ fn a_cache_read_after_the_first_page_still_fills_in_the_rest() {
     assert_eq!(ids.len(), 2000, "no post twice");
 }
 
+/// A big cache's first posts are drawn before the rest is read; the rest
+/// then takes the head's place without moving the selection, and a key
+/// that went past the head's end lands where it was headed.
+#[test]
+fn the_head_of_a_big_cache_is_shown_first_and_the_rest_takes_its_place() {
+    let (mut app, _asked) = started();
+    send(
+        &mut app,
+        [Msg::FeedCacheHead {
+            user_id: USER_ID.into(),
+            feed: CachedFeed {
+                items: (0..100).map(media).collect(),
+                next_cursor: None,
+                complete: false,
+            },
+            saved_at: NOW - Duration::hours(1),
+        }],
+    );
+    assert_eq!(app.feed.items.len(), 100);
+    assert!(title(&app).contains("cached 1h 00m ago"), "{}", title(&app));
+    send(&mut app, [code(KeyCode::Down), code(KeyCode::Down)]);
+    assert_eq!(selected_id(&app), Some(media(2).id));
+    // Past the head's end: not lost.
+    send(&mut app, [code(KeyCode::End)]);
+    send(&mut app, [code(KeyCode::PageDown), code(KeyCode::PageDown)]);
+    let headed = app.feed.goal;
+    assert!(matches!(headed, Some(Goal::Row(r)) if r > 99), "{headed:?}");
+    let effects = send(
+        &mut app,
+        [Msg::FeedCacheLoaded {
+            user_id: USER_ID.into(),
+            feed: CachedFeed {
+                items: (0..POSTS).map(media).collect(),
+                next_cursor: None,
+                complete: true,
+            },
+            saved_at: NOW - Duration::hours(1),
+        }],
+    );
+    assert_eq!(app.feed.items.len(), POSTS);
+    let Some(Goal::Row(row)) = headed else {
+        unreachable!()
+    };
+    assert_eq!(app.feed.selected, row, "the keys past the head count");
+    assert!(cache_saves(&effects).is_empty(), "nothing new to write");
+}
+
 /// Quitting writes what was loaded since the last cache write, so the next
 /// start has all of it.
 #[test]
