@@ -15,6 +15,10 @@ pub(crate) struct Replace<'a> {
     /// Whether the file and its folder are fsynced: for what must survive
     /// a power cut, not for a cache that is fetched again.
     pub(crate) durable: bool,
+    /// The owner and group the new file gets (unix only): those of the file
+    /// it replaces, so a rewrite never hands someone's file to another user.
+    /// `None`: this process's own.
+    pub(crate) owner: Option<(u32, u32)>,
 }
 
 /// How a writer's temporary files are named: `<prefix>`, six random
@@ -105,6 +109,9 @@ pub(crate) fn remove_strays(
 pub(crate) enum Failed {
     /// Giving the temporary file (at this path) its permission bits.
     SetPermissions(PathBuf, io::Error),
+    /// Giving the temporary file the owner and group asked for: this
+    /// process may not (it is not root, or not in that group).
+    SetOwner(io::Error),
     /// Creating, writing or renaming the file.
     Write(io::Error),
     /// Syncing the folder after the rename: the new content is in place.
@@ -114,7 +121,10 @@ pub(crate) enum Failed {
 impl From<Failed> for io::Error {
     fn from(failed: Failed) -> io::Error {
         match failed {
-            Failed::SetPermissions(_, e) | Failed::Write(e) | Failed::SyncDir(e) => e,
+            Failed::SetPermissions(_, e)
+            | Failed::SetOwner(e)
+            | Failed::Write(e)
+            | Failed::SyncDir(e) => e,
         }
     }
 }
@@ -138,6 +148,12 @@ pub(crate) fn replace(path: &Path, bytes: &[u8], how: Replace<'_>) -> Result<(),
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
+        // Owner first: a change of owner clears the set-id bits, which the
+        // mode then sets again.
+        if let Some((uid, gid)) = how.owner {
+            std::os::unix::fs::fchown(tmp.as_file(), Some(uid), Some(gid))
+                .map_err(Failed::SetOwner)?;
+        }
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(how.mode))
             .map_err(|e| Failed::SetPermissions(tmp.path().to_path_buf(), e))?;
@@ -183,6 +199,7 @@ mod tests {
         temp_prefix: ".test.",
         temp_suffix: ".tmp",
         mode: 0o600,
+        owner: None,
         durable: true,
     };
 

@@ -431,6 +431,7 @@ pub(crate) fn write_sidecar(dir: &Path, username: &str, post: &Media) -> Result<
         temp_suffix: ".json.part",
         mode: 0o644,
         durable: false,
+        owner: None,
     };
     crate::atomic::replace(&path, text.as_bytes(), how).map_err(|e| {
         format!(

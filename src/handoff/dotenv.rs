@@ -246,21 +246,24 @@ pub(crate) fn write(path: &Path, var: &str, value: &str) -> Result<(), String> {
     if let Some(problem) = check_folder(&path) {
         return Err(format!("{problem}; nothing was written"));
     }
-    let (current, mode) = match read_regular(&path)? {
+    let (current, mode, owner) = match read_regular(&path)? {
         Some((bytes, meta)) => {
             #[cfg(unix)]
-            let mode = {
-                use std::os::unix::fs::PermissionsExt;
-                meta.permissions().mode() & 0o7777
+            let (mode, owner) = {
+                use std::os::unix::fs::{MetadataExt, PermissionsExt};
+                (
+                    meta.permissions().mode() & 0o7777,
+                    Some((meta.uid(), meta.gid())),
+                )
             };
             #[cfg(not(unix))]
-            let mode = {
+            let (mode, owner) = {
                 let _ = meta;
-                0o600
+                (0o600, None)
             };
-            (bytes, mode)
+            (bytes, mode, owner)
         }
-        None => (Vec::new(), 0o600),
+        None => (Vec::new(), 0o600, None),
     };
     let bytes = updated(&current, var, value)?;
     let fail = |e: std::io::Error| {
@@ -283,12 +286,29 @@ pub(crate) fn write(path: &Path, var: &str, value: &str) -> Result<(), String> {
         temp_suffix: crate::atomic::DOTENV_TEMP.suffix,
         mode,
         durable: true,
+        owner,
     };
     match crate::atomic::replace(&path, &bytes, how) {
         // The new line is in place; only its durability is in doubt.
         Ok(()) | Err(crate::atomic::Failed::SyncDir(_)) => Ok(()),
+        Err(crate::atomic::Failed::SetOwner(e)) => Err(owner_refused(&path, owner, &e)),
         Err(e) => Err(fail(e.into())),
     }
+}
+
+/// The sentence for a file whose owner or group this process may not give
+/// the rewritten file: refused rather than handed to this user.
+fn owner_refused(path: &Path, owner: Option<(u32, u32)>, e: &std::io::Error) -> String {
+    let (uid, gid) = owner.unwrap_or_default();
+    #[cfg(unix)]
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    #[cfg(not(unix))]
+    let me = 0;
+    format!(
+        "{} belongs to user {uid} and group {gid}, and instatui (running as user {me}) may not give the rewritten file to them ({e}), so nothing was written: run the handoff as that user, or make the file this user's (chown), then 'instatui handoff run'",
+        path.display()
+    )
 }
 
 #[cfg(test)]
@@ -480,6 +500,81 @@ mod tests {
         // The type is checked on what was opened, not only beforehand.
         let err = read_regular(&fifo).unwrap_err();
         assert!(err.contains("named pipe"), "{err}");
+    }
+
+    /// Set in the child process that runs the refusal test as `nobody`.
+    #[cfg(unix)]
+    const AS_NOBODY: &str = "INSTATUI_TEST_DOTENV_AS_NOBODY";
+    #[cfg(unix)]
+    const NOBODY: u32 = 65534;
+
+    #[cfg(unix)]
+    #[test]
+    fn a_rewritten_file_keeps_its_owner_group_and_mode_or_is_refused() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        if let Some(path) = std::env::var_os(AS_NOBODY) {
+            // The child, as `nobody`: the file is root's, which `nobody`
+            // may not give a file to.
+            let path = std::path::PathBuf::from(path);
+            let err = write(&path, "T", "IGAAnew").unwrap_err();
+            assert!(err.contains("belongs to user 0 and group 0"), "{err}");
+            assert!(err.contains("nothing was written"), "{err}");
+            return;
+        }
+        // SAFETY: geteuid has no preconditions.
+        if unsafe { libc::geteuid() } != 0 {
+            // Only root can set up another user's file; as anyone else the
+            // owner kept is one's own, which the other tests cover.
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".env");
+        std::fs::write(&path, b"T=old\n").unwrap();
+        std::os::unix::fs::chown(&path, Some(NOBODY), Some(NOBODY)).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write(&path, "T", "IGAAnew").unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"T=IGAAnew\n");
+        assert_eq!(
+            (meta.uid(), meta.gid(), meta.mode() & 0o7777),
+            (NOBODY, NOBODY, 0o640),
+            "was: root:root"
+        );
+
+        // Root's file in a folder `nobody` may write to, written by `nobody`.
+        std::os::unix::fs::chown(&path, Some(0), Some(0)).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        let name = module_path!()
+            .split_once("::")
+            .map_or("", |(_crate, rest)| rest)
+            .to_string()
+            + "::a_rewritten_file_keeps_its_owner_group_and_mode_or_is_refused";
+        use std::os::unix::process::CommandExt;
+        let child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([name.as_str(), "--exact", "--test-threads=1"])
+            .env(AS_NOBODY, &path)
+            .uid(NOBODY)
+            .gid(NOBODY)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&child.stdout);
+        if !child.status.success()
+            && String::from_utf8_lossy(&child.stderr).contains("Permission denied")
+        {
+            // `nobody` may not run this test binary here (a private
+            // target folder): nothing to learn.
+            return;
+        }
+        assert!(
+            child.status.success() && stdout.contains("1 passed"),
+            "{:?}\n{stdout}\n{}",
+            child.status,
+            String::from_utf8_lossy(&child.stderr)
+        );
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (0, 0), "never handed to nobody");
+        assert_eq!(std::fs::read(&path).unwrap(), b"T=IGAAnew\n", "unchanged");
     }
 
     #[test]

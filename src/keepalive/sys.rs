@@ -87,6 +87,7 @@ pub(super) fn write_file(path: &Path, text: &str) -> Result<(), String> {
         // Scheduler files are read by the user's service manager only.
         mode: 0o644,
         durable: true,
+        owner: None,
     };
     crate::atomic::replace(path, text.as_bytes(), how).map_err(|e| fail(e.into()))
 }

@@ -52,6 +52,7 @@ impl DiskCache {
             temp_suffix: crate::atomic::CACHE_TEMP.suffix,
             mode: 0o600,
             durable: false,
+            owner: None,
         };
         crate::atomic::replace(&path, bytes, how)?;
         self.evict()

@@ -58,6 +58,7 @@ impl Silence {
             temp_suffix: crate::atomic::CACHE_TEMP.suffix,
             mode: 0o600,
             durable: false,
+            owner: None,
         };
         if let Err(e) = crate::atomic::replace(&self.file, text.as_bytes(), how) {
             tracing::debug!("could not note the silent terminal: {e:?}");

@@ -220,6 +220,7 @@ impl FeedCache {
             temp_suffix: crate::atomic::CACHE_TEMP.suffix,
             mode: 0o600,
             durable: true,
+            owner: None,
         };
         crate::atomic::replace(&self.path(user_id), &bytes, how)?;
         written.insert(user_id.to_string(), seq);

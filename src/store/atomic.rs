@@ -51,10 +51,11 @@ pub(crate) fn write_private_file(dir: &Path, path: &Path, bytes: &[u8]) -> Resul
         #[cfg(not(unix))]
         mode: 0,
         durable: true,
+        owner: None,
     };
     crate::atomic::replace(path, bytes, how).map_err(|failed| match failed {
         Failed::SetPermissions(tmp, e) => StoreError::io(IoOp::SetPermissions, tmp, e),
-        Failed::Write(e) => StoreError::io(IoOp::Write, path, e),
+        Failed::Write(e) | Failed::SetOwner(e) => StoreError::io(IoOp::Write, path, e),
         Failed::SyncDir(e) => StoreError::io(IoOp::Sync, dir, e),
     })
 }
