@@ -1,7 +1,6 @@
 //! The command handoff: `sh -c CMD` with the token in its environment (never in argv), a timeout that kills its whole process group, and the last lines of its output kept.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
@@ -27,7 +26,11 @@ pub(crate) fn process_stop() -> &'static AtomicBool {
 
 /// How many of the last output lines are kept, and how long each may be.
 pub(crate) const TAIL_LINES: usize = 5;
-const LINE_CHARS: usize = 200;
+pub(crate) const LINE_CHARS: usize = 200;
+/// How much of one output line is kept raw until the token is masked in it
+/// (then it is cut to [`LINE_CHARS`]); the rest of a longer line is read
+/// and dropped, so a line of any length costs this much memory at most.
+const RAW_LINE_BYTES: usize = 8 * 1024;
 
 /// How a command ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,20 +126,37 @@ pub(crate) fn run_with_input(
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
         let mut tail: VecDeque<String> = VecDeque::with_capacity(TAIL_LINES + 1);
-        let mut lines = BufReader::new(reader);
-        let mut buf = Vec::new();
-        // Lines of any length cost at most one buffer; only the cut is kept.
-        while lines.read_until(b'\n', &mut buf).is_ok_and(|n| n > 0) {
-            let text = String::from_utf8_lossy(&buf);
+        let mut keep = |line: &[u8]| {
+            let text = String::from_utf8_lossy(line);
             let text = text.trim_end();
             if !text.is_empty() {
-                tail.push_back(crate::text::fit(text, LINE_CHARS));
+                // Raw: the token is masked in these lines, and only then are
+                // they cut (`handoff::run_until`); cut first, a piece of it
+                // could outlive the mask.
+                tail.push_back(text.to_string());
                 if tail.len() > TAIL_LINES {
                     tail.pop_front();
                 }
             }
-            buf.clear();
+        };
+        let mut reader = reader;
+        let mut chunk = vec![0_u8; 8 * 1024];
+        let mut line: Vec<u8> = Vec::new();
+        loop {
+            let n = match std::io::Read::read(&mut reader, &mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => n,
+            };
+            for piece in chunk[..n].split_inclusive(|b| *b == b'\n') {
+                let room = RAW_LINE_BYTES.saturating_sub(line.len());
+                line.extend_from_slice(&piece[..piece.len().min(room)]);
+                if piece.ends_with(b"\n") {
+                    keep(&line);
+                    line.clear();
+                }
+            }
         }
+        keep(&line);
         let _ = tx.send(Vec::from(tail));
     });
     // A hand-edited `timeout_secs` of any size: past what a clock holds,
@@ -190,6 +210,7 @@ fn kill_group(child: &mut std::process::Child) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{BufRead, BufReader};
 
     #[test]
     fn the_environment_reaches_the_command_and_the_tail_is_kept() {

@@ -177,11 +177,13 @@ pub(crate) fn run_until(
             match exec::run_until(command, &env, timeout, stop) {
                 Err(e) => (false, e, None, Vec::new()),
                 Ok(done) => {
-                    let masked = ticket.token.masked();
-                    let tail: Vec<String> = done
-                        .tail
-                        .iter()
-                        .map(|l| crate::sanitize::line(&l.replace(token, &masked)).into_owned())
+                    // Masked first, over the lines together (a token
+                    // folded over two lines included), then cleaned and cut.
+                    let tail: Vec<String> = ticket
+                        .token
+                        .mask_in(&done.tail.join("\n"))
+                        .split('\n')
+                        .map(|l| crate::text::fit(&crate::sanitize::line(l), exec::LINE_CHARS))
                         .collect();
                     let last = tail.last().map(|l| format!(": {l}")).unwrap_or_default();
                     let summary = if done.stopped {

@@ -478,3 +478,54 @@ fn a_fifo_or_a_device_is_never_a_dotenv_target_and_never_blocks_the_handoffs_aft
     use std::os::unix::fs::FileTypeExt;
     assert!(std::fs::metadata(&env_file).unwrap().file_type().is_fifo());
 }
+
+/// Fails when any 12 characters of `token` in a row show in `text`.
+fn assert_no_piece_of(token: &str, text: &str, what: &str) {
+    let chars: Vec<char> = token.chars().collect();
+    for window in chars.windows(12) {
+        let piece: String = window.iter().collect();
+        assert!(!text.contains(&piece), "{what} shows {piece:?}: {text}");
+    }
+}
+
+#[test]
+fn a_token_in_a_commands_output_is_masked_before_anything_is_cut() {
+    let m = Machine::demo();
+    m.authorized();
+    // 150 characters then the token (the line is cut at 200: was cut first,
+    // masked after, so 50 characters of the token stayed); the token folded
+    // over two lines; a 20-character piece of it.
+    for command in [
+        r#"printf '%150s%s\n' '' "$INSTAGRAM_ACCESS_TOKEN"; exit 1"#,
+        r#"printf '%s\n' "$INSTAGRAM_ACCESS_TOKEN" | fold -w 60; exit 1"#,
+        r#"printf 'part %s\n' "$(printf %s "$INSTAGRAM_ACCESS_TOKEN" | cut -c 30-49)"; exit 1"#,
+    ] {
+        let add = m.run(&["handoff", "add", "--exec", command]);
+        assert_eq!(add.code, 0, "{add:?}");
+    }
+    let token = m.raw_token();
+    let run = m.run(&["handoff", "run"]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_no_piece_of(&token, &run.stderr, "handoff run");
+    assert_no_piece_of(&token, &run.stdout, "handoff run");
+    for args in [
+        &["handoff", "list"][..],
+        &["handoff", "list", "--json"],
+        &["keep-alive", "status"],
+        &["status"],
+    ] {
+        let shown = m.run(args);
+        assert_no_piece_of(&token, &shown.stdout, &args.join(" "));
+        assert_no_piece_of(&token, &shown.stderr, &args.join(" "));
+    }
+    let stored = std::fs::read_to_string(m.state_path()).unwrap();
+    let handoffs = stored
+        .split("\"handoffs\"")
+        .nth(1)
+        .expect("handoffs stored");
+    assert_no_piece_of(&token, handoffs, "the recorded outcomes");
+    assert!(
+        handoffs.contains("…"),
+        "the token's place is marked: {handoffs}"
+    );
+}
