@@ -273,7 +273,9 @@ impl App {
                     .clone()
                     .map_or_else(|| "your account".to_string(), |u| format!("@{u}"));
                 if let Some(id) = self.stored.active.clone() {
-                    effects.push(self.persist(|s| s.record_profile(&id, profile)));
+                    effects.push(self.persist(|s| {
+                        s.record_profile(&id, profile);
+                    }));
                 }
                 if from_exchange {
                     self.authorize.steps[2] = StepProgress::Done(who.clone());

@@ -167,7 +167,7 @@ async fn fetch_profile(ctx: &Context, client: &Client, token: &StoredToken) -> O
             let username = profile.username.clone();
             let saved = ctx.update(|s| {
                 if let Some(id) = ctx.target(s)? {
-                    s.record_profile(&id, profile);
+                    let id = s.record_profile(&id, profile);
                     s.record_rate_usage(Some(&id), client.rate_usage());
                 }
                 Ok::<_, CliError>(())

@@ -43,7 +43,7 @@ pub(super) async fn profile(ctx: &Context, json: bool) -> Result<(), CliError> {
     let profile = client.profile(&t.value).await?;
     ctx.update(|s| {
         if let Some(id) = ctx.target(s)? {
-            s.record_profile(&id, profile.clone());
+            let id = s.record_profile(&id, profile.clone());
             s.record_rate_usage(Some(&id), client.rate_usage());
         }
         Ok::<_, CliError>(())

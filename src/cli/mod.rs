@@ -74,7 +74,7 @@ pub struct Cli {
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// The account (username or user id) a command that uses a token works on; default: the active one.
+    /// The account (username, user id, or NAME@APP_ID when one name is under two apps) a command that uses a token works on; default: the active one.
     #[arg(long, global = true, value_name = "NAME")]
     pub account: Option<String>,
 
@@ -626,7 +626,16 @@ impl Context {
     pub(crate) fn load(&self) -> Result<State, CliError> {
         let loaded = self.store.load()?;
         if let Some(notice) = loaded.notice {
-            eprintln!("note: {notice}");
+            // Once per run: a command reads the file more than once, and
+            // a repair stands until the next save writes it.
+            static SHOWN: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+            let mut shown = SHOWN
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            if !shown.contains(&notice) {
+                eprintln!("note: {notice}");
+                shown.push(notice);
+            }
         }
         self.target(&loaded.state)?;
         Ok(loaded.state)

@@ -61,7 +61,9 @@ pub(super) async fn login(ctx: &Context, with_token: bool) -> Result<(), CliErro
     let refreshed = matches!(expiry, Expiry::Refreshed);
     ctx.update(|s: &mut State| {
         let id = s.record_authorization(stored.clone());
-        s.record_profile(&id, profile.clone());
+        // Keyed by the professional id: an account stored by `exchange`
+        // (its app-scoped id) is this one, not a twin.
+        let id = s.record_profile(&id, profile.clone());
         if refreshed {
             s.record_refresh(&id, Ok(stored.clone()), stored.obtained_at);
         }

@@ -35,6 +35,21 @@ impl Unreadable {
 /// (none means 0), refuses newer versions, migrates older ones, and then
 /// checks the schema.
 pub(crate) fn decode(bytes: &[u8]) -> Result<State, Unreadable> {
+    decode_repaired(bytes).map(|(state, _)| state)
+}
+
+/// [`decode`], then mended where a hand edit or an older instatui left it
+/// inconsistent (see [`State::repair`]), with one line saying what was.
+pub(crate) fn decode_repaired(bytes: &[u8]) -> Result<(State, Option<String>), Unreadable> {
+    let mut state = decode_as_is(bytes)?;
+    let named_active = serde_json::from_slice::<serde_json::Value>(bytes)
+        .ok()
+        .and_then(|v| v.get("active").and_then(|a| a.as_str()).map(str::to_string));
+    let notice = state.repair(named_active.as_deref());
+    Ok((state, notice))
+}
+
+fn decode_as_is(bytes: &[u8]) -> Result<State, Unreadable> {
     let value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| corrupt(&e.to_string()))?;
     let object = value
@@ -144,14 +159,14 @@ mod tests {
 
     #[test]
     fn a_secret_in_the_wrong_place_does_not_reach_the_reason() {
-        let bytes = br#"{"version": 3, "accounts": [{"token": {"kind": "IGQWRsecretvalue", "value": "x",
+        let bytes = br#"{"version": 4, "accounts": [{"token": {"kind": "IGQWRsecretvalue", "value": "x",
             "user_id": "1", "obtained_at": "2026-01-01T00:00:00Z", "expires_at": "2026-01-01T00:00:00Z"}}]}"#;
         let Err(Unreadable::Corrupt(reason)) = decode(bytes) else {
             panic!("decoded");
         };
         assert!(!reason.contains("IGQWRsecretvalue"), "{reason}");
         assert!(reason.contains("line"), "{reason}");
-        let bytes = br#"{"version": 3, "settings": {"auto_refresh": "IGQWRsecretvalue"}}"#;
+        let bytes = br#"{"version": 4, "settings": {"auto_refresh": "IGQWRsecretvalue"}}"#;
         let Err(Unreadable::Corrupt(reason)) = decode(bytes) else {
             panic!("decoded");
         };

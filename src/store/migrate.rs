@@ -10,7 +10,7 @@ type Step = fn(&mut Map<String, Value>) -> Result<(), String>;
 
 /// `STEPS[i]` migrates version `i` to `i + 1`. A new schema version adds
 /// a step here and bumps `STATE_VERSION`; the assertion keeps them in step.
-const STEPS: &[Step] = &[v0_to_v1, v1_to_v2, v2_to_v3];
+const STEPS: &[Step] = &[v0_to_v1, v1_to_v2, v2_to_v3, v3_to_v4];
 
 const _: () = assert!(STEPS.len() == STATE_VERSION as usize);
 
@@ -110,6 +110,67 @@ fn v2_to_v3(object: &mut Map<String, Value>) -> Result<(), String> {
     Ok(())
 }
 
+/// Version 3 keyed an account authorized in the browser by the code
+/// exchange's app-scoped id, and one from `login --with-token` by `/me`'s
+/// professional id, so one Instagram account could be stored twice.
+/// Version 4 keys each by the professional id wherever its profile says it
+/// (the app-scoped one stays in the profile as `id`); the active account and
+/// handoffs follow. Twins this leaves are merged when the file is read
+/// (`State::repair`), keeping the newest token and every handoff.
+fn v3_to_v4(object: &mut Map<String, Value>) -> Result<(), String> {
+    let current_app = object.get("current_app").cloned();
+    // (app id, old user id, professional id) of each account re-keyed.
+    let mut renamed: Vec<(Option<Value>, String, String)> = Vec::new();
+    if let Some(Value::Array(accounts)) = object.get_mut("accounts") {
+        for account in accounts.iter_mut() {
+            let pro = account
+                .pointer("/profile/user_id")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            let app = account.get("app_id").cloned();
+            let Some(token) = account.get_mut("token").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            let old = token
+                .get("user_id")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+            if let (Some(pro), Some(old)) = (pro, old)
+                && pro != old
+            {
+                token.insert("user_id".to_string(), Value::from(pro.as_str()));
+                renamed.push((app, old, pro));
+            }
+        }
+    }
+    let active = object
+        .get("active")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    if let Some(active) = active {
+        let hit = renamed
+            .iter()
+            .find(|(app, old, _)| *old == active && *app == current_app)
+            .or_else(|| renamed.iter().find(|(_, old, _)| *old == active));
+        if let Some((_, _, pro)) = hit {
+            object.insert("active".to_string(), Value::from(pro.as_str()));
+        }
+    }
+    if let Some(Value::Array(handoffs)) = object.get_mut("handoffs") {
+        for handoff in handoffs.iter_mut() {
+            let owner = handoff.get("account").and_then(Value::as_str);
+            if let Some((_, _, pro)) = renamed
+                .iter()
+                .find(|(_, old, _)| Some(old.as_str()) == owner)
+                && let Some(h) = handoff.as_object_mut()
+            {
+                h.insert("account".to_string(), Value::from(pro.as_str()));
+            }
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,7 +182,7 @@ mod tests {
         let v2 = migrate(v0, 0).unwrap();
         assert_eq!(
             v2,
-            json!({"version": 3, "current_app": "1",
+            json!({"version": 4, "current_app": "1",
                    "apps": [{"app_id": "1", "flavor": "basic-display"}]})
         );
     }
@@ -132,20 +193,20 @@ mod tests {
         let v2 = migrate(v0, 0).unwrap();
         assert_eq!(
             v2,
-            json!({"version": 3, "apps": [{"flavor": "instagram-login"}]})
+            json!({"version": 4, "apps": [{"flavor": "instagram-login"}]})
         );
     }
 
     #[test]
     fn v0_without_app_drops_the_flavor() {
         let v2 = migrate(json!({"flavor": "basic-display"}), 0).unwrap();
-        assert_eq!(v2, json!({"version": 3}));
+        assert_eq!(v2, json!({"version": 4}));
     }
 
     #[test]
     fn current_version_is_untouched() {
-        let v3 = json!({"version": 3, "settings": {"auto_refresh": false}});
-        assert_eq!(migrate(v3.clone(), STATE_VERSION).unwrap(), v3);
+        let v4 = json!({"version": 4, "settings": {"auto_refresh": false}});
+        assert_eq!(migrate(v4.clone(), STATE_VERSION).unwrap(), v4);
     }
 
     #[test]
@@ -159,7 +220,7 @@ mod tests {
             "settings": {"auto_refresh": true}});
         assert_eq!(
             migrate(v1, 1).unwrap(),
-            json!({"version": 3,
+            json!({"version": 4,
                 "apps": [{"app_id": "7"}], "current_app": "7",
                 "accounts": [{"app_id": "7", "token": {"user_id": "42", "value": "x"},
                               "profile": {"username": "jane"}, "rate_usage": {"call_count": 3}}],
@@ -173,12 +234,12 @@ mod tests {
         let off = json!({"version": 1, "settings": {"auto_refresh": false, "images": "off"}});
         assert_eq!(
             migrate(off, 1).unwrap(),
-            json!({"version": 3, "settings": {"images": "off"}})
+            json!({"version": 4, "settings": {"images": "off"}})
         );
         let on = json!({"version": 1, "settings": {"auto_refresh": true}});
         assert_eq!(
             migrate(on, 1).unwrap(),
-            json!({"version": 3, "settings": {"auto_refresh": true}})
+            json!({"version": 4, "settings": {"auto_refresh": true}})
         );
     }
 
@@ -187,7 +248,7 @@ mod tests {
         let v2 = json!({"version": 2, "app": {"app_id": "7"}, "token": {"user_id": "42"}});
         assert_eq!(
             migrate(v2, 2).unwrap(),
-            json!({"version": 3, "apps": [{"app_id": "7"}], "current_app": "7",
+            json!({"version": 4, "apps": [{"app_id": "7"}], "current_app": "7",
                    "accounts": [{"app_id": "7", "token": {"user_id": "42"}}], "active": "42"})
         );
     }

@@ -11,6 +11,7 @@ mod decode;
 mod dirs;
 mod error;
 mod file;
+mod identity;
 mod lock;
 pub(crate) mod merge;
 mod migrate;
@@ -127,11 +128,8 @@ impl Store {
     pub fn load(&self) -> Result<Loaded, StoreError> {
         match read(&self.path())? {
             None => Ok(Loaded::fresh()),
-            Some(bytes) => match decode::decode(&bytes) {
-                Ok(state) => Ok(Loaded {
-                    state,
-                    notice: None,
-                }),
+            Some(bytes) => match decode::decode_repaired(&bytes) {
+                Ok((state, notice)) => Ok(Loaded { state, notice }),
                 Err(_) => {
                     let lock = self.lock()?;
                     self.load_locked(&lock)
@@ -183,11 +181,8 @@ impl Store {
         let Some(bytes) = read(&path)? else {
             return Ok(Loaded::fresh());
         };
-        match decode::decode(&bytes) {
-            Ok(state) => Ok(Loaded {
-                state,
-                notice: None,
-            }),
+        match decode::decode_repaired(&bytes) {
+            Ok((state, notice)) => Ok(Loaded { state, notice }),
             Err(problem) => {
                 let moved_to = aside::move_aside(&self.dir, &path, OffsetDateTime::now_utc())?;
                 let notice = problem.notice(STATE_FILE, &moved_to);

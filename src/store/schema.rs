@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 /// The schema version this build writes. Older versions are migrated on
 /// load; a newer one is refused and moved aside, never overwritten.
-pub(crate) const STATE_VERSION: u32 = 3;
+pub(crate) const STATE_VERSION: u32 = 4;
 
 /// The state as the program works with it, in the file's shape: every
 /// app and every account listed alike, the active account named by its

@@ -140,7 +140,7 @@ fn file_is_pretty_versioned_json_with_utc_times() {
     let (_tmp, store) = store();
     store.save(&full_state()).unwrap();
     let text = fs::read_to_string(store.path()).unwrap();
-    assert!(text.starts_with("{\n  \"version\": 3,\n"), "{text}");
+    assert!(text.starts_with("{\n  \"version\": 4,\n"), "{text}");
     assert!(text.ends_with("}\n"));
     assert!(
         text.contains(r#""expires_at": "2027-01-27T16:22:33Z""#),
@@ -272,7 +272,7 @@ fn save_never_overwrites_an_unreadable_file() {
 fn newer_version_is_moved_aside() {
     let (_tmp, store) = store();
     fs::create_dir_all(store.dir()).unwrap();
-    let bytes: &[u8] = br#"{"version": 4, "something_new": {"x": 1}}"#;
+    let bytes: &[u8] = br#"{"version": 5, "something_new": {"x": 1}}"#;
     fs::write(store.path(), bytes).unwrap();
 
     let loaded = store.load().unwrap();
@@ -280,7 +280,7 @@ fn newer_version_is_moved_aside() {
     let notice = loaded.notice.expect("a notice");
     assert!(
         notice.starts_with(
-            "state.json was written by a newer instatui (version 4); it was moved to "
+            "state.json was written by a newer instatui (version 5); it was moved to "
         ),
         "{notice}"
     );
@@ -328,11 +328,11 @@ fn v0_file_is_migrated() {
     assert_eq!(app.flavor, Flavor::BasicDisplay);
     assert_eq!(app.app_secret.expose(), APP_SECRET);
     assert!(loaded.state.settings.auto_refresh);
-    // Loading does not rewrite the file; the next save writes version 3.
+    // Loading does not rewrite the file; the next save writes version 4.
     assert_eq!(fs::read_to_string(store.path()).unwrap(), v0);
     store.update(|_| Ok::<_, StoreError>(())).unwrap();
     let text = fs::read_to_string(store.path()).unwrap();
-    assert!(text.contains("\"version\": 3") && text.contains("\"flavor\": \"basic-display\""));
+    assert!(text.contains("\"version\": 4") && text.contains("\"flavor\": \"basic-display\""));
     assert!(corrupt_copies(store.dir()).is_empty());
 }
 
@@ -532,7 +532,7 @@ fn a_version_1_file_is_saved_as_version_2_with_one_active_account() {
     store.update(|_| Ok::<_, StoreError>(())).unwrap();
     let v1: serde_json::Value = serde_json::from_slice(V1_FIXTURE).unwrap();
     let v2: serde_json::Value = serde_json::from_slice(&fs::read(store.path()).unwrap()).unwrap();
-    assert_eq!(v2["version"], 3);
+    assert_eq!(v2["version"], 4);
     assert_eq!(v2["apps"], serde_json::json!([v1["app"]]));
     assert_eq!(v2["current_app"], v1["app"]["app_id"]);
     assert_eq!(v2["active"], v1["token"]["user_id"]);
@@ -672,4 +672,128 @@ fn a_writer_that_switched_accounts_keeps_the_app_on_disk() {
     let (_dir, store) = store();
     store.save(&merged).unwrap();
     assert_eq!(stored_app_ids(&store), ["1234567890", "999"]);
+}
+
+const V3_TWINS: &[u8] = include_bytes!("../../tests/fixtures/state/v3-twins.json");
+
+#[test]
+fn a_version_3_file_with_a_twin_opens_as_one_account_with_every_handoff() {
+    let (_dir, store) = store();
+    fs::create_dir_all(store.dir()).unwrap();
+    fs::write(store.path(), V3_TWINS).unwrap();
+    let loaded = store.load().unwrap();
+    let notice = loaded.notice.expect("says what was repaired");
+    assert!(
+        notice.starts_with("state.json was repaired: 1 account stored twice merged"),
+        "{notice}"
+    );
+    assert!(!notice.contains('\n'), "one line: {notice}");
+    let state = loaded.state;
+    assert_eq!(state.accounts.len(), 1, "{:?}", state.accounts);
+    let account = &state.accounts[0];
+    assert_eq!(
+        account.user_id(),
+        "17841405793187218",
+        "the professional id"
+    );
+    assert_eq!(
+        account.profile.as_ref().and_then(|p| p.id.as_deref()),
+        Some("9155031865117149"),
+        "the app-scoped id is kept"
+    );
+    // The newest token: the one `login --with-token` stored a second later.
+    let v3: serde_json::Value = serde_json::from_slice(V3_TWINS).unwrap();
+    assert_eq!(
+        crate::localtime::rfc3339(account.token.obtained_at),
+        v3["accounts"][1]["token"]["obtained_at"].as_str().unwrap()
+    );
+    assert_eq!(state.active, Some(account.id()));
+    let owners: Vec<(u32, &str)> = state
+        .handoffs
+        .iter()
+        .map(|h| (h.id, h.account.as_str()))
+        .collect();
+    assert_eq!(
+        owners,
+        [(1, "17841405793187218"), (2, "17841405793187218")],
+        "every handoff, now the account's"
+    );
+    // Written back as version 4, once.
+    store.update(|_| Ok::<_, StoreError>(())).unwrap();
+    let saved: serde_json::Value =
+        serde_json::from_slice(&fs::read(store.path()).unwrap()).unwrap();
+    assert_eq!(saved["version"], 4);
+    assert_eq!(saved["accounts"].as_array().map(Vec::len), Some(1));
+    assert_eq!(store.load().unwrap().notice, None, "nothing left to repair");
+}
+
+fn account_json(app: &str, user: &str, name: &str) -> serde_json::Value {
+    serde_json::json!({
+        "app_id": app,
+        "token": {"kind": "long", "value": format!("IGAA{user}"), "user_id": user,
+                  "obtained_at": "2026-12-01T12:00:00Z", "expires_at": "2027-01-30T12:00:00Z"},
+        "profile": {"username": name}
+    })
+}
+
+fn app_json(app: &str) -> serde_json::Value {
+    serde_json::json!({"app_id": app, "app_secret": APP_SECRET, "redirect_uri": "https://localhost/cb/"})
+}
+
+#[test]
+fn bad_files_open_with_nothing_lost_and_one_line_saying_what_was_repaired() {
+    let (_dir, store) = store();
+    fs::create_dir_all(store.dir()).unwrap();
+    // An active id naming no account.
+    let file = serde_json::json!({"version": 4, "apps": [app_json("1")], "current_app": "1",
+        "accounts": [account_json("1", "11", "jane")], "active": "99"});
+    fs::write(store.path(), file.to_string()).unwrap();
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.state.accounts.len(), 1);
+    assert_eq!(loaded.state.active, None);
+    assert!(
+        loaded
+            .notice
+            .as_deref()
+            .unwrap_or("")
+            .contains("the active account (99) is not stored"),
+        "{:?}",
+        loaded.notice
+    );
+    // Two accounts with one username under one app: one Instagram account.
+    let file = serde_json::json!({"version": 4, "apps": [app_json("1")], "current_app": "1",
+        "accounts": [account_json("1", "11", "jane"), account_json("1", "12", "Jane")],
+        "active": "12",
+        "handoffs": [{"id": 1, "account": "11", "kind": "exec", "command": "true"}]});
+    fs::write(store.path(), file.to_string()).unwrap();
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.state.accounts.len(), 1);
+    assert!(
+        loaded.state.active().is_some(),
+        "the active one stays active"
+    );
+    let kept = loaded.state.accounts[0].user_id().to_string();
+    assert_eq!(
+        loaded.state.handoffs[0].account, kept,
+        "its handoff follows"
+    );
+    assert!(loaded.notice.unwrap().contains("merged"));
+    // One username under two apps is two accounts: nothing to repair.
+    let file = serde_json::json!({"version": 4, "apps": [app_json("1"), app_json("2")],
+        "current_app": "1",
+        "accounts": [account_json("1", "11", "jane"), account_json("2", "21", "jane")],
+        "active": "11"});
+    fs::write(store.path(), file.to_string()).unwrap();
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.state.accounts.len(), 2);
+    assert_eq!(loaded.notice, None);
+    // An account whose app is missing: kept, and named.
+    let file = serde_json::json!({"version": 4, "apps": [app_json("1")], "current_app": "1",
+        "accounts": [account_json("1", "11", "jane"), account_json("7", "71", "bob")],
+        "active": "11"});
+    fs::write(store.path(), file.to_string()).unwrap();
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.state.accounts.len(), 2, "nothing lost");
+    let notice = loaded.notice.expect("a notice");
+    assert!(notice.contains("@bob's app 7 is not stored"), "{notice}");
 }

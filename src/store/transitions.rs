@@ -147,16 +147,20 @@ impl State {
         self.pending_authorization = Some(PendingAuthorization { nonce, issued_at });
     }
 
-    /// A code was exchanged for a (short-lived) token: a new authorization
-    /// under the current app, whose account becomes the active one. The
-    /// authorize URL is used up, and the profile and last refresh belong to
-    /// the token it replaces. The same user authorized again keeps their
-    /// account (and its handoffs); another user's adds one.
-    pub(crate) fn record_authorization(&mut self, token: StoredToken) -> AccountId {
-        let id = AccountId {
-            app_id: self.current_app.clone(),
-            user_id: token.user_id.clone(),
-        };
+    /// A code was exchanged for a (short-lived) token, or one was pasted: a
+    /// new authorization under the current app, whose account becomes the
+    /// active one. The authorize URL is used up, and the profile and last
+    /// refresh belong to the token it replaces. The same user authorized
+    /// again under the same app keeps their account (and its handoffs),
+    /// whichever of their ids the token came with; another user's adds one.
+    pub(crate) fn record_authorization(&mut self, mut token: StoredToken) -> AccountId {
+        let id = self
+            .account_of_user(self.current_app.as_deref(), &token.user_id)
+            .unwrap_or_else(|| AccountId {
+                app_id: self.current_app.clone(),
+                user_id: token.user_id.clone(),
+            });
+        token.user_id = id.user_id.clone();
         let was_active = self.active.as_ref() == Some(&id);
         // Usage reported while none was active was this user's.
         let loose = if self.active.is_none() {
@@ -190,7 +194,7 @@ impl State {
     /// authorization, so the profile stays.
     pub(crate) fn record_upgrade(&mut self, id: &AccountId, token: StoredToken) {
         if let Some(account) = self.account_mut(id) {
-            account.token = token;
+            account.token = keyed_as(token, id);
         }
     }
 
@@ -208,7 +212,7 @@ impl State {
         };
         let outcome = match result {
             Ok(token) => {
-                account.token = token;
+                account.token = keyed_as(token, id);
                 RefreshOutcome {
                     at,
                     ok: true,
@@ -243,10 +247,15 @@ impl State {
         }
     }
 
-    pub(crate) fn record_profile(&mut self, id: &AccountId, profile: Profile) {
-        if let Some(account) = self.account_mut(id) {
-            account.profile = Some(profile);
+    /// The profile of account `id`: once it names the professional
+    /// account, that id keys the account (and a twin under the same app is
+    /// folded into it). Returns the account's id now.
+    pub(crate) fn record_profile(&mut self, id: &AccountId, profile: Profile) -> AccountId {
+        match self.account_mut(id) {
+            Some(account) => account.profile = Some(profile),
+            None => return id.clone(),
         }
+        self.settle_identity(id)
     }
 
     /// The usage reported with an answer for account `id` (none: while no
@@ -301,12 +310,51 @@ impl State {
         self.apps.iter().find(|a| a.app_id == id)
     }
 
-    /// The account `name` (a username or a user id) names, or a one-line
-    /// message listing the accounts there are.
+    /// The account `name` (a username or either user id, `NAME@APP_ID`
+    /// under one app) names, or a one-line message: the accounts there
+    /// are, or the candidates when the name fits several (one username
+    /// under two apps).
     pub(crate) fn find_account(&self, name: &str) -> Result<AccountId, String> {
         let accounts = self.all_accounts();
-        if let Some(a) = accounts.iter().find(|a| a.is_named(name)) {
-            return Ok(a.id());
+        let (who, app) = match name.trim().rsplit_once('@') {
+            Some((who, app)) if !who.is_empty() && !app.is_empty() => (who, Some(app)),
+            _ => (name, None),
+        };
+        let found: Vec<&Account> = accounts
+            .iter()
+            .filter(|a| {
+                (a.is_named(who) || a.has_user_id(who.trim()))
+                    && app.is_none_or(|app| a.app_id.as_deref() == Some(app))
+            })
+            .collect();
+        match found.as_slice() {
+            [one] => return Ok(one.id()),
+            [] => {}
+            several => {
+                let candidates: Vec<String> = several
+                    .iter()
+                    .map(|a| {
+                        let scoped = a
+                            .profile
+                            .as_ref()
+                            .and_then(|p| p.id.as_deref())
+                            .filter(|id| *id != a.user_id());
+                        format!(
+                            "{}@{}{}",
+                            a.username().unwrap_or(a.user_id()),
+                            a.app_id.as_deref().unwrap_or("-"),
+                            scoped
+                                .map(|id| format!(" (user id {id})"))
+                                .unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                return Err(format!(
+                    "'{name}' names {} accounts, one per app: {}; say which with NAME@APP_ID (or that account's user id)",
+                    several.len(),
+                    candidates.join(", ")
+                ));
+            }
         }
         if accounts.is_empty() {
             return Err(format!(
@@ -378,6 +426,14 @@ pub(crate) enum Removed {
     Active {
         now_active: Option<AccountId>,
     },
+}
+
+/// A new token of account `id` keeps the account's key: one from the code
+/// exchange carries the app-scoped id, the account may be keyed by the
+/// professional one.
+fn keyed_as(mut token: StoredToken, id: &AccountId) -> StoredToken {
+    token.user_id = id.user_id.clone();
+    token
 }
 
 /// The usage Instagram reported with the latest answer; an answer that

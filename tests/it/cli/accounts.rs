@@ -139,7 +139,7 @@ fn a_state_file_from_the_0_1_0_release_opens_with_its_token_intact() {
     // The first write moves it to schema 3, the token byte for byte.
     let run = m.run(&["accounts", "use", DEMO_USERNAME]);
     assert_eq!(run.code, 0, "{run:?}");
-    assert_eq!(m.state()["version"], 3);
+    assert_eq!(m.state()["version"], 4);
     assert_eq!(
         m.raw_token(),
         fixture["token"]["value"].as_str().expect("token")
@@ -295,4 +295,83 @@ fn accounts_are_listed_by_name_whichever_is_active() {
     let run = m.run(&["accounts", "use", DEMO_USERNAME]);
     assert_eq!(run.code, 0, "{run:?}");
     assert_eq!(order(&m), (expected.clone(), expected));
+}
+
+/// Issue 24: one Instagram account under one app is one account, whichever
+/// id its token came with: the exchange's app-scoped id, or `/me`'s
+/// professional id that `login --with-token` reads.
+#[test]
+fn token_reveal_piped_into_login_with_token_keeps_one_account() {
+    let m = Machine::demo();
+    m.authorized();
+    let reveal = m.run(&["token", "--reveal"]);
+    assert_eq!(reveal.code, 0, "{reveal:?}");
+    let login = m.run_with(&["login", "--with-token"], |c| {
+        c.write_stdin(reveal.stdout.clone());
+    });
+    assert_eq!(login.code, 0, "{login:?}");
+    let run = m.run(&["accounts", "--json"]);
+    let list: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    let rows = list["accounts"].as_array().expect("accounts");
+    assert_eq!(rows.len(), 1, "no twin: {list}");
+    // Keyed, and handed on, by the professional id (what /{id}/media takes).
+    assert_eq!(rows[0]["user_id"], instatui::fake::DEMO_USER_ID);
+    assert_eq!(list["active"], instatui::fake::DEMO_USER_ID);
+}
+
+/// One username under two apps: `--account NAME` and `accounts remove NAME`
+/// refuse (exit 2) and list the candidates; `NAME@APP_ID` picks one.
+#[test]
+fn an_ambiguous_account_name_is_refused_with_the_candidates() {
+    let m = Machine::demo();
+    m.authorized();
+    // The same person authorized under a second app, as another release's
+    // file would hold it (the fake knows one app).
+    let mut state = m.state();
+    let mut app = state["apps"][0].clone();
+    app["app_id"] = "424242".into();
+    state["apps"].as_array_mut().expect("apps").push(app);
+    let mut twin = state["accounts"][0].clone();
+    twin["app_id"] = "424242".into();
+    twin["token"]["value"] = "IGAAsecondappsecondappsecondapp".into();
+    if let Some(profile) = twin["profile"].as_object_mut() {
+        profile.insert("id".into(), "5550001".into());
+    }
+    state["accounts"]
+        .as_array_mut()
+        .expect("accounts")
+        .push(twin);
+    std::fs::write(m.state_path(), state.to_string()).expect("write");
+
+    let run = m.run(&["token", "--account", DEMO_USERNAME]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains(&format!("{DEMO_USERNAME}@{DEMO_APP_ID}")),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr
+            .contains(&format!("{DEMO_USERNAME}@424242 (user id 5550001)")),
+        "{run:?}"
+    );
+    let run = m.run(&["accounts", "remove", DEMO_USERNAME]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        m.state()["accounts"].as_array().map(Vec::len),
+        Some(2),
+        "nothing removed"
+    );
+    let run = m.run(&[
+        "token",
+        "--json",
+        "--account",
+        &format!("{DEMO_USERNAME}@424242"),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let token: Value = serde_json::from_str(&run.stdout).expect("JSON");
+    assert_eq!(token["flavor"], "instagram-login");
+    let run = m.run(&["accounts", "remove", "5550001"]);
+    assert_eq!(run.code, 0, "the app-scoped id picks one: {run:?}");
+    assert_eq!(m.state()["accounts"].as_array().map(Vec::len), Some(1));
 }

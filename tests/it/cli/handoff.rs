@@ -47,6 +47,8 @@ fn a_refresh_updates_the_dotenv_line_and_runs_the_command_with_the_token_in_its_
     let fields: Vec<&str> = got.split(' ').collect();
     assert_eq!(fields[0], token, "the command saw the new token");
     assert_eq!(fields[1], m.account()["token"]["user_id"].as_str().unwrap());
+    // The professional id, which /{id}/media takes; not the app-scoped one.
+    assert_eq!(fields[1], instatui::fake::DEMO_USER_ID);
     assert_eq!(
         fields[2],
         m.account()["token"]["expires_at"].as_str().unwrap()

@@ -237,9 +237,15 @@ async fn demo_flow_from_credentials_to_150_posts() {
     let token = loaded.state.token().cloned().expect("token on disk");
     assert_eq!(token.kind, TokenKind::Long);
     assert_eq!(Some(&token), h.app.stored.token());
-    // The exchange's id, app-scoped on the Instagram Login API.
-    assert_eq!(token.user_id, fake::FakeConfig::demo().app_scoped_id());
+    // The account is keyed by the professional id once the profile said
+    // it; the exchange's app-scoped id stays on the profile.
+    assert_eq!(token.user_id, fake::DEMO_USER_ID);
     let profile = loaded.state.profile().cloned().expect("profile on disk");
+    assert_eq!(
+        profile.id,
+        Some(fake::FakeConfig::demo().app_scoped_id()),
+        "the app-scoped id is kept"
+    );
     assert_eq!(profile.username.as_deref(), Some(fake::DEMO_USERNAME));
     assert_eq!(
         loaded.state.app().map(|a| a.app_id.clone()),
