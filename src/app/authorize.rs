@@ -96,11 +96,32 @@ impl App {
         effects.push(self.persist(|s| s.begin_authorization(nonce, now)));
     }
 
+    /// One status at a time: a new attempt (open the browser again, another
+    /// paste) drops the error of the attempt before it, so an `Invalid
+    /// platform app` no longer stands beside the new attempt's news.
+    fn forget_last_attempt(&mut self) {
+        if self
+            .status
+            .as_ref()
+            .is_some_and(|s| matches!(s.level, Level::Error | Level::Warning))
+        {
+            self.status = None;
+        }
+        self.authorize.error = None;
+        for step in &mut self.authorize.steps {
+            if matches!(step, StepProgress::Failed(_)) {
+                *step = StepProgress::Pending;
+            }
+        }
+    }
+
     pub(crate) fn open_browser(&mut self, effects: &mut Vec<Effect>) {
         let Some(url) = self.authorize_url() else {
             self.set_status(Level::Warning, "save the credentials first (press 1)");
             return;
         };
+        // A new attempt: the last one's error no longer applies.
+        self.forget_last_attempt();
         if self.demo {
             self.popup = Some(Popup::DemoConsent);
             return;
@@ -132,6 +153,7 @@ impl App {
             Some(&app.redirect_uri),
         ) {
             Err(e) => {
+                self.forget_last_attempt();
                 if e == PasteError::NotPending {
                     // The state was used up: a fresh URL to authorize again with.
                     self.new_authorization(effects);

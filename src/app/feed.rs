@@ -551,7 +551,7 @@ impl App {
 
     pub(crate) fn open_permalink(&mut self, effects: &mut Vec<Effect>) {
         match self.feed.selected_media().map(|m| m.permalink.clone()) {
-            Some(Some(url)) => self.open_link(&url, effects),
+            Some(Some(url)) => self.open_link("the post on Instagram", &url, effects),
             Some(None) => self.set_status(
                 Level::Warning,
                 "this post has no permalink (copyrighted media often has none)",

@@ -75,7 +75,13 @@ pub enum Level {
 pub struct StatusLine {
     pub level: Level,
     pub text: String,
+    /// When it was said: notes (Info, Success) expire after [`NOTE_LIFETIME`].
+    pub at: OffsetDateTime,
 }
+
+/// How long a note ("opening the browser…", "copied …", "saved 3 files")
+/// stays once its moment is over; warnings and errors stay until read.
+pub const NOTE_LIFETIME: time::Duration = time::Duration::seconds(8);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Popup {
@@ -197,7 +203,17 @@ impl App {
         self.status = Some(StatusLine {
             level,
             text: text.into(),
+            at: self.now,
         });
+    }
+
+    /// One status at a time: a note whose moment is over goes.
+    pub(crate) fn expire_note(&mut self) {
+        if self.status.as_ref().is_some_and(|s| {
+            matches!(s.level, Level::Info | Level::Success) && self.now - s.at >= NOTE_LIFETIME
+        }) {
+            self.status = None;
+        }
     }
 
     /// Lines the detail pane of the selected post is scrolled by.

@@ -218,17 +218,21 @@ impl App {
                 .or_else(|| t.item.thumbnail_url.clone())
         });
         match url {
-            Some(url) => self.open_link(&url, effects),
+            Some(url) => self.open_link("the picture or video itself", &url, effects),
             None => self.set_status(Level::Warning, "this post offers no media URL"),
         }
     }
 
     /// Opens a link Instagram sent, if it is one of Instagram's own https
     /// addresses (or on the loopback fake of `--demo` and the tests).
-    pub(crate) fn open_link(&mut self, url: &str, effects: &mut Vec<Effect>) {
+    pub(crate) fn open_link(&mut self, what: &str, url: &str, effects: &mut Vec<Effect>) {
         let base = self.endpoints().graph_base;
         match crate::browser::checked_url(url, Some(&base)) {
-            Ok(url) => effects.push(Effect::OpenUrl(url)),
+            Ok(url) => {
+                // Said, so that `o` and `O` are told apart.
+                self.set_status(Level::Info, format!("opening {what} in the browser…"));
+                effects.push(Effect::OpenUrl(url));
+            }
             Err(refused) => self.set_status(Level::Warning, refused),
         }
     }

@@ -27,6 +27,7 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
             app.resume_after_rate_limit(&mut effects);
             app.auto_refresh(&mut effects);
             app.warn_if_unkept();
+            app.expire_note();
         }
         Msg::Pictures { enabled, hint } => {
             app.images = enabled;

@@ -130,13 +130,14 @@ async fn next_event(events: &mut Option<EventStream>) -> Option<std::io::Result<
 }
 
 /// What a tick could change on screen; a tick that changes none of it draws nothing.
-fn tick_fingerprint(app: &App) -> (Screen, String) {
+fn tick_fingerprint(app: &App) -> (Screen, String, bool) {
     let countdown = app
         .stored
         .token()
         .map(|t| crate::lifetime::countdown(t, app.now).to_string())
         .unwrap_or_default();
-    (app.screen, countdown)
+    // A note that expired on the tick leaves the status line.
+    (app.screen, countdown, app.status.is_some())
 }
 
 /// Where pictures can be on screen: when it changes, pictures drawn as

@@ -256,3 +256,113 @@ fn the_token_footer_offers_r_only_when_a_refresh_can_happen() {
     old.screen = Screen::Token;
     assert!(footer(&old, 80, 24).contains("r refresh now"));
 }
+
+// ------------------------------------------------ 6. one status at a time
+
+fn feed_with_posts() -> instatui::app::App {
+    let mut app = app_with(state_authorized());
+    let effects = instatui::app::update::start(&mut app);
+    let generation = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchFeedPage { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .expect("a first page asked for");
+    send(
+        &mut app,
+        [Msg::FeedPage {
+            generation,
+            after: None,
+            result: Ok(page(0..5, None)),
+        }],
+    );
+    app
+}
+
+/// `o` and `O` say which they opened: the post's page or its media.
+#[test]
+fn o_and_shift_o_say_what_they_opened() {
+    let mut app = feed_with_posts();
+    // The media on Instagram's CDN, as real posts have it.
+    app.feed.items[0].media_url = Some("https://scontent.cdninstagram.com/v/0.jpg".into());
+    send(&mut app, [key('o')]);
+    assert!(
+        status_text(&app).contains("the post on Instagram"),
+        "{}",
+        status_text(&app)
+    );
+    send(&mut app, [key('O')]);
+    assert!(
+        status_text(&app).contains("picture or video itself"),
+        "{}",
+        status_text(&app)
+    );
+}
+
+/// A note ("copied …") expires once its moment is over; a warning stays
+/// until read.
+#[test]
+fn notes_expire_and_warnings_stay() {
+    let mut app = feed_with_posts();
+    send(&mut app, [key('c')]);
+    assert!(
+        status_text(&app).starts_with("copied "),
+        "{}",
+        status_text(&app)
+    );
+    send_at(&mut app, [Msg::Tick], NOW + time::Duration::seconds(2));
+    assert!(app.status.is_some(), "still its moment");
+    send_at(&mut app, [Msg::Tick], NOW + time::Duration::seconds(10));
+    assert_eq!(app.status, None);
+
+    app.set_status(Level::Warning, "something to read");
+    send_at(&mut app, [Msg::Tick], NOW + time::Duration::minutes(5));
+    assert_eq!(status_text(&app), "something to read");
+}
+
+/// Authorize again after a failed attempt (`Invalid platform app` on the
+/// exchange): the old error leaves the status line and the steps.
+#[test]
+fn a_new_attempt_clears_the_last_attempts_error() {
+    let mut app = app_with(state_configured());
+    app.screen = Screen::Authorize;
+    let effects = send(
+        &mut app,
+        [Msg::Paste(redirect_url(CODE, STATE)), code(KeyCode::Enter)],
+    );
+    let generation = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::ExchangeCode { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .expect("exchange");
+    let invalid = instatui::instagram::ApiError::from_response(
+        400,
+        Some("application/json"),
+        br#"{"error_type":"OAuthException","code":400,"error_message":"Invalid platform app"}"#,
+    );
+    send(
+        &mut app,
+        [Msg::CodeExchanged {
+            generation,
+            result: Err(invalid),
+        }],
+    );
+    assert_eq!(app.status.as_ref().map(|s| s.level), Some(Level::Error));
+    send(&mut app, [key('o')]);
+    assert!(
+        !status_text(&app).contains("Invalid platform app"),
+        "{}",
+        status_text(&app)
+    );
+    assert!(
+        app.authorize
+            .steps
+            .iter()
+            .all(|s| !matches!(s, instatui::app::authorize::StepProgress::Failed(_))),
+        "{:?}",
+        app.authorize.steps
+    );
+}
