@@ -38,6 +38,8 @@ pub struct FeedView {
     pub detail: bool,
     /// Pictures in a grid instead of the list (`t`).
     pub grid: bool,
+    /// The first row of tiles on screen in the grid.
+    pub grid_top: usize,
     /// The picture fills the terminal (`v`).
     pub full_picture: bool,
     pub filter: TextField,
@@ -540,6 +542,15 @@ impl App {
     /// status line, the banner, the filter bar, the detail pane), so
     /// `update` calls this after every message.
     pub(crate) fn keep_selection_in_view(&mut self) {
+        if self.feed.grid {
+            let grid = crate::ui::layout::feed_grid(self);
+            let row = self.feed.selected / grid.columns;
+            if row < self.feed.grid_top {
+                self.feed.grid_top = row;
+            } else if row >= self.feed.grid_top + grid.rows {
+                self.feed.grid_top = row + 1 - grid.rows;
+            }
+        }
         let rows = self.feed_rows();
         let feed = &mut self.feed;
         if feed.selected < feed.scroll {
@@ -558,5 +569,41 @@ impl App {
             ),
             None => {}
         }
+    }
+}
+
+impl App {
+    /// `t`: the grid of pictures, or the list again.
+    pub(crate) fn toggle_grid(&mut self) {
+        self.feed.grid = !self.feed.grid;
+        self.feed.full_picture = false;
+        self.feed.grid_top = 0;
+        self.keep_selection_in_view();
+    }
+
+    /// A move in the grid: `h`/`l` one tile, `j`/`k` a row, PgUp/PgDn a
+    /// screen of rows; the list's own moves otherwise.
+    pub(crate) fn grid_move(&mut self, action: super::keymap::Action, effects: &mut Vec<Effect>) {
+        use super::keymap::Action;
+        let grid = crate::ui::layout::feed_grid(self);
+        let columns = grid.columns as isize;
+        let page = columns * grid.rows as isize;
+        match action {
+            Action::PrevItem => self.move_selection(-1, effects),
+            Action::NextItem => self.move_selection(1, effects),
+            Action::Up => self.move_selection(-columns, effects),
+            Action::Down => self.move_selection(columns, effects),
+            Action::PageUp => self.move_selection(-page, effects),
+            Action::PageDown => self.move_selection(page, effects),
+            _ => {}
+        }
+    }
+
+    /// `Enter` in the grid: the post's details, in the list beside it.
+    pub(crate) fn open_from_grid(&mut self, effects: &mut Vec<Effect>) {
+        self.feed.grid = false;
+        self.feed.detail = true;
+        self.keep_selection_in_view();
+        self.fetch_engagement(effects);
     }
 }

@@ -46,6 +46,7 @@ pub(crate) enum Action {
     DetailUp,
     MoreComments,
     ToggleReplies,
+    ToggleGrid,
     // Token
     ScrollDown,
     ScrollUp,
@@ -527,6 +528,7 @@ const FEED: &[Binding] = &[
         false,
     ),
     bind(&[k('K')], "scroll the details up", Action::DetailUp, false),
+    bind(&[k('t')], "grid / list", Action::ToggleGrid, true),
     bind(
         &[k('m')],
         "more comments (details)",

@@ -63,7 +63,10 @@ impl App {
 
     /// Asks for the picture in view when it changed. Runs after every message.
     pub fn sync_preview(&mut self, effects: &mut Vec<Effect>) {
-        if !self.images || !self.feed.detail || self.screen != super::Screen::Feed {
+        if !self.images
+            || !(self.feed.detail || self.feed.grid)
+            || self.screen != super::Screen::Feed
+        {
             return;
         }
         let Some(token) = self.stored.token().map(|t| t.value.clone()) else {

@@ -565,6 +565,18 @@ fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             app.new_authorization(effects);
             go_to(app, Screen::Authorize, effects);
         }
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::PrevItem
+        | Action::NextItem
+            if app.screen == Screen::Feed && app.feed.grid =>
+        {
+            app.grid_move(action, effects);
+        }
+        Action::ToggleDetail if app.feed.grid => app.open_from_grid(effects),
+        Action::ToggleGrid => app.toggle_grid(),
         Action::Up => app.move_selection(-1, effects),
         Action::Down => app.move_selection(1, effects),
         Action::PageUp => app.move_selection(-(app.feed_rows() as isize), effects),

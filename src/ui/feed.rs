@@ -20,6 +20,10 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect, previews: Option<
     if let Some(profile_area) = areas.profile {
         super::profile::render(app, frame, profile_area);
     }
+    if app.feed.grid {
+        super::grid::render(app, frame, areas.list, previews);
+        return;
+    }
     list(app, frame, areas.list);
     if let Some(detail_area) = areas.detail {
         detail(app, frame, detail_area, previews);

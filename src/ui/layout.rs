@@ -121,3 +121,48 @@ pub(crate) fn feed_rows(app: &App) -> usize {
     let rows = feed_list(app, feed(app, body).list).rows.height;
     usize::from(rows).max(1)
 }
+
+/// The Feed grid's tiles inside the rows area: as many columns as fit
+/// (3 at 80 columns, 2 at 40), tiles about twice as wide as tall.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Grid {
+    pub(crate) columns: usize,
+    /// Rows of tiles on screen (at least one).
+    pub(crate) rows: usize,
+    pub(crate) tile_width: u16,
+    pub(crate) tile_height: u16,
+}
+
+/// The narrowest a tile gets before a column goes.
+const GRID_MIN_TILE: u16 = 26;
+
+pub(crate) fn grid(area: Rect) -> Grid {
+    let columns = match area.width / GRID_MIN_TILE {
+        0 | 1 if area.width >= 24 => 2,
+        0 => 1,
+        n => n,
+    };
+    let tile_width = (area.width / columns).max(1);
+    // Square-ish on screen (cells are about twice as tall as wide), and at
+    // least two rows of tiles where there is room for them.
+    let tile_height = (tile_width * 2 / 5)
+        .min(area.height / 2)
+        .max(3)
+        .min(area.height.max(1));
+    let rows = (area.height / tile_height).max(1);
+    // The rows share out what is left, so no band of empty lines stays.
+    let tile_height = (area.height / rows).max(1);
+    Grid {
+        columns: usize::from(columns),
+        rows: usize::from(rows),
+        tile_width,
+        tile_height,
+    }
+}
+
+/// The grid at the app's terminal size, for moving by rows and pages.
+pub(crate) fn feed_grid(app: &App) -> Grid {
+    let (width, height) = app.size;
+    let body = frame(app, Rect::new(0, 0, width, height)).body;
+    grid(feed_list(app, feed(app, body).list).rows)
+}

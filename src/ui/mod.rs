@@ -8,6 +8,7 @@ mod feed;
 mod field;
 mod fit;
 mod footer;
+mod grid;
 mod header;
 pub(crate) mod layout;
 mod popup;

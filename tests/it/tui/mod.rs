@@ -9,6 +9,7 @@ mod first_hour;
 mod fitting;
 mod flow;
 mod graphics_query;
+mod grid;
 mod keepalive;
 mod previews;
 mod render;
