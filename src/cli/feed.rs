@@ -99,7 +99,7 @@ pub(super) async fn feed(ctx: &Context, args: FeedArgs) -> Result<(), CliError> 
     // and for items without a timestamp.
     items.sort_by_key(|m| std::cmp::Reverse(m.posted_at()));
     if args.json {
-        return print_json(&items);
+        return super::output::print_json_list(&items);
     }
     if items.is_empty() {
         println!("No posts on this account yet.");

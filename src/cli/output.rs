@@ -5,6 +5,7 @@ use crate::sanitize;
 use crate::store::StoreError;
 use std::fmt;
 use std::io::IsTerminal;
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// `-q`: set once at start-up, read wherever a note or progress would show.
@@ -154,6 +155,40 @@ pub fn print_json(value: &impl serde::Serialize) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Prints a list as [`print_json`] does, byte for byte, one item at a time:
+/// `feed --all --json` at 10,000 posts is 5.9 MB of text, which is never
+/// held whole (nor copied to escape it).
+pub(super) fn print_json_list<T: serde::Serialize>(items: &[T]) -> Result<(), CliError> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    let _ = json_list(&mut out, items).and_then(|()| {
+        out.write_all(b"\n")?;
+        out.flush()
+    });
+    Ok(())
+}
+
+/// `serde_json::to_string_pretty(items)`, written piece by piece: each item
+/// pretty-printed alone and indented one level (JSON strings hold no raw
+/// newline, so every line of an item is a line of the list).
+fn json_list<T: serde::Serialize>(out: &mut impl Write, items: &[T]) -> std::io::Result<()> {
+    if items.is_empty() {
+        return out.write_all(b"[]");
+    }
+    out.write_all(b"[")?;
+    for (i, item) in items.iter().enumerate() {
+        let text = serde_json::to_string_pretty(item).map_err(std::io::Error::other)?;
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        for (n, line) in sanitize::json(text).split('\n').enumerate() {
+            if n > 0 {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(b"  ")?;
+            out.write_all(line.as_bytes())?;
+        }
+    }
+    out.write_all(b"\n]")
+}
+
 /// Text on stdout, filtered: what `println!` and `print!` mean in `cli`.
 pub(super) fn write_out(text: &str, end: &str) {
     write_raw(&mut std::io::stdout().lock(), &sanitize::lines(text), end);
@@ -197,5 +232,27 @@ pub(super) fn without_token(state: &crate::store::State) -> String {
             .to_string()
     } else {
         "no token yet: run 'instatui setup --app-id ID --redirect-uri URI', then 'instatui authorize' (or 'instatui login --with-token' with a token you already have)".to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_list_printed_piece_by_piece_is_the_same_json_text() {
+        let posts: Vec<crate::instagram::Media> = (0..3)
+            .map(|i| crate::instagram::Media {
+                id: i.to_string(),
+                caption: Some(format!("line\nnext \u{202e}{i}")),
+                ..Default::default()
+            })
+            .collect();
+        for items in [&posts[..], &posts[..1], &[][..]] {
+            let mut out = Vec::new();
+            json_list(&mut out, items).expect("write");
+            let whole = sanitize::json(serde_json::to_string_pretty(items).expect("json"));
+            assert_eq!(String::from_utf8(out).expect("utf-8"), whole);
+        }
     }
 }
