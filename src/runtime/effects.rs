@@ -747,8 +747,9 @@ impl Executor {
                         crate::instagram::VIDEO_UNAVAILABLE
                     ),
                 };
+                let files = if saved == 1 { "file" } else { "files" };
                 Ok(format!(
-                    "saved {saved} file(s), {skipped} already there{covers}, in {}",
+                    "saved {saved} {files}, {skipped} already there{covers}, in {}",
                     dir.display()
                 ))
             } else {

@@ -249,7 +249,33 @@ pub(super) fn full_picture(
     area: Rect,
     previews: Option<&mut Previews>,
 ) {
-    picture(app, frame, area, previews);
+    // The last row says how to get back and, in an album, where one is:
+    // the picture alone gave no hint that v or Esc closes it.
+    let [picture_area, hint_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    picture(app, frame, picture_area, previews);
+    let mut hint = vec![
+        Span::raw(" "),
+        Span::styled("Esc", theme::key()),
+        Span::raw("/"),
+        Span::styled("v", theme::key()),
+        Span::raw(" back"),
+    ];
+    if let Some(PaneItem {
+        post,
+        child: Some(i),
+        ..
+    }) = app.preview_target()
+    {
+        hint.push(Span::raw("  "));
+        hint.push(Span::styled("←/→", theme::key()));
+        hint.push(Span::raw(format!(
+            " item {}/{}",
+            i + 1,
+            post.children().len()
+        )));
+    }
+    frame.render_widget(Paragraph::new(Line::from(hint)), hint_area);
 }
 
 /// The picture in view, or a line saying why there is none yet.

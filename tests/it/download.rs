@@ -906,7 +906,7 @@ async fn d_on_the_feed_saves_the_selected_album_with_progress() {
     let status = app.status.clone().expect("a summary");
     assert_eq!(status.level, Level::Success, "{status:?}");
     assert!(
-        status.text.contains(&format!("saved {count} file(s)")),
+        status.text.contains(&format!("saved {count} files,")),
         "{status:?}"
     );
     let stems = saved_stems(&dir.path().join("saved"));

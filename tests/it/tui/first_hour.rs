@@ -366,3 +366,28 @@ fn a_new_attempt_clears_the_last_attempts_error() {
         app.authorize.steps
     );
 }
+
+// ------------------------------------------------ 7. the full-screen picture
+
+/// `v` on an album says how to get back and where in the album it is.
+#[test]
+fn the_full_screen_picture_shows_the_way_back_and_the_album_position() {
+    let mut app = feed_with_posts();
+    let album: instatui::instagram::Media = serde_json::from_value(serde_json::json!({
+        "id": "1790000000999", "media_type": "CAROUSEL_ALBUM", "caption": "three",
+        "permalink": "https://www.instagram.com/p/A/",
+        "children": {"data": [
+            {"id": "c1", "media_type": "IMAGE", "media_url": "https://cdn.example/c1.jpg"},
+            {"id": "c2", "media_type": "IMAGE", "media_url": "https://cdn.example/c2.jpg"},
+            {"id": "c3", "media_type": "IMAGE", "media_url": "https://cdn.example/c3.jpg"}
+        ]}
+    }))
+    .expect("album");
+    app.feed.items[0] = album;
+    app.images = true;
+    send(&mut app, [key('v'), code(KeyCode::Right)]);
+    assert!(app.feed.full_picture);
+    let line = footer(&app, 80, 24);
+    assert!(line.contains("Esc/v back"), "{line}");
+    assert!(line.contains("item 2/3"), "{line}");
+}

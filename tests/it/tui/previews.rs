@@ -327,6 +327,7 @@ fn v_shows_the_picture_full_screen_and_esc_v_q_return() {
         let full = draw(&app, &mut previews);
         let text = format!("{}", full.backend());
         assert!(!text.contains("Feed"), "only the picture: {text}");
+        assert!(text.contains("Esc/v back"), "how to get back: {text}");
         assert!(
             cells(&full) > in_pane * 2,
             "{} picture cells full screen, {in_pane} in the pane",
