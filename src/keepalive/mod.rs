@@ -73,7 +73,35 @@ impl Plan {
         let config_dir = std::path::absolute(config_dir)
             .map_err(|e| format!("could not make {} absolute: {e}", config_dir.display()))?;
         let name = entry_name(&config_dir);
-        Ok(Plan::new(exe, config_dir, schedule, name))
+        let plan = Plan::new(exe, config_dir, schedule, name);
+        plan.check()?;
+        Ok(plan)
+    }
+
+    /// Refuses a binary path or config dir that no scheduler line carries
+    /// safely: a newline or another control character ends a crontab line
+    /// whatever the quoting (and would add a line of its own), and breaks a
+    /// systemd unit or a launchd plist too; a path that is not UTF-8 would
+    /// be written as another path.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        for (what, path) in [
+            ("the instatui binary's path", &self.exe),
+            ("the config dir", &self.config_dir),
+        ] {
+            let Some(text) = path.to_str() else {
+                return Err(format!(
+                    "{what} ({}) is not valid UTF-8, which a scheduler entry cannot carry: nothing was installed; use a path of plain characters",
+                    path.display()
+                ));
+            };
+            if text.chars().any(char::is_control) {
+                return Err(format!(
+                    "{what} ({}) holds a line break or another control character, which a crontab line, a systemd unit or a launchd plist cannot carry safely: nothing was installed; use a path without one",
+                    text.escape_debug()
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The arguments after the binary's path: `keep-alive run`, the one
@@ -233,6 +261,7 @@ pub fn preview(plan: &Plan) -> Vec<ManualEntry> {
 /// Picks what this machine has: launchd on macOS, else a systemd user
 /// timer, else cron. `forced` skips the choice.
 pub(crate) fn install(plan: &Plan, forced: Option<Scheduler>) -> Result<Report, String> {
+    plan.check()?;
     let mut fallback = None;
     let scheduler = match forced {
         Some(s) => s,
@@ -454,6 +483,33 @@ fn lingers() -> Option<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_path_with_a_newline_or_a_control_character_is_refused_before_any_entry() {
+        for (exe, dir) in [
+            (
+                "/usr/bin/instatui",
+                "/home/me/x\n* * * * * touch /tmp/PWNED #",
+            ),
+            ("/usr/bin/instatui", "/home/me/x\r"),
+            ("/usr/bin/insta\u{1b}tui", "/home/me/cfg"),
+            ("/usr/bin/instatui\u{85}", "/home/me/cfg"),
+        ] {
+            let plan = Plan::new(exe.into(), dir.into(), Schedule::default(), "n".into());
+            let err = plan.check().unwrap_err();
+            assert!(err.contains("nothing was installed"), "{err}");
+            assert!(!err.contains('\n'), "one line: {err}");
+            let err = install(&plan, Some(Scheduler::Cron)).unwrap_err();
+            assert!(err.contains("control character"), "{err}");
+        }
+        let fine = Plan::new(
+            "/usr/bin/instatui".into(),
+            "/home/me/50% off/it's".into(),
+            Schedule::default(),
+            "n".into(),
+        );
+        assert_eq!(fine.check(), Ok(()));
+    }
 
     #[test]
     fn each_config_dir_has_its_own_stable_name() {
