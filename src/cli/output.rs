@@ -30,6 +30,44 @@ pub(super) const KEEP_ALIVE_HINT: &str = "Keep it alive: 'instatui keep-alive in
      'instatui keep-alive print' shows the cron line and systemd timer to set up yourself.";
 
 /// A step note on stderr ("1/3 code exchanged…"); `-q` hides it.
+/// The most read from stdin for a token or a secret: real ones are a few
+/// hundred bytes, and `< /dev/zero` must not grow memory.
+pub(super) const STDIN_LIMIT: u64 = 8 * 1024;
+
+/// The first line on stdin that is not blank, reading at most
+/// [`STDIN_LIMIT`] bytes; `Ok` of an empty string when stdin ended first.
+/// More than that before such a line ends is a usage error naming `what`.
+pub(super) fn first_line_of_stdin(what: &str) -> Result<String, CliError> {
+    use std::io::{BufRead, Read};
+    let mut reader = std::io::stdin().lock().take(STDIN_LIMIT);
+    let mut used = 0_u64;
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        let n = reader
+            .read_until(b'\n', &mut buf)
+            .map_err(|e| CliError::failed(format!("could not read {what} from stdin: {e}")))?;
+        if n == 0 {
+            if used >= STDIN_LIMIT {
+                break;
+            }
+            return Ok(String::new());
+        }
+        used += n as u64;
+        if used >= STDIN_LIMIT && !buf.ends_with(b"\n") {
+            break;
+        }
+        let line = String::from_utf8_lossy(&buf);
+        if !line.trim().is_empty() {
+            return Ok(line.into_owned());
+        }
+    }
+    Err(CliError::usage(format!(
+        "stdin held more than {} KiB without a line ending: that is not {what}; pipe only {what}, on one line",
+        STDIN_LIMIT / 1024
+    )))
+}
+
 pub(super) fn note(text: &str) {
     if !quiet() {
         eprintln!("{text}");

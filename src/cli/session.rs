@@ -8,7 +8,7 @@ use crate::localtime::{format_local, rfc3339};
 use crate::secret::Secret;
 use crate::store::{Account, State, StoredToken, TokenKind};
 use serde_json::json;
-use std::io::{BufRead, IsTerminal};
+use std::io::IsTerminal;
 use time::{Duration, OffsetDateTime};
 
 /// A long-lived token lives 60 days from its issue.
@@ -177,17 +177,7 @@ fn read_token() -> Result<Secret, CliError> {
         rpassword::prompt_password("Access token (input hidden): ")
             .map_err(|e| CliError::failed(format!("could not read the token: {e}")))?
     } else {
-        let mut text = String::new();
-        for line in stdin.lock().lines() {
-            let line = line.map_err(|e| {
-                CliError::failed(format!("could not read the token from stdin: {e}"))
-            })?;
-            if !line.trim().is_empty() {
-                text = line;
-                break;
-            }
-        }
-        text
+        super::output::first_line_of_stdin("an access token")?
     };
     let value = text.trim();
     if value.is_empty() {

@@ -5,7 +5,7 @@ use crate::credentials;
 use crate::instagram::Flavor;
 use crate::secret::Secret;
 use crate::store::AppConfig;
-use std::io::{BufRead, IsTerminal};
+use std::io::IsTerminal;
 
 pub(super) const SECRET_ENV: &str = "INSTATUI_APP_SECRET";
 
@@ -99,11 +99,7 @@ fn read_secret(keeping: bool) -> Result<Option<String>, CliError> {
         rpassword::prompt_password(prompt)
             .map_err(|e| CliError::failed(format!("could not read the app secret: {e}")))?
     } else {
-        let mut line = String::new();
-        stdin.lock().read_line(&mut line).map_err(|e| {
-            CliError::failed(format!("could not read the app secret from stdin: {e}"))
-        })?;
-        line
+        super::output::first_line_of_stdin("an app secret")?
     };
     Ok((!line.trim().is_empty()).then_some(line))
 }

@@ -202,3 +202,53 @@ fn a_hand_edited_timeout_of_any_size_never_panics() {
     let list = m.run(&["handoff", "list"]);
     assert_eq!(list.code, 0, "{list:?}");
 }
+
+/// `args` with `/dev/zero` as stdin, as a plain process (the real file,
+/// not a copy of it in memory); a guard against a hang, not a wait.
+fn with_endless_stdin(m: &Machine, args: &[&str], no_secret_env: bool) -> Run {
+    let mut cmd = m.process();
+    if no_secret_env {
+        cmd.env_remove("INSTATUI_APP_SECRET");
+    }
+    let mut child = cmd
+        .args(args)
+        .stdin(std::fs::File::open("/dev/zero").unwrap())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(30) {
+            let _ = child.kill();
+            panic!("was: read /dev/zero until memory ran out");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    m.finish(child.wait_with_output().unwrap())
+}
+
+#[test]
+fn stdin_reads_stop_at_a_few_kib_with_a_sentence() {
+    let m = Machine::demo();
+    let run = with_endless_stdin(&m, &["login", "--with-token"], false);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("more than 8 KiB"), "{run:?}");
+    let run = with_endless_stdin(
+        &m,
+        &[
+            "setup",
+            "--app-id",
+            instatui::fake::DEMO_APP_ID,
+            "--redirect-uri",
+            instatui::fake::DEMO_REDIRECT_URI,
+        ],
+        true,
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("more than 8 KiB"), "{run:?}");
+    assert!(
+        !m.state_path().exists() || m.app().is_null(),
+        "nothing stored"
+    );
+}
