@@ -58,6 +58,21 @@ pub(crate) enum Action {
     UseAccount,
     AddAccount,
     RemoveAccount,
+    // In a field (the field itself takes the text-editing keys)
+    DoneEditing,
+    SubmitPaste,
+    LeavePaste,
+    KeepFilter,
+    ClearFilter,
+    /// A key the field edits with (listed for help; `Field` handles it).
+    EditText,
+    // Popups and the full-screen picture
+    Close,
+    Yes,
+    Allow,
+    Deny,
+    InstallKeepAlive,
+    CopyCronLine,
 }
 
 /// A key as written in help: the code and whether Ctrl is held.
@@ -162,30 +177,151 @@ impl Binding {
 }
 
 /// Keys handled before any screen's bindings, also while editing or in a popup.
-pub(crate) const ALWAYS: &[(&str, &str)] = &[
-    ("C-c", "quit, even while editing"),
-    ("Esc", "back out: field, popup, filter, details"),
+pub(crate) const ALWAYS: &[Binding] = &[
+    bind(
+        &[ctrl('c')],
+        "quit, even while editing",
+        Action::Quit,
+        false,
+    ),
+    bind(
+        &[code(KeyCode::Esc)],
+        "back out: field, popup, filter, details",
+        Action::Close,
+        false,
+    ),
 ];
 
-/// While a field takes the keys: what leaves or submits it. The rest type.
-pub(crate) fn editing(screen: Screen) -> &'static [(&'static str, &'static str)] {
+/// While a Credentials field takes the keys: what moves, saves or leaves.
+const EDIT_CREDENTIALS: &[Binding] = &[
+    bind(
+        &[code(KeyCode::Tab), code(KeyCode::Down)],
+        "next field",
+        Action::NextField,
+        true,
+    ),
+    bind(
+        &[code(KeyCode::BackTab), code(KeyCode::Up)],
+        "previous field",
+        Action::PrevField,
+        false,
+    ),
+    bind(
+        &[code(KeyCode::Enter), ctrl('s')],
+        "save",
+        Action::Save,
+        true,
+    ),
+    bind(
+        &[ctrl('r')],
+        "show/hide the secret",
+        Action::ToggleReveal,
+        true,
+    ),
+    bind(
+        &[code(KeyCode::Esc)],
+        "done editing",
+        Action::DoneEditing,
+        true,
+    ),
+    bind(
+        &[code(KeyCode::Left), code(KeyCode::Right), k(' ')],
+        "switch the API (on its line)",
+        Action::SwitchFlavor,
+        false,
+    ),
+];
+
+const EDIT_AUTHORIZE: &[Binding] = &[
+    bind(
+        &[code(KeyCode::Enter)],
+        "exchange",
+        Action::SubmitPaste,
+        true,
+    ),
+    bind(
+        &[code(KeyCode::Esc)],
+        "leave the field",
+        Action::LeavePaste,
+        true,
+    ),
+];
+
+const EDIT_FEED: &[Binding] = &[
+    bind(
+        &[code(KeyCode::Enter)],
+        "keep the filter",
+        Action::KeepFilter,
+        true,
+    ),
+    bind(
+        &[code(KeyCode::Esc)],
+        "clear the filter",
+        Action::ClearFilter,
+        true,
+    ),
+];
+
+/// While a field takes the keys: what leaves or submits it. The rest type
+/// (see `TEXT_EDITING`).
+pub(crate) fn editing(screen: Screen) -> &'static [Binding] {
     match screen {
-        Screen::Credentials => &[
-            ("Tab/S-Tab/↓/↑", "next field"),
-            ("Enter/C-s", "save"),
-            ("C-r", "show/hide secret"),
-            ("Esc", "done editing"),
-            ("←/→/Space", "switch the API (on its line)"),
-        ],
-        Screen::Authorize => &[("Enter", "exchange"), ("Esc", "leave the field")],
-        Screen::Feed => &[("Enter", "keep the filter"), ("Esc", "clear the filter")],
+        Screen::Credentials => EDIT_CREDENTIALS,
+        Screen::Authorize => EDIT_AUTHORIZE,
+        Screen::Feed => EDIT_FEED,
         Screen::Token | Screen::Accounts => &[],
     }
 }
 
-/// Every field: a cursor, and the usual line-editing keys.
-#[cfg(test)]
-pub(crate) const FIELD_EDITING: &str = "←/→/Home/End/Backspace/Delete/C-w/C-u";
+const fn ctrl_code(code: KeyCode) -> Key {
+    Key { code, ctrl: true }
+}
+
+/// Every field's line-editing keys, handled by `Field` (a test presses
+/// each one in a field and sees it act).
+pub(crate) const TEXT_EDITING: &[Binding] = &[
+    bind(
+        &[code(KeyCode::Left), code(KeyCode::Right)],
+        "move the cursor",
+        Action::EditText,
+        false,
+    ),
+    bind(
+        &[ctrl_code(KeyCode::Left), ctrl_code(KeyCode::Right)],
+        "move by a word",
+        Action::EditText,
+        false,
+    ),
+    bind(
+        &[
+            code(KeyCode::Home),
+            code(KeyCode::End),
+            ctrl('a'),
+            ctrl('e'),
+        ],
+        "to the start / the end",
+        Action::EditText,
+        false,
+    ),
+    bind(
+        &[code(KeyCode::Backspace), code(KeyCode::Delete)],
+        "delete before / under the cursor",
+        Action::EditText,
+        false,
+    ),
+    bind(
+        &[ctrl('w'), ctrl_code(KeyCode::Backspace)],
+        "delete the word before",
+        Action::EditText,
+        false,
+    ),
+    bind(
+        &[ctrl('u'), ctrl('k')],
+        "delete to the start / the end",
+        Action::EditText,
+        false,
+    ),
+];
 
 /// One line of the help popup.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -226,23 +362,79 @@ pub(crate) fn help_rows(screen: Screen, width: u16) -> Vec<HelpRow> {
             });
         }
     };
-    for b in for_screen(screen) {
-        add(&mut rows, &b.keys_label(), b.description);
-    }
+    // A key doing the same everywhere (q in the help) is listed once.
+    let mut listed: Vec<(String, &str)> = Vec::new();
+    let mut section = |rows: &mut Vec<HelpRow>, bindings: &[Binding]| {
+        for b in bindings {
+            let entry = (b.keys_label(), b.description);
+            if !listed.contains(&entry) {
+                add(rows, &entry.0, entry.1);
+                listed.push(entry);
+            }
+        }
+    };
+    section(&mut rows, for_screen(screen));
     if !editing(screen).is_empty() {
         rows.push(HelpRow::Heading("In a field".to_string()));
-        for (keys, what) in editing(screen) {
-            add(&mut rows, keys, what);
-        }
+        section(&mut rows, editing(screen));
+        section(&mut rows, TEXT_EDITING);
+    }
+    for (heading, bindings) in popups_of(screen) {
+        rows.push(HelpRow::Heading((*heading).to_string()));
+        section(&mut rows, bindings);
     }
     rows.push(HelpRow::Heading("Everywhere".to_string()));
-    for b in GLOBAL {
-        add(&mut rows, &b.keys_label(), b.description);
-    }
-    for (keys, what) in ALWAYS.iter().chain(HELP_POPUP) {
-        add(&mut rows, keys, what);
-    }
+    section(&mut rows, GLOBAL);
+    section(&mut rows, ALWAYS);
+    rows.push(HelpRow::Heading("In this help".to_string()));
+    section(&mut rows, HELP_POPUP);
     rows
+}
+
+/// The popups and views a screen opens, with their keys, for its help.
+fn popups_of(screen: Screen) -> &'static [(&'static str, &'static [Binding])] {
+    match screen {
+        Screen::Credentials => &[("Asked y/N", CONFIRM)],
+        Screen::Authorize => &[("The demo's consent page", DEMO_CONSENT)],
+        Screen::Token => &[("Keep-alive popup", KEEP_ALIVE_POPUP)],
+        Screen::Feed => &[("Full-screen picture", PICTURE_VIEW)],
+        Screen::Accounts => &[("Asked y/N", CONFIRM)],
+    }
+}
+
+/// Whether a row starts an entry (a heading, or a key's first line):
+/// columns break only there, so no description is split across two.
+fn starts_entry(row: &HelpRow) -> bool {
+    match row {
+        HelpRow::Heading(_) => true,
+        HelpRow::Key { keys, .. } => !keys.trim().is_empty(),
+    }
+}
+
+/// The rows in `columns` columns of about equal height, each break
+/// between entries and never right after a heading.
+pub(crate) fn help_columns(rows: Vec<HelpRow>, columns: u16) -> Vec<Vec<HelpRow>> {
+    if columns < 2 {
+        return vec![rows];
+    }
+    let target = rows.len().div_ceil(usize::from(columns));
+    let mut out: Vec<Vec<HelpRow>> = vec![Vec::new()];
+    for row in rows {
+        let current = out.len() - 1;
+        let full = out[current].len() >= target;
+        if full && starts_entry(&row) && out.len() < usize::from(columns) {
+            // A heading left at the bottom goes with its entries.
+            let mut carried = Vec::new();
+            if matches!(out[current].last(), Some(HelpRow::Heading(_))) {
+                carried.extend(out[current].pop());
+            }
+            carried.push(row);
+            out.push(carried);
+        } else {
+            out[current].push(row);
+        }
+    }
+    out
 }
 
 /// How wide the help's widest line is, unwrapped.
@@ -285,8 +477,11 @@ impl HelpLayout {
         } else {
             (1, one_column)
         };
-        let lines = help_rows(screen, column_width).len();
-        let lines_per_column = lines.div_ceil(usize::from(columns));
+        let lines_per_column = help_columns(help_rows(screen, column_width), columns)
+            .iter()
+            .map(Vec::len)
+            .max()
+            .unwrap_or(0);
         let visible = lines_per_column.min(usize::from(height.saturating_sub(2)));
         HelpLayout {
             columns,
@@ -303,49 +498,190 @@ impl HelpLayout {
 }
 
 /// In the help popup.
-pub(crate) const HELP_POPUP: &[(&str, &str)] = &[
-    ("j/↓/k/↑", "scroll this help"),
-    ("PgDn/PgUp", "scroll it by a page"),
-    ("?/Esc", "close it"),
+pub(crate) const HELP_POPUP: &[Binding] = &[
+    bind(
+        &[k('j'), code(KeyCode::Down)],
+        "scroll this help down",
+        Action::ScrollDown,
+        false,
+    ),
+    bind(
+        &[k('k'), code(KeyCode::Up)],
+        "scroll it up",
+        Action::ScrollUp,
+        false,
+    ),
+    bind(
+        &[code(KeyCode::PageDown)],
+        "down by a page",
+        Action::PageDown,
+        false,
+    ),
+    bind(
+        &[code(KeyCode::PageUp)],
+        "up by a page",
+        Action::PageUp,
+        false,
+    ),
+    bind(
+        &[k('?'), code(KeyCode::Esc)],
+        "close it",
+        Action::Close,
+        false,
+    ),
+    bind(&[k('q')], "quit", Action::Quit, false),
 ];
+
+/// A y/N question (drop the token, discard edits, remove an account):
+/// any other key answers no.
+const CONFIRM: &[Binding] = &[
+    bind(&[k('y'), k('Y')], "yes", Action::Yes, true),
+    bind(
+        &[k('n'), code(KeyCode::Esc)],
+        "no (any other key too)",
+        Action::Close,
+        true,
+    ),
+];
+
+/// The demo's stand-in for Instagram's consent page.
+const DEMO_CONSENT: &[Binding] = &[
+    bind(
+        &[code(KeyCode::Enter), k('a')],
+        "allow",
+        Action::Allow,
+        true,
+    ),
+    bind(&[k('d')], "deny", Action::Deny, true),
+    bind(&[code(KeyCode::Esc)], "close", Action::Close, true),
+];
+
+/// The keep-alive popup; any other key closes it and does what it does.
+const KEEP_ALIVE_POPUP: &[Binding] = &[
+    bind(
+        &[k('i')],
+        "install keep-alive",
+        Action::InstallKeepAlive,
+        true,
+    ),
+    bind(&[k('c')], "copy the cron line", Action::CopyCronLine, true),
+    bind(
+        &[k('j'), code(KeyCode::Down)],
+        "scroll down",
+        Action::ScrollDown,
+        false,
+    ),
+    bind(
+        &[k('k'), code(KeyCode::Up)],
+        "scroll up",
+        Action::ScrollUp,
+        false,
+    ),
+    bind(
+        &[code(KeyCode::PageDown), k(' ')],
+        "down by a page",
+        Action::PageDown,
+        false,
+    ),
+    bind(
+        &[code(KeyCode::PageUp)],
+        "up by a page",
+        Action::PageUp,
+        false,
+    ),
+    bind(
+        &[k('K'), code(KeyCode::Esc)],
+        "close (any other key closes it and acts)",
+        Action::Close,
+        true,
+    ),
+];
+
+/// While a picture fills the terminal.
+pub(crate) const PICTURE_VIEW: &[Binding] = &[
+    bind(
+        &[code(KeyCode::Esc), k('v'), k('q')],
+        "back to the feed",
+        Action::Close,
+        true,
+    ),
+    bind(
+        &[k('h'), code(KeyCode::Left)],
+        "previous album item",
+        Action::PrevItem,
+        true,
+    ),
+    bind(
+        &[k('l'), code(KeyCode::Right)],
+        "next album item",
+        Action::NextItem,
+        true,
+    ),
+];
+
+/// A popup's keys.
+pub(crate) fn in_popup(popup: super::Popup) -> &'static [Binding] {
+    use super::Popup;
+    match popup {
+        Popup::Help => HELP_POPUP,
+        Popup::DemoConsent => DEMO_CONSENT,
+        Popup::ConfirmDropToken | Popup::ConfirmDiscard | Popup::ConfirmRemoveAccount => CONFIRM,
+        Popup::KeepAlive => KEEP_ALIVE_POPUP,
+    }
+}
+
+/// The action `key` triggers in a list of bindings.
+pub(crate) fn find(bindings: &[Binding], key: &KeyEvent) -> Option<Action> {
+    bindings
+        .iter()
+        .find(|b| b.keys.iter().any(|k| k.matches(key)))
+        .map(|b| b.action)
+}
 
 /// The key table of docs/tui.md, made from the lists that dispatch keys, so the
 /// two cannot drift (a test compares them).
 #[cfg(test)]
 pub(crate) fn markdown() -> String {
     let mut out = String::from("| keys | where | what |\n|---|---|---|\n");
-    let mut row = |keys: Vec<String>, place: &str, what: &str| {
-        let keys: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
-        out.push_str(&format!("| {} | {place} | {what} |\n", keys.join(" ")));
+    let mut row = |b: &Binding, place: &str| {
+        let keys: Vec<String> = b.keys.iter().map(|k| format!("`{}`", k.name())).collect();
+        out.push_str(&format!(
+            "| {} | {place} | {} |\n",
+            keys.join(" "),
+            b.description
+        ));
     };
-    // The fixed lists write several keys as `a/b`; none of them is `/`.
-    let split = |keys: &str| keys.split('/').map(str::to_string).collect::<Vec<_>>();
-    let names = |b: &Binding| b.keys.iter().map(Key::name).collect::<Vec<_>>();
-    for (keys, what) in ALWAYS {
-        row(split(keys), "anywhere", what);
+    for b in ALWAYS {
+        row(b, "anywhere");
     }
     for b in GLOBAL {
-        row(names(b), "outside a field", b.description);
+        row(b, "outside a field");
     }
-    row(
-        split(FIELD_EDITING),
-        "in a field",
-        "edit with a cursor; pasting works",
-    );
+    for b in TEXT_EDITING {
+        row(b, "in any field (pasting works)");
+    }
     for screen in Screen::ALL {
         for b in for_screen(screen) {
-            row(names(b), screen.title(), b.description);
+            row(b, screen.title());
         }
-        for (keys, what) in editing(screen) {
-            row(
-                split(keys),
-                &format!("{}, in a field", screen.title()),
-                what,
-            );
+        for b in editing(screen) {
+            row(b, &format!("{}, in a field", screen.title()));
         }
     }
-    for (keys, what) in HELP_POPUP {
-        row(split(keys), "help popup", what);
+    let mut seen: Vec<&str> = Vec::new();
+    for screen in Screen::ALL {
+        for (heading, bindings) in popups_of(screen) {
+            if seen.contains(heading) {
+                continue;
+            }
+            seen.push(heading);
+            for b in *bindings {
+                row(b, &heading.to_lowercase());
+            }
+        }
+    }
+    for b in HELP_POPUP {
+        row(b, "help popup");
     }
     out
 }
@@ -622,7 +958,13 @@ mod tests {
                     words.push_str(text);
                     words.push(' ');
                 }
-                for b in for_screen(screen).iter().chain(GLOBAL) {
+                let shown = for_screen(screen)
+                    .iter()
+                    .chain(GLOBAL)
+                    .chain(editing(screen))
+                    .chain(HELP_POPUP)
+                    .chain(popups_of(screen).iter().flat_map(|(_, b)| b.iter()));
+                for b in shown {
                     for word in b.description.split_whitespace() {
                         assert!(
                             words.contains(word),
@@ -642,6 +984,105 @@ mod tests {
             docs.contains(&table),
             "docs/tui.md's key table drifted from the keymap; it should read:\n{table}"
         );
+    }
+
+    #[test]
+    fn at_80x24_no_description_is_split_across_the_columns() {
+        for screen in Screen::ALL {
+            let layout = HelpLayout::new(screen, (80, 24));
+            let columns = help_columns(help_rows(screen, layout.column_width), layout.columns);
+            for column in columns.iter().skip(1) {
+                assert!(
+                    column.first().is_some_and(starts_entry),
+                    "{screen:?}: a column starts inside a description: {:?}",
+                    column.first()
+                );
+            }
+            for column in &columns {
+                assert!(
+                    !matches!(column.last(), Some(HelpRow::Heading(_))),
+                    "{screen:?}: a heading ends a column"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_help_names_directions_right_and_lists_the_field_keys() {
+        let rows = help_rows(Screen::Credentials, 200);
+        let text = |keys: &str| {
+            rows.iter().find_map(|r| match r {
+                HelpRow::Key { keys: k, text } if k.trim() == keys => Some(text.clone()),
+                _ => None,
+            })
+        };
+        assert_eq!(text("S-Tab/↑").as_deref(), Some("previous field"));
+        assert_eq!(text("Tab/↓").as_deref(), Some("next field"));
+        assert_eq!(
+            text("C-w/C-Backspace").as_deref(),
+            Some("delete the word before")
+        );
+        assert_eq!(
+            text("C-u/C-k").as_deref(),
+            Some("delete to the start / the end")
+        );
+    }
+
+    #[test]
+    fn every_text_editing_key_acts_in_a_field() {
+        use crossterm::event::KeyEvent;
+        for b in TEXT_EDITING {
+            for key in b.keys {
+                let mods = if key.ctrl {
+                    KeyModifiers::CONTROL
+                } else {
+                    KeyModifiers::NONE
+                };
+                let event = KeyEvent::new(key.code, mods);
+                // Cursor in the middle of two words, so every key has
+                // something to move over or delete.
+                let mut field = super::super::field::TextField::new("");
+                field.set("alpha beta gamma");
+                field.handle_key(&KeyEvent::new(KeyCode::Left, KeyModifiers::NONE));
+                field.handle_key(&KeyEvent::new(KeyCode::Left, KeyModifiers::CONTROL));
+                let before = (field.value().to_string(), field.cursor());
+                field.handle_key(&event);
+                assert_ne!(
+                    (field.value().to_string(), field.cursor()),
+                    before,
+                    "{} ({}) does nothing in a field",
+                    key.name(),
+                    b.description
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_key_does_two_things_in_a_field_or_a_popup() {
+        use super::super::Popup;
+        let mut lists: Vec<(String, &[Binding])> = Screen::ALL
+            .iter()
+            .map(|s| (format!("{s:?} field"), editing(*s)))
+            .collect();
+        for popup in [
+            Popup::Help,
+            Popup::DemoConsent,
+            Popup::ConfirmDropToken,
+            Popup::KeepAlive,
+        ] {
+            lists.push((format!("{popup:?}"), in_popup(popup)));
+        }
+        lists.push(("picture".into(), PICTURE_VIEW));
+        for (place, list) in lists {
+            for (i, a) in list.iter().enumerate() {
+                for b in &list[i + 1..] {
+                    for key in a.keys {
+                        assert!(!b.keys.contains(key), "{place}: {} twice", key.name());
+                    }
+                }
+            }
+        }
     }
 
     #[test]

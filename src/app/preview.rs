@@ -135,14 +135,14 @@ impl App {
         self.feed.full_picture = true;
     }
 
-    /// Keys while the picture fills the terminal: Esc, v or q go back,
-    /// ←/→ step through an album; the rest wait until it is closed.
+    /// Keys while the picture fills the terminal (`keymap::PICTURE_VIEW`);
+    /// the rest wait until it is closed.
     pub(crate) fn on_picture_view_key(&mut self, key: crossterm::event::KeyEvent) {
-        use crossterm::event::KeyCode;
-        match key.code {
-            KeyCode::Esc | KeyCode::Char('v' | 'q') => self.feed.full_picture = false,
-            KeyCode::Left | KeyCode::Char('h') => self.step_child(-1),
-            KeyCode::Right | KeyCode::Char('l') => self.step_child(1),
+        use super::keymap::{self, Action};
+        match keymap::find(keymap::PICTURE_VIEW, &key) {
+            Some(Action::Close) => self.feed.full_picture = false,
+            Some(Action::PrevItem) => self.step_child(-1),
+            Some(Action::NextItem) => self.step_child(1),
             _ => {}
         }
     }

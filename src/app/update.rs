@@ -179,27 +179,27 @@ fn quit(app: &mut App, effects: &mut Vec<Effect>) {
 }
 
 fn on_popup_key(app: &mut App, popup: Popup, key: KeyEvent, effects: &mut Vec<Effect>) {
-    match (popup, key.code) {
-        (_, KeyCode::Esc) | (Popup::Help, KeyCode::Char('?')) => app.popup = None,
-        (Popup::Help, KeyCode::Char('q')) => {
+    let action = keymap::find(keymap::in_popup(popup), &key);
+    match (popup, action) {
+        (Popup::Help, Some(Action::Close)) => app.popup = None,
+        (Popup::Help, Some(Action::Quit)) => {
             app.popup = None;
             on_action(app, Action::Quit, effects);
         }
-        (Popup::Help, KeyCode::Char('j') | KeyCode::Down) => scroll_help(app, 1),
-        (Popup::Help, KeyCode::Char('k') | KeyCode::Up) => {
+        (Popup::Help, Some(Action::ScrollDown)) => scroll_help(app, 1),
+        (Popup::Help, Some(Action::ScrollUp)) => {
             app.help_scroll = app.help_scroll.saturating_sub(1);
         }
-        (Popup::Help, KeyCode::PageDown) => scroll_help(app, 8),
-        (Popup::Help, KeyCode::PageUp) => app.help_scroll = app.help_scroll.saturating_sub(8),
-        (Popup::DemoConsent, KeyCode::Enter | KeyCode::Char('a')) => {
-            demo_consent(app, true, effects)
-        }
-        (Popup::DemoConsent, KeyCode::Char('d')) => demo_consent(app, false, effects),
-        (Popup::ConfirmDropToken, KeyCode::Char('y' | 'Y')) => {
+        (Popup::Help, Some(Action::PageDown)) => scroll_help(app, 8),
+        (Popup::Help, Some(Action::PageUp)) => app.help_scroll = app.help_scroll.saturating_sub(8),
+        (Popup::DemoConsent, Some(Action::Allow)) => demo_consent(app, true, effects),
+        (Popup::DemoConsent, Some(Action::Deny)) => demo_consent(app, false, effects),
+        (Popup::DemoConsent, Some(Action::Close)) => app.popup = None,
+        (Popup::ConfirmDropToken, Some(Action::Yes)) => {
             app.popup = None;
             save_credentials(app, true, effects);
         }
-        (Popup::ConfirmRemoveAccount, KeyCode::Char('y' | 'Y')) => {
+        (Popup::ConfirmRemoveAccount, Some(Action::Yes)) => {
             app.popup = None;
             app.remove_account_confirmed(effects);
         }
@@ -208,7 +208,7 @@ fn on_popup_key(app: &mut App, popup: Popup, key: KeyEvent, effects: &mut Vec<Ef
             app.accounts.removing = None;
             app.set_status(Level::Info, "nothing changed: the account is kept");
         }
-        (Popup::ConfirmDiscard, KeyCode::Char('y' | 'Y')) => {
+        (Popup::ConfirmDiscard, Some(Action::Yes)) => {
             app.popup = None;
             app.credentials.discard(&app.stored);
             app.set_status(Level::Info, "unsaved changes discarded");
@@ -216,13 +216,13 @@ fn on_popup_key(app: &mut App, popup: Popup, key: KeyEvent, effects: &mut Vec<Ef
                 on_action(app, action, effects);
             }
         }
-        (Popup::KeepAlive, KeyCode::Char('i')) => app.install_keep_alive(effects),
-        (Popup::KeepAlive, KeyCode::Char('c')) => app.copy_cron_line(effects),
-        (Popup::KeepAlive, KeyCode::Char('j') | KeyCode::Down) => app.scroll_keep_alive(1),
-        (Popup::KeepAlive, KeyCode::Char('k') | KeyCode::Up) => app.scroll_keep_alive(-1),
-        (Popup::KeepAlive, KeyCode::PageDown | KeyCode::Char(' ')) => app.scroll_keep_alive(8),
-        (Popup::KeepAlive, KeyCode::PageUp) => app.scroll_keep_alive(-8),
-        (Popup::KeepAlive, KeyCode::Char('K')) => app.popup = None,
+        (Popup::KeepAlive, Some(Action::InstallKeepAlive)) => app.install_keep_alive(effects),
+        (Popup::KeepAlive, Some(Action::CopyCronLine)) => app.copy_cron_line(effects),
+        (Popup::KeepAlive, Some(Action::ScrollDown)) => app.scroll_keep_alive(1),
+        (Popup::KeepAlive, Some(Action::ScrollUp)) => app.scroll_keep_alive(-1),
+        (Popup::KeepAlive, Some(Action::PageDown)) => app.scroll_keep_alive(8),
+        (Popup::KeepAlive, Some(Action::PageUp)) => app.scroll_keep_alive(-8),
+        (Popup::KeepAlive, Some(Action::Close)) => app.popup = None,
         // Any other key closes it and does what it does (4 to the feed, q…):
         // it is advice, not a question.
         (Popup::KeepAlive, _) => {
@@ -278,25 +278,22 @@ fn demo_consent(app: &mut App, allow: bool, effects: &mut Vec<Effect>) {
 }
 
 fn on_editing_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
-    match app.screen {
-        Screen::Credentials => on_credentials_key(app, key, effects),
-        Screen::Authorize => match key.code {
-            KeyCode::Esc => app.authorize.paste_focused = false,
-            KeyCode::Enter => app.submit_paste(effects),
-            _ => {
-                app.authorize.paste.handle_key(&key);
+    let action = keymap::find(keymap::editing(app.screen), &key);
+    match (app.screen, action) {
+        (Screen::Credentials, _) => on_credentials_key(app, key, action, effects),
+        (Screen::Authorize, Some(Action::LeavePaste)) => app.authorize.paste_focused = false,
+        (Screen::Authorize, Some(Action::SubmitPaste)) => app.submit_paste(effects),
+        (Screen::Authorize, _) => {
+            app.authorize.paste.handle_key(&key);
+        }
+        (Screen::Feed, Some(Action::ClearFilter)) => clear_filter(app),
+        (Screen::Feed, Some(Action::KeepFilter)) => app.feed.filter_editing = false,
+        (Screen::Feed, _) => {
+            if app.feed.filter.handle_key(&key) {
+                filter_changed(app, effects);
             }
-        },
-        Screen::Feed => match key.code {
-            KeyCode::Esc => clear_filter(app),
-            KeyCode::Enter => app.feed.filter_editing = false,
-            _ => {
-                if app.feed.filter.handle_key(&key) {
-                    filter_changed(app, effects);
-                }
-            }
-        },
-        Screen::Token | Screen::Accounts => {}
+        }
+        (Screen::Token | Screen::Accounts, _) => {}
     }
 }
 
@@ -311,27 +308,26 @@ fn clear_filter(app: &mut App) {
     app.clamp_selection();
 }
 
-fn on_credentials_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
+fn on_credentials_key(
+    app: &mut App,
+    key: KeyEvent,
+    action: Option<Action>,
+    effects: &mut Vec<Effect>,
+) {
     let form = &mut app.credentials;
     let Some(focus) = form.focus else {
         return;
     };
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    match key.code {
-        KeyCode::Esc => {
+    match action {
+        Some(Action::DoneEditing) => {
             form.focus = None;
             form.show_checks = true;
         }
-        KeyCode::Tab => form.move_focus(true),
-        KeyCode::BackTab => form.move_focus(false),
-        KeyCode::Down => form.move_focus(true),
-        KeyCode::Up => form.move_focus(false),
-        KeyCode::Enter => save_credentials(app, false, effects),
-        KeyCode::Char('s') if ctrl => save_credentials(app, false, effects),
-        KeyCode::Char('r') if ctrl => form.reveal_secret = !form.reveal_secret,
-        KeyCode::Left | KeyCode::Right | KeyCode::Char(' ') if focus == FieldId::Flavor => {
-            form.cycle_flavor();
-        }
+        Some(Action::NextField) => form.move_focus(true),
+        Some(Action::PrevField) => form.move_focus(false),
+        Some(Action::Save) => save_credentials(app, false, effects),
+        Some(Action::ToggleReveal) => form.reveal_secret = !form.reveal_secret,
+        Some(Action::SwitchFlavor) if focus == FieldId::Flavor => form.cycle_flavor(),
         _ => {
             if let Some(field) = form.field_mut(focus) {
                 field.handle_key(&key);
@@ -618,5 +614,18 @@ fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         Action::RemoveAccount => app.ask_remove_account(),
+        // Keys of fields and popups: dispatched where those take the keys.
+        Action::DoneEditing
+        | Action::SubmitPaste
+        | Action::LeavePaste
+        | Action::KeepFilter
+        | Action::ClearFilter
+        | Action::EditText
+        | Action::Close
+        | Action::Yes
+        | Action::Allow
+        | Action::Deny
+        | Action::InstallKeepAlive
+        | Action::CopyCronLine => {}
     }
 }

@@ -51,7 +51,8 @@ pub(super) fn render_keys(app: &App, frame: &mut Frame, area: Rect) {
     let mut pairs: Vec<(String, &str)> = if app.editing() {
         keymap::editing(app.screen)
             .iter()
-            .map(|(keys, what)| (keys.split('/').next().unwrap_or(keys).to_string(), *what))
+            .filter(|b: &&Binding| b.footer)
+            .map(|b| (b.short_label(), b.description))
             .collect()
     } else {
         keymap::for_screen(app.screen)

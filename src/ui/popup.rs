@@ -137,15 +137,17 @@ fn help(app: &App, frame: &mut Frame) {
     // Too tall for the terminal: two columns side by side if they fit, and
     // scrolling (which the title says) if even that is too tall.
     let layout = keymap::HelpLayout::new(app.screen, (screen.width, screen.height));
-    let lines: Vec<Line> = keymap::help_rows(app.screen, layout.column_width)
-        .into_iter()
-        .map(|row| match row {
-            keymap::HelpRow::Heading(text) => Line::from(Span::styled(text, theme::title())),
-            keymap::HelpRow::Key { keys, text } => {
-                Line::from(vec![Span::styled(keys, theme::key()), Span::raw(text)])
-            }
-        })
-        .collect();
+    let line = |row: keymap::HelpRow| match row {
+        keymap::HelpRow::Heading(text) => Line::from(Span::styled(text, theme::title())),
+        keymap::HelpRow::Key { keys, text } => {
+            Line::from(vec![Span::styled(keys, theme::key()), Span::raw(text)])
+        }
+    };
+    // Columns break between entries, never inside a description.
+    let columns_rows = keymap::help_columns(
+        keymap::help_rows(app.screen, layout.column_width),
+        layout.columns,
+    );
     let column_width = layout.column_width;
     let columns = layout.columns;
     let per_column = layout.lines_per_column;
@@ -164,10 +166,8 @@ fn help(app: &App, frame: &mut Frame) {
     let block = Block::bordered().title(title).border_style(theme::key());
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let mut rest = lines;
-    for column in 0..columns {
-        let take = per_column.min(rest.len());
-        let chunk: Vec<Line> = rest.drain(..take).collect();
+    for (column, rows) in (0..columns).zip(columns_rows) {
+        let chunk: Vec<Line> = rows.into_iter().map(line).collect();
         let column_area = Rect {
             x: inner.x + column * column_width,
             width: column_width.min(inner.width.saturating_sub(column * column_width)),

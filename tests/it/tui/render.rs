@@ -603,7 +603,7 @@ fn the_help_popup_scrolls_where_it_does_not_fit() {
     let first = draw(&app, 40, 12).backend().to_string();
     assert!(first.contains("j/k scroll"), "{first}");
     assert!(!first.contains("close it"), "{first}");
-    for _ in 0..40 {
+    for _ in 0..200 {
         send(&mut app, [key('j')]);
     }
     let last = draw(&app, 40, 12).backend().to_string();
