@@ -212,12 +212,7 @@ const EDIT_CREDENTIALS: &[Binding] = &[
         Action::Save,
         true,
     ),
-    bind(
-        &[ctrl('r')],
-        "show/hide the secret",
-        Action::ToggleReveal,
-        true,
-    ),
+    bind(&[ctrl('r')], "show/hide secret", Action::ToggleReveal, true),
     bind(
         &[code(KeyCode::Esc)],
         "done editing",
