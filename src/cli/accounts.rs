@@ -6,7 +6,7 @@ use crate::health::health;
 use crate::lifetime;
 use crate::localtime::rfc3339;
 use crate::sanitize;
-use crate::store::{Removed, TokenKind};
+use crate::store::Removed;
 use serde_json::json;
 
 pub(super) fn run(
@@ -47,7 +47,7 @@ fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
                     "active": active.as_ref() == Some(&a.id()),
                     "app_id": a.app_id,
                     "flavor": state.app_of(a).map(|app| app.flavor.as_str()),
-                    "kind": match t.kind { TokenKind::Short => "short", TokenKind::Long => "long" },
+                    "kind": t.kind.as_str(),
                     "state": health(&state, a, now).as_str(),
                     "expires_at": rfc3339(t.expires_at),
                     "seconds_left": (t.expires_at - now).whole_seconds().max(0),
@@ -78,10 +78,7 @@ fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
         } else {
             " "
         };
-        let kind = match a.token.kind {
-            TokenKind::Short => "short",
-            TokenKind::Long => "long",
-        };
+        let kind = a.token.kind.as_str();
         let last = match &a.last_refresh {
             None => String::new(),
             Some(r) if r.ok => "  last refresh ok".to_string(),

@@ -218,11 +218,8 @@ fn save_token(
 }
 
 fn print_authorized(token: &StoredToken, username: Option<&str>) {
-    let who = username.map_or_else(|| format!("user {}", token.user_id), |u| format!("@{u}"));
-    let kind = match token.kind {
-        TokenKind::Short => "short-lived",
-        TokenKind::Long => "long-lived",
-    };
+    let who = crate::store::account_label(username, &token.user_id);
+    let kind = token.kind.lifetime();
     println!(
         "Authorized as {who} (user id {}). Token: {kind}, expires {} ({}).",
         token.user_id,

@@ -78,10 +78,7 @@ pub(super) fn add(
 }
 
 fn who(ticket: &Ticket) -> String {
-    ticket
-        .username
-        .as_ref()
-        .map_or_else(|| format!("user {}", ticket.user_id), |u| format!("@{u}"))
+    crate::store::account_label(ticket.username.as_deref(), &ticket.user_id)
 }
 
 fn outcome_text(last: Option<&HandoffRun>) -> String {

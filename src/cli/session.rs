@@ -82,10 +82,7 @@ pub(super) async fn login(ctx: &Context, with_token: bool) -> Result<(), CliErro
         ))
     })?;
 
-    let who = profile
-        .username
-        .as_deref()
-        .map_or_else(|| format!("user {}", stored.user_id), |u| format!("@{u}"));
+    let who = crate::store::account_label(profile.username.as_deref(), &stored.user_id);
     let now = crate::clock::now();
     match expiry {
         Expiry::Refreshed => println!(
@@ -319,7 +316,7 @@ fn status_json(
     });
     let token_info = token.map(|t| {
         json!({
-            "kind": match t.kind { TokenKind::Short => "short", TokenKind::Long => "long" },
+            "kind": t.kind.as_str(),
             "status": lifetime::status(Some(t), now).as_str(),
             "token": t.value.masked(),
             "obtained_at": rfc3339(t.obtained_at),
@@ -367,10 +364,7 @@ fn print_status(ctx: &Context, state: &State, account: Option<&Account>, now: Of
                 .map(|n| format!(", {n} posts"))
                 .unwrap_or_default();
             println!("account:      {name} (user id {}){posts}", t.user_id);
-            let kind = match t.kind {
-                TokenKind::Short => "short-lived",
-                TokenKind::Long => "long-lived",
-            };
+            let kind = t.kind.lifetime();
             println!(
                 "token:        {kind} {}, {} (expires {})",
                 t.value.masked(),

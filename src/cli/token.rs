@@ -7,7 +7,7 @@ use crate::keepalive::{AccountResult, RunOutcome};
 use crate::lifetime::{self, RefreshBlocker, TokenStatus};
 use crate::localtime::{format_local, rfc3339};
 use crate::sanitize;
-use crate::store::{Account, State, StoredToken, TokenKind};
+use crate::store::{Account, State, StoredToken};
 use serde_json::json;
 use time::{Duration, OffsetDateTime};
 
@@ -35,13 +35,6 @@ pub(super) fn show(ctx: &Context, json: bool, reveal: bool) -> Result<(), CliErr
     }
 }
 
-fn kind_name(kind: TokenKind) -> &'static str {
-    match kind {
-        TokenKind::Short => "short-lived",
-        TokenKind::Long => "long-lived",
-    }
-}
-
 fn token_json(state: &State, account: Option<&Account>, now: OffsetDateTime) -> serde_json::Value {
     let status = lifetime::status(account.map(|a| &a.token), now);
     let flavor = state.app_for(account).map(|a| a.flavor.as_str());
@@ -54,7 +47,7 @@ fn token_json(state: &State, account: Option<&Account>, now: OffsetDateTime) -> 
         "flavor": flavor,
         "user_id": t.user_id,
         "username": a.username(),
-        "kind": match t.kind { TokenKind::Short => "short", TokenKind::Long => "long" },
+        "kind": t.kind.as_str(),
         "obtained_at": rfc3339(t.obtained_at),
         "expires_at": rfc3339(t.expires_at),
         "seconds_left": (t.expires_at - now).whole_seconds().max(0),
@@ -82,7 +75,7 @@ fn print_human(state: &State, account: Option<&Account>, now: OffsetDateTime) {
         .unwrap_or("(unknown until the profile is fetched)");
     println!("user id:          {}", t.user_id);
     println!("username:         {}", sanitize::line(username));
-    println!("kind:             {}", kind_name(t.kind));
+    println!("kind:             {}", t.kind.lifetime());
     println!("token:            {}", t.value.masked());
     println!("obtained:         {}", format_local(t.obtained_at));
     println!(

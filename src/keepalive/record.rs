@@ -55,10 +55,7 @@ impl RunOutcome {
 impl AccountResult {
     /// `@name: refreshed`, `@name: failed: why`.
     pub(crate) fn summary(&self) -> String {
-        let who = self
-            .username
-            .as_ref()
-            .map_or_else(|| format!("user {}", self.user_id), |u| format!("@{u}"));
+        let who = crate::store::account_label(self.username.as_deref(), &self.user_id);
         match &self.message {
             Some(m) => format!("{who}: {}: {m}", self.outcome.as_str()),
             None => format!("{who}: {}", self.outcome.as_str()),

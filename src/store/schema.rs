@@ -140,10 +140,7 @@ impl Account {
 
     /// `@name`, or `user <id>` until the profile is known.
     pub(crate) fn label(&self) -> String {
-        self.username().map_or_else(
-            || format!("user {}", self.token.user_id),
-            |u| format!("@{u}"),
-        )
+        account_label(self.username(), self.user_id())
     }
 
     /// Whether `name` (a username, with or without `@`, or a user id) names it.
@@ -190,6 +187,12 @@ pub struct PendingAuthorization {
     pub issued_at: OffsetDateTime,
 }
 
+/// How an account is named on screen and in messages: `@name`, or
+/// `user <id>` until its username is known. The one rule every caller uses.
+pub(crate) fn account_label(username: Option<&str>, user_id: &str) -> String {
+    username.map_or_else(|| format!("user {user_id}"), |u| format!("@{u}"))
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TokenKind {
@@ -197,6 +200,24 @@ pub enum TokenKind {
     Short,
     /// Sixty days, refreshable once a day old.
     Long,
+}
+
+impl TokenKind {
+    /// `short` or `long`: the word JSON output and `state.json` use.
+    pub(crate) fn as_str(self) -> &'static str {
+        match self {
+            TokenKind::Short => "short",
+            TokenKind::Long => "long",
+        }
+    }
+
+    /// `short-lived` or `long-lived`: the words people read.
+    pub(crate) fn lifetime(self) -> &'static str {
+        match self {
+            TokenKind::Short => "short-lived",
+            TokenKind::Long => "long-lived",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

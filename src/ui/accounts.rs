@@ -8,7 +8,7 @@ use crate::app::{App, Level};
 use crate::health::Health;
 use crate::localtime;
 use crate::sanitize;
-use crate::store::{Account, TokenKind};
+use crate::store::Account;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -153,10 +153,7 @@ fn entry(
             Span::styled(shortest_countdown, countdown_style),
         ]),
     ]);
-    let kind = match t.kind {
-        TokenKind::Short => "short-lived",
-        TokenKind::Long => "long-lived",
-    };
+    let kind = t.kind.lifetime();
     let kind = Part::forms([
         Form::from(Span::styled(format!(" · {kind}"), theme::dim())),
         Form::none(),

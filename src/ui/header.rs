@@ -14,11 +14,8 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     let [top, tabs] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(area);
     let account = app
         .stored
-        .profile()
-        .and_then(|p| p.username.clone())
-        .map(|u| format!("@{u}"))
-        .or_else(|| app.stored.token().map(|t| format!("user {}", t.user_id)))
-        .unwrap_or_else(|| "not signed in".to_string());
+        .active()
+        .map_or_else(|| "not signed in".to_string(), |a| a.label());
     let flavor = app.stored.app().map_or("no app", |a| a.flavor.as_str());
     let countdown = countdown_span(app);
     let right_width = countdown.width() as u16 + 1;

@@ -65,8 +65,8 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         row(
             "Kind",
             match t.kind {
-                TokenKind::Short => "short-lived (1 hour)",
-                TokenKind::Long => "long-lived (60 days)",
+                TokenKind::Short => format!("{} (1 hour)", t.kind.lifetime()),
+                TokenKind::Long => format!("{} (60 days)", t.kind.lifetime()),
             },
         ),
         row(

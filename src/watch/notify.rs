@@ -95,10 +95,7 @@ pub(crate) struct Notice {
 impl Notice {
     /// `@shop: revoked: … — fix: instatui authorize --account shop --open`.
     pub(crate) fn line(&self) -> String {
-        let who = self
-            .username
-            .as_ref()
-            .map_or_else(|| format!("user {}", self.user_id), |u| format!("@{u}"));
+        let who = crate::store::account_label(self.username.as_deref(), &self.user_id);
         let what = match self.event {
             Event::Recovered => format!("recovered ({})", self.summary),
             Event::Test => format!("test notice from instatui ({})", self.summary),
