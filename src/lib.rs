@@ -14,7 +14,6 @@ pub(crate) mod credentials;
 pub mod doctor;
 pub mod download;
 pub mod handoff;
-pub(crate) mod health;
 pub mod keepalive;
 pub mod lifetime;
 pub mod localtime;
@@ -26,7 +25,7 @@ pub mod store;
 pub mod text;
 pub mod ui;
 pub mod version;
-pub(crate) mod watch;
+pub mod watch;
 
 /// The embedded fake Instagram of `--demo` and `fake-server` (the `demo`
 /// feature, on by default), under the path the app has always used.

@@ -1,7 +1,6 @@
 //! The Accounts screen's logic: pick an account, make it the active one, add one, forget one.
 
 use super::{App, Effect, Level, Popup};
-use crate::health::{Health, health};
 use crate::store::{Account, AccountId, Removed};
 
 #[derive(Debug, Clone, Default)]
@@ -13,20 +12,22 @@ pub struct AccountsView {
 }
 
 impl App {
-    /// Every account in a fixed order (by name, then user id), so a row
-    /// stays where it is when another one becomes active.
+    /// Every account: those that need the user first, then by name and
+    /// user id, so a row stays where it is when another one becomes active.
     pub fn account_rows(&self) -> Vec<Account> {
-        self.stored.accounts_by_name()
-    }
-
-    /// How the account is doing; the active one also counts as revoked when
-    /// Instagram refused its token during this run.
-    pub(crate) fn account_health(&self, account: &Account) -> Health {
-        let active = self.stored.active.as_ref() == Some(&account.id());
-        if active && self.token.rejected.is_some() && account.token.expires_at > self.now {
-            return Health::Revoked;
-        }
-        health(&self.stored, account, self.now)
+        let mut rows = self.stored.accounts_by_name();
+        rows.sort_by_key(|a| {
+            let c = self.condition_of(a);
+            match self.needs_you(a, &c) {
+                // Worst first among those that need the user.
+                true => (false, std::cmp::Reverse(c.severity())),
+                false => (
+                    true,
+                    std::cmp::Reverse(crate::watch::condition::Severity::Fine),
+                ),
+            }
+        });
+        rows
     }
 
     pub(crate) fn selected_account(&self) -> Option<Account> {

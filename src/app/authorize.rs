@@ -212,7 +212,7 @@ impl App {
                 effects.push(self.persist(|s| {
                     s.record_authorization(stored.clone());
                 }));
-                self.token.rejected = None;
+                self.forget_verdict(&stored.user_id);
                 self.authorize.adding = false;
                 self.feed.reset();
                 effects.push(Effect::LoadFeedCache {

@@ -255,7 +255,7 @@ impl App {
         self.feed.loading = None;
         match result {
             Err(err) => {
-                self.note_rejection(&err);
+                self.note_rejection(&err, effects);
                 // Where the eye is: the status line, with the way to retry.
                 let next = match self.rate_limited() {
                     Some(until) => format!(

@@ -225,7 +225,9 @@ impl App {
             Err(err) => match InsightsState::of(&err) {
                 Some(state) => InsightsEntry::State(state),
                 None => {
-                    self.note_rejection(&err);
+                    // These answers carry no effects: the verdict is kept in memory (every
+                    // screen shows it), the next check records it.
+                    self.note_rejection(&err, &mut Vec::new());
                     InsightsEntry::Failed(err.to_string())
                 }
             },
@@ -261,7 +263,9 @@ impl App {
                 if err.kind == crate::instagram::ErrorKind::Permission {
                     CommentsEntry::NotGranted
                 } else {
-                    self.note_rejection(&err);
+                    // These answers carry no effects: the verdict is kept in memory (every
+                    // screen shows it), the next check records it.
+                    self.note_rejection(&err, &mut Vec::new());
                     match previous {
                         // A later page failed: keep what is shown.
                         Some((CommentsEntry::Ready { comments, next, .. }, _)) => {
@@ -333,7 +337,9 @@ impl App {
                 TotalsEntry::NotGranted
             }
             Err(err) => {
-                self.note_rejection(&err);
+                // These answers carry no effects: the verdict is kept in memory (every
+                // screen shows it), the next check records it.
+                self.note_rejection(&err, &mut Vec::new());
                 TotalsEntry::Failed(err.to_string())
             }
         };

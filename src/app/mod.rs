@@ -13,6 +13,7 @@ pub mod msg;
 pub mod preview;
 pub(crate) mod token_status;
 pub mod update;
+pub mod watch;
 
 pub use accounts::AccountsView;
 pub use msg::{Effect, Msg};
@@ -150,6 +151,9 @@ pub struct App {
     /// Instagram rate-limited a call: no Graph call until then (the wait
     /// its usage header gave, else the default); the feed resumes by itself.
     pub(crate) rate_limited_until: Option<OffsetDateTime>,
+    /// What instatui learnt of each account live (`watch.json` and this
+    /// run's checks): with the stored token, each account's condition.
+    pub watch: crate::watch::WatchFile,
 }
 
 impl App {
@@ -185,6 +189,7 @@ impl App {
             download_dir: None,
             theme: crate::ui::theme::Theme::default(),
             rate_limited_until: None,
+            watch: crate::watch::WatchFile::default(),
         }
     }
 
@@ -300,7 +305,7 @@ impl App {
             };
             self.set_status(Level::Info, text);
         } else if token_changed {
-            self.token.rejected = None;
+            // A new token's obtained time voids what was said of the old one.
             self.set_status(
                 Level::Info,
                 "state.json was changed by another instatui: token updated",

@@ -114,6 +114,10 @@ pub enum Msg {
     KeepAliveInstalled(Result<(String, Option<String>), String>),
     /// Each handoff's outcome, by id.
     HandoffsRan(Vec<(u32, crate::handoff::HandoffRun)>),
+    /// `watch.json` as read at start-up.
+    WatchLoaded(crate::watch::WatchFile),
+    /// What each live check found, by user id.
+    AccountsChecked(Vec<(String, crate::watch::Check)>),
 }
 
 /// Work for the runtime. Each carries its own data; the runtime reads from
@@ -121,6 +125,10 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Save(Box<State>),
+    /// One `/me` per account, off the loop: answered by `AccountsChecked`.
+    CheckAccounts(Vec<crate::app::watch::AccountCheck>),
+    /// Keeps these checks in `watch.json` (off the loop, under the lock).
+    RecordChecks(Vec<(String, crate::watch::Check)>),
     ExchangeCode {
         generation: u64,
         app: AppConfig,

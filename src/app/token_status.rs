@@ -17,9 +17,6 @@ pub struct TokenView {
     /// after the token changed (authorized again meanwhile) is dropped.
     pub(crate) refreshing_token: Option<crate::secret::Secret>,
     pub last_auto_attempt: Option<OffsetDateTime>,
-    /// Instagram's words when it refused the token (code 190): expired
-    /// early or revoked, whatever the clock says.
-    pub rejected: Option<String>,
 }
 
 impl App {
@@ -28,8 +25,15 @@ impl App {
         if self.token.refreshing {
             return Some("a refresh is already running".to_string());
         }
-        if self.token.rejected.is_some() {
-            return Some("Instagram rejected this token: authorize again (A)".to_string());
+        // A dead token (revoked, expired, the app switched off) is not
+        // refreshed: the condition says what helps instead.
+        if let Some(c) = self.active_condition().filter(|c| !c.token_works()) {
+            let fix = if c.needs_authorize() {
+                "authorize again (A)"
+            } else {
+                "see the banner for the fix"
+            };
+            return Some(format!("{}: a refresh cannot help, {fix}", c.summary()));
         }
         lifetime::refresh_blocker(self.stored.token(), self.now).map(|b| b.to_string())
     }
@@ -114,17 +118,18 @@ impl App {
             Err(err) => {
                 let message = err.to_string();
                 effects.push(self.persist(|s| s.record_refresh(&id, Err(message.clone()), now)));
-                self.note_rejection(&err);
+                self.note_rejection(&err, effects);
                 self.set_status(Level::Error, format!("refresh failed: {message}"));
             }
         }
     }
 
-    /// Remembers a 190 so every screen can say the token is dead, and a
-    /// rate limit so nothing asks Instagram again before its wait is over.
-    pub(crate) fn note_rejection(&mut self, err: &ApiError) {
-        if err.kind == ErrorKind::NeedsReauth {
-            self.token.rejected = Some(err.message.clone());
+    /// Remembers a 190 (as the account's condition, so every screen says
+    /// the token is dead, and checks every account again), and a rate limit
+    /// so nothing asks Instagram again before its wait is over.
+    pub(crate) fn note_rejection(&mut self, err: &ApiError, effects: &mut Vec<Effect>) {
+        if matches!(err.kind, ErrorKind::NeedsReauth | ErrorKind::AppRestricted) {
+            self.note_verdict(err, effects);
         }
         if let Some(wait) = err.rate_limit_wait() {
             let wait = Duration::try_from(wait).unwrap_or(Duration::HOUR);

@@ -103,6 +103,8 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
         Msg::KeepAliveGuide(guide) => app.on_keep_alive_guide(guide),
         Msg::KeepAliveInstalled(result) => app.on_keep_alive_installed(result),
         Msg::HandoffsRan(results) => app.on_handoffs_ran(results, &mut effects),
+        Msg::WatchLoaded(watch) => app.on_watch_loaded(watch, &mut effects),
+        Msg::AccountsChecked(checks) => app.on_accounts_checked(checks, &mut effects),
     }
     app.sync_preview(&mut effects);
     app.sync_engagement(&mut effects);
@@ -357,7 +359,6 @@ fn save_credentials(app: &mut App, confirmed: bool, effects: &mut Vec<Effect>) {
             let same_app = change != AppChange::OtherApp;
             if !same_app {
                 app.feed.reset();
-                app.token.rejected = None;
                 // Answers still on their way belong to the old app.
                 app.authorize = super::authorize::AuthorizeView::default();
                 app.token.refreshing = false;

@@ -2,7 +2,6 @@
 
 use super::output::print_json;
 use super::{AccountsCommand, CliError, Context};
-use crate::health::health;
 use crate::lifetime;
 use crate::localtime::rfc3339;
 use crate::sanitize;
@@ -48,7 +47,7 @@ fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
                     "app_id": a.app_id,
                     "flavor": state.app_of(a).map(|app| app.flavor.as_str()),
                     "kind": t.kind.as_str(),
-                    "state": health(&state, a, now).as_str(),
+                    "state": c.word().to_lowercase(),
                     "expires_at": rfc3339(t.expires_at),
                     "seconds_left": (t.expires_at - now).whole_seconds().max(0),
                     "token": t.value.masked(),

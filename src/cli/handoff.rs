@@ -203,7 +203,7 @@ pub(super) async fn run(ctx: &Context, only: Option<u32>) -> Result<(), CliError
 /// would only put a dead token where a working one is expected. Exit 3,
 /// as for every command whose token needs a new authorize.
 fn refuse_a_dead_token(ctx: &Context, only: Option<u32>) -> Result<(), CliError> {
-    use crate::health::Health;
+    use crate::watch::Condition;
     let state = ctx.load()?;
     let Some(account) = ctx.account(&state) else {
         return Ok(());
@@ -212,12 +212,22 @@ fn refuse_a_dead_token(ctx: &Context, only: Option<u32>) -> Result<(), CliError>
         .handoffs
         .iter()
         .any(|h| h.account == account.user_id() && only.is_none_or(|id| h.id == id));
-    let health = crate::health::health(&state, account, crate::clock::now());
-    if has_handoffs && matches!(health, Health::Expired | Health::Revoked) {
+    let (watch, _) = crate::watch::load(&ctx.store);
+    let condition = crate::watch::condition(
+        account,
+        watch.account(account.user_id()),
+        crate::clock::now(),
+    );
+    if has_handoffs
+        && matches!(
+            condition,
+            Condition::Expired { .. } | Condition::Revoked { .. }
+        )
+    {
         let who = crate::sanitize::line(&account.label()).into_owned();
         return Err(CliError::needs_auth(format!(
             "{who}'s token is {}, so nothing was handed on: authorize again ('instatui authorize --open', logging in as {who}), and the new token is handed on by itself",
-            health.as_str()
+            condition.word().to_lowercase()
         )));
     }
     Ok(())

@@ -23,6 +23,8 @@ const PREVIEW_PARALLEL: usize = 4;
 /// Owns the message channel every task answers on, the HTTP client and the
 /// state writer.
 pub struct Executor {
+    /// Where `watch.json` lives (the persister owns `state.json`'s writes).
+    store: crate::store::Store,
     tx: mpsc::UnboundedSender<Answer>,
     rx: mpsc::UnboundedReceiver<Answer>,
     persister: Persister,
@@ -49,12 +51,13 @@ pub struct Executor {
 impl Executor {
     pub fn new(store: crate::store::Store, cache: FeedCache, demo: Option<FakeControl>) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
-        let persister = Persister::start(store, Outbox(tx.clone()));
+        let persister = Persister::start(store.clone(), Outbox(tx.clone()));
         let disk = DiskCache::new(
             cache.dir().join(crate::preview::disk::FOLDER),
             crate::preview::disk::DEFAULT_CAP,
         );
         Executor {
+            store,
             tx,
             rx,
             persister,
@@ -252,6 +255,17 @@ impl Executor {
 
     /// Asks the machine's schedulers (off the loop: it runs `systemctl` or
     /// `crontab -l`) what keeps this config dir's tokens alive.
+    /// Reads `watch.json` off the loop; the app then checks every account.
+    pub(crate) fn load_watch(&mut self) {
+        let store = self.store.clone();
+        self.spawn(async move {
+            let watch = tokio::task::spawn_blocking(move || crate::watch::load(&store).0)
+                .await
+                .unwrap_or_default();
+            vec![Msg::WatchLoaded(watch)]
+        });
+    }
+
     pub(crate) fn check_keep_alive(&mut self, config_dir: std::path::PathBuf) {
         use crate::app::keepalive::KeepAliveState;
         let for_guide = config_dir.clone();
@@ -585,6 +599,41 @@ impl Executor {
                     .await
                     .unwrap_or_default();
                     vec![Msg::HandoffsRan(results)]
+                });
+            }
+            Effect::CheckAccounts(accounts) => self.spawn(async move {
+                // One after the other: a handful of cheap calls, and a rate
+                // limit on one app is not made worse by the others.
+                let mut checks = Vec::new();
+                for a in accounts {
+                    let check = match Client::new(a.flavor, a.endpoints) {
+                        Ok(client) => {
+                            let client = client.with_clock(crate::clock::now);
+                            crate::watch::check::check(&client, &a.token).await.0
+                        }
+                        Err(e) => crate::watch::Check {
+                            at: crate::clock::now(),
+                            outcome: crate::watch::CheckOutcome::Failed {
+                                message: e.to_string(),
+                            },
+                        },
+                    };
+                    checks.push((a.user_id, check));
+                }
+                vec![Msg::AccountsChecked(checks)]
+            }),
+            Effect::RecordChecks(checks) => {
+                let store = self.store.clone();
+                // Nothing waits for it: a failure costs only the record.
+                tokio::task::spawn_blocking(move || {
+                    let saved = crate::watch::update(&store, |w| {
+                        for (id, check) in checks {
+                            w.record_check(&id, check);
+                        }
+                    });
+                    if let Err(e) = saved {
+                        tracing::warn!("could not record the accounts' checks: {e}");
+                    }
                 });
             }
             Effect::Quit => {}

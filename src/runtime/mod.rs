@@ -41,6 +41,7 @@ pub async fn run(store: Store, images: Option<String>, theme: Option<Theme>) -> 
     let mut executor = Executor::new(store, cache, None);
     executor.saves_start_from(&started_from);
     executor.check_keep_alive(config_dir);
+    executor.load_watch();
     event_loop::run(app, executor, mode).await
 }
 

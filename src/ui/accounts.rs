@@ -5,10 +5,11 @@ use super::theme;
 use super::token::precise;
 use crate::app::keepalive::KeepAliveState;
 use crate::app::{App, Level};
-use crate::health::Health;
 use crate::localtime;
 use crate::sanitize;
-use crate::store::Account;
+use crate::store::{Account, TokenKind};
+use crate::watch::Condition;
+use crate::watch::condition::Severity;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
@@ -67,19 +68,25 @@ fn entry(
     let now = app.now;
     let t = &account.token;
     let active = app.stored.active_user_id() == Some(account.user_id());
-    let health = app.account_health(account);
-    let failing = health.is_failing();
-    let state_style = if failing {
+    let condition = app.condition_of(account);
+    let failing = app.needs_you(account, &condition);
+    let state_style = if condition.severity() == Severity::Broken {
         theme::level(Level::Error).add_modifier(Modifier::BOLD)
-    } else if health == Health::RefreshDue {
+    } else if failing
+        || condition.severity() == Severity::Passing
+        || matches!(
+            condition,
+            Condition::RefreshDue | Condition::ExpiringSoon { .. }
+        )
+    {
         theme::level(Level::Warning)
     } else {
         theme::level(Level::Success)
     };
-    let state = if failing {
-        health.as_str().to_uppercase()
-    } else {
-        health.as_str().to_string()
+    // Under a week left with something refreshing it: only due.
+    let state = match condition {
+        Condition::ExpiringSoon { .. } if !failing => "refresh due".to_string(),
+        _ => condition.word().to_string(),
     };
     let name_style = if selected {
         theme::selected()
@@ -123,13 +130,23 @@ fn entry(
         crate::lifetime::status(Some(t), now),
         (t.expires_at - now).whole_seconds(),
     );
-    let precise_countdown = if t.expires_at <= now {
+    // A token Instagram no longer takes has no time left worth counting.
+    let dead = !condition.token_works() && t.expires_at > now;
+    let precise_countdown = if dead {
+        "no time left: Instagram no longer takes it".to_string()
+    } else if t.expires_at <= now {
         format!("expired {} ago", precise(now - t.expires_at))
     } else {
         format!("{} left", precise(t.expires_at - now))
     };
-    let short_countdown = crate::lifetime::countdown(t, now).to_string();
-    let shortest_countdown = if t.expires_at <= now {
+    let short_countdown = if dead {
+        "not counting down".to_string()
+    } else {
+        crate::lifetime::countdown(t, now).to_string()
+    };
+    let shortest_countdown = if dead {
+        "dead".to_string()
+    } else if t.expires_at <= now {
         format!("expired {} ago", one_unit(now - t.expires_at))
     } else {
         format!("{} left", one_unit(t.expires_at - now))
@@ -187,9 +204,21 @@ fn entry(
             })
             .chain([Form::none()]),
     );
+    // When Instagram last answered about it: "checked 3 min ago" goes
+    // first when room is short.
+    let checked = Part::forms([
+        match app.checked_ago(account) {
+            Some(ago) => Form::new(vec![
+                Span::styled(ago, theme::dim()),
+                Span::styled(" · ", theme::dim()),
+            ]),
+            None => Form::none(),
+        },
+        Form::none(),
+    ]);
     let third = fit::fit(
-        &[Part::fixed(vec![Span::raw(indent)]), kept, last],
-        &[1, 2, 1, 1, 2],
+        &[Part::fixed(vec![Span::raw(indent)]), kept, checked, last],
+        &[1, 3, 2, 1, 1, 3],
         width,
     );
     [first, second, third]
@@ -199,7 +228,14 @@ fn entry(
 fn head_width(app: &App, account: &Account) -> usize {
     let active = app.stored.active_user_id() == Some(account.user_id());
     let label = sanitize::line(&account.label()).width();
-    let state = app.account_health(account).as_str().width();
+    let condition = app.condition_of(account);
+    let state = if matches!(condition, Condition::ExpiringSoon { .. })
+        && !app.needs_you(account, &condition)
+    {
+        "refresh due".width()
+    } else {
+        condition.word().width()
+    };
     2 + label + 2 + if active { "(active) ".len() } else { 0 } + "· ".len() + state
 }
 
@@ -258,8 +294,13 @@ fn keep_alive_forms(app: &App, account: &Account, active: bool) -> [Span<'static
     if app.demo {
         return [full.clone(), full, short("")];
     }
-    if app.account_health(account).is_failing() {
-        let again = short("authorize again (n)");
+    let condition = app.condition_of(account);
+    if condition.severity() == Severity::Broken {
+        let again = short(if condition.needs_authorize() {
+            "authorize again (n)"
+        } else {
+            "see status"
+        });
         return [full, again.clone(), again];
     }
     let run = app
@@ -298,10 +339,20 @@ fn keep_alive(app: &App, account: &Account, active: bool) -> Span<'static> {
     if app.demo {
         return Span::styled("keep-alive: not needed in the demo", theme::dim());
     }
-    // Keep-alive refreshes; an expired, revoked or short-lived token cannot be.
-    if app.account_health(account).is_failing() {
+    // Keep-alive refreshes; an expired, revoked or short-lived token cannot
+    // be: the reason and the fix instead.
+    let condition = app.condition_of(account);
+    if condition.severity() == Severity::Broken {
+        let name = account.username().unwrap_or(account.user_id());
+        let fix = if condition.needs_authorize() {
+            "authorize again (n)".to_string()
+        } else {
+            condition
+                .fix(name, account.app_id.as_deref())
+                .unwrap_or_default()
+        };
         return Span::styled(
-            "keep-alive cannot help: authorize again (n)".to_string(),
+            format!("{}: {fix}", condition.summary()),
             theme::level(Level::Error),
         );
     }

@@ -17,8 +17,9 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         .active()
         .map_or_else(|| "not signed in".to_string(), |a| a.label());
     let flavor = app.stored.app().map_or("no app", |a| a.flavor.as_str());
-    let countdown = countdown_span(app);
-    let right_width = countdown.width() as u16 + 1;
+    let mut countdown = needs_you(app, top.width);
+    countdown.push(countdown_span(app));
+    let right_width = countdown.iter().map(Span::width).sum::<usize>() as u16 + 1;
     let [left_area, right_area] =
         Layout::horizontal([Constraint::Fill(1), Constraint::Length(right_width)]).areas(top);
     // Where all does not fit (40 columns), the flavour goes first, then the
@@ -83,13 +84,40 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     frame.render_widget(Paragraph::new(Line::from(spans)), tabs);
 }
 
-/// `59d 23h left`, coloured by urgency; `revoked` when Instagram said so.
+/// `1 account needs you: 5`, when any account (the active one or not)
+/// needs the user; shorter on a narrow screen.
+fn needs_you(app: &App, width: u16) -> Vec<Span<'static>> {
+    let n = app.needy_accounts().len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let text = if width < 60 {
+        format!("{n} need you: 5 ")
+    } else if n == 1 {
+        "1 account needs you: 5 ".to_string()
+    } else {
+        format!("{n} accounts need you: 5 ")
+    };
+    vec![
+        Span::styled(text, theme::level(crate::app::Level::Warning)),
+        Span::styled("· ", theme::dim()),
+    ]
+}
+
+/// `59d 23h left`, coloured by urgency; what happened instead when the
+/// token no longer works (revoked, the app switched off): it counts nothing.
 fn countdown_span(app: &App) -> Span<'static> {
     let Some(t) = app.stored.token() else {
         return Span::styled("no token ", theme::dim());
     };
-    if app.token.rejected.is_some() {
-        return Span::styled("token rejected ", theme::countdown(TokenStatus::Expired, 0));
+    if let Some(c) = app
+        .active_condition()
+        .filter(|c| !c.token_works() && t.expires_at > app.now)
+    {
+        return Span::styled(
+            format!("token {} ", c.word().to_lowercase()),
+            theme::countdown(TokenStatus::Expired, 0),
+        );
     }
     let status = lifetime::status(Some(t), app.now);
     let left = (t.expires_at - app.now).whole_seconds();

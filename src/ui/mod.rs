@@ -65,24 +65,34 @@ pub fn render_with_previews(app: &App, frame: &mut Frame, previews: Option<&mut 
     }
 }
 
-/// On Feed and Token, a token that no longer works is said at the top, with
-/// the key that fixes it: cached posts must not look like a working account.
+/// A token that no longer works (or is about to die with nothing
+/// refreshing it) is said at the top of every screen but Authorize, where
+/// the fix happens, with the fix: one key, `2`, the same everywhere, when a
+/// new authorize is what helps. Cached posts must not look like a working
+/// account.
 fn banner(app: &App) -> Option<String> {
-    let key = match app.screen {
-        Screen::Feed => "2",
-        Screen::Token => "A",
-        Screen::Credentials | Screen::Authorize | Screen::Accounts => return None,
-    };
-    let t = app.stored.token()?;
-    if app.token.rejected.is_some() {
+    if app.screen == Screen::Authorize {
+        return None;
+    }
+    let account = app.stored.active()?;
+    let c = app.active_condition()?;
+    if !app.needs_you(account, &c) {
+        return None;
+    }
+    let what = c.summary();
+    // The key first: a narrow screen cuts the reason, never the fix.
+    if c.needs_authorize() {
         return Some(format!(
-            " ⚠ Instagram rejected the token (expired or revoked): press {key} to authorize again"
+            " ⚠ Press 2 to authorize {} again: {what}",
+            account.label()
         ));
     }
-    if crate::lifetime::status(Some(t), app.now) == crate::lifetime::TokenStatus::Expired {
-        return Some(format!(
-            " ⚠ The token has expired and cannot be refreshed: press {key} to authorize again"
-        ));
-    }
-    None
+    let name = account.username().unwrap_or(account.user_id());
+    let fix = c.fix(name, account.app_id.as_deref()).unwrap_or_default();
+    Some(match c {
+        crate::watch::Condition::ExpiringSoon { .. } => {
+            format!(" ⚠ Press 3, then r, to refresh {}: {what}", account.label())
+        }
+        _ => format!(" ⚠ {fix}: {} {what}", account.label()),
+    })
 }

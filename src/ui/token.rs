@@ -80,10 +80,22 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         row("Obtained", localtime::format_in(t.obtained_at, offset)),
         row("Expires", localtime::format_in(t.expires_at, offset)),
     ];
-    let countdown = if status == TokenStatus::Expired {
+    let condition = app.active_condition();
+    // Instagram no longer takes it: nothing to count down to.
+    let dead = condition
+        .as_ref()
+        .filter(|c| !c.token_works() && status != TokenStatus::Expired);
+    let countdown = if let Some(c) = dead {
+        format!("none: {}", c.summary())
+    } else if status == TokenStatus::Expired {
         format!("expired {} ago", precise(now - t.expires_at))
     } else {
         format!("{} left", precise(left))
+    };
+    let status = if dead.is_some() {
+        TokenStatus::Expired
+    } else {
+        status
     };
     lines.push(row(
         "Time left",
@@ -95,6 +107,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     lines.push(row(
         "Refreshable from",
         match lifetime::refreshable_from(t) {
+            _ if dead.is_some() => "never: Instagram no longer takes this token".to_string(),
             _ if status == TokenStatus::Expired => {
                 "never: an expired token cannot be refreshed".to_string()
             }
@@ -128,6 +141,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     lines.push(row(
         "Auto-refresh",
         match lifetime::next_refresh_at(t, lifetime::REFRESH_AFTER) {
+            _ if dead.is_some() => "nothing to refresh: a dead token is not refreshed".to_string(),
             _ if !app.stored.settings.auto_refresh => "off (a turns it on)".to_string(),
             Some(at) if at > now => format!(
                 "on: next refresh {} (in {})",
@@ -156,7 +170,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
     ));
     // Outside the TUI, a timer keeps a live token alive: say how to set one
     // up (a dead token needs A instead, said below).
-    if app.token.rejected.is_none() && status != TokenStatus::Expired {
+    if status != TokenStatus::Expired {
         lines.push(row(
             "Keep alive",
             if app.demo {
@@ -176,12 +190,27 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         lines.push(row("Permissions", t.permissions.join(", ")));
     }
     lines.push(Line::default());
-    if let Some(message) = &app.token.rejected {
+    if let Some(c) = dead {
         lines.push(Line::from(Span::styled(
-            format!(" Instagram rejected this token: {message}"),
+            format!(" Instagram no longer takes this token: {}", c.summary()),
             theme::level(Level::Error),
         )));
-        lines.push(Line::from(" Press A to authorize again."));
+        if let Some(message) = c.message() {
+            lines.push(Line::from(format!(" Instagram said: {message}")));
+        }
+        if c.needs_authorize() {
+            lines.push(Line::from(
+                " r cannot help: press A (or 2) to authorize again.",
+            ));
+        } else if let Some(fix) = c.fix(
+            app.stored
+                .profile()
+                .and_then(|p| p.username.as_deref())
+                .unwrap_or(&t.user_id),
+            app.stored.app().map(|a| a.app_id.as_str()),
+        ) {
+            lines.push(Line::from(format!(" r cannot help: {fix}")));
+        }
     } else if status == TokenStatus::Expired {
         lines.push(Line::from(Span::styled(
             " This token has expired and cannot be refreshed. Press A to authorize again.",

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 /// Asks `/me` with `token` and reads the answer. Instagram down, a proxy
 /// page, a timeout: "could not check", never "revoked".
-pub(crate) async fn check(client: &Client, token: &Secret) -> (Check, Option<Profile>) {
+pub async fn check(client: &Client, token: &Secret) -> (Check, Option<Profile>) {
     let result = client.profile(token).await;
     let at = crate::clock::now();
     match result {
@@ -29,7 +29,7 @@ pub(crate) async fn check(client: &Client, token: &Secret) -> (Check, Option<Pro
 }
 
 /// The verdict an error gives on the token (used for refreshes too).
-pub(crate) fn outcome_of(err: &ApiError, now: OffsetDateTime) -> CheckOutcome {
+pub fn outcome_of(err: &ApiError, now: OffsetDateTime) -> CheckOutcome {
     let message = crate::sanitize::line(&err.message).into_owned();
     match err.kind {
         ErrorKind::NeedsReauth => CheckOutcome::Revoked {

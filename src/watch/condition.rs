@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 /// order of precedence: what stops the token working wins over what only
 /// needs a refresh.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Condition {
+pub enum Condition {
     Healthy,
     /// The refresh policy wants a refresh now.
     RefreshDue,
@@ -55,7 +55,7 @@ pub(crate) enum Condition {
 
 /// How much a condition needs the user, for "worse" and "recovered".
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub(crate) enum Severity {
+pub enum Severity {
     /// Fine, or fine once time passes.
     Fine,
     /// Trouble that may pass on its own (a rate limit, Instagram down).
@@ -68,7 +68,7 @@ pub(crate) enum Severity {
 
 impl Condition {
     /// One word (snake case) for JSON, the state file and tests.
-    pub(crate) fn key(&self) -> &'static str {
+    pub fn key(&self) -> &'static str {
         match self {
             Condition::Healthy => "healthy",
             Condition::RefreshDue => "refresh_due",
@@ -84,7 +84,7 @@ impl Condition {
         }
     }
 
-    pub(crate) fn severity(&self) -> Severity {
+    pub fn severity(&self) -> Severity {
         match self {
             Condition::Healthy | Condition::RefreshDue | Condition::RefreshableFrom(_) => {
                 Severity::Fine
@@ -100,7 +100,7 @@ impl Condition {
     }
 
     /// Only a new authorize (logging in as the account) helps: exit 3.
-    pub(crate) fn needs_authorize(&self) -> bool {
+    pub fn needs_authorize(&self) -> bool {
         matches!(
             self,
             Condition::Expired { .. } | Condition::Revoked { .. } | Condition::ShortLived { .. }
@@ -108,13 +108,13 @@ impl Condition {
     }
 
     /// Whether the user must act (shown first, counted in the header).
-    pub(crate) fn needs_user(&self) -> bool {
+    pub fn needs_user(&self) -> bool {
         self.severity() >= Severity::Warning
     }
 
     /// Whether the token still works: a dead one shows no countdown and is
     /// neither refreshed nor used.
-    pub(crate) fn token_works(&self) -> bool {
+    pub fn token_works(&self) -> bool {
         !matches!(
             self,
             Condition::Expired { .. }
@@ -124,8 +124,26 @@ impl Condition {
         )
     }
 
+    /// A word or two for a list: what needs the user in capitals (it must
+    /// stand out without colour), the rest in lower case.
+    pub fn word(&self) -> &'static str {
+        match self {
+            Condition::Healthy => "healthy",
+            Condition::RefreshDue => "refresh due",
+            Condition::RefreshableFrom(_) => "refreshable tomorrow",
+            Condition::ExpiringSoon { .. } => "EXPIRING SOON",
+            Condition::Expired { .. } => "EXPIRED",
+            Condition::Revoked { .. } => "REVOKED",
+            Condition::ShortLived { .. } => "NEEDS A NEW AUTHORIZE",
+            Condition::AppRestricted { .. } => "APP SWITCHED OFF",
+            Condition::RateLimited { .. } => "rate limited",
+            Condition::RetiredApi { .. } => "RETIRED API",
+            Condition::NotChecked { .. } => "not checked",
+        }
+    }
+
     /// A short phrase: `healthy`, `revoked: the password was changed`.
-    pub(crate) fn summary(&self) -> String {
+    pub fn summary(&self) -> String {
         let at = crate::localtime::format_local;
         match self {
             Condition::Healthy => "healthy".into(),
@@ -153,7 +171,7 @@ impl Condition {
     }
 
     /// Instagram's own words, when the condition came from an answer.
-    pub(crate) fn message(&self) -> Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         match self {
             Condition::Revoked { message, .. }
             | Condition::AppRestricted { message }
@@ -165,7 +183,7 @@ impl Condition {
 
     /// The one command line (or page) that fixes it, for `name` (a
     /// username or user id) under app `app_id`; `None` when nothing is to do.
-    pub(crate) fn fix(&self, name: &str, app_id: Option<&str>) -> Option<String> {
+    pub fn fix(&self, name: &str, app_id: Option<&str>) -> Option<String> {
         match self {
             Condition::Healthy | Condition::RefreshableFrom(_) => None,
             Condition::RefreshDue | Condition::ExpiringSoon { .. } => {
@@ -192,7 +210,7 @@ impl Condition {
 /// `account`'s condition at `now`, from its token, its last refresh and
 /// `watch`, what instatui last learnt of it live. A check or a refreshing
 /// failure older than the token (a new authorize since) no longer counts.
-pub(crate) fn condition(
+pub fn condition(
     account: &Account,
     watch: Option<&AccountWatch>,
     now: OffsetDateTime,

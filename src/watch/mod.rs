@@ -5,11 +5,11 @@
 //! account's last live check, and what was last sent about it, so the same
 //! state is never announced twice.
 
-pub(crate) mod check;
-pub(crate) mod condition;
-pub(crate) mod notify;
+pub mod check;
+pub mod condition;
+pub mod notify;
 
-pub(crate) use condition::{Condition, condition};
+pub use condition::{Condition, condition};
 
 use crate::store::{Store, StoreError};
 use serde::{Deserialize, Serialize};
@@ -17,48 +17,48 @@ use std::collections::BTreeMap;
 use time::OffsetDateTime;
 
 /// The file's name in the config dir.
-pub(crate) const WATCH_FILE: &str = "watch.json";
+pub const WATCH_FILE: &str = "watch.json";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct WatchFile {
+pub struct WatchFile {
     #[serde(default)]
-    pub(crate) notifiers: Vec<notify::Notifier>,
+    pub notifiers: Vec<notify::Notifier>,
     /// By user id.
     #[serde(default)]
-    pub(crate) accounts: BTreeMap<String, AccountWatch>,
+    pub accounts: BTreeMap<String, AccountWatch>,
 }
 
 /// What instatui learnt of one account live, and what it told about it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct AccountWatch {
+pub struct AccountWatch {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) check: Option<Check>,
+    pub check: Option<Check>,
     /// The last check Instagram answered with the profile.
     #[serde(
         default,
         with = "time::serde::rfc3339::option",
         skip_serializing_if = "Option::is_none"
     )]
-    pub(crate) last_ok: Option<OffsetDateTime>,
+    pub last_ok: Option<OffsetDateTime>,
     /// The state last announced (`Notified::state`), so it is announced once.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) notified: Option<Notified>,
+    pub notified: Option<Notified>,
     /// The condition recorded by the last watch, with since when it holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) recorded: Option<Recorded>,
+    pub recorded: Option<Recorded>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Check {
+pub struct Check {
     #[serde(with = "time::serde::rfc3339")]
-    pub(crate) at: OffsetDateTime,
-    pub(crate) outcome: CheckOutcome,
+    pub at: OffsetDateTime,
+    pub outcome: CheckOutcome,
 }
 
 /// What `/me` answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "snake_case")]
-pub(crate) enum CheckOutcome {
+pub enum CheckOutcome {
     Ok,
     Revoked {
         /// `Revocation::as_str`.
@@ -83,29 +83,29 @@ pub(crate) enum CheckOutcome {
 
 /// What was last sent about an account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Notified {
+pub struct Notified {
     /// The condition's key, and for a reminder its days left (`expiring_soon:5`).
-    pub(crate) state: String,
+    pub state: String,
     #[serde(with = "time::serde::rfc3339")]
-    pub(crate) at: OffsetDateTime,
+    pub at: OffsetDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Recorded {
+pub struct Recorded {
     /// `Condition::key`.
-    pub(crate) condition: String,
+    pub condition: String,
     #[serde(with = "time::serde::rfc3339")]
-    pub(crate) since: OffsetDateTime,
+    pub since: OffsetDateTime,
 }
 
 impl WatchFile {
     /// The account's record, if any.
-    pub(crate) fn account(&self, user_id: &str) -> Option<&AccountWatch> {
+    pub fn account(&self, user_id: &str) -> Option<&AccountWatch> {
         self.accounts.get(user_id)
     }
 
     /// Keeps a live check's outcome for the account.
-    pub(crate) fn record_check(&mut self, user_id: &str, check: Check) {
+    pub fn record_check(&mut self, user_id: &str, check: Check) {
         let entry = self.accounts.entry(user_id.to_string()).or_default();
         if check.outcome == CheckOutcome::Ok {
             entry.last_ok = Some(check.at);
@@ -114,7 +114,7 @@ impl WatchFile {
     }
 
     /// Remembers the account's condition: `since` moves only when it changes.
-    pub(crate) fn record_condition(&mut self, user_id: &str, key: &str, now: OffsetDateTime) {
+    pub fn record_condition(&mut self, user_id: &str, key: &str, now: OffsetDateTime) {
         let entry = self.accounts.entry(user_id.to_string()).or_default();
         if entry.recorded.as_ref().is_none_or(|r| r.condition != key) {
             entry.recorded = Some(Recorded {
@@ -125,7 +125,7 @@ impl WatchFile {
     }
 
     /// Drops the records of accounts no longer stored (removed meanwhile).
-    pub(crate) fn keep_only(&mut self, user_ids: &[String]) {
+    pub fn keep_only(&mut self, user_ids: &[String]) {
         self.accounts.retain(|id, _| user_ids.contains(id));
     }
 }
@@ -133,7 +133,7 @@ impl WatchFile {
 /// Reads `watch.json`; a missing or unreadable file is an empty watch
 /// (nothing in it is irreplaceable: the next check fills it again), and a
 /// notice says so for an unreadable one.
-pub(crate) fn load(store: &Store) -> (WatchFile, Option<String>) {
+pub fn load(store: &Store) -> (WatchFile, Option<String>) {
     let path = store.dir().join(WATCH_FILE);
     match std::fs::read(&path) {
         Ok(bytes) => match serde_json::from_slice(&bytes) {
@@ -152,7 +152,7 @@ pub(crate) fn load(store: &Store) -> (WatchFile, Option<String>) {
 
 /// Lock → read → `f` → write: the same single-writer lock as `state.json`.
 /// An unreadable file is not overwritten (its notifiers would be lost).
-pub(crate) fn update<T>(store: &Store, f: impl FnOnce(&mut WatchFile) -> T) -> Result<T, String> {
+pub fn update<T>(store: &Store, f: impl FnOnce(&mut WatchFile) -> T) -> Result<T, String> {
     let lock = store.lock().map_err(|e| e.to_string())?;
     let (mut watch, notice) = load(store);
     if let Some(notice) = notice {

@@ -12,22 +12,22 @@ use std::time::Duration;
 use time::OffsetDateTime;
 
 /// How long one channel may take unless told otherwise.
-pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Notifier {
-    pub(crate) id: u32,
-    pub(crate) channel: Channel,
+pub struct Notifier {
+    pub id: u32,
+    pub channel: Channel,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) timeout_secs: Option<u64>,
+    pub timeout_secs: Option<u64>,
     /// How its last delivery went.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) last: Option<Delivery>,
+    pub last: Option<Delivery>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub(crate) enum Channel {
+pub enum Channel {
     /// `sh -c COMMAND`, the notice as JSON on its stdin.
     Exec { command: String },
     /// An HTTP POST of the notice as JSON.
@@ -39,7 +39,7 @@ pub(crate) enum Channel {
 }
 
 impl Channel {
-    pub(crate) fn describe(&self) -> String {
+    pub fn describe(&self) -> String {
         match self {
             Channel::Exec { command } => format!("exec: {command}"),
             Channel::Webhook { url } => format!("webhook: {url}"),
@@ -50,17 +50,17 @@ impl Channel {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub(crate) struct Delivery {
+pub struct Delivery {
     #[serde(with = "time::serde::rfc3339")]
-    pub(crate) at: OffsetDateTime,
-    pub(crate) ok: bool,
+    pub at: OffsetDateTime,
+    pub ok: bool,
     /// What happened, in one line (the failure, or what was sent).
-    pub(crate) summary: String,
+    pub summary: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub(crate) enum Event {
+pub enum Event {
     /// The condition got worse.
     Worse,
     /// Back to fine after a notice.
@@ -73,28 +73,28 @@ pub(crate) enum Event {
 
 /// One notice about one account: exactly what is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub(crate) struct Notice {
-    pub(crate) event: Event,
-    pub(crate) username: Option<String>,
-    pub(crate) user_id: String,
-    pub(crate) app_id: Option<String>,
+pub struct Notice {
+    pub event: Event,
+    pub username: Option<String>,
+    pub user_id: String,
+    pub app_id: Option<String>,
     /// `Condition::key` before and now.
-    pub(crate) old_condition: String,
-    pub(crate) condition: String,
+    pub old_condition: String,
+    pub condition: String,
     /// The condition in words.
-    pub(crate) summary: String,
+    pub summary: String,
     /// Since when the new condition holds (RFC 3339).
-    pub(crate) since: String,
+    pub since: String,
     /// Instagram's own words, when an answer said it.
-    pub(crate) instagram_message: Option<String>,
-    pub(crate) expires_at: String,
+    pub instagram_message: Option<String>,
+    pub expires_at: String,
     /// The command line (or page) that repairs it.
-    pub(crate) fix: Option<String>,
+    pub fix: Option<String>,
 }
 
 impl Notice {
     /// `@shop: revoked: … — fix: instatui authorize --account shop --open`.
-    pub(crate) fn line(&self) -> String {
+    pub fn line(&self) -> String {
         let who = crate::store::account_label(self.username.as_deref(), &self.user_id);
         let what = match self.event {
             Event::Recovered => format!("recovered ({})", self.summary),
@@ -107,14 +107,14 @@ impl Notice {
         }
     }
 
-    pub(crate) fn json(&self) -> String {
+    pub fn json(&self) -> String {
         serde_json::to_string(self).unwrap_or_else(|_| "{}".into())
     }
 }
 
 /// What an account's notices remember: the condition's key, and for an
 /// expiring token its whole days left, so a reminder goes once a day.
-pub(crate) fn state_of(condition: &Condition, now: OffsetDateTime) -> String {
+pub fn state_of(condition: &Condition, now: OffsetDateTime) -> String {
     match condition {
         Condition::ExpiringSoon { expires_at } => {
             format!("expiring_soon:{}", (*expires_at - now).whole_days().max(0))
@@ -140,7 +140,7 @@ fn severity_of(state: &str) -> Severity {
 /// a reminder a day while it is expiring; a passing trouble (Instagram
 /// down, a rate limit) is recorded, not sent. The new state to remember
 /// comes with the event.
-pub(crate) fn decide(
+pub fn decide(
     last: Option<&Notified>,
     condition: &Condition,
     now: OffsetDateTime,
@@ -170,7 +170,7 @@ pub(crate) fn decide(
 /// Sends `notices` through every notifier at once, each within its
 /// timeout: a channel that hangs costs only its own time. One delivery per
 /// notifier (the last failure, or ok), in the notifiers' order.
-pub(crate) async fn send_all(notifiers: &[Notifier], notices: &[Notice]) -> Vec<(u32, Delivery)> {
+pub async fn send_all(notifiers: &[Notifier], notices: &[Notice]) -> Vec<(u32, Delivery)> {
     let tasks = notifiers.iter().map(|n| async move {
         let timeout = n.timeout_secs.map_or(DEFAULT_TIMEOUT, Duration::from_secs);
         let mut failure = None;
@@ -242,7 +242,7 @@ async fn send(channel: &Channel, notice: &Notice, timeout: Duration) -> Result<(
 }
 
 /// The local `sendmail`, if there is one.
-pub(crate) fn sendmail() -> Option<String> {
+pub fn sendmail() -> Option<String> {
     let on_path = std::env::var_os("PATH").and_then(|path| {
         std::env::split_paths(&path)
             .map(|dir| dir.join("sendmail"))
@@ -324,7 +324,7 @@ async fn webhook(url: &str, notice: &Notice, timeout: Duration) -> Result<(), St
 
 /// Checks a notifier's target when it is added: one sentence when it is
 /// unusable.
-pub(crate) fn validate(channel: &Channel) -> Result<(), String> {
+pub fn validate(channel: &Channel) -> Result<(), String> {
     match channel {
         Channel::Webhook { url } => {
             let parsed = url::Url::parse(url).map_err(|e| {
@@ -357,7 +357,7 @@ pub(crate) fn validate(channel: &Channel) -> Result<(), String> {
 
 /// A notice about `condition` of this account.
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn notice(
+pub fn notice(
     event: Event,
     username: Option<&str>,
     user_id: &str,

@@ -1,6 +1,6 @@
 //! The `instatui` binary end to end against the fake, one command family per module.
 
-mod accounts;
+pub(crate) mod accounts;
 mod commands;
 mod doctor;
 mod engagement;

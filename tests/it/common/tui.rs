@@ -253,3 +253,24 @@ pub(crate) fn status_text(app: &App) -> String {
         .map(|s| s.text.clone())
         .unwrap_or_default()
 }
+
+/// Instagram refused the active account's token (code 190, password
+/// changed), as a check or any call would have found.
+pub(crate) fn revoke_active(app: &mut App) {
+    let id = app
+        .stored
+        .active_user_id()
+        .expect("an active account")
+        .to_string();
+    let at = app.now;
+    app.watch.record_check(
+        &id,
+        instatui::watch::Check {
+            at,
+            outcome: instatui::watch::CheckOutcome::Revoked {
+                reason: "password_changed".into(),
+                message: "Error validating access token: The session has been invalidated because the user changed their password".into(),
+            },
+        },
+    );
+}

@@ -16,3 +16,4 @@ mod render;
 mod signals;
 mod tmux;
 mod update;
+mod watched;

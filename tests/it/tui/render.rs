@@ -380,7 +380,7 @@ fn page_down_moves_by_exactly_the_rows_on_screen() {
                 "detail" => {
                     send(&mut app, [code(KeyCode::Enter)]);
                 }
-                "banner" => app.token.rejected = Some("revoked".into()),
+                "banner" => revoke_active(&mut app),
                 "long status" => {
                     app.set_status(instatui::app::Level::Info, "a long status ".repeat(12))
                 }
@@ -444,10 +444,10 @@ fn the_header_countdown_is_coloured_by_urgency() {
 #[test]
 fn a_rejected_token_is_red_in_the_header() {
     let mut app = app_with(state_authorized());
-    app.token.rejected = Some("revoked".into());
+    revoke_active(&mut app);
     let terminal = draw(&app, 80, 24);
     assert_eq!(
-        header_colour(terminal.backend().buffer(), "token rejected"),
+        header_colour(terminal.backend().buffer(), "token revoked"),
         Color::LightRed
     );
 }
@@ -579,21 +579,30 @@ fn a_later_page_failing_is_said_in_the_title_and_status_not_as_a_row() {
 }
 
 #[test]
-fn an_expired_token_is_a_banner_on_feed_and_token_with_the_key_that_fixes_it() {
+fn a_dead_token_is_a_banner_on_every_screen_with_the_same_key_that_fixes_it() {
     let mut app = token_expired();
     let screen = draw(&app, 80, 24).backend().to_string();
+    assert!(screen.contains("Press 2 to authorize"), "{screen}");
+    assert!(!screen.contains("(now)"), "{screen}");
+    for other in [Screen::Feed, Screen::Accounts, Screen::Credentials] {
+        app.screen = other;
+        let screen = draw(&app, 80, 24).backend().to_string();
+        assert!(
+            screen.contains("Press 2 to authorize @larch_and_lake again"),
+            "{other:?}: {screen}"
+        );
+    }
+    let mut app = token_valid();
+    revoke_active(&mut app);
+    let screen = draw(&app, 80, 24).backend().to_string();
     assert!(
-        screen.contains("expired and cannot be refreshed: press A"),
+        screen.contains("revoked: the password was changed"),
         "{screen}"
     );
-    assert!(!screen.contains("(now)"), "{screen}");
-    app.screen = Screen::Feed;
-    let screen = draw(&app, 80, 24).backend().to_string();
-    assert!(screen.contains("press 2 to authorize again"), "{screen}");
-    let mut app = token_valid();
-    app.token.rejected = Some("revoked".into());
-    let screen = draw(&app, 80, 24).backend().to_string();
-    assert!(screen.contains("Instagram rejected the token"), "{screen}");
+    assert!(screen.contains("Press 2 to authorize"), "{screen}");
+    let tall = draw(&app, 80, 40).backend().to_string();
+    assert!(tall.contains("A (or 2) to authorize again"), "{tall}");
+    assert!(!tall.contains("s left"), "nothing counts down: {tall}");
 }
 
 #[test]

@@ -846,15 +846,25 @@ fn a_rejected_refresh_says_so() {
         Some(LONG),
         "old token kept"
     );
+    assert_eq!(app.active_condition().map(|c| c.key()), Some("revoked"));
+    // Every account is checked again after a 190.
     assert!(
-        app.token
-            .rejected
-            .as_deref()
-            .is_some_and(|m| m.contains("changed their password"))
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::CheckAccounts(_))),
+        "{effects:?}"
     );
     let screen = render_text(&app);
-    assert!(screen.contains("token rejected"), "{screen}");
-    assert!(screen.contains("Instagram rejected this token"), "{screen}");
+    assert!(screen.contains("token revoked"), "{screen}");
+    assert!(
+        screen.contains("Instagram no longer takes this token"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("changed their password"),
+        "Instagram's words: {screen}"
+    );
+    assert!(!screen.contains("s left"), "nothing counts down: {screen}");
     // And `r` now says why it will not try.
     send(&mut app, [key('r')]);
     assert!(status_text(&app).contains("authorize again"));
@@ -1240,7 +1250,7 @@ fn a_feed_error_is_shown_and_190_marks_the_token_rejected() {
             .as_deref()
             .is_some_and(|e| e.contains("Session has expired"))
     );
-    assert!(app.token.rejected.is_some());
+    assert_eq!(app.active_condition().map(|c| c.key()), Some("revoked"));
 }
 
 #[test]

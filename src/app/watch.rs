@@ -1,0 +1,213 @@
+//! Every account watched in the TUI: each one's condition (the one `watch::condition`), the live checks at start and after any 190, and who needs the user.
+
+use super::{App, Effect};
+use crate::instagram::{ApiError, Endpoints, Flavor};
+use crate::secret::Secret;
+use crate::store::Account;
+use crate::watch::{Check, CheckOutcome, Condition, WatchFile};
+
+/// What one live check needs: the account's token and how to reach its API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AccountCheck {
+    pub user_id: String,
+    pub token: Secret,
+    pub flavor: Flavor,
+    pub endpoints: Endpoints,
+}
+
+impl App {
+    /// The account's condition now: its token, its last refresh and what
+    /// instatui last learnt of it live (this run or a `keep-alive run`).
+    pub fn condition_of(&self, account: &Account) -> Condition {
+        crate::watch::condition(account, self.watch.account(account.user_id()), self.now)
+    }
+
+    /// The active account's condition, if there is an active account.
+    pub fn active_condition(&self) -> Option<Condition> {
+        self.stored.active().map(|a| self.condition_of(a))
+    }
+
+    /// Whether the account needs the user now: its token no longer works,
+    /// or it expires within days and, as far as this machine can tell,
+    /// nothing refreshes it (no keep-alive, and for the active account no
+    /// auto-refresh that works).
+    pub fn needs_you(&self, account: &Account, condition: &Condition) -> bool {
+        use super::keepalive::KeepAliveState;
+        match condition {
+            Condition::ExpiringSoon { .. } => {
+                let active = self.stored.active_user_id() == Some(account.user_id());
+                let auto = active
+                    && self.stored.settings.auto_refresh
+                    && account.last_refresh.as_ref().is_none_or(|r| r.ok);
+                matches!(
+                    self.keep_alive.state,
+                    KeepAliveState::Missing | KeepAliveState::Outdated(_)
+                ) && !auto
+            }
+            c => c.needs_user(),
+        }
+    }
+
+    /// The accounts that need the user (worst first, then by name), with
+    /// their condition: the header counts them, Accounts lists them first.
+    pub fn needy_accounts(&self) -> Vec<(Account, Condition)> {
+        let mut needy: Vec<(Account, Condition)> = self
+            .stored
+            .accounts_by_name()
+            .into_iter()
+            .map(|a| {
+                let c = self.condition_of(&a);
+                (a, c)
+            })
+            .filter(|(a, c)| self.needs_you(a, c))
+            .collect();
+        needy.sort_by_key(|(_, c)| std::cmp::Reverse(c.severity()));
+        needy
+    }
+
+    /// Asks Instagram about every account whose token is not known dead
+    /// already (one `/me` each, off the loop).
+    pub(crate) fn check_accounts(&mut self, effects: &mut Vec<Effect>) {
+        let checks: Vec<AccountCheck> = self
+            .stored
+            .all_accounts()
+            .into_iter()
+            .filter(|a| a.token.expires_at > self.now)
+            .map(|a| {
+                let flavor = self
+                    .stored
+                    .app_of(&a)
+                    .map(|app| app.flavor)
+                    .unwrap_or_default();
+                AccountCheck {
+                    user_id: a.user_id().to_string(),
+                    token: a.token.value.clone(),
+                    flavor,
+                    endpoints: Endpoints::resolve(
+                        flavor,
+                        &self.stored.endpoints,
+                        self.base_override.as_deref(),
+                    )
+                    .with_env_version(self.graph_version_override.as_deref()),
+                }
+            })
+            .collect();
+        if !checks.is_empty() {
+            effects.push(Effect::CheckAccounts(checks));
+        }
+    }
+
+    /// `watch.json` as read at start: then every account is checked once.
+    pub(crate) fn on_watch_loaded(&mut self, watch: WatchFile, effects: &mut Vec<Effect>) {
+        self.watch = watch;
+        self.check_accounts(effects);
+    }
+
+    /// The live checks' answers: kept here and in `watch.json`. An account
+    /// removed while its check ran is not brought back.
+    pub(crate) fn on_accounts_checked(
+        &mut self,
+        checks: Vec<(String, Check)>,
+        effects: &mut Vec<Effect>,
+    ) {
+        let stored: Vec<String> = self
+            .stored
+            .all_accounts()
+            .iter()
+            .map(|a| a.user_id().to_string())
+            .collect();
+        let checks: Vec<(String, Check)> = checks
+            .into_iter()
+            .filter(|(id, _)| stored.contains(id))
+            .collect();
+        for (id, check) in &checks {
+            self.record_check(id, check.clone());
+        }
+        let needy = self.needy_accounts().len();
+        if needy > 0 {
+            self.set_status(
+                super::Level::Warning,
+                format!(
+                    "checked with Instagram: {needy} account{} need{} you (5 shows {})",
+                    if needy == 1 { "" } else { "s" },
+                    if needy == 1 { "s" } else { "" },
+                    if needy == 1 { "it" } else { "them" },
+                ),
+            );
+        }
+        if !checks.is_empty() {
+            effects.push(Effect::RecordChecks(checks));
+        }
+    }
+
+    /// A check's verdict, kept for the condition. Instagram down or a rate
+    /// limit never overrides a verdict on the same token (revoked stays
+    /// revoked until a new token or a good check).
+    fn record_check(&mut self, user_id: &str, check: Check) {
+        let decisive = |o: &CheckOutcome| {
+            matches!(
+                o,
+                CheckOutcome::Revoked { .. }
+                    | CheckOutcome::AppRestricted { .. }
+                    | CheckOutcome::RetiredApi { .. }
+            )
+        };
+        let keep_old = !decisive(&check.outcome)
+            && check.outcome != CheckOutcome::Ok
+            && self
+                .watch
+                .account(user_id)
+                .and_then(|w| w.check.as_ref())
+                .is_some_and(|old| decisive(&old.outcome));
+        if !keep_old {
+            self.watch.record_check(user_id, check);
+        }
+    }
+
+    /// A 190 (or the app switched off) on any call with the active
+    /// account's token: its condition says so at once, on every screen, and
+    /// every account is checked again.
+    pub(crate) fn note_verdict(&mut self, err: &ApiError, effects: &mut Vec<Effect>) {
+        let Some(id) = self.stored.active_user_id().map(str::to_string) else {
+            return;
+        };
+        let outcome = crate::watch::check::outcome_of(err, self.now);
+        if !matches!(
+            outcome,
+            CheckOutcome::Revoked { .. } | CheckOutcome::AppRestricted { .. }
+        ) {
+            return;
+        }
+        let check = Check {
+            at: self.now,
+            outcome,
+        };
+        self.record_check(&id, check.clone());
+        effects.push(Effect::RecordChecks(vec![(id, check)]));
+        self.check_accounts(effects);
+    }
+
+    /// A new token for the account: what was said of the old one is void.
+    pub(crate) fn forget_verdict(&mut self, user_id: &str) {
+        if let Some(w) = self.watch.accounts.get_mut(user_id) {
+            w.check = None;
+        }
+    }
+
+    /// "checked 3 min ago" for an account, when it was checked.
+    pub(crate) fn checked_ago(&self, account: &Account) -> Option<String> {
+        let at = self
+            .watch
+            .account(account.user_id())
+            .and_then(|w| w.check.as_ref())?
+            .at;
+        let ago = (self.now - at).max(time::Duration::ZERO);
+        Some(if ago < time::Duration::minutes(1) {
+            "checked just now".to_string()
+        } else if ago < time::Duration::hours(1) {
+            format!("checked {} min ago", ago.whole_minutes())
+        } else {
+            format!("checked {} ago", crate::lifetime::format_remaining(ago))
+        })
+    }
+}
