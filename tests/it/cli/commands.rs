@@ -1149,7 +1149,7 @@ fn accounts_are_listed_switched_refreshed_together_and_removed() {
         .collect();
     assert_eq!(names, [DEMO_USERNAME, "second_shop"]);
     assert_eq!(list["accounts"][0]["state"], "refreshable tomorrow");
-    assert_eq!(list["accounts"][1]["state"], "refresh due");
+    assert_eq!(list["accounts"][1]["state"], "expiring soon");
     assert_eq!(list["accounts"][1]["active"], false);
     let run = m.run(&["accounts"]);
     assert_eq!(run.stdout.lines().count(), 2, "{run:?}");
