@@ -7,7 +7,7 @@ use crate::app::keepalive::KeepAliveState;
 use crate::app::{App, Level};
 use crate::localtime;
 use crate::sanitize;
-use crate::store::{Account, TokenKind};
+use crate::store::Account;
 use crate::watch::Condition;
 use crate::watch::condition::Severity;
 use ratatui::Frame;
