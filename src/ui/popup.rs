@@ -237,10 +237,19 @@ fn consent(app: &App, frame: &mut Frame) {
         Span::styled("Esc", theme::key()),
         Span::raw(" close "),
     ]);
-    // Adding, the line saying who logs in wraps: one row more keeps the
-    // last sentence on screen.
-    let height = if app.authorize.adding { 11 } else { 10 };
-    let area = centered(frame.area(), 60, height);
+    // As tall as its lines once wrapped (the scopes and who logs in vary),
+    // so the last sentence stays on screen.
+    const WIDTH: u16 = 60;
+    let inner = usize::from(WIDTH.min(frame.area().width).saturating_sub(2)).max(1);
+    let rows: usize = lines
+        .iter()
+        .map(|line| {
+            let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+            textwrap::wrap(&text, inner).len().max(1)
+        })
+        .sum();
+    let height = u16::try_from(rows + 2).unwrap_or(u16::MAX);
+    let area = centered(frame.area(), WIDTH, height);
     frame.render_widget(Clear, area);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(

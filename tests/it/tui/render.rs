@@ -761,6 +761,26 @@ fn the_token_screen_scrolls_on_a_small_terminal() {
     assert!(text_at(&app).contains("Permissions"), "{}", text_at(&app));
 }
 
+/// The demo asks for the insights and comments scopes too: the stand-in
+/// grows with its wrapped lines, so its last sentence is never cut off by
+/// the border.
+#[test]
+fn the_demo_consent_shows_its_last_sentence_with_every_scope() {
+    let mut app = authorize_before();
+    if let Some(stored) = app.stored.apps.first_mut() {
+        stored.scopes = vec![
+            "instagram_business_basic".into(),
+            "instagram_business_manage_insights".into(),
+            "instagram_business_manage_comments".into(),
+        ];
+    }
+    app.demo = true;
+    send(&mut app, [key('o')]);
+    assert_eq!(app.popup, Some(Popup::DemoConsent));
+    let screen = screen_text(&app);
+    assert!(screen.contains("in its address."), "{screen}");
+}
+
 /// Adding an account in the demo, the stand-in names only the demo user
 /// not stored yet: the one already added is not offered again.
 #[test]
