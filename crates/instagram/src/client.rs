@@ -388,7 +388,7 @@ impl Client {
     }
 
     /// A post's lifetime numbers (`metrics` from
-    /// [`engagement::media_metrics`](crate::engagement::media_metrics)); an
+    /// [`engagement::media_metrics`]); an
     /// empty list is Instagram's "not computed yet".
     pub async fn media_insights(
         &self,
