@@ -23,6 +23,9 @@ missing() {
   for c in "${COMMANDS[@]}"; do
     command -v "$c" >/dev/null 2>&1 || return 0
   done
+  # Some images ship a `convert` stand-in that only shows PNGs: the checks
+  # below need ImageMagick's own.
+  convert -version 2>/dev/null | grep -q ImageMagick || return 0
   return 1
 }
 
