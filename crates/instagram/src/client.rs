@@ -250,7 +250,8 @@ impl Client {
         ];
         let long = self
             .get_token_json::<LongToken>(&url, &query, "GET /refresh_access_token")
-            .await?;
+            .await
+            .map_err(ApiError::in_refresh)?;
         checked_long(long, "GET /refresh_access_token")
     }
 

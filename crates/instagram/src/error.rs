@@ -241,6 +241,26 @@ impl ApiError {
             && self.message.to_ascii_lowercase().contains("short-lived")
     }
 
+    /// The same error as an answer to `refresh_access_token`, where a valid
+    /// token (no 190) refused with code 10 or 100 is one under 24 hours
+    /// old: Meta documents the rule but no code or words of its own for
+    /// it, and two wordings are seen ("Tokens can only be refreshed when
+    /// they are at least 24 hours old", code 100; "(#10) The access token
+    /// must be at least 24 hours old to be refreshed"), so the code decides,
+    /// never the words. The one other code-100 refusal of a refresh, the
+    /// short-lived token's, stays itself ([`ApiError::refuses_short_lived_token`]).
+    pub(crate) fn in_refresh(mut self) -> Self {
+        let young = match self.kind {
+            ErrorKind::Permission => self.code == Some(10),
+            ErrorKind::BadParameter => self.code == Some(100) && !self.refuses_short_lived_token(),
+            _ => false,
+        };
+        if young {
+            self.kind = ErrorKind::RefreshTooEarly;
+        }
+        self
+    }
+
     /// Why a token was refused before its time, for code 190: by Meta's
     /// documented subcode when the answer carries one, else by its words
     /// (Instagram's answers mostly carry none). `None` for other errors.
@@ -554,12 +574,6 @@ fn classify(err: &ApiError) -> ErrorKind {
     }
     if err.code == Some(190) {
         return ErrorKind::NeedsReauth;
-    }
-    // Both wordings seen: "Tokens can only be refreshed when they are at
-    // least 24 hours old" (code 100) and "(#10) The access token must be at
-    // least 24 hours old to be refreshed".
-    if msg.contains("24 hours old") {
-        return ErrorKind::RefreshTooEarly;
     }
     if msg.contains("authorization code has")
         || msg.contains("matching code was not found")

@@ -2,7 +2,9 @@
 //! this test process, with every directory in a throw-away temp dir.
 
 use crate::common::cli::{HOUR, Machine, mode};
-use instatui::fake::{Consent, DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USERNAME};
+use instatui::fake::{
+    Consent, DEMO_APP_ID, DEMO_APP_SECRET, DEMO_REDIRECT_URI, DEMO_USERNAME, Fault,
+};
 use serde_json::Value;
 use std::collections::HashSet;
 use std::path::PathBuf;
@@ -732,6 +734,34 @@ fn login_with_a_dashboard_token_from_stdin() {
         !m.printed.borrow().contains(&pasted),
         "the token never shows"
     );
+}
+
+/// The young dashboard token is known by the refusal's code, not by the
+/// words "24 hours old": Instagram wording it otherwise still stores the
+/// token with its 59-day bound instead of failing the login.
+#[test]
+fn login_with_a_young_token_worded_otherwise_is_still_young() {
+    let m = Machine::demo();
+    let pasted = m.control().issue_long_token("instagram_business_basic");
+    let body = serde_json::json!({"error": {
+        "message": "(#10) This access token cannot be extended yet",
+        "type": "OAuthException", "code": 10, "fbtrace_id": "AbCdEf"
+    }});
+    m.control().inject_on(
+        "/refresh_access_token",
+        Fault::Canned {
+            status: 400,
+            content_type: "application/json".into(),
+            body: body.to_string(),
+        },
+        1,
+    );
+    let run = m.run_with(&["login", "--with-token"], |c| {
+        c.write_stdin(format!("{pasted}\n"));
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("under a day old"), "{run:?}");
+    assert_eq!(m.raw_token(), pasted);
 }
 
 #[test]

@@ -376,6 +376,78 @@ async fn basic_display_after_retirement_says_switch_flavour() {
     assert_eq!(h.hits("/me"), 1);
 }
 
+/// A refresh refused for the token's age is told apart by its code (10,
+/// or 100 that is not the short-lived refusal), never by the words "24
+/// hours old": both wordings seen, and one Instagram may write tomorrow,
+/// get the same advice (wait), not "check the app settings".
+#[tokio::test]
+async fn a_refresh_refused_as_too_early_is_known_by_its_code_not_its_words() {
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    for (code, message) in [
+        (
+            100,
+            "Tokens can only be refreshed when they are at least 24 hours old",
+        ),
+        (
+            10,
+            "(#10) The access token must be at least 24 hours old to be refreshed",
+        ),
+        (10, "(#10) This token is too new to be renewed yet"),
+        (100, "Refresh not allowed yet for this access token"),
+    ] {
+        let body = serde_json::json!({"error": {
+            "message": message, "type": "OAuthException", "code": code,
+            "fbtrace_id": "AbCdEf"
+        }});
+        h.control().inject_on(
+            "/refresh_access_token",
+            Fault::Canned {
+                status: 400,
+                content_type: "application/json".into(),
+                body: body.to_string(),
+            },
+            1,
+        );
+        let err = h.client.refresh(&token).await.unwrap_err();
+        assert_eq!(err.kind, ErrorKind::RefreshTooEarly, "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains(message.trim_start_matches("(#10) ")),
+            "{text}"
+        );
+        assert!(text.contains("try again later"), "{text}");
+        assert!(!text.contains("app settings"), "{text}");
+    }
+    // The short-lived refusal (code 100 too) stays itself, and the same
+    // words on another call are not a refresh refusal.
+    let short = serde_json::json!({"error": {
+        "message": "Only a long-lived access token can be refreshed; exchange the short-lived one first",
+        "type": "OAuthException", "code": 100, "fbtrace_id": "AbCdEf"
+    }});
+    h.control().inject_on(
+        "/refresh_access_token",
+        Fault::Canned {
+            status: 400,
+            content_type: "application/json".into(),
+            body: short.to_string(),
+        },
+        1,
+    );
+    let err = h.client.refresh(&token).await.unwrap_err();
+    assert!(err.refuses_short_lived_token(), "{err}");
+    let elsewhere = serde_json::json!({"error": {
+        "message": "Tokens can only be refreshed when they are at least 24 hours old",
+        "type": "OAuthException", "code": 100, "fbtrace_id": "AbCdEf"
+    }});
+    let err = ApiError::from_response(
+        400,
+        Some("application/json"),
+        elsewhere.to_string().as_bytes(),
+    );
+    assert_eq!(err.kind, ErrorKind::BadParameter, "{err}");
+}
+
 #[tokio::test]
 async fn refresh_after_a_day_gives_a_new_token() {
     let h = Harness::demo().await;

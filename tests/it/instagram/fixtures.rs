@@ -491,34 +491,3 @@ fn children_and_an_empty_feed_decode() {
     assert!(empty.data.is_empty());
     assert_eq!(empty.next_cursor(), None);
 }
-
-/// Instagram's refusal of a token under a day old, in both wordings seen,
-/// gets the same advice as the local check, not "check the app settings".
-#[test]
-fn a_refresh_refused_as_too_early_says_to_wait() {
-    for (code, message) in [
-        (
-            100,
-            "Tokens can only be refreshed when they are at least 24 hours old",
-        ),
-        (
-            10,
-            "(#10) The access token must be at least 24 hours old to be refreshed",
-        ),
-    ] {
-        let body = serde_json::json!({"error": {
-            "message": message, "type": "OAuthException", "code": code,
-            "fbtrace_id": "AbCdEf"
-        }});
-        let err =
-            ApiError::from_response(400, Some("application/json"), body.to_string().as_bytes());
-        assert_eq!(err.kind, ErrorKind::RefreshTooEarly, "{err}");
-        let text = err.to_string();
-        assert!(
-            text.contains(message.trim_start_matches("(#10) ")),
-            "{text}"
-        );
-        assert!(text.contains("try again later"), "{text}");
-        assert!(!text.contains("app settings"), "{text}");
-    }
-}
