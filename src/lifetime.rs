@@ -19,24 +19,131 @@ pub(crate) const EXPIRING_WITHIN: Duration = Duration::days(7);
 /// token cannot be refreshed, only authorized again.
 pub(crate) const REFRESH_AFTER: Duration = Duration::days(3);
 
-/// When the policy refreshes this token: once it is older than
-/// `older_than` (never before Instagram's 24 hours), or once under seven
-/// days remain, whichever comes first. `None` for a short-lived token and
-/// for one that dies before it could be refreshed.
-pub(crate) fn next_refresh_at(token: &StoredToken, older_than: Duration) -> Option<OffsetDateTime> {
-    if token.kind != TokenKind::Long {
-        return None;
-    }
-    let by_age = token.obtained_at.saturating_add(older_than);
-    let by_expiry = token.expires_at.saturating_sub(EXPIRING_WITHIN);
-    let earliest = token.obtained_at.saturating_add(REFRESH_MIN_AGE);
-    let at = by_age.min(by_expiry).max(earliest);
-    (at < token.expires_at).then_some(at)
+/// The refresh policy, the one place that says when a long-lived token is
+/// refreshed: the TUI's auto-refresh and its Token screen row, an
+/// account's "refresh due" condition, `refresh --if-older-than …
+/// --if-expiring-within …` and `keep-alive run --within …` all ask it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshPolicy {
+    /// Due once the token is this old (never under Instagram's 24 hours).
+    pub older_than: Option<Duration>,
+    /// Due once less than this is left, whatever its age.
+    pub expiring_within: Option<Duration>,
 }
 
-/// Whether the policy wants a refresh now.
-pub(crate) fn refresh_due(token: &StoredToken, now: OffsetDateTime, older_than: Duration) -> bool {
-    token.expires_at > now && next_refresh_at(token, older_than).is_some_and(|at| now >= at)
+impl RefreshPolicy {
+    /// The policy of the TUI and of an account's condition: over
+    /// `REFRESH_AFTER` old, or under `EXPIRING_WITHIN` left.
+    pub const DEFAULT: RefreshPolicy = RefreshPolicy {
+        older_than: Some(REFRESH_AFTER),
+        expiring_within: Some(EXPIRING_WITHIN),
+    };
+
+    /// `refresh` without `--if-…`: due whenever Instagram would take it.
+    pub const ALWAYS: RefreshPolicy = RefreshPolicy {
+        older_than: None,
+        expiring_within: None,
+    };
+
+    /// The scheduled run's (`keep-alive run --within W`): the default's
+    /// age, and in any case within `W` of expiry.
+    pub fn scheduled(within: Duration) -> RefreshPolicy {
+        RefreshPolicy {
+            older_than: Some(REFRESH_AFTER),
+            expiring_within: Some(within),
+        }
+    }
+
+    /// When the policy asks for a refresh, Instagram's 24 hours aside: the
+    /// earlier of its two conditions (the token's birth for `ALWAYS`).
+    fn wanted_from(&self, token: &StoredToken) -> OffsetDateTime {
+        let by_age = self
+            .older_than
+            .map(|d| token.obtained_at.saturating_add(d.max(REFRESH_MIN_AGE)));
+        let by_expiry = self
+            .expiring_within
+            .map(|d| token.expires_at.saturating_sub(d));
+        match (by_age, by_expiry) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(a), None) => a,
+            (None, Some(b)) => b,
+            (None, None) => token.obtained_at,
+        }
+    }
+
+    /// When the policy refreshes this token (never before Instagram's 24
+    /// hours). `None` for a short-lived token and for one that dies before
+    /// it could be refreshed.
+    pub fn next_refresh_at(&self, token: &StoredToken) -> Option<OffsetDateTime> {
+        if token.kind != TokenKind::Long {
+            return None;
+        }
+        let earliest = token.obtained_at.saturating_add(REFRESH_MIN_AGE);
+        let at = self.wanted_from(token).max(earliest);
+        (at < token.expires_at).then_some(at)
+    }
+
+    /// Whether the policy wants a refresh now (and Instagram would take it).
+    pub fn due(&self, token: &StoredToken, now: OffsetDateTime) -> bool {
+        token.expires_at > now && self.next_refresh_at(token).is_some_and(|at| now >= at)
+    }
+
+    /// Why the policy lets this token wait (without "not due"), or `None`
+    /// when it asks for a refresh now: what `refresh --if-…` prints. An
+    /// expired, short-lived or young token is not its business: what blocks
+    /// a refresh says why (`refresh_blocker`).
+    pub fn not_due(&self, token: &StoredToken, now: OffsetDateTime) -> Option<String> {
+        if *self == RefreshPolicy::ALWAYS || token.expires_at <= now {
+            return None;
+        }
+        if now >= self.wanted_from(token) {
+            return None;
+        }
+        let mut why = Vec::new();
+        if let Some(d) = self.older_than {
+            why.push(format!(
+                "it is {} old, not yet {}",
+                format_remaining(now - token.obtained_at),
+                format_remaining(d.max(REFRESH_MIN_AGE))
+            ));
+        }
+        if let Some(within) = self.expiring_within {
+            why.push(format!(
+                "it expires {} ({}), more than {} away",
+                crate::localtime::format_local(token.expires_at),
+                countdown(token, now),
+                format_remaining(within)
+            ));
+        }
+        Some(why.join("; "))
+    }
+
+    /// The same policy as `refresh`'s options, for a scheduler of one's
+    /// own: `--if-older-than 3d --if-expiring-within 7d`.
+    pub fn refresh_args(&self) -> Vec<String> {
+        let mut args = Vec::new();
+        if let Some(d) = self.older_than {
+            args.extend(["--if-older-than".to_string(), duration_arg(d)]);
+        }
+        if let Some(d) = self.expiring_within {
+            args.extend(["--if-expiring-within".to_string(), duration_arg(d)]);
+        }
+        args
+    }
+}
+
+/// A duration as `parse_duration` reads it back: `3d`, `36h`, `90m`, `45s`.
+pub fn duration_arg(d: Duration) -> String {
+    let secs = d.whole_seconds();
+    if secs % 86_400 == 0 {
+        format!("{}d", secs / 86_400)
+    } else if secs % 3600 == 0 {
+        format!("{}h", secs / 3600)
+    } else if secs % 60 == 0 {
+        format!("{}m", secs / 60)
+    } else {
+        format!("{secs}s")
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -340,35 +447,77 @@ mod tests {
         let t0 = datetime!(2026-01-01 0:00 UTC);
         let t = long_token(t0);
         assert_eq!(
-            next_refresh_at(&t, REFRESH_AFTER),
+            RefreshPolicy::DEFAULT.next_refresh_at(&t),
             Some(t0 + Duration::days(3))
         );
-        assert!(!refresh_due(&t, t0 + Duration::hours(71), REFRESH_AFTER));
-        assert!(refresh_due(&t, t0 + Duration::days(3), REFRESH_AFTER));
+        assert!(!RefreshPolicy::DEFAULT.due(&t, t0 + Duration::hours(71)));
+        assert!(RefreshPolicy::DEFAULT.due(&t, t0 + Duration::days(3)));
         // Day 40, the occasional user: refreshed at once, not lapsed at 60.
-        assert!(refresh_due(&t, t0 + Duration::days(40), REFRESH_AFTER));
-        assert!(!refresh_due(&t, t0 + Duration::days(60), REFRESH_AFTER));
+        assert!(RefreshPolicy::DEFAULT.due(&t, t0 + Duration::days(40)));
+        assert!(!RefreshPolicy::DEFAULT.due(&t, t0 + Duration::days(60)));
+        let policy = |older: i64, within: i64| RefreshPolicy {
+            older_than: Some(Duration::hours(older)),
+            expiring_within: Some(Duration::days(within)),
+        };
         // Never under Instagram's 24 hours, whatever the threshold.
         assert_eq!(
-            next_refresh_at(&t, Duration::hours(2)),
+            policy(2, 7).next_refresh_at(&t),
             Some(t0 + Duration::hours(24))
         );
         // A long threshold still refreshes in the last week.
         assert_eq!(
-            next_refresh_at(&t, Duration::days(58)),
+            policy(58 * 24, 7).next_refresh_at(&t),
             Some(t0 + Duration::days(53))
         );
         let short = StoredToken {
             kind: TokenKind::Short,
             ..t.clone()
         };
-        assert_eq!(next_refresh_at(&short, REFRESH_AFTER), None);
+        assert_eq!(RefreshPolicy::DEFAULT.next_refresh_at(&short), None);
         // A token that dies within a day cannot be refreshed at all.
         let brief = StoredToken {
             expires_at: t0 + Duration::hours(20),
             ..t
         };
-        assert_eq!(next_refresh_at(&brief, REFRESH_AFTER), None);
+        assert_eq!(RefreshPolicy::DEFAULT.next_refresh_at(&brief), None);
+    }
+
+    #[test]
+    fn what_the_policy_waits_for_is_what_refresh_if_says_and_reads_back_as_its_options() {
+        let t0 = datetime!(2026-01-01 0:00 UTC);
+        let t = long_token(t0);
+        let p = RefreshPolicy::DEFAULT;
+        assert_eq!(
+            p.refresh_args(),
+            ["--if-older-than", "3d", "--if-expiring-within", "7d"]
+        );
+        assert_eq!(
+            RefreshPolicy::scheduled(Duration::days(10)).refresh_args()[3],
+            "10d"
+        );
+        for arg in ["3d", "36h", "90m", "45s"] {
+            let d = parse_duration(arg).expect("parses");
+            assert_eq!(duration_arg(d), arg);
+        }
+        // Every hour of the token's life: `refresh --if-…` is due exactly
+        // when the TUI's policy is (Instagram's 24 hours and death aside,
+        // which the blocker reports).
+        for h in 0..(61 * 24) {
+            let now = t0 + Duration::hours(h);
+            let blocked = refresh_blocker(Some(&t), now).is_some();
+            assert_eq!(
+                p.not_due(&t, now).is_none() && !blocked,
+                p.due(&t, now),
+                "hour {h}"
+            );
+        }
+        let why = p.not_due(&t, t0 + Duration::days(2)).expect("not due");
+        assert!(why.starts_with("it is 2d 0h old, not yet 3d 0h"), "{why}");
+        assert_eq!(RefreshPolicy::ALWAYS.not_due(&t, t0), None);
+        assert_eq!(
+            RefreshPolicy::ALWAYS.next_refresh_at(&t),
+            Some(t0 + REFRESH_MIN_AGE)
+        );
     }
 
     #[test]

@@ -2,8 +2,7 @@
 
 use super::{App, Effect, Level};
 use crate::instagram::{ApiError, ErrorKind, LongToken};
-use crate::lifetime::{self, REFRESH_AFTER};
-use crate::store::TokenKind;
+use crate::lifetime::{self, RefreshPolicy};
 use time::{Duration, OffsetDateTime};
 
 /// How long auto-refresh waits after an attempt before it tries again.
@@ -55,7 +54,7 @@ impl App {
     }
 
     /// Called at start and every tick: refreshes by the policy (a long-lived
-    /// token over `REFRESH_AFTER` old, or under seven days left) when
+    /// token over `lifetime::REFRESH_AFTER` old, or under seven days left) when
     /// auto-refresh is on, at most once an hour.
     pub(crate) fn auto_refresh(&mut self, effects: &mut Vec<Effect>) {
         if !self.stored.settings.auto_refresh
@@ -67,7 +66,7 @@ impl App {
         let Some(t) = self.stored.token() else {
             return;
         };
-        let due = t.kind == TokenKind::Long && lifetime::refresh_due(t, self.now, REFRESH_AFTER);
+        let due = RefreshPolicy::DEFAULT.due(t, self.now);
         let recently_tried = self
             .token
             .last_auto_attempt

@@ -410,7 +410,7 @@ pub enum AccountsCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum KeepAliveCommand {
-    /// Have the machine run 'instatui refresh --if-expiring-within WITHIN' every EVERY: a systemd
+    /// Have the machine run 'instatui keep-alive run --within WITHIN' every EVERY: a systemd
     /// user timer, else a crontab entry (a launchd agent on macOS). Installing again replaces it.
     Install {
         /// How often it runs: hours that divide a day (1h … 12h) or whole days up to 7d.
@@ -730,7 +730,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
             force,
             json,
         } => {
-            let when = token::When {
+            let when = crate::lifetime::RefreshPolicy {
                 older_than: if_older_than,
                 expiring_within: if_expiring_within,
             };

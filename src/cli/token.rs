@@ -4,12 +4,12 @@ use super::output::print_json;
 use super::{CliError, Context};
 use crate::instagram::ErrorKind;
 use crate::keepalive::{AccountResult, RunOutcome};
-use crate::lifetime::{self, RefreshBlocker, TokenStatus};
+use crate::lifetime::{self, RefreshBlocker, RefreshPolicy, TokenStatus};
 use crate::localtime::{format_local, rfc3339};
 use crate::sanitize;
 use crate::store::{Account, State, StoredToken};
 use serde_json::json;
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
 pub(super) fn show(ctx: &Context, json: bool, reveal: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
@@ -102,56 +102,9 @@ fn print_human(state: &State, account: Option<&Account>, now: OffsetDateTime) {
     }
 }
 
-/// When `refresh` acts: always (both `None`), or once either condition holds.
-#[derive(Debug, Clone, Copy, Default)]
-pub(super) struct When {
-    pub(crate) older_than: Option<Duration>,
-    pub(crate) expiring_within: Option<Duration>,
-}
-
-impl When {
-    /// Why the token is not due (without "not due"), or `None` when it is (or no condition was
-    /// given). A token too young for Instagram is never due by age.
-    fn not_due(&self, t: &crate::store::StoredToken, now: OffsetDateTime) -> Option<String> {
-        if self.older_than.is_none() && self.expiring_within.is_none() {
-            return None;
-        }
-        if t.expires_at <= now {
-            return None;
-        }
-        let age = now - t.obtained_at;
-        let old_enough = self
-            .older_than
-            .is_some_and(|d| age >= d.max(lifetime::REFRESH_MIN_AGE));
-        let expiring = self
-            .expiring_within
-            .is_some_and(|within| t.expires_at - now <= within);
-        if old_enough || expiring {
-            return None;
-        }
-        let mut why = Vec::new();
-        if let Some(d) = self.older_than {
-            why.push(format!(
-                "it is {} old, not yet {}",
-                lifetime::format_remaining(age),
-                lifetime::format_remaining(d.max(lifetime::REFRESH_MIN_AGE))
-            ));
-        }
-        if let Some(within) = self.expiring_within {
-            why.push(format!(
-                "it expires {} ({}), more than {} away",
-                format_local(t.expires_at),
-                lifetime::countdown(t, now),
-                lifetime::format_remaining(within)
-            ));
-        }
-        Some(why.join("; "))
-    }
-}
-
 pub(super) async fn refresh(
     ctx: &Context,
-    when: When,
+    when: RefreshPolicy,
     force: bool,
     json: bool,
 ) -> Result<(), CliError> {
@@ -208,7 +161,7 @@ enum Done {
 /// none failed; 3 when every failure needs a new authorize, else 1.
 pub(super) async fn refresh_all(
     ctx: &Context,
-    when: When,
+    when: RefreshPolicy,
     force: bool,
     json: bool,
 ) -> Result<(), CliError> {
@@ -255,7 +208,7 @@ pub(super) struct Each {
 /// `print`, and runs the handoffs of those refreshed.
 pub(super) async fn refresh_each(
     ctx: &Context,
-    when: When,
+    when: RefreshPolicy,
     force: bool,
     print: bool,
 ) -> Result<Each, CliError> {
@@ -314,7 +267,7 @@ pub(super) async fn refresh_each(
     Ok(each)
 }
 
-async fn refresh_token(ctx: &Context, when: When, force: bool) -> Result<Done, CliError> {
+async fn refresh_token(ctx: &Context, when: RefreshPolicy, force: bool) -> Result<Done, CliError> {
     let state = ctx.load()?;
     let now = crate::clock::now();
     let account = ctx.account(&state);

@@ -192,11 +192,8 @@ pub(super) async fn keep_alive_run(ctx: &Context, within: time::Duration) -> Res
             "keep-alive run works on every account: leave out --account",
         ));
     }
-    let when = super::token::When {
-        older_than: Some(crate::lifetime::REFRESH_AFTER),
-        expiring_within: Some(within),
-    };
-    let each = super::token::refresh_each(ctx, when, false, true).await?;
+    let policy = crate::lifetime::RefreshPolicy::scheduled(within);
+    let each = super::token::refresh_each(ctx, policy, false, true).await?;
     check_all(ctx).await?;
     super::keepalive::record_run_all(ctx, each.results.clone());
     let now = crate::clock::now();

@@ -421,7 +421,12 @@ pub(crate) fn doctor(
             _ => {
                 return Ok((
                     "not installed, and neither systemctl --user nor crontab works here".into(),
-                    Some("refresh from another scheduler with 'instatui refresh --all --if-older-than 3d', or keep instatui open".into()),
+                    Some(format!(
+                        "run 'instatui keep-alive run' from another scheduler (refreshing alone: 'instatui refresh --all {}'), or keep instatui open",
+                        crate::lifetime::RefreshPolicy::DEFAULT
+                            .refresh_args()
+                            .join(" ")
+                    )),
                 ));
             }
         };

@@ -246,7 +246,7 @@ pub struct RefreshOutcome {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
     /// Refresh while the TUI runs, by the policy of
-    /// `lifetime::next_refresh_at`. On unless the user turned it off
+    /// `lifetime::RefreshPolicy::DEFAULT`. On unless the user turned it off
     /// (version 1 wrote `false` for everyone; see the v1 → v2 migration).
     #[serde(default = "on")]
     pub auto_refresh: bool,

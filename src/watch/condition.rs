@@ -2,7 +2,7 @@
 
 use super::{AccountWatch, CheckOutcome};
 use crate::instagram::Revocation;
-use crate::lifetime::{self, EXPIRING_WITHIN, REFRESH_AFTER, REFRESH_MIN_AGE};
+use crate::lifetime::{EXPIRING_WITHIN, REFRESH_MIN_AGE, RefreshPolicy};
 use crate::store::{Account, TokenKind};
 use time::OffsetDateTime;
 
@@ -268,7 +268,7 @@ pub fn condition(
     if now < t.obtained_at.saturating_add(REFRESH_MIN_AGE) {
         return Condition::RefreshableFrom(t.obtained_at.saturating_add(REFRESH_MIN_AGE));
     }
-    if lifetime::refresh_due(t, now, REFRESH_AFTER) {
+    if RefreshPolicy::DEFAULT.due(t, now) {
         return Condition::RefreshDue;
     }
     Condition::Healthy

@@ -268,3 +268,117 @@ fn notifiers_are_added_listed_tested_and_removed_and_a_failing_one_is_recorded()
     let test = m.run(&["notify", "test"]);
     assert_eq!(test.code, 0, "{test:?}");
 }
+
+/// The Token screen's Auto-refresh row, as drawn.
+fn auto_refresh_row(app: &instatui::app::App) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).expect("terminal");
+    terminal
+        .draw(|f| instatui::ui::render(app, f))
+        .expect("draw");
+    let screen = terminal.backend().to_string();
+    screen
+        .lines()
+        .find(|l| l.contains("Auto-refresh"))
+        .unwrap_or_else(|| panic!("an Auto-refresh row: {screen}"))
+        .to_string()
+}
+
+#[test]
+fn the_token_screen_refresh_if_and_keep_alive_run_agree_on_when_a_token_is_due() {
+    use instatui::app::{App, Effect, Msg, Screen};
+    use instatui::lifetime::RefreshPolicy;
+    let m = Machine::demo();
+    m.authorized();
+    add_shop_account(&m);
+    let policy = RefreshPolicy::DEFAULT;
+    let mut refresh_if = vec!["refresh", "--account", DEMO_USERNAME];
+    let args = policy.refresh_args();
+    refresh_if.extend(args.iter().map(String::as_str));
+    let store = instatui::store::Store::at(m.config_dir());
+    let mut aged = std::time::Duration::ZERO;
+    // Young, nearly due, due: the fake's clock and instatui's move together.
+    for (age_h, due) in [(2, false), (71, false), (73, true)] {
+        let age = std::time::Duration::from_secs(age_h * 3600);
+        m.control().advance_clock(age - aged);
+        aged = age;
+        let skew = format!("{age_h}h");
+        let now = time::OffsetDateTime::now_utc() + time::Duration::hours(age_h as i64);
+
+        // The policy itself, and the account's condition, on what is stored.
+        let state = store.load().expect("state").state;
+        let active = state.active().expect("the shop is active").clone();
+        let demo = state
+            .all_accounts()
+            .into_iter()
+            .find(|a| a.username() == Some(DEMO_USERNAME))
+            .expect("the demo account");
+        assert_eq!(policy.due(&demo.token, now), due, "{age_h}h");
+        assert_eq!(
+            instatui::watch::condition(&demo, None, now).key() == "refresh_due",
+            due,
+            "{age_h}h"
+        );
+
+        // The TUI: the Token screen's row, and what a tick does.
+        let mut app = App::new(state, now, time::UtcOffset::UTC);
+        app.base_override = Some("http://127.0.0.1:9".into());
+        app.screen = Screen::Token;
+        let row = auto_refresh_row(&app);
+        assert_eq!(
+            row.contains("due, refreshing") || row.contains("refreshing now"),
+            due,
+            "{age_h}h: {row}"
+        );
+        if !due {
+            let at = policy
+                .next_refresh_at(&active.token)
+                .expect("a next refresh");
+            assert!(
+                row.contains(&format!(
+                    "{} {:02}:{:02}",
+                    at.date(),
+                    at.hour(),
+                    at.minute()
+                )),
+                "{age_h}h: the row names the policy's moment: {row}"
+            );
+        }
+        let effects: Vec<Effect> = [Msg::Tick]
+            .into_iter()
+            .flat_map(|msg| instatui::app::update(&mut app, msg, now))
+            .collect();
+        let refreshes = effects
+            .iter()
+            .filter(|e| matches!(e, Effect::Refresh { .. }))
+            .count();
+        assert_eq!(
+            refreshes > 0 || app.token.refreshing,
+            due,
+            "{age_h}h: {effects:?}"
+        );
+
+        // `refresh --if-…` with the policy's own options.
+        let run = m.run_with(&refresh_if, |c| {
+            c.env("INSTATUI_CLOCK_SKEW", &skew);
+        });
+        assert_eq!(run.code, 0, "{age_h}h: {run:?}");
+        assert_eq!(
+            run.stdout.starts_with("Refreshed"),
+            due,
+            "{age_h}h: {run:?}"
+        );
+        assert_eq!(run.stdout.starts_with("not due"), !due, "{age_h}h: {run:?}");
+
+        // The scheduled run, on the other account (the shop, as old).
+        let run = m.run_with(&["keep-alive", "run"], |c| {
+            c.env("INSTATUI_CLOCK_SKEW", &skew);
+        });
+        assert_eq!(run.code, 0, "{age_h}h: {run:?}");
+        let shop_line = format!(
+            "@{SHOP_USERNAME}: {}",
+            if due { "refreshed" } else { "not due" }
+        );
+        assert!(run.stdout.contains(&shop_line), "{age_h}h: {run:?}");
+    }
+}
