@@ -222,10 +222,11 @@ pub(super) async fn notify_changes(ctx: &Context, rows: &[Row], now: OffsetDateT
             w.record_condition(&id, row.condition.key(), now);
             let entry = w.accounts.entry(id.clone()).or_default();
             let last = entry.notified.clone();
-            let Some((event, state)) = notify::decide(last.as_ref(), &row.condition, now) else {
+            let since = entry.recorded.as_ref().map_or(now, |r| r.since);
+            let Some((event, state)) = notify::decide(last.as_ref(), &row.condition, since, now)
+            else {
                 continue;
             };
-            let since = entry.recorded.as_ref().map_or(now, |r| r.since);
             entry.notified = Some(watch::Notified { state, at: now });
             notices.push(notify::notice(
                 event,

@@ -222,6 +222,11 @@ pub fn condition(
     let check = watch
         .and_then(|w| w.check.as_ref())
         .filter(|c| c.at >= t.obtained_at);
+    // What the last check leaves open: trouble that may pass (Instagram
+    // down, a rate limit) says nothing about the token, so what the clock
+    // knows for sure and needs the user (a short-lived or expiring token)
+    // still wins over it.
+    let mut passing = None;
     if let Some(check) = check {
         match &check.outcome {
             CheckOutcome::Ok => {}
@@ -242,19 +247,29 @@ pub fn condition(
                 };
             }
             CheckOutcome::RateLimited { until } if *until > now => {
-                return Condition::RateLimited { until: *until };
+                passing = Some(Condition::RateLimited { until: *until });
             }
             CheckOutcome::RateLimited { .. } => {}
             CheckOutcome::Failed { message } => {
-                return Condition::NotChecked {
+                passing = Some(Condition::NotChecked {
                     since: watch
                         .and_then(|w| w.last_ok)
                         .filter(|at| *at >= t.obtained_at),
                     message: message.clone(),
-                };
+                });
             }
         }
     }
+    let by_clock = by_clock(account, now);
+    match passing {
+        Some(p) if by_clock.severity() < Severity::Warning => p,
+        _ => by_clock,
+    }
+}
+
+/// What the clock alone says of a live token.
+fn by_clock(account: &Account, now: OffsetDateTime) -> Condition {
+    let t = &account.token;
     if t.kind == TokenKind::Short {
         return Condition::ShortLived {
             expires_at: t.expires_at,
@@ -395,6 +410,32 @@ mod tests {
             ),
             Condition::Healthy
         );
+    }
+
+    #[test]
+    fn instagram_down_does_not_hide_a_token_that_is_running_out() {
+        let t0 = datetime!(2026-01-01 0:00 UTC);
+        let a = account(t0);
+        let now = t0 + Duration::days(55);
+        let down = checked(
+            now,
+            CheckOutcome::Failed {
+                message: "could not connect".into(),
+            },
+        );
+        assert_eq!(
+            condition(&a, Some(&down), now),
+            Condition::ExpiringSoon {
+                expires_at: t0 + Duration::days(60)
+            }
+        );
+        let limited = checked(
+            now,
+            CheckOutcome::RateLimited {
+                until: now + Duration::minutes(5),
+            },
+        );
+        assert_eq!(condition(&a, Some(&limited), now).key(), "expiring_soon");
     }
 
     #[test]

@@ -123,26 +123,23 @@ pub fn state_of(condition: &Condition, now: OffsetDateTime) -> String {
     }
 }
 
-/// How much a remembered state needed the user (`healthy` when none).
-fn severity_of(state: &str) -> Severity {
-    match state.split(':').next().unwrap_or("") {
-        "expiring_soon" => Severity::Warning,
-        "expired" | "revoked" | "short_lived" | "app_restricted" | "retired_api" => {
-            Severity::Broken
-        }
-        "rate_limited" | "not_checked" => Severity::Passing,
-        _ => Severity::Fine,
-    }
-}
+/// How long Instagram may stay out of reach (or keep answering nonsense)
+/// before anyone is told: two scheduled runs at the default 12 hours. A
+/// short outage passes on its own, and the next good check says the truth.
+pub const NOT_CHECKED_FOR: time::Duration = time::Duration::hours(24);
 
-/// Whether to tell anyone about `condition`, given what was last sent:
-/// once when it gets worse (or changes while bad), once when it recovers,
-/// a reminder a day while it is expiring; a passing trouble (Instagram
-/// down, a rate limit) is recorded, not sent. The new state to remember
-/// comes with the event.
+/// Whether to tell anyone about `condition`, which has held since `since`,
+/// given what was last sent: once when it gets worse (or changes while
+/// bad), once when it recovers, a reminder a day while it is expiring.
+/// Passing trouble: a rate limit is recorded, never sent (it lifts by the
+/// time it names, and a notice could only say "wait"); "could not check"
+/// is sent once it has lasted [`NOT_CHECKED_FOR`] and nothing worse was
+/// told, then "recovered" once a check gets through. The new state to
+/// remember comes with the event.
 pub fn decide(
     last: Option<&Notified>,
     condition: &Condition,
+    since: OffsetDateTime,
     now: OffsetDateTime,
 ) -> Option<(Event, String)> {
     let last_state = last.map_or("healthy", |n| n.state.as_str());
@@ -160,7 +157,14 @@ pub fn decide(
                 state,
             ))
         }
-        Severity::Fine if severity_of(last_state) >= Severity::Warning => {
+        Severity::Passing
+            if matches!(condition, Condition::NotChecked { .. })
+                && last_state == "healthy"
+                && now - since >= NOT_CHECKED_FOR =>
+        {
+            Some((Event::Worse, state))
+        }
+        Severity::Fine if last_state != "healthy" => {
             Some((Event::Recovered, "healthy".to_string()))
         }
         _ => None,
@@ -404,38 +408,61 @@ mod tests {
             message: "m".into(),
         };
         assert_eq!(
-            decide(None, &revoked, now),
+            decide(None, &revoked, now, now),
             Some((Event::Worse, "revoked".into()))
         );
-        assert_eq!(decide(Some(&sent("revoked")), &revoked, now), None);
+        assert_eq!(decide(Some(&sent("revoked")), &revoked, now, now), None);
         assert_eq!(
-            decide(Some(&sent("revoked")), &Condition::Healthy, now),
+            decide(Some(&sent("revoked")), &Condition::Healthy, now, now),
             Some((Event::Recovered, "healthy".into()))
         );
         assert_eq!(
-            decide(Some(&sent("healthy")), &Condition::Healthy, now),
+            decide(Some(&sent("healthy")), &Condition::Healthy, now, now),
             None
         );
-        assert_eq!(decide(None, &Condition::RefreshDue, now), None);
-        // Instagram down is recorded, never sent, and no recovery follows it.
+        assert_eq!(decide(None, &Condition::RefreshDue, now, now), None);
+        // Instagram down for a run or two is recorded, not sent, and no
+        // recovery follows it; a whole day of it is told once, and its end.
         let down = Condition::NotChecked {
             since: None,
             message: "could not connect".into(),
         };
-        assert_eq!(decide(None, &down, now), None);
+        let hours = |h| now - time::Duration::hours(h);
+        assert_eq!(decide(None, &down, hours(12), now), None);
+        assert_eq!(
+            decide(None, &down, hours(24), now),
+            Some((Event::Worse, "not_checked".into()))
+        );
+        assert_eq!(
+            decide(Some(&sent("not_checked")), &down, hours(36), now),
+            None
+        );
+        assert_eq!(
+            decide(Some(&sent("not_checked")), &Condition::RefreshDue, now, now),
+            Some((Event::Recovered, "healthy".into()))
+        );
+        // What was told already stands while Instagram cannot be asked.
+        assert_eq!(decide(Some(&sent("revoked")), &down, hours(48), now), None);
+        // A rate limit lifts by itself: never sent, whatever it follows.
+        let limited = Condition::RateLimited {
+            until: now + time::Duration::minutes(30),
+        };
+        for last in [None, Some(sent("not_checked")), Some(sent("revoked"))] {
+            assert_eq!(decide(last.as_ref(), &limited, hours(48), now), None);
+        }
         let expiring = |days| Condition::ExpiringSoon {
             expires_at: now + time::Duration::days(days) + time::Duration::hours(1),
         };
         assert_eq!(
-            decide(None, &expiring(5), now),
+            decide(None, &expiring(5), now, now),
             Some((Event::Worse, "expiring_soon:5".into()))
         );
         assert_eq!(
-            decide(Some(&sent("expiring_soon:5")), &expiring(5), now),
+            decide(Some(&sent("expiring_soon:5")), &expiring(5), now, now),
             None
         );
         assert_eq!(
-            decide(Some(&sent("expiring_soon:5")), &expiring(4), now),
+            decide(Some(&sent("expiring_soon:5")), &expiring(4), now, now),
             Some((Event::Reminder, "expiring_soon:4".into()))
         );
     }

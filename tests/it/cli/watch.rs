@@ -382,3 +382,111 @@ fn the_token_screen_refresh_if_and_keep_alive_run_agree_on_when_a_token_is_due()
         assert!(run.stdout.contains(&shop_line), "{age_h}h: {run:?}");
     }
 }
+
+#[test]
+fn instagram_down_is_could_not_check_never_revoked_and_a_whole_day_of_it_is_told_once() {
+    use instatui::fake::Fault;
+    let m = Machine::demo();
+    m.authorized();
+    let exec_out = m.out("exec.jsonl");
+    let exec = format!("cat >> '{0}'; echo >> '{0}'", exec_out.display());
+    assert_eq!(m.run(&["notify", "add", "--exec", &exec]).code, 0);
+    // Every try of the check meets a proxy's error page (the client tries 4 times).
+    let down = || m.control().inject_on("/me", Fault::Html502, 4);
+    let run_at = |skew: &str| {
+        m.run_with(&["keep-alive", "run"], |c| {
+            c.env("INSTATUI_CLOCK_SKEW", skew);
+        })
+    };
+
+    down();
+    let run = run_at("0h");
+    assert_eq!(run.code, 1, "trouble, not a new authorize: {run:?}");
+    assert!(
+        run.stdout
+            .contains(&format!("@{DEMO_USERNAME}: could not check")),
+        "{run:?}"
+    );
+    assert!(!run.stdout.contains("revoked"), "{run:?}");
+    assert!(
+        exec_received(&exec_out).is_empty(),
+        "one bad run tells no one"
+    );
+    let status = m.run(&["status", "--offline"]);
+    assert_eq!(status.code, 1, "{status:?}");
+    assert!(status.stdout.contains("could not check"), "{status:?}");
+
+    // Still down a day later: told once, with how to look.
+    m.control()
+        .advance_clock(25 * super::super::common::cli::HOUR);
+    down();
+    let run = run_at("25h");
+    assert_eq!(run.code, 1, "{run:?}");
+    let got = exec_received(&exec_out);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0]["event"], "worse");
+    assert_eq!(got[0]["condition"], "not_checked");
+    assert_eq!(
+        got[0]["fix"],
+        format!("instatui status --account {DEMO_USERNAME}")
+    );
+    assert!(
+        got[0]["instagram_message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "what went wrong: {}",
+        got[0]
+    );
+
+    // Down again at the next run: nothing new to say.
+    m.control()
+        .advance_clock(12 * super::super::common::cli::HOUR);
+    down();
+    let run = run_at("37h");
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(exec_received(&exec_out).len(), 1);
+
+    // Back: one "recovered", then silence.
+    let run = run_at("37h");
+    assert_eq!(run.code, 0, "{run:?}");
+    let got = exec_received(&exec_out);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[1]["event"], "recovered");
+    assert_eq!(run_at("37h").code, 0);
+    assert_eq!(exec_received(&exec_out).len(), 2);
+}
+
+#[test]
+fn a_rate_limit_during_the_check_is_recorded_with_its_end_and_never_sent() {
+    use instatui::fake::Fault;
+    let m = Machine::demo();
+    m.authorized();
+    let exec_out = m.out("exec.jsonl");
+    let exec = format!("cat >> '{0}'; echo >> '{0}'", exec_out.display());
+    assert_eq!(m.run(&["notify", "add", "--exec", &exec]).code, 0);
+    for skew in ["0h", "25h"] {
+        if skew == "25h" {
+            m.control()
+                .advance_clock(25 * super::super::common::cli::HOUR);
+        }
+        m.control()
+            .inject_on("/me", Fault::InstagramRateLimit { minutes: 30 }, 4);
+        let run = m.run_with(&["keep-alive", "run"], |c| {
+            c.env("INSTATUI_CLOCK_SKEW", skew);
+        });
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(
+            run.stdout
+                .contains(&format!("@{DEMO_USERNAME}: rate limited until")),
+            "{run:?}"
+        );
+        assert!(!run.stdout.contains("revoked"), "{run:?}");
+    }
+    assert!(
+        exec_received(&exec_out).is_empty(),
+        "a rate limit lifts by itself: nobody is told"
+    );
+    let status = m.run(&["status", "--offline", "--json"]);
+    let v: Value = serde_json::from_str(&status.stdout).expect("JSON");
+    assert_eq!(v["accounts"][0]["condition"], "rate_limited", "{v}");
+}
