@@ -2,7 +2,7 @@
 # Writes instatui's graphics query, times the first byte and the DA1 answer (end).
 import os, sys, time, termios, tty, select
 through_tmux = len(sys.argv) > 2 and sys.argv[2] == "tmux"
-q = "\x1b[>0q" + "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\" + "\x1b[16t" + "\x1b[14t" + "\x1b[c"
+q = "\x1b[>0q" + "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\" + "\x1b[16t" + "\x1b[14t" + "\x1b]11;?\x1b\\" + "\x1b[c"
 if through_tmux:
     q = "\x1bPtmux;" + q.replace("\x1b", "\x1b\x1b") + "\x1b\\"
 fd = sys.stdin.fileno()

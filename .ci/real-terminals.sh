@@ -177,6 +177,13 @@ check() { # name protocol cmd...
   chose=$(grep -o 'protocol=[A-Za-z0-9]*' "$WORK/log-$name/instatui.log" | tail -1 | cut -d= -f2)
   echo "  protocol: ${chose:-?}"
   [ "$chose" = "$expect" ] || fail "$name: expected $expect pictures, the demo chose ${chose:-nothing}"
+  # Stock xterm is white: its answer to OSC 11 brings the light theme.
+  local theme
+  theme=$(grep -o 'theme="\?[a-z]*' "$WORK/log-$name/instatui.log" | tail -1 | tr -d '"' | cut -d= -f2)
+  echo "  theme: ${theme:-?}"
+  case $name in
+    xterm | xterm-vt340) [ "$theme" = light ] || fail "$name: a white xterm got the ${theme:-dark} theme" ;;
+  esac
 
   keys 0.3 j j
   n=$(await_picture "$win" "$name-2-moved")

@@ -148,6 +148,9 @@ pub struct App {
     pub download_dir: Option<std::path::PathBuf>,
     /// Colours, or none (`NO_COLOR`, `--theme`).
     pub theme: crate::ui::theme::Theme,
+    /// `--theme auto` with neither NO_COLOR nor COLORFGBG set: the
+    /// terminal's background colour, once it answers, picks the theme.
+    pub theme_follows_terminal: bool,
     /// Instagram rate-limited a call: no Graph call until then (the wait
     /// its usage header gave, else the default); the feed resumes by itself.
     pub(crate) rate_limited_until: Option<OffsetDateTime>,
@@ -188,6 +191,7 @@ impl App {
             images: false,
             download_dir: None,
             theme: crate::ui::theme::Theme::default(),
+            theme_follows_terminal: false,
             rate_limited_until: None,
             watch: crate::watch::WatchFile::default(),
         }

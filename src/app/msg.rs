@@ -26,6 +26,11 @@ pub enum Msg {
         /// How to get better pictures (tmux passthrough), for the status line.
         hint: Option<String>,
     },
+    /// The terminal's answer to the background-colour question (OSC 11),
+    /// asked with the graphics query: whether dark text reads better.
+    Background {
+        light: bool,
+    },
     CodeExchanged {
         generation: u64,
         result: Result<ShortToken, ApiError>,

@@ -40,6 +40,17 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
                 app.set_status(Level::Info, hint);
             }
         }
+        Msg::Background { light } => {
+            // Only `--theme auto` with nothing said by NO_COLOR or
+            // COLORFGBG follows the terminal's answer.
+            if app.theme_follows_terminal {
+                app.theme = if light {
+                    crate::ui::theme::Theme::Light
+                } else {
+                    crate::ui::theme::Theme::Dark
+                };
+            }
+        }
         // The executor turns this into `Pictures`; should one reach `update`
         // anyway, it says whether pictures are on.
         Msg::CodeExchanged { generation, result } => {

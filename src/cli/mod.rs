@@ -86,7 +86,7 @@ pub struct Cli {
     #[arg(long, value_name = "MODE", value_parser = ["auto", "kitty", "sixel", "iterm2", "halfblocks", "off"])]
     pub images: Option<String>,
 
-    /// Colours for a dark or light background, or none; auto reads NO_COLOR and COLORFGBG.
+    /// Colours for a dark or light background, or none; auto reads NO_COLOR, COLORFGBG, else asks the terminal's background.
     /// (`INSTATUI_THEME` when not given: read only when the screens start,
     /// so a bad value never stops a subcommand such as a cron `refresh`.)
     #[arg(long, value_name = "THEME", value_parser = ["auto", "dark", "light", "plain"])]

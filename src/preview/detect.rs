@@ -12,7 +12,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use ratatui_image::picker::ProtocolType;
 
 /// The query, written as one piece. DA1 comes last: its answer ends the wait.
-const QUERY: [&str; 5] = [
+const QUERY: [&str; 6] = [
     // XTVERSION: name and version, e.g. `kitty(0.26.5)`, `XTerm(379)`.
     "\x1b[>0q",
     // Kitty graphics: a one-pixel query image; kitty answers `OK`.
@@ -20,6 +20,8 @@ const QUERY: [&str; 5] = [
     // Cell size in pixels (`6;h;w t`), then the text area (`4;h;w t`).
     "\x1b[16t",
     "\x1b[14t",
+    // The background colour (OSC 11), for `--theme auto`.
+    super::background::QUERY,
     // Primary device attributes: the answer every terminal gives.
     "\x1b[c",
 ];
@@ -48,6 +50,8 @@ pub(crate) struct Answers {
     pub(crate) cell_pixels: Option<(u16, u16)>,
     /// The text area in pixels (width, height).
     pub(crate) window_pixels: Option<(u16, u16)>,
+    /// The background colour (OSC 11).
+    pub(crate) background: Option<super::background::Rgb>,
 }
 
 impl Answers {
@@ -217,6 +221,11 @@ impl Scanner {
             b'_' => {
                 if let Some(rest) = text.strip_prefix("Gi=31") {
                     self.answers.kitty_graphics = rest.ends_with(";OK");
+                }
+            }
+            b']' => {
+                if let Some(colour) = super::background::parse(&text) {
+                    self.answers.background = Some(colour);
                 }
             }
             _ => {}
@@ -548,6 +557,7 @@ pub(crate) fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::preview::background::Rgb;
 
     /// Answers recorded from real terminals (Debian 12, under Xvfb).
     const KITTY_0_26: &[u8] =
@@ -680,6 +690,19 @@ mod tests {
         let wrapped = query(true);
         assert!(wrapped.starts_with("\x1bPtmux;\x1b\x1b[>0q"));
         assert!(wrapped.ends_with("\x1b\x1b[c\x1b\\"));
+    }
+
+    #[test]
+    fn the_background_answer_is_read_whether_it_ends_with_st_or_bel() {
+        let st = scan(b"\x1b]11;rgb:ffff/ffff/ffff\x1b\\\x1b[?62;4c");
+        assert_eq!(st.answers.background, Some(Rgb(65535, 65535, 65535)));
+        assert!(st.answers.complete());
+        let mut bel = scan(b"j\x1b]11;rgb:00/2b/36\x07\x1b[?1;2c");
+        assert_eq!(bel.answers.background, Some(Rgb(0, 0x2b2b, 0x3636)));
+        assert_eq!(bel.take_keys(), vec![KeyEvent::from(KeyCode::Char('j'))]);
+        // A terminal that does not know the question says nothing of it.
+        assert_eq!(scan(b"\x1b[?62c").answers.background, None);
+        assert!(query(false).contains("\x1b]11;?\x1b\\\x1b[c"));
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Pictures in the terminal: choosing the graphics protocol, decoding off the event loop, and the caches.
 
+pub(crate) mod background;
 pub(crate) mod detect;
 pub(crate) mod disk;
 pub mod memory;

@@ -29,6 +29,8 @@ pub struct Chosen {
     /// Inside tmux, for pictures drawn at the cursor (sixel, iTerm2): where
     /// the pane starts on the outer terminal.
     pub(crate) tmux_origin: Option<(u16, u16)>,
+    /// The terminal's background colour, when it answered OSC 11.
+    pub(crate) background: Option<super::background::Rgb>,
 }
 
 impl From<Option<Painter>> for Chosen {
@@ -37,6 +39,7 @@ impl From<Option<Painter>> for Chosen {
             picker,
             hint: None,
             tmux_origin: None,
+            background: None,
         }
     }
 }
@@ -139,6 +142,7 @@ pub(crate) fn choose(mode: ImageMode, typed: &(dyn Fn(KeyEvent) + Sync)) -> Chos
         kitty = answers.kitty_graphics,
         sixel = answers.sixel(),
         answered = answers.complete(),
+        background = answers.background.map(|c| c.to_string()),
         tmux = ?place.tmux,
         ?protocol,
         why,
@@ -156,6 +160,7 @@ pub(crate) fn choose(mode: ImageMode, typed: &(dyn Fn(KeyEvent) + Sync)) -> Chos
         picker: Some(picker),
         hint,
         tmux_origin: place.tmux.as_ref().filter(|_| at_cursor).map(|t| t.origin),
+        background: answers.background,
     }
 }
 

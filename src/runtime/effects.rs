@@ -143,6 +143,16 @@ impl Executor {
         let tx = self.tx.clone();
         tokio::task::spawn_blocking(move || {
             let chosen: crate::preview::Chosen = query().into();
+            // Before the pictures: the event reader starts with them, and
+            // the first frame it draws is in the right colours.
+            if let Some(colour) = chosen.background {
+                let _ = tx.send(Answer {
+                    event: Event::Msg(Msg::Background {
+                        light: colour.is_light(),
+                    }),
+                    ends_task: false,
+                });
+            }
             let _ = tx.send(Answer {
                 event: Event::PickerChosen(Box::new(chosen)),
                 ends_task: false,

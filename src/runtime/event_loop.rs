@@ -233,6 +233,7 @@ async fn event_loop(
         let before = tick_fingerprint(app);
         let layout = picture_layout(app);
         let is_tick = matches!(msg, Msg::Tick);
+        let background = matches!(msg, Msg::Background { .. });
         let mut dirty = !is_tick;
         if executor.send(app, msg, crate::clock::now()) > 0 {
             dirty = true;
@@ -242,6 +243,12 @@ async fn event_loop(
                 || tick_fingerprint(app) != before)
         {
             dirty = true;
+        }
+        if background {
+            tracing::info!(
+                theme = app.theme.as_str(),
+                "theme after the terminal's background colour"
+            );
         }
         if app.quit {
             return Ok(());

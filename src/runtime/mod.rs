@@ -115,7 +115,7 @@ where
 /// Picks the colours and how pictures are drawn. Without colour, half-block
 /// pictures are meaningless shapes, so they stay off unless asked for.
 fn look(app: &mut App, images: Option<&str>, theme: Option<Theme>) -> crate::preview::ImageMode {
-    app.theme = Theme::from_env(theme);
+    (app.theme, app.theme_follows_terminal) = Theme::from_env(theme);
     let mode = crate::preview::choose_mode(images, None);
     if app.theme == Theme::Plain && images.is_none() {
         // Said unless something more urgent is on the status line already.

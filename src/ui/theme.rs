@@ -49,15 +49,31 @@ impl Theme {
         }
     }
 
-    /// From the environment of this process.
-    pub(crate) fn from_env(asked: Option<Theme>) -> Theme {
-        let no_color = std::env::var("NO_COLOR").ok();
-        let colorfgbg = std::env::var("COLORFGBG").ok();
-        Theme::choose(asked, no_color.as_deref(), colorfgbg.as_deref())
+    /// Whether nothing but the terminal itself can tell the background:
+    /// auto, no `NO_COLOR`, no readable `COLORFGBG`. Then the answer to the
+    /// background-colour question (OSC 11) decides.
+    pub(crate) fn left_to_terminal(
+        asked: Option<Theme>,
+        no_color: Option<&str>,
+        colorfgbg: Option<&str>,
+    ) -> bool {
+        let background = colorfgbg.and_then(|v| v.rsplit(';').next()?.trim().parse::<u8>().ok());
+        asked.is_none() && !no_color.is_some_and(|v| !v.is_empty()) && background.is_none()
     }
 
-    #[cfg(test)]
-    pub(crate) fn as_str(self) -> &'static str {
+    /// From the environment of this process, and whether the terminal's
+    /// background colour may still change it (`left_to_terminal`).
+    pub(crate) fn from_env(asked: Option<Theme>) -> (Theme, bool) {
+        let no_color = std::env::var("NO_COLOR").ok();
+        let colorfgbg = std::env::var("COLORFGBG").ok();
+        (
+            Theme::choose(asked, no_color.as_deref(), colorfgbg.as_deref()),
+            Theme::left_to_terminal(asked, no_color.as_deref(), colorfgbg.as_deref()),
+        )
+    }
+
+    /// Its name, as `--theme` takes it.
+    pub fn as_str(self) -> &'static str {
         match self {
             Theme::Dark => "dark",
             Theme::Light => "light",

@@ -223,6 +223,15 @@ fn no_color_and_colorfgbg_choose_the_theme() {
     );
 }
 
+#[test]
+fn only_auto_without_no_color_or_colorfgbg_is_left_to_the_terminal() {
+    assert!(Theme::left_to_terminal(None, None, None));
+    assert!(Theme::left_to_terminal(None, Some(""), Some("default")));
+    assert!(!Theme::left_to_terminal(Some(Theme::Dark), None, None));
+    assert!(!Theme::left_to_terminal(None, Some("1"), None));
+    assert!(!Theme::left_to_terminal(None, None, Some("15;0")));
+}
+
 /// The contrast table of docs/tui.md is the one these palettes give: a change of
 /// colour that moves a ratio fails here, with the table to paste.
 #[test]
