@@ -58,7 +58,7 @@ impl Theme {
         colorfgbg: Option<&str>,
     ) -> bool {
         let background = colorfgbg.and_then(|v| v.rsplit(';').next()?.trim().parse::<u8>().ok());
-        asked.is_none() && !no_color.is_some_and(|v| !v.is_empty()) && background.is_none()
+        asked.is_none() && no_color.is_none_or(str::is_empty) && background.is_none()
     }
 
     /// From the environment of this process, and whether the terminal's
