@@ -73,15 +73,145 @@ fn job(post: &Media, item: &Media, child: Option<usize>, stem: String) -> Job {
 /// `<username>_<YYYY-MM-DD>_<media-id>[_<n>]`; the date is the post's, in UTC,
 /// so names do not change with the machine's time zone.
 pub fn stem(username: &str, post: &Media, n: Option<usize>) -> String {
-    let date = post
-        .posted_at()
-        .map(|t| crate::localtime::date_in(t, time::UtcOffset::UTC))
-        .unwrap_or_else(|| "undated".to_string());
-    let user = sanitize(username);
-    let id = id_part(&post.id);
-    match n {
-        Some(n) => format!("{user}_{date}_{id}_{n}"),
-        None => format!("{user}_{date}_{id}"),
+    Pattern::default().stem(username, post, n)
+}
+
+/// How downloaded files are named (`download.pattern` in config.toml):
+/// `{username}`, `{date}` and `{id}` with letters, digits, `-` and `_`
+/// between them. Checked when read, so a name can never leave the download
+/// folder (no `/`, `\`, `..` or absolute path) or start an extension early
+/// (no `.`), and `{id}` is required so two posts never share a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pattern(Vec<Part>);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Text(String),
+    Username,
+    Date,
+    Id,
+}
+
+impl Default for Pattern {
+    fn default() -> Self {
+        Pattern(vec![
+            Part::Username,
+            Part::Text("_".into()),
+            Part::Date,
+            Part::Text("_".into()),
+            Part::Id,
+        ])
+    }
+}
+
+impl Pattern {
+    /// The names instatui has always given.
+    pub const DEFAULT: &'static str = "{username}_{date}_{id}";
+
+    /// Checks a pattern; the error is what is wrong and what to write.
+    pub fn parse(text: &str) -> Result<Pattern, String> {
+        let example = "name files only, such as \"{username}_{date}_{id}\"";
+        if text.trim().is_empty() {
+            return Err(format!("is empty: {example}"));
+        }
+        let absolute = text.starts_with(['/', '\\', '~']) || text.as_bytes().get(1) == Some(&b':');
+        if absolute || text.contains("..") {
+            return Err(format!(
+                "\"{}\" would save outside the download folder: {example}",
+                crate::sanitize::line(text)
+            ));
+        }
+        if text.contains(['/', '\\']) {
+            return Err(format!(
+                "\"{}\" names a subfolder, but files go straight into the download folder: {example}",
+                crate::sanitize::line(text)
+            ));
+        }
+        if text.chars().count() > 100 {
+            return Err(format!("is over 100 characters: {example}"));
+        }
+        let mut parts = Vec::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            if let Some(after) = rest.strip_prefix('{') {
+                let Some((name, tail)) = after.split_once('}') else {
+                    return Err(format!("has a {{ without its }}: {example}"));
+                };
+                parts.push(match name {
+                    "username" => Part::Username,
+                    "date" => Part::Date,
+                    "id" => Part::Id,
+                    other => {
+                        return Err(format!(
+                            "{{{}}} is not a placeholder: use {{username}}, {{date}} and {{id}}",
+                            crate::sanitize::line(other)
+                        ));
+                    }
+                });
+                rest = tail;
+                continue;
+            }
+            let end = rest.find('{').unwrap_or(rest.len());
+            let literal = &rest[..end];
+            if let Some(bad) = literal
+                .chars()
+                .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_')))
+            {
+                return Err(format!(
+                    "\"{}\" cannot be in a name here: use letters, digits, - and _ between the placeholders",
+                    crate::sanitize::line(&bad.to_string())
+                ));
+            }
+            parts.push(Part::Text(literal.to_string()));
+            rest = &rest[end..];
+        }
+        if !parts.contains(&Part::Id) {
+            return Err(format!(
+                "has no {{id}}, so two posts would share a name: {example}"
+            ));
+        }
+        Ok(Pattern(parts))
+    }
+
+    /// The file name without extension of a post (or its `n`th album item,
+    /// from 1); the date is the post's, in UTC, so names do not change with
+    /// the machine's time zone.
+    pub fn stem(&self, username: &str, post: &Media, n: Option<usize>) -> String {
+        let mut out = String::new();
+        for part in &self.0 {
+            match part {
+                Part::Text(text) => out.push_str(text),
+                Part::Username => out.push_str(&sanitize(username)),
+                Part::Date => out.push_str(
+                    &post
+                        .posted_at()
+                        .map(|t| crate::localtime::date_in(t, time::UtcOffset::UTC))
+                        .unwrap_or_else(|| "undated".to_string()),
+                ),
+                Part::Id => out.push_str(&id_part(&post.id)),
+            }
+        }
+        if let Some(n) = n {
+            out.push_str(&format!("_{n}"));
+        }
+        out
+    }
+
+    /// Every file of these posts, named by this pattern (see [`plan`]).
+    pub fn plan(&self, posts: &[Media], username: &str) -> Vec<Job> {
+        let mut jobs = Vec::new();
+        for post in posts {
+            let children = post.children();
+            if post.kind() == MediaType::Album && !children.is_empty() {
+                for (i, child) in children.iter().enumerate() {
+                    let name = self.stem(username, post, Some(i + 1));
+                    jobs.push(job(post, child, Some(i), name));
+                }
+            } else {
+                jobs.push(job(post, post, None, self.stem(username, post, None)));
+            }
+        }
+        jobs
     }
 }
 
@@ -153,18 +283,7 @@ const USER_KEPT: usize = 64;
 /// Every file of these posts: one per picture or video, each album child on
 /// its own, numbered from 1.
 pub fn plan(posts: &[Media], username: &str) -> Vec<Job> {
-    let mut jobs = Vec::new();
-    for post in posts {
-        let children = post.children();
-        if post.kind() == MediaType::Album && !children.is_empty() {
-            for (i, child) in children.iter().enumerate() {
-                jobs.push(job(post, child, Some(i), stem(username, post, Some(i + 1))));
-            }
-        } else {
-            jobs.push(job(post, post, None, stem(username, post, None)));
-        }
-    }
-    jobs
+    Pattern::default().plan(posts, username)
 }
 
 /// The extensions a saved file may get from its URL: what Instagram
@@ -412,8 +531,16 @@ fn without_cdn_urls(value: &mut serde_json::Value) {
     }
 }
 
-pub(crate) fn write_sidecar(dir: &Path, username: &str, post: &Media) -> Result<bool, String> {
-    let path = dir.join(format!("{}{SIDECAR_EXTENSION}", stem(username, post, None)));
+pub(crate) fn write_sidecar(
+    dir: &Path,
+    pattern: &Pattern,
+    username: &str,
+    post: &Media,
+) -> Result<bool, String> {
+    let path = dir.join(format!(
+        "{}{SIDECAR_EXTENSION}",
+        pattern.stem(username, post, None)
+    ));
     let failed =
         |e: serde_json::Error| format!("{}: could not describe the post: {e}", path.display());
     let mut value = serde_json::to_value(post).map_err(failed)?;
@@ -491,6 +618,30 @@ mod tests {
         );
         assert_eq!(jobs[2].child, Some(1));
         assert_eq!(jobs[2].post_id, "17924341675455541");
+    }
+
+    #[test]
+    fn a_pattern_names_files_its_way_and_the_default_is_the_old_names() {
+        let p = post("17924341675455541", "IMAGE", None);
+        let default = Pattern::parse(Pattern::DEFAULT).expect("the default parses");
+        assert_eq!(default, Pattern::default());
+        assert_eq!(default.stem("me", &p, None), stem("me", &p, None));
+        let mine = Pattern::parse("ig-{date}-{id}").expect("a fine pattern");
+        assert_eq!(
+            mine.stem("me", &p, Some(2)),
+            "ig-2021-03-12-17924341675455541_2"
+        );
+        for bad in [
+            "{id}.{date}",
+            "{date}",
+            "{user}_{id}",
+            "{id",
+            "",
+            "C:{id}",
+            "~/{id}",
+        ] {
+            assert!(Pattern::parse(bad).is_err(), "{bad:?} is taken");
+        }
     }
 
     #[test]

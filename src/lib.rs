@@ -10,6 +10,7 @@ pub(crate) mod atomic;
 pub(crate) mod browser;
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub(crate) mod credentials;
 pub mod doctor;
 pub mod download;

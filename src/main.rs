@@ -37,11 +37,12 @@ fn main() -> ExitCode {
 async fn run(cli: Cli) -> Result<(), CliError> {
     instatui::install_crypto_provider();
     // Only the screens have colours: a bad INSTATUI_THEME never stops a
-    // subcommand (a cron `refresh`).
-    let theme = match cli.command {
-        None => cli.theme()?,
-        Some(_) => None,
-    };
+    // subcommand (a cron `refresh`), and is named before anything else
+    // when the screens are asked for (config.toml's theme is checked as
+    // the file is read).
+    if cli.command.is_none() {
+        cli.theme(&Default::default())?;
+    }
     if cli.command.is_none() && !std::io::stdout().is_terminal() {
         // Cron, a pipe, `ssh host instatui`: the screens cannot be drawn.
         return Err(CliError::usage(
@@ -54,6 +55,8 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         // real-terminal tests read which picture protocol was chosen).
         let demo_log = std::env::var_os("INSTATUI_DEMO_LOG_DIR").map(std::path::PathBuf::from);
         let _log = instatui::logging::init(demo_log.as_deref(), cli.verbose, false);
+        // The demo reads none of the user's files, config.toml included.
+        let theme = cli.theme(&Default::default())?;
         return instatui::runtime::run_demo(cli.images.clone(), theme)
             .await
             .map_err(CliError::failed);
@@ -67,14 +70,25 @@ async fn run(cli: Cli) -> Result<(), CliError> {
     // Temporary files of writes killed half-way (state.json's hold the app
     // secret) go before anything else is read or written.
     store::remove_stray_files(&store);
+    // An unreadable or invalid config.toml never stops anything (a cron
+    // `refresh`, `keep-alive run`): it is said, and the defaults are used.
+    let settings = instatui::config::load_for(&store);
     match cli.command {
         Some(command) => {
-            let ctx = Context::new(store, cli.account.clone());
+            if let Some(warning) = &settings.warning
+                && !matches!(command, cli::Command::Config { .. })
+            {
+                eprintln!("warning: {}", instatui::sanitize::line(warning));
+            }
+            let ctx = Context::new(store, cli.account.clone()).with_config(settings.config);
             cli::run(&ctx, command).await
         }
-        None => instatui::runtime::run(store, cli.images.clone(), theme)
-            .await
-            .map_err(CliError::failed),
+        None => {
+            let theme = cli.theme(&settings.config)?;
+            instatui::runtime::run(store, cli.images.clone(), theme, settings)
+                .await
+                .map_err(CliError::failed)
+        }
     }
 }
 

@@ -146,6 +146,8 @@ pub struct App {
     pub images: bool,
     /// Where `d` saves posts.
     pub download_dir: Option<std::path::PathBuf>,
+    /// How `d` names the files (config.toml's `download.pattern`).
+    pub download_pattern: crate::download::Pattern,
     /// Colours, or none (`NO_COLOR`, `--theme`).
     pub theme: crate::ui::theme::Theme,
     /// `--theme auto` with neither NO_COLOR nor COLORFGBG set: the
@@ -190,6 +192,7 @@ impl App {
             new_nonce: crate::instagram::authorize::new_nonce,
             images: false,
             download_dir: None,
+            download_pattern: crate::download::Pattern::default(),
             theme: crate::ui::theme::Theme::default(),
             theme_follows_terminal: false,
             rate_limited_until: None,

@@ -177,7 +177,10 @@ impl App {
             .and_then(|p| p.username.clone())
             .or_else(|| post.username.clone())
             .unwrap_or_else(|| "instagram".to_string());
-        let total = crate::download::plan(std::slice::from_ref(&post), &username).len();
+        let total = self
+            .download_pattern
+            .plan(std::slice::from_ref(&post), &username)
+            .len();
         self.feed.download = Some((0, total));
         effects.push(Effect::Download {
             post: Box::new(post),

@@ -44,10 +44,12 @@ pub(super) async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliErro
     let token = super::feed::usable_token(ctx, &state)?;
     let listing = Listing::start(true);
     let client = args.wait.client(ctx, &state, listing.printer())?;
-    let dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| download::default_dir(&store::data_dir(&ctx.store)));
+    let dir = crate::config::download_dir(
+        args.out.clone(),
+        std::env::var_os(crate::config::DOWNLOAD_DIR_ENV),
+        &ctx.config,
+        || download::default_dir(&store::data_dir(&ctx.store)),
+    );
     std::fs::create_dir_all(&dir).map_err(|e| {
         CliError::failed(format!(
             "could not create {}: {e}; choose another folder with --out",
@@ -90,7 +92,8 @@ pub(super) async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliErro
         .and_then(|a| a.username().map(str::to_string))
         .or_else(|| posts.iter().find_map(|p| p.username.clone()))
         .unwrap_or_else(|| token.user_id.clone());
-    let mut jobs = download::plan(&posts, &username);
+    let pattern = ctx.config.download_pattern.clone().unwrap_or_default();
+    let mut jobs = pattern.plan(&posts, &username);
     if let Some(kind) = only {
         jobs.retain(|job| job.kind == kind);
         // Sidecars only for the posts something was kept of.
@@ -147,7 +150,7 @@ pub(super) async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliErro
     let mut sidecars = 0;
     if args.sidecars {
         for post in &posts {
-            match download::write_sidecar(&dir, &username, post) {
+            match download::write_sidecar(&dir, &pattern, &username, post) {
                 Ok(written) => sidecars += usize::from(written),
                 Err(e) => failures.push(e),
             }

@@ -28,6 +28,7 @@ macro_rules! eprint {
 
 mod accounts;
 mod auth;
+mod config;
 mod docs;
 mod doctor;
 mod download;
@@ -97,28 +98,22 @@ pub struct Cli {
 }
 
 impl Cli {
-    /// The theme asked for (`--theme`, else `INSTATUI_THEME`, in any case);
-    /// `None` leaves it to `NO_COLOR` and `COLORFGBG`.
-    pub fn theme(&self) -> Result<Option<crate::ui::theme::Theme>, CliError> {
+    /// The theme asked for (`--theme`, else `INSTATUI_THEME`, in any case,
+    /// else config.toml's `theme`); `None` leaves it to `NO_COLOR` and `COLORFGBG`.
+    pub fn theme(
+        &self,
+        config: &crate::config::Config,
+    ) -> Result<Option<crate::ui::theme::Theme>, CliError> {
         use crate::ui::theme::Theme;
-        let (asked, from_env) = match &self.theme {
-            Some(flag) => (flag.clone(), false),
-            None => match std::env::var("INSTATUI_THEME") {
-                Ok(value) if !value.trim().is_empty() => (value, true),
-                _ => return Ok(None),
-            },
-        };
-        match asked.trim().to_ascii_lowercase().as_str() {
-            "dark" => Ok(Some(Theme::Dark)),
-            "light" => Ok(Some(Theme::Light)),
-            "plain" => Ok(Some(Theme::Plain)),
-            "auto" => Ok(None),
-            _ if from_env => Err(CliError::usage(format!(
-                "INSTATUI_THEME={} is not a theme: set it to auto, dark, light or plain (or unset it)",
-                crate::sanitize::line(&asked)
-            ))),
-            _ => Ok(None),
-        }
+        let env = std::env::var("INSTATUI_THEME").ok();
+        let chosen = crate::config::theme_choice(self.theme.as_deref(), env.as_deref(), config)
+            .map_err(CliError::usage)?;
+        Ok(match chosen {
+            Some("dark") => Some(Theme::Dark),
+            Some("light") => Some(Theme::Light),
+            Some("plain") => Some(Theme::Plain),
+            _ => None,
+        })
     }
 }
 
@@ -277,6 +272,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The settings file, config.toml (beside state.json): whether it reads, where it is, a
+    /// commented default. Flags win over the environment, which wins over the file.
+    Config {
+        /// Print a config.toml with every key commented out at its default.
+        #[arg(long)]
+        default: bool,
+        #[command(subcommand)]
+        action: Option<ConfigCommand>,
+    },
     /// Which build this is: version, commit (`-dirty` when built from a changed tree), its date,
     /// target and features; the same as `--version`.
     Version {
@@ -381,7 +385,7 @@ pub enum NotifyCommand {
         /// An e-mail through the local sendmail.
         #[arg(long, value_name = "ADDRESS")]
         email: Option<String>,
-        /// Give up on this notifier after this long (default 30s).
+        /// Give up on this notifier after this long (default: config.toml's notify.timeout, else 30s).
         #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
         timeout: Option<time::Duration>,
     },
@@ -401,6 +405,12 @@ pub enum NotifyCommand {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print where config.toml is read from (it need not exist).
+    Path,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum AccountsCommand {
     /// Make NAME (a username or user id) the active account: the TUI and every command use it.
     Use { name: String },
@@ -413,13 +423,15 @@ pub enum KeepAliveCommand {
     /// Have the machine run 'instatui keep-alive run --within WITHIN' every EVERY: a systemd
     /// user timer, else a crontab entry (a launchd agent on macOS). Installing again replaces it.
     Install {
-        /// How often it runs: hours that divide a day (1h … 12h) or whole days up to 7d.
-        #[arg(long, value_name = "DURATION", default_value = "12h", value_parser = parse_duration_arg)]
-        every: time::Duration,
+        /// How often it runs: hours that divide a day (1h … 12h) or whole days up to 7d
+        /// [default: config.toml's keep_alive.every, else 12h].
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+        every: Option<time::Duration>,
         /// Refresh once the token expires within this long; well before the last week, so a
-        /// machine that was off for days does not lose it.
-        #[arg(long, value_name = "DURATION", default_value = "10d", value_parser = parse_duration_arg)]
-        within: time::Duration,
+        /// machine that was off for days does not lose it [default: config.toml's
+        /// keep_alive.within, else 10d].
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+        within: Option<time::Duration>,
         /// Use this scheduler instead of the one this machine offers first.
         #[arg(long, value_name = "NAME", value_parser = ["systemd", "cron", "launchd"])]
         scheduler: Option<String>,
@@ -427,12 +439,14 @@ pub enum KeepAliveCommand {
     /// Print what install would set up (the crontab lines, the systemd user timer and service,
     /// on macOS the launchd agent) with this machine's real paths, to set it up by hand.
     Print {
-        /// How often it runs: hours that divide a day (1h … 12h) or whole days up to 7d.
-        #[arg(long, value_name = "DURATION", default_value = "12h", value_parser = parse_duration_arg)]
-        every: time::Duration,
-        /// Refresh once the token expires within this long.
-        #[arg(long, value_name = "DURATION", default_value = "10d", value_parser = parse_duration_arg)]
-        within: time::Duration,
+        /// How often it runs: hours that divide a day (1h … 12h) or whole days up to 7d
+        /// [default: config.toml's keep_alive.every, else 12h].
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+        every: Option<time::Duration>,
+        /// Refresh once the token expires within this long [default: config.toml's
+        /// keep_alive.within, else 10d].
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+        within: Option<time::Duration>,
     },
     /// What is installed for this config dir, when it last ran and what each account's result
     /// was, and when it runs next. Exits 1 when nothing is installed or the last run failed.
@@ -447,9 +461,10 @@ pub enum KeepAliveCommand {
     /// with Instagram, record each one's condition, run handoffs, tell the notifiers what
     /// changed. Exits 3 when an account needs a new authorize, 1 for other trouble.
     Run {
-        /// Refresh a token in any case once it expires within this long.
-        #[arg(long, value_name = "DURATION", default_value = "10d", value_parser = parse_duration_arg)]
-        within: time::Duration,
+        /// Refresh a token in any case once it expires within this long [default: config.toml's
+        /// keep_alive.within, else 10d].
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+        within: Option<time::Duration>,
     },
 }
 
@@ -602,9 +617,11 @@ fn parse_duration_arg(text: &str) -> Result<time::Duration, String> {
     crate::lifetime::parse_duration(text)
 }
 
-/// What every subcommand needs: the store and how to reach Instagram.
+/// What every subcommand needs: the store, the settings and how to reach Instagram.
 pub struct Context {
     pub store: Store,
+    /// config.toml's settings (the defaults when it was unusable).
+    pub config: crate::config::Config,
     /// `--account`: the account token-using commands work on (default: the active one).
     pub account: Option<String>,
     /// The account picked already (`refresh --all`, `handoff run ID`):
@@ -616,9 +633,16 @@ impl Context {
     pub fn new(store: Store, account: Option<String>) -> Context {
         Context {
             store,
+            config: crate::config::Config::default(),
             account,
             pinned: None,
         }
+    }
+
+    /// The same context with config.toml's settings.
+    pub fn with_config(mut self, config: crate::config::Config) -> Context {
+        self.config = config;
+        self
     }
 
     /// Loads the state, telling the user on stderr if a bad file was moved
@@ -667,10 +691,29 @@ impl Context {
         self.store.update(f)
     }
 
+    /// keep-alive's `--every` and `--within`: the flags, else config.toml's,
+    /// else the defaults.
+    pub(crate) fn schedule(
+        &self,
+        every: Option<time::Duration>,
+        within: Option<time::Duration>,
+    ) -> (time::Duration, time::Duration) {
+        let default = crate::keepalive::Schedule::default();
+        (
+            every
+                .or(self.config.keep_alive_every)
+                .unwrap_or(default.every),
+            within
+                .or(self.config.keep_alive_within)
+                .unwrap_or(default.within),
+        )
+    }
+
     /// The same context, on one account.
     pub(crate) fn for_account(&self, id: &AccountId) -> Context {
         Context {
             store: self.store.clone(),
+            config: self.config.clone(),
             account: Some(id.user_id.clone()),
             pinned: Some(id.clone()),
         }
@@ -759,10 +802,14 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
             every,
             within,
             scheduler,
-        }) => keepalive::install(ctx, every, within, scheduler.as_deref()),
+        }) => {
+            let (every, within) = ctx.schedule(every, within);
+            keepalive::install(ctx, every, within, scheduler.as_deref())
+        }
         Command::KeepAlive(KeepAliveCommand::Status { json }) => keepalive::status(ctx, json),
         Command::KeepAlive(KeepAliveCommand::Remove) => keepalive::remove(ctx),
         Command::KeepAlive(KeepAliveCommand::Run { within }) => {
+            let (_, within) = ctx.schedule(None, within);
             watch::keep_alive_run(ctx, within).await
         }
         Command::Notify(NotifyCommand::Add {
@@ -783,12 +830,13 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
                     ));
                 }
             };
-            watch::notify_add(ctx, channel, timeout)
+            watch::notify_add(ctx, channel, timeout.or(ctx.config.notify_timeout))
         }
         Command::Notify(NotifyCommand::List { json }) => watch::notify_list(ctx, json),
         Command::Notify(NotifyCommand::Remove { id }) => watch::notify_remove(ctx, id),
         Command::Notify(NotifyCommand::Test { id }) => watch::notify_test(ctx, id).await,
         Command::KeepAlive(KeepAliveCommand::Print { every, within }) => {
+            let (every, within) = ctx.schedule(every, within);
             keepalive::print(ctx, every, within)
         }
         Command::Completions { .. } | Command::Man { .. } | Command::Version { .. } => {
@@ -799,6 +847,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
             timeout,
             json,
         } => doctor::run(ctx, explain, timeout, json).await,
+        Command::Config { default, action } => config::run(ctx, default, action),
         Command::FakeServer { port, posts } => feed::fake_server(port, posts).await,
     }
 }

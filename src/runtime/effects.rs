@@ -771,6 +771,7 @@ impl Executor {
             }
         };
         let progress = self.sender();
+        let pattern = app.download_pattern.clone();
         self.spawn(async move {
             if let Err(e) = tokio::fs::create_dir_all(&dir).await {
                 return vec![Msg::Downloaded(Err(format!(
@@ -778,7 +779,7 @@ impl Executor {
                     dir.display()
                 )))];
             }
-            let jobs = crate::download::plan(std::slice::from_ref(&post), &username);
+            let jobs = pattern.plan(std::slice::from_ref(&post), &username);
             let listed = dir.clone();
             let existing =
                 tokio::task::spawn_blocking(move || crate::download::Existing::scan(&listed))

@@ -18,8 +18,18 @@ use crate::instagram::endpoints::BASE_URL_ENV;
 use crate::store::{self, Store};
 
 /// Opens the TUI on the user's own state.
-pub async fn run(store: Store, images: Option<String>, theme: Option<Theme>) -> Result<(), String> {
-    let loaded = store.load().map_err(|e| e.to_string())?;
+pub async fn run(
+    store: Store,
+    images: Option<String>,
+    theme: Option<Theme>,
+    settings: crate::config::Loaded,
+) -> Result<(), String> {
+    let mut loaded = store.load().map_err(|e| e.to_string())?;
+    let config = settings.config;
+    // The session starts as config.toml says; `a` still toggles (and stores) it.
+    if let Some(on) = config.auto_refresh {
+        loaded.state.settings.auto_refresh = on;
+    }
     let started_from = loaded.state.clone();
     let mut app = App::new(
         loaded.state,
@@ -28,14 +38,24 @@ pub async fn run(store: Store, images: Option<String>, theme: Option<Theme>) -> 
     );
     if let Some(notice) = loaded.notice {
         app.set_status(crate::app::Level::Warning, notice);
+    } else if let Some(warning) = settings.warning {
+        app.set_status(crate::app::Level::Warning, warning);
     }
     app.base_override = std::env::var(BASE_URL_ENV)
         .ok()
         .filter(|b| !b.trim().is_empty());
     app.graph_version_override = std::env::var(crate::instagram::endpoints::GRAPH_VERSION_ENV).ok();
     let cache = FeedCache::new(store::cache_dir(&store));
-    app.download_dir = Some(crate::download::default_dir(&store::data_dir(&store)));
-    let asked = images.or_else(|| app.stored.settings.images.clone());
+    app.download_dir = Some(crate::config::download_dir(
+        None,
+        std::env::var_os(crate::config::DOWNLOAD_DIR_ENV),
+        &config,
+        || crate::download::default_dir(&store::data_dir(&store)),
+    ));
+    app.download_pattern = config.download_pattern.clone().unwrap_or_default();
+    let asked = images
+        .or_else(|| config.images.clone())
+        .or_else(|| app.stored.settings.images.clone());
     let mode = look(&mut app, asked.as_deref(), theme);
     let config_dir = store.dir().to_path_buf();
     let mut executor = Executor::new(store, cache, None);

@@ -2,6 +2,7 @@
 
 pub(crate) mod accounts;
 mod commands;
+mod config;
 mod doctor;
 mod engagement;
 mod handoff;
