@@ -103,14 +103,18 @@ const MAX_PASTE: u64 = 64 * 1024;
 fn read_redirect() -> Result<String, CliError> {
     use std::io::{BufRead, IsTerminal, Read};
     let stdin = std::io::stdin();
-    let mut text = String::new();
-    let read = if stdin.is_terminal() {
+    let text = if stdin.is_terminal() {
         eprint!("Paste the address the browser landed on after Allow, then press Enter: ");
-        stdin.lock().take(MAX_PASTE).read_line(&mut text)
+        let mut text = String::new();
+        stdin
+            .lock()
+            .take(MAX_PASTE)
+            .read_line(&mut text)
+            .map_err(|e| CliError::failed(format!("could not read the address from stdin: {e}")))?;
+        text
     } else {
-        stdin.lock().take(MAX_PASTE).read_to_string(&mut text)
+        super::output::all_of_stdin("the address the browser landed on", MAX_PASTE)?
     };
-    read.map_err(|e| CliError::failed(format!("could not read the address from stdin: {e}")))?;
     if text.trim().is_empty() {
         return Err(CliError::usage(
             "nothing was pasted: run 'instatui exchange' and paste the address the browser landed on after Allow (or pipe it in: instatui exchange - < file)",

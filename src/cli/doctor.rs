@@ -3,7 +3,6 @@
 use super::{CliError, Context, print_json};
 use crate::doctor::{self, Check};
 use crate::instagram::Endpoints;
-use std::io::Read;
 use std::time::Duration;
 
 pub(super) async fn run(
@@ -71,15 +70,14 @@ fn finish(checks: &[Check], json: bool) -> Result<(), CliError> {
     }
 }
 
+/// The most `--explain -` reads: an error page's text is a few KiB.
+const EXPLAIN_LIMIT: u64 = 64 * 1024;
+
 /// `--explain TEXT` (`-`: stdin): what the page's error means here.
 fn explain_page(text: &str, app: Option<&crate::store::AppConfig>) -> Result<(), CliError> {
     let mut pasted = text.to_string();
     if text == "-" {
-        pasted.clear();
-        std::io::stdin()
-            .take(1 << 20)
-            .read_to_string(&mut pasted)
-            .map_err(|e| CliError::failed(format!("could not read stdin: {e}")))?;
+        pasted = super::output::all_of_stdin("an error page's text", EXPLAIN_LIMIT)?;
     }
     let lines = doctor::explain(&pasted, app);
     if lines.is_empty() {

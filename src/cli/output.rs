@@ -68,6 +68,28 @@ pub(super) fn first_line_of_stdin(what: &str) -> Result<String, CliError> {
     )))
 }
 
+/// All of stdin, up to `limit` bytes; more than that is a usage error
+/// naming `what`, never a silently cut text (`< /dev/zero` stops at once).
+pub(super) fn all_of_stdin(what: &str, limit: u64) -> Result<String, CliError> {
+    read_at_most(std::io::stdin().lock(), what, limit)
+}
+
+fn read_at_most(reader: impl std::io::Read, what: &str, limit: u64) -> Result<String, CliError> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| CliError::failed(format!("could not read {what} from stdin: {e}")))?;
+    if bytes.len() as u64 > limit {
+        return Err(CliError::usage(format!(
+            "stdin held more than {} KiB: that is not {what}; pipe only {what}",
+            limit / 1024
+        )));
+    }
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
 pub(super) fn note(text: &str) {
     if !quiet() {
         eprintln!("{text}");
@@ -276,6 +298,15 @@ pub(super) fn without_token(state: &crate::store::State) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_endless_stdin_stops_at_the_limit_with_a_sentence() {
+        let err = read_at_most(std::io::repeat(0), "an error page's text", 64 * 1024)
+            .expect_err("refused");
+        assert!(err.to_string().contains("more than 64 KiB"), "{err}");
+        let text = read_at_most(&b"exactly this"[..], "x", 12).expect("fits");
+        assert_eq!(text, "exactly this");
+    }
 
     #[test]
     fn a_list_printed_piece_by_piece_is_the_same_json_text() {

@@ -61,14 +61,54 @@ pub(crate) fn choose_mode(flag: Option<&str>, config: Option<&str>) -> ImageMode
 /// keeps memory and render-time scaling small.
 pub const MAX_SIDE: u32 = 720;
 
-/// Decodes and shrinks; runs on a blocking thread.
+/// The widest or tallest picture decoded at all. Instagram serves at most
+/// 1440 pixels a side; a file declaring more is refused from its header,
+/// before the decoder reserves its pixels (12000×12000 would be ~441 MB).
+pub const MAX_DECODED_SIDE: u32 = 5000;
+
+/// The most the decoder may hold at once: a [`MAX_DECODED_SIDE`] square
+/// in RGBA, plus room for the decoder's own buffers.
+pub const MAX_DECODE_ALLOC: u64 = 128 * 1024 * 1024;
+
+/// Decodes and shrinks; runs on a blocking thread. Bounded by
+/// [`MAX_DECODED_SIDE`] and [`MAX_DECODE_ALLOC`] (`image`'s limits), so a
+/// hostile or broken file never allocates hundreds of megabytes.
 pub fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
-    let image = image::load_from_memory(bytes)
-        .map_err(|e| format!("the picture could not be decoded ({e})"))?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_DECODED_SIDE);
+    limits.max_image_height = Some(MAX_DECODED_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_ALLOC);
+    let reader = || {
+        image::ImageReader::new(std::io::Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| format!("the picture could not be read ({e})"))
+    };
+    let mut decoding = reader()?;
+    decoding.limits(limits);
+    let image = decoding.decode().map_err(|e| match e {
+        image::ImageError::Limits(_) => {
+            too_big(reader().ok().and_then(|r| r.into_dimensions().ok()))
+        }
+        e => format!("the picture could not be decoded ({e})"),
+    })?;
     if image.width() > MAX_SIDE || image.height() > MAX_SIDE {
         Ok(image.thumbnail(MAX_SIDE, MAX_SIDE))
     } else {
         Ok(image)
+    }
+}
+
+/// The note for a picture over the limits, naming its size when its
+/// header tells it.
+fn too_big(dimensions: Option<(u32, u32)>) -> String {
+    match dimensions {
+        Some((width, height)) => format!(
+            "the picture is {width}×{height} pixels, more than instatui decodes (at most {MAX_DECODED_SIDE} a side); open the post in the browser (o) to see it"
+        ),
+        None => format!(
+            "the picture needs more memory than instatui gives one picture ({} MiB); open the post in the browser (o) to see it",
+            MAX_DECODE_ALLOC / (1024 * 1024)
+        ),
     }
 }
 
@@ -318,5 +358,65 @@ mod tests {
         let small = decode(bytes.get_ref()).expect("decode");
         assert_eq!((small.width(), small.height()), (MAX_SIDE, MAX_SIDE / 2));
         assert!(decode(b"not a picture").is_err());
+    }
+
+    /// A PNG's signature and IHDR declaring `width`×`height` RGB pixels,
+    /// then an empty IDAT and IEND: a few dozen bytes that would make an
+    /// unbounded decoder reserve every pixel before finding no data.
+    fn png_header_only(width: u32, height: u32) -> Vec<u8> {
+        fn crc32(bytes: &[u8]) -> u32 {
+            let mut crc = !0_u32;
+            for &b in bytes {
+                crc ^= u32::from(b);
+                for _ in 0..8 {
+                    crc = if crc & 1 == 1 {
+                        (crc >> 1) ^ 0xEDB8_8320
+                    } else {
+                        crc >> 1
+                    };
+                }
+            }
+            !crc
+        }
+        fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+            out.extend_from_slice(&u32::try_from(data.len()).expect("short").to_be_bytes());
+            let mut body = kind.to_vec();
+            body.extend_from_slice(data);
+            out.extend_from_slice(&body);
+            out.extend_from_slice(&crc32(&body).to_be_bytes());
+        }
+        let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+        let mut ihdr = Vec::new();
+        ihdr.extend_from_slice(&width.to_be_bytes());
+        ihdr.extend_from_slice(&height.to_be_bytes());
+        ihdr.extend_from_slice(&[8, 2, 0, 0, 0]); // 8-bit RGB, no interlace
+        chunk(&mut png, b"IHDR", &ihdr);
+        chunk(
+            &mut png,
+            b"IDAT",
+            &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+        );
+        chunk(&mut png, b"IEND", &[]);
+        png
+    }
+
+    #[test]
+    fn a_picture_declaring_huge_dimensions_is_refused_from_its_header() {
+        let png = png_header_only(12_000, 12_000);
+        assert!(png.len() < 100, "the file itself is tiny");
+        let note = decode(&png).expect_err("refused");
+        assert!(note.contains("12000×12000 pixels"), "{note}");
+        assert!(note.contains("at most 5000 a side"), "{note}");
+        assert!(!note.contains('\n'), "one line: {note}");
+        // Only one side too long is refused the same way.
+        let note = decode(&png_header_only(100, 60_000)).expect_err("refused");
+        assert!(note.contains("100×60000 pixels"), "{note}");
+        // A picture at the limit still shows, shrunk for the pane.
+        let edge = image::DynamicImage::new_rgb8(MAX_DECODED_SIDE, 10);
+        let mut bytes = std::io::Cursor::new(Vec::new());
+        edge.write_to(&mut bytes, image::ImageFormat::Png)
+            .expect("encode");
+        let shown = decode(bytes.get_ref()).expect("decoded");
+        assert_eq!(shown.width(), MAX_SIDE);
     }
 }

@@ -251,4 +251,12 @@ fn stdin_reads_stop_at_a_few_kib_with_a_sentence() {
         !m.state_path().exists() || m.app().is_null(),
         "nothing stored"
     );
+    // The pasted redirect and a pasted error page: bounded too, and said.
+    m.setup();
+    let run = with_endless_stdin(&m, &["exchange", "-"], false);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("more than 64 KiB"), "{run:?}");
+    let run = with_endless_stdin(&m, &["doctor", "--explain", "-"], false);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.contains("more than 64 KiB"), "{run:?}");
 }
