@@ -210,4 +210,28 @@ impl App {
             format!("checked {} ago", crate::lifetime::format_remaining(ago))
         })
     }
+
+    /// A notifier whose last delivery failed (as `keep-alive run` or
+    /// `notify test` left it in `watch.json`), in one line, with how many
+    /// more did: what the Accounts screen keeps under its list.
+    pub fn failed_notifier_line(&self) -> Option<String> {
+        let failed: Vec<_> = self
+            .watch
+            .notifiers
+            .iter()
+            .filter_map(|n| n.last.as_ref().filter(|d| !d.ok).map(|d| (n, d)))
+            .collect();
+        let (n, d) = failed.first()?;
+        let more = match failed.len() - 1 {
+            0 => String::new(),
+            k => format!(" (and {k} more)"),
+        };
+        Some(format!(
+            "! notifier {} ({}) failed {}: {}{more}; 'instatui notify test' tries again",
+            n.id,
+            n.channel.describe(),
+            crate::localtime::format_in(d.at, self.offset),
+            d.summary
+        ))
+    }
 }

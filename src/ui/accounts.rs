@@ -28,8 +28,28 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             theme::title(),
         ))
         .border_style(theme::dim());
-    let inner = block.inner(area);
+    let mut inner = block.inner(area);
     frame.render_widget(block, area);
+    // A notifier that failed stays in view under the list, in words (the
+    // `!` marks it without colour) until a delivery works again.
+    if let Some(failed) = app.failed_notifier_line()
+        && inner.height > 1
+    {
+        let line = Rect {
+            y: inner.y + inner.height - 1,
+            height: 1,
+            ..inner
+        };
+        inner.height -= 1;
+        let text = crate::text::fit(&failed, usize::from(line.width));
+        frame.render_widget(
+            Paragraph::new(sanitize::tui_line(Line::from(Span::styled(
+                text,
+                theme::level(Level::Warning),
+            )))),
+            line,
+        );
+    }
     if rows.is_empty() {
         let lines = vec![
             Line::from(" No account yet."),

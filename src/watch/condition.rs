@@ -45,6 +45,13 @@ pub enum Condition {
     RetiredApi {
         message: String,
     },
+    /// This machine's clock says the token expired at `expires_at`, yet
+    /// Instagram took it at `accepted_at` (by the same clock): the clock
+    /// is off, not the token.
+    ClockOff {
+        expires_at: OffsetDateTime,
+        accepted_at: OffsetDateTime,
+    },
     /// The last live check could not reach Instagram (or it answered
     /// nonsense): the last good check was at `since` (`None`: never).
     NotChecked {
@@ -81,6 +88,7 @@ impl Condition {
             Condition::RateLimited { .. } => "rate_limited",
             Condition::RetiredApi { .. } => "retired_api",
             Condition::NotChecked { .. } => "not_checked",
+            Condition::ClockOff { .. } => "clock_off",
         }
     }
 
@@ -90,7 +98,7 @@ impl Condition {
                 Severity::Fine
             }
             Condition::RateLimited { .. } | Condition::NotChecked { .. } => Severity::Passing,
-            Condition::ExpiringSoon { .. } => Severity::Warning,
+            Condition::ExpiringSoon { .. } | Condition::ClockOff { .. } => Severity::Warning,
             Condition::Expired { .. }
             | Condition::Revoked { .. }
             | Condition::ShortLived { .. }
@@ -139,6 +147,7 @@ impl Condition {
             Condition::RateLimited { .. } => "rate limited",
             Condition::RetiredApi { .. } => "RETIRED API",
             Condition::NotChecked { .. } => "not checked",
+            Condition::ClockOff { .. } => "CLOCK OFF",
         }
     }
 
@@ -167,6 +176,14 @@ impl Condition {
                 format!("could not check (last good check {})", at(*t))
             }
             Condition::NotChecked { since: None, .. } => "could not check".into(),
+            Condition::ClockOff {
+                expires_at,
+                accepted_at,
+            } => format!(
+                "this machine's clock is off: it says the token expired {}, yet Instagram took it {}",
+                at(*expires_at),
+                at(*accepted_at)
+            ),
         }
     }
 
@@ -203,6 +220,9 @@ impl Condition {
             Condition::RateLimited { .. } | Condition::NotChecked { .. } => {
                 Some(format!("instatui status --account {name}"))
             }
+            Condition::ClockOff { .. } => {
+                Some("set this machine's clock right (timedatectl set-ntp true), then instatui doctor".into())
+            }
         }
     }
 }
@@ -216,12 +236,22 @@ pub fn condition(
     now: OffsetDateTime,
 ) -> Condition {
     let t = &account.token;
-    if t.expires_at <= now {
-        return Condition::Expired { at: t.expires_at };
-    }
     let check = watch
         .and_then(|w| w.check.as_ref())
         .filter(|c| c.at >= t.obtained_at);
+    if t.expires_at <= now {
+        // Instagram took it after its expiry by this clock: the clock is
+        // wrong (a token is never accepted after it died).
+        return match check {
+            Some(c) if c.outcome == CheckOutcome::Ok && c.at >= t.expires_at => {
+                Condition::ClockOff {
+                    expires_at: t.expires_at,
+                    accepted_at: c.at,
+                }
+            }
+            _ => Condition::Expired { at: t.expires_at },
+        };
+    }
     // What the last check leaves open: trouble that may pass (Instagram
     // down, a rate limit) says nothing about the token, so what the clock
     // knows for sure and needs the user (a short-lived or expiring token)
@@ -436,6 +466,20 @@ mod tests {
             },
         );
         assert_eq!(condition(&a, Some(&limited), now).key(), "expiring_soon");
+    }
+
+    #[test]
+    fn instagram_taking_a_token_the_clock_calls_dead_means_the_clock_is_off() {
+        let t0 = datetime!(2026-01-01 0:00 UTC);
+        let a = account(t0);
+        let later = t0 + Duration::days(400);
+        let ok = checked(later, CheckOutcome::Ok);
+        let c = condition(&a, Some(&ok), later);
+        assert_eq!(c.key(), "clock_off");
+        assert!(c.needs_user() && !c.needs_authorize() && c.token_works());
+        // Without a check after the expiry, it is what the clock says.
+        let before = checked(t0 + Duration::days(2), CheckOutcome::Ok);
+        assert_eq!(condition(&a, Some(&before), later).key(), "expired");
     }
 
     #[test]

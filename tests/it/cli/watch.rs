@@ -490,3 +490,238 @@ fn a_rate_limit_during_the_check_is_recorded_with_its_end_and_never_sent() {
     let v: Value = serde_json::from_str(&status.stdout).expect("JSON");
     assert_eq!(v["accounts"][0]["condition"], "rate_limited", "{v}");
 }
+
+/// A webhook host that takes the request and never answers: it holds the
+/// connection until the client gives up, and says whether `proof` (a file
+/// another channel writes) appeared while it was holding.
+fn hanging_receiver(proof: std::path::PathBuf) -> (String, std::sync::mpsc::Receiver<bool>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}/slow", listener.local_addr().expect("addr"));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let Some(Ok(mut stream)) = listener.incoming().next() else {
+            return;
+        };
+        // Polls for the other channel's file (bounded), holding the answer.
+        let mut seen = false;
+        for _ in 0..400 {
+            if std::fs::metadata(&proof).is_ok_and(|m| m.len() > 0) {
+                seen = true;
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        let _ = tx.send(seen);
+        // Never answers: reads until instatui hangs up at its timeout.
+        let mut sink = Vec::new();
+        let _ = stream.read_to_end(&mut sink);
+    });
+    (url, rx)
+}
+
+#[test]
+fn a_failing_or_hanging_channel_is_recorded_shown_and_never_holds_up_the_others() {
+    let m = Machine::demo();
+    m.authorized();
+    add_shop_account(&m);
+    // A port nothing listens on.
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+        format!("http://{}/hook", l.local_addr().expect("addr"))
+    };
+    let proof = m.out("proof.jsonl");
+    let (slow, held) = hanging_receiver(proof.clone());
+    let loud = m.out("loud.jsonl");
+    let adds: [&[&str]; 4] = [
+        &["notify", "add", "--webhook", &closed],
+        &["notify", "add", "--webhook", &slow, "--timeout", "3s"],
+        // Megabytes on stdout and stderr, then the notice kept.
+        &[
+            "notify",
+            "add",
+            "--exec",
+            &format!(
+                "head -c 3000000 /dev/zero | tr '\\0' x; head -c 3000000 /dev/zero | tr '\\0' y >&2; cat >> '{}'",
+                loud.display()
+            ),
+        ],
+        &[
+            "notify",
+            "add",
+            "--exec",
+            &format!("cat >> '{0}'; echo >> '{0}'", proof.display()),
+        ],
+    ];
+    for add in adds {
+        let run = m.run(add);
+        assert_eq!(run.code, 0, "{run:?}");
+    }
+    assert!(m.control().revoke_tokens_of(SHOP_USERNAME));
+    let run = m.run(&["keep-alive", "run"]);
+    assert_eq!(
+        run.code, 3,
+        "the account's verdict, not the channels': {run:?}"
+    );
+    assert!(
+        held.recv().expect("the slow host was asked"),
+        "the other channels delivered while the slow one hung"
+    );
+    // Each failure is one sentence on stderr.
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: notifier"))
+        .collect();
+    assert_eq!(warnings.len(), 2, "{run:?}");
+    assert!(
+        warnings[0].starts_with("warning: notifier 1 failed: could not reach the webhook"),
+        "{warnings:?}"
+    );
+    assert_eq!(
+        warnings[1],
+        "warning: notifier 2 failed: no answer within 3s"
+    );
+    assert!(
+        run.stderr.len() < 2_000,
+        "no megabytes relayed: {}",
+        run.stderr.len()
+    );
+    // The working channels got their one notice, the loud one too.
+    assert_eq!(exec_received(&proof).len(), 1);
+    let kept: Value = serde_json::from_str(
+        &std::fs::read_to_string(&loud).expect("the loud command kept its notice"),
+    )
+    .expect("JSON");
+    assert_eq!(kept["condition"], "revoked");
+    // The other account is untouched and nothing is lost: both are recorded.
+    assert!(
+        run.stdout.contains(&format!("@{DEMO_USERNAME}: "))
+            && !run.stdout.contains(&format!("@{DEMO_USERNAME}: revoked")),
+        "{run:?}"
+    );
+    let watch: Value = serde_json::from_str(
+        &std::fs::read_to_string(m.config_dir().join("watch.json")).expect("watch"),
+    )
+    .expect("JSON");
+    assert_eq!(
+        watch["accounts"].as_object().map(|a| a.len()),
+        Some(2),
+        "{watch}"
+    );
+    assert!(
+        std::fs::metadata(m.config_dir().join("watch.json"))
+            .expect("watch")
+            .len()
+            < 20_000,
+        "the loud command's output is not kept"
+    );
+    // Shown where the user looks: keep-alive status and notify list.
+    let status = m.run(&["keep-alive", "status"]);
+    assert!(
+        status.stdout.contains("notifier 1:  webhook: ")
+            && status.stdout.contains("FAILED at")
+            && status.stdout.contains("notifier 2:  webhook: ")
+            && status.stdout.contains("no answer within 3s"),
+        "{status:?}"
+    );
+    let list = m.run(&["notify", "list"]);
+    assert_eq!(list.stdout.matches("FAILED").count(), 2, "{list:?}");
+    // What was sent is remembered whatever the channels did: no resend.
+    let again = m.run(&["keep-alive", "run"]);
+    assert_eq!(again.code, 3, "{again:?}");
+    assert_eq!(exec_received(&proof).len(), 1);
+}
+
+#[test]
+fn a_clock_far_ahead_is_named_as_the_clock_never_taken_for_an_expired_token() {
+    let m = Machine::demo();
+    m.authorized();
+    let exec_out = m.out("exec.jsonl");
+    let exec = format!("cat >> '{0}'; echo >> '{0}'", exec_out.display());
+    assert_eq!(m.run(&["notify", "add", "--exec", &exec]).code, 0);
+    let token_before = m.raw_token();
+    let run = m.run_with(&["keep-alive", "run"], |c| {
+        c.env("INSTATUI_CLOCK_SKEW", "400d");
+    });
+    assert_eq!(run.code, 1, "not a new authorize: {run:?}");
+    assert!(
+        run.stdout.contains(&format!(
+            "@{DEMO_USERNAME}: this machine's clock is off: it says the token expired"
+        )),
+        "{run:?}"
+    );
+    let got = exec_received(&exec_out);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0]["condition"], "clock_off");
+    assert!(
+        got[0]["fix"]
+            .as_str()
+            .is_some_and(|f| f.contains("clock right")),
+        "{}",
+        got[0]
+    );
+    // Nothing lost: the token is the one Instagram still takes.
+    assert_eq!(m.raw_token(), token_before);
+    // The clock set right: one "recovered".
+    let run = m.run(&["keep-alive", "run"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let got = exec_received(&exec_out);
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert_eq!(got[1]["event"], "recovered");
+}
+
+#[test]
+fn an_account_removed_while_the_check_runs_is_dropped_and_the_other_still_checked() {
+    use instatui::fake::Fault;
+    let m = Machine::demo();
+    m.authorized();
+    add_shop_account(&m);
+    let exec_out = m.out("exec.jsonl");
+    let exec = format!("cat >> '{0}'; echo >> '{0}'", exec_out.display());
+    assert_eq!(m.run(&["notify", "add", "--exec", &exec]).code, 0);
+    assert!(m.control().revoke_tokens_of(SHOP_USERNAME));
+    // The first check takes a while: the account goes meanwhile.
+    let before = m.requests_to("/me");
+    m.control()
+        .inject_on("/me", Fault::Slow(std::time::Duration::from_secs(2)), 1);
+    let child = m
+        .process()
+        .args(["keep-alive", "run"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let mut waited = 0;
+    while m.requests_to("/me") == before {
+        assert!(waited < 2_000, "the check never started");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+        waited += 1;
+    }
+    let remove = m.run(&["accounts", "remove", SHOP_USERNAME]);
+    assert_eq!(remove.code, 0, "{remove:?}");
+    let output = child.wait_with_output().expect("ends");
+    let run = m.finish(output);
+    assert_eq!(run.code, 0, "the account left is fine: {run:?}");
+    // Its refresh line came before it went; no condition, no notice after.
+    assert!(
+        !run.stdout.contains(&format!("@{SHOP_USERNAME}: revoked")),
+        "{run:?}"
+    );
+    assert!(
+        run.stdout.contains(&format!("@{DEMO_USERNAME}: ")),
+        "{run:?}"
+    );
+    assert!(
+        exec_received(&exec_out).is_empty(),
+        "nothing told of a removed account"
+    );
+    let watch: Value = serde_json::from_str(
+        &std::fs::read_to_string(m.config_dir().join("watch.json")).expect("watch"),
+    )
+    .expect("JSON");
+    assert_eq!(
+        watch["accounts"].as_object().map(|a| a.len()),
+        Some(1),
+        "only the account left is recorded: {watch}"
+    );
+}

@@ -69,3 +69,46 @@ fn a_revoked_account_is_seen_at_start_on_the_header_token_screen_and_accounts() 
         "{status:?}"
     );
 }
+
+#[test]
+fn a_notifier_that_failed_stays_in_view_under_the_accounts_until_it_works() {
+    use crate::common::tui::*;
+    use instatui::watch::notify::{Channel, Delivery, Notifier};
+    let mut app = app_with(state_with_token(
+        time::Duration::days(2),
+        time::Duration::days(58),
+    ));
+    app.screen = instatui::app::Screen::Accounts;
+    let draw = |app: &instatui::app::App| {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 20)).expect("terminal");
+        terminal
+            .draw(|f| instatui::ui::render(app, f))
+            .expect("draw");
+        terminal.backend().to_string()
+    };
+    let failed = |ok: bool| Notifier {
+        id: 2,
+        channel: Channel::Webhook {
+            url: "http://127.0.0.1:9/hook".into(),
+        },
+        timeout_secs: Some(2),
+        last: Some(Delivery {
+            at: NOW,
+            ok,
+            summary: if ok {
+                "sent 1 notice(s)".into()
+            } else {
+                "no answer within 2s".into()
+            },
+        }),
+    };
+    app.watch.notifiers = vec![failed(false)];
+    let screen = draw(&app);
+    assert!(
+        screen.contains("! notifier 2 (webhook: http://127.0.0.1:9/hook) failed 2026-11-28 12:00: no answer within 2s"),
+        "{screen}"
+    );
+    app.watch.notifiers = vec![failed(true)];
+    assert!(!draw(&app).contains("notifier 2"), "gone once it works");
+}
