@@ -1,6 +1,13 @@
 //! Saving posts to disk: file names, skipping what is there, `.part` files renamed only when complete,
 //! file times from the post, and optional `.json` sidecars.
 
+mod batch;
+mod many;
+pub mod pace;
+
+pub use many::run_all;
+
+use crate::instagram::cdn::Saving;
 use crate::instagram::renew::{Item, RenewError, Wanted};
 use crate::instagram::{ApiError, Client, Media, MediaType, VIDEO_UNAVAILABLE};
 use crate::secret::Secret;
@@ -376,7 +383,9 @@ pub(crate) fn default_dir(data_dir: &Path) -> PathBuf {
 
 /// Saves one file, unless `existing` (the folder listed once for the whole
 /// run) has it. An expired CDN URL costs one fetch of the post for a fresh
-/// URL, then the download is tried again.
+/// URL, then the download is tried again. The file is on the disk (data,
+/// then name) when this returns; many files go through [`run_all`], which
+/// makes them durable a batch at a time.
 pub async fn run_job(
     client: &Client,
     token: &Secret,
@@ -384,42 +393,90 @@ pub async fn run_job(
     dir: &Path,
     existing: &Existing,
 ) -> Result<Outcome, String> {
-    let done = |path: PathBuf| {
-        if job.cover {
-            Outcome::CoverOnly(path)
-        } else {
-            Outcome::Saved(path)
+    match fetch_job(client, token, job, dir, existing).await.result? {
+        Step::Done(outcome) => Ok(outcome),
+        Step::Fetched(fetched) => {
+            let dir = dir.to_path_buf();
+            tokio::task::spawn_blocking(move || batch::finish(&dir, vec![fetched]))
+                .await
+                .map_err(|e| format!("{}: the file could not be finished: {e}", job.stem))?
+                .pop()
+                .unwrap_or_else(|| Err(format!("{}: the file was not finished", job.stem)))
         }
+    }
+}
+
+/// Where a job stands after [`fetch_job`].
+#[derive(Debug)]
+pub(crate) enum Step {
+    /// Nothing to fetch (already there, a cover renamed).
+    Done(Outcome),
+    /// In its `.part`, waiting for [`batch::finish`].
+    Fetched(batch::Fetched),
+}
+
+/// [`fetch_job`]'s answer, with what the host's pace learns from it.
+#[derive(Debug)]
+pub(crate) struct Attempt {
+    pub result: Result<Step, String>,
+    pub bytes: u64,
+    /// Tries that failed as a busy host fails (see `ApiError::is_busy`):
+    /// before the file came, or the one that ended the attempt.
+    pub busy_tries: u32,
+    /// Whether it went to the network at all.
+    pub transferred: bool,
+}
+
+/// Fetches one file into its `.part` (its time set, not yet flushed to the
+/// disk nor renamed), unless `existing` has it.
+pub(crate) async fn fetch_job(
+    client: &Client,
+    token: &Secret,
+    job: &Job,
+    dir: &Path,
+    existing: &Existing,
+) -> Attempt {
+    let local = |result| Attempt {
+        result,
+        bytes: 0,
+        busy_tries: 0,
+        transferred: false,
     };
     if let Some(path) = existing.get(&job.stem) {
-        return Ok(if job.cover {
+        return local(Ok(Step::Done(if job.cover {
             Outcome::CoverOnly(path.clone())
         } else {
             Outcome::Skipped(path.clone())
-        });
+        })));
     }
-    if let Some(renamed) = rename_old_cover(job, dir, existing)? {
-        return Ok(Outcome::CoverOnly(renamed));
+    match rename_old_cover(job, dir, existing) {
+        Ok(Some(renamed)) => return local(Ok(Step::Done(Outcome::CoverOnly(renamed)))),
+        Ok(None) => {}
+        Err(e) => return local(Err(e)),
     }
     let Some(url) = job.url.clone() else {
-        return Err(if job.cover {
+        return local(Err(if job.cover {
             format!(
                 "{}: {VIDEO_UNAVAILABLE}, and it has no cover",
                 job.post_stem()
             )
         } else {
             format!("{}: Instagram offers no file for this post", job.stem)
-        });
+        }));
     };
     let part = dir.join(format!("{}.part", job.stem));
     let item = Item {
         post_id: &job.post_id,
         child: job.child,
     };
+    let saving = Saving {
+        sync: false,
+        modified: job.posted_at.map(std::time::SystemTime::from),
+    };
     let part_ref = &part;
     let downloaded = client
         .with_renewal(token, item, Wanted::File, &url, |url| async move {
-            client.download_to(&url, part_ref).await
+            client.download_with(&url, part_ref, saving).await
         })
         .await
         .map(|renewed| (renewed.url, renewed.value))
@@ -430,30 +487,37 @@ pub async fn run_job(
                 "the post no longer offers this file",
             ),
         });
-    // Whatever failed, no half file stays behind (a leftover from an
-    // earlier run included); a link planted there stays for the user to see.
-    let (url, content_type) = downloaded.map_err(|err| {
-        if std::fs::symlink_metadata(&part).is_ok_and(|m| m.file_type().is_file()) {
-            let _ = std::fs::remove_file(&part);
+    let (url, downloaded) = match downloaded {
+        Ok(done) => done,
+        Err(err) => {
+            // Whatever failed, no half file stays behind (a leftover from an
+            // earlier run included); a link planted there stays for the user to see.
+            if std::fs::symlink_metadata(&part).is_ok_and(|m| m.file_type().is_file()) {
+                let _ = std::fs::remove_file(&part);
+            }
+            return Attempt {
+                busy_tries: u32::from(err.is_busy()),
+                result: Err(format!("{}: {err}", job.stem)),
+                bytes: 0,
+                transferred: true,
+            };
         }
-        format!("{}: {err}", job.stem)
-    })?;
+    };
     let target = dir.join(format!(
         "{}.{}",
         job.stem,
-        extension(content_type.as_deref(), &url)
+        extension(downloaded.content_type.as_deref(), &url)
     ));
-    std::fs::rename(&part, &target).map_err(|e| {
-        format!(
-            "could not rename {} to {}: {e}",
-            part.display(),
-            target.display()
-        )
-    })?;
-    if let Some(at) = job.posted_at {
-        set_modified(&target, at);
+    Attempt {
+        result: Ok(Step::Fetched(batch::Fetched {
+            part,
+            target,
+            cover: job.cover,
+        })),
+        bytes: downloaded.bytes,
+        busy_tries: downloaded.busy_tries,
+        transferred: true,
     }
-    Ok(done(target))
 }
 
 /// Earlier versions saved a cover under the post's own name, so that a

@@ -1,4 +1,4 @@
-//! `instatui download`: the feed's pictures and videos to a folder, four at a time, idempotent;
+//! `instatui download`: the feed's pictures and videos to a folder, at each host's pace, idempotent;
 //! a date range, one kind of media, sidecars.
 
 use super::progress::{self, Listing};
@@ -7,11 +7,7 @@ use crate::download::{self, Outcome};
 use crate::instagram::walk::{self, MediaList};
 use crate::instagram::{Media, MediaType, VIDEO_UNAVAILABLE, VIDEO_UNAVAILABLE_WHY};
 use crate::store;
-use futures::StreamExt;
 use time::Date;
-
-/// Transfers at once: enough to hide latency, few enough to be polite.
-const PARALLEL: usize = 4;
 
 pub(super) async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
     // A mistyped date is a usage error, whatever the state of the setup.
@@ -103,19 +99,8 @@ pub(super) async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliErro
     let existing = download::Existing::scan(&dir);
 
     let bar = progress::files(jobs.len());
-    let results: Vec<Result<Outcome, String>> = futures::stream::iter(jobs.iter())
-        .map(|job| {
-            let (client, token, dir, bar, existing) =
-                (&client, &token.value, &dir, &bar, &existing);
-            async move {
-                let result = download::run_job(client, token, job, dir, existing).await;
-                bar.inc(1);
-                result
-            }
-        })
-        .buffer_unordered(PARALLEL)
-        .collect()
-        .await;
+    let results =
+        download::run_all(&client, &token.value, &jobs, &dir, &existing, || bar.inc(1)).await;
     bar.finish_and_clear();
 
     let saved = results

@@ -140,7 +140,7 @@ fn table_row(media: &Media, offset: time::UtcOffset) -> String {
 /// The exports start with a throw-away config, cache and data dir, so
 /// following them never touches the user's real `state.json` or feed cache.
 #[cfg(feature = "demo")]
-pub(super) async fn fake_server(port: u16, posts: usize) -> Result<(), CliError> {
+pub(super) async fn fake_server(port: u16, posts: usize, latency: u64) -> Result<(), CliError> {
     use crate::fake::{FakeConfig, FakeInstagram};
     use crate::store::{CACHE_DIR_ENV, CONFIG_DIR_ENV, DATA_DIR_ENV};
     // A person's browser opens the authorize URL: it gets the fake's
@@ -161,6 +161,8 @@ pub(super) async fn fake_server(port: u16, posts: usize) -> Result<(), CliError>
     let fake = FakeInstagram::start_on(addr, config.clone())
         .await
         .map_err(|e| CliError::failed(format!("could not start the fake on {addr}: {e}")))?;
+    fake.control()
+        .set_latency(std::time::Duration::from_millis(latency));
     println!(
         "# fake Instagram listening on {}. In another shell, run these lines: the config,",
         fake.base_url()
@@ -214,7 +216,7 @@ pub(super) async fn fake_server(port: u16, posts: usize) -> Result<(), CliError>
 
 /// `fake-server` in an instatui built without the fake: says so.
 #[cfg(not(feature = "demo"))]
-pub(super) async fn fake_server(_port: u16, _posts: usize) -> Result<(), CliError> {
+pub(super) async fn fake_server(_port: u16, _posts: usize, _latency: u64) -> Result<(), CliError> {
     Err(CliError::failed(crate::runtime::NO_DEMO))
 }
 

@@ -295,6 +295,9 @@ pub enum Command {
         port: u16,
         #[arg(long, default_value_t = 64)]
         posts: usize,
+        /// Every request waits this many milliseconds, as over a link with that round trip.
+        #[arg(long, default_value_t = 0, value_name = "MS")]
+        latency: u64,
     },
 }
 
@@ -848,6 +851,10 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
             json,
         } => doctor::run(ctx, explain, timeout, json).await,
         Command::Config { default, action } => config::run(ctx, default, action),
-        Command::FakeServer { port, posts } => feed::fake_server(port, posts).await,
+        Command::FakeServer {
+            port,
+            posts,
+            latency,
+        } => feed::fake_server(port, posts, latency).await,
     }
 }

@@ -242,6 +242,78 @@ async fn a_leftover_part_file_is_overwritten_and_renamed() {
     assert_eq!(h.cdn_hits(), 1);
 }
 
+/// A video of several MiB goes to its file in steps of a MiB from one
+/// blocking task (a picture whole, in one step): it arrives whole, byte for
+/// byte, with the post's time set on the open file.
+#[tokio::test]
+async fn a_video_of_several_mebibytes_arrives_whole_with_the_posts_time() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let len = 3 * 1024 * 1024 + 17;
+    h.control().inject_on("/cdn", Fault::Huge(len), 1);
+    let part = dir.path().join("clip.part");
+    let posted = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
+    let saving = instatui::instagram::cdn::Saving {
+        sync: false,
+        modified: Some(posted),
+    };
+    let url = h.posts[0].media_url.clone().expect("a URL");
+    let done = h
+        .client
+        .download_with(&url, &part, saving)
+        .await
+        .expect("downloaded");
+    assert_eq!(done.bytes, len);
+    assert_eq!(done.busy_tries, 0);
+    let meta = std::fs::metadata(&part).expect("written");
+    assert_eq!(meta.len(), len);
+    assert_eq!(meta.modified().expect("mtime"), posted);
+    let bytes = std::fs::read(&part).expect("read");
+    assert!(bytes.iter().all(|&b| b == b'a'), "byte for byte");
+}
+
+/// A host that answers 500 and then the file: the file is saved, and the
+/// refused try is told, so the host's pace slows down; a 429 (not retried)
+/// fails as a busy host's answer too.
+#[tokio::test]
+async fn a_file_that_came_after_a_refused_try_says_the_host_was_busy() {
+    let h = Harness::start().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    h.control().inject_on("/cdn", Fault::Status500, 1);
+    let url = h.posts[0].media_url.clone().expect("a URL");
+    let part = dir.path().join("x.part");
+    let done = h
+        .client
+        .download_with(&url, &part, Default::default())
+        .await
+        .expect("downloaded on the second try");
+    assert_eq!(done.busy_tries, 1);
+    assert_eq!(h.cdn_hits(), 2);
+
+    h.control().inject_on("/cdn", Fault::RateLimited, 1);
+    let err = h
+        .client
+        .download_with(&url, &part, Default::default())
+        .await
+        .expect_err("429");
+    assert!(err.is_busy(), "{err}");
+    h.control().inject_on(
+        "/cdn",
+        Fault::Canned {
+            status: 404,
+            content_type: "text/plain".into(),
+            body: "Not Found".into(),
+        },
+        1,
+    );
+    let err = h
+        .client
+        .download_with(&url, &part, Default::default())
+        .await
+        .expect_err("404");
+    assert!(!err.is_busy(), "a refusal is not a busy host: {err}");
+}
+
 /// No file under a final name, and no `.part` left behind.
 fn assert_nothing_saved(dir: &Path, job: &Job) {
     assert_eq!(download::existing(dir, &job.stem), None);
@@ -522,6 +594,25 @@ fn cli_download_all_saves_every_file_once() {
     );
     assert_eq!(cdn_hits(&m.control()), cdn_before, "no new CDN request");
     assert_eq!(saved_stems(&out).len(), expected);
+}
+
+/// Over a link where each answer waits 30 ms, more transfers at once bring
+/// more files a second: the pace climbs past the 4 it starts at (a fixed 4
+/// before). Every file is still saved once, whole.
+#[test]
+fn cli_download_runs_more_than_four_transfers_at_once_over_a_slow_link() {
+    let m = Machine::with_posts(120);
+    m.authorized();
+    let posts = posts(&m);
+    m.control().set_latency(Duration::from_millis(30));
+    let out = m.out("paced");
+
+    let run = m.run(&["download", "--all", "--out", out.to_str().expect("utf8")]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let peak = m.control().peak_in_flight();
+    assert!(peak > 4, "at most {peak} transfers at once");
+    assert!(peak <= 16, "{peak} transfers at once, over the cap");
+    assert_eq!(saved_stems(&out), planned_stems(&posts));
 }
 
 #[test]

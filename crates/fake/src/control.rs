@@ -148,6 +148,21 @@ impl FakeControl {
         self.app.lock().requests.clone()
     }
 
+    /// From now on every request (the CDN's, Graph's, OAuth's) waits `latency`
+    /// before it is answered, as over a link with that round trip; requests
+    /// wait side by side, so latency, not the fake, bounds how many are
+    /// answered a second. Zero (the default) answers at once.
+    pub fn set_latency(&self, latency: Duration) {
+        self.app.lock().latency = latency;
+    }
+
+    /// The most requests the fake was answering at once so far (a request
+    /// counts from its arrival until its answer is handed back, its latency
+    /// included).
+    pub fn peak_in_flight(&self) -> usize {
+        self.app.lock().peak_in_flight
+    }
+
     /// Every CDN URL issued so far answers 403 `URL signature expired`.
     pub fn expire_cdn_urls(&self) {
         let mut inner = self.app.lock();

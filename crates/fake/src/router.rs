@@ -34,15 +34,21 @@ pub(crate) async fn handle(State(app): State<Arc<Shared>>, request: Request) -> 
     }
     // Method and path only: queries and bodies carry tokens and secrets.
     tracing::debug!(%method, %path, "fake instagram request");
-    let fault = {
+    let (fault, latency) = {
         let mut inner = app.lock();
         inner.requests.push(RecordedRequest {
             method,
             path: path.clone(),
             query,
         });
-        take_fault(&mut inner.faults, &path)
+        inner.in_flight += 1;
+        inner.peak_in_flight = inner.peak_in_flight.max(inner.in_flight);
+        (take_fault(&mut inner.faults, &path), inner.latency)
     };
+    let _counted = InFlight(&app);
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
     match fault {
         None | Some(Fault::Cycle(_)) => answer(&app, request).await,
         Some(Fault::Endless) => hostile::endless(),
@@ -92,6 +98,17 @@ pub(crate) async fn handle(State(app): State<Arc<Shared>>, request: Request) -> 
             }
             response
         }
+    }
+}
+
+/// One request being answered: counted out when its answer is handed back
+/// (or the client went away).
+struct InFlight<'a>(&'a Shared);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        let mut inner = self.0.lock();
+        inner.in_flight = inner.in_flight.saturating_sub(1);
     }
 }
 

@@ -69,6 +69,11 @@ pub(crate) struct Inner {
     pub graph_calls: Vec<OffsetDateTime>,
     /// Fields answered as nonexisting (`FakeControl::refuse_field`).
     pub refused_fields: Vec<String>,
+    /// Every request waits this long before it is answered (`FakeControl::set_latency`).
+    pub latency: std::time::Duration,
+    /// Requests being answered now, and the most there were at once.
+    pub in_flight: usize,
+    pub peak_in_flight: usize,
 }
 
 /// Everything the request handlers share.
@@ -104,6 +109,9 @@ impl Shared {
                 cdn_epoch: 0,
                 graph_calls: Vec::new(),
                 refused_fields: Vec::new(),
+                latency: std::time::Duration::ZERO,
+                in_flight: 0,
+                peak_in_flight: 0,
             }),
         }
     }

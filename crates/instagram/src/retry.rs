@@ -14,7 +14,21 @@ pub(crate) struct Retry {
 impl Retry {
     /// Runs `attempt` until it succeeds, fails for good (an error that is
     /// not transient), or `tries` are used up; the last answer is returned.
-    pub(crate) async fn run<T, F, Fut>(self, mut attempt: F) -> Result<T, ApiError>
+    pub(crate) async fn run<T, F, Fut>(self, attempt: F) -> Result<T, ApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<T, ApiError>>,
+    {
+        self.run_noting(attempt, |_| {}).await
+    }
+
+    /// [`Retry::run`], telling `failed` of each try that failed and was
+    /// tried again (a download's pace slows down on them).
+    pub(crate) async fn run_noting<T, F, Fut>(
+        self,
+        mut attempt: F,
+        mut failed: impl FnMut(&ApiError),
+    ) -> Result<T, ApiError>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<T, ApiError>>,
@@ -25,6 +39,7 @@ impl Retry {
             tried += 1;
             match attempt().await {
                 Err(err) if err.kind.is_retryable() && tried < self.tries => {
+                    failed(&err);
                     tracing::info!(kind = ?err.kind, tried, "retrying after a transient failure");
                     tokio::time::sleep(pause).await;
                     pause *= 2;
