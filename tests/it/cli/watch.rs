@@ -725,3 +725,173 @@ fn an_account_removed_while_the_check_runs_is_dropped_and_the_other_still_checke
         "only the account left is recorded: {watch}"
     );
 }
+
+/// A folder for PATH holding only `sh`, `cat` and the stand-ins given
+/// (name, script body), so what is found on PATH is exactly that.
+fn stand_in_path(m: &Machine, name: &str, tools: &[(&str, &str)]) -> std::path::PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = m.out(name);
+    std::fs::create_dir_all(&dir).expect("bin dir");
+    for real in ["sh", "cat"] {
+        let found = ["/bin", "/usr/bin"]
+            .iter()
+            .map(|d| std::path::Path::new(d).join(real))
+            .find(|p| p.is_file())
+            .expect("sh and cat");
+        std::os::unix::fs::symlink(found, dir.join(real)).expect("link");
+    }
+    for (tool, body) in tools {
+        let path = dir.join(tool);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("stand-in");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    dir
+}
+
+#[test]
+fn desktop_and_email_notices_go_through_notify_send_and_sendmail_on_path() {
+    let m = Machine::demo();
+    m.authorized();
+    let args_out = m.out("notify-send.args");
+    let mail_args = m.out("sendmail.args");
+    let mail_in = m.out("sendmail.stdin");
+    let bin = stand_in_path(
+        &m,
+        "bin",
+        &[
+            (
+                "notify-send",
+                &format!(
+                    "for a in \"$@\"; do printf '%s\\n' \"$a\"; done > '{}'",
+                    args_out.display()
+                ),
+            ),
+            (
+                "sendmail",
+                &format!(
+                    "printf '%s\\n' \"$@\" > '{}'; cat > '{}'",
+                    mail_args.display(),
+                    mail_in.display()
+                ),
+            ),
+        ],
+    );
+    let path = bin.display().to_string();
+    let with_path = |args: &[&str]| {
+        m.run_with(args, |c| {
+            c.env("PATH", &path);
+        })
+    };
+    assert_eq!(with_path(&["notify", "add", "--desktop"]).code, 0);
+    let add = with_path(&["notify", "add", "--email", "owner@example.org"]);
+    assert_eq!(add.code, 0, "{add:?}");
+    assert!(!add.stderr.contains("no sendmail"), "{add:?}");
+    let test = with_path(&["notify", "test"]);
+    assert_eq!(test.code, 0, "{test:?}");
+
+    let args = std::fs::read_to_string(&args_out).expect("notify-send ran");
+    let args: Vec<&str> = args.lines().collect();
+    assert_eq!(args[..2], ["--app-name=instatui", "instatui"], "{args:?}");
+    assert!(
+        args[2].starts_with(&format!("@{DEMO_USERNAME}: test notice from instatui (")),
+        "one line naming the account: {args:?}"
+    );
+    assert_eq!(args.len(), 3, "{args:?}");
+
+    assert_eq!(
+        std::fs::read_to_string(&mail_args).expect("sendmail ran"),
+        "-t\n"
+    );
+    let mail = std::fs::read_to_string(&mail_in).expect("the mail");
+    assert!(
+        mail.starts_with("To: owner@example.org\nSubject: instatui: @"),
+        "{mail}"
+    );
+    assert!(
+        mail.contains("Content-Type: text/plain; charset=utf-8"),
+        "{mail}"
+    );
+    let json = &mail[mail.find("\n{").expect("the notice as JSON") + 1..];
+    let notice: Value = serde_json::from_str(json.trim()).expect("JSON");
+    assert_eq!(notice["event"], "test");
+    assert_eq!(notice["username"], DEMO_USERNAME);
+    let token = m.raw_token();
+    for text in [&mail, &args.join("\n")] {
+        assert!(
+            !text.contains(&token) && !text.contains(DEMO_APP_SECRET),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn a_failing_sendmail_a_missing_one_and_a_missing_notify_send_each_say_so() {
+    let m = Machine::demo();
+    m.authorized();
+    let failing = stand_in_path(
+        &m,
+        "failing",
+        &[(
+            "sendmail",
+            "cat > /dev/null; echo 'sendmail: relay refused by smtp.example.org' >&2; exit 75",
+        )],
+    );
+    let path = failing.display().to_string();
+    let add = m.run_with(&["notify", "add", "--email", "owner@example.org"], |c| {
+        c.env("PATH", &path);
+    });
+    assert_eq!(add.code, 0, "{add:?}");
+    let test = m.run_with(&["notify", "test"], |c| {
+        c.env("PATH", &path);
+    });
+    assert_eq!(test.code, 1, "{test:?}");
+    assert!(
+        test.stderr.contains(
+            "warning: notifier 1 failed: exited with 75: sendmail: relay refused by smtp.example.org"
+        ),
+        "{test:?}"
+    );
+    let list = m.run(&["notify", "list"]);
+    assert!(list.stdout.contains("FAILED at"), "{list:?}");
+
+    // No notify-send on PATH: the desktop channel says what to install.
+    let bare = stand_in_path(&m, "bare", &[]);
+    let path = bare.display().to_string();
+    assert_eq!(m.run(&["notify", "remove", "1"]).code, 0);
+    assert_eq!(m.run(&["notify", "add", "--desktop"]).code, 0);
+    let test = m.run_with(&["notify", "test"], |c| {
+        c.env("PATH", &path);
+    });
+    assert_eq!(test.code, 1, "{test:?}");
+    assert!(
+        test.stderr.contains(
+            "notify-send is not installed (libnotify-bin): install it or use --exec/--webhook"
+        ),
+        "{test:?}"
+    );
+
+    // No sendmail anywhere (only checkable where the machine has none in
+    // /usr/sbin or /usr/lib).
+    let system_sendmail = ["/usr/sbin/sendmail", "/usr/lib/sendmail"]
+        .iter()
+        .any(|p| std::path::Path::new(p).exists());
+    if !system_sendmail {
+        let add = m.run_with(&["notify", "add", "--email", "owner@example.org"], |c| {
+            c.env("PATH", &path);
+        });
+        assert_eq!(add.code, 0, "{add:?}");
+        assert!(
+            add.stderr
+                .contains("there is no sendmail on this machine yet"),
+            "{add:?}"
+        );
+        let test = m.run_with(&["notify", "test", "2"], |c| {
+            c.env("PATH", &path);
+        });
+        assert_eq!(test.code, 1, "{test:?}");
+        assert!(
+            test.stderr.contains("notifier 2 failed: there is no sendmail on this machine (install one, e.g. msmtp-mta or postfix, or use --webhook)"),
+            "{test:?}"
+        );
+    }
+}
