@@ -241,10 +241,13 @@ impl App {
         let Some(id) = self.feed.selected_media().map(|m| m.id.clone()) else {
             return;
         };
+        self.feed.detail = true;
+        // Stops with the last line at the bottom row: J past the end does
+        // nothing, and one K scrolls back at once.
+        let max = i32::from(crate::ui::layout::detail_max_offset(self));
         let lines = i32::from(self.detail_offset())
             .saturating_add(delta)
-            .clamp(0, 500);
-        self.feed.detail = true;
+            .clamp(0, max);
         self.detail_scroll = Some((id, u16::try_from(lines).unwrap_or(0)));
     }
 

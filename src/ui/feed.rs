@@ -219,27 +219,44 @@ fn detail(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previe
     {
         title = format!(" Post · item {}/{} (←/→) ", i + 1, post.children().len());
     }
-    let block = Block::bordered()
+    let mut block = Block::bordered()
         .title(Span::styled(title, theme::title()))
         .border_style(theme::dim());
     let inner = block.inner(area);
-    frame.render_widget(block, area);
     let Some(media) = app.feed.selected_media() else {
+        frame.render_widget(block, area);
         return;
     };
-    let mut text_area = inner;
-    if app.images && inner.height >= 8 {
-        let [picture_area, rest] =
+    let text_area = super::layout::detail_text(app, area);
+    let text = Paragraph::new(detail_lines(app, media)).wrap(Wrap { trim: false });
+    // Where J/K are: the last row in view over all the lines, once the
+    // text is longer than its rows. The offset stops there (`update`
+    // clamps it; a smaller terminal since is clamped here).
+    let total = text.line_count(text_area.width);
+    let rows = usize::from(text_area.height);
+    let offset = app
+        .detail_offset()
+        .min(u16::try_from(total.saturating_sub(rows)).unwrap_or(u16::MAX));
+    if total > rows && rows > 0 {
+        let last = (usize::from(offset) + rows).min(total);
+        block = block.title_bottom(
+            Line::from(Span::styled(format!(" {last}/{total} "), theme::dim())).right_aligned(),
+        );
+    }
+    frame.render_widget(block, area);
+    if text_area != inner {
+        let [picture_area, _] =
             Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(inner);
         picture(app, frame, picture_area, previews);
-        text_area = rest;
     }
-    frame.render_widget(
-        Paragraph::new(detail_lines(app, media))
-            .wrap(Wrap { trim: false })
-            .scroll((app.detail_offset(), 0)),
-        text_area,
-    );
+    frame.render_widget(text.scroll((offset, 0)), text_area);
+}
+
+/// The detail text's lines once wrapped to `width` (what J/K scroll over).
+pub(crate) fn detail_line_count(app: &App, media: &Media, width: u16) -> usize {
+    Paragraph::new(detail_lines(app, media))
+        .wrap(Wrap { trim: false })
+        .line_count(width)
 }
 
 /// `v`: the picture in view alone, fitted to the whole terminal.
@@ -363,6 +380,30 @@ pub(super) fn detail_lines<'a>(app: &App, media: &'a Media) -> Vec<Line<'a>> {
         lines.push(field("Thumbnail", thumb.clone()));
     }
     let children = media.children();
+    // The album item in view (←/→): its own kind and address, and a mark
+    // in the list below, so the text follows the picture.
+    let in_view = app
+        .preview_target()
+        .filter(|t| t.post.id == media.id)
+        .and_then(|t| t.child);
+    if let Some(child) = in_view.and_then(|i| children.get(i).map(|c| (i, c))) {
+        let (i, child) = child;
+        lines.push(field(
+            "In view",
+            format!(
+                "item {}/{} · {}",
+                i + 1,
+                children.len(),
+                child.kind().label()
+            ),
+        ));
+        let url = match (&child.media_url, child.kind()) {
+            (Some(url), _) => url.clone(),
+            (None, MediaType::Video) => format!("{VIDEO_UNAVAILABLE} ({VIDEO_UNAVAILABLE_WHY})"),
+            (None, _) => "not available".into(),
+        };
+        lines.push(field("Item", url));
+    }
     if !children.is_empty() {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
@@ -375,12 +416,21 @@ pub(super) fn detail_lines<'a>(app: &App, media: &'a Media) -> Vec<Line<'a>> {
             } else {
                 String::new()
             };
-            lines.push(Line::from(format!(
-                " {}. {} {}{unavailable}",
+            let text = format!(
+                "{}{}. {} {}{unavailable}",
+                if in_view == Some(i) { "›" } else { " " },
                 i + 1,
                 child.kind().label(),
                 child.id
-            )));
+            );
+            lines.push(if in_view == Some(i) {
+                Line::from(Span::styled(
+                    text,
+                    Style::new().add_modifier(Modifier::BOLD),
+                ))
+            } else {
+                Line::from(text)
+            });
         }
     }
     lines.extend(super::engagement::lines(app, media));

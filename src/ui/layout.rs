@@ -122,6 +122,39 @@ pub(crate) fn feed_rows(app: &App) -> usize {
     usize::from(rows).max(1)
 }
 
+/// The detail pane's text, inside its box: under the picture when pictures
+/// are on and the pane is tall enough for both.
+pub(crate) fn detail_text(app: &App, detail: Rect) -> Rect {
+    let inner = Block::bordered().inner(detail);
+    if app.images && inner.height >= 8 {
+        let [_picture, rest] =
+            Layout::vertical([Constraint::Percentage(55), Constraint::Fill(1)]).areas(inner);
+        rest
+    } else {
+        inner
+    }
+}
+
+/// The selected post's detail text at the app's terminal size: its lines
+/// once wrapped, and the rows that show them. `None` without an open pane.
+pub(crate) fn detail_extent(app: &App) -> Option<(usize, u16)> {
+    let (width, height) = app.size;
+    let body = frame(app, Rect::new(0, 0, width, height)).body;
+    let text = detail_text(app, feed(app, body).detail?);
+    let media = app.feed.selected_media()?;
+    Some((
+        super::feed::detail_line_count(app, media, text.width),
+        text.height,
+    ))
+}
+
+/// The furthest the detail pane scrolls: its last line at the bottom row.
+pub(crate) fn detail_max_offset(app: &App) -> u16 {
+    detail_extent(app).map_or(0, |(lines, rows)| {
+        u16::try_from(lines.saturating_sub(usize::from(rows))).unwrap_or(u16::MAX)
+    })
+}
+
 /// The Feed grid's tiles inside the rows area: as many columns as fit
 /// (3 at 80 columns, 2 at 40), tiles about twice as wide as tall.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -369,6 +369,48 @@ fn a_new_attempt_clears_the_last_attempts_error() {
 
 // ------------------------------------------------ 7. the full-screen picture
 
+fn three_item_album() -> instatui::instagram::Media {
+    serde_json::from_value(serde_json::json!({
+        "id": "1790000000999", "media_type": "CAROUSEL_ALBUM", "caption": "three",
+        "permalink": "https://www.instagram.com/p/A/",
+        "children": {"data": [
+            {"id": "c1", "media_type": "IMAGE", "media_url": "https://cdn.example/c1.jpg"},
+            {"id": "c2", "media_type": "VIDEO", "media_url": "https://cdn.example/c2.mp4"},
+            {"id": "c3", "media_type": "IMAGE", "media_url": "https://cdn.example/c3.jpg"}
+        ]}
+    }))
+    .expect("album")
+}
+
+fn screen(app: &instatui::app::App, width: u16, height: u16) -> String {
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).expect("term");
+    terminal
+        .draw(|f| instatui::ui::render(app, f))
+        .expect("draw");
+    terminal.backend().to_string()
+}
+
+/// ←/→ in an album's detail pane: the text names the item in view, as the
+/// picture shows it, and marks it in the album's list.
+#[test]
+fn the_detail_pane_follows_the_album_item_in_view() {
+    let mut app = feed_with_posts();
+    app.feed.items[0] = three_item_album();
+    send(&mut app, [Msg::Resize(100, 40), code(KeyCode::Enter)]);
+    let first = screen(&app, 100, 40);
+    assert!(first.contains("item 1/3 · image"), "{first}");
+    assert!(first.contains("https://cdn.example/c1.jpg"), "{first}");
+    assert!(first.contains("›1. image c1"), "{first}");
+    send(&mut app, [key('l')]);
+    let second = screen(&app, 100, 40);
+    assert!(second.contains("item 2/3 · video"), "{second}");
+    assert!(second.contains("https://cdn.example/c2.mp4"), "{second}");
+    assert!(!second.contains("https://cdn.example/c1.jpg"), "{second}");
+    assert!(second.contains("›2. video c2"), "{second}");
+    assert!(second.contains(" 1. image c1"), "{second}");
+}
+
 /// `v` on an album says how to get back and where in the album it is.
 #[test]
 fn the_full_screen_picture_shows_the_way_back_and_the_album_position() {

@@ -628,17 +628,53 @@ fn the_help_popup_scrolls_where_it_does_not_fit() {
 #[test]
 fn a_long_detail_pane_scrolls_with_shift_j_and_resets_on_another_post() {
     let mut app = feed_detail();
+    // Short enough that the details do not fit: J has somewhere to go.
+    send(&mut app, [Msg::Resize(80, 16)]);
     let selected = app.feed.selected_media().expect("selected").id.clone();
-    let before = draw(&app, 80, 24).backend().to_string();
+    let before = draw(&app, 80, 16).backend().to_string();
     send(&mut app, [key('J')]);
     assert_eq!(app.detail_offset(), 3);
-    let after = draw(&app, 80, 24).backend().to_string();
+    let after = draw(&app, 80, 16).backend().to_string();
     assert_ne!(before, after);
     send(&mut app, [key('K'), key('K')]);
     assert_eq!(app.detail_offset(), 0, "never above the top");
     send(&mut app, [key('J'), key('j')]);
     assert_ne!(app.feed.selected_media().expect("selected").id, selected);
     assert_eq!(app.detail_offset(), 0, "another post starts at its top");
+}
+
+#[test]
+fn shift_j_stops_at_the_last_line_of_the_details_and_says_where_it_is() {
+    let mut app = feed_detail();
+    send(&mut app, [Msg::Resize(80, 16)]);
+    let id = app.feed.selected_media().expect("selected").id.clone();
+    let top = draw(&app, 80, 16).backend().to_string();
+    let position = |screen: &str| {
+        let line = screen
+            .lines()
+            .find(|l| l.contains("─ ") && l.contains('/'))?;
+        let text = line
+            .rsplit("─ ")
+            .next()?
+            .trim_end_matches(['─', '┘', '"', ' ']);
+        let (last, total) = text.split_once('/')?;
+        Some((last.parse::<usize>().ok()?, total.parse::<usize>().ok()?))
+    };
+    let (first_last, total) = position(&top).unwrap_or_else(|| panic!("no position:\n{top}"));
+    assert!(first_last < total, "{top}");
+    for _ in 0..100 {
+        send(&mut app, [key('J')]);
+    }
+    let bottom = draw(&app, 80, 16).backend().to_string();
+    assert!(
+        bottom.contains(&format!("id {id}")),
+        "the last line shows:\n{bottom}"
+    );
+    assert_eq!(position(&bottom), Some((total, total)), "{bottom}");
+    send(&mut app, [key('K')]);
+    let up = draw(&app, 80, 16).backend().to_string();
+    assert_ne!(up, bottom, "one K scrolls back at once, however far J went");
+    assert_eq!(position(&up), Some((total - 3, total)), "{up}");
 }
 
 #[test]
