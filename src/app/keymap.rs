@@ -1,6 +1,7 @@
 //! Every key binding, per screen. The same lists dispatch keys, fill the footer and build the help popup.
 
 use super::Screen;
+use super::user_keys::UserKeys;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use unicode_width::UnicodeWidthStr;
 
@@ -334,7 +335,7 @@ const HELP_KEYS_WIDTH: usize = 12;
 
 /// The help popup's lines for `screen`, descriptions wrapped to fit
 /// `width` columns, so none is cut off.
-pub(crate) fn help_rows(screen: Screen, width: u16) -> Vec<HelpRow> {
+pub(crate) fn help_rows(user: &UserKeys, screen: Screen, width: u16) -> Vec<HelpRow> {
     let mut rows = vec![HelpRow::Heading(format!("{} screen", screen.title()))];
     let add = |rows: &mut Vec<HelpRow>, keys: &str, what: &str| {
         let keys = format!("  {keys:<9} ");
@@ -359,6 +360,16 @@ pub(crate) fn help_rows(screen: Screen, width: u16) -> Vec<HelpRow> {
     };
     // A key doing the same everywhere (q in the help) is listed once.
     let mut listed: Vec<(String, &str)> = Vec::new();
+    // The screen's own keys as keymap.toml made them.
+    for b in for_screen(screen) {
+        let keys = user.keys_of(screen, b);
+        if keys.is_empty() {
+            continue;
+        }
+        let label = keys.iter().map(Key::name).collect::<Vec<_>>().join("/");
+        add(&mut rows, &label, b.description);
+        listed.push((label, b.description));
+    }
     let mut section = |rows: &mut Vec<HelpRow>, bindings: &[Binding]| {
         for b in bindings {
             let entry = (b.keys_label(), b.description);
@@ -368,7 +379,6 @@ pub(crate) fn help_rows(screen: Screen, width: u16) -> Vec<HelpRow> {
             }
         }
     };
-    section(&mut rows, for_screen(screen));
     if !editing(screen).is_empty() {
         rows.push(HelpRow::Heading("In a field".to_string()));
         section(&mut rows, editing(screen));
@@ -433,8 +443,8 @@ pub(crate) fn help_columns(rows: Vec<HelpRow>, columns: u16) -> Vec<Vec<HelpRow>
 }
 
 /// How wide the help's widest line is, unwrapped.
-fn help_natural_width(screen: Screen) -> u16 {
-    let rows = help_rows(screen, u16::MAX);
+fn help_natural_width(user: &UserKeys, screen: Screen) -> u16 {
+    let rows = help_rows(user, screen, u16::MAX);
     let widest = rows
         .iter()
         .map(|row| match row {
@@ -462,17 +472,17 @@ pub(crate) struct HelpLayout {
 const HELP_MIN_COLUMN_WIDTH: u16 = 38;
 
 impl HelpLayout {
-    pub(crate) fn new(screen: Screen, (width, height): (u16, u16)) -> HelpLayout {
-        let natural = help_natural_width(screen);
+    pub(crate) fn new(user: &UserKeys, screen: Screen, (width, height): (u16, u16)) -> HelpLayout {
+        let natural = help_natural_width(user, screen);
         let inside = width.saturating_sub(2);
         let one_column = natural.min(inside);
-        let too_tall = help_rows(screen, one_column).len() + 2 > usize::from(height);
+        let too_tall = help_rows(user, screen, one_column).len() + 2 > usize::from(height);
         let (columns, column_width) = if too_tall && inside >= HELP_MIN_COLUMN_WIDTH * 2 {
             (2, natural.min(inside / 2))
         } else {
             (1, one_column)
         };
-        let lines_per_column = help_columns(help_rows(screen, column_width), columns)
+        let lines_per_column = help_columns(help_rows(user, screen, column_width), columns)
             .iter()
             .map(Vec::len)
             .max()
@@ -920,13 +930,16 @@ pub(crate) fn for_screen(screen: Screen) -> &'static [Binding] {
     }
 }
 
-/// The action a key triggers on this screen, screen bindings first.
-pub(crate) fn lookup(screen: Screen, event: &KeyEvent) -> Option<Action> {
-    for_screen(screen)
-        .iter()
-        .chain(GLOBAL)
-        .find(|b| b.keys.iter().any(|key| key.matches(event)))
-        .map(|b| b.action)
+/// The action a key triggers on this screen: keymap.toml's keys first, then
+/// the screen's bindings, then those of every screen.
+pub(crate) fn lookup(user: &UserKeys, screen: Screen, event: &KeyEvent) -> Option<Action> {
+    user.lookup(screen, event).or_else(|| {
+        for_screen(screen)
+            .iter()
+            .chain(GLOBAL)
+            .find(|b| b.keys.iter().any(|key| key.matches(event)))
+            .map(|b| b.action)
+    })
 }
 
 #[cfg(test)]
@@ -937,8 +950,8 @@ mod tests {
     fn help_descriptions_wrap_inside_their_column_and_none_is_cut() {
         for screen in Screen::ALL {
             for size in [(80, 24), (40, 12), (60, 40), (200, 60)] {
-                let layout = HelpLayout::new(screen, size);
-                let rows = help_rows(screen, layout.column_width);
+                let layout = HelpLayout::new(&UserKeys::default(), screen, size);
+                let rows = help_rows(&UserKeys::default(), screen, layout.column_width);
                 let mut words = String::new();
                 for row in &rows {
                     let (width, text) = match row {
@@ -984,8 +997,11 @@ mod tests {
     #[test]
     fn at_80x24_no_description_is_split_across_the_columns() {
         for screen in Screen::ALL {
-            let layout = HelpLayout::new(screen, (80, 24));
-            let columns = help_columns(help_rows(screen, layout.column_width), layout.columns);
+            let layout = HelpLayout::new(&UserKeys::default(), screen, (80, 24));
+            let columns = help_columns(
+                help_rows(&UserKeys::default(), screen, layout.column_width),
+                layout.columns,
+            );
             for column in columns.iter().skip(1) {
                 assert!(
                     column.first().is_some_and(starts_entry),
@@ -1004,7 +1020,7 @@ mod tests {
 
     #[test]
     fn the_help_names_directions_right_and_lists_the_field_keys() {
-        let rows = help_rows(Screen::Credentials, 200);
+        let rows = help_rows(&UserKeys::default(), Screen::Credentials, 200);
         let text = |keys: &str| {
             rows.iter().find_map(|r| match r {
                 HelpRow::Key { keys: k, text } if k.trim() == keys => Some(text.clone()),

@@ -13,6 +13,7 @@ pub mod msg;
 pub mod preview;
 pub(crate) mod token_status;
 pub mod update;
+pub mod user_keys;
 pub mod watch;
 
 pub use accounts::AccountsView;
@@ -146,6 +147,8 @@ pub struct App {
     pub images: bool,
     /// Where `d` saves posts.
     pub download_dir: Option<std::path::PathBuf>,
+    /// The keys keymap.toml adds (none by default).
+    pub user_keys: user_keys::UserKeys,
     /// How `d` names the files (config.toml's `download.pattern`).
     pub download_pattern: crate::download::Pattern,
     /// Colours, or none (`NO_COLOR`, `--theme`).
@@ -193,6 +196,7 @@ impl App {
             images: false,
             download_dir: None,
             download_pattern: crate::download::Pattern::default(),
+            user_keys: user_keys::UserKeys::default(),
             theme: crate::ui::theme::Theme::default(),
             theme_follows_terminal: false,
             rate_limited_until: None,

@@ -166,7 +166,7 @@ fn on_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
         on_editing_key(app, key, effects);
         return;
     }
-    match keymap::lookup(app.screen, &key) {
+    match keymap::lookup(&app.user_keys, app.screen, &key) {
         Some(action) => on_action(app, action, effects),
         None if key.code == KeyCode::Esc => back_out(app),
         None => {}
@@ -257,7 +257,7 @@ fn on_popup_key(app: &mut App, popup: Popup, key: KeyEvent, effects: &mut Vec<Ef
 
 /// Down by `lines`, never past the last line.
 fn scroll_help(app: &mut App, lines: u16) {
-    let overflow = keymap::HelpLayout::new(app.screen, app.size).overflow();
+    let overflow = keymap::HelpLayout::new(&app.user_keys, app.screen, app.size).overflow();
     let most = u16::try_from(overflow).unwrap_or(u16::MAX);
     app.help_scroll = app.help_scroll.saturating_add(lines).min(most);
 }

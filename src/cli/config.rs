@@ -20,22 +20,29 @@ pub(super) fn run(
             Ok(())
         }
         None => {
-            if !path.exists() {
+            let mut failed = None;
+            if path.exists() {
+                match crate::config::load(ctx.store.dir()).warning {
+                    Some(warning) => failed = Some(warning),
+                    None => println!("{}: ok", path.display()),
+                }
+            } else {
                 println!(
                     "{}: not there; every setting is its default (`instatui config --default > {}` writes one to edit)",
                     path.display(),
                     path.display()
                 );
-                return Ok(());
             }
-            let loaded = crate::config::load(ctx.store.dir());
-            match loaded.warning {
-                Some(warning) => Err(CliError::failed(warning)),
-                None => {
-                    println!("{}: ok", path.display());
-                    Ok(())
+            // keymap.toml, beside it, is checked the same way.
+            let keys = crate::app::user_keys::path(ctx.store.dir());
+            if keys.exists() {
+                match crate::app::user_keys::load(ctx.store.dir()).warning {
+                    Some(warning) if failed.is_none() => failed = Some(warning),
+                    Some(warning) => eprintln!("error: {warning}"),
+                    None => println!("{}: ok", keys.display()),
                 }
             }
+            failed.map_or(Ok(()), |warning| Err(CliError::failed(warning)))
         }
     }
 }

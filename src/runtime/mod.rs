@@ -41,6 +41,13 @@ pub async fn run(
     } else if let Some(warning) = settings.warning {
         app.set_status(crate::app::Level::Warning, warning);
     }
+    let keys = crate::app::user_keys::load(store.dir());
+    app.user_keys = keys.keys;
+    if let Some(warning) = keys.warning
+        && app.status.is_none()
+    {
+        app.set_status(crate::app::Level::Warning, warning);
+    }
     app.base_override = std::env::var(BASE_URL_ENV)
         .ok()
         .filter(|b| !b.trim().is_empty());

@@ -55,11 +55,17 @@ pub(super) fn render_keys(app: &App, frame: &mut Frame, area: Rect) {
             .map(|b| (b.short_label(), b.description))
             .collect()
     } else {
-        keymap::for_screen(app.screen)
-            .iter()
-            .chain(keymap::GLOBAL)
-            .filter(|b: &&Binding| b.footer && offered(app, b.action))
-            .map(|b| (b.short_label(), b.description))
+        // The screen's keys as keymap.toml made them: a key the user added
+        // is the one shown.
+        let screen = keymap::for_screen(app.screen).iter().filter_map(|b| {
+            let first = app.user_keys.keys_of(app.screen, b).first()?.name();
+            Some((b, first))
+        });
+        let global = keymap::GLOBAL.iter().map(|b| (b, b.short_label()));
+        screen
+            .chain(global)
+            .filter(|(b, _)| b.footer && offered(app, b.action))
+            .map(|(b, key)| (key, b.description))
             .collect()
     };
     if app.screen == Screen::Authorize && app.stored.app().is_none() && !app.editing() {

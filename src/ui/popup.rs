@@ -136,7 +136,7 @@ fn help(app: &App, frame: &mut Frame) {
     let screen = frame.area();
     // Too tall for the terminal: two columns side by side if they fit, and
     // scrolling (which the title says) if even that is too tall.
-    let layout = keymap::HelpLayout::new(app.screen, (screen.width, screen.height));
+    let layout = keymap::HelpLayout::new(&app.user_keys, app.screen, (screen.width, screen.height));
     let line = |row: keymap::HelpRow| match row {
         keymap::HelpRow::Heading(text) => Line::from(Span::styled(text, theme::title())),
         keymap::HelpRow::Key { keys, text } => {
@@ -145,7 +145,7 @@ fn help(app: &App, frame: &mut Frame) {
     };
     // Columns break between entries, never inside a description.
     let columns_rows = keymap::help_columns(
-        keymap::help_rows(app.screen, layout.column_width),
+        keymap::help_rows(&app.user_keys, app.screen, layout.column_width),
         layout.columns,
     );
     let column_width = layout.column_width;

@@ -11,6 +11,7 @@ mod flow;
 mod graphics_query;
 mod grid;
 mod keepalive;
+mod keymap_file;
 mod previews;
 mod render;
 mod signals;
