@@ -17,8 +17,17 @@ pub(super) async fn run(
     // Listening before the terminal changes: from here on a signal quits
     // through the loop, which hands the terminal back.
     let mut signals = Signals::listen();
+    let mut suspension = Suspension::listen();
     let mut term = terminal::enter().map_err(|e| format!("could not set up the terminal: {e}"))?;
-    let result = event_loop(&mut term, &mut app, &mut executor, images, &mut signals).await;
+    let result = event_loop(
+        &mut term,
+        &mut app,
+        &mut executor,
+        images,
+        &mut signals,
+        &mut suspension,
+    )
+    .await;
     // What follows may take a while (a save waiting for another process's
     // lock): the screen says so, and Ctrl-C, which raw mode turns into a
     // key nobody reads now, is a signal again.
@@ -87,14 +96,15 @@ pub struct Signals {
 }
 
 impl Signals {
-    /// Listens for SIGTERM, SIGHUP and SIGINT (one that cannot be listened
-    /// for keeps its default action). Needs a tokio runtime.
+    /// Listens for SIGTERM, SIGHUP, SIGINT and SIGQUIT (one that cannot be
+    /// listened for keeps its default action). Needs a tokio runtime.
     pub fn listen() -> Signals {
         use tokio::signal::unix::{SignalKind, signal};
         let streams = [
             (libc::SIGTERM, SignalKind::terminate()),
             (libc::SIGHUP, SignalKind::hangup()),
             (libc::SIGINT, SignalKind::interrupt()),
+            (libc::SIGQUIT, SignalKind::quit()),
         ]
         .into_iter()
         .filter_map(|(number, kind)| signal(kind).ok().map(|s| (number, s)))
@@ -120,6 +130,51 @@ impl Signals {
         let (number, _, _) = futures::future::select_all(arrivals).await;
         number.unwrap_or(libc::SIGTERM)
     }
+}
+
+/// Job control, for the TUI only (a subcommand keeps the default actions):
+/// SIGTSTP (`kill -TSTP`, or Ctrl-Z where the terminal sends it) hands the
+/// terminal back before stopping, and SIGCONT takes it again and redraws,
+/// whoever stopped instatui (a SIGSTOP from outside included).
+pub(super) struct Suspension {
+    stop: Option<tokio::signal::unix::Signal>,
+    resume: Option<tokio::signal::unix::Signal>,
+}
+
+impl Suspension {
+    pub(super) fn listen() -> Suspension {
+        use tokio::signal::unix::{SignalKind, signal};
+        Suspension {
+            stop: signal(SignalKind::from_raw(libc::SIGTSTP)).ok(),
+            resume: signal(SignalKind::from_raw(libc::SIGCONT)).ok(),
+        }
+    }
+
+    /// The next stop (`true`) or continue (`false`).
+    async fn next(&mut self) -> bool {
+        tokio::select! {
+            () = Self::arrival(&mut self.stop) => true,
+            () = Self::arrival(&mut self.resume) => false,
+        }
+    }
+
+    async fn arrival(stream: &mut Option<tokio::signal::unix::Signal>) {
+        let Some(s) = stream else {
+            return std::future::pending().await;
+        };
+        if s.recv().await.is_none() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+/// Ctrl-Z as a key: raw mode turns it into one instead of SIGTSTP.
+fn is_suspend_key(event: &Event) -> bool {
+    use crossterm::event::{KeyCode, KeyModifiers};
+    matches!(event, Event::Key(key)
+        if key.kind == KeyEventKind::Press
+            && key.code == KeyCode::Char('z')
+            && key.modifiers.contains(KeyModifiers::CONTROL))
 }
 
 async fn next_event(events: &mut Option<EventStream>) -> Option<std::io::Result<Event>> {
@@ -157,6 +212,7 @@ async fn event_loop(
     executor: &mut Executor,
     images: ImageMode,
     signals: &mut Signals,
+    suspension: &mut Suspension,
 ) -> Result<(), String> {
     let draw = |term: &mut ratatui::DefaultTerminal, app: &App, executor: &mut Executor| {
         // The graphics query writes to stdout from a worker: holding the
@@ -195,10 +251,38 @@ async fn event_loop(
     let mut events: Option<EventStream> = None;
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    // After a stop: the terminal taken again, its size asked anew (it may
+    // have changed meanwhile) and every cell drawn.
+    let take_back = |term: &mut ratatui::DefaultTerminal,
+                     app: &mut App,
+                     executor: &mut Executor| {
+        terminal::take_back().map_err(|e| format!("could not set up the terminal again: {e}"))?;
+        if let Ok(size) = term.size() {
+            executor.send(
+                app,
+                Msg::Resize(size.width, size.height),
+                crate::clock::now(),
+            );
+        }
+        let _ = terminal::clear(term);
+        draw(term, app, executor)
+    };
     loop {
         let msg = tokio::select! {
             msg = signals.next() => msg,
+            stop = suspension.next() => {
+                if stop {
+                    let _ = terminal::suspend();
+                }
+                take_back(term, app, executor)?;
+                continue;
+            }
             event = next_event(&mut events), if events.is_some() => match event {
+                Some(Ok(event)) if is_suspend_key(&event) => {
+                    let _ = terminal::suspend();
+                    take_back(term, app, executor)?;
+                    continue;
+                }
                 Some(Ok(event)) => {
                     if event == Event::FocusGained {
                         // Pictures drawn past a multiplexer are gone when

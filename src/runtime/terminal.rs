@@ -1,6 +1,6 @@
 //! Entering and leaving the terminal: raw mode, alternate screen, bracketed paste and mouse, restored on every exit path.
 
-use crossterm::cursor::Show;
+use crossterm::cursor::{Hide, Show};
 use crossterm::event::{
     DisableBracketedPaste, DisableFocusChange, DisableMouseCapture, EnableBracketedPaste,
     EnableFocusChange, EnableMouseCapture,
@@ -42,6 +42,37 @@ pub(super) fn leave() {
         Show
     );
     ratatui::restore();
+}
+
+/// Ctrl-Z or SIGTSTP: hands the terminal back as on quitting, then stops
+/// the process as the shell's job control expects; returns once it is
+/// continued (`fg`, SIGCONT), with the terminal taken again. SIGSTOP, not
+/// SIGTSTP: instatui listens for SIGTSTP, so raising it would only come
+/// back here, and SIGSTOP also stops a process whose group the kernel would
+/// not stop on SIGTSTP (an orphaned one).
+pub(super) fn suspend() -> std::io::Result<()> {
+    leave();
+    #[cfg(unix)]
+    // SAFETY: raise only sends a signal to this process.
+    unsafe {
+        libc::raise(libc::SIGSTOP);
+    }
+    take_back()
+}
+
+/// Raw mode, the alternate screen, paste, mouse and focus reports again,
+/// the cursor hidden: after a stop, whatever the shell did to the terminal
+/// meanwhile. The caller clears and redraws everything.
+pub(super) fn take_back() -> std::io::Result<()> {
+    crossterm::terminal::enable_raw_mode()?;
+    execute!(
+        std::io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        EnableBracketedPaste,
+        EnableMouseCapture,
+        EnableFocusChange,
+        Hide
+    )
 }
 
 /// Clears the whole screen and makes the next draw write every cell.

@@ -178,6 +178,38 @@ impl Pty {
         check(rc, "kill");
     }
 
+    /// Waits until the program is stopped (job control), as a shell's
+    /// `waitpid(WUNTRACED)` does; it is not reaped.
+    pub(crate) fn wait_stopped(&self) {
+        let pid = self.child.as_ref().expect("running").id() as libc::pid_t;
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut status = 0;
+            // SAFETY: a pid this test started and has not reaped, a valid out-pointer.
+            let rc = unsafe { libc::waitpid(pid, &mut status, libc::WUNTRACED) };
+            let _ = tx.send(rc == pid && libc::WIFSTOPPED(status));
+        });
+        match rx.recv_timeout(PATIENCE) {
+            Ok(stopped) => assert!(stopped, "instatui ended instead of stopping"),
+            Err(_) => panic!(
+                "instatui did not stop within {PATIENCE:?}; the screen:\n{}",
+                Screen::of(&self.output()).text()
+            ),
+        }
+    }
+
+    /// The terminal is without line editing and echo (raw), now.
+    pub(crate) fn raw(&self) -> bool {
+        // SAFETY: a zeroed termios is a valid out-buffer for tcgetattr.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        // SAFETY: a valid descriptor and a valid out-pointer.
+        check(
+            unsafe { libc::tcgetattr(self.slave.as_raw_fd(), &mut t) },
+            "tcgetattr",
+        );
+        t.c_lflag & (libc::ICANON | libc::ECHO) == 0
+    }
+
     /// Waits for the program to end; returns how it ended and everything
     /// it wrote to the terminal (all of it: a marker written after the end
     /// is waited for).

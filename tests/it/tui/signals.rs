@@ -1,4 +1,4 @@
-//! SIGTERM, SIGHUP and an outside SIGINT end the TUI the way `q` does: the
+//! SIGTERM, SIGHUP, SIGQUIT and an outside SIGINT end the TUI the way `q` does: the
 //! signal becomes a message, the message quits, and the runtime then drains
 //! the state writer and hands the terminal back (`runtime::event_loop::run`).
 //! Listening for a signal changes it for the whole process, so the test that
@@ -6,7 +6,7 @@
 //! that test alone.
 
 use crate::common::cli::Machine;
-use crate::common::pty::{Ended, Pty};
+use crate::common::pty::{Ended, Pty, Screen};
 use crate::common::tui::*;
 use instatui::app::{Effect, Msg};
 use instatui::runtime::Signals;
@@ -54,7 +54,7 @@ fn each_terminating_signal_becomes_a_quit_message() {
 
 async fn each_terminating_signal_becomes_a_quit_message_here() {
     let mut signals = Signals::listen();
-    for signal in ["-TERM", "-HUP", "-INT"] {
+    for signal in ["-TERM", "-HUP", "-INT", "-QUIT"] {
         send_to_self(signal);
         // A guard against a hang, not a means of synchronisation.
         let msg = tokio::time::timeout(Duration::from_secs(10), signals.next())
@@ -214,4 +214,66 @@ fn a_second_sigterm_while_quitting_ends_at_once_with_the_terminal_handed_back() 
         assert!(after_last(after, reset).is_some(), "did not {what}");
     }
     assert!(!ended.left_raw, "the terminal was left in raw mode");
+}
+
+#[test]
+fn sigquit_hands_the_terminal_back_like_sigterm() {
+    let machine = Machine::with_posts(5);
+    machine.authorized();
+    let pty = started_tui(&machine);
+    pty.signal(libc::SIGQUIT);
+    let ended = pty.wait_exit();
+    // Was: killed by SIGQUIT's default action (a core dump), the terminal
+    // left raw in the alternate screen with mouse reports on.
+    assert_terminal_handed_back(&ended, "SIGQUIT");
+}
+
+#[test]
+fn sigtstp_or_ctrl_z_hands_the_terminal_back_and_sigcont_takes_it_again() {
+    let machine = Machine::with_posts(5);
+    machine.authorized();
+    let mut pty = started_tui(&machine);
+    for how in ["SIGTSTP", "Ctrl-Z"] {
+        let before = pty.output().len();
+        if how == "Ctrl-Z" {
+            // Raw mode makes Ctrl-Z a key, not a signal.
+            pty.type_keys("\x1a");
+        } else {
+            pty.signal(libc::SIGTSTP);
+        }
+        pty.wait_for(&format!("the terminal handed back on {how}"), |b| {
+            let after = &b[before.min(b.len())..];
+            RESETS
+                .iter()
+                .all(|(reset, _)| after_last(after, reset).is_some())
+        });
+        pty.wait_stopped();
+        assert!(
+            !pty.raw(),
+            "{how}: stopped with the terminal left raw (was: SIGTSTP ignored, the TUI kept running)"
+        );
+        let stopped = pty.output().len();
+        pty.signal(libc::SIGCONT);
+        pty.wait_for(
+            &format!("the alternate screen and the feed again after {how}"),
+            |b| {
+                let after = &b[stopped.min(b.len())..];
+                after_last(after, "\x1b[?1049h").is_some()
+                    && after_last(after, "\x1b[?1000h").is_some()
+                    && Screen::of(after)
+                        .text()
+                        .contains("Golden hour over the larches")
+            },
+        );
+        assert!(pty.raw(), "{how}: raw mode again after SIGCONT");
+    }
+    // Keys work after `fg`.
+    let before = pty.output().len();
+    pty.type_keys("3");
+    pty.wait_for("the Token screen", |b| {
+        Screen::of(&b[before..]).text().contains("Auto-refresh")
+    });
+    pty.type_keys("q");
+    let ended = pty.wait_exit();
+    assert_terminal_handed_back(&ended, "q after fg");
 }
