@@ -375,13 +375,63 @@ pub fn keep_alive(config_dir: &Path, now: OffsetDateTime) -> Check {
     }
 }
 
-/// The hook for the notification channels' own test (`notify test`),
-/// which this build does not have yet: the line says so rather than
-/// passing silently.
-pub fn notifications() -> Check {
-    Check::skip(
-        "notifications",
-        "not checked: this build has no notification channels ('notify test')",
+/// The notifiers in `watch.json`: each one's last delivery, and whether
+/// it could deliver now, found by [`crate::watch::notify::probe`] without
+/// sending anything (`notify test` sends for real). None set up is worth
+/// a warning: then `keep-alive run` tells no one when an account dies.
+pub async fn notifications(config_dir: &Path, timeout: Duration) -> Check {
+    const NAME: &str = "notifications";
+    let store = crate::store::Store::at(config_dir);
+    let (watch, unreadable) = crate::watch::load(&store);
+    if let Some(why) = unreadable {
+        return Check::fail(
+            NAME,
+            why,
+            "fix or remove watch.json, then instatui notify add …",
+        );
+    }
+    if watch.notifiers.is_empty() {
+        return Check::warn(
+            NAME,
+            "none set up: keep-alive run tells no one when an account needs you",
+            "instatui notify add --desktop (or --webhook URL, --email ADDRESS, --exec CMD)",
+        );
+    }
+    let mut found = Vec::new();
+    for n in &watch.notifiers {
+        let what = format!("notifier {} ({})", n.id, n.channel.describe());
+        if let Some(d) = n.last.as_ref().filter(|d| !d.ok) {
+            return Check::fail(
+                NAME,
+                format!(
+                    "{what}: its last delivery failed at {}: {}",
+                    crate::localtime::format_local(d.at),
+                    d.summary
+                ),
+                format!("instatui notify test {}", n.id),
+            );
+        }
+        match crate::watch::notify::probe(&n.channel, timeout).await {
+            Ok(text) => found.push(format!("{}: {text}", n.id)),
+            Err(why) => {
+                return Check::fail(
+                    NAME,
+                    format!("{what}: {why}"),
+                    format!(
+                        "fix it, then instatui notify test {} (or instatui notify remove {})",
+                        n.id, n.id
+                    ),
+                );
+            }
+        }
+    }
+    Check::ok(
+        NAME,
+        format!(
+            "{} notifier(s), none sent to: {}",
+            watch.notifiers.len(),
+            found.join("; ")
+        ),
     )
 }
 
@@ -414,6 +464,7 @@ pub async fn gather(inputs: Inputs<'_>) -> Vec<Check> {
     let keep_alive = tokio::task::spawn_blocking(move || keep_alive(&config_dir, now))
         .await
         .unwrap_or_else(|_| Check::skip("keep-alive", "not checked: the check stopped"));
+    let notifications = notifications(inputs.config_dir, inputs.timeout).await;
     vec![
         redirect_uri(inputs.app),
         scopes(inputs.app),
@@ -421,7 +472,7 @@ pub async fn gather(inputs: Inputs<'_>) -> Vec<Check> {
         graph_version(&inputs.endpoints, now.date()),
         state_file(inputs.state_path),
         keep_alive,
-        notifications(),
+        notifications,
     ]
 }
 

@@ -326,6 +326,92 @@ async fn webhook(url: &str, notice: &Notice, timeout: Duration) -> Result<(), St
     }
 }
 
+/// Whether a channel could deliver, found without sending anything (no
+/// notice, no POST): the webhook's host takes a connection within
+/// `timeout`, the command's program, `notify-send` (`osascript`) or
+/// `sendmail` is there. `Ok` with what was found, `Err` with one sentence.
+/// `doctor` asks it (it must not spam); `notify test` sends for real.
+pub async fn probe(channel: &Channel, timeout: Duration) -> Result<String, String> {
+    match channel {
+        Channel::Webhook { url } => {
+            let parsed = url::Url::parse(url).map_err(|e| format!("not a URL ({e})"))?;
+            let host = parsed.host_str().unwrap_or_default().to_string();
+            let port = parsed.port_or_known_default().unwrap_or(443);
+            let connect = tokio::net::TcpStream::connect((host.as_str(), port));
+            match tokio::time::timeout(timeout, connect).await {
+                Ok(Ok(_)) => Ok(format!("{host}:{port} takes connections")),
+                Ok(Err(e)) => Err(format!("{host}:{port} could not be reached ({e})")),
+                Err(_) => Err(format!(
+                    "{host}:{port} did not answer within {}s",
+                    timeout.as_secs()
+                )),
+            }
+        }
+        Channel::Exec { command } => {
+            // The program the command starts with; a command that opens
+            // with shell syntax (a quote, a variable, a subshell) is
+            // taken on trust.
+            let first = command.split_whitespace().next().unwrap_or_default();
+            if first.is_empty() || first.contains(['\'', '"', '$', '(', '`', '=']) {
+                return Ok("a shell command (run it with 'notify test')".into());
+            }
+            if on_path(first).is_some() {
+                Ok(format!("{first} is there"))
+            } else {
+                Err(format!("'{first}' is not found on PATH"))
+            }
+        }
+        Channel::Desktop => {
+            let tool = if cfg!(target_os = "macos") {
+                "osascript"
+            } else {
+                "notify-send"
+            };
+            match on_path(tool) {
+                Some(_) => Ok(format!("{tool} is there")),
+                None => Err(format!(
+                    "{tool} is not installed (libnotify-bin on Debian and Ubuntu)"
+                )),
+            }
+        }
+        Channel::Email { .. } => match sendmail() {
+            Some(path) => Ok(format!("sendmail is {path}")),
+            None => Err(
+                "there is no sendmail on this machine (install one, e.g. msmtp-mta or postfix)"
+                    .into(),
+            ),
+        },
+    }
+}
+
+/// `name` as the shell would find it: a path as given, else on `PATH`.
+fn on_path(name: &str) -> Option<std::path::PathBuf> {
+    if name.contains('/') {
+        let path = std::path::PathBuf::from(name);
+        return path.is_file().then_some(path);
+    }
+    if matches!(
+        name,
+        "echo"
+            | "printf"
+            | "read"
+            | "test"
+            | "["
+            | "exec"
+            | "command"
+            | "cd"
+            | "set"
+            | "true"
+            | ":"
+    ) {
+        return Some(std::path::PathBuf::from(name));
+    }
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
 /// Checks a notifier's target when it is added: one sentence when it is
 /// unusable.
 pub fn validate(channel: &Channel) -> Result<(), String> {

@@ -51,7 +51,11 @@ fn a_good_setup_passes_with_each_check_named() {
         keep.contains("neither systemctl --user nor crontab"),
         "{keep}"
     );
-    assert!(line(&run, "notifications").starts_with("skip"));
+    let notifications = line(&run, "notifications");
+    assert!(
+        notifications.starts_with("warn") && notifications.contains("none set up"),
+        "{notifications}"
+    );
     assert!(line(&run, "pictures").contains("not run in a terminal"));
 
     let json = doctor(&m, &["--json"]);

@@ -28,11 +28,13 @@ impl Receiver {
                 let mut reader = BufReader::new(stream.try_clone().expect("clone"));
                 let mut length = 0usize;
                 let mut json = false;
+                let mut lines = 0;
                 loop {
                     let mut line = String::new();
                     if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
                         break;
                     }
+                    lines += 1;
                     let lower = line.to_ascii_lowercase();
                     if let Some(v) = lower.strip_prefix("content-length:") {
                         length = v.trim().parse().unwrap_or(0);
@@ -40,6 +42,10 @@ impl Receiver {
                     if lower.starts_with("content-type: application/json") {
                         json = true;
                     }
+                }
+                if lines == 0 {
+                    // A connection that sent nothing (doctor's probe).
+                    continue;
                 }
                 let mut body = vec![0; length];
                 let _ = reader.read_exact(&mut body);
@@ -894,4 +900,62 @@ fn a_failing_sendmail_a_missing_one_and_a_missing_notify_send_each_say_so() {
             "{test:?}"
         );
     }
+}
+
+#[test]
+fn doctor_checks_each_notifier_can_deliver_without_sending_a_thing() {
+    let m = Machine::demo();
+    m.authorized();
+    let hook = Receiver::start();
+    let bin = stand_in_path(&m, "doctor-bin", &[("notify-send", "exit 0")]);
+    let path = bin.display().to_string();
+    let doctor = || {
+        let run = m.run_with(&["doctor"], |c| {
+            c.env("PATH", &path);
+        });
+        run.stdout
+            .lines()
+            .find(|l| l.contains("notifications:"))
+            .unwrap_or_else(|| panic!("a notifications line: {run:?}"))
+            .to_string()
+    };
+    assert_eq!(m.run(&["notify", "add", "--webhook", &hook.url]).code, 0);
+    assert_eq!(m.run(&["notify", "add", "--desktop"]).code, 0);
+    assert_eq!(
+        m.run(&["notify", "add", "--exec", "cat > /dev/null"]).code,
+        0
+    );
+    let ok = doctor();
+    assert!(ok.starts_with("ok"), "{ok}");
+    assert!(ok.contains("3 notifier(s), none sent to"), "{ok}");
+    assert!(
+        ok.contains("takes connections") && ok.contains("notify-send is there"),
+        "{ok}"
+    );
+    // A command whose program is not there, named with its fix.
+    assert_eq!(
+        m.run(&["notify", "add", "--exec", "no-such-notifier --json"])
+            .code,
+        0
+    );
+    let bad = doctor();
+    assert!(bad.starts_with("FAIL"), "{bad}");
+    assert!(
+        bad.contains("notifier 4 (exec: no-such-notifier --json): 'no-such-notifier' is not found on PATH; fix: fix it, then instatui notify test 4"),
+        "{bad}"
+    );
+    assert_eq!(m.run(&["notify", "remove", "4"]).code, 0);
+    // A webhook whose host is gone.
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").expect("bind");
+        format!("http://{}/hook", l.local_addr().expect("addr"))
+    };
+    assert_eq!(m.run(&["notify", "add", "--webhook", &closed]).code, 0);
+    let bad = doctor();
+    assert!(
+        bad.starts_with("FAIL") && bad.contains("could not be reached"),
+        "{bad}"
+    );
+    // Doctor never sent a notice anywhere.
+    assert!(hook.received().is_empty(), "doctor must not spam");
 }
