@@ -81,7 +81,12 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 eprintln!("warning: {}", instatui::sanitize::line(warning));
             }
             let ctx = Context::new(store, cli.account.clone()).with_config(settings.config);
-            cli::run(&ctx, command).await
+            let done = cli::run(&ctx, command).await;
+            // Once per process, whatever the command came to.
+            if let Some(notice) = instatui::instagram::served::take_notice() {
+                eprintln!("warning: {notice}");
+            }
+            done
         }
         None => {
             let theme = cli.theme(&settings.config)?;

@@ -66,6 +66,9 @@ pub enum Msg {
         saved_at: OffsetDateTime,
     },
     RateUsage(RateUsage),
+    /// Instagram served another Graph API version than the one asked for
+    /// (`instagram::served`): the sentence, once per process.
+    ServedVersion(String),
     /// Another process changed state.json: `before` is how this app's
     /// writer last saw it, `after` how it is now.
     StoreChanged {

@@ -91,6 +91,7 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
             let active = app.stored.active.clone();
             app.stored.record_rate_usage(active.as_ref(), Some(usage));
         }
+        Msg::ServedVersion(notice) => app.set_status(Level::Warning, notice),
         Msg::StoreChanged { before, after } => {
             app.adopt_external_change(&before, &after, &mut effects);
         }

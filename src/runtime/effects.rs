@@ -401,6 +401,9 @@ impl Executor {
                 if let Some(usage) = client.rate_usage() {
                     msgs.push(Msg::RateUsage(usage));
                 }
+                if let Some(notice) = crate::instagram::served::take_notice() {
+                    msgs.push(Msg::ServedVersion(notice));
+                }
                 msgs.push(wrap(result));
                 msgs
             }),

@@ -110,6 +110,22 @@ impl FakeControl {
         self.app.lock().refused_fields.push(field.to_string());
     }
 
+    /// From now on every versioned Graph answer names `version` (`v21.0`)
+    /// in its `facebook-api-version` header, whatever version the request
+    /// asked for: what Meta does when asked for a version it no longer
+    /// serves but still maps to its oldest one. By default the header names
+    /// the version asked for (`v21.0` for an unversioned request).
+    pub fn serve_api_version(&self, version: &str) {
+        self.app.lock().served_version = Some(version.to_string());
+    }
+
+    /// From now on requests under `/{version}/` (`v20.0`) answer as Meta
+    /// answers a version it does not serve: status 400, code 2500
+    /// "Unknown path components: /v20.0/me".
+    pub fn retire_api_version(&self, version: &str) {
+        self.app.lock().retired_versions.push(version.to_string());
+    }
+
     /// Logs the browser in as the user `name` names (username, user id or
     /// the app-scoped id): the next authorization is theirs, as after they
     /// typed their password on Instagram's login form. False (and nothing

@@ -26,6 +26,8 @@ pub(crate) struct GraphRequest<'a> {
     /// The path as sent (version included), for `paging.next`.
     pub raw_path: &'a str,
     pub segments: Vec<&'a str>,
+    /// The version prefix the path carried (`v25.0`), if any.
+    pub version: Option<&'a str>,
     pub params: Vec<(String, String)>,
     pub token: Option<String>,
 }
@@ -51,7 +53,23 @@ pub(crate) fn handle(app: &Shared, request: &GraphRequest) -> Response {
             || app.config.user_id.clone(),
             |u| app.user(u).user_id.clone(),
         );
-    let mut response = match route(app, request) {
+    let (served, retired) = {
+        let inner = app.lock();
+        let retired = request
+            .version
+            .is_some_and(|v| inner.retired_versions.iter().any(|r| r == v));
+        (inner.served_version.clone(), retired)
+    };
+    let outcome = if retired {
+        Err(GraphError::new(
+            2500,
+            "OAuthException",
+            format!("Unknown path components: {}", request.raw_path),
+        ))
+    } else {
+        route(app, request)
+    };
+    let mut response = match outcome {
         Ok(response) => response,
         Err(error) => error.into_response(),
     };
@@ -72,7 +90,15 @@ pub(crate) fn handle(app: &Shared, request: &GraphRequest) -> Response {
     for (name, value) in [
         ("x-app-usage", usage),
         ("x-business-use-case-usage", business),
-        ("facebook-api-version", "v21.0".to_string()),
+        (
+            "facebook-api-version",
+            match (served, request.version) {
+                (Some(served), Some(_)) => served,
+                (_, Some(asked)) => asked.to_string(),
+                // Unversioned: the app's default version, on the real host.
+                (_, None) => "v21.0".to_string(),
+            },
+        ),
     ] {
         if let Ok(value) = HeaderValue::from_str(&value) {
             headers.insert(name, value);

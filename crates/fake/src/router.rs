@@ -224,9 +224,14 @@ async fn answer(app: &Shared, request: Request) -> Response {
         .find(|(k, _)| k == "access_token")
         .map(|(_, v)| v.clone())
         .or_else(|| bearer(&parts.headers));
+    let version = path
+        .strip_prefix('/')
+        .and_then(|rest| rest.split('/').next())
+        .filter(|_| unversioned.len() < path.len());
     let request = GraphRequest {
         method,
         raw_path: path,
+        version,
         segments: unversioned.split('/').filter(|s| !s.is_empty()).collect(),
         params,
         token,

@@ -74,6 +74,13 @@ pub(crate) struct Inner {
     /// Requests being answered now, and the most there were at once.
     pub in_flight: usize,
     pub peak_in_flight: usize,
+    /// The version every versioned Graph answer names in
+    /// `facebook-api-version` (`FakeControl::serve_api_version`); `None`
+    /// names the one asked for.
+    pub served_version: Option<String>,
+    /// Versions answered with code 2500 `Unknown path components`
+    /// (`FakeControl::retire_api_version`).
+    pub retired_versions: Vec<String>,
 }
 
 /// Everything the request handlers share.
@@ -112,6 +119,8 @@ impl Shared {
                 latency: std::time::Duration::ZERO,
                 in_flight: 0,
                 peak_in_flight: 0,
+                served_version: None,
+                retired_versions: Vec::new(),
             }),
         }
     }

@@ -590,6 +590,12 @@ impl Client {
             // like a failure of Instagram's to retry or explain as HTML.
             return Err(redirected(call, status, header("location").as_deref()));
         }
+        if let Call::Graph(_) = call {
+            super::served::check(
+                self.endpoints.graph_version.as_deref(),
+                header("facebook-api-version").as_deref(),
+            );
+        }
         let content_type = header("content-type");
         let usage = RateUsage::from_headers(
             header("x-app-usage").as_deref(),

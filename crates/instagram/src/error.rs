@@ -30,6 +30,9 @@ pub enum ErrorKind {
     InvalidApp,
     /// The Basic Display API is gone.
     RetiredApi,
+    /// Code 2500, "Unknown path components: /v20.0/me": most often a Graph
+    /// API version Meta no longer serves.
+    UnknownPath,
     /// A refresh of a token younger than 24 hours.
     RefreshTooEarly,
     /// "Unsupported request - method type: get" on the Instagram Login API:
@@ -81,6 +84,9 @@ impl ErrorKind {
             }
             ErrorKind::RetiredApi => {
                 "the Basic Display API was retired on 2024-12-04: switch the API to instagram-login"
+            }
+            ErrorKind::UnknownPath => {
+                "Meta most likely no longer serves the Graph API version instatui asks for: set INSTATUI_GRAPH_VERSION to a current one (instatui's default is v25.0) or to none, and check the endpoint overrides"
             }
             ErrorKind::RefreshTooEarly => {
                 "Instagram refreshes a token only once it is 24 hours old: try again later (the token status says from when)"
@@ -574,6 +580,11 @@ fn classify(err: &ApiError) -> ErrorKind {
     }
     if err.code == Some(190) {
         return ErrorKind::NeedsReauth;
+    }
+    // Meta's code for a path it does not know, which a version it stopped
+    // serving makes of every path.
+    if err.code == Some(2500) {
+        return ErrorKind::UnknownPath;
     }
     if msg.contains("authorization code has")
         || msg.contains("matching code was not found")

@@ -21,6 +21,7 @@ pub mod paste;
 pub mod renew;
 pub mod retry;
 pub mod secret;
+pub mod served;
 pub mod token;
 pub mod usage;
 pub mod walk;

@@ -1363,3 +1363,45 @@ fn start_fake_server(
         .collect();
     (server, printed, exports)
 }
+
+/// Meta serving an expired version as its oldest one: the answers name
+/// another version in `facebook-api-version`, and instatui says so once per
+/// run on stderr (and in the log), however many calls the command made;
+/// with the version served as asked, nothing is said.
+#[test]
+fn another_served_graph_version_is_told_once_per_run() {
+    let m = Machine::with_posts(150);
+    m.authorized();
+    let run = m.run(&["feed", "--all"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stderr.contains("Graph API"), "{run:?}");
+
+    m.control().serve_api_version("v21.0");
+    let run = m.run_with(&["feed", "--all"], |c| {
+        c.env("INSTATUI_GRAPH_VERSION", "v20.0");
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        m.requests_to("/me/media") >= 2,
+        "several answers named v21.0"
+    );
+    assert_eq!(
+        run.stderr
+            .matches(
+                "warning: Instagram answered with Graph API v21.0 although v20.0 was asked for"
+            )
+            .count(),
+        1,
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("INSTATUI_GRAPH_VERSION"), "{run:?}");
+
+    // A version Meta no longer serves at all: the error names the variable.
+    m.control().retire_api_version("v19.0");
+    let run = m.run_with(&["feed", "--limit", "3"], |c| {
+        c.env("INSTATUI_GRAPH_VERSION", "v19.0");
+    });
+    assert_ne!(run.code, 0, "{run:?}");
+    assert!(run.stderr.contains("Unknown path components"), "{run:?}");
+    assert!(run.stderr.contains("INSTATUI_GRAPH_VERSION"), "{run:?}");
+}

@@ -448,6 +448,31 @@ async fn a_refresh_refused_as_too_early_is_known_by_its_code_not_its_words() {
     assert_eq!(err.kind, ErrorKind::BadParameter, "{err}");
 }
 
+/// A Graph version Meta does not serve (code 2500, "Unknown path
+/// components") gets a hint naming INSTATUI_GRAPH_VERSION, not "see
+/// Instagram's message"; the token calls, unversioned, still work.
+#[tokio::test]
+async fn a_version_meta_does_not_serve_gets_a_hint_naming_the_variable() {
+    let h = Harness::demo().await;
+    let token = h.long_token().await;
+    h.control().retire_api_version("v20.0");
+    let endpoints = Endpoints::single_base(&h.fake.base_url()).with_env_version(Some("v20.0"));
+    let client = Client::new(Flavor::InstagramLogin, endpoints)
+        .expect("client")
+        .with_retry_delay(Duration::from_millis(1));
+    let err = client.profile(&token).await.unwrap_err();
+    assert_eq!(err.kind, ErrorKind::UnknownPath, "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("Unknown path components: /v20.0/me"),
+        "{text}"
+    );
+    assert!(text.contains("code 2500"), "{text}");
+    assert!(text.contains("INSTATUI_GRAPH_VERSION"), "{text}");
+    // The version the client asks for by default is served.
+    h.client.profile(&token).await.expect("v25.0 is served");
+}
+
 #[tokio::test]
 async fn refresh_after_a_day_gives_a_new_token() {
     let h = Harness::demo().await;

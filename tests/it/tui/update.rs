@@ -1308,3 +1308,21 @@ fn a_pictures_tip_never_covers_a_warning() {
     send(&mut app, [tip()]);
     assert!(status_text(&app).contains("half-blocks"));
 }
+
+/// Instagram serving another Graph version than the one asked for shows
+/// once, as a warning on the status line (the executor sends it once per
+/// process: `instagram::served`).
+#[test]
+fn a_served_version_that_was_not_asked_for_is_a_warning_on_the_status_line() {
+    let mut app = app_with(state_authorized());
+    send(
+        &mut app,
+        [Msg::ServedVersion(
+            "Instagram answered with Graph API v21.0 although v20.0 was asked for: set INSTATUI_GRAPH_VERSION".into(),
+        )],
+    );
+    let status = status_text(&app);
+    assert!(status.contains("v21.0 although v20.0"), "{status}");
+    assert!(status.contains("INSTATUI_GRAPH_VERSION"), "{status}");
+    assert_eq!(app.status.as_ref().map(|s| s.level), Some(Level::Warning));
+}
