@@ -43,6 +43,20 @@ impl App {
             .min(last);
     }
 
+    /// Opening the screen: the cursor starts on the active account, the
+    /// one the other screens show, whatever row it was left on.
+    pub(crate) fn select_active_account(&mut self) {
+        let active = self.stored.active.clone();
+        if let Some(row) = self
+            .account_rows()
+            .iter()
+            .position(|a| Some(a.id()) == active)
+        {
+            self.accounts.selected = row;
+        }
+        self.move_account_selection(0);
+    }
+
     /// Enter on a row: that account becomes the active one.
     pub(crate) fn use_selected_account(&mut self, effects: &mut Vec<Effect>) {
         let Some(account) = self.selected_account() else {

@@ -503,7 +503,7 @@ fn enter_screen(app: &mut App, screen: Screen, effects: &mut Vec<Effect>) {
     match screen {
         Screen::Authorize => app.ensure_pending_authorization(effects),
         Screen::Feed => app.ensure_feed_loaded(effects),
-        Screen::Accounts => app.move_account_selection(0),
+        Screen::Accounts => app.select_active_account(),
         Screen::Credentials | Screen::Token => {}
     }
 }

@@ -607,3 +607,23 @@ fn activate(mut state: State, id: &str) -> State {
     }
     state
 }
+
+/// Accounts opens with the cursor on the active account (here the second
+/// row), wherever the cursor was left last time.
+#[test]
+fn accounts_opens_on_the_active_account() {
+    let mut state = two_accounts(Duration::days(30));
+    state.active = Some(other_account(Duration::days(30)).id());
+    let mut app = on_accounts(state);
+    assert_eq!(app.account_rows()[1].token.user_id, OTHER_ID);
+    assert_eq!(app.accounts.selected, 1, "on the active account");
+    send(&mut app, [code(KeyCode::Enter)]);
+    assert!(
+        status_text(&app).contains("@second_shop is the active account already"),
+        "{}",
+        status_text(&app)
+    );
+    // Left on the other row, then opened again: back on the active one.
+    send(&mut app, [key('k'), key('3'), key('5')]);
+    assert_eq!(app.accounts.selected, 1);
+}
