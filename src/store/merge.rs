@@ -78,8 +78,12 @@ pub(crate) fn three_way(base: &State, ours: &State, disk: &State) -> State {
 
 /// Our token when we changed it, unless the one on disk was obtained later:
 /// tokens are only ever obtained "now", so a later `obtained_at` is the newer
-/// token. Dropping the token wins over the token it dropped, not over one
-/// obtained since.
+/// token. Times are kept to the second, so two refreshes within one second
+/// tie: then the disk's wins when it changed since our base (another
+/// process wrote it, maybe after our copy was taken), ours when it did not
+/// (our own exchange of a short-lived token for a long-lived one, within
+/// the same second). Dropping the token wins over the token it dropped, not
+/// over one obtained since.
 fn newer_token(
     base: &Option<StoredToken>,
     ours: &Option<StoredToken>,
@@ -89,7 +93,9 @@ fn newer_token(
         return disk.clone();
     }
     match (ours, disk) {
-        (Some(o), Some(d)) if d.obtained_at > o.obtained_at => disk.clone(),
+        (Some(o), Some(d)) if disk_is_newer(o.obtained_at, d.obtained_at, disk != base) => {
+            disk.clone()
+        }
         (None, Some(_)) if disk != base => disk.clone(),
         _ => ours.clone(),
     }
@@ -105,10 +111,20 @@ fn newer_refresh(
         return disk.clone();
     }
     match (ours, disk) {
-        (Some(o), Some(d)) if d.at > o.at => disk.clone(),
+        (Some(o), Some(d)) if disk_is_newer(o.at, d.at, disk != base) => disk.clone(),
         (None, Some(_)) if disk != base => disk.clone(),
         _ => ours.clone(),
     }
+}
+
+/// The disk's is the newer: obtained later, or in the same second when
+/// the disk changed since our base (the disk wins a tie).
+fn disk_is_newer(
+    ours: time::OffsetDateTime,
+    disk: time::OffsetDateTime,
+    disk_changed: bool,
+) -> bool {
+    disk > ours || (disk == ours && disk_changed)
 }
 
 fn pick<T: Clone + PartialEq>(base: &T, ours: &T, disk: &T) -> T {
@@ -226,9 +242,63 @@ mod tests {
     #[test]
     fn our_change_wins_where_both_changed() {
         let base = State::default();
-        let ours = with_token(Some(token("ours")));
+        let ours = with_token(Some(token_at("ours", 1)));
         let disk = with_token(Some(token("theirs")));
-        assert_eq!(three_way(&base, &ours, &disk).token(), Some(&token("ours")));
+        assert_eq!(
+            three_way(&base, &ours, &disk).token(),
+            Some(&token_at("ours", 1))
+        );
+        let mut ours = base.clone();
+        ours.settings.images = Some("kitty".into());
+        let mut disk = base.clone();
+        disk.settings.images = Some("off".into());
+        assert_eq!(three_way(&base, &ours, &disk).settings, ours.settings);
+    }
+
+    #[test]
+    fn two_refreshes_within_one_second_then_a_tui_save_keep_the_newest_token() {
+        // The TUI started with `old`, then took in refresh A's token; refresh
+        // B wrote its own in the same second (times are kept to the second).
+        let old = Some(token_at("old", 0));
+        let first = Some(token_at("refresh-a", 1));
+        let second = Some(token_at("refresh-b", 1));
+        let base = with_token(old.clone());
+        let merged = three_way(
+            &base,
+            &with_token(first.clone()),
+            &with_token(second.clone()),
+        );
+        assert_eq!(
+            tok(&merged),
+            second,
+            "was: the TUI's save put refresh A's token back over B's"
+        );
+        // A tie with a disk nobody else changed is ours: a short-lived
+        // token exchanged for a long-lived one within the same second.
+        let short = Some(StoredToken {
+            kind: TokenKind::Short,
+            ..token_at("short", 1)
+        });
+        let base = with_token(short.clone());
+        let merged = three_way(&base, &with_token(first.clone()), &base);
+        assert_eq!(tok(&merged), first);
+        // The outcomes of the refreshes, by the same rule.
+        let outcome = |ok: bool| {
+            let mut s = with_token(second.clone());
+            if let Some(a) = s.active_mut() {
+                a.last_refresh = Some(RefreshOutcome {
+                    at: datetime!(2026-11-28 13:00 UTC),
+                    ok,
+                    message: None,
+                });
+            }
+            s
+        };
+        let merged = three_way(&with_token(second.clone()), &outcome(true), &outcome(false));
+        assert_eq!(
+            merged.accounts[0].last_refresh,
+            outcome(false).accounts[0].last_refresh
+        );
     }
 
     /// User 1's account, active, under no app (or none at all).
