@@ -73,9 +73,13 @@ pub async fn run_all(
         let Some((i, host, ticket, attempt)) = running.next().await else {
             break;
         };
-        let (pace, in_flight) = paces.entry(host).or_default();
+        let (pace, in_flight) = paces.entry(host.clone()).or_default();
         *in_flight = in_flight.saturating_sub(1);
+        let was = pace.limit();
         learn(pace, ticket, &attempt);
+        if pace.limit() != was {
+            tracing::debug!(%host, from = was, to = pace.limit(), "download pace");
+        }
         done();
         match attempt.result {
             Ok(Step::Done(outcome)) => results[i] = Some(Ok(outcome)),
@@ -106,7 +110,7 @@ fn learn(pace: &mut Pace, ticket: Ticket, attempt: &Attempt) {
     if attempt.result.is_ok() {
         pace.done(ticket, attempt.bytes, attempt.busy_tries, now);
     } else {
-        pace.failed(ticket, attempt.busy_tries > 0, now);
+        pace.failed(ticket, attempt.busy_tries > 0);
     }
 }
 

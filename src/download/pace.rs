@@ -21,13 +21,16 @@ const HOLD_EPOCHS: u32 = 4;
 /// The pace of one host: additive increase while it pays, halving when the
 /// host is busy (429, a 5xx, a timeout, a dropped connection).
 ///
-/// Time is split into epochs of at least `2 × limit` completed files (about
-/// two round trips of every transfer); at the end of each, the epoch's
-/// throughput (bytes per second) decides. The first epoch always tries one
-/// more transfer; a step is kept when it raised the throughput by 2 %,
-/// else taken back and not tried again for 4 epochs. A latency-bound link
-/// (each transfer waits for the round trip) climbs to [`CAP`]; a link
-/// already full (throughput flat) stays where it was.
+/// Time is split into epochs: an epoch ends once `limit` transfers started
+/// in it (at least 8) have ended, and their throughput decides. It is
+/// measured per transfer, not by the clock: `limit × bytes ÷ the sum of
+/// their times` (Little's law: `limit` transfers each taking its time), so
+/// transfers still in flight from the epoch before, at another limit, never
+/// blur it. The first epoch always tries one more transfer; a step is kept
+/// when it raised the throughput by 2 %, else taken back and not tried
+/// again for 4 epochs. A latency-bound link (each transfer waits for the
+/// round trip, whatever the number at once) climbs to [`CAP`]; a link
+/// already full (each transfer takes longer the more there are) stays.
 #[derive(Debug, Clone)]
 pub struct Pace {
     limit: usize,
@@ -35,6 +38,9 @@ pub struct Pace {
     /// last cut is already paid for (16 transfers failing together halve
     /// the limit once, not four times).
     generation: u64,
+    /// Bumped when an epoch ends (and at a cut): only transfers started in
+    /// the current epoch count towards it.
+    epoch_id: u64,
     epoch: Epoch,
     /// The throughput of the last epoch before the latest step, bytes/s.
     before: Option<f64>,
@@ -43,15 +49,18 @@ pub struct Pace {
 
 #[derive(Debug, Clone, Default)]
 struct Epoch {
-    start: Option<Instant>,
     files: usize,
     bytes: u64,
+    /// The transfers' times, added up.
+    seconds: f64,
 }
 
 /// Given for each transfer started; handed back when it ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ticket {
     generation: u64,
+    epoch_id: u64,
+    started: Instant,
 }
 
 impl Default for Pace {
@@ -65,6 +74,7 @@ impl Pace {
         Pace {
             limit: START,
             generation: 0,
+            epoch_id: 0,
             epoch: Epoch::default(),
             before: None,
             hold: 0,
@@ -78,9 +88,10 @@ impl Pace {
 
     /// A transfer starts.
     pub fn start(&mut self, now: Instant) -> Ticket {
-        self.epoch.start.get_or_insert(now);
         Ticket {
             generation: self.generation,
+            epoch_id: self.epoch_id,
+            started: now,
         }
     }
 
@@ -88,24 +99,21 @@ impl Pace {
     /// that failed as a busy host fails before it succeeded.
     pub fn done(&mut self, ticket: Ticket, bytes: u64, busy_tries: u32, now: Instant) {
         if busy_tries > 0 {
-            self.busy(ticket, now);
+            self.busy(ticket);
         }
+        if ticket.epoch_id != self.epoch_id {
+            return;
+        }
+        let took = now.saturating_duration_since(ticket.started);
         self.epoch.files += 1;
-        self.epoch.bytes += bytes;
-        if self.epoch.files < (2 * self.limit).max(EPOCH_MIN_FILES) {
+        // An empty file still counts for something.
+        self.epoch.bytes += bytes.max(1);
+        self.epoch.seconds += took.max(Duration::from_micros(1)).as_secs_f64();
+        if self.epoch.files < self.limit.max(EPOCH_MIN_FILES) {
             return;
         }
-        let Some(start) = self.epoch.start else {
-            return;
-        };
-        let elapsed = now
-            .saturating_duration_since(start)
-            .max(Duration::from_micros(1));
-        let rate = self.epoch.bytes as f64 / elapsed.as_secs_f64();
-        self.epoch = Epoch {
-            start: Some(now),
-            ..Epoch::default()
-        };
+        let rate = self.limit as f64 * self.epoch.bytes as f64 / self.epoch.seconds;
+        self.next_epoch();
         if self.hold > 0 {
             self.hold -= 1;
             self.before = Some(rate);
@@ -131,13 +139,13 @@ impl Pace {
     }
 
     /// A transfer failed. Only a busy host's failure slows the pace.
-    pub fn failed(&mut self, ticket: Ticket, busy: bool, now: Instant) {
+    pub fn failed(&mut self, ticket: Ticket, busy: bool) {
         if busy {
-            self.busy(ticket, now);
+            self.busy(ticket);
         }
     }
 
-    fn busy(&mut self, ticket: Ticket, now: Instant) {
+    fn busy(&mut self, ticket: Ticket) {
         if ticket.generation != self.generation {
             return;
         }
@@ -145,10 +153,12 @@ impl Pace {
         self.generation += 1;
         self.before = None;
         self.hold = 0;
-        self.epoch = Epoch {
-            start: Some(now),
-            ..Epoch::default()
-        };
+        self.next_epoch();
+    }
+
+    fn next_epoch(&mut self) {
+        self.epoch_id += 1;
+        self.epoch = Epoch::default();
     }
 
     fn step_up(&mut self) {
@@ -199,6 +209,47 @@ mod tests {
         assert!(limits[at_cap..].iter().all(|&n| n == CAP), "{limits:?}");
     }
 
+    /// Transfers as the scheduler runs them: each one that ends is replaced
+    /// at once, so they end at staggered times, never in rounds. Each takes
+    /// `took(number in flight when it started)`; the limit after each file.
+    fn run_staggered(
+        pace: &mut Pace,
+        files: usize,
+        took: impl Fn(usize) -> Duration,
+    ) -> Vec<usize> {
+        let t0 = Instant::now();
+        let mut flying: Vec<(Instant, Ticket)> = Vec::new();
+        let mut now = t0;
+        let mut limits = Vec::new();
+        for _ in 0..files {
+            while flying.len() < pace.limit() {
+                // A little jitter, as over a real link.
+                let jitter = Duration::from_micros(137 * (flying.len() as u64 % 7));
+                let ends = now + took(flying.len() + 1) + jitter;
+                flying.push((ends, pace.start(now)));
+            }
+            flying.sort_by_key(|(ends, _)| *ends);
+            let (ends, ticket) = flying.remove(0);
+            now = ends;
+            pace.done(ticket, FILE, 0, now);
+            limits.push(pace.limit());
+        }
+        limits
+    }
+
+    #[test]
+    fn staggered_transfers_climb_without_a_step_back() {
+        let mut pace = Pace::new();
+        let limits = run_staggered(&mut pace, 600, |_| Duration::from_millis(40));
+        let at_cap = limits.iter().position(|&n| n == CAP);
+        // 12 steps, each about one round of the transfers in flight (which
+        // no longer count) and one epoch (8 to 15 files): about 220 files,
+        // never a step back.
+        assert!(at_cap.is_some_and(|at| at < 260), "{limits:?}");
+        assert!(limits.windows(2).all(|w| w[1] >= w[0]), "{limits:?}");
+        assert_eq!(pace.limit(), CAP);
+    }
+
     #[test]
     fn a_full_link_stays_near_four() {
         // Bandwidth-bound: n at once take n times as long, the throughput
@@ -229,13 +280,13 @@ mod tests {
         // 16 transfers in flight all answer 429: one halving, not four.
         let tickets: Vec<Ticket> = (0..CAP).map(|_| pace.start(now)).collect();
         for ticket in tickets {
-            pace.failed(ticket, true, now);
+            pace.failed(ticket, true);
         }
         assert_eq!(pace.limit(), CAP / 2);
         // Each new round that fails halves again, to one and no lower.
         for expected in [4, 2, 1, 1] {
             let ticket = pace.start(now);
-            pace.failed(ticket, true, now);
+            pace.failed(ticket, true);
             assert_eq!(pace.limit(), expected);
         }
     }
@@ -245,7 +296,7 @@ mod tests {
         let mut pace = Pace::new();
         let now = Instant::now();
         let ticket = pace.start(now);
-        pace.failed(ticket, false, now);
+        pace.failed(ticket, false);
         assert_eq!(pace.limit(), START);
     }
 
@@ -263,7 +314,7 @@ mod tests {
         let mut pace = Pace::new();
         let now = Instant::now();
         let ticket = pace.start(now);
-        pace.failed(ticket, true, now);
+        pace.failed(ticket, true);
         assert_eq!(pace.limit(), 2);
         run(&mut pace, 300, |_| Duration::from_millis(40));
         assert_eq!(pace.limit(), CAP);
