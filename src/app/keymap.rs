@@ -18,6 +18,8 @@ pub(crate) enum Action {
     SwitchFlavor,
     Discard,
     ToggleReveal,
+    /// Run doctor's checks (`D`).
+    Doctor,
     // Authorize
     OpenBrowser,
     CopyUrl,
@@ -399,7 +401,7 @@ pub(crate) fn help_rows(user: &UserKeys, screen: Screen, width: u16) -> Vec<Help
 /// The popups and views a screen opens, with their keys, for its help.
 fn popups_of(screen: Screen) -> &'static [(&'static str, &'static [Binding])] {
     match screen {
-        Screen::Credentials => &[("Asked y/N", CONFIRM)],
+        Screen::Credentials => &[("Asked y/N", CONFIRM), ("Doctor popup", DOCTOR_POPUP)],
         Screen::Authorize => &[("The demo's consent page", DEMO_CONSENT)],
         Screen::Token => &[("Keep-alive popup", KEEP_ALIVE_POPUP)],
         Screen::Feed => &[("Full-screen picture", PICTURE_VIEW)],
@@ -549,6 +551,29 @@ const CONFIRM: &[Binding] = &[
     ),
 ];
 
+/// doctor's report (`D` on Credentials).
+const DOCTOR_POPUP: &[Binding] = &[
+    bind(&[k('D')], "check again", Action::Doctor, true),
+    bind(
+        &[k('j'), code(KeyCode::Down)],
+        "scroll down",
+        Action::ScrollDown,
+        false,
+    ),
+    bind(
+        &[k('k'), code(KeyCode::Up)],
+        "scroll up",
+        Action::ScrollUp,
+        false,
+    ),
+    bind(
+        &[code(KeyCode::Esc), code(KeyCode::Enter)],
+        "close",
+        Action::Close,
+        true,
+    ),
+];
+
 /// The demo's stand-in for Instagram's consent page.
 const DEMO_CONSENT: &[Binding] = &[
     bind(
@@ -632,6 +657,7 @@ pub(crate) fn in_popup(popup: super::Popup) -> &'static [Binding] {
         Popup::DemoConsent => DEMO_CONSENT,
         Popup::ConfirmDropToken | Popup::ConfirmDiscard | Popup::ConfirmRemoveAccount => CONFIRM,
         Popup::KeepAlive => KEEP_ALIVE_POPUP,
+        Popup::Doctor => DOCTOR_POPUP,
     }
 }
 
@@ -755,6 +781,7 @@ const CREDENTIALS: &[Binding] = &[
         Action::Discard,
         false,
     ),
+    bind(&[k('D')], "check the setup (doctor)", Action::Doctor, false),
 ];
 
 const AUTHORIZE: &[Binding] = &[
@@ -1081,6 +1108,7 @@ mod tests {
             Popup::DemoConsent,
             Popup::ConfirmDropToken,
             Popup::KeepAlive,
+            Popup::Doctor,
         ] {
             lists.push((format!("{popup:?}"), in_popup(popup)));
         }

@@ -3,6 +3,7 @@
 pub(crate) mod accounts;
 pub mod authorize;
 pub mod credentials;
+pub mod doctor;
 pub mod feed;
 pub(crate) mod feed_cache;
 pub mod field;
@@ -98,6 +99,8 @@ pub enum Popup {
     KeepAlive,
     /// Forget the account `AccountsView::removing` names: y/N.
     ConfirmRemoveAccount,
+    /// doctor's checks (`D` on Credentials), running or done.
+    Doctor,
 }
 
 /// Everything the screen shows. Rendering reads it; only `update` changes it.
@@ -147,6 +150,8 @@ pub struct App {
     pub images: bool,
     /// Where `d` saves posts.
     pub download_dir: Option<std::path::PathBuf>,
+    /// doctor's report, for `D` on Credentials.
+    pub doctor: doctor::DoctorView,
     /// The keys keymap.toml adds (none by default).
     pub user_keys: user_keys::UserKeys,
     /// How `d` names the files (config.toml's `download.pattern`).
@@ -197,6 +202,7 @@ impl App {
             download_dir: None,
             download_pattern: crate::download::Pattern::default(),
             user_keys: user_keys::UserKeys::default(),
+            doctor: doctor::DoctorView::default(),
             theme: crate::ui::theme::Theme::default(),
             theme_follows_terminal: false,
             rate_limited_until: None,

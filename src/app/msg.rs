@@ -120,6 +120,8 @@ pub enum Msg {
     KeepAliveGuide(Result<crate::app::keepalive::Guide, String>),
     /// `keep-alive install` from the TUI: the scheduler used, or what failed.
     KeepAliveInstalled(Result<(String, Option<String>), String>),
+    /// doctor's checks, run off the loop for `D`.
+    DoctorChecked(Vec<crate::doctor::Check>),
     /// Each handoff's outcome, by id.
     HandoffsRan(Vec<(u32, crate::handoff::HandoffRun)>),
     /// `watch.json` as read at start-up.
@@ -133,6 +135,13 @@ pub enum Msg {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Save(Box<State>),
+    /// doctor's checks for this app and these endpoints (the clock check
+    /// asks Instagram; keep-alive's runs systemctl): answered by `DoctorChecked`.
+    RunDoctor {
+        app: Option<Box<crate::store::AppConfig>>,
+        endpoints: crate::instagram::Endpoints,
+        pictures: bool,
+    },
     /// One `/me` per account, off the loop: answered by `AccountsChecked`.
     CheckAccounts(Vec<crate::app::watch::AccountCheck>),
     /// Keeps these checks in `watch.json` (off the loop, under the lock).

@@ -114,6 +114,7 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
         Msg::KeepAlive(state) => app.on_keep_alive(state),
         Msg::KeepAliveGuide(guide) => app.on_keep_alive_guide(guide),
         Msg::KeepAliveInstalled(result) => app.on_keep_alive_installed(result),
+        Msg::DoctorChecked(checks) => app.on_doctor(checks),
         Msg::HandoffsRan(results) => app.on_handoffs_ran(results, &mut effects),
         Msg::WatchLoaded(watch) => app.on_watch_loaded(watch, &mut effects),
         Msg::AccountsChecked(checks) => app.on_accounts_checked(checks, &mut effects),
@@ -230,6 +231,11 @@ fn on_popup_key(app: &mut App, popup: Popup, key: KeyEvent, effects: &mut Vec<Ef
                 on_action(app, action, effects);
             }
         }
+        (Popup::Doctor, Some(Action::Doctor)) => app.run_doctor(effects),
+        (Popup::Doctor, Some(Action::ScrollDown)) => app.doctor.scroll_by(1),
+        (Popup::Doctor, Some(Action::ScrollUp)) => app.doctor.scroll_by(-1),
+        (Popup::Doctor, Some(Action::Close)) => app.popup = None,
+        (Popup::Doctor, _) => {}
         (Popup::KeepAlive, Some(Action::InstallKeepAlive)) => app.install_keep_alive(effects),
         (Popup::KeepAlive, Some(Action::CopyCronLine)) => app.copy_cron_line(effects),
         (Popup::KeepAlive, Some(Action::ScrollDown)) => app.scroll_keep_alive(1),
@@ -627,6 +633,7 @@ fn on_action(app: &mut App, action: Action, effects: &mut Vec<Effect>) {
             }
         }
         Action::RemoveAccount => app.ask_remove_account(),
+        Action::Doctor => app.run_doctor(effects),
         // Keys of fields and popups: dispatched where those take the keys.
         Action::DoneEditing
         | Action::SubmitPaste

@@ -38,6 +38,7 @@ const NAMES: &[(&str, Action)] = &[
     ("switch-api", Action::SwitchFlavor),
     ("reveal", Action::ToggleReveal),
     ("discard", Action::Discard),
+    ("doctor", Action::Doctor),
     // Authorize
     ("open-browser", Action::OpenBrowser),
     ("copy-url", Action::CopyUrl),

@@ -506,6 +506,35 @@ impl Executor {
                 vec![Msg::BrowserOpened(result)]
             }),
             Effect::Copy(text) => copy_osc52(&text),
+            Effect::RunDoctor {
+                app: registered,
+                endpoints,
+                pictures,
+            } => {
+                let state_path = self.store.path();
+                let config_dir = self.store.dir().to_path_buf();
+                self.spawn(async move {
+                    let mut checks = crate::doctor::gather(crate::doctor::Inputs {
+                        app: registered.as_deref(),
+                        endpoints,
+                        state_path: &state_path,
+                        config_dir: &config_dir,
+                        timeout: std::time::Duration::from_secs(5),
+                    })
+                    .await;
+                    // The terminal was asked when the TUI started; asking
+                    // again would race the screen for its answer.
+                    checks.push(crate::doctor::pictures(if pictures {
+                        Ok((
+                            "this terminal shows pictures (asked when instatui started)".into(),
+                            None,
+                        ))
+                    } else {
+                        Err("pictures are off in this session (`instatui doctor` outside the TUI asks the terminal)".into())
+                    }));
+                    vec![Msg::DoctorChecked(checks)]
+                });
+            }
             Effect::InstallKeepAlive(plan) => self.spawn(async move {
                 // It runs systemctl or crontab: off the loop.
                 let result = tokio::task::spawn_blocking(move || {

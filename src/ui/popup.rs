@@ -50,6 +50,7 @@ pub(super) fn render(app: &App, popup: Popup, frame: &mut Frame) {
             );
         }
         Popup::KeepAlive => keep_alive(app, frame),
+        Popup::Doctor => doctor(app, frame),
         Popup::ConfirmDiscard => confirm(
             frame,
             "Discard the unsaved changes to the credentials?",
@@ -101,6 +102,60 @@ fn keep_alive(app: &App, frame: &mut Frame) {
                 .title(Span::styled(" Keep the token alive ", theme::title()))
                 .title_bottom(Line::from(Span::styled(keys, theme::key()))),
         ),
+        area,
+    );
+}
+
+/// doctor's report: one entry per check, its verdict first, the fix below.
+fn doctor(app: &App, frame: &mut Frame) {
+    use crate::doctor::Verdict;
+    let screen = frame.area();
+    let width = screen.width.min(100);
+    let height = screen.height.saturating_sub(2).max(3);
+    let area = Rect {
+        y: screen.y + u16::from(screen.height > height),
+        height,
+        ..centered(screen, width, height)
+    };
+    let mut lines: Vec<Line> = Vec::new();
+    if app.doctor.running {
+        lines.push(Line::from(
+            "Checking the setup… (the clock check waits up to 5 s for Instagram)",
+        ));
+    }
+    for check in &app.doctor.checks {
+        let (tag, level) = match check.verdict {
+            Verdict::Ok => ("ok  ", crate::app::Level::Success),
+            Verdict::Warn => ("warn", crate::app::Level::Warning),
+            Verdict::Fail => ("FAIL", crate::app::Level::Error),
+            Verdict::Skip => ("skip", crate::app::Level::Info),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(tag, theme::level(level)),
+            Span::raw(format!("  {}: {}", check.name, sanitize::line(&check.text))),
+        ]));
+        if let Some(fix) = &check.fix {
+            lines.push(Line::from(vec![
+                Span::styled("      fix: ", theme::key()),
+                Span::raw(sanitize::line(fix).into_owned()),
+            ]));
+        }
+    }
+    let keys = if width < 60 {
+        " D again  j/k  Esc "
+    } else {
+        " D check again  j/k scroll  Esc close "
+    };
+    frame.render_widget(Clear, area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((app.doctor.scroll, 0))
+            .block(
+                Block::bordered()
+                    .title(Span::styled(" Doctor: the setup, checked ", theme::title()))
+                    .title_bottom(Line::from(Span::styled(keys, theme::key()))),
+            ),
         area,
     );
 }

@@ -2,6 +2,7 @@
 //! flow against the fake, previews, paging, signals.
 
 mod accounts;
+mod doctor_key;
 mod done_when;
 mod engagement;
 mod feed_paging;
