@@ -83,12 +83,9 @@ impl App {
         self.set_status(
             Level::Info,
             if on {
-                format!(
-                    "auto-refresh on: while instatui runs, the token is refreshed once it is {} old",
-                    crate::lifetime::in_words(crate::lifetime::REFRESH_AFTER)
-                )
+                "auto-refresh on: while instatui runs, the token is refreshed once it is 3 days old"
             } else {
-                "auto-refresh off".to_string()
+                "auto-refresh off"
             },
         );
         self.auto_refresh(effects);

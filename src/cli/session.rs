@@ -9,9 +9,10 @@ use crate::secret::Secret;
 use crate::store::{Account, State, StoredToken, TokenKind};
 use serde_json::json;
 use std::io::IsTerminal;
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
-use crate::lifetime::LONG_LIFETIME;
+/// A long-lived token lives 60 days from its issue.
+const LONG_LIFETIME: Duration = Duration::days(60);
 
 /// How a pasted token's expiry became known.
 enum Expiry {

@@ -8,7 +8,6 @@ mod event_loop;
 mod persist;
 mod terminal;
 
-use crate::preview::ImageMode;
 use crate::ui::theme::Theme;
 pub use cache::FeedCache;
 pub use effects::Executor;
@@ -21,7 +20,7 @@ use crate::store::{self, Store};
 /// Opens the TUI on the user's own state.
 pub async fn run(
     store: Store,
-    images: Option<ImageMode>,
+    images: Option<String>,
     theme: Option<Theme>,
     settings: crate::config::Loaded,
 ) -> Result<(), String> {
@@ -61,15 +60,10 @@ pub async fn run(
         || crate::download::default_dir(&store::data_dir(&store)),
     ));
     app.download_pattern = config.download_pattern.clone().unwrap_or_default();
-    // The flag, else config.toml's, else the one state.json kept.
-    let asked = crate::preview::choose_mode(
-        images,
-        config
-            .images
-            .as_deref()
-            .or(app.stored.settings.images.as_deref()),
-    );
-    let mode = look(&mut app, asked, theme);
+    let asked = images
+        .or_else(|| config.images.clone())
+        .or_else(|| app.stored.settings.images.clone());
+    let mode = look(&mut app, asked.as_deref(), theme);
     let config_dir = store.dir().to_path_buf();
     let mut executor = Executor::new(store, cache, None);
     executor.saves_start_from(&started_from);
@@ -85,14 +79,14 @@ pub(crate) const NO_DEMO: &str = "this instatui was built without the demo (carg
 
 /// `--demo` in an instatui built without the fake: says so.
 #[cfg(not(feature = "demo"))]
-pub async fn run_demo(_images: Option<ImageMode>, _theme: Option<Theme>) -> Result<(), String> {
+pub async fn run_demo(_images: Option<String>, _theme: Option<Theme>) -> Result<(), String> {
     Err(NO_DEMO.to_string())
 }
 
 /// Runs the whole flow against the embedded fake, in a throw-away config
 /// dir: the user's real state is never read or written.
 #[cfg(feature = "demo")]
-pub async fn run_demo(images: Option<ImageMode>, theme: Option<Theme>) -> Result<(), String> {
+pub async fn run_demo(images: Option<String>, theme: Option<Theme>) -> Result<(), String> {
     use crate::fake::{FakeConfig, FakeInstagram};
     let fake = FakeInstagram::start(FakeConfig::demo())
         .await
@@ -109,7 +103,7 @@ pub async fn run_demo(images: Option<ImageMode>, theme: Option<Theme>) -> Result
     let downloads = demo_download_dir();
     let executor = Executor::new(store, cache, Some(fake.control()));
     executor.saves_start_from(&app.stored);
-    let mode = look(&mut app, images, theme);
+    let mode = look(&mut app, images.as_deref(), theme);
     let result = event_loop::run(app, executor, mode).await;
     drop(fake);
     drop(scratch);
@@ -147,8 +141,9 @@ where
 
 /// Picks the colours and how pictures are drawn. Without colour, half-block
 /// pictures are meaningless shapes, so they stay off unless asked for.
-fn look(app: &mut App, images: Option<ImageMode>, theme: Option<Theme>) -> ImageMode {
+fn look(app: &mut App, images: Option<&str>, theme: Option<Theme>) -> crate::preview::ImageMode {
     (app.theme, app.theme_follows_terminal) = Theme::from_env(theme);
+    let mode = crate::preview::choose_mode(images, None);
     if app.theme == Theme::Plain && images.is_none() {
         // Said unless something more urgent is on the status line already.
         if app.status.is_none() {
@@ -157,9 +152,9 @@ fn look(app: &mut App, images: Option<ImageMode>, theme: Option<Theme>) -> Image
                 "no colour: pictures are off (--images halfblocks, kitty or sixel draws them)",
             );
         }
-        return ImageMode::Off;
+        return crate::preview::ImageMode::Off;
     }
-    images.unwrap_or_default()
+    mode
 }
 
 /// The demo's starting point: nothing stored, the form filled with the fake app's credentials.

@@ -6,7 +6,6 @@ mod config;
 mod doctor;
 mod engagement;
 mod handoff;
-mod help;
 mod keepalive;
 mod rate_limit;
 mod version;
