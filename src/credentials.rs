@@ -159,19 +159,55 @@ pub(crate) fn parse_scopes(text: &str, flavor: Flavor) -> Vec<String> {
 /// API's names, and common misspellings.
 const SCOPE_CORRECTIONS: &[(&str, &str)] = &[
     ("business_basic", "instagram_business_basic"),
-    ("business_content_publish", "instagram_business_content_publish"),
-    ("business_manage_comments", "instagram_business_manage_comments"),
-    ("business_manage_messages", "instagram_business_manage_messages"),
-    ("business_manage_insights", "instagram_business_manage_insights"),
-    ("instagram_business_content_publishing", "instagram_business_content_publish"),
-    ("instagram_business_manage_comment", "instagram_business_manage_comments"),
-    ("instagram_business_manage_message", "instagram_business_manage_messages"),
-    ("instagram_business_manage_insight", "instagram_business_manage_insights"),
+    (
+        "business_content_publish",
+        "instagram_business_content_publish",
+    ),
+    (
+        "business_manage_comments",
+        "instagram_business_manage_comments",
+    ),
+    (
+        "business_manage_messages",
+        "instagram_business_manage_messages",
+    ),
+    (
+        "business_manage_insights",
+        "instagram_business_manage_insights",
+    ),
+    (
+        "instagram_business_content_publishing",
+        "instagram_business_content_publish",
+    ),
+    (
+        "instagram_business_manage_comment",
+        "instagram_business_manage_comments",
+    ),
+    (
+        "instagram_business_manage_message",
+        "instagram_business_manage_messages",
+    ),
+    (
+        "instagram_business_manage_insight",
+        "instagram_business_manage_insights",
+    ),
     ("instagram_basic", "instagram_business_basic"),
-    ("instagram_content_publish", "instagram_business_content_publish"),
-    ("instagram_manage_comments", "instagram_business_manage_comments"),
-    ("instagram_manage_messages", "instagram_business_manage_messages"),
-    ("instagram_manage_insights", "instagram_business_manage_insights"),
+    (
+        "instagram_content_publish",
+        "instagram_business_content_publish",
+    ),
+    (
+        "instagram_manage_comments",
+        "instagram_business_manage_comments",
+    ),
+    (
+        "instagram_manage_messages",
+        "instagram_business_manage_messages",
+    ),
+    (
+        "instagram_manage_insights",
+        "instagram_business_manage_insights",
+    ),
 ];
 
 /// For a scope written as a deprecated or mistaken name, the name to use
@@ -300,13 +336,41 @@ mod tests {
     fn deprecated_and_misspelled_scopes_name_the_one_to_use() {
         for (bad, right, why) in [
             ("business_basic", "instagram_business_basic", "deprecated"),
-            ("business_content_publish", "instagram_business_content_publish", "deprecated"),
-            ("business_manage_comments", "instagram_business_manage_comments", "deprecated"),
-            ("business_manage_messages", "instagram_business_manage_messages", "deprecated"),
-            ("business_manage_insights", "instagram_business_manage_insights", "deprecated"),
-            ("instagram_business_content_publishing", "instagram_business_content_publish", "not a scope"),
-            ("instagram_basic", "instagram_business_basic", "Facebook Login"),
-            ("instagram_manage_insights", "instagram_business_manage_insights", "Facebook Login"),
+            (
+                "business_content_publish",
+                "instagram_business_content_publish",
+                "deprecated",
+            ),
+            (
+                "business_manage_comments",
+                "instagram_business_manage_comments",
+                "deprecated",
+            ),
+            (
+                "business_manage_messages",
+                "instagram_business_manage_messages",
+                "deprecated",
+            ),
+            (
+                "business_manage_insights",
+                "instagram_business_manage_insights",
+                "deprecated",
+            ),
+            (
+                "instagram_business_content_publishing",
+                "instagram_business_content_publish",
+                "not a scope",
+            ),
+            (
+                "instagram_basic",
+                "instagram_business_basic",
+                "Facebook Login",
+            ),
+            (
+                "instagram_manage_insights",
+                "instagram_business_manage_insights",
+                "Facebook Login",
+            ),
         ] {
             let scopes = vec!["instagram_business_basic".to_string(), bad.to_string()];
             let err = check_scopes(&scopes, Flavor::InstagramLogin).unwrap_err();

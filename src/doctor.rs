@@ -149,9 +149,10 @@ pub fn scopes(app: Option<&AppConfig>) -> Check {
             "instatui setup --flavor instagram-login (with the Instagram app's id)",
         );
     }
-    if let Some((old, (new, why))) = scopes.iter().find_map(|s| {
-        crate::credentials::scope_correction(s).map(|c| (s, c))
-    }) {
+    if let Some((old, (new, why))) = scopes
+        .iter()
+        .find_map(|s| crate::credentials::scope_correction(s).map(|c| (s, c)))
+    {
         return Check::fail(
             NAME,
             format!("'{old}' is {why}: use {new}"),

@@ -498,7 +498,12 @@ fn children_and_an_empty_feed_decode() {
 #[test]
 fn codes_341_and_368_get_their_own_plain_messages() {
     for (code, message, kind, advice) in [
-        (341, "(#341) Application limit reached", ErrorKind::AppLimit, "temporary limit on this app"),
+        (
+            341,
+            "(#341) Application limit reached",
+            ErrorKind::AppLimit,
+            "temporary limit on this app",
+        ),
         (
             368,
             "The action attempted has been deemed abusive or is otherwise disallowed",
@@ -510,7 +515,8 @@ fn codes_341_and_368_get_their_own_plain_messages() {
             "message": message, "type": "OAuthException", "code": code,
             "fbtrace_id": "AbCdEf"
         }});
-        let err = ApiError::from_response(400, Some("application/json"), body.to_string().as_bytes());
+        let err =
+            ApiError::from_response(400, Some("application/json"), body.to_string().as_bytes());
         assert_eq!(err.kind, kind, "{err}");
         let text = err.to_string();
         assert!(text.contains(advice), "{text}");
