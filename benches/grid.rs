@@ -74,7 +74,7 @@ fn cached_previews(app: &App) -> Previews {
     let mut previews = Previews::new(Some(Painter::halfblocks()));
     let picture = image::DynamicImage::new_rgb8(64, 64);
     for media in &app.feed.items {
-        previews.insert(media.id.clone(), picture.clone());
+        previews.insert(instatui::app::pictures::tile_key(media), picture.clone());
     }
     previews
 }

@@ -154,8 +154,90 @@ pub(crate) fn parse_scopes(text: &str, flavor: Flavor) -> Vec<String> {
     }
 }
 
-/// Scopes of the other flavour are a common mistake worth catching early.
+/// The names a scope is written as by mistake, and the one Instagram takes:
+/// the `business_*` names Meta deprecated on 2025-01-27, the Facebook Login
+/// API's names, and common misspellings.
+const SCOPE_CORRECTIONS: &[(&str, &str)] = &[
+    ("business_basic", "instagram_business_basic"),
+    (
+        "business_content_publish",
+        "instagram_business_content_publish",
+    ),
+    (
+        "business_manage_comments",
+        "instagram_business_manage_comments",
+    ),
+    (
+        "business_manage_messages",
+        "instagram_business_manage_messages",
+    ),
+    (
+        "business_manage_insights",
+        "instagram_business_manage_insights",
+    ),
+    (
+        "instagram_business_content_publishing",
+        "instagram_business_content_publish",
+    ),
+    (
+        "instagram_business_manage_comment",
+        "instagram_business_manage_comments",
+    ),
+    (
+        "instagram_business_manage_message",
+        "instagram_business_manage_messages",
+    ),
+    (
+        "instagram_business_manage_insight",
+        "instagram_business_manage_insights",
+    ),
+    ("instagram_basic", "instagram_business_basic"),
+    (
+        "instagram_content_publish",
+        "instagram_business_content_publish",
+    ),
+    (
+        "instagram_manage_comments",
+        "instagram_business_manage_comments",
+    ),
+    (
+        "instagram_manage_messages",
+        "instagram_business_manage_messages",
+    ),
+    (
+        "instagram_manage_insights",
+        "instagram_business_manage_insights",
+    ),
+];
+
+/// For a scope written as a deprecated or mistaken name, the name to use
+/// and why (`business_basic` → `instagram_business_basic`, deprecated).
+pub(crate) fn scope_correction(scope: &str) -> Option<(&'static str, &'static str)> {
+    SCOPE_CORRECTIONS
+        .iter()
+        .find(|(wrong, _)| wrong.eq_ignore_ascii_case(scope))
+        .map(|(wrong, right)| {
+            let why = if wrong.starts_with("business_") {
+                "a name Instagram deprecated on 2025-01-27"
+            } else if !wrong.starts_with("instagram_business") {
+                "the Facebook Login API's name, which Instagram Login does not take"
+            } else {
+                "not a scope Instagram knows"
+            };
+            (*right, why)
+        })
+}
+
+/// Scopes of the other flavour, deprecated names and misspellings are
+/// common mistakes worth catching early; each error names the scope to use.
 pub(crate) fn check_scopes(scopes: &[String], flavor: Flavor) -> Result<(), String> {
+    if flavor == Flavor::InstagramLogin
+        && let Some((bad, (right, why))) = scopes
+            .iter()
+            .find_map(|s| scope_correction(s).map(|c| (s, c)))
+    {
+        return Err(format!("'{bad}' is {why}: use {right}"));
+    }
     let foreign = |s: &String| match flavor {
         Flavor::InstagramLogin => s.starts_with("user_"),
         Flavor::BasicDisplay => s.starts_with("instagram_business"),
@@ -246,5 +328,65 @@ mod tests {
         assert_eq!(parse_scopes("a, b", Flavor::InstagramLogin), vec!["a", "b"]);
         assert!(check_scopes(&["user_profile".into()], Flavor::InstagramLogin).is_err());
         assert!(check_scopes(&["instagram_business_basic".into()], Flavor::InstagramLogin).is_ok());
+    }
+
+    /// The deprecated `business_*` names, the Facebook Login names and
+    /// misspellings are refused with the name to use.
+    #[test]
+    fn deprecated_and_misspelled_scopes_name_the_one_to_use() {
+        for (bad, right, why) in [
+            ("business_basic", "instagram_business_basic", "deprecated"),
+            (
+                "business_content_publish",
+                "instagram_business_content_publish",
+                "deprecated",
+            ),
+            (
+                "business_manage_comments",
+                "instagram_business_manage_comments",
+                "deprecated",
+            ),
+            (
+                "business_manage_messages",
+                "instagram_business_manage_messages",
+                "deprecated",
+            ),
+            (
+                "business_manage_insights",
+                "instagram_business_manage_insights",
+                "deprecated",
+            ),
+            (
+                "instagram_business_content_publishing",
+                "instagram_business_content_publish",
+                "not a scope",
+            ),
+            (
+                "instagram_basic",
+                "instagram_business_basic",
+                "Facebook Login",
+            ),
+            (
+                "instagram_manage_insights",
+                "instagram_business_manage_insights",
+                "Facebook Login",
+            ),
+        ] {
+            let scopes = vec!["instagram_business_basic".to_string(), bad.to_string()];
+            let err = check_scopes(&scopes, Flavor::InstagramLogin).unwrap_err();
+            assert!(err.contains(&format!("'{bad}'")), "{err}");
+            assert!(err.ends_with(&format!("use {right}")), "{err}");
+            assert!(err.contains(why), "{err}");
+        }
+        let fine: Vec<String> = [
+            "instagram_business_basic",
+            "instagram_business_content_publish",
+            "instagram_business_manage_comments",
+            "instagram_business_manage_messages",
+            "instagram_business_manage_insights",
+        ]
+        .map(String::from)
+        .to_vec();
+        assert!(check_scopes(&fine, Flavor::InstagramLogin).is_ok());
     }
 }

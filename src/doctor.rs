@@ -149,16 +149,18 @@ pub fn scopes(app: Option<&AppConfig>) -> Check {
             "instatui setup --flavor instagram-login (with the Instagram app's id)",
         );
     }
-    if let Some(old) = scopes.iter().find(|s| s.starts_with("business_")) {
-        let new = format!("instagram_{old}");
+    if let Some((old, (new, why))) = scopes
+        .iter()
+        .find_map(|s| crate::credentials::scope_correction(s).map(|c| (s, c)))
+    {
         return Check::fail(
             NAME,
-            format!("'{old}' is a name Instagram deprecated on 2025-01-27"),
+            format!("'{old}' is {why}: use {new}"),
             format!(
                 "instatui setup --scopes {}",
                 scopes
                     .iter()
-                    .map(|s| if s == old { new.clone() } else { s.clone() })
+                    .map(|s| if s == old { new.to_string() } else { s.clone() })
                     .collect::<Vec<_>>()
                     .join(",")
             ),

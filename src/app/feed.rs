@@ -51,6 +51,8 @@ pub struct FeedView {
     /// The album item in view (0-based).
     pub child: usize,
     pub preview: super::preview::Preview,
+    /// The memory keys of the pictures last asked for by `sync_pictures`.
+    pub pictures_asked: Vec<String>,
     /// Files done and total while `d` runs.
     pub download: Option<(usize, usize)>,
     /// The cursors of this walk through the pages, to stop on a loop.

@@ -11,6 +11,7 @@ pub mod insights;
 pub mod keepalive;
 pub(crate) mod keymap;
 pub mod msg;
+pub mod pictures;
 pub mod preview;
 pub(crate) mod token_status;
 pub mod update;

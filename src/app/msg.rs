@@ -201,6 +201,12 @@ pub enum Effect {
         url: String,
         token: Secret,
     },
+    /// The pictures on screen besides the detail pane's (the profile's, the
+    /// grid's tiles), all of them: queued ones not in the set give way.
+    LoadPictures {
+        pictures: Vec<super::pictures::Picture>,
+        token: Secret,
+    },
     /// One post's lifetime numbers.
     FetchInsights {
         post_id: String,

@@ -63,10 +63,10 @@ impl App {
 
     /// Asks for the picture in view when it changed. Runs after every message.
     pub fn sync_preview(&mut self, effects: &mut Vec<Effect>) {
-        if !self.images
-            || !(self.feed.detail || self.feed.grid)
-            || self.screen != super::Screen::Feed
-        {
+        // The grid's tiles are `sync_pictures`' (smaller copies); `v`
+        // from the grid shows this one.
+        let shown = self.feed.full_picture || (self.feed.detail && !self.feed.grid);
+        if !self.images || !shown || self.screen != super::Screen::Feed {
             return;
         }
         let Some(token) = self.stored.token().map(|t| t.value.clone()) else {

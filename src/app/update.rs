@@ -122,6 +122,7 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
     app.sync_preview(&mut effects);
     app.sync_engagement(&mut effects);
     app.keep_selection_in_view();
+    app.sync_pictures(&mut effects);
     effects
 }
 

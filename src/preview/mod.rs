@@ -74,6 +74,11 @@ pub const MAX_DECODE_ALLOC: u64 = 128 * 1024 * 1024;
 /// [`MAX_DECODED_SIDE`] and [`MAX_DECODE_ALLOC`] (`image`'s limits), so a
 /// hostile or broken file never allocates hundreds of megabytes.
 pub fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
+    decode_within(bytes, MAX_SIDE)
+}
+
+/// As [`decode`], shrunk to at most `max_side` (a grid tile's smaller copy).
+pub fn decode_within(bytes: &[u8], max_side: u32) -> Result<DynamicImage, String> {
     let mut limits = image::Limits::default();
     limits.max_image_width = Some(MAX_DECODED_SIDE);
     limits.max_image_height = Some(MAX_DECODED_SIDE);
@@ -91,8 +96,8 @@ pub fn decode(bytes: &[u8]) -> Result<DynamicImage, String> {
         }
         e => format!("the picture could not be decoded ({e})"),
     })?;
-    if image.width() > MAX_SIDE || image.height() > MAX_SIDE {
-        Ok(image.thumbnail(MAX_SIDE, MAX_SIDE))
+    if image.width() > max_side || image.height() > max_side {
+        Ok(image.thumbnail(max_side, max_side))
     } else {
         Ok(image)
     }
@@ -284,6 +289,15 @@ impl Previews {
             }
         }
         taken
+    }
+
+    /// Scales and encodes, here and now, what the last frame could not draw:
+    /// for tests and benchmarks (the TUI does it on workers).
+    pub fn encode_waiting(&mut self) {
+        for (key, mut protocol, size) in self.take_resizes() {
+            protocol.resize_encode(&resize_mode(), size);
+            self.put_back(&key, protocol);
+        }
     }
 
     pub(crate) fn put_back(&mut self, key: &str, protocol: StatefulProtocol) {

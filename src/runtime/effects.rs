@@ -20,6 +20,24 @@ use tokio::sync::{Semaphore, mpsc};
 /// Picture fetches at once; more only queue behind a fast scroll.
 const PREVIEW_PARALLEL: usize = 4;
 
+/// Fetches at once for the pictures besides the pane's (the grid's tiles,
+/// the profile's): a screenful of tiles never crowds out the pane's picture.
+const PICTURES_PARALLEL: usize = 3;
+
+/// The pictures besides the pane's: what is on screen now, what is out
+/// being fetched, and what failed (not asked for again in this run).
+#[derive(Default)]
+struct OnScreen {
+    /// Shared with the queued tasks, which give way when their key left it.
+    wanted: Arc<std::sync::Mutex<std::collections::HashSet<String>>>,
+    /// The last set asked for, to ask again for one that gave way just as
+    /// it came back on screen.
+    asked: Vec<crate::app::pictures::Picture>,
+    token: Option<crate::secret::Secret>,
+    out: std::collections::HashSet<String>,
+    failed: std::collections::HashSet<String>,
+}
+
 /// Owns the message channel every task answers on, the HTTP client and the
 /// state writer.
 pub struct Executor {
@@ -42,6 +60,8 @@ pub struct Executor {
     preview_slots: Arc<Semaphore>,
     /// The picture the user waits for; queued fetches for others give way.
     wanted: Arc<std::sync::Mutex<Option<String>>>,
+    pictures: OnScreen,
+    picture_slots: Arc<Semaphore>,
     /// Batches of handoffs started whose outcomes have not arrived yet.
     handoffs_running: usize,
     /// Set on quit: running handoff commands are stopped, none starts.
@@ -71,6 +91,8 @@ impl Executor {
             disk,
             preview_slots: Arc::new(Semaphore::new(PREVIEW_PARALLEL)),
             wanted: Arc::new(std::sync::Mutex::new(None)),
+            pictures: OnScreen::default(),
+            picture_slots: Arc::new(Semaphore::new(PICTURES_PARALLEL)),
             handoffs_running: 0,
             stop_handoffs: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
@@ -196,11 +218,15 @@ impl Executor {
                 if matches!(msg, Msg::HandoffsRan(_)) {
                     self.handoffs_running = self.handoffs_running.saturating_sub(1);
                 }
+                if let Msg::PreviewLoaded { key, outcome } = &msg {
+                    self.picture_answered(key, outcome);
+                }
                 Ready::Msg(msg)
             }
             // Pixels stay here, where drawing needs them; `update` hears
             // only that the picture is ready.
             Event::PreviewDecoded { key, image } => {
+                self.pictures.out.remove(&key);
                 self.previews.insert(key.clone(), *image);
                 Ready::Msg(Msg::PreviewLoaded {
                     key,
@@ -564,6 +590,19 @@ impl Executor {
                 url,
                 token,
             } => self.load_preview(app, key, post_id, child, url, token),
+            Effect::LoadPictures { pictures, token } => {
+                *self
+                    .pictures
+                    .wanted
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) =
+                    pictures.iter().map(|p| p.key.clone()).collect();
+                self.pictures.token = Some(token);
+                self.pictures.asked = pictures.clone();
+                for picture in pictures {
+                    self.load_picture(app, picture);
+                }
+            }
             Effect::FetchInsights {
                 post_id,
                 metrics,
@@ -767,6 +806,146 @@ impl Executor {
                         let _ = disk_for_decode.put(&disk_key, &bytes);
                     }
                     (Err(_), true) => disk_for_decode.remove(&disk_key),
+                    _ => {}
+                }
+                decoded
+            })
+            .await
+            .unwrap_or_else(|e| Err(format!("decoding failed: {e}")));
+            msgs.push(match decoded {
+                Ok(image) => Event::PreviewDecoded {
+                    key,
+                    image: Box::new(image),
+                },
+                Err(e) => Event::Msg(Msg::PreviewLoaded {
+                    key,
+                    outcome: PreviewOutcome::Failed(e),
+                }),
+            });
+            msgs
+        });
+    }
+
+    /// A picture besides the pane's came back: no longer out; a failure is
+    /// not asked for again; one that gave way while it came back on screen
+    /// is asked for again.
+    fn picture_answered(&mut self, key: &str, outcome: &PreviewOutcome) {
+        if !self.pictures.out.remove(key) {
+            return;
+        }
+        match outcome {
+            PreviewOutcome::Failed(_) => {
+                self.pictures.failed.insert(key.to_string());
+            }
+            PreviewOutcome::GaveWay => {
+                let again = self.pictures.asked.iter().find(|p| p.key == key).cloned();
+                let still = self
+                    .pictures
+                    .wanted
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .contains(key);
+                if let (Some(picture), true, Some(client)) = (
+                    again,
+                    still,
+                    self.client.as_ref().map(|(_, _, c)| c.clone()),
+                ) {
+                    self.spawn_picture(client, picture);
+                }
+            }
+            PreviewOutcome::Ready => {}
+        }
+    }
+
+    /// One picture of the set on screen: from memory, the disk cache or the
+    /// CDN, decoded on a worker, a few at a time.
+    fn load_picture(&mut self, app: &App, picture: crate::app::pictures::Picture) {
+        let key = picture.key.as_str();
+        if self.previews.contains(key)
+            || self.pictures.out.contains(key)
+            || self.pictures.failed.contains(key)
+        {
+            return;
+        }
+        let client = match self.client(app) {
+            Ok(client) => client,
+            Err(e) => {
+                self.pictures.out.insert(picture.key.clone());
+                self.answer_now(Msg::PreviewLoaded {
+                    key: picture.key,
+                    outcome: PreviewOutcome::Failed(e.to_string()),
+                });
+                return;
+            }
+        };
+        self.spawn_picture(client, picture);
+    }
+
+    fn spawn_picture(&mut self, client: Client, picture: crate::app::pictures::Picture) {
+        let Some(token) = self.pictures.token.clone() else {
+            return;
+        };
+        self.pictures.out.insert(picture.key.clone());
+        let (disk, slots, wanted) = (
+            self.disk.clone(),
+            self.picture_slots.clone(),
+            self.pictures.wanted.clone(),
+        );
+        self.spawn(async move {
+            let crate::app::pictures::Picture {
+                key,
+                disk_key,
+                post,
+                url,
+                max_side,
+            } = picture;
+            let answer =
+                |key: String, outcome| vec![Event::Msg(Msg::PreviewLoaded { key, outcome })];
+            let Ok(_slot) = slots.acquire_owned().await else {
+                return answer(key, PreviewOutcome::Failed("shutting down".into()));
+            };
+            if !wanted
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(&key)
+            {
+                // Scrolled off screen before its turn came.
+                return answer(key, PreviewOutcome::GaveWay);
+            }
+            let cached = {
+                let (disk, disk_key) = (disk.clone(), disk_key.clone());
+                tokio::task::spawn_blocking(move || disk.get(&disk_key))
+                    .await
+                    .ok()
+                    .flatten()
+            };
+            let mut msgs = Vec::new();
+            let from_disk = cached.is_some();
+            let bytes = match (cached, &post) {
+                (Some(bytes), _) => bytes,
+                (None, Some((post_id, child))) => {
+                    match fetch_picture(&client, &token, post_id, *child, &url).await {
+                        Ok((bytes, refreshed)) => {
+                            if let Some(post) = refreshed {
+                                msgs.push(Event::Msg(Msg::PostRefreshed(Box::new(post))));
+                            }
+                            bytes
+                        }
+                        Err(e) => return answer(key, PreviewOutcome::Failed(e)),
+                    }
+                }
+                (None, None) => match client.fetch(&url).await {
+                    Ok(download) => download.bytes.to_vec(),
+                    Err(e) => return answer(key, PreviewOutcome::Failed(e.to_string())),
+                },
+            };
+            let decoded = tokio::task::spawn_blocking(move || {
+                let decoded = crate::preview::decode_within(&bytes, max_side);
+                match (&decoded, from_disk) {
+                    (Ok(_), false) => {
+                        let _ = disk.put(&disk_key, &bytes);
+                    }
+                    (Err(_), true) => disk.remove(&disk_key),
                     _ => {}
                 }
                 decoded

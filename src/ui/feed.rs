@@ -15,10 +15,15 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-pub(super) fn render(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previews>) {
+pub(super) fn render(
+    app: &App,
+    frame: &mut Frame,
+    area: Rect,
+    mut previews: Option<&mut Previews>,
+) {
     let areas = super::layout::feed(app, area);
     if let Some(profile_area) = areas.profile {
-        super::profile::render(app, frame, profile_area);
+        super::profile::render(app, frame, profile_area, previews.as_deref_mut());
     }
     if app.feed.grid {
         super::grid::render(app, frame, areas.list, previews);

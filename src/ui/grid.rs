@@ -31,15 +31,6 @@ fn badge(media: &Media) -> &'static str {
     }
 }
 
-/// The key the picture of a tile is kept under: the post's, or an album's
-/// first item's (what the detail pane shows first).
-fn picture_key(media: &Media) -> &str {
-    match media.children().first() {
-        Some(child) if media.kind() == MediaType::Album => child.id.as_str(),
-        _ => media.id.as_str(),
-    }
-}
-
 pub(super) fn render(
     app: &App,
     frame: &mut Frame,
@@ -151,10 +142,9 @@ fn draw_tile(
     if inner.width == 0 || inner.height == 0 {
         return;
     }
-    let drawn = app.images
-        && previews.is_some_and(|p| {
-            p.contains(picture_key(media)) && p.draw(picture_key(media), frame, inner)
-        });
+    let key = crate::app::pictures::tile_key(media);
+    let drawn =
+        app.images && previews.is_some_and(|p| p.contains(&key) && p.draw(&key, frame, inner));
     if drawn {
         return;
     }

@@ -1,11 +1,13 @@
-//! The account's header over Feed: name, @username, type, counts and, when granted, its 7- and
-//! 30-day totals; two lines, one on small terminals. Counts are compact (`12.3k`).
+//! The account's header over Feed: its picture, name, @username, type, counts and, when granted,
+//! its 7- and 30-day totals; two lines, one (without the picture) on small terminals. Counts are
+//! compact (`12.3k`).
 
 use super::theme;
 use crate::app::App;
 use crate::app::insights::TotalsEntry;
 use crate::instagram::Profile;
 use crate::instagram::engagement::{Insight, compact};
+use crate::preview::Previews;
 use crate::sanitize;
 use crate::text;
 use ratatui::Frame;
@@ -13,10 +15,30 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
+/// Columns the picture takes, with a blank one after it: two rows of
+/// cells about twice as tall as wide make a square four columns wide.
+const PICTURE_COLUMNS: u16 = 5;
+
+pub(super) fn render(app: &App, frame: &mut Frame, area: Rect, previews: Option<&mut Previews>) {
     let Some(profile) = app.stored.profile() else {
         return;
     };
+    // The picture, when it is decoded; the text header stands alone without it.
+    let mut area = area;
+    if let (Some(picture), Some(previews)) = (app.profile_picture(), previews)
+        && area.height >= 2
+        && area.width > PICTURE_COLUMNS * 4
+        && previews.contains(&picture.key)
+    {
+        let spot = Rect::new(area.x, area.y, PICTURE_COLUMNS - 1, 2);
+        previews.draw(&picture.key, frame, spot);
+        area = Rect::new(
+            area.x + PICTURE_COLUMNS,
+            area.y,
+            area.width - PICTURE_COLUMNS,
+            area.height,
+        );
+    }
     let width = usize::from(area.width);
     let lines = if area.height >= 2 {
         vec![

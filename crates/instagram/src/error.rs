@@ -39,6 +39,10 @@ pub enum ErrorKind {
     /// a token or endpoint that does not belong to it.
     UnsupportedRequest,
     Permission,
+    /// Code 341, "Application limit reached": a temporary limit on the app.
+    AppLimit,
+    /// Code 368, "Temporarily blocked for policies violations".
+    PolicyBlock,
     RateLimited,
     BadParameter,
     /// 5xx or `is_transient`: worth trying again.
@@ -99,6 +103,12 @@ impl ErrorKind {
             }
             ErrorKind::RateLimited => {
                 "Instagram is rate limiting this app: wait a few minutes, then try again"
+            }
+            ErrorKind::AppLimit => {
+                "Meta has put a temporary limit on this app (too many calls, or downtime): wait, try again later, and make fewer calls meanwhile"
+            }
+            ErrorKind::PolicyBlock => {
+                "Meta has temporarily blocked this for a policy violation: wait before trying again, and read the alerts on the app's dashboard (developers.facebook.com)"
             }
             ErrorKind::BadParameter => {
                 "Instagram refused a parameter: check the app settings and the endpoint overrides"
@@ -600,6 +610,14 @@ fn classify(err: &ApiError) -> ErrorKind {
     }
     if msg.contains("invalid platform app") || msg.contains("insufficient developer role") {
         return ErrorKind::InvalidApp;
+    }
+    // Meta's "Handling Errors" codes: 341 "Application limit reached"
+    // (temporary), 368 "Temporarily blocked for policies violations".
+    if err.code == Some(341) {
+        return ErrorKind::AppLimit;
+    }
+    if err.code == Some(368) {
+        return ErrorKind::PolicyBlock;
     }
     if err.code.is_some_and(|c| RATE_LIMIT_CODES.contains(&c)) || status == 429 {
         return ErrorKind::RateLimited;

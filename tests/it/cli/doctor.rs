@@ -78,6 +78,20 @@ fn each_setup_mistake_is_one_line_with_its_fix_and_exit_1() {
         "--scopes",
         "business_basic",
     ]);
+    // setup refuses the deprecated name with the one to use...
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("use instagram_business_basic"),
+        "{}",
+        run.stderr
+    );
+    let run = m.run(&[
+        "setup",
+        "--app-id",
+        DEMO_APP_ID,
+        "--redirect-uri",
+        DEMO_REDIRECT_URI,
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     // A redirect URI copied from the browser's address bar, stored by an
     // older release (setup refuses it now) or by hand.
@@ -85,6 +99,8 @@ fn each_setup_mistake_is_one_line_with_its_fix_and_exit_1() {
     let mut state = m.state();
     for app in state["apps"].as_array_mut().expect("apps") {
         app["redirect_uri"] = landed.clone().into();
+        // ...which an older release stored.
+        app["scopes"] = serde_json::json!(["business_basic"]);
     }
     std::fs::write(m.state_path(), serde_json::to_vec(&state).unwrap()).unwrap();
     // Readable by everyone.

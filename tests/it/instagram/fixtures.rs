@@ -491,3 +491,36 @@ fn children_and_an_empty_feed_decode() {
     assert!(empty.data.is_empty());
     assert_eq!(empty.next_cursor(), None);
 }
+
+/// Meta's codes 341 ("Application limit reached", temporary) and 368
+/// ("Temporarily blocked for policies violations") get their own plain
+/// advice, not "see Instagram's message".
+#[test]
+fn codes_341_and_368_get_their_own_plain_messages() {
+    for (code, message, kind, advice) in [
+        (
+            341,
+            "(#341) Application limit reached",
+            ErrorKind::AppLimit,
+            "temporary limit on this app",
+        ),
+        (
+            368,
+            "The action attempted has been deemed abusive or is otherwise disallowed",
+            ErrorKind::PolicyBlock,
+            "temporarily blocked this for a policy violation",
+        ),
+    ] {
+        let body = serde_json::json!({"error": {
+            "message": message, "type": "OAuthException", "code": code,
+            "fbtrace_id": "AbCdEf"
+        }});
+        let err =
+            ApiError::from_response(400, Some("application/json"), body.to_string().as_bytes());
+        assert_eq!(err.kind, kind, "{err}");
+        let text = err.to_string();
+        assert!(text.contains(advice), "{text}");
+        assert!(text.contains(&format!("code {code}")), "{text}");
+        assert!(!text.contains("see Instagram's message"), "{text}");
+    }
+}

@@ -13,6 +13,7 @@ mod graphics_query;
 mod grid;
 mod keepalive;
 mod keymap_file;
+mod pictures;
 mod previews;
 mod render;
 mod signals;
