@@ -388,20 +388,6 @@ pub fn theme_choice(
     }
 }
 
-/// A duration as the flags take it: `12h`, `10d`, `30s`.
-fn duration_text(d: Duration) -> String {
-    let s = d.whole_seconds();
-    if s != 0 && s % 86_400 == 0 {
-        format!("{}d", s / 86_400)
-    } else if s != 0 && s % 3600 == 0 {
-        format!("{}h", s / 3600)
-    } else if s != 0 && s % 60 == 0 {
-        format!("{}m", s / 60)
-    } else {
-        format!("{s}s")
-    }
-}
-
 /// A TOML basic string.
 fn quoted(text: &str) -> String {
     let mut out = String::from("\"");
@@ -421,9 +407,9 @@ fn quoted(text: &str) -> String {
 /// `download_folder` is this machine's default folder.
 pub fn default_text(download_folder: &Path) -> String {
     let schedule = crate::keepalive::Schedule::default();
-    let every = duration_text(schedule.every);
-    let within = duration_text(schedule.within);
-    let timeout = duration_text(
+    let every = crate::keepalive::format_arg(schedule.every);
+    let within = crate::keepalive::format_arg(schedule.within);
+    let timeout = crate::keepalive::format_arg(
         Duration::try_from(crate::watch::notify::DEFAULT_TIMEOUT).unwrap_or(Duration::seconds(30)),
     );
     format!(

@@ -15,6 +15,7 @@ mod systemd;
 pub use record::{AccountResult, RefreshRun, RunOutcome};
 pub use schedule::Schedule;
 pub(crate) use schedule::StartTime;
+pub(crate) use schedule::format_arg;
 
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
