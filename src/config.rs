@@ -6,6 +6,8 @@
 //! CLI on stderr, the TUI on its status line) and goes on with the defaults.
 
 use crate::download::Pattern;
+use crate::preview::ImageMode;
+use crate::ui::theme::{Theme, ThemeChoice};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use time::Duration;
@@ -223,11 +225,11 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
     };
     let one_of = |value: Option<Spanned<String>>,
                   key: &str,
-                  allowed: &[&str]|
+                  allowed: &[String]|
      -> Result<Option<String>, ConfigError> {
         let Some(value) = value else { return Ok(None) };
         let lower = value.get_ref().trim().to_ascii_lowercase();
-        if allowed.contains(&lower.as_str()) {
+        if allowed.contains(&lower) {
             Ok(Some(lower))
         } else {
             Err(at(
@@ -252,8 +254,8 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
         }
     };
 
-    let theme = one_of(raw.theme, "theme", THEMES)?;
-    let images = one_of(raw.images, "images", IMAGE_MODES)?;
+    let theme = one_of(raw.theme, "theme", &names::<ThemeChoice>())?;
+    let images = one_of(raw.images, "images", &names::<ImageMode>())?;
     let download_folder = match raw.download.folder {
         None => None,
         Some(value) => Some(
@@ -312,10 +314,16 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
     })
 }
 
-/// The themes `theme` takes.
-pub const THEMES: &[&str] = &["auto", "dark", "light", "plain"];
-/// The picture modes `images` takes (as `--images`).
-pub const IMAGE_MODES: &[&str] = &["auto", "kitty", "sixel", "iterm2", "halfblocks", "off"];
+/// The words a key takes: the names of the flag's own choices (`theme` as
+/// `--theme`, `images` as `--images`), so the file and the flag never
+/// disagree.
+fn names<E: clap::ValueEnum>() -> Vec<String> {
+    E::value_variants()
+        .iter()
+        .filter_map(E::to_possible_value)
+        .map(|v| v.get_name().to_string())
+        .collect()
+}
 
 /// A download folder as written: absolute, or `~/…` under the home folder.
 fn folder(text: &str) -> Result<PathBuf, String> {
@@ -363,29 +371,29 @@ pub fn download_dir(
 /// `Ok(None)` is `auto`. Only a bad environment value is an error (a flag is
 /// checked by clap, the file when it is read).
 pub fn theme_choice(
-    flag: Option<&str>,
+    flag: Option<ThemeChoice>,
     env: Option<&str>,
     config: &Config,
-) -> Result<Option<&'static str>, String> {
-    let (asked, from_env) = match (flag, env.filter(|v| !v.trim().is_empty())) {
-        (Some(flag), _) => (flag.to_string(), false),
-        (None, Some(env)) => (env.to_string(), true),
-        (None, None) => match &config.theme {
-            Some(theme) => (theme.clone(), false),
-            None => return Ok(None),
-        },
-    };
-    match asked.trim().to_ascii_lowercase().as_str() {
-        "dark" => Ok(Some("dark")),
-        "light" => Ok(Some("light")),
-        "plain" => Ok(Some("plain")),
-        "auto" => Ok(None),
-        _ if from_env => Err(format!(
-            "INSTATUI_THEME={} is not a theme: set it to auto, dark, light or plain (or unset it)",
-            crate::sanitize::line(&asked)
-        )),
-        _ => Ok(None),
+) -> Result<Option<Theme>, String> {
+    let read = |text: &str| <ThemeChoice as clap::ValueEnum>::from_str(text.trim(), true);
+    if let Some(flag) = flag {
+        return Ok(flag.theme());
     }
+    if let Some(env) = env.filter(|v| !v.trim().is_empty()) {
+        return match read(env) {
+            Ok(choice) => Ok(choice.theme()),
+            Err(_) => Err(format!(
+                "INSTATUI_THEME={} is not a theme: set it to {} (or unset it)",
+                crate::sanitize::line(env),
+                crate::text::choices::<ThemeChoice>()
+            )),
+        };
+    }
+    Ok(config
+        .theme
+        .as_deref()
+        .and_then(|t| read(t).ok())
+        .and_then(ThemeChoice::theme))
 }
 
 /// A TOML basic string.
@@ -584,14 +592,20 @@ mod tests {
         };
         // Flag.
         assert_eq!(
-            theme_choice(Some("plain"), Some("dark"), &file),
-            Ok(Some("plain"))
+            theme_choice(Some(ThemeChoice::Plain), Some("dark"), &file),
+            Ok(Some(Theme::Plain))
         );
-        // Environment.
-        assert_eq!(theme_choice(None, Some("dark"), &file), Ok(Some("dark")));
+        // Environment, in any case.
+        assert_eq!(
+            theme_choice(None, Some("Dark"), &file),
+            Ok(Some(Theme::Dark))
+        );
         // File.
-        assert_eq!(theme_choice(None, None, &file), Ok(Some("light")));
-        assert_eq!(theme_choice(None, Some("  "), &file), Ok(Some("light")));
+        assert_eq!(theme_choice(None, None, &file), Ok(Some(Theme::Light)));
+        assert_eq!(
+            theme_choice(None, Some("  "), &file),
+            Ok(Some(Theme::Light))
+        );
         // Default: auto.
         assert_eq!(theme_choice(None, None, &Config::default()), Ok(None));
         // A bad environment value is a sentence.

@@ -9,6 +9,8 @@ const MAX_LIFETIME_SECS: i64 = 10 * 365 * 86_400;
 
 /// Short-lived tokens live one hour.
 pub(crate) const SHORT_LIFETIME: Duration = Duration::hours(1);
+/// A long-lived token lives 60 days from its issue (or its last refresh).
+pub(crate) const LONG_LIFETIME: Duration = Duration::days(60);
 /// Instagram refuses to refresh a token younger than this.
 pub(crate) const REFRESH_MIN_AGE: Duration = Duration::hours(24);
 /// Below this much time left a token counts as expiring.
@@ -276,6 +278,23 @@ pub(crate) fn from_long(
         expires_at: now.saturating_add(Duration::seconds(
             long.expires_in.clamp(0, MAX_LIFETIME_SECS),
         )),
+    }
+}
+
+/// `3 days`, `24 hours`, `1 hour`: one of the policy's numbers as a
+/// sentence says it, for the help texts and messages that name them.
+pub(crate) fn in_words(d: Duration) -> String {
+    let (n, unit) = if d.whole_hours() % 24 == 0 && d.whole_days() > 1 {
+        (d.whole_days(), "day")
+    } else if d.whole_minutes() % 60 == 0 {
+        (d.whole_hours(), "hour")
+    } else {
+        (d.whole_minutes(), "minute")
+    };
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
     }
 }
 
@@ -549,5 +568,14 @@ mod tests {
         assert!(parse_duration("99999999999999w").is_err());
         assert!(parse_duration("100000000d").is_err());
         assert!(parse_duration("99999999999999999999").is_err());
+    }
+
+    #[test]
+    fn the_policy_numbers_read_as_a_sentence_says_them() {
+        assert_eq!(in_words(REFRESH_AFTER), "3 days");
+        assert_eq!(in_words(REFRESH_MIN_AGE), "24 hours");
+        assert_eq!(in_words(LONG_LIFETIME), "60 days");
+        assert_eq!(in_words(SHORT_LIFETIME), "1 hour");
+        assert_eq!(in_words(Duration::minutes(90)), "90 minutes");
     }
 }

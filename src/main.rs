@@ -57,7 +57,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         let _log = instatui::logging::init(demo_log.as_deref(), cli.verbose, false);
         // The demo reads none of the user's files, config.toml included.
         let theme = cli.theme(&Default::default())?;
-        return instatui::runtime::run_demo(cli.images.clone(), theme)
+        return instatui::runtime::run_demo(cli.images, theme)
             .await
             .map_err(CliError::failed);
     }
@@ -90,7 +90,7 @@ async fn run(cli: Cli) -> Result<(), CliError> {
         }
         None => {
             let theme = cli.theme(&settings.config)?;
-            instatui::runtime::run(store, cli.images.clone(), theme, settings)
+            instatui::runtime::run(store, cli.images, theme, settings)
                 .await
                 .map_err(CliError::failed)
         }

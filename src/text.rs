@@ -88,6 +88,23 @@ pub(crate) fn pad(text: &str, width: usize) -> String {
     format!("{cut}{}", " ".repeat(missing))
 }
 
+/// A closed choice's names as a sentence says them: `auto, dark, light or
+/// plain`. From the `clap::ValueEnum` itself, so an error message lists
+/// exactly what `--help` lists (hidden names left out).
+pub fn choices<E: clap::ValueEnum>() -> String {
+    let names: Vec<String> = E::value_variants()
+        .iter()
+        .filter_map(E::to_possible_value)
+        .filter(|v| !v.is_hide_set())
+        .map(|v| v.get_name().to_string())
+        .collect();
+    match names.split_last() {
+        None => String::new(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

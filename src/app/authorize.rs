@@ -57,7 +57,7 @@ impl Default for AuthorizeView {
 
 impl App {
     pub(crate) fn endpoints(&self) -> Endpoints {
-        let flavor = self.stored.app().map(|a| a.flavor).unwrap_or_default();
+        let flavor = self.stored.flavor_for(None);
         Endpoints::resolve(
             flavor,
             &self.stored.endpoints,

@@ -63,7 +63,7 @@ pub struct CredentialsForm {
 impl CredentialsForm {
     pub(crate) fn from_state(state: &State) -> Self {
         let app = state.app();
-        let flavor = app.map(|a| a.flavor).unwrap_or_default();
+        let flavor = state.flavor_for(None);
         CredentialsForm {
             app_id: TextField::new(app.map(|a| a.app_id.clone()).unwrap_or_default()),
             app_secret: TextField::new(

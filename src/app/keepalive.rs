@@ -369,8 +369,9 @@ impl App {
         add(
             GuideStyle::Text,
             &format!(
-                "Every {} this command refreshes every account's token once it is 3 days old, or within {} of expiry (it carries no token):",
+                "Every {} this command refreshes every account's token once it is {} old, or within {} of expiry (it carries no token):",
                 guide.plan.schedule.every_arg(),
+                crate::lifetime::in_words(crate::lifetime::REFRESH_AFTER),
                 guide.plan.schedule.within_arg()
             ),
         );

@@ -83,9 +83,12 @@ impl App {
         self.set_status(
             Level::Info,
             if on {
-                "auto-refresh on: while instatui runs, the token is refreshed once it is 3 days old"
+                format!(
+                    "auto-refresh on: while instatui runs, the token is refreshed once it is {} old",
+                    crate::lifetime::in_words(crate::lifetime::REFRESH_AFTER)
+                )
             } else {
-                "auto-refresh off"
+                "auto-refresh off".to_string()
             },
         );
         self.auto_refresh(effects);

@@ -74,11 +74,7 @@ impl App {
             .into_iter()
             .filter(|a| a.token.expires_at > self.now)
             .map(|a| {
-                let flavor = self
-                    .stored
-                    .app_of(&a)
-                    .map(|app| app.flavor)
-                    .unwrap_or_default();
+                let flavor = self.stored.flavor_for(Some(&a));
                 AccountCheck {
                     user_id: a.user_id().to_string(),
                     token: a.token.value.clone(),

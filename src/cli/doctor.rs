@@ -16,7 +16,7 @@ pub(super) async fn run(
     if let Some(text) = explain {
         return explain_page(&text, app);
     }
-    let flavor = app.map(|a| a.flavor).unwrap_or_default();
+    let flavor = state.flavor_for(ctx.account(&state));
     let endpoints = Endpoints::from_env(flavor, &state.endpoints);
     let mut checks = doctor::gather(doctor::Inputs {
         app,

@@ -9,6 +9,24 @@ use crate::instagram::{Media, MediaType, VIDEO_UNAVAILABLE, VIDEO_UNAVAILABLE_WH
 use crate::store;
 use time::Date;
 
+/// `--only`: one kind of media.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Only {
+    /// Pictures only.
+    Images,
+    /// Videos only.
+    Videos,
+}
+
+impl Only {
+    fn media_type(self) -> MediaType {
+        match self {
+            Only::Images => MediaType::Image,
+            Only::Videos => MediaType::Video,
+        }
+    }
+}
+
 pub(super) async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliError> {
     // A mistyped date is a usage error, whatever the state of the setup.
     let since = args
@@ -31,11 +49,7 @@ pub(super) async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliErro
         )));
     }
     let range = Range { since, until };
-    let only = match args.only.as_deref() {
-        Some("images") => Some(MediaType::Image),
-        Some("videos") => Some(MediaType::Video),
-        _ => None,
-    };
+    let only = args.only.map(Only::media_type);
     let state = ctx.load()?;
     let token = super::feed::usable_token(ctx, &state)?;
     let listing = Listing::start(true);

@@ -12,11 +12,10 @@ pub(super) fn install(
     ctx: &Context,
     every: Duration,
     within: Duration,
-    scheduler: Option<&str>,
+    forced: Option<Scheduler>,
 ) -> Result<(), CliError> {
     let schedule = Schedule::new(every, within).map_err(CliError::usage)?;
     let plan = Plan::for_this_binary(ctx.store.dir(), schedule).map_err(CliError::failed)?;
-    let forced = scheduler.and_then(Scheduler::parse);
     let report = keepalive::install(&plan, forced).map_err(CliError::failed)?;
     if let Some(reason) = &report.fallback {
         eprintln!("note: {reason}.");
@@ -25,11 +24,11 @@ pub(super) fn install(
         println!("{line}");
     }
     println!(
-        "Keep-alive installed as {}: every {} it runs '{}', which refreshes every account's token once it is 3 days old, or in any case within {} of expiry.",
+        "Keep-alive installed as {}: every {} it runs '{}', which {}.",
         report.scheduler.describe(),
         schedule.every_arg(),
         keepalive::command_line(&plan),
-        schedule.within_arg(),
+        keepalive::policy(&schedule.within_arg()),
     );
     println!("'instatui keep-alive status' shows when it last ran and what it did.");
     Ok(())
@@ -42,12 +41,12 @@ pub(super) fn print(ctx: &Context, every: Duration, within: Duration) -> Result<
     let plan = Plan::for_this_binary(ctx.store.dir(), schedule).map_err(CliError::failed)?;
     println!(
         "# Keep-alive for {}: every {} this runs '{}',\n\
-         # which refreshes every account's token once it is 3 days old, or in any case within {} of expiry.\n\
+         # which {}.\n\
          # 'instatui keep-alive install' sets up one of these for you; to do it by hand, pick one.",
         plan.config_dir.display(),
         schedule.every_arg(),
         keepalive::command_line(&plan),
-        schedule.within_arg(),
+        keepalive::policy(&schedule.within_arg()),
     );
     let mut units = Vec::new();
     for preview in keepalive::preview(&plan) {
@@ -286,11 +285,9 @@ fn status_json(found: &[Installed], state: &State, problem: Option<&str>) -> ser
         .iter()
         .map(|i| {
             json!({
-                "scheduler": match i.scheduler {
-                    Scheduler::Systemd => "systemd",
-                    Scheduler::Cron => "cron",
-                    Scheduler::Launchd => "launchd",
-                },
+                // The name `--scheduler` takes.
+                "scheduler": clap::ValueEnum::to_possible_value(&i.scheduler)
+                    .map(|v| v.get_name().to_string()),
                 "files": i.files,
                 "schedule": i.schedule,
                 "command": i.command,

@@ -35,6 +35,7 @@ mod download;
 mod engagement;
 mod feed;
 mod handoff;
+mod help;
 mod keepalive;
 mod output;
 mod progress;
@@ -48,6 +49,7 @@ pub use output::{CliError, Exit, print_json, set_quiet};
 use crate::instagram::backoff::{Announce, Patience};
 use crate::instagram::{Client, Endpoints};
 use crate::store::{Account, AccountId, State, Store};
+use crate::ui::theme::ThemeChoice;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
@@ -83,15 +85,15 @@ pub struct Cli {
     #[arg(long)]
     pub demo: bool,
 
-    /// How pictures are drawn in the TUI.
-    #[arg(long, value_name = "MODE", value_parser = ["auto", "kitty", "sixel", "iterm2", "halfblocks", "off"])]
-    pub images: Option<String>,
+    /// How pictures are drawn in the TUI (default: config.toml's, else auto).
+    #[arg(long, value_name = "MODE", value_enum)]
+    pub images: Option<crate::preview::ImageMode>,
 
     /// Colours for a dark or light background, or none; auto reads NO_COLOR, COLORFGBG, else asks the terminal's background.
     /// (`INSTATUI_THEME` when not given: read only when the screens start,
     /// so a bad value never stops a subcommand such as a cron `refresh`.)
-    #[arg(long, value_name = "THEME", value_parser = ["auto", "dark", "light", "plain"])]
-    pub theme: Option<String>,
+    #[arg(long, value_name = "THEME", value_enum)]
+    pub theme: Option<ThemeChoice>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -104,16 +106,8 @@ impl Cli {
         &self,
         config: &crate::config::Config,
     ) -> Result<Option<crate::ui::theme::Theme>, CliError> {
-        use crate::ui::theme::Theme;
         let env = std::env::var("INSTATUI_THEME").ok();
-        let chosen = crate::config::theme_choice(self.theme.as_deref(), env.as_deref(), config)
-            .map_err(CliError::usage)?;
-        Ok(match chosen {
-            Some("dark") => Some(Theme::Dark),
-            Some("light") => Some(Theme::Light),
-            Some("plain") => Some(Theme::Plain),
-            _ => None,
-        })
+        crate::config::theme_choice(self.theme, env.as_deref(), config).map_err(CliError::usage)
     }
 }
 
@@ -174,7 +168,7 @@ pub enum Command {
         #[arg(long, conflicts_with = "json")]
         reveal: bool,
     },
-    /// Refresh the long-lived token for another 60 days.
+    #[command(about = help::refresh_about())]
     Refresh {
         /// Every account that is due, one line each; exit 0 only when none failed
         /// (3 when every failure needs a new authorize, else 1).
@@ -183,14 +177,9 @@ pub enum Command {
         /// Only refresh when it expires within this long (7d, 36h); otherwise exit 0.
         #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
         if_expiring_within: Option<time::Duration>,
-        /// Only refresh once the token is older than this (3d; never under
-        /// Instagram's 24 hours); otherwise exit 0. With --if-expiring-within,
-        /// either makes it due.
-        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg, help = help::if_older_than_help())]
         if_older_than: Option<time::Duration>,
-        /// Ask Instagram even if the token looks younger than 24 hours here
-        /// (when this machine's clock and the server's disagree).
-        #[arg(long)]
+        #[arg(long, help = help::force_help())]
         force: bool,
         /// Print JSON instead of text, for scripts.
         #[arg(long)]
@@ -240,8 +229,7 @@ pub enum Command {
     /// Hand each new token on to where it is used: a .env line kept up to date, or a command.
     #[command(subcommand)]
     Handoff(HandoffCommand),
-    /// Keep tokens alive unattended: a systemd user timer, crontab entry or launchd agent runs 'refresh'.
-    #[command(subcommand)]
+    #[command(subcommand, about = help::keep_alive_about())]
     KeepAlive(KeepAliveCommand),
     /// Be told when an account needs you: a command, a webhook, a desktop notification or an
     /// e-mail, sent by 'keep-alive run' once when an account gets worse and once when it recovers.
@@ -423,32 +411,27 @@ pub enum AccountsCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum KeepAliveCommand {
-    /// Have the machine run 'instatui keep-alive run --within WITHIN' every EVERY: a systemd
-    /// user timer, else a crontab entry (a launchd agent on macOS). Installing again replaces it.
+    #[command(about = help::install_about())]
     Install {
-        /// How often it runs: hours that divide a day (1h … 12h) or whole days up to 7d
-        /// [default: config.toml's keep_alive.every, else 12h].
-        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg, help = help::every_help())]
         every: Option<time::Duration>,
-        /// Refresh once the token expires within this long; well before the last week, so a
-        /// machine that was off for days does not lose it [default: config.toml's
-        /// keep_alive.within, else 10d].
-        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg, help = help::within_help(
+            "Refresh once the token expires within this long; well before the last week, so a \
+             machine that was off for days does not lose it"
+        ))]
         within: Option<time::Duration>,
         /// Use this scheduler instead of the one this machine offers first.
-        #[arg(long, value_name = "NAME", value_parser = ["systemd", "cron", "launchd"])]
-        scheduler: Option<String>,
+        #[arg(long, value_name = "NAME", value_enum)]
+        scheduler: Option<crate::keepalive::Scheduler>,
     },
     /// Print what install would set up (the crontab lines, the systemd user timer and service,
     /// on macOS the launchd agent) with this machine's real paths, to set it up by hand.
     Print {
-        /// How often it runs: hours that divide a day (1h … 12h) or whole days up to 7d
-        /// [default: config.toml's keep_alive.every, else 12h].
-        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg, help = help::every_help())]
         every: Option<time::Duration>,
-        /// Refresh once the token expires within this long [default: config.toml's
-        /// keep_alive.within, else 10d].
-        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg, help = help::within_help(
+            "Refresh once the token expires within this long"
+        ))]
         within: Option<time::Duration>,
     },
     /// What is installed for this config dir, when it last ran and what each account's result
@@ -460,13 +443,11 @@ pub enum KeepAliveCommand {
     },
     /// Undo what install did for this config dir (units, crontab lines, agent).
     Remove,
-    /// What the installed entry runs: refresh every account that is due, check every account
-    /// with Instagram, record each one's condition, run handoffs, tell the notifiers what
-    /// changed. Exits 3 when an account needs a new authorize, 1 for other trouble.
+    #[command(about = help::run_about())]
     Run {
-        /// Refresh a token in any case once it expires within this long [default: config.toml's
-        /// keep_alive.within, else 10d].
-        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg)]
+        #[arg(long, value_name = "DURATION", value_parser = parse_duration_arg, help = help::within_help(
+            "Refresh a token in any case once it expires within this long"
+        ))]
         within: Option<time::Duration>,
     },
 }
@@ -479,8 +460,9 @@ pub struct SetupArgs {
     /// Exactly as registered in the app's OAuth settings: every character counts.
     #[arg(long)]
     pub redirect_uri: String,
-    #[arg(long, default_value = "instagram-login", value_parser = ["instagram-login", "basic-display"])]
-    pub flavor: String,
+    /// Which Instagram API the app was created for.
+    #[arg(long, value_enum, default_value = crate::instagram::Flavor::default().as_str())]
+    pub(crate) flavor: setup::FlavorArg,
     /// Comma-separated; the flavour's defaults when left out.
     #[arg(long, value_name = "A,B")]
     pub scopes: Option<String>,
@@ -522,8 +504,7 @@ impl WaitArgs {
         state: &State,
         say: impl Fn(&str) + Send + Sync + 'static,
     ) -> Result<Client, CliError> {
-        let app = state.app_for(ctx.account(state));
-        let flavor = app.map(|a| a.flavor).unwrap_or_default();
+        let flavor = state.flavor_for(ctx.account(state));
         let endpoints = Endpoints::from_env(flavor, &state.endpoints);
         let announce: Announce = std::sync::Arc::new(move |wait| say(&wait.to_string()));
         let patience =
@@ -588,8 +569,8 @@ pub struct DownloadArgs {
     #[arg(long, value_name = "DATE")]
     pub(crate) until: Option<String>,
     /// Only pictures or only videos (album items count one by one).
-    #[arg(long, value_name = "KIND", value_parser = ["images", "videos"])]
-    pub(crate) only: Option<String>,
+    #[arg(long, value_name = "KIND", value_enum)]
+    pub(crate) only: Option<download::Only>,
     /// Also write <username>_<date>_<media-id>.json per post: caption, time, permalink, type, counts.
     #[arg(long)]
     pub(crate) sidecars: bool,
@@ -724,8 +705,7 @@ impl Context {
 
     /// A client speaking as the app of the account this command works on.
     pub(crate) fn client(&self, state: &State) -> Result<Client, CliError> {
-        let app = state.app_for(self.account(state));
-        let flavor = app.map(|a| a.flavor).unwrap_or_default();
+        let flavor = state.flavor_for(self.account(state));
         let endpoints = Endpoints::from_env(flavor, &state.endpoints);
         Ok(Client::new(flavor, endpoints)?.with_clock(crate::clock::now))
     }
@@ -807,7 +787,7 @@ pub async fn run(ctx: &Context, command: Command) -> Result<(), CliError> {
             scheduler,
         }) => {
             let (every, within) = ctx.schedule(every, within);
-            keepalive::install(ctx, every, within, scheduler.as_deref())
+            keepalive::install(ctx, every, within, scheduler)
         }
         Command::KeepAlive(KeepAliveCommand::Status { json }) => keepalive::status(ctx, json),
         Command::KeepAlive(KeepAliveCommand::Remove) => keepalive::remove(ctx),

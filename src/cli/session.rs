@@ -9,10 +9,9 @@ use crate::secret::Secret;
 use crate::store::{Account, State, StoredToken, TokenKind};
 use serde_json::json;
 use std::io::IsTerminal;
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
-/// A long-lived token lives 60 days from its issue.
-const LONG_LIFETIME: Duration = Duration::days(60);
+use crate::lifetime::LONG_LIFETIME;
 
 /// How a pasted token's expiry became known.
 enum Expiry {

@@ -7,10 +7,34 @@ use crate::secret::Secret;
 use crate::store::AppConfig;
 use std::io::IsTerminal;
 
+/// `--flavor`: a [`Flavor`], by the names the store and the docs give it.
+/// The client crate knows nothing of clap, so the choice is wrapped here;
+/// its values come from `Flavor::ALL` and `Flavor::as_str`, not a copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct FlavorArg(pub(crate) Flavor);
+
+impl clap::ValueEnum for FlavorArg {
+    fn value_variants<'a>() -> &'a [Self] {
+        static ALL: std::sync::LazyLock<Vec<FlavorArg>> =
+            std::sync::LazyLock::new(|| Flavor::ALL.map(FlavorArg).to_vec());
+        &ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let help = match self.0 {
+            Flavor::InstagramLogin => {
+                "Instagram API with Instagram Login (Business and Creator accounts)"
+            }
+            Flavor::BasicDisplay => "the Basic Display API (retired by Meta on 2024-12-04)",
+        };
+        Some(clap::builder::PossibleValue::new(self.0.as_str()).help(help))
+    }
+}
+
 pub(super) const SECRET_ENV: &str = "INSTATUI_APP_SECRET";
 
 pub(super) fn run(ctx: &Context, args: SetupArgs) -> Result<(), CliError> {
-    let flavor: Flavor = args.flavor.parse().map_err(CliError::usage)?;
+    let flavor = args.flavor.0;
     let app_id = args.app_id.trim().to_string();
     credentials::check_app_id(&app_id).map_err(CliError::usage)?;
     let warnings = credentials::check_redirect_uri(&args.redirect_uri).map_err(CliError::usage)?;

@@ -14,29 +14,23 @@ mod systemd;
 
 pub use record::{AccountResult, RefreshRun, RunOutcome};
 pub use schedule::Schedule;
-pub(crate) use schedule::StartTime;
-pub(crate) use schedule::format_arg;
+pub(crate) use schedule::{StartTime, format_arg};
 
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Scheduler {
+/// What runs the scheduled command; its names are `--scheduler`'s values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Scheduler {
+    /// A systemd user timer and service (Linux; the first choice there).
     Systemd,
+    /// A line in the user's crontab.
     Cron,
+    /// A launchd agent (macOS).
     Launchd,
 }
 
 impl Scheduler {
-    pub(crate) fn parse(text: &str) -> Option<Scheduler> {
-        match text {
-            "systemd" => Some(Scheduler::Systemd),
-            "cron" => Some(Scheduler::Cron),
-            "launchd" => Some(Scheduler::Launchd),
-            _ => None,
-        }
-    }
-
     pub(crate) fn describe(self) -> &'static str {
         match self {
             Scheduler::Systemd => "a systemd user timer",
@@ -129,6 +123,16 @@ impl Plan {
 /// before it ran `refresh` (older ones only the active account) and are
 /// shown as outdated.
 pub(crate) const SCHEDULED_COMMAND: [&str; 2] = ["keep-alive", "run"];
+
+/// What a scheduled run does, in one clause built from the policy's
+/// constant: `refreshes every account's token once it is 3 days old, or in
+/// any case within WITHIN of expiry`.
+pub(crate) fn policy(within: &str) -> String {
+    format!(
+        "refreshes every account's token once it is {} old, or in any case within {within} of expiry",
+        crate::lifetime::in_words(crate::lifetime::REFRESH_AFTER)
+    )
+}
 
 /// `instatui-keepalive` for the platform's config dir, and
 /// `instatui-keepalive-<8 hex digits>` for any other one.

@@ -11,7 +11,7 @@ pub struct Schedule {
 }
 
 /// Instagram's long-lived tokens live 60 days and refresh once a day old.
-const LIFETIME: Duration = Duration::days(60);
+const LIFETIME: Duration = crate::lifetime::LONG_LIFETIME;
 
 impl Default for Schedule {
     fn default() -> Self {

@@ -19,16 +19,26 @@ use ratatui_image::protocol::StatefulProtocol;
 use ratatui_image::{Resize, ResizeEncodeRender, StatefulImage};
 use std::str::FromStr;
 
-/// How pictures are drawn, from `--images` or the config.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub(crate) enum ImageMode {
+/// How pictures are drawn, from `--images` or the config. Its names (and
+/// their aliases) are `--images`' possible values and what the config's
+/// `images` setting reads: one list, so the two never disagree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ImageMode {
     /// Ask the terminal what it supports; half-blocks when it does not say.
     #[default]
     Auto,
+    /// The kitty graphics protocol (kitty, WezTerm, Ghostty, Konsole).
     Kitty,
+    /// Sixel (xterm -ti vt340, foot, mlterm, WezTerm, tmux with passthrough).
     Sixel,
+    /// iTerm2's inline images (iTerm2, WezTerm).
+    #[value(alias = "iterm")]
     Iterm2,
+    /// Coloured half-block characters: any terminal with colours.
+    #[value(alias = "blocks")]
     Halfblocks,
+    /// No pictures.
+    #[value(alias = "none")]
     Off,
 }
 
@@ -36,25 +46,20 @@ impl FromStr for ImageMode {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().as_str() {
-            "auto" => Ok(ImageMode::Auto),
-            "kitty" => Ok(ImageMode::Kitty),
-            "sixel" => Ok(ImageMode::Sixel),
-            "iterm2" | "iterm" => Ok(ImageMode::Iterm2),
-            "halfblocks" | "blocks" => Ok(ImageMode::Halfblocks),
-            "off" | "none" => Ok(ImageMode::Off),
-            other => Err(format!(
-                "unknown image mode '{other}': use auto, kitty, sixel, iterm2, halfblocks or off"
-            )),
-        }
+        <ImageMode as clap::ValueEnum>::from_str(s.trim(), true).map_err(|_| {
+            format!(
+                "unknown image mode '{}': use {}",
+                s.trim(),
+                crate::text::choices::<ImageMode>()
+            )
+        })
     }
 }
 
-/// The `--images` flag wins over the config file; anything unreadable means auto.
-pub(crate) fn choose_mode(flag: Option<&str>, config: Option<&str>) -> ImageMode {
-    flag.or(config)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_default()
+/// The mode asked for: the `--images` flag wins over the config; an
+/// unreadable config value counts as not asked.
+pub(crate) fn choose_mode(flag: Option<ImageMode>, config: Option<&str>) -> Option<ImageMode> {
+    flag.or_else(|| config.and_then(|s| s.parse().ok()))
 }
 
 /// The largest side kept after decoding: plenty for a terminal pane, and it
@@ -313,11 +318,22 @@ mod tests {
 
     #[test]
     fn modes_parse_and_the_flag_wins() {
-        assert_eq!(choose_mode(Some("sixel"), Some("off")), ImageMode::Sixel);
-        assert_eq!(choose_mode(None, Some("off")), ImageMode::Off);
-        assert_eq!(choose_mode(None, None), ImageMode::Auto);
-        assert_eq!(choose_mode(Some("bogus"), None), ImageMode::Auto);
-        assert!("nope".parse::<ImageMode>().is_err());
+        assert_eq!(
+            choose_mode(Some(ImageMode::Sixel), Some("off")),
+            Some(ImageMode::Sixel)
+        );
+        assert_eq!(choose_mode(None, Some("off")), Some(ImageMode::Off));
+        assert_eq!(
+            choose_mode(None, Some(" Blocks ")),
+            Some(ImageMode::Halfblocks)
+        );
+        assert_eq!(choose_mode(None, None), None);
+        assert_eq!(choose_mode(None, Some("bogus")), None);
+        let err = "nope".parse::<ImageMode>().expect_err("not a mode");
+        assert_eq!(
+            err,
+            "unknown image mode 'nope': use auto, kitty, sixel, iterm2, halfblocks or off"
+        );
     }
 
     #[test]

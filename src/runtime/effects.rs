@@ -376,7 +376,7 @@ impl Executor {
     }
 
     fn client(&mut self, app: &App) -> Result<Client, ApiError> {
-        let flavor = app.stored.app().map(|a| a.flavor).unwrap_or_default();
+        let flavor = app.stored.flavor_for(None);
         let endpoints = app.endpoints();
         if let Some((f, e, client)) = &self.client
             && *f == flavor

@@ -8,6 +8,7 @@ mod event_loop;
 mod persist;
 mod terminal;
 
+use crate::preview::ImageMode;
 use crate::ui::theme::Theme;
 pub use cache::FeedCache;
 pub use effects::Executor;
@@ -20,7 +21,7 @@ use crate::store::{self, Store};
 /// Opens the TUI on the user's own state.
 pub async fn run(
     store: Store,
-    images: Option<String>,
+    images: Option<ImageMode>,
     theme: Option<Theme>,
     settings: crate::config::Loaded,
 ) -> Result<(), String> {
@@ -60,10 +61,15 @@ pub async fn run(
         || crate::download::default_dir(&store::data_dir(&store)),
     ));
     app.download_pattern = config.download_pattern.clone().unwrap_or_default();
-    let asked = images
-        .or_else(|| config.images.clone())
-        .or_else(|| app.stored.settings.images.clone());
-    let mode = look(&mut app, asked.as_deref(), theme);
+    // The flag, else config.toml's, else the one state.json kept.
+    let asked = crate::preview::choose_mode(
+        images,
+        config
+            .images
+            .as_deref()
+            .or(app.stored.settings.images.as_deref()),
+    );
+    let mode = look(&mut app, asked, theme);
     let config_dir = store.dir().to_path_buf();
     let mut executor = Executor::new(store, cache, None);
     executor.saves_start_from(&started_from);
@@ -79,14 +85,14 @@ pub(crate) const NO_DEMO: &str = "this instatui was built without the demo (carg
 
 /// `--demo` in an instatui built without the fake: says so.
 #[cfg(not(feature = "demo"))]
-pub async fn run_demo(_images: Option<String>, _theme: Option<Theme>) -> Result<(), String> {
+pub async fn run_demo(_images: Option<ImageMode>, _theme: Option<Theme>) -> Result<(), String> {
     Err(NO_DEMO.to_string())
 }
 
 /// Runs the whole flow against the embedded fake, in a throw-away config
 /// dir: the user's real state is never read or written.
 #[cfg(feature = "demo")]
-pub async fn run_demo(images: Option<String>, theme: Option<Theme>) -> Result<(), String> {
+pub async fn run_demo(images: Option<ImageMode>, theme: Option<Theme>) -> Result<(), String> {
     use crate::fake::{FakeConfig, FakeInstagram};
     let fake = FakeInstagram::start(FakeConfig::demo())
         .await
@@ -103,7 +109,7 @@ pub async fn run_demo(images: Option<String>, theme: Option<Theme>) -> Result<()
     let downloads = demo_download_dir();
     let executor = Executor::new(store, cache, Some(fake.control()));
     executor.saves_start_from(&app.stored);
-    let mode = look(&mut app, images.as_deref(), theme);
+    let mode = look(&mut app, images, theme);
     let result = event_loop::run(app, executor, mode).await;
     drop(fake);
     drop(scratch);
@@ -141,9 +147,8 @@ where
 
 /// Picks the colours and how pictures are drawn. Without colour, half-block
 /// pictures are meaningless shapes, so they stay off unless asked for.
-fn look(app: &mut App, images: Option<&str>, theme: Option<Theme>) -> crate::preview::ImageMode {
+fn look(app: &mut App, images: Option<ImageMode>, theme: Option<Theme>) -> ImageMode {
     (app.theme, app.theme_follows_terminal) = Theme::from_env(theme);
-    let mode = crate::preview::choose_mode(images, None);
     if app.theme == Theme::Plain && images.is_none() {
         // Said unless something more urgent is on the status line already.
         if app.status.is_none() {
@@ -152,9 +157,9 @@ fn look(app: &mut App, images: Option<&str>, theme: Option<Theme>) -> crate::pre
                 "no colour: pictures are off (--images halfblocks, kitty or sixel draws them)",
             );
         }
-        return crate::preview::ImageMode::Off;
+        return ImageMode::Off;
     }
-    mode
+    images.unwrap_or_default()
 }
 
 /// The demo's starting point: nothing stored, the form filled with the fake app's credentials.

@@ -797,3 +797,28 @@ fn bad_files_open_with_nothing_lost_and_one_line_saying_what_was_repaired() {
     let notice = loaded.notice.expect("a notice");
     assert!(notice.contains("@bob's app 7 is not stored"), "{notice}");
 }
+
+/// The flavour a command speaks is its account's app's, not the current
+/// app's: a basic-display account stays basic-display after `setup` of an
+/// instagram-login app; with no app stored, instagram-login.
+#[test]
+fn the_flavour_is_the_accounts_apps() {
+    let mut state = set_up_another_app();
+    state.set_app(AppConfig {
+        flavor: Flavor::InstagramLogin,
+        ..state.app().cloned().unwrap()
+    });
+    let old = state
+        .all_accounts()
+        .into_iter()
+        .find(|a| a.app_id.as_deref() == Some("1234567890"))
+        .unwrap();
+    assert_eq!(state.flavor_for(Some(&old)), Flavor::BasicDisplay);
+    assert_eq!(state.flavor_for(None), Flavor::InstagramLogin);
+    assert_eq!(State::default().flavor_for(None), Flavor::InstagramLogin);
+    let orphan = Account {
+        app_id: Some("gone".to_string()),
+        ..old
+    };
+    assert_eq!(state.flavor_for(Some(&orphan)), Flavor::InstagramLogin);
+}

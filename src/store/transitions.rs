@@ -3,7 +3,7 @@
 use super::schema::{
     Account, AccountId, AppConfig, PendingAuthorization, RefreshOutcome, State, StoredToken,
 };
-use crate::instagram::{Profile, RateUsage};
+use crate::instagram::{Flavor, Profile, RateUsage};
 use time::OffsetDateTime;
 
 /// What saving credentials changed, for the caller to follow up on.
@@ -77,6 +77,13 @@ impl State {
             Some(a) => self.app_of(a),
             None => self.app(),
         }
+    }
+
+    /// The API flavour a command on `account` (else on the current app)
+    /// speaks: its app's, instagram-login when no app is stored. The one
+    /// place the flavour of a stored app is looked up.
+    pub(crate) fn flavor_for(&self, account: Option<&Account>) -> Flavor {
+        self.app_for(account).map(|a| a.flavor).unwrap_or_default()
     }
 
     /// Whether saving `app` would put the active account aside (its token

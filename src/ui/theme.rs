@@ -25,6 +25,32 @@ pub enum Theme {
     Plain,
 }
 
+/// `--theme` and `INSTATUI_THEME`: a theme, or auto. Its names are the
+/// flag's possible values and what the variable reads (in any case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ThemeChoice {
+    /// Plain with NO_COLOR set, light or dark as COLORFGBG says, else dark.
+    Auto,
+    /// Accents for a dark background.
+    Dark,
+    /// Accents for a light background.
+    Light,
+    /// No colour at all: only bold, reverse, underline and dim.
+    Plain,
+}
+
+impl ThemeChoice {
+    /// The theme asked for; `None` for auto.
+    pub fn theme(self) -> Option<Theme> {
+        match self {
+            ThemeChoice::Auto => None,
+            ThemeChoice::Dark => Some(Theme::Dark),
+            ThemeChoice::Light => Some(Theme::Light),
+            ThemeChoice::Plain => Some(Theme::Plain),
+        }
+    }
+}
+
 impl Theme {
     /// The theme for `--theme` (`None`: auto). `NO_COLOR` (any non-empty
     /// value, <https://no-color.org>) wins over auto; `COLORFGBG` (set by

@@ -6,6 +6,7 @@ mod config;
 mod doctor;
 mod engagement;
 mod handoff;
+mod help;
 mod keepalive;
 mod rate_limit;
 mod version;
