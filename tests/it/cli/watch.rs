@@ -959,3 +959,59 @@ fn doctor_checks_each_notifier_can_deliver_without_sending_a_thing() {
     // Doctor never sent a notice anywhere.
     assert!(hook.received().is_empty(), "doctor must not spam");
 }
+
+#[test]
+fn watch_json_loses_nothing_to_writers_at_the_same_time() {
+    let m = Machine::demo();
+    m.authorized();
+    // Eight `notify add` and a live `status` (which records its check), all
+    // at once: each writer re-reads the file under the lock and changes
+    // only its own part, so every one of them is kept.
+    let children: Vec<std::process::Child> = (0..8)
+        .map(|i| {
+            m.process()
+                .args(["notify", "add", "--exec", &format!("cat > /dev/null # {i}")])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("runs")
+        })
+        .chain(std::iter::once(
+            m.process()
+                .args(["status"])
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("runs"),
+        ))
+        .collect();
+    for mut child in children {
+        assert!(child.wait().expect("ends").success());
+    }
+    let watch: Value = serde_json::from_str(
+        &std::fs::read_to_string(m.config_dir().join("watch.json")).expect("watch"),
+    )
+    .expect("JSON");
+    let mut ids: Vec<u64> = watch["notifiers"]
+        .as_array()
+        .expect("notifiers")
+        .iter()
+        .map(|n| n["id"].as_u64().expect("id"))
+        .collect();
+    ids.sort_unstable();
+    assert_eq!(ids, (1..=8).collect::<Vec<u64>>(), "{watch}");
+    let commands: std::collections::BTreeSet<String> = watch["notifiers"]
+        .as_array()
+        .expect("notifiers")
+        .iter()
+        .map(|n| n["channel"]["command"].as_str().unwrap_or("").to_string())
+        .collect();
+    assert_eq!(commands.len(), 8, "{watch}");
+    let accounts = watch["accounts"].as_object().expect("accounts");
+    assert!(
+        accounts
+            .values()
+            .any(|a| a["check"]["outcome"]["result"] == "ok"),
+        "the check is kept too: {watch}"
+    );
+}
