@@ -6,6 +6,7 @@
 //! CLI on stderr, the TUI on its status line) and goes on with the defaults.
 
 use crate::download::Pattern;
+use crate::file_error::{FileError, line_of};
 use crate::preview::ImageMode;
 use crate::ui::theme::{Theme, ThemeChoice};
 use serde::Deserialize;
@@ -138,42 +139,6 @@ pub fn load(config_dir: &Path) -> Loaded {
     }
 }
 
-/// What is wrong in the file, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError {
-    /// 1-based; 0 when the parser could not say.
-    pub line: usize,
-    /// The key the line sets (`download.pattern`), when known.
-    pub key: Option<String>,
-    pub message: String,
-}
-
-impl ConfigError {
-    /// One sentence naming the file, the line and the key.
-    pub fn sentence(&self, file: &Path) -> String {
-        let mut out = file.display().to_string();
-        if self.line > 0 {
-            out.push_str(&format!(", line {}", self.line));
-        }
-        if let Some(key) = &self.key {
-            out.push_str(&format!(", key `{key}`"));
-        }
-        out.push_str(": ");
-        out.push_str(&self.message);
-        out
-    }
-}
-
-/// The line (1-based) of a byte offset.
-fn line_of(text: &str, at: usize) -> usize {
-    text.get(..at.min(text.len()))
-        .unwrap_or(text)
-        .bytes()
-        .filter(|b| *b == b'\n')
-        .count()
-        + 1
-}
-
 /// The key set on a line (`pattern = …` under `[download]` is
 /// `download.pattern`), or the table a `[header]` line opens.
 fn key_at(text: &str, line: usize) -> Option<String> {
@@ -209,16 +174,16 @@ fn key_at(text: &str, line: usize) -> Option<String> {
 }
 
 /// Parses and checks the file's text.
-pub fn parse(text: &str) -> Result<Config, ConfigError> {
+pub fn parse(text: &str) -> Result<Config, FileError> {
     let raw: Raw = toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(0, |s| line_of(text, s.start));
-        ConfigError {
+        FileError {
             line,
             key: key_at(text, line),
             message: e.message().trim().to_string(),
         }
     })?;
-    let at = |value: &Spanned<String>, key: &str, message: String| ConfigError {
+    let at = |value: &Spanned<String>, key: &str, message: String| FileError {
         line: line_of(text, value.span().start),
         key: Some(key.to_string()),
         message,
@@ -226,7 +191,7 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
     let one_of = |value: Option<Spanned<String>>,
                   key: &str,
                   allowed: &[String]|
-     -> Result<Option<String>, ConfigError> {
+     -> Result<Option<String>, FileError> {
         let Some(value) = value else { return Ok(None) };
         let lower = value.get_ref().trim().to_ascii_lowercase();
         if allowed.contains(&lower) {
@@ -245,7 +210,7 @@ pub fn parse(text: &str) -> Result<Config, ConfigError> {
     };
     let duration = |value: Option<Spanned<String>>,
                     key: &str|
-     -> Result<Option<(Duration, Spanned<String>)>, ConfigError> {
+     -> Result<Option<(Duration, Spanned<String>)>, FileError> {
         let Some(value) = value else { return Ok(None) };
         match crate::lifetime::parse_duration(value.get_ref()) {
             Ok(d) if d.is_positive() => Ok(Some((d, value))),

@@ -14,6 +14,7 @@ pub mod config;
 pub(crate) mod credentials;
 pub mod doctor;
 pub mod download;
+pub mod file_error;
 pub mod handoff;
 pub mod keepalive;
 pub mod lifetime;

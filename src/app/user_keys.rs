@@ -14,6 +14,7 @@
 
 use super::Screen;
 use super::keymap::{self, Action, Binding, Key};
+use crate::file_error::{FileError, line_of};
 use crossterm::event::{KeyCode, KeyEvent};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -146,41 +147,6 @@ struct RawBinding {
     run: Spanned<String>,
 }
 
-/// What is wrong in keymap.toml, and where.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct KeymapError {
-    /// 1-based; 0 when the parser could not say.
-    pub line: usize,
-    /// The key (as written in `on`), or the TOML key, when known.
-    pub key: Option<String>,
-    pub message: String,
-}
-
-impl KeymapError {
-    /// One sentence naming the file, the line and the key.
-    pub fn sentence(&self, file: &Path) -> String {
-        let mut out = file.display().to_string();
-        if self.line > 0 {
-            out.push_str(&format!(", line {}", self.line));
-        }
-        if let Some(key) = &self.key {
-            out.push_str(&format!(", key `{key}`"));
-        }
-        out.push_str(": ");
-        out.push_str(&self.message);
-        out
-    }
-}
-
-fn line_of(text: &str, at: usize) -> usize {
-    text.get(..at.min(text.len()))
-        .unwrap_or(text)
-        .bytes()
-        .filter(|b| *b == b'\n')
-        .count()
-        + 1
-}
-
 /// A key as written in `on`: one character, `C-x` (Ctrl), or a named key
 /// (`Enter`, `Tab`, `S-Tab`, `Space`, `Up`, `Down`, `Left`, `Right`,
 /// `PgUp`, `PgDn`, `Home`, `End`, `Backspace`, `Delete`).
@@ -217,8 +183,8 @@ fn parse_key(text: &str) -> Option<Key> {
 }
 
 /// Parses and checks keymap.toml's text.
-pub fn parse(text: &str) -> Result<UserKeys, KeymapError> {
-    let raw: Raw = toml::from_str(text).map_err(|e| KeymapError {
+pub fn parse(text: &str) -> Result<UserKeys, FileError> {
+    let raw: Raw = toml::from_str(text).map_err(|e| FileError {
         line: e.span().map_or(0, |s| line_of(text, s.start)),
         key: None,
         message: e.message().trim().to_string(),
@@ -237,7 +203,7 @@ pub fn parse(text: &str) -> Result<UserKeys, KeymapError> {
         for binding in listed.map(|s| s.prepend).unwrap_or_default() {
             let line = line_of(text, binding.on.span().start);
             let written = binding.on.get_ref().clone();
-            let fail = |message: String| KeymapError {
+            let fail = |message: String| FileError {
                 line,
                 key: Some(crate::sanitize::line(&written).into_owned()),
                 message,
