@@ -54,6 +54,13 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             Some(field) => {
                 let masked = id == FieldId::AppSecret && !form.reveal_secret;
                 let (shown, column) = super::field::visible(field, value_width, masked);
+                // Not being edited: the value from its start, cut with "…"
+                // (its cursor sits at the end, which showed only the tail).
+                let shown = if focused || masked {
+                    shown
+                } else {
+                    crate::text::fit(field.value(), value_width)
+                };
                 if focused {
                     cursor = Some(Position::new(
                         inner.x + LABEL_WIDTH + column,

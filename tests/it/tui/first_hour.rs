@@ -433,3 +433,26 @@ fn the_full_screen_picture_shows_the_way_back_and_the_album_position() {
     assert!(line.contains("Esc/v back"), "{line}");
     assert!(line.contains("item 2/3"), "{line}");
 }
+
+/// A long Scopes value, not being edited, shows from its first scope and
+/// is cut with "…" (it showed its tail, the cursor's end, before).
+#[test]
+fn a_long_scopes_row_shows_its_start_when_not_edited() {
+    let mut state = state_configured();
+    state.apps[0].scopes = vec![
+        "instagram_business_basic".into(),
+        "instagram_business_manage_insights".into(),
+        "instagram_business_manage_comments".into(),
+    ];
+    let mut app = started(state);
+    send(&mut app, [key('1')]);
+    assert!(!app.editing(), "a returning user edits nothing yet");
+    let drawn = screen(&app, 80, 24);
+    let row = drawn
+        .lines()
+        .find(|l| l.contains("Scopes"))
+        .unwrap_or_else(|| panic!("no Scopes row:\n{drawn}"));
+    let value = row.split("Scopes").nth(1).unwrap_or_default().trim_start();
+    assert!(value.starts_with("instagram_business_basic,"), "{row}");
+    assert!(row.contains('…'), "{row}");
+}
