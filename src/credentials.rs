@@ -139,6 +139,82 @@ pub(crate) fn how_to_add_scope(app: Option<&crate::store::AppConfig>, scope: &st
     }
 }
 
+/// A stored account whose token was granted without scopes its app asks for
+/// now: only a new authorize adds them (a refresh keeps the permissions).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ScopeGap {
+    /// How `--account` names it: the username (or user id), `NAME@APP_ID`
+    /// when the name fits accounts under two apps.
+    pub(crate) name: String,
+    /// `@name`, as the screen names it.
+    pub(crate) label: String,
+    pub(crate) missing: Vec<String>,
+}
+
+impl ScopeGap {
+    /// The one command that grants them.
+    pub(crate) fn command(&self) -> String {
+        format!("instatui authorize --account {} --open", self.name)
+    }
+
+    /// `@shop's token was granted without A and B` (the name sanitized: a
+    /// username comes from the network).
+    pub(crate) fn sentence(&self) -> String {
+        format!(
+            "{}'s token was granted without {}",
+            crate::sanitize::line(&self.label),
+            self.missing.join(" and ")
+        )
+    }
+}
+
+/// The accounts of the current app whose token lacks a scope the app asks
+/// for. The permissions the exchange recorded decide; a token that recorded
+/// none (pasted with `login --with-token`) is known to lack only what
+/// `before`, the app as it was before this save, did not ask for.
+pub(crate) fn scope_gaps(
+    state: &crate::store::State,
+    before: Option<&crate::store::AppConfig>,
+) -> Vec<ScopeGap> {
+    let Some(app) = state.app() else {
+        return Vec::new();
+    };
+    state
+        .accounts
+        .iter()
+        .filter(|a| a.app_id.as_deref() == Some(app.app_id.as_str()))
+        .filter_map(|a| {
+            let granted = &a.token.permissions;
+            let missing: Vec<String> = app
+                .scopes
+                .iter()
+                .filter(|s| {
+                    if granted.is_empty() {
+                        before.is_some_and(|b| !b.scopes.contains(s))
+                    } else {
+                        !granted.contains(s)
+                    }
+                })
+                .cloned()
+                .collect();
+            if missing.is_empty() {
+                return None;
+            }
+            let plain = a.username().unwrap_or(a.user_id()).to_string();
+            let name = if state.find_account(&plain).is_ok_and(|id| id == a.id()) {
+                plain
+            } else {
+                format!("{plain}@{}", app.app_id)
+            };
+            Some(ScopeGap {
+                name,
+                label: a.label(),
+                missing,
+            })
+        })
+        .collect()
+}
+
 /// Splits `a,b c` into scopes; empty means the flavour's defaults.
 pub(crate) fn parse_scopes(text: &str, flavor: Flavor) -> Vec<String> {
     let scopes: Vec<String> = text

@@ -6,6 +6,15 @@ use crate::instagram::Flavor;
 use crate::secret::Secret;
 use crate::store::{AppConfig, State};
 
+/// The key that goes to Authorize, named where a new authorize is offered.
+pub(crate) fn authorize_key() -> String {
+    super::keymap::GLOBAL
+        .iter()
+        .find(|b| b.action == super::keymap::Action::GoTo(super::Screen::Authorize))
+        .map(|b| b.short_label())
+        .unwrap_or_default()
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FieldId {
     AppId,

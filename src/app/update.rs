@@ -373,6 +373,13 @@ fn save_credentials(app: &mut App, confirmed: bool, effects: &mut Vec<Effect>) {
                 app.popup = Some(Popup::ConfirmDropToken);
                 return;
             }
+            // The app as it was, to tell which scopes this save adds.
+            let before = app
+                .stored
+                .apps
+                .iter()
+                .find(|a| a.app_id == config.app_id)
+                .cloned();
             let mut change = AppChange::Unchanged;
             effects.push(app.persist(|s| change = s.set_app(config)));
             let same_app = change != AppChange::OtherApp;
@@ -399,12 +406,23 @@ fn save_credentials(app: &mut App, confirmed: bool, effects: &mut Vec<Effect>) {
             } else {
                 ""
             };
-            match warning {
-                Some(w) => app.set_status(
+            // A scope added for a stored account reaches its token only
+            // through a new authorize: said now, and offered (the key to Authorize).
+            let gaps = crate::credentials::scope_gaps(&app.stored, before.as_ref());
+            match (warning, gaps.first()) {
+                (Some(w), _) => app.set_status(
                     Level::Warning,
                     format!("credentials saved{next}; but the redirect URI: {w}"),
                 ),
-                None => app.set_status(Level::Success, format!("credentials saved{next}")),
+                (None, Some(gap)) => app.set_status(
+                    Level::Warning,
+                    format!(
+                        "credentials saved; {}: authorize again to get it ({} goes to Authorize)",
+                        gap.sentence(),
+                        super::credentials::authorize_key()
+                    ),
+                ),
+                (None, None) => app.set_status(Level::Success, format!("credentials saved{next}")),
             }
         }
     }

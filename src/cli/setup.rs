@@ -98,6 +98,17 @@ pub(super) fn run(ctx: &Context, args: SetupArgs) -> Result<(), CliError> {
             crate::sanitize::line(&label)
         );
     }
+    // A refresh keeps the permissions a token was granted with: a scope
+    // added here reaches a stored account only through a new authorize.
+    let before = stored.apps.iter().find(|a| a.app_id == app.app_id);
+    for gap in credentials::scope_gaps(&state, before) {
+        let line = format!(
+            "{}: it needs a new authorize to get it: {}",
+            gap.sentence(),
+            gap.command()
+        );
+        println!("{}", crate::sanitize::line(&line));
+    }
     if state.active.is_none() {
         println!("Next: instatui authorize --open");
     }

@@ -90,7 +90,25 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
             Check::Warning(w) => Some((format!("⚠ {w}"), theme::level(crate::app::Level::Warning))),
             Check::Error(e) => Some((format!("✗ {e}"), theme::level(crate::app::Level::Error))),
         };
-        if let Some((text, style)) = note {
+        let mut notes: Vec<(String, Style)> = note.into_iter().collect();
+        if id == FieldId::Scopes {
+            // The saved scopes a stored token lacks: only a new authorize adds them.
+            let key = crate::app::credentials::authorize_key();
+            notes.extend(
+                crate::credentials::scope_gaps(&app.stored, None)
+                    .iter()
+                    .map(|gap| {
+                        (
+                            format!(
+                                "⚠ {}: authorize again to get it ({key} goes to Authorize)",
+                                gap.sentence()
+                            ),
+                            theme::level(crate::app::Level::Warning),
+                        )
+                    }),
+            );
+        }
+        for (text, style) in notes {
             // Wrapped, not cut: the advice is at the end of the message.
             let indent = " ".repeat(LABEL_WIDTH as usize);
             for piece in textwrap::wrap(&text, value_width.max(1)) {

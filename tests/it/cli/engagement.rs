@@ -142,3 +142,37 @@ fn profile_shows_the_name_and_every_count() {
     let profile = json(&m.run(&["profile", "--json"]));
     assert_eq!(profile["follows_count"], 180);
 }
+
+#[test]
+fn setup_adding_a_scope_to_a_stored_account_prints_the_authorize_that_grants_it() {
+    let m = Machine::demo();
+    m.authorized();
+    let username = m.state()["accounts"][0]["profile"]["username"]
+        .as_str()
+        .expect("the profile's username")
+        .to_string();
+    let setup = |scopes: &str| {
+        m.run(&[
+            "setup",
+            "--app-id",
+            DEMO_APP_ID,
+            "--redirect-uri",
+            DEMO_REDIRECT_URI,
+            "--scopes",
+            scopes,
+        ])
+    };
+    // The same scopes again: nothing to say.
+    let run = setup("instagram_business_basic");
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stdout.contains("granted without"), "{run:?}");
+
+    let run = setup("instagram_business_basic,instagram_business_manage_insights");
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(&format!(
+            "@{username}'s token was granted without instagram_business_manage_insights: it needs a new authorize to get it: instatui authorize --account {username} --open"
+        )),
+        "{run:?}"
+    );
+}

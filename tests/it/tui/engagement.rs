@@ -273,3 +273,26 @@ fn the_header_shows_the_totals_when_granted() {
     insta::assert_snapshot!("feed_profile_header@80x24", screen(&app, 80, 24).backend());
     insta::assert_snapshot!("feed_profile_header@40x12", screen(&app, 40, 12).backend());
 }
+
+#[test]
+fn adding_a_scope_on_credentials_says_the_token_lacks_it_and_offers_authorize() {
+    let mut app = app_with(state_authorized());
+    send(&mut app, [key('1'), key('s')]);
+    assert!(
+        !status_text(&app).contains("granted without"),
+        "unchanged scopes: nothing to say"
+    );
+
+    app.credentials
+        .scopes
+        .set("instagram_business_basic,instagram_business_manage_insights");
+    send(&mut app, [key('s')]);
+    let said = "@larch_and_lake's token was granted without instagram_business_manage_insights: authorize again to get it (2 goes to Authorize)";
+    let status = status_text(&app);
+    assert!(status.contains(said), "{status}");
+    // The line stays on Credentials under Scopes until a new authorize grants it.
+    let text = text_of(&screen(&app, 200, 30));
+    assert!(text.contains(&format!("⚠ {said}")), "{text}");
+    send(&mut app, [key('2')]);
+    assert_eq!(app.screen, instatui::app::Screen::Authorize);
+}
