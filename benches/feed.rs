@@ -1,45 +1,21 @@
 //! Benchmarks of the hot paths: decoding a media page, drawing a long feed, a key press on it, parsing a paste.
 
+mod common;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use instatui::app::{App, Msg, Screen, update};
+use instatui::app::{App, Msg, update};
 use instatui::instagram::{Media, MediaPage};
-use instatui::secret::Secret;
-use instatui::store::{State, StoredToken, TokenKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
-use time::macros::datetime;
-
-const CAPTURED_PAGE: &str = include_str!("../tests/fixtures/captured/user_medias_ok.json");
 
 fn feed_app(posts: usize) -> App {
-    let now = datetime!(2026-11-28 12:00 UTC);
-    let account = instatui::store::Account {
-        app_id: None,
-        token: StoredToken {
-            kind: TokenKind::Long,
-            value: Secret::new("IGAAbenchbenchbenchbenchbench"),
-            user_id: "17841405793187218".into(),
-            permissions: vec![],
-            obtained_at: now,
-            expires_at: now + time::Duration::days(59),
-        },
-        profile: None,
-        last_refresh: None,
-        rate_usage: None,
-    };
-    let state = State {
-        active: Some(account.id()),
-        accounts: vec![account],
-        ..State::default()
-    };
-    let mut app = App::new(state, now, time::UtcOffset::UTC);
-    app.screen = Screen::Feed;
+    let mut app = common::feed_app();
     app.size = (100, 30);
     app.feed.requested = true;
     app.feed.complete = true;
-    let page: MediaPage = serde_json::from_str(CAPTURED_PAGE).expect("fixture");
+    let page: MediaPage = serde_json::from_str(common::CAPTURED_PAGE).expect("fixture");
     app.feed.items = page
         .data
         .iter()
@@ -52,7 +28,9 @@ fn feed_app(posts: usize) -> App {
 
 fn benches(c: &mut Criterion) {
     c.bench_function("decode captured media page (36 posts)", |b| {
-        b.iter(|| serde_json::from_str::<MediaPage>(black_box(CAPTURED_PAGE)).expect("decode"))
+        b.iter(|| {
+            serde_json::from_str::<MediaPage>(black_box(common::CAPTURED_PAGE)).expect("decode")
+        })
     });
 
     let app = feed_app(10_000);

@@ -2,47 +2,25 @@
 //! the memory its pictures hold: only the tiles on screen are drawn, so the two frame times
 //! stay within 1.5x of each other and the picture memory is bounded by the cache's budget.
 
+mod common;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use instatui::app::{App, Msg, Screen, update};
+use instatui::app::{App, Msg, update};
 use instatui::instagram::{Media, MediaPage};
 use instatui::preview::{Painter, Previews};
-use instatui::secret::Secret;
-use instatui::store::{State, StoredToken, TokenKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::hint::black_box;
-use time::macros::datetime;
 
-const CAPTURED_PAGE: &str = include_str!("../tests/fixtures/captured/user_medias_ok.json");
 const SIZE: (u16, u16) = (120, 40);
 
 fn grid_app(posts: usize) -> App {
-    let now = datetime!(2026-11-28 12:00 UTC);
-    let account = instatui::store::Account {
-        app_id: None,
-        token: StoredToken {
-            kind: TokenKind::Long,
-            value: Secret::new("IGAAbenchbenchbenchbenchbench"),
-            user_id: "17841405793187218".into(),
-            permissions: vec![],
-            obtained_at: now,
-            expires_at: now + time::Duration::days(59),
-        },
-        profile: None,
-        last_refresh: None,
-        rate_usage: None,
-    };
-    let state = State {
-        active: Some(account.id()),
-        accounts: vec![account],
-        ..State::default()
-    };
-    let mut app = App::new(state, now, time::UtcOffset::UTC);
-    app.screen = Screen::Feed;
+    let now = common::NOW;
+    let mut app = common::feed_app();
     app.feed.requested = true;
     app.feed.complete = true;
     app.images = true;
-    let page: MediaPage = serde_json::from_str(CAPTURED_PAGE).expect("fixture");
+    let page: MediaPage = serde_json::from_str(common::CAPTURED_PAGE).expect("fixture");
     app.feed.items = page
         .data
         .iter()

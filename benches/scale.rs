@@ -2,25 +2,24 @@
 //! re-run, the feed cache, a fresh page laid over it, `G` to the end, and
 //! start-up to the first posts while the graphics query goes unanswered.
 
+mod common;
+
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use instatui::app::feed::CachedFeed;
-use instatui::app::{App, Effect, Msg, Screen, update};
+use instatui::app::{App, Effect, Msg, update};
 use instatui::download::Existing;
 use instatui::instagram::{Media, MediaPage};
 use instatui::secret::Secret;
-use instatui::store::{State, StoredToken, TokenKind};
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
-use time::macros::datetime;
 
-const CAPTURED_PAGE: &str = include_str!("../tests/fixtures/captured/user_medias_ok.json");
 const FILES: [usize; 3] = [300, 3_000, 15_000];
 const POSTS: [usize; 2] = [1_000, 10_000];
 
 /// `n` posts with distinct ids, cut from the captured page.
 fn posts(n: usize) -> Vec<Media> {
-    let page: MediaPage = serde_json::from_str(CAPTURED_PAGE).expect("fixture");
+    let page: MediaPage = serde_json::from_str(common::CAPTURED_PAGE).expect("fixture");
     (0..n)
         .map(|i| {
             let mut post = page.data[i % page.data.len()].clone();
@@ -94,28 +93,7 @@ fn downloads(c: &mut Criterion) {
 }
 
 fn feed_app(items: Vec<Media>) -> App {
-    let now = datetime!(2026-11-28 12:00 UTC);
-    let account = instatui::store::Account {
-        app_id: None,
-        token: StoredToken {
-            kind: TokenKind::Long,
-            value: Secret::new("IGAAbenchbenchbenchbenchbench"),
-            user_id: "17841405793187218".into(),
-            permissions: vec![],
-            obtained_at: now,
-            expires_at: now + time::Duration::days(59),
-        },
-        profile: None,
-        last_refresh: None,
-        rate_usage: None,
-    };
-    let state = State {
-        active: Some(account.id()),
-        accounts: vec![account],
-        ..State::default()
-    };
-    let mut app = App::new(state, now, time::UtcOffset::UTC);
-    app.screen = Screen::Feed;
+    let mut app = common::feed_app();
     app.size = (100, 30);
     app.feed.items = items;
     app
@@ -123,7 +101,7 @@ fn feed_app(items: Vec<Media>) -> App {
 
 fn page_of(all: &[Media], start: usize) -> MediaPage {
     let end = (start + 100).min(all.len());
-    let mut page: MediaPage = serde_json::from_str(CAPTURED_PAGE).expect("fixture");
+    let mut page: MediaPage = serde_json::from_str(common::CAPTURED_PAGE).expect("fixture");
     page.data = all[start..end].to_vec();
     if end == all.len() {
         page.paging = None;
@@ -146,7 +124,7 @@ fn fetch(effects: &[Effect]) -> Option<(u64, Option<String>)> {
 }
 
 fn feed(c: &mut Criterion) {
-    let now = datetime!(2026-11-28 12:00 UTC);
+    let now = common::NOW;
     let mut group = c.benchmark_group("feed cache");
     group.sample_size(10);
     for n in POSTS {
@@ -327,7 +305,7 @@ fn first_frame(c: &mut Criterion) {
         .enable_all()
         .build()
         .expect("runtime");
-    let now = datetime!(2026-11-28 12:00 UTC);
+    let now = common::NOW;
     let mut group = c.benchmark_group("first frame");
     group.sample_size(20);
     for n in [100, 1_000, 10_000] {
