@@ -25,11 +25,41 @@ pub(super) fn precise(d: Duration) -> String {
     }
 }
 
+/// How wide a row's label column is: a space and 18 columns.
+const LABEL_WIDTH: usize = 19;
+
 fn row<'a>(label: &'a str, value: impl Into<Span<'a>>) -> Line<'a> {
     Line::from(vec![
         Span::styled(format!(" {label:<18}"), theme::dim()),
         value.into(),
     ])
+}
+
+/// A label-and-value row wider than `width` wrapped under its value column
+/// rather than under the label (the paragraph would start each further row
+/// at the left edge, where it reads as a label of its own at 40 columns);
+/// other lines are left to the paragraph.
+fn hang(line: Line<'_>, width: usize) -> Vec<Line<'_>> {
+    let is_row = line.spans.len() == 2 && line.spans[0].width() == LABEL_WIDTH;
+    if !is_row || line.width() <= width || width <= LABEL_WIDTH + 4 {
+        return vec![line];
+    }
+    let (label, value) = (line.spans[0].clone(), &line.spans[1]);
+    let options = textwrap::Options::new(width - LABEL_WIDTH)
+        .break_words(true)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::wrap(&value.content, options)
+        .into_iter()
+        .enumerate()
+        .map(|(i, piece)| {
+            let lead = if i == 0 {
+                label.clone()
+            } else {
+                Span::raw(" ".repeat(LABEL_WIDTH))
+            };
+            Line::from(vec![lead, Span::styled(piece.into_owned(), value.style)])
+        })
+        .collect()
 }
 
 pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
@@ -235,7 +265,11 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         }
     }
     // The username and the last refresh's message came from Instagram.
-    let lines: Vec<Line> = lines.into_iter().map(sanitize::tui_line).collect();
+    let lines: Vec<Line> = lines
+        .into_iter()
+        .map(sanitize::tui_line)
+        .flat_map(|line| hang(line, usize::from(inner.width)))
+        .collect();
     // Scrolls where the screen is too small (40×12), never past the end.
     // Rows the wrapped lines take: drawn once off screen, the last row with
     // text is the end (the screen has a few dozen lines, so this is cheap).
