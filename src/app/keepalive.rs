@@ -44,7 +44,7 @@ impl App {
     /// Whether nothing keeps the token alive: no keep-alive installed and
     /// auto-refresh off (which works only while the TUI runs anyway).
     pub(crate) fn unkept(&self) -> bool {
-        self.keep_alive.state == KeepAliveState::Missing && !self.stored.settings.auto_refresh
+        self.keep_alive.state == KeepAliveState::Missing && !self.auto_refresh_on()
     }
 
     /// Once per session: a long-lived token under 7 days from expiry with

@@ -157,6 +157,11 @@ pub struct App {
     pub user_keys: user_keys::UserKeys,
     /// How `d` names the files (config.toml's `download.pattern`).
     pub download_pattern: crate::download::Pattern,
+    /// config.toml's `auto_refresh`, which wins over the stored toggle for
+    /// this session until `a` is pressed. Kept out of `stored`, so it is
+    /// never written to state.json, and a change another process makes to
+    /// state.json (merged in by its base) cannot switch it back.
+    pub auto_refresh_from_config: Option<bool>,
     /// Colours, or none (`NO_COLOR`, `--theme`).
     pub theme: crate::ui::theme::Theme,
     /// `--theme auto` with neither NO_COLOR nor COLORFGBG set: the
@@ -202,6 +207,7 @@ impl App {
             images: false,
             download_dir: None,
             download_pattern: crate::download::Pattern::default(),
+            auto_refresh_from_config: None,
             user_keys: user_keys::UserKeys::default(),
             doctor: doctor::DoctorView::default(),
             theme: crate::ui::theme::Theme::default(),

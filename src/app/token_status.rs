@@ -57,10 +57,7 @@ impl App {
     /// token over `lifetime::REFRESH_AFTER` old, or under seven days left) when
     /// auto-refresh is on, at most once an hour.
     pub(crate) fn auto_refresh(&mut self, effects: &mut Vec<Effect>) {
-        if !self.stored.settings.auto_refresh
-            || self.token.refreshing
-            || self.rate_limited().is_some()
-        {
+        if !self.auto_refresh_on() || self.token.refreshing || self.rate_limited().is_some() {
             return;
         }
         let Some(t) = self.stored.token() else {
@@ -77,8 +74,17 @@ impl App {
         }
     }
 
+    /// Whether auto-refresh is on: config.toml's word for this session,
+    /// else the stored toggle.
+    pub fn auto_refresh_on(&self) -> bool {
+        self.auto_refresh_from_config
+            .unwrap_or(self.stored.settings.auto_refresh)
+    }
+
     pub(crate) fn toggle_auto_refresh(&mut self, effects: &mut Vec<Effect>) {
-        let on = !self.stored.settings.auto_refresh;
+        let on = !self.auto_refresh_on();
+        // The user's own choice from now on, stored as always.
+        self.auto_refresh_from_config = None;
         effects.push(self.persist(|s| s.settings.auto_refresh = on));
         self.set_status(
             Level::Info,

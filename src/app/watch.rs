@@ -37,7 +37,7 @@ impl App {
             Condition::ExpiringSoon { .. } => {
                 let active = self.stored.active_user_id() == Some(account.user_id());
                 let auto = active
-                    && self.stored.settings.auto_refresh
+                    && self.auto_refresh_on()
                     && account.last_refresh.as_ref().is_none_or(|r| r.ok);
                 matches!(
                     self.keep_alive.state,

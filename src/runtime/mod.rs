@@ -25,12 +25,8 @@ pub async fn run(
     theme: Option<Theme>,
     settings: crate::config::Loaded,
 ) -> Result<(), String> {
-    let mut loaded = store.load().map_err(|e| e.to_string())?;
+    let loaded = store.load().map_err(|e| e.to_string())?;
     let config = settings.config;
-    // The session starts as config.toml says; `a` still toggles (and stores) it.
-    if let Some(on) = config.auto_refresh {
-        loaded.state.settings.auto_refresh = on;
-    }
     let started_from = loaded.state.clone();
     let mut app = App::new(
         loaded.state,
@@ -42,6 +38,8 @@ pub async fn run(
     } else if let Some(warning) = settings.warning {
         app.set_status(crate::app::Level::Warning, warning);
     }
+    // The session starts as config.toml says; `a` still toggles (and stores) it.
+    app.auto_refresh_from_config = config.auto_refresh;
     let keys = crate::app::user_keys::load(store.dir());
     app.user_keys = keys.keys;
     if let Some(warning) = keys.warning

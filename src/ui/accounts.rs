@@ -347,7 +347,7 @@ fn keep_alive_forms(app: &App, account: &Account, active: bool) -> [Span<'static
             short("not kept alive: outdated (K, i)"),
             short("not kept alive"),
         ],
-        KeepAliveState::Missing if active && app.stored.settings.auto_refresh => {
+        KeepAliveState::Missing if active && app.auto_refresh_on() => {
             [full.clone(), full, short("auto-refresh while open")]
         }
         _ => [full.clone(), full.clone(), full],
@@ -400,7 +400,7 @@ fn keep_alive(app: &App, account: &Account, active: bool) -> Span<'static> {
             "not kept alive: keep-alive is outdated (K, i updates it)".to_string(),
             theme::level(Level::Warning),
         ),
-        KeepAliveState::Missing if active && app.stored.settings.auto_refresh => {
+        KeepAliveState::Missing if active && app.auto_refresh_on() => {
             Span::raw("auto-refresh only while open".to_string())
         }
         KeepAliveState::Missing => {

@@ -172,7 +172,7 @@ pub(super) fn render(app: &App, frame: &mut Frame, area: Rect) {
         "Auto-refresh",
         match lifetime::RefreshPolicy::DEFAULT.next_refresh_at(t) {
             _ if dead.is_some() => "nothing to refresh: a dead token is not refreshed".to_string(),
-            _ if !app.stored.settings.auto_refresh => "off (a turns it on)".to_string(),
+            _ if !app.auto_refresh_on() => "off (a turns it on)".to_string(),
             Some(at) if at > now => format!(
                 "on: next refresh {} (in {})",
                 localtime::format_in(at, offset),

@@ -956,6 +956,44 @@ fn the_occasional_user_gets_a_refresh_at_start_not_a_lapsed_token() {
 }
 
 #[test]
+fn config_tomls_auto_refresh_holds_for_the_session_and_is_never_written_or_undone() {
+    // state.json says on (the default); config.toml says off.
+    let mut app = app_with(state_with_token(Duration::days(40), Duration::days(20)));
+    app.auto_refresh_from_config = Some(false);
+    let effects = instatui::app::update::start(&mut app);
+    assert!(
+        !effects.iter().any(|e| matches!(e, Effect::Refresh { .. })),
+        "config.toml turned it off: {effects:?}"
+    );
+    // Another process writes state.json (its auto_refresh still on, as it
+    // always was): the session stays off.
+    let before = app.stored.clone();
+    let mut after = before.clone();
+    after.settings.images = Some("off".into());
+    let effects = send(
+        &mut app,
+        [Msg::StoreChanged {
+            before: Box::new(before),
+            after: Box::new(after),
+        }],
+    );
+    assert!(saves(&effects).is_empty(), "{effects:?}");
+    send(&mut app, [key('3')]);
+    assert!(render_text(&app).contains("off (a turns it on)"));
+    assert!(
+        send(&mut app, [Msg::Tick]).is_empty(),
+        "still off after the outside write"
+    );
+    // `a` is the user's own choice: on, stored, and refreshing.
+    let effects = send(&mut app, [key('a')]);
+    assert!(saves(&effects).iter().any(|s| s.settings.auto_refresh));
+    assert!(
+        effects.iter().any(|e| matches!(e, Effect::Refresh { .. })),
+        "{effects:?}"
+    );
+}
+
+#[test]
 fn the_token_screen_says_when_the_next_refresh_happens() {
     let mut app = token_app(Duration::days(1), Duration::days(59));
     let screen = render_text(&app);
