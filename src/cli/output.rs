@@ -201,7 +201,11 @@ impl From<ApiError> for CliError {
 
 impl From<StoreError> for CliError {
     fn from(err: StoreError) -> Self {
-        CliError::failed(err.to_string())
+        match err {
+            // The folder given (or found) is the wrong one: a usage error.
+            StoreError::SharedDir { .. } => CliError::usage(err.to_string()),
+            _ => CliError::failed(err.to_string()),
+        }
     }
 }
 

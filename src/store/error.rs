@@ -1,5 +1,6 @@
 //! What can go wrong in the store, each phrased as what happened and what to do next.
 
+use super::atomic::SharedDir;
 use std::io;
 use std::path::PathBuf;
 
@@ -68,6 +69,14 @@ pub enum StoreError {
         "could not find a configuration directory (is HOME set?); pass --config-dir or set INSTATUI_CONFIG_DIR"
     )]
     NoConfigDir,
+    /// An existing config dir that is not instatui's to make private (another
+    /// user's, world-writable or sticky, like `/tmp`): refused, never chmod'ed.
+    #[error(
+        "{} is {}, so instatui will not keep its secrets in it nor change its permissions: \
+         pass --config-dir {} to use a folder of instatui's own",
+        .path.display(), .why.what(), .path.join("instatui").display()
+    )]
+    SharedDir { path: PathBuf, why: SharedDir },
     #[error("could not encode the state for {}: {reason}; this is a bug in instatui, please report it", .path.display())]
     Encode { path: PathBuf, reason: String },
 }

@@ -23,6 +23,7 @@ mod tests;
 mod transitions;
 
 // The folders `fake-server` points its instatui at (the `demo` feature only).
+pub use atomic::SharedDir;
 pub(crate) use dirs::default_config_dir;
 #[cfg(feature = "demo")]
 pub(crate) use dirs::{CACHE_DIR_ENV, CONFIG_DIR_ENV, DATA_DIR_ENV};
@@ -89,8 +90,12 @@ impl Store {
 
     /// `--config-dir` flag, else `INSTATUI_CONFIG_DIR`, else the platform
     /// config directory (which honours `XDG_CONFIG_HOME`).
+    /// An existing directory that is shared (another user's, world-writable
+    /// or sticky) is refused here, before anything is read from it.
     pub fn locate(config_dir_flag: Option<PathBuf>) -> Result<Store, StoreError> {
-        dirs::locate_config_dir(config_dir_flag).map(Store::at)
+        let dir = dirs::locate_config_dir(config_dir_flag)?;
+        atomic::check_dir(&dir)?;
+        Ok(Store::at(dir))
     }
 
     pub(crate) fn dir(&self) -> &Path {

@@ -822,3 +822,68 @@ fn the_flavour_is_the_accounts_apps() {
     };
     assert_eq!(state.flavor_for(Some(&orphan)), Flavor::InstagramLogin);
 }
+
+#[test]
+fn only_a_dir_of_ours_is_tightened_and_a_shared_one_is_refused() {
+    use super::atomic::judge_dir;
+    let (us, them) = (1000, 1001);
+    assert_eq!(judge_dir(0o40700, us, us), Ok(false), "already private");
+    assert_eq!(judge_dir(0o755, us, us), Ok(true), "ours, merely too open");
+    assert_eq!(judge_dir(0o2775, us, us), Ok(true), "ours, group-shared");
+    assert_eq!(
+        judge_dir(0o1777, us, us),
+        Err(SharedDir::WorldWritable { mode: 0o1777 })
+    );
+    assert_eq!(
+        judge_dir(0o777, us, us),
+        Err(SharedDir::WorldWritable { mode: 0o777 })
+    );
+    assert_eq!(
+        judge_dir(0o1755, us, us),
+        Err(SharedDir::Sticky { mode: 0o1755 })
+    );
+    assert_eq!(
+        judge_dir(0o700, them, us),
+        Err(SharedDir::OtherOwner { owner: them, us })
+    );
+    // Root takes over no one's folder either.
+    assert_eq!(
+        judge_dir(0o755, them, 0),
+        Err(SharedDir::OtherOwner { owner: them, us: 0 })
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_world_writable_or_sticky_dir_is_refused_untouched() {
+    use std::os::unix::fs::PermissionsExt;
+    for bits in [0o1777, 0o777] {
+        let tmp = tempfile::tempdir().unwrap();
+        let shared = tmp.path().join("shared");
+        fs::create_dir(&shared).unwrap();
+        fs::set_permissions(&shared, fs::Permissions::from_mode(bits)).unwrap();
+        let err = Store::at(&shared).save(&full_state()).unwrap_err();
+        assert!(
+            matches!(err, StoreError::SharedDir { .. }),
+            "{bits:o}: {err}"
+        );
+        let text = err.to_string();
+        assert!(
+            text.contains(&format!(
+                "pass --config-dir {}",
+                shared.join("instatui").display()
+            )),
+            "{text}"
+        );
+        assert!(!text.contains('\n'));
+        assert_eq!(mode(&shared), bits, "not chmod'ed");
+        assert_eq!(names_in(&shared), Vec::<String>::new(), "nothing written");
+        let located = Store::locate(Some(shared.clone())).unwrap_err();
+        assert!(matches!(located, StoreError::SharedDir { .. }));
+        // A folder of its own inside it is made 0700 and used.
+        let own = Store::at(shared.join("instatui"));
+        own.save(&full_state()).unwrap();
+        assert_eq!(mode(own.dir()), 0o700);
+        assert_eq!(mode(&shared), bits);
+    }
+}

@@ -620,3 +620,82 @@ fn a_300_character_post_id_still_yields_a_saved_file() {
     assert_eq!(names.len(), 2, "{names:?}");
     assert!(names.iter().all(|n| n.len() < 255), "{names:?}");
 }
+
+/// Permission bits with the sticky bit.
+fn full_mode(path: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path)
+        .expect("exists")
+        .permissions()
+        .mode()
+        & 0o7777
+}
+
+/// A `--config-dir` that is shared (a 1777 temp folder, a 0777 one) is
+/// refused in one sentence and left as it was: never chmod'ed to 0700,
+/// nothing written in it; the screens say the same and end cleanly.
+#[test]
+fn a_shared_config_dir_is_refused_and_never_chmoded() {
+    use std::os::unix::fs::PermissionsExt;
+    let m = Machine::demo();
+    for mode in [0o1777, 0o777] {
+        let shared = m.out(&format!("shared-{mode:o}"));
+        std::fs::create_dir_all(&shared).expect("mkdir");
+        std::fs::set_permissions(&shared, std::fs::Permissions::from_mode(mode)).expect("chmod");
+        let dir = shared.to_str().expect("utf8 path");
+        for args in [
+            &["--config-dir", dir, "status"][..],
+            &[
+                "--config-dir",
+                dir,
+                "setup",
+                "--app-id",
+                instatui::fake::DEMO_APP_ID,
+                "--redirect-uri",
+                instatui::fake::DEMO_REDIRECT_URI,
+            ][..],
+        ] {
+            let run = m.run(args);
+            assert_eq!(run.code, 2, "{mode:o} {args:?}: {run:?}");
+            let expected = format!(
+                "error: {dir} is writable by every user (mode {mode:04o}), so instatui will not \
+                 keep its secrets in it nor change its permissions: pass --config-dir \
+                 {dir}/instatui to use a folder of instatui's own"
+            );
+            assert_eq!(run.stderr.trim(), expected, "{args:?}");
+            assert_eq!(full_mode(&shared), mode, "{args:?}");
+            assert_eq!(
+                std::fs::read_dir(&shared).expect("list").count(),
+                0,
+                "nothing written in {dir}"
+            );
+        }
+        // The folder it suggests works, and is instatui's own (0700).
+        let own = shared.join("instatui");
+        let own_dir = own.to_str().expect("utf8 path");
+        let run = m.run(&[
+            "--config-dir",
+            own_dir,
+            "setup",
+            "--app-id",
+            instatui::fake::DEMO_APP_ID,
+            "--redirect-uri",
+            instatui::fake::DEMO_REDIRECT_URI,
+        ]);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert_eq!(full_mode(&own), 0o700);
+        assert_eq!(full_mode(&shared), mode);
+    }
+    // The screens: the same sentence, exit 2, the terminal never left raw.
+    let shared = m.out("shared-1777");
+    let dir = shared.to_str().expect("utf8 path");
+    let ended = crate::common::pty::Pty::spawn(&m, &["--config-dir", dir]).wait_exit();
+    assert_eq!(ended.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&ended.output);
+    assert!(
+        text.contains("so instatui will not keep its secrets in it nor change its permissions"),
+        "{text}"
+    );
+    assert!(!ended.left_raw);
+    assert_eq!(full_mode(&shared), 0o1777);
+}
