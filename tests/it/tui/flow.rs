@@ -475,3 +475,114 @@ async fn each_account_keeps_its_own_cached_feed_across_switches() {
     assert_eq!(h.app.stored.all_accounts().len(), 1);
     assert_eq!(cache_files().len(), 1, "{:?}", cache_files());
 }
+
+/// Issue 22's "Done when", walked by a new user in `--demo` with keys only:
+/// the profile header, `t` to the grid, moves through it, `Enter` on a post
+/// whose insights and comments the fake serves; asserted on the drawn screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn demo_walk_profile_header_grid_and_a_posts_insights_and_comments() {
+    let mut h = Harness::demo(64).await;
+    h.up_to_the_redirect().await;
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    assert_eq!(h.app.screen, Screen::Token, "{}", h.screen());
+
+    // The profile header over the list: name, @username, type and counts.
+    h.press_char('4');
+    h.settle().await;
+    let screen = h.screen();
+    for shown in [
+        "Larch & Lake",
+        "@larch_and_lake · business",
+        "64 posts · 1207 followers · 180 following",
+        "7 d: ",
+        "Feed · 1/64 posts",
+    ] {
+        assert!(screen.contains(shown), "{shown:?} not in\n{screen}");
+    }
+
+    // `t`: the grid, three tiles a row at 100 columns, the header still on top.
+    h.press_char('t');
+    h.settle().await;
+    let screen = h.screen();
+    assert!(screen.contains("Grid · 1/64"), "{screen}");
+    assert!(screen.contains("1207 followers"), "{screen}");
+    let first_row = screen
+        .lines()
+        .find(|l| l.contains("Golden hour over the larches"))
+        .unwrap_or_else(|| panic!("no tile row:\n{screen}"));
+    // `││` is where a tile starts: after the outer border or the tile before it.
+    assert_eq!(first_row.matches("││").count(), 3, "3 tiles: {first_row}");
+
+    // Moves by tile and by row; the selected tile carries its date.
+    let posted = |h: &Harness, i: usize| {
+        let media = &h.app.feed.items[i];
+        // Tests never read the local offset (instatui::localtime::init): UTC.
+        let at = media
+            .posted_at()
+            .expect("a date")
+            .to_offset(time::UtcOffset::UTC);
+        format!(" {} ", at.date())
+    };
+    h.press_char('l');
+    assert!(h.screen().contains("Grid · 2/64"), "{}", h.screen());
+    h.press_char('j');
+    let screen = h.screen();
+    assert!(screen.contains("Grid · 5/64"), "{screen}");
+    assert!(screen.contains(&posted(&h, 4)), "{screen}");
+    h.press_char('k');
+    h.settle().await;
+    let screen = h.screen();
+    assert!(screen.contains("Grid · 2/64"), "{screen}");
+    assert!(screen.contains(&posted(&h, 1)), "{screen}");
+    assert!(
+        !screen.contains(&posted(&h, 4)),
+        "one date, the selected tile's: {screen}"
+    );
+
+    // Enter: the post's details, with its insights and comments.
+    h.press(KeyCode::Enter);
+    h.settle().await;
+    let screen = h.screen();
+    let post = h.app.feed.selected_media().expect("selected").id.clone();
+    assert!(screen.contains(" Post "), "{screen}");
+    assert!(screen.contains("Three days on the ridge"), "{screen}");
+    let insights = screen
+        .lines()
+        .find(|l| l.contains("Insights "))
+        .unwrap_or_else(|| panic!("no insights:\n{screen}"));
+    for metric in [" views", " reach", " saves", " shares"] {
+        assert!(insights.contains(metric), "{metric}: {insights}");
+    }
+    assert!(screen.contains("interactions (just now)"), "{screen}");
+    assert!(
+        screen.contains("Comments  20 shown, m for more"),
+        "{screen}"
+    );
+    let comments = screen
+        .lines()
+        .filter(|l| l.contains(" @") && l.contains("♥"))
+        .count();
+    assert!(comments >= 2, "{screen}");
+    // Asked of Instagram for that post only: its numbers once, a page of comments.
+    let requests = h.fake.control().requests();
+    let asked = |what: &str| -> Vec<String> {
+        requests
+            .iter()
+            .map(|r| r.path.clone())
+            .filter(|p| p.ends_with(what) && !p.contains(fake::DEMO_USER_ID))
+            .collect()
+    };
+    let insights = asked("/insights");
+    assert_eq!(insights.len(), 1, "{insights:?}");
+    assert!(
+        insights[0].ends_with(&format!("/{post}/insights")),
+        "{insights:?}"
+    );
+    let comments = asked("/comments");
+    assert_eq!(comments.len(), 1, "{comments:?}");
+    assert!(
+        comments[0].ends_with(&format!("/{post}/comments")),
+        "{comments:?}"
+    );
+}
