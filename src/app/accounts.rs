@@ -153,10 +153,8 @@ impl App {
         self.accounts.removing = None;
         let id = account.id();
         let mut removed = Removed::NotFound;
-        let forgotten = crate::handoff::forgotten(&crate::handoff::owned_by(
-            &self.stored.handoffs,
-            &id.user_id,
-        ));
+        let forgotten =
+            crate::handoff::forgotten(&crate::handoff::owned_by(&self.stored.handoffs, &id));
         let untouched =
             self.credentials.focus.is_none() && !self.credentials.is_dirty(&self.stored);
         effects.push(self.persist(|s| removed = s.remove_account(&id)));

@@ -106,12 +106,7 @@ impl App {
         let Some(ticket) = self.stored.active().map(Ticket::for_account) else {
             return;
         };
-        if self
-            .stored
-            .handoffs
-            .iter()
-            .any(|h| h.account == ticket.user_id)
-        {
+        if self.stored.handoffs.iter().any(|h| ticket.owns(h)) {
             effects.push(Effect::RunHandoffs {
                 ticket: Box::new(ticket),
                 handoffs: self.stored.handoffs.clone(),

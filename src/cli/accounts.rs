@@ -132,9 +132,9 @@ fn remove(ctx: &Context, name: &str) -> Result<(), CliError> {
         let id = s.find_account(name).map_err(CliError::usage)?;
         let label = s
             .account(&id)
-            .map(|a| a.label())
+            .map(|a| s.label_among(a))
             .unwrap_or_else(|| id.user_id.clone());
-        let handoffs = crate::handoff::owned_by(&s.handoffs, &id.user_id);
+        let handoffs = crate::handoff::owned_by(&s.handoffs, &id);
         let removed = s.remove_account(&id);
         Ok::<_, CliError>((label, removed, id, handoffs))
     })?;

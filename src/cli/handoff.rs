@@ -61,6 +61,7 @@ pub(super) fn add(
         let h = Handoff {
             id: handoff::next_id(&s.handoffs),
             account: ticket.user_id.clone(),
+            app_id: ticket.app_id.clone(),
             target: target.clone(),
             last: None,
         };
@@ -93,35 +94,36 @@ fn outcome_text(last: Option<&HandoffRun>) -> String {
     }
 }
 
-/// `@name` for a stored account, else `user ID`; `None` when no stored
-/// account has that id (it was removed by an older instatui, which left
-/// its handoffs behind).
-fn owner(state: &crate::store::State, user_id: &str) -> Option<String> {
-    state
-        .all_accounts()
-        .into_iter()
-        .find(|a| a.user_id() == user_id)
-        .map(|a| crate::sanitize::line(&a.label()).into_owned())
+/// The stored account handoff `h` belongs to; `None` when there is none
+/// (it was removed by an older instatui, which left its handoffs behind).
+fn owner_of<'a>(state: &'a crate::store::State, h: &Handoff) -> Option<&'a crate::store::Account> {
+    state.accounts.iter().find(|a| h.belongs_to(&a.id()))
+}
+
+/// How an account is named in `handoff list`: `@name`, or `@name@APP_ID`
+/// when the name fits another stored account too.
+fn name_of(state: &crate::store::State, account: &crate::store::Account) -> String {
+    crate::sanitize::line(&state.label_among(account)).into_owned()
 }
 
 /// Every handoff, or with `--account` only that account's.
 pub(super) fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
     let state = ctx.load()?;
     let only = match &ctx.account {
-        Some(_) => ctx.account(&state).map(|a| a.user_id().to_string()),
+        Some(_) => ctx.account(&state),
         None => None,
     };
     let shown: Vec<&Handoff> = state
         .handoffs
         .iter()
-        .filter(|h| only.as_ref().is_none_or(|id| h.account == *id))
+        .filter(|h| only.is_none_or(|a| h.belongs_to(&a.id())))
         .collect();
     if json {
         return print_json(&shown);
     }
     if shown.is_empty() {
-        let whose = match &only {
-            Some(id) => format!(" for {}", owner(&state, id).unwrap_or_else(|| id.clone())),
+        let whose = match only {
+            Some(a) => format!(" for {}", name_of(&state, a)),
             None => String::new(),
         };
         println!(
@@ -130,7 +132,7 @@ pub(super) fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
         return Ok(());
     }
     for h in shown {
-        let whose = owner(&state, &h.account).unwrap_or_else(|| {
+        let whose = owner_of(&state, h).map(|a| name_of(&state, a)).unwrap_or_else(|| {
             format!(
                 "user {}, whose account is no longer stored: 'instatui handoff remove {}' removes it",
                 h.account, h.id
@@ -170,7 +172,7 @@ pub(super) async fn run(ctx: &Context, only: Option<u32>) -> Result<(), CliError
             let state = ctx.load()?;
             let whose = ctx
                 .account(&state)
-                .and_then(|a| owner(&state, a.user_id()))
+                .map(|a| name_of(&state, a))
                 .unwrap_or_else(|| "this account".to_string());
             println!(
                 "No handoffs for {whose}: nothing to run ('instatui handoff list' shows every account's)."
@@ -184,11 +186,7 @@ pub(super) async fn run(ctx: &Context, only: Option<u32>) -> Result<(), CliError
             "there is no handoff {id}: 'instatui handoff list' shows them"
         )));
     };
-    let Some(account) = state
-        .all_accounts()
-        .into_iter()
-        .find(|a| a.user_id() == h.account)
-    else {
+    let Some(account) = owner_of(&state, h) else {
         return Err(CliError::failed(format!(
             "handoff {id} belongs to user {}, whose account is no longer stored: 'instatui handoff remove {id}' removes it",
             h.account
@@ -211,7 +209,7 @@ fn refuse_a_dead_token(ctx: &Context, only: Option<u32>) -> Result<(), CliError>
     let has_handoffs = state
         .handoffs
         .iter()
-        .any(|h| h.account == account.user_id() && only.is_none_or(|id| h.id == id));
+        .any(|h| h.belongs_to(&account.id()) && only.is_none_or(|id| h.id == id));
     let (watch, _) = crate::watch::load(&ctx.store);
     let condition = crate::watch::condition(
         account,
@@ -245,7 +243,7 @@ async fn run_and_record(ctx: &Context, only: Option<u32>) -> Result<usize, CliEr
     if !state
         .handoffs
         .iter()
-        .any(|h| h.account == ticket.user_id && only.is_none_or(|id| h.id == id))
+        .any(|h| ticket.owns(h) && only.is_none_or(|id| h.id == id))
     {
         return Ok(0);
     }

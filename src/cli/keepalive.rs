@@ -204,15 +204,13 @@ fn problem(found: &[Installed], state: &State, dir: &std::path::Path) -> Option<
     }
     // Handoffs of accounts an older instatui removed never run again:
     // `handoff list` says so, and they are no reason to fail every status.
-    let stored: Vec<String> = state
-        .all_accounts()
-        .iter()
-        .map(|a| a.user_id().to_string())
-        .collect();
     let handoffs: Vec<u32> = state
         .handoffs
         .iter()
-        .filter(|h| h.last.as_ref().is_some_and(|r| !r.ok) && stored.contains(&h.account))
+        .filter(|h| {
+            h.last.as_ref().is_some_and(|r| !r.ok)
+                && state.accounts.iter().any(|a| h.belongs_to(&a.id()))
+        })
         .map(|h| h.id)
         .collect();
     if !handoffs.is_empty() {

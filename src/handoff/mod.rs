@@ -8,6 +8,7 @@ pub(crate) mod dotenv;
 pub(crate) mod exec;
 
 use crate::secret::Secret;
+use crate::store::AccountId;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -27,8 +28,15 @@ fn default_timeout() -> u64 {
 pub struct Handoff {
     /// Stable: `handoff remove 2` means the same one tomorrow.
     pub id: u32,
-    /// The Instagram user id of the account whose tokens it hands on.
+    /// The Instagram user id of the account whose tokens it hands on: the
+    /// professional id once its profile said it (see `store::identity`).
     pub account: String,
+    /// That account's app: with the user id, its identity (the same person
+    /// under two apps is two accounts, each with its own handoffs). None for
+    /// an account stored without an app, and in files from before it was
+    /// kept (`State::repair` fills it in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
     #[serde(flatten)]
     pub target: Destination,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -50,6 +58,20 @@ pub enum Destination {
     /// Written by a newer instatui: kept, never run.
     #[serde(other)]
     Unknown,
+}
+
+impl Handoff {
+    /// Whether it hands on the tokens of the account `id`: same user id,
+    /// same app.
+    pub(crate) fn belongs_to(&self, id: &AccountId) -> bool {
+        self.account == id.user_id && self.app_id == id.app_id
+    }
+
+    /// Makes it the handoff of account `id`.
+    pub(crate) fn attach_to(&mut self, id: &AccountId) {
+        self.account = id.user_id.clone();
+        self.app_id = id.app_id.clone();
+    }
 }
 
 impl Destination {
@@ -85,7 +107,14 @@ pub struct HandoffRun {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ticket {
     pub token: Secret,
+    /// The account's user id: the professional id (`/me`'s `user_id`, which
+    /// `/{id}/media` takes) once its profile said it. `INSTAGRAM_USER_ID`.
     pub user_id: String,
+    /// The account's app: with `user_id`, whose handoffs run.
+    pub app_id: Option<String>,
+    /// The app-scoped id (`/me`'s `id`, the code exchange's), when the
+    /// profile said it. `INSTAGRAM_APP_SCOPED_USER_ID`.
+    pub app_scoped_id: Option<String>,
     pub username: Option<String>,
     pub expires_at: OffsetDateTime,
 }
@@ -97,9 +126,16 @@ impl Ticket {
         Ticket {
             token: t.value.clone(),
             user_id: account.user_id().to_string(),
+            app_id: account.app_id.clone(),
+            app_scoped_id: account.profile.as_ref().and_then(|p| p.id.clone()),
             username: account.username().map(str::to_string),
             expires_at: t.expires_at,
         }
+    }
+
+    /// Whether `handoff` is one of this account's.
+    pub(crate) fn owns(&self, handoff: &Handoff) -> bool {
+        handoff.account == self.user_id && handoff.app_id == self.app_id
     }
 }
 
@@ -172,6 +208,10 @@ pub(crate) fn run_until(
             ];
             if let Some(name) = &ticket.username {
                 env.push(("INSTAGRAM_USERNAME", name));
+            }
+            // Under its own name: `/{id}/media` refuses it.
+            if let Some(scoped) = &ticket.app_scoped_id {
+                env.push(("INSTAGRAM_APP_SCOPED_USER_ID", scoped));
             }
             let timeout = Duration::from_secs(*timeout_secs);
             match exec::run_until(command, &env, timeout, stop) {
@@ -275,7 +315,7 @@ pub(crate) fn run_all(
 ) -> Vec<(u32, HandoffRun)> {
     handoffs
         .iter()
-        .filter(|h| h.account == ticket.user_id && only.is_none_or(|id| h.id == id))
+        .filter(|h| ticket.owns(h) && only.is_none_or(|id| h.id == id))
         .map(|h| (h.id, run_until(h, ticket, crate::clock::now(), stop)))
         .collect()
 }
@@ -333,11 +373,11 @@ fn and_list(items: &[String]) -> String {
     }
 }
 
-/// The ids of the account `user_id`'s handoffs.
-pub(crate) fn owned_by(handoffs: &[Handoff], user_id: &str) -> Vec<u32> {
+/// The ids of the account `id`'s handoffs.
+pub(crate) fn owned_by(handoffs: &[Handoff], id: &AccountId) -> Vec<u32> {
     handoffs
         .iter()
-        .filter(|h| h.account == user_id)
+        .filter(|h| h.belongs_to(id))
         .map(|h| h.id)
         .collect()
 }
@@ -353,9 +393,10 @@ pub(crate) fn forgotten(ids: &[u32]) -> String {
     }
 }
 
-/// Forgets the handoffs of the account `user_id`.
-pub(crate) fn remove_for_account(handoffs: &mut Vec<Handoff>, user_id: &str) {
-    handoffs.retain(|h| h.account != user_id);
+/// Forgets the handoffs of the account `id` (the same person's under
+/// another app stay: they are another account's).
+pub(crate) fn remove_for_account(handoffs: &mut Vec<Handoff>, id: &AccountId) {
+    handoffs.retain(|h| !h.belongs_to(id));
 }
 
 /// The next free id.
@@ -422,6 +463,7 @@ mod tests {
         Handoff {
             id,
             account: "1".into(),
+            app_id: None,
             target: Destination::Dotenv {
                 path: path.into(),
                 var: DEFAULT_VAR.into(),
@@ -477,14 +519,19 @@ mod tests {
         let ticket = Ticket {
             token: Secret::new("IGAAsecretsecretsecret123"),
             user_id: "42".into(),
+            app_id: Some("7".into()),
+            app_scoped_id: Some("9042".into()),
             username: Some("jane".into()),
             expires_at: datetime!(2027-01-01 0:00 UTC),
         };
         let h = Handoff {
             id: 1,
             account: "42".into(),
+            app_id: Some("7".into()),
             target: Destination::Exec {
-                command: r#"test "$INSTAGRAM_USER_ID" = 42 && echo "token $INSTAGRAM_ACCESS_TOKEN until $INSTAGRAM_TOKEN_EXPIRES_AT for $INSTAGRAM_USERNAME""#.into(),
+                // The professional id as INSTAGRAM_USER_ID, the app-scoped
+                // one only under its own name.
+                command: r#"test "$INSTAGRAM_USER_ID" = 42 && test "$INSTAGRAM_APP_SCOPED_USER_ID" = 9042 && echo "token $INSTAGRAM_ACCESS_TOKEN until $INSTAGRAM_TOKEN_EXPIRES_AT for $INSTAGRAM_USERNAME""#.into(),
                 timeout_secs: 20,
             },
             last: None,
@@ -496,5 +543,37 @@ mod tests {
             outcome.output,
             vec!["token IGAA…t123 until 2027-01-01T00:00:00Z for jane".to_string()]
         );
+    }
+
+    /// One person under two apps is two accounts with one professional
+    /// id: each app's token goes to its own account's handoffs only, and
+    /// removing one account keeps the other's.
+    #[test]
+    fn a_handoff_belongs_to_its_accounts_app_as_well_as_its_user_id() {
+        let under = |app: &str| AccountId {
+            app_id: Some(app.into()),
+            user_id: "178414".into(),
+        };
+        let mut handoffs = vec![dotenv(1, "/a"), dotenv(2, "/b")];
+        handoffs[0].attach_to(&under("7"));
+        handoffs[1].attach_to(&under("8"));
+        let ticket = Ticket {
+            token: Secret::new("IGAAsecondappsecondapp"),
+            user_id: "178414".into(),
+            app_id: Some("8".into()),
+            app_scoped_id: None,
+            username: None,
+            expires_at: datetime!(2027-01-01 0:00 UTC),
+        };
+        let stop = AtomicBool::new(true);
+        let ran: Vec<u32> = run_all(&handoffs, &ticket, None, &stop)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(ran, [2], "only app 8's handoff gets app 8's token");
+        assert_eq!(owned_by(&handoffs, &under("7")), [1]);
+        remove_for_account(&mut handoffs, &under("8"));
+        let left: Vec<u32> = handoffs.iter().map(|h| h.id).collect();
+        assert_eq!(left, [1], "app 7's account keeps its handoff");
     }
 }

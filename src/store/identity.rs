@@ -78,16 +78,9 @@ impl State {
         if self.active.as_ref() == Some(old) {
             self.active = Some(new.clone());
         }
-        // Handoffs name the user id; one owned under this app follows it.
-        let under_app_elsewhere = self
-            .accounts
-            .iter()
-            .any(|a| a.app_id != old.app_id && a.user_id() == old.user_id);
-        if !under_app_elsewhere {
-            for h in &mut self.handoffs {
-                if h.account == old.user_id {
-                    h.account = new.user_id.clone();
-                }
+        for h in &mut self.handoffs {
+            if h.belongs_to(old) {
+                h.attach_to(new);
             }
         }
     }
@@ -127,7 +120,7 @@ impl State {
     /// active id naming no account dropped, an account whose app is missing
     /// named. Nothing is lost. One line saying what was repaired, if anything.
     pub(crate) fn repair(&mut self, named_active: Option<&str>) -> Option<String> {
-        let mut done: Vec<String> = Vec::new();
+        let mut done: Vec<String> = self.attach_handoffs();
         // Keyed by the professional id wherever the profile says it.
         for id in self.accounts.iter().map(Account::id).collect::<Vec<_>>() {
             if self.account(&id).is_some() {
@@ -165,6 +158,65 @@ impl State {
             }
         }
         (!done.is_empty()).then(|| format!("state.json was repaired: {}", done.join("; ")))
+    }
+
+    /// Handoffs from files that named only a user id get their account's
+    /// app as well, so that they follow their account (and only it) from
+    /// now on. A user id that fits accounts under two apps goes with the
+    /// active one, else the first, and the answer says so; one that fits no
+    /// account stays as it is (`handoff list` says whose it was).
+    fn attach_handoffs(&mut self) -> Vec<String> {
+        let mut said = Vec::new();
+        for i in 0..self.handoffs.len() {
+            let h = &self.handoffs[i];
+            let exact = AccountId {
+                app_id: h.app_id.clone(),
+                user_id: h.account.clone(),
+            };
+            if h.app_id.is_some() || self.account(&exact).is_some() {
+                continue;
+            }
+            let candidates: Vec<&Account> = self
+                .accounts
+                .iter()
+                .filter(|a| a.has_user_id(&h.account))
+                .collect();
+            let mut apps: Vec<&Option<String>> = candidates.iter().map(|a| &a.app_id).collect();
+            apps.sort();
+            apps.dedup();
+            let Some(first) = candidates.first() else {
+                continue;
+            };
+            let active = candidates
+                .iter()
+                .find(|a| self.active.as_ref().is_some_and(|id| a.is(id)));
+            let app = match active {
+                Some(a) if apps.len() > 1 => &a.app_id,
+                _ => &first.app_id,
+            };
+            // Under that app: the account keyed by the handoff's id, else
+            // its twin (merged next).
+            let Some(owner) = candidates
+                .iter()
+                .filter(|a| &a.app_id == app)
+                .find(|a| a.user_id() == h.account)
+                .or_else(|| candidates.iter().find(|a| &a.app_id == app))
+            else {
+                continue;
+            };
+            if apps.len() > 1 {
+                said.push(format!(
+                    "handoff {} fitted {} under {} apps and now belongs to the one under app {} ('instatui handoff list' shows it)",
+                    h.id,
+                    owner.label(),
+                    apps.len(),
+                    app.as_deref().unwrap_or("none")
+                ));
+            }
+            let id = owner.id();
+            self.handoffs[i].attach_to(&id);
+        }
+        said
     }
 
     /// [`State::settle_identity`] without merging: keyed by the

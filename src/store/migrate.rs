@@ -115,7 +115,8 @@ fn v2_to_v3(object: &mut Map<String, Value>) -> Result<(), String> {
 /// professional id, so one Instagram account could be stored twice.
 /// Version 4 keys each by the professional id wherever its profile says it
 /// (the app-scoped one stays in the profile as `id`); the active account and
-/// handoffs follow. Twins this leaves are merged when the file is read
+/// handoffs follow, each handoff with its account's app (`app_id`, optional
+/// in version 4: `State::repair` fills it in for files written without it). Twins this leaves are merged when the file is read
 /// (`State::repair`), keeping the newest token and every handoff.
 fn v3_to_v4(object: &mut Map<String, Value>) -> Result<(), String> {
     let current_app = object.get("current_app").cloned();
@@ -159,12 +160,18 @@ fn v3_to_v4(object: &mut Map<String, Value>) -> Result<(), String> {
     if let Some(Value::Array(handoffs)) = object.get_mut("handoffs") {
         for handoff in handoffs.iter_mut() {
             let owner = handoff.get("account").and_then(Value::as_str);
-            if let Some((_, _, pro)) = renamed
+            // The app-scoped id named one app's account; the professional
+            // id may fit the same person under another app too, so the
+            // app goes with it.
+            if let Some((app, _, pro)) = renamed
                 .iter()
                 .find(|(_, old, _)| Some(old.as_str()) == owner)
                 && let Some(h) = handoff.as_object_mut()
             {
                 h.insert("account".to_string(), Value::from(pro.as_str()));
+                if let Some(app) = app.clone().filter(|a| !a.is_null()) {
+                    h.insert("app_id".to_string(), app);
+                }
             }
         }
     }

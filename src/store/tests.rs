@@ -83,6 +83,7 @@ fn full_state() -> State {
         handoffs: vec![crate::handoff::Handoff {
             id: 1,
             account: "17841405793187218".to_string(),
+            app_id: Some("1234567890".to_string()),
             target: crate::handoff::Destination::Dotenv {
                 path: "/srv/site/.env".into(),
                 var: "INSTAGRAM_ACCESS_TOKEN".to_string(),
@@ -718,6 +719,11 @@ fn a_version_3_file_with_a_twin_opens_as_one_account_with_every_handoff() {
         [(1, "17841405793187218"), (2, "17841405793187218")],
         "every handoff, now the account's"
     );
+    assert_eq!(
+        crate::handoff::owned_by(&state.handoffs, &account.id()),
+        [1, 2],
+        "both belong to it: its app and its professional id"
+    );
     // Written back as version 4, once.
     store.update(|_| Ok::<_, StoreError>(())).unwrap();
     let saved: serde_json::Value =
@@ -886,4 +892,88 @@ fn a_world_writable_or_sticky_dir_is_refused_untouched() {
         assert_eq!(mode(own.dir()), 0o700);
         assert_eq!(mode(&shared), bits);
     }
+}
+
+/// A version 3 file keyed each account by its app-scoped id: one person
+/// under two apps was two accounts with two ids, each with a handoff. As
+/// version 4 both are keyed by the one professional id, and each handoff
+/// stays with its own app's account (`app_id`), not with both.
+#[test]
+fn a_version_3_file_with_one_person_under_two_apps_keeps_each_handoff_with_its_app() {
+    let (_dir, store) = store();
+    fs::create_dir_all(store.dir()).unwrap();
+    let under = |app: &str, scoped: &str| {
+        let mut a = account_json(app, scoped, "jane");
+        a["profile"]["id"] = scoped.into();
+        a["profile"]["user_id"] = "178414".into();
+        a
+    };
+    let file = serde_json::json!({"version": 3, "apps": [app_json("1"), app_json("2")],
+        "current_app": "2",
+        "accounts": [under("1", "901"), under("2", "902")], "active": "902",
+        "handoffs": [{"id": 1, "account": "901", "kind": "exec", "command": "one"},
+                     {"id": 2, "account": "902", "kind": "exec", "command": "two"}]});
+    fs::write(store.path(), file.to_string()).unwrap();
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.notice, None, "two accounts, nothing to repair");
+    let state = loaded.state;
+    assert_eq!(state.accounts.len(), 2);
+    let of_app = |app: &str| {
+        let id = AccountId {
+            app_id: Some(app.to_string()),
+            user_id: "178414".to_string(),
+        };
+        assert!(state.account(&id).is_some(), "keyed by the professional id");
+        crate::handoff::owned_by(&state.handoffs, &id)
+    };
+    assert_eq!(of_app("1"), [1]);
+    assert_eq!(of_app("2"), [2]);
+    assert_eq!(state.active_user_id(), Some("178414"));
+    assert_eq!(state.current_app.as_deref(), Some("2"));
+}
+
+/// Handoffs a version 4 file kept without their account's app get it when
+/// the file is read: silently when the user id fits one account, with a
+/// line saying which when it fits one person under two apps (the active
+/// one's); one that fits no account stays as it was.
+#[test]
+fn handoffs_stored_without_their_app_are_attached_to_their_account() {
+    let (_dir, store) = store();
+    fs::create_dir_all(store.dir()).unwrap();
+    let file = serde_json::json!({"version": 4, "apps": [app_json("1"), app_json("2")],
+        "current_app": "1",
+        "accounts": [account_json("1", "11", "jane"), account_json("2", "22", "bob")],
+        "active": "11",
+        "handoffs": [{"id": 1, "account": "22", "kind": "exec", "command": "bob"},
+                     {"id": 2, "account": "99", "kind": "exec", "command": "gone"}]});
+    fs::write(store.path(), file.to_string()).unwrap();
+    let loaded = store.load().unwrap();
+    assert_eq!(loaded.notice, None);
+    let h = &loaded.state.handoffs;
+    assert_eq!(h[0].app_id.as_deref(), Some("2"), "bob's, under app 2");
+    assert_eq!(
+        (h[1].account.as_str(), h[1].app_id.as_deref()),
+        ("99", None)
+    );
+
+    let file = serde_json::json!({"version": 4, "apps": [app_json("1"), app_json("2")],
+        "current_app": "2",
+        "accounts": [account_json("1", "11", "jane"), account_json("2", "11", "jane")],
+        "active": "11",
+        "handoffs": [{"id": 3, "account": "11", "kind": "exec", "command": "which"}]});
+    fs::write(store.path(), file.to_string()).unwrap();
+    let loaded = store.load().unwrap();
+    assert_eq!(
+        loaded.state.handoffs[0].app_id.as_deref(),
+        Some("2"),
+        "the active account's"
+    );
+    assert_eq!(loaded.state.accounts.len(), 2, "nothing lost");
+    let notice = loaded.notice.expect("says which");
+    assert!(
+        notice
+            .contains("handoff 3 fitted @jane under 2 apps and now belongs to the one under app 2"),
+        "{notice}"
+    );
+    assert!(!notice.contains('\n'), "{notice}");
 }

@@ -301,6 +301,21 @@ impl State {
         rows
     }
 
+    /// How lists and messages name `account` among the stored ones: its
+    /// label (`@name`), or `@name@APP_ID` when another stored account has
+    /// the same one (one person authorized under two apps).
+    pub(crate) fn label_among(&self, account: &Account) -> String {
+        let label = account.label();
+        let shared = self
+            .accounts
+            .iter()
+            .any(|a| !a.is(&account.id()) && a.label().eq_ignore_ascii_case(&label));
+        match &account.app_id {
+            Some(app) if shared => format!("{label}@{app}"),
+            _ => label,
+        }
+    }
+
     /// Accounts are stored but none is active (after `setup` of another
     /// app): their names, `@a, @b`, for advice that says which to pick.
     pub(crate) fn inactive_account_names(&self) -> Option<String> {
@@ -410,7 +425,7 @@ impl State {
         let Some(i) = self.accounts.iter().position(|a| a.is(id)) else {
             return Removed::NotFound;
         };
-        crate::handoff::remove_for_account(&mut self.handoffs, &id.user_id);
+        crate::handoff::remove_for_account(&mut self.handoffs, id);
         self.accounts.remove(i);
         if self.active.as_ref() != Some(id) {
             return Removed::Inactive;

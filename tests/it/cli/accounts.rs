@@ -319,21 +319,17 @@ fn token_reveal_piped_into_login_with_token_keeps_one_account() {
     assert_eq!(list["active"], instatui::fake::DEMO_USER_ID);
 }
 
-/// One username under two apps: `--account NAME` and `accounts remove NAME`
-/// refuse (exit 2) and list the candidates; `NAME@APP_ID` picks one.
-#[test]
-fn an_ambiguous_account_name_is_refused_with_the_candidates() {
-    let m = Machine::demo();
-    m.authorized();
-    // The same person authorized under a second app, as another release's
-    // file would hold it (the fake knows one app).
+/// The demo user authorized under a second app (424242) too, with the
+/// app-scoped id 5550001 and the token `SECOND_APP_TOKEN`, as another
+/// release's file would hold it (the fake knows one app).
+pub(crate) fn same_person_under_a_second_app(m: &Machine) {
     let mut state = m.state();
     let mut app = state["apps"][0].clone();
     app["app_id"] = "424242".into();
     state["apps"].as_array_mut().expect("apps").push(app);
     let mut twin = state["accounts"][0].clone();
     twin["app_id"] = "424242".into();
-    twin["token"]["value"] = "IGAAsecondappsecondappsecondapp".into();
+    twin["token"]["value"] = SECOND_APP_TOKEN.into();
     if let Some(profile) = twin["profile"].as_object_mut() {
         profile.insert("id".into(), "5550001".into());
     }
@@ -342,6 +338,17 @@ fn an_ambiguous_account_name_is_refused_with_the_candidates() {
         .expect("accounts")
         .push(twin);
     std::fs::write(m.state_path(), state.to_string()).expect("write");
+}
+
+pub(crate) const SECOND_APP_TOKEN: &str = "IGAAsecondappsecondappsecondapp";
+
+/// One username under two apps: `--account NAME` and `accounts remove NAME`
+/// refuse (exit 2) and list the candidates; `NAME@APP_ID` picks one.
+#[test]
+fn an_ambiguous_account_name_is_refused_with_the_candidates() {
+    let m = Machine::demo();
+    m.authorized();
+    same_person_under_a_second_app(&m);
 
     let run = m.run(&["token", "--account", DEMO_USERNAME]);
     assert_eq!(run.code, 2, "{run:?}");

@@ -324,6 +324,67 @@ fn a_handoff_runs_with_its_own_accounts_token_and_goes_with_its_account() {
     assert_eq!(m.run(&["handoff", "remove", "7"]).code, 0);
 }
 
+/// Issue 24: a handoff belongs to its account, its app and professional
+/// id together. The same person under two apps is two accounts with one
+/// professional id: each has its own handoffs, handed its own app's token,
+/// with the professional id as `INSTAGRAM_USER_ID` and the app-scoped one
+/// only as `INSTAGRAM_APP_SCOPED_USER_ID`; removing one keeps the other's.
+#[test]
+fn a_handoff_belongs_to_its_accounts_app_and_gets_the_professional_id() {
+    use crate::cli::accounts::{SECOND_APP_TOKEN, same_person_under_a_second_app};
+    use instatui::fake::{DEMO_APP_ID, DEMO_USER_ID, DEMO_USERNAME};
+    let m = Machine::demo();
+    m.authorized();
+    same_person_under_a_second_app(&m);
+    let second = format!("{DEMO_USERNAME}@424242");
+    let seen = m.out("seen.txt");
+    let command = format!(
+        "printf '%s %s %s' \"$INSTAGRAM_ACCESS_TOKEN\" \"$INSTAGRAM_USER_ID\" \"$INSTAGRAM_APP_SCOPED_USER_ID\" > '{}'",
+        seen.display()
+    );
+    let add = m.run(&["--account", &second, "handoff", "add", "--exec", &command]);
+    assert_eq!(add.code, 0, "{add:?}");
+
+    // The first app's account (the active one) has none of it.
+    let run = m.run(&["handoff", "run"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains(&format!("No handoffs for @{DEMO_USERNAME}@{DEMO_APP_ID}")),
+        "{run:?}"
+    );
+    assert!(!seen.exists(), "the first app's token went nowhere");
+
+    let run = m.run(&["--account", &second, "handoff", "run"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        std::fs::read_to_string(&seen).unwrap(),
+        format!("{SECOND_APP_TOKEN} {DEMO_USER_ID} 5550001"),
+        "its own app's token, the professional id, the app-scoped one by its own name"
+    );
+    let list = m.run(&["handoff", "list"]);
+    assert!(list.stdout.contains(&format!("(@{second})")), "{list:?}");
+
+    // Removing the first app's account leaves the second's handoff.
+    let remove = m.run(&[
+        "accounts",
+        "remove",
+        &format!("{DEMO_USERNAME}@{DEMO_APP_ID}"),
+    ]);
+    assert_eq!(remove.code, 0, "{remove:?}");
+    assert!(
+        remove.stdout.contains(&format!(
+            "Forgot @{DEMO_USERNAME}@{DEMO_APP_ID} and its token"
+        )),
+        "{remove:?}"
+    );
+    let list = m.run(&["handoff", "list", "--json"]);
+    let list: serde_json::Value = serde_json::from_str(&list.stdout).expect("JSON");
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+    assert_eq!(list[0]["app_id"], "424242");
+    assert_eq!(list[0]["account"], DEMO_USER_ID);
+}
+
 #[test]
 fn an_expired_token_is_not_handed_on_and_the_exit_says_authorize() {
     use instatui::fake::DEMO_USERNAME;

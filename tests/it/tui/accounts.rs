@@ -161,6 +161,7 @@ fn removing_asks_first_naming_the_account() {
     app.stored.handoffs.push(instatui::handoff::Handoff {
         id: 3,
         account: OTHER_ID.into(),
+        app_id: Some(APP_ID.into()),
         target: instatui::handoff::Destination::Exec {
             command: "true".into(),
             timeout_secs: 5,

@@ -166,6 +166,7 @@ fn with_handoff(mut app: instatui::app::App) -> instatui::app::App {
     app.stored.handoffs.push(Handoff {
         id: 1,
         account: USER_ID.into(),
+        app_id: Some(APP_ID.into()),
         target: Destination::Dotenv {
             path: "/srv/site/.env".into(),
             var: "INSTAGRAM_ACCESS_TOKEN".into(),
@@ -226,6 +227,7 @@ fn without_handoffs_for_the_account_nothing_runs() {
     app.stored.handoffs.push(Handoff {
         id: 1,
         account: "someone-else".into(),
+        app_id: Some(APP_ID.into()),
         target: Destination::Exec {
             command: "true".into(),
             timeout_secs: 5,
@@ -484,6 +486,7 @@ async fn quitting_while_a_handoff_runs_stops_it_and_records_it() {
     app.stored.handoffs.push(Handoff {
         id: 1,
         account: USER_ID.into(),
+        app_id: Some(APP_ID.into()),
         target: Destination::Exec {
             command: format!("echo up > '{}'; sleep 77", fifo.display()),
             timeout_secs: 600,
@@ -501,6 +504,8 @@ async fn quitting_while_a_handoff_runs_stops_it_and_records_it() {
     let ticket = instatui::handoff::Ticket {
         token: token.value,
         user_id: token.user_id,
+        app_id: Some(APP_ID.into()),
+        app_scoped_id: None,
         username: None,
         expires_at: token.expires_at,
     };
