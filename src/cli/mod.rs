@@ -245,6 +245,10 @@ pub enum Command {
         /// A subcommand whose page to print (e.g. download).
         #[arg(value_name = "SUBCOMMAND")]
         subcommand: Option<String>,
+        /// Write every page instead (instatui.1 and instatui-SUBCOMMAND.1 for each) into this
+        /// folder, as a package installs them.
+        #[arg(long, value_name = "DIR", conflicts_with = "subcommand")]
+        out_dir: Option<std::path::PathBuf>,
     },
     /// Check the setup before the browser: redirect URI, scopes, clock, Graph version, state
     /// file permissions, keep-alive, pictures. Each line is ok or what to do; exit 1 when one fails.
@@ -294,7 +298,10 @@ impl Command {
     pub fn run_without_store(&self) -> Option<Result<(), CliError>> {
         match self {
             Command::Completions { shell } => Some(docs::completions(*shell)),
-            Command::Man { subcommand } => Some(docs::man(subcommand.as_deref())),
+            Command::Man {
+                out_dir: Some(dir), ..
+            } => Some(docs::man_all(dir)),
+            Command::Man { subcommand, .. } => Some(docs::man(subcommand.as_deref())),
             Command::Version { json } => Some(version(*json)),
             _ => None,
         }

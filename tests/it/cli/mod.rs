@@ -8,6 +8,7 @@ mod engagement;
 mod handoff;
 mod help;
 mod keepalive;
+mod packaging;
 mod rate_limit;
 mod version;
 mod watch;
