@@ -279,6 +279,24 @@ pub fn parse(text: &str) -> Result<Config, FileError> {
     })
 }
 
+/// keep-alive's schedule, `--every` and `--within`: the flags, else this
+/// file's `[keep_alive]`, else the defaults. One resolution for the CLI's
+/// `keep-alive install`, `print` and `run` and the TUI's keep-alive popup
+/// (`K`, which has no flags), so both install the same timer.
+pub fn keep_alive_schedule(
+    every: Option<Duration>,
+    within: Option<Duration>,
+    config: &Config,
+) -> (Duration, Duration) {
+    let default = crate::keepalive::Schedule::default();
+    (
+        every.or(config.keep_alive_every).unwrap_or(default.every),
+        within
+            .or(config.keep_alive_within)
+            .unwrap_or(default.within),
+    )
+}
+
 /// The words a key takes: the names of the flag's own choices (`theme` as
 /// `--theme`, `images` as `--images`), so the file and the flag never
 /// disagree.

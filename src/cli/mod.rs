@@ -689,15 +689,7 @@ impl Context {
         every: Option<time::Duration>,
         within: Option<time::Duration>,
     ) -> (time::Duration, time::Duration) {
-        let default = crate::keepalive::Schedule::default();
-        (
-            every
-                .or(self.config.keep_alive_every)
-                .unwrap_or(default.every),
-            within
-                .or(self.config.keep_alive_within)
-                .unwrap_or(default.within),
-        )
+        crate::config::keep_alive_schedule(every, within, &self.config)
     }
 
     /// The same context, on one account.

@@ -302,11 +302,16 @@ impl Executor {
         });
     }
 
-    pub(crate) fn check_keep_alive(&mut self, config_dir: std::path::PathBuf) {
+    pub(crate) fn check_keep_alive(
+        &mut self,
+        config_dir: std::path::PathBuf,
+        config: &crate::config::Config,
+    ) {
         use crate::app::keepalive::KeepAliveState;
         let for_guide = config_dir.clone();
+        let config = config.clone();
         self.spawn(async move {
-            let guide = tokio::task::spawn_blocking(move || keep_alive_guide(&for_guide))
+            let guide = tokio::task::spawn_blocking(move || keep_alive_guide(&for_guide, &config))
                 .await
                 .unwrap_or_else(|e| Err(format!("could not build the keep-alive lines: {e}")));
             vec![Msg::KeepAliveGuide(guide)]
@@ -1129,11 +1134,17 @@ async fn demo_consent(
 
 /// Puts text on the clipboard through the terminal (OSC 52), which works
 /// over SSH too where the terminal supports it.
-/// The keep-alive popup's lines: what `keep-alive install` would set up
-/// for this binary and config dir, on the default schedule.
-fn keep_alive_guide(config_dir: &std::path::Path) -> Result<crate::app::keepalive::Guide, String> {
-    let plan =
-        crate::keepalive::Plan::for_this_binary(config_dir, crate::keepalive::Schedule::default())?;
+/// The keep-alive popup's lines, and the plan its `i` installs: what
+/// `keep-alive install` would set up for this binary and config dir, on
+/// the schedule it would use (config.toml's `[keep_alive]`, else the
+/// default; the TUI has no flags).
+pub fn keep_alive_guide(
+    config_dir: &std::path::Path,
+    config: &crate::config::Config,
+) -> Result<crate::app::keepalive::Guide, String> {
+    let (every, within) = crate::config::keep_alive_schedule(None, None, config);
+    let schedule = crate::keepalive::Schedule::new(every, within)?;
+    let plan = crate::keepalive::Plan::for_this_binary(config_dir, schedule)?;
     Ok(crate::app::keepalive::Guide {
         command: crate::keepalive::command_line(&plan),
         entries: crate::keepalive::preview(&plan),

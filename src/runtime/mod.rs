@@ -11,7 +11,7 @@ mod terminal;
 use crate::preview::ImageMode;
 use crate::ui::theme::Theme;
 pub use cache::FeedCache;
-pub use effects::Executor;
+pub use effects::{Executor, keep_alive_guide};
 pub use event_loop::Signals;
 
 use crate::app::App;
@@ -71,7 +71,7 @@ pub async fn run(
     let config_dir = store.dir().to_path_buf();
     let mut executor = Executor::new(store, cache, None);
     executor.saves_start_from(&started_from);
-    executor.check_keep_alive(config_dir);
+    executor.check_keep_alive(config_dir, &config);
     executor.load_watch();
     event_loop::run(app, executor, mode).await
 }

@@ -555,3 +555,78 @@ async fn quitting_while_a_handoff_runs_stops_it_and_records_it() {
         "{last:?}"
     );
 }
+
+/// The `[keep_alive]` schedule of config.toml, 6h and 14d: the TUI's `K`
+/// then `i` installs what `keep-alive install` would, not the default 12h
+/// and 10d.
+#[test]
+fn the_tuis_keep_alive_install_follows_config_toml_as_the_cli_does() {
+    let m = crate::common::cli::Machine::with_posts(1);
+    let dir = m.config_dir();
+    std::fs::create_dir_all(&dir).expect("config dir");
+    std::fs::write(
+        dir.join("config.toml"),
+        "[keep_alive]\nevery = \"6h\"\nwithin = \"14d\"\n",
+    )
+    .expect("config.toml");
+    let loaded = instatui::config::load(&dir);
+    assert_eq!(loaded.warning, None);
+    // What the runtime builds at start for this config dir.
+    let guide = instatui::runtime::keep_alive_guide(&dir, &loaded.config).expect("the lines");
+
+    let mut app = token_app(Duration::days(30));
+    send(
+        &mut app,
+        [
+            Msg::KeepAlive(KeepAliveState::Missing),
+            Msg::KeepAliveGuide(Ok(guide.clone())),
+            key('K'),
+        ],
+    );
+    let effects = send(&mut app, [key('i')]);
+    let installed = effects
+        .iter()
+        .find_map(|e| match e {
+            Effect::InstallKeepAlive(plan) => Some(plan.as_ref().clone()),
+            _ => None,
+        })
+        .expect("i installs");
+    assert_eq!(installed, guide.plan);
+    assert!(guide.command.ends_with("--within 14d"), "{}", guide.command);
+
+    // The CLI's `keep-alive print` for the same config dir writes the same
+    // lines; only the binary differs (this test's, the CLI's).
+    let cli = m.run(&["keep-alive", "print"]);
+    assert_eq!(cli.code, 0, "{}", cli.stderr);
+    let cli_bin = assert_cmd::cargo::cargo_bin("instatui");
+    let ours = std::env::current_exe().expect("this test binary");
+    let printed = cli.stdout.replace(&*cli_bin.to_string_lossy(), "INSTATUI");
+    assert!(printed.contains("every 6h this runs"), "{printed}");
+    for entry in &guide.entries {
+        // The entry's name says whether the config dir is this process's
+        // default one, which it is for the CLI (run with its XDG dirs) and
+        // not for this test: `instatui-keepalive` against
+        // `instatui-keepalive-<8 hex>`.
+        let text = without_dir_hash(&entry.text.replace(&*ours.to_string_lossy(), "INSTATUI"));
+        assert!(
+            printed.contains(text.trim_end()),
+            "the TUI would install\n{text}\nbut keep-alive print says\n{printed}"
+        );
+    }
+}
+
+/// `instatui-keepalive-30dc2013` as `instatui-keepalive`.
+fn without_dir_hash(text: &str) -> String {
+    let marker = "instatui-keepalive-";
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(marker) {
+        let after = &rest[at + marker.len()..];
+        let hex = after.chars().take_while(char::is_ascii_hexdigit).count();
+        out.push_str(&rest[..at]);
+        out.push_str("instatui-keepalive");
+        rest = if hex == 8 { &after[8..] } else { after };
+    }
+    out.push_str(rest);
+    out
+}
