@@ -3,6 +3,7 @@
 
 mod batch;
 mod many;
+pub mod mark;
 pub mod pace;
 
 pub use many::run_all;

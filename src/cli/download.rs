@@ -3,6 +3,7 @@
 
 use super::progress::{self, Listing};
 use super::{CliError, Context, DownloadArgs};
+use crate::download::mark::Mark;
 use crate::download::{self, Outcome};
 use crate::instagram::walk::{self, MediaList};
 use crate::instagram::{Media, MediaType, VIDEO_UNAVAILABLE, VIDEO_UNAVAILABLE_WHY};
@@ -67,20 +68,43 @@ pub(super) async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliErro
         ))
     })?;
 
+    // `--new`: the newest post a complete run saved here for this account.
+    let account_key = ctx
+        .account(&state)
+        .and_then(|a| a.profile.as_ref().and_then(|p| p.user_id.clone()))
+        .unwrap_or_else(|| token.user_id.clone());
+    let mark = if args.new {
+        Mark::read(&dir, &account_key).unwrap_or_else(|e| {
+            eprintln!("warning: {e}; listing every post (the files already there are skipped)");
+            None
+        })
+    } else {
+        None
+    };
+    let newer = |p: &Media| mark.as_ref().is_none_or(|m| m.is_new(p));
+
     // The whole feed stops at the count; a range at the first post older
-    // than `--since`, or once the count of posts in it is in (posts newer
-    // than `--until` are paged past).
-    let limit = args.count.max();
+    // than `--since` or the mark, or once the count of posts in it is in
+    // (posts newer than `--until` are paged past). The first page's pinned
+    // posts, old as they may be, end nothing.
+    let limit = if args.new { None } else { args.count.max() };
+    let whole = range.is_all() && mark.is_none();
     let mut matched = 0;
+    let mut past = walk::Past::default();
     let pages = walk::until(
         client.pages(
             &token.value,
             crate::instagram::client::ME,
-            limit.filter(|_| range.is_all()),
+            limit.filter(|_| whole),
         ),
         |page| {
-            matched += page.iter().filter(|p| range.contains(p)).count();
-            page.iter().any(|p| range.is_past(p)) || limit.is_some_and(|l| matched >= l)
+            matched += page
+                .iter()
+                .filter(|p| range.contains(p) && newer(p))
+                .count();
+            past.reached(page, |p| {
+                range.is_past(p) || mark.as_ref().is_some_and(|m| m.is_past(p))
+            }) || limit.is_some_and(|l| matched >= l)
         },
     );
     let list = MediaList::gather(pages, |n| listing.set(n))
@@ -90,10 +114,13 @@ pub(super) async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliErro
     if let Some(note) = list.note() {
         eprintln!("note: {note}");
     }
+    // Paging that stopped before the end (a cursor again, 10,000 posts)
+    // may have left new posts unlisted: the mark then stays.
+    let listed_all = list.stop.is_none();
     let mut posts = list.items;
-    if !range.is_all() {
-        posts.retain(|p| range.contains(p));
-        if let Some(limit) = args.count.max() {
+    if !whole {
+        posts.retain(|p| range.contains(p) && newer(p));
+        if let Some(limit) = limit {
             posts.truncate(limit);
         }
     }
@@ -169,6 +196,19 @@ pub(super) async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliErro
         posts.len(),
         dir.display()
     );
+    if args.new && failures.is_empty() && listed_all {
+        // Only now, every file on disk: an interrupted or failed run
+        // leaves the mark where it was, and the next run fetches it all again.
+        if let Some(next) = Mark::after(mark.as_ref(), &account_key, &posts)
+            && Some(&next) != mark.as_ref()
+        {
+            next.write(&dir).map_err(|e| {
+                CliError::failed(format!(
+                    "{e}; the files are saved, but the next 'download --new' fetches them again"
+                ))
+            })?;
+        }
+    }
     if failures.is_empty() {
         Ok(())
     } else {

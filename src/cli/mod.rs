@@ -581,6 +581,10 @@ pub struct DownloadArgs {
     /// Also write <username>_<date>_<media-id>.json per post: caption, time, permalink, type, counts.
     #[arg(long)]
     pub(crate) sidecars: bool,
+    /// Only posts newer than the newest one a complete run saved into this folder for this
+    /// account (the first run: every post); files moved or deleted since do not matter.
+    #[arg(long, conflicts_with = "limit")]
+    pub(crate) new: bool,
 }
 
 /// `--limit`: a count of posts, in words a user understands when it is not one.

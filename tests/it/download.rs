@@ -1003,3 +1003,144 @@ async fn d_on_the_feed_saves_the_selected_album_with_progress() {
     let stems = saved_stems(&dir.path().join("saved"));
     assert_eq!(stems, planned_stems(std::slice::from_ref(&album)));
 }
+
+/// Requests for a page of posts so far.
+fn media_calls(m: &Machine) -> usize {
+    m.control()
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/media"))
+        .count()
+}
+
+/// The stems of the downloads in `dir`: dot-files (the mark) left out.
+fn download_stems(dir: &Path) -> HashSet<String> {
+    names(dir)
+        .into_iter()
+        .filter(|n| !n.starts_with('.'))
+        .map(|n| n.rsplit_once('.').expect("an extension").0.to_string())
+        .collect()
+}
+
+/// Instagram lists pinned posts first, whatever their age: three old ones
+/// at the head of the first page do not end `--since` there, and every
+/// post of the range is saved (more than a page of them).
+#[test]
+fn cli_download_since_goes_past_old_pinned_posts() {
+    let m = Machine::with_posts(230);
+    m.authorized();
+    let all = posts(&m);
+    let recent: Vec<Media> = all
+        .iter()
+        .filter(|p| p.timestamp.as_deref().is_some_and(|t| t >= "2026-05-01"))
+        .cloned()
+        .collect();
+    assert!((101..200).contains(&recent.len()), "{} posts", recent.len());
+    m.control().pin_posts(&[200, 210, 220]);
+    let out = m.out("since-pinned");
+    let before = media_calls(&m);
+    let run = m.run(&[
+        "download",
+        "--all",
+        "--since",
+        "2026-05-01",
+        "--out",
+        out.to_str().expect("utf8"),
+    ]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(&format!("from {} posts", recent.len())),
+        "{run:?}"
+    );
+    assert_eq!(download_stems(&out), planned_stems(&recent));
+    assert_eq!(
+        media_calls(&m) - before,
+        2,
+        "the second page reaches older posts that are not pinned: no third"
+    );
+}
+
+/// `download --new` remembers the newest post a complete run saved into the
+/// folder: the next run fetches only newer posts, more than a page of them
+/// under two old pinned ones; a run with a failed file leaves the mark; a
+/// run with nothing new fetches nothing, whatever was deleted since.
+#[test]
+fn cli_download_new_fetches_only_what_came_after_the_last_complete_run() {
+    let m = Machine::with_posts(160);
+    m.authorized();
+    let all = posts(&m);
+    m.control().pin_posts(&[150, 155]);
+    m.control().hold_back_newest(110);
+    let out = m.out("archive");
+    let dir = out.to_str().expect("utf8");
+    let mark = || -> Option<String> {
+        let name = names(&out)
+            .into_iter()
+            .find(|n| n.starts_with(".instatui-new-"))?;
+        let text = std::fs::read_to_string(out.join(name)).expect("the mark");
+        let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        value["post_id"].as_str().map(str::to_string)
+    };
+
+    // The first run: every post there is, the pinned ones included.
+    let run = m.run(&["download", "--new", "--out", dir]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("from 50 posts"), "{run:?}");
+    assert_eq!(mark(), Some(all[110].id.clone()));
+    let first: HashSet<String> = download_stems(&out);
+
+    // 110 new posts, one file of which fails for good (a 404).
+    m.control().publish_held_back();
+    m.control().inject_on(
+        "/cdn",
+        Fault::Canned {
+            status: 404,
+            content_type: "text/plain".into(),
+            body: "Not Found".into(),
+        },
+        1,
+    );
+    let run = m.run(&["download", "--new", "--out", dir]);
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(run.stdout.contains("from 110 posts"), "{run:?}");
+    assert!(run.stdout.contains(", 1 failed"), "{run:?}");
+    assert_eq!(
+        mark(),
+        Some(all[110].id.clone()),
+        "an incomplete run moves nothing"
+    );
+
+    // Again: the same posts, the missing file saved; now the mark moves.
+    let before = media_calls(&m);
+    let run = m.run(&["download", "--new", "--out", dir]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("from 110 posts"), "{run:?}");
+    assert!(run.stdout.contains(", 0 failed"), "{run:?}");
+    assert_eq!(media_calls(&m) - before, 2, "stopped at the mark");
+    assert_eq!(mark(), Some(all[0].id.clone()));
+    let new: HashSet<String> = planned_stems(&all[..110]);
+    let stems = download_stems(&out);
+    assert_eq!(stems, first.union(&new).cloned().collect::<HashSet<_>>());
+
+    // Nothing new: one page asked for, no file fetched, even with the
+    // folder emptied meanwhile.
+    for name in names(&out).iter().filter(|n| !n.starts_with('.')) {
+        std::fs::remove_file(out.join(name)).expect("rm");
+    }
+    let (pages, files) = (media_calls(&m), cdn_hits(&m.control()));
+    let run = m.run(&["download", "--new", "--out", dir]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout
+            .contains("0 saved, 0 already there, 0 failed, from 0 posts"),
+        "{run:?}"
+    );
+    assert_eq!(media_calls(&m) - pages, 1);
+    assert_eq!(cdn_hits(&m.control()), files);
+    assert!(download_stems(&out).is_empty());
+    assert_eq!(mark(), Some(all[0].id.clone()));
+
+    // `--new` walks to the mark: a count would leave a gap under it.
+    let run = m.run(&["download", "--new", "--limit", "5", "--out", dir]);
+    assert_eq!(run.code, 2, "{run:?}");
+}

@@ -126,6 +126,32 @@ impl FakeControl {
         self.app.lock().retired_versions.push(version.to_string());
     }
 
+    /// From now on the first user's posts at these places of their list (0
+    /// the newest) are listed first, in this order, whatever their age: how
+    /// Instagram lists pinned posts (three at most, as its app allows).
+    /// Places past the end are ignored.
+    pub fn pin_posts(&self, places: &[usize]) {
+        let ids = places
+            .iter()
+            .filter_map(|&i| self.app.user(0).account.posts.get(i))
+            .map(|p| p.id.clone())
+            .collect();
+        self.app.lock().pinned = ids;
+    }
+
+    /// The first user's newest `count` posts are not published yet: their
+    /// lists start after them (a pinned one among them is not listed either),
+    /// until [`publish_held_back`](Self::publish_held_back).
+    pub fn hold_back_newest(&self, count: usize) {
+        self.app.lock().unpublished = count;
+    }
+
+    /// Publishes the posts [`hold_back_newest`](Self::hold_back_newest)
+    /// held back: they head the list, as new posts do.
+    pub fn publish_held_back(&self) {
+        self.app.lock().unpublished = 0;
+    }
+
     /// Logs the browser in as the user `name` names (username, user id or
     /// the app-scoped id): the next authorization is theirs, as after they
     /// typed their password on Instagram's login form. False (and nothing

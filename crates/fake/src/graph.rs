@@ -280,10 +280,38 @@ pub(crate) fn cursor(media_id: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("AQHR:{media_id}"))
 }
 
-fn cursor_index(user: &User, cursor: &str) -> Option<usize> {
+/// The place in `listed` of the post `cursor` names.
+fn cursor_index(user: &User, listed: &[usize], cursor: &str) -> Option<usize> {
     let bytes = URL_SAFE_NO_PAD.decode(cursor.trim_end_matches('=')).ok()?;
     let text = String::from_utf8(bytes).ok()?;
-    user.account.index_of(text.strip_prefix("AQHR:")?)
+    let post = user.account.index_of(text.strip_prefix("AQHR:")?)?;
+    listed.iter().position(|&i| i == post)
+}
+
+/// The user's posts (indexes into their feed) in the order `/media` lists
+/// them: the pinned ones first, then the rest newest first, none of the
+/// posts held back as not published yet.
+fn listing(app: &Shared, user_index: usize, user: &User) -> Vec<usize> {
+    let (pinned, unpublished) = {
+        let inner = app.lock();
+        let unpublished = if user_index == 0 {
+            inner.unpublished
+        } else {
+            0
+        };
+        (inner.pinned.clone(), unpublished)
+    };
+    let pinned: Vec<usize> = pinned
+        .iter()
+        .filter_map(|id| user.account.index_of(id))
+        .filter(|&i| i >= unpublished)
+        .collect();
+    let total = user.account.posts.len();
+    pinned
+        .iter()
+        .copied()
+        .chain((unpublished.min(total)..total).filter(|i| !pinned.contains(i)))
+        .collect()
 }
 
 pub(crate) fn page_url(app: &Shared, request: &GraphRequest, key: &str, cursor: &str) -> String {
@@ -313,18 +341,24 @@ fn media_list(
             .clamp(1, MAX_LIMIT),
     };
     let user = app.user(grant.user);
-    let total = user.account.posts.len();
+    let listed = listing(app, grant.user, user);
+    let total = listed.len();
     let bad_cursor = |name: &str| GraphError::param(format!("(#100) Invalid {name} cursor"));
     let (start, end) = if let Some(after) = request.param("after") {
-        let start = cursor_index(user, after).ok_or_else(|| bad_cursor("after"))? + 1;
+        let start = cursor_index(user, &listed, after).ok_or_else(|| bad_cursor("after"))? + 1;
         (start, (start + limit).min(total))
     } else if let Some(before) = request.param("before") {
-        let end = cursor_index(user, before).ok_or_else(|| bad_cursor("before"))?;
+        let end = cursor_index(user, &listed, before).ok_or_else(|| bad_cursor("before"))?;
         (end.saturating_sub(limit), end)
     } else {
         (0, limit.min(total))
     };
-    let posts = user.account.posts.get(start..end).unwrap_or_default();
+    let posts: Vec<&crate::feed::Post> = listed
+        .get(start..end)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|&i| user.account.posts.get(i))
+        .collect();
     let (Some(first), Some(last)) = (posts.first(), posts.last()) else {
         return Ok(graph_ok(&json!({ "data": [] })));
     };

@@ -81,6 +81,12 @@ pub(crate) struct Inner {
     /// Versions answered with code 2500 `Unknown path components`
     /// (`FakeControl::retire_api_version`).
     pub retired_versions: Vec<String>,
+    /// Post ids listed first, in this order, as Instagram lists pinned
+    /// posts (`FakeControl::pin_posts`).
+    pub pinned: Vec<String>,
+    /// How many of the first user's newest posts are not published yet
+    /// (`FakeControl::hold_back_newest`).
+    pub unpublished: usize,
 }
 
 /// Everything the request handlers share.
@@ -121,6 +127,8 @@ impl Shared {
                 peak_in_flight: 0,
                 served_version: None,
                 retired_versions: Vec::new(),
+                pinned: Vec::new(),
+                unpublished: 0,
             }),
         }
     }

@@ -92,6 +92,48 @@ where
     })
 }
 
+/// How many posts an account may have pinned: Instagram lists them first
+/// on the first page, whatever their age (its web app allows three).
+pub const MAX_PINNED: usize = 3;
+
+/// Whether the `i`th post of an account's first page is pinned, by the look
+/// of it: one of the first [`MAX_PINNED`] that is older than a post listed
+/// after it on that page (the rest of a feed is newest first).
+pub fn looks_pinned(first_page: &[Media], i: usize) -> bool {
+    if i >= MAX_PINNED {
+        return false;
+    }
+    let Some(at) = first_page.get(i).and_then(Media::posted_at) else {
+        return false;
+    };
+    first_page
+        .iter()
+        .skip(i + 1)
+        .filter_map(Media::posted_at)
+        .any(|later| later > at)
+}
+
+/// Where a newest-first walk goes past a point in time (`--since`, the mark
+/// of `download --new`): at the first post `older` says is past, the first
+/// page's pinned posts ([`looks_pinned`]) left out, so an old pinned post
+/// does not end the walk before the new posts under it. Feed it the pages
+/// in order (as [`until`] does).
+#[derive(Debug, Default)]
+pub struct Past {
+    pages: usize,
+}
+
+impl Past {
+    /// Whether this page, the next of the walk, holds a post past the point.
+    pub fn reached(&mut self, page: &[Media], older: impl Fn(&Media) -> bool) -> bool {
+        let first = self.pages == 0;
+        self.pages += 1;
+        page.iter()
+            .enumerate()
+            .any(|(i, post)| older(post) && !(first && looks_pinned(page, i)))
+    }
+}
+
 /// Where a walk is between two pages.
 struct Walk {
     pager: Pager,
@@ -189,5 +231,68 @@ impl Client {
         on_page: impl FnMut(usize),
     ) -> Result<Vec<Media>, ApiError> {
         Ok(self.list_media(token, owner, max, on_page).await?.items)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn post(id: &str, day: u8) -> Media {
+        serde_json::from_value(serde_json::json!({
+            "id": id,
+            "timestamp": format!("2026-11-{day:02}T12:00:00+0000"),
+        }))
+        .unwrap()
+    }
+
+    /// Older than the 10th of November.
+    fn before_10th(p: &Media) -> bool {
+        p.timestamp.as_deref().is_some_and(|t| t < "2026-11-10")
+    }
+
+    #[test]
+    fn pinned_posts_at_the_head_of_the_first_page_do_not_end_the_walk() {
+        // Three old pinned posts, then the feed newest first.
+        let first = [
+            post("p1", 1),
+            post("p2", 3),
+            post("p3", 2),
+            post("a", 20),
+            post("b", 15),
+            post("c", 12),
+        ];
+        assert!((0..3).all(|i| looks_pinned(&first, i)));
+        assert!(!looks_pinned(&first, 3));
+        let mut past = Past::default();
+        assert!(
+            !past.reached(&first, before_10th),
+            "only pinned posts are older"
+        );
+        // The next page: its first older post ends the walk, even in the first three.
+        assert!(past.reached(&[post("d", 11), post("e", 9)], before_10th));
+        let mut past = Past::default();
+        past.reached(&first, before_10th);
+        assert!(past.reached(&[post("e", 9), post("f", 8)], before_10th));
+    }
+
+    #[test]
+    fn an_older_post_after_the_first_three_or_newer_than_the_rest_ends_the_walk() {
+        // A fourth older post is no pinned one.
+        let page = [
+            post("p1", 1),
+            post("p2", 2),
+            post("p3", 3),
+            post("p4", 4),
+            post("a", 20),
+        ];
+        assert!(!looks_pinned(&page, 3));
+        assert!(Past::default().reached(&page, before_10th));
+        // The first post older than the point and than everything after it: not pinned, the end.
+        let page = [post("a", 9), post("b", 8), post("c", 7)];
+        assert!(!looks_pinned(&page, 0));
+        assert!(Past::default().reached(&page, before_10th));
+        // No older post at all: go on.
+        assert!(!Past::default().reached(&[post("a", 20), post("b", 12)], before_10th));
     }
 }
