@@ -103,10 +103,27 @@ pub fn parse_insights(body: &[u8]) -> Result<Vec<Insight>, serde_json::Error> {
 
 /// What Instagram answers instead of a post's numbers, none of which is a
 /// failure of instatui's or the user's to fix by retrying.
+///
+/// Told apart by Meta's codes where its reference gives one, by words only
+/// where it gives none (docs/cli.md, "How Instagram's states are told"):
+/// - not enough viewers: code 10 (Meta's Media Insights reference: "error
+///   code 10 with the message (#10) Not enough viewers for the media to show
+///   insights"); code 10 is also the Graph API's "permission denied", so
+///   within code 10 the documented words tell the two apart;
+/// - an item inside an album: Meta documents the rule ("Insights data is
+///   not available for any media within an Instagram Media album") but no
+///   code or words, so the words Instagram sends are the fallback, and only
+///   on a refusal of the request (never a rate limit, an expired token or
+///   an outage, whatever those say);
+/// - a missing permission: the Graph API's permission codes, 10 and
+///   200–299 ([`ErrorKind::Permission`]);
+/// - no numbers yet (a new post, up to 48 h of delay): no error at all but
+///   an empty `data` set, which Meta documents instead of zeros; the
+///   callers read it from the answer's shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum InsightsState {
-    /// "(#10) Not enough viewers for the media to show insights".
+    /// Code 10, "(#10) Not enough viewers for the media to show insights".
     NotEnoughViewers,
     /// Items inside an album have no insights of their own.
     AlbumItem,
@@ -114,14 +131,35 @@ pub enum InsightsState {
     MissingPermission,
 }
 
+/// Code 10: Meta's code for "not enough viewers", and the Graph API's
+/// "permission denied".
+const NOT_ENOUGH_VIEWERS_CODE: i64 = 10;
+
 impl InsightsState {
     /// The state an error stands for, if it is one.
     pub fn of(err: &ApiError) -> Option<InsightsState> {
+        // Only a refusal of this request can be a state: a rate limit, an
+        // expired token or an outage stays what it is, whatever its words.
+        if !matches!(
+            err.kind,
+            ErrorKind::Permission | ErrorKind::BadParameter | ErrorKind::Other
+        ) {
+            return None;
+        }
         let message = err.message.to_ascii_lowercase();
-        if message.contains("not enough viewers") {
+        // An answer without a code (none is documented to come so) falls
+        // back to the documented words alone.
+        let code_10 = err.code.is_none_or(|c| c == NOT_ENOUGH_VIEWERS_CODE);
+        if code_10 && message.contains("not enough viewers") {
             return Some(InsightsState::NotEnoughViewers);
         }
-        if message.contains("within an album") || message.contains("carousel") {
+        // Meta's own sentence ("media within an Instagram Media album"),
+        // the words instatui's fake sends ("within an album"), or a
+        // carousel's child; not any mention of an album or carousel, which
+        // a refused metric for an album as a whole (CAROUSEL_ALBUM) makes.
+        let album_item = (message.contains("within an") && message.contains("album"))
+            || (message.contains("carousel") && message.contains("child"));
+        if album_item {
             return Some(InsightsState::AlbumItem);
         }
         (err.kind == ErrorKind::Permission).then_some(InsightsState::MissingPermission)

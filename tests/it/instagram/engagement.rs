@@ -83,6 +83,112 @@ fn not_enough_viewers_is_a_state_not_a_failure() {
     assert_eq!(InsightsState::of(&rate), None);
 }
 
+/// Instagram's states by Meta's code where its reference documents one (10
+/// for "not enough viewers", the Graph API's 10 and 200–299 for a missing
+/// permission), by words only for the album item it documents no code for,
+/// and never for a rate limit, an expired token or an outage.
+#[test]
+fn instagrams_states_are_told_by_code_where_meta_documents_one() {
+    let answer = |status: u16, code: i64, transient: bool, message: &str| {
+        let body = serde_json::json!({"error": {
+            "message": message, "type": "OAuthException", "code": code,
+            "is_transient": transient, "fbtrace_id": "Axyz"
+        }});
+        InsightsState::of(&ApiError::from_response(
+            status,
+            Some("application/json"),
+            body.to_string().as_bytes(),
+        ))
+    };
+    let few = "(#10) Not enough viewers for the media to show insights";
+    assert_eq!(
+        answer(400, 10, false, few),
+        Some(InsightsState::NotEnoughViewers)
+    );
+    // Code 10 with other words is the Graph API's "permission denied".
+    assert_eq!(
+        answer(
+            400,
+            10,
+            false,
+            "(#10) Application does not have permission for this action"
+        ),
+        Some(InsightsState::MissingPermission)
+    );
+    assert_eq!(
+        answer(
+            400,
+            200,
+            false,
+            "(#200) Requires instagram_business_manage_insights permission"
+        ),
+        Some(InsightsState::MissingPermission)
+    );
+    // The documented words under another code are not the documented state.
+    assert_eq!(
+        answer(
+            400,
+            100,
+            false,
+            "(#100) Not enough viewers for the media to show insights"
+        ),
+        None
+    );
+    // No code is documented for album items: their words, on a refusal.
+    let album = "(#10) Media Insights are not available for media within an album";
+    assert_eq!(
+        answer(400, 10, false, album),
+        Some(InsightsState::AlbumItem)
+    );
+    assert_eq!(
+        answer(
+            400,
+            100,
+            false,
+            "Insights data is not available for media within an Instagram Media album"
+        ),
+        Some(InsightsState::AlbumItem)
+    );
+    // A metric refused for an album as a whole is a failure, not an album item.
+    assert_eq!(
+        answer(
+            400,
+            100,
+            false,
+            "(#100) The Media Insights API does not support the shares metric for the CAROUSEL_ALBUM media product type"
+        ),
+        None
+    );
+    // An outage, a rate limit or a dead token is never a state, whatever its words.
+    assert_eq!(
+        answer(
+            500,
+            2,
+            true,
+            "(#2) Service temporarily unavailable for media within an album"
+        ),
+        None
+    );
+    assert_eq!(
+        answer(
+            400,
+            4,
+            false,
+            "(#4) Application request limit reached: not enough viewers left"
+        ),
+        None
+    );
+    assert_eq!(
+        answer(
+            400,
+            190,
+            false,
+            "Error validating access token: within an album session"
+        ),
+        None
+    );
+}
+
 #[tokio::test]
 async fn insights_comments_and_totals_from_the_fake() {
     let (fake, client) = fake_and_client().await;
