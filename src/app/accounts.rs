@@ -66,7 +66,10 @@ impl App {
         if self.stored.active.as_ref() == Some(&account.id()) {
             self.set_status(
                 Level::Info,
-                format!("{} is the active account already", account.label()),
+                format!(
+                    "{} is the active account already",
+                    self.stored.label_among(&account)
+                ),
             );
             return;
         }
@@ -74,6 +77,7 @@ impl App {
         // to the cache under that account's id, never on screen for the next.
         self.flush_feed_cache(effects);
         let id = account.id();
+        let label = self.stored.label_among(&account);
         let untouched =
             self.credentials.focus.is_none() && !self.credentials.is_dirty(&self.stored);
         effects.push(self.persist(|s| {
@@ -92,8 +96,7 @@ impl App {
         self.set_status(
             Level::Success,
             format!(
-                "{} is the active account now: the header, Token (3) and Feed (4) show it",
-                account.label()
+                "{label} is the active account now: the header, Token (3) and Feed (4) show it"
             ),
         );
     }
@@ -155,6 +158,8 @@ impl App {
         let mut removed = Removed::NotFound;
         let forgotten =
             crate::handoff::forgotten(&crate::handoff::owned_by(&self.stored.handoffs, &id));
+        // Named as the list named it, before it goes.
+        let label = self.stored.label_among(&account);
         let untouched =
             self.credentials.focus.is_none() && !self.credentials.is_dirty(&self.stored);
         effects.push(self.persist(|s| removed = s.remove_account(&id)));
@@ -165,7 +170,6 @@ impl App {
         effects.push(Effect::DropFeedCache {
             user_id: id.user_id.clone(),
         });
-        let label = account.label();
         match removed {
             Removed::Active { now_active } => {
                 self.forget_account_views();

@@ -35,7 +35,7 @@ impl App {
         use super::keepalive::KeepAliveState;
         match condition {
             Condition::ExpiringSoon { .. } => {
-                let active = self.stored.active_user_id() == Some(account.user_id());
+                let active = self.stored.active.as_ref() == Some(&account.id());
                 let auto = active
                     && self.auto_refresh_on()
                     && account.last_refresh.as_ref().is_none_or(|r| r.ok);

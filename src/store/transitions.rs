@@ -306,14 +306,21 @@ impl State {
     /// the same one (one person authorized under two apps).
     pub(crate) fn label_among(&self, account: &Account) -> String {
         let label = account.label();
+        match self.app_telling_apart(account) {
+            Some(app) => format!("{label}@{app}"),
+            None => label,
+        }
+    }
+
+    /// The app id that tells `account` apart from another stored account
+    /// with the same label; `None` when its label alone does.
+    pub(crate) fn app_telling_apart<'a>(&self, account: &'a Account) -> Option<&'a str> {
+        let label = account.label();
         let shared = self
             .accounts
             .iter()
             .any(|a| !a.is(&account.id()) && a.label().eq_ignore_ascii_case(&label));
-        match &account.app_id {
-            Some(app) if shared => format!("{label}@{app}"),
-            _ => label,
-        }
+        account.app_id.as_deref().filter(|_| shared)
     }
 
     /// Accounts are stored but none is active (after `setup` of another

@@ -87,7 +87,7 @@ fn entry(
 ) -> [Line<'static>; 3] {
     let now = app.now;
     let t = &account.token;
-    let active = app.stored.active_user_id() == Some(account.user_id());
+    let active = app.stored.active.as_ref() == Some(&account.id());
     let condition = app.condition_of(account);
     let failing = app.needs_you(account, &condition);
     let state_style = if condition.severity() == Severity::Broken {
@@ -118,10 +118,25 @@ fn entry(
         Span::styled(if failing { "!" } else { " " }, state_style),
     ]);
     let label = sanitize::line(&account.label()).into_owned();
-    let name =
-        Part::forms(
-            [Form::from(Span::styled(format!(" {label} "), name_style)).cut(Cut::Anywhere)],
-        );
+    let (name, app_of_name) = match app.stored.app_telling_apart(account) {
+        // `@name@APP_ID` when another account has the name (one person
+        // under two apps): a narrow row cuts the name, never the app.
+        Some(app_id) => (
+            Part::forms([
+                Form::from(Span::styled(format!(" {label}"), name_style)).cut(Cut::Anywhere)
+            ]),
+            Part::fixed(vec![Span::styled(
+                format!("@{} ", sanitize::line(app_id)),
+                name_style,
+            )]),
+        ),
+        None => (
+            Part::forms([
+                Form::from(Span::styled(format!(" {label} "), name_style)).cut(Cut::Anywhere)
+            ]),
+            Part::fixed(Vec::new()),
+        ),
+    };
     let active_tag = Part::fixed(if active {
         vec![Span::styled("(active) ", theme::level(Level::Info))]
     } else {
@@ -139,9 +154,13 @@ fn entry(
         Span::styled(state.clone(), state_style),
     ]);
     let first = if wide {
-        fit::fit(&[marker, name, active_tag, wide_state, user], &[4], width)
+        fit::fit(
+            &[marker, name, app_of_name, active_tag, wide_state, user],
+            &[5],
+            width,
+        )
     } else {
-        fit::fit(&[marker, name, active_tag, user], &[3], width)
+        fit::fit(&[marker, name, app_of_name, active_tag, user], &[4], width)
     };
 
     // Narrow rows start their lines under the name, wide ones a column further.
@@ -246,8 +265,8 @@ fn entry(
 
 /// Columns the first line takes with the state on it, without the user id.
 fn head_width(app: &App, account: &Account) -> usize {
-    let active = app.stored.active_user_id() == Some(account.user_id());
-    let label = sanitize::line(&account.label()).width();
+    let active = app.stored.active.as_ref() == Some(&account.id());
+    let label = sanitize::line(&app.stored.label_among(account)).width();
     let condition = app.condition_of(account);
     let state = if matches!(condition, Condition::ExpiringSoon { .. })
         && !app.needs_you(account, &condition)

@@ -41,7 +41,13 @@ pub(super) fn render(app: &App, popup: Popup, frame: &mut Frame) {
         Popup::ConfirmRemoveAccount => {
             let who = app.account_being_removed().map_or_else(
                 || "this account".to_string(),
-                |a| format!("{} (user {})", sanitize::line(&a.label()), a.user_id()),
+                |a| {
+                    format!(
+                        "{} (user {})",
+                        sanitize::line(&app.stored.label_among(&a)),
+                        a.user_id()
+                    )
+                },
             );
             confirm(
                 frame,

@@ -227,6 +227,32 @@ fn accounts_remove() -> App {
     app
 }
 
+/// One person authorized under two apps (issue 24): two accounts with one
+/// username and one professional id, the second app's selected.
+fn accounts_two_apps() -> App {
+    let mut state = state_authorized();
+    let mut second = state.accounts[0].clone();
+    second.app_id = Some("424242".into());
+    if let Some(profile) = &mut second.profile {
+        profile.id = Some("5550001".into());
+    }
+    state.apps.push(instatui::store::AppConfig {
+        app_id: "424242".into(),
+        ..app_config()
+    });
+    state.accounts.push(second);
+    let mut app = app_with(state);
+    send(
+        &mut app,
+        [
+            Msg::KeepAlive(instatui::app::keepalive::KeepAliveState::Missing),
+            key('5'),
+            key('j'),
+        ],
+    );
+    app
+}
+
 fn every_screen() -> Vec<(&'static str, App)> {
     vec![
         ("credentials_empty", credentials_empty()),
@@ -284,6 +310,21 @@ fn feed_snapshots() {
 fn accounts_snapshots() {
     snap("accounts_list", &accounts_list());
     snap("accounts_remove", &accounts_remove());
+}
+
+/// The narrow list tells one person's two accounts apart by their apps
+/// (`@name@APP_ID`, the name cut before the app), and only the active one
+/// is marked active, though both have its user id.
+#[test]
+fn one_username_under_two_apps_is_told_apart_on_a_narrow_accounts_list() {
+    let app = accounts_two_apps();
+    snap("accounts_two_apps", &app);
+    let mut app = app.clone();
+    instatui::app::update(&mut app, Msg::Resize(40, 12), NOW);
+    let screen = draw(&app, 40, 12).backend().to_string();
+    assert!(screen.contains("@424242 "), "{screen}");
+    assert!(screen.contains(&format!("@{APP_ID} ")), "{screen}");
+    assert_eq!(screen.matches("(active)").count(), 1, "{screen}");
 }
 
 #[test]
