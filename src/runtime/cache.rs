@@ -102,12 +102,17 @@ impl FeedCache {
 
     fn read(path: &std::path::Path) -> Option<CacheFile> {
         let bytes = std::fs::read(path).ok()?;
-        let mut lines = bytes.split(|&b| b == b'\n');
-        match lines.next().map(serde_json::from_slice::<Header>) {
+        // Split as text: a str finds each '\n' with memchr, where a byte
+        // slice's split calls its closure on every byte (that made reading a
+        // whole 1,000-post cache a quarter slower than the single-object file
+        // it replaced). A file that is not UTF-8 is no JSON either way.
+        let text = std::str::from_utf8(&bytes).ok()?;
+        let mut lines = text.split('\n');
+        match lines.next().map(serde_json::from_str::<Header>) {
             Some(Ok(header)) if header.format == LINES => {
                 let items = lines
                     .filter(|l| !l.is_empty())
-                    .map(serde_json::from_slice)
+                    .map(serde_json::from_str)
                     .collect::<Result<Vec<Media>, _>>()
                     .ok()?;
                 (items.len() == header.count).then(|| CacheFile {
@@ -119,7 +124,7 @@ impl FeedCache {
                 })
             }
             // A file of an older release: one JSON object.
-            _ => serde_json::from_slice(&bytes).ok(),
+            _ => serde_json::from_str(text).ok(),
         }
     }
 
