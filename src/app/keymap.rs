@@ -372,9 +372,22 @@ pub(crate) fn help_rows(user: &UserKeys, screen: Screen, width: u16) -> Vec<Help
         add(&mut rows, &label, b.description);
         listed.push((label, b.description));
     }
-    let mut section = |rows: &mut Vec<HelpRow>, bindings: &[Binding]| {
+    // A place's keys as keymap.toml made them (`None`: not rebindable).
+    let mut section = |rows: &mut Vec<HelpRow>, place: Option<Place>, bindings: &[Binding]| {
         for b in bindings {
-            let entry = (b.keys_label(), b.description);
+            let label = match place {
+                Some(place) => user
+                    .keys_of(place, b)
+                    .iter()
+                    .map(Key::name)
+                    .collect::<Vec<_>>()
+                    .join("/"),
+                None => b.keys_label(),
+            };
+            if label.is_empty() {
+                continue;
+            }
+            let entry = (label, b.description);
             if !listed.contains(&entry) {
                 add(rows, &entry.0, entry.1);
                 listed.push(entry);
@@ -383,29 +396,32 @@ pub(crate) fn help_rows(user: &UserKeys, screen: Screen, width: u16) -> Vec<Help
     };
     if !editing(screen).is_empty() {
         rows.push(HelpRow::Heading("In a field".to_string()));
-        section(&mut rows, editing(screen));
-        section(&mut rows, TEXT_EDITING);
+        section(&mut rows, Some(Place::Field(screen)), editing(screen));
+        section(&mut rows, None, TEXT_EDITING);
     }
-    for (heading, bindings) in popups_of(screen) {
+    for (heading, place) in popups_of(screen) {
         rows.push(HelpRow::Heading((*heading).to_string()));
-        section(&mut rows, bindings);
+        section(&mut rows, Some(*place), place.bindings());
     }
     rows.push(HelpRow::Heading("Everywhere".to_string()));
-    section(&mut rows, GLOBAL);
-    section(&mut rows, ALWAYS);
+    section(&mut rows, None, GLOBAL);
+    section(&mut rows, None, ALWAYS);
     rows.push(HelpRow::Heading("In this help".to_string()));
-    section(&mut rows, HELP_POPUP);
+    section(&mut rows, Some(Place::Help), HELP_POPUP);
     rows
 }
 
 /// The popups and views a screen opens, with their keys, for its help.
-fn popups_of(screen: Screen) -> &'static [(&'static str, &'static [Binding])] {
+fn popups_of(screen: Screen) -> &'static [(&'static str, Place)] {
     match screen {
-        Screen::Credentials => &[("Asked y/N", CONFIRM), ("Doctor popup", DOCTOR_POPUP)],
-        Screen::Authorize => &[("The demo's consent page", DEMO_CONSENT)],
-        Screen::Token => &[("Keep-alive popup", KEEP_ALIVE_POPUP)],
-        Screen::Feed => &[("Full-screen picture", PICTURE_VIEW)],
-        Screen::Accounts => &[("Asked y/N", CONFIRM)],
+        Screen::Credentials => &[
+            ("Asked y/N", Place::Confirm),
+            ("Doctor popup", Place::Doctor),
+        ],
+        Screen::Authorize => &[("The demo's consent page", Place::DemoConsent)],
+        Screen::Token => &[("Keep-alive popup", Place::KeepAlive)],
+        Screen::Feed => &[("Full-screen picture", Place::Picture)],
+        Screen::Accounts => &[("Asked y/N", Place::Confirm)],
     }
 }
 
@@ -649,16 +665,97 @@ pub(crate) const PICTURE_VIEW: &[Binding] = &[
     ),
 ];
 
-/// A popup's keys.
-pub(crate) fn in_popup(popup: super::Popup) -> &'static [Binding] {
-    use super::Popup;
-    match popup {
-        Popup::Help => HELP_POPUP,
-        Popup::DemoConsent => DEMO_CONSENT,
-        Popup::ConfirmDropToken | Popup::ConfirmDiscard | Popup::ConfirmRemoveAccount => CONFIRM,
-        Popup::KeepAlive => KEEP_ALIVE_POPUP,
-        Popup::Doctor => DOCTOR_POPUP,
+/// Where a key is pressed: a screen, a field being edited on a screen, or
+/// a popup (the full-screen picture counts as one). Each place has its own
+/// bindings, and keymap.toml its own table (`[feed]`, `[feed.field]`,
+/// `[popup.keep-alive]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    Screen(Screen),
+    Field(Screen),
+    Help,
+    /// Every y/N question (`ConfirmDropToken`, `ConfirmDiscard`,
+    /// `ConfirmRemoveAccount`).
+    Confirm,
+    Doctor,
+    DemoConsent,
+    KeepAlive,
+    Picture,
+}
+
+impl Place {
+    /// Every popup place, as keymap.toml names it under `[popup.…]`.
+    pub(crate) const POPUPS: [(&'static str, Place); 6] = [
+        ("help", Place::Help),
+        ("confirm", Place::Confirm),
+        ("doctor", Place::Doctor),
+        ("demo-consent", Place::DemoConsent),
+        ("keep-alive", Place::KeepAlive),
+        ("picture", Place::Picture),
+    ];
+
+    /// The place's built-in bindings.
+    pub(crate) fn bindings(self) -> &'static [Binding] {
+        match self {
+            Place::Screen(screen) => for_screen(screen),
+            Place::Field(screen) => editing(screen),
+            Place::Help => HELP_POPUP,
+            Place::Confirm => CONFIRM,
+            Place::Doctor => DOCTOR_POPUP,
+            Place::DemoConsent => DEMO_CONSENT,
+            Place::KeepAlive => KEEP_ALIVE_POPUP,
+            Place::Picture => PICTURE_VIEW,
+        }
     }
+
+    /// The place a popup's keys are looked up in.
+    pub(crate) fn of_popup(popup: super::Popup) -> Place {
+        use super::Popup;
+        match popup {
+            Popup::Help => Place::Help,
+            Popup::DemoConsent => Place::DemoConsent,
+            Popup::ConfirmDropToken | Popup::ConfirmDiscard | Popup::ConfirmRemoveAccount => {
+                Place::Confirm
+            }
+            Popup::KeepAlive => Place::KeepAlive,
+            Popup::Doctor => Place::Doctor,
+        }
+    }
+
+    /// The place in a sentence: "the Feed screen", "the Credentials screen's fields",
+    /// "the keep-alive popup".
+    pub(crate) fn describe(self) -> String {
+        match self {
+            Place::Screen(screen) => format!("the {} screen", screen.title()),
+            Place::Field(screen) => format!("the {} screen's fields", screen.title()),
+            Place::Picture => "the full-screen picture".to_string(),
+            popup => {
+                let name = Place::POPUPS
+                    .iter()
+                    .find(|(_, p)| *p == popup)
+                    .map_or("", |(n, _)| n);
+                format!("the {name} popup")
+            }
+        }
+    }
+}
+
+/// The action a key triggers in a field or a popup: keymap.toml's keys for
+/// that place first, then the place's own bindings.
+pub(crate) fn lookup_in(user: &UserKeys, place: Place, event: &KeyEvent) -> Option<Action> {
+    user.lookup(place, event)
+        .or_else(|| find(place.bindings(), event))
+}
+
+/// The first key that does `action` in `place` now (keymap.toml's, else the
+/// built-in one), as a popup's hint line names it; empty when none does.
+pub(crate) fn first_key(user: &UserKeys, place: Place, action: Action) -> String {
+    place
+        .bindings()
+        .iter()
+        .find(|b| b.action == action)
+        .and_then(|b| user.keys_of(place, b).first().map(Key::name))
+        .unwrap_or_default()
 }
 
 /// The action `key` triggers in a list of bindings.
@@ -701,12 +798,12 @@ pub(crate) fn markdown() -> String {
     }
     let mut seen: Vec<&str> = Vec::new();
     for screen in Screen::ALL {
-        for (heading, bindings) in popups_of(screen) {
+        for (heading, place) in popups_of(screen) {
             if seen.contains(heading) {
                 continue;
             }
             seen.push(heading);
-            for b in *bindings {
+            for b in place.bindings() {
                 row(b, &heading.to_lowercase());
             }
         }
@@ -960,7 +1057,7 @@ pub(crate) fn for_screen(screen: Screen) -> &'static [Binding] {
 /// The action a key triggers on this screen: keymap.toml's keys first, then
 /// the screen's bindings, then those of every screen.
 pub(crate) fn lookup(user: &UserKeys, screen: Screen, event: &KeyEvent) -> Option<Action> {
-    user.lookup(screen, event).or_else(|| {
+    user.lookup(Place::Screen(screen), event).or_else(|| {
         for_screen(screen)
             .iter()
             .chain(GLOBAL)
@@ -998,7 +1095,11 @@ mod tests {
                     .chain(GLOBAL)
                     .chain(editing(screen))
                     .chain(HELP_POPUP)
-                    .chain(popups_of(screen).iter().flat_map(|(_, b)| b.iter()));
+                    .chain(
+                        popups_of(screen)
+                            .iter()
+                            .flat_map(|(_, p)| p.bindings().iter()),
+                    );
                 for b in shown {
                     for word in b.description.split_whitespace() {
                         assert!(
@@ -1110,7 +1211,7 @@ mod tests {
             Popup::KeepAlive,
             Popup::Doctor,
         ] {
-            lists.push((format!("{popup:?}"), in_popup(popup)));
+            lists.push((format!("{popup:?}"), Place::of_popup(popup).bindings()));
         }
         lists.push(("picture".into(), PICTURE_VIEW));
         for (place, list) in lists {

@@ -139,7 +139,7 @@ impl App {
     /// the rest wait until it is closed.
     pub(crate) fn on_picture_view_key(&mut self, key: crossterm::event::KeyEvent) {
         use super::keymap::{self, Action};
-        match keymap::find(keymap::PICTURE_VIEW, &key) {
+        match keymap::lookup_in(&self.user_keys, keymap::Place::Picture, &key) {
             Some(Action::Close) => self.feed.full_picture = false,
             Some(Action::PrevItem) => self.step_child(-1),
             Some(Action::NextItem) => self.step_child(1),

@@ -195,7 +195,7 @@ fn quit(app: &mut App, effects: &mut Vec<Effect>) {
 }
 
 fn on_popup_key(app: &mut App, popup: Popup, key: KeyEvent, effects: &mut Vec<Effect>) {
-    let action = keymap::find(keymap::in_popup(popup), &key);
+    let action = keymap::lookup_in(&app.user_keys, keymap::Place::of_popup(popup), &key);
     match (popup, action) {
         (Popup::Help, Some(Action::Close)) => app.popup = None,
         (Popup::Help, Some(Action::Quit)) => {
@@ -299,7 +299,7 @@ fn demo_consent(app: &mut App, allow: bool, effects: &mut Vec<Effect>) {
 }
 
 fn on_editing_key(app: &mut App, key: KeyEvent, effects: &mut Vec<Effect>) {
-    let action = keymap::find(keymap::editing(app.screen), &key);
+    let action = keymap::lookup_in(&app.user_keys, keymap::Place::Field(app.screen), &key);
     match (app.screen, action) {
         (Screen::Credentials, _) => on_credentials_key(app, key, action, effects),
         (Screen::Authorize, Some(Action::LeavePaste)) => app.authorize.paste_focused = false,

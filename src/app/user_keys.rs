@@ -1,8 +1,9 @@
-//! `keymap.toml`: keys the user adds per screen (yazi-style `prepend`), checked for conflicts and unknown actions.
+//! `keymap.toml`: keys the user adds per screen, field and popup (yazi-style `prepend`), checked for conflicts and unknown actions.
 //!
-//! A user binding puts a key on one of the screen's own actions and wins
-//! over the built-in use of that key on that screen; the keys that work
-//! everywhere (`1`–`5`, `?`, `q`, `Ctrl-C`, `Esc`) stay as they are.
+//! A user binding puts a key on one of the place's own actions and wins
+//! over the built-in use of that key there; the keys that work everywhere
+//! (`Ctrl-C`, `Esc`, and outside fields and popups `1`–`5`, `?`, `q`) stay
+//! as they are, and a field keeps its typing and text-editing keys.
 //!
 //! ```toml
 //! [feed]
@@ -10,10 +11,14 @@
 //!   { on = "x", run = "grid" },
 //!   { on = "C-r", run = "reload" },
 //! ]
+//! [credentials.field]
+//! prepend = [{ on = "C-n", run = "next-field" }]
+//! [popup.keep-alive]
+//! prepend = [{ on = "I", run = "install" }]
 //! ```
 
 use super::Screen;
-use super::keymap::{self, Action, Binding, Key};
+use super::keymap::{self, Action, Binding, Key, Place};
 use crate::file_error::{FileError, line_of};
 use crossterm::event::{KeyCode, KeyEvent};
 use serde::Deserialize;
@@ -26,7 +31,13 @@ pub const FILE: &str = "keymap.toml";
 /// The keys the user added, per screen; empty by default.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserKeys {
-    bindings: Vec<(Screen, Key, Action)>,
+    bindings: Vec<(Place, Key, Action)>,
+}
+
+impl From<Screen> for Place {
+    fn from(screen: Screen) -> Place {
+        Place::Screen(screen)
+    }
 }
 
 /// What `run` may name, and the action each name is.
@@ -80,6 +91,20 @@ const NAMES: &[(&str, Action)] = &[
     ("use", Action::UseAccount),
     ("add", Action::AddAccount),
     ("remove", Action::RemoveAccount),
+    // In a field
+    ("done-editing", Action::DoneEditing),
+    ("exchange", Action::SubmitPaste),
+    ("leave", Action::LeavePaste),
+    ("keep-filter", Action::KeepFilter),
+    ("clear-filter", Action::ClearFilter),
+    // Popups and the full-screen picture
+    ("close", Action::Close),
+    ("quit", Action::Quit),
+    ("yes", Action::Yes),
+    ("allow", Action::Allow),
+    ("deny", Action::Deny),
+    ("install", Action::InstallKeepAlive),
+    ("copy-cron-line", Action::CopyCronLine),
 ];
 
 /// An action's name in keymap.toml.
@@ -88,18 +113,21 @@ pub(crate) fn action_name(action: Action) -> Option<&'static str> {
 }
 
 impl UserKeys {
-    /// The action a user key triggers on this screen.
-    pub(crate) fn lookup(&self, screen: Screen, event: &KeyEvent) -> Option<Action> {
+    /// The action a user key triggers in this place (a screen, a field, a
+    /// popup).
+    pub(crate) fn lookup(&self, place: impl Into<Place>, event: &KeyEvent) -> Option<Action> {
+        let screen = place.into();
         self.bindings
             .iter()
             .find(|(s, key, _)| *s == screen && key.matches(event))
             .map(|(_, _, action)| *action)
     }
 
-    /// The keys of a built-in binding on this screen as they now are: the
+    /// The keys of a built-in binding in this place as they now are: the
     /// user's keys for its action first, then its own keys the user did not
     /// take for another action.
-    pub(crate) fn keys_of(&self, screen: Screen, binding: &Binding) -> Vec<Key> {
+    pub(crate) fn keys_of(&self, place: impl Into<Place>, binding: &Binding) -> Vec<Key> {
+        let screen = place.into();
         let mut keys: Vec<Key> = self
             .bindings
             .iter()
@@ -126,18 +154,41 @@ impl UserKeys {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
-    credentials: Option<RawScreen>,
-    authorize: Option<RawScreen>,
+    credentials: Option<RawFieldScreen>,
+    authorize: Option<RawFieldScreen>,
     token: Option<RawScreen>,
-    feed: Option<RawScreen>,
+    feed: Option<RawFieldScreen>,
     accounts: Option<RawScreen>,
+    popup: Option<RawPopups>,
 }
 
+/// A screen without a field (Token, Accounts), a field, or a popup.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawScreen {
     #[serde(default)]
     prepend: Vec<RawBinding>,
+}
+
+/// A screen with a field: its keys, and `[<screen>.field]`'s.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFieldScreen {
+    #[serde(default)]
+    prepend: Vec<RawBinding>,
+    field: Option<RawScreen>,
+}
+
+/// `[popup.<name>]`, one per `Place::POPUPS`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPopups {
+    help: Option<RawScreen>,
+    confirm: Option<RawScreen>,
+    doctor: Option<RawScreen>,
+    demo_consent: Option<RawScreen>,
+    keep_alive: Option<RawScreen>,
+    picture: Option<RawScreen>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -189,18 +240,41 @@ pub fn parse(text: &str) -> Result<UserKeys, FileError> {
         key: None,
         message: e.message().trim().to_string(),
     })?;
-    let screens = [
-        (Screen::Credentials, raw.credentials),
-        (Screen::Authorize, raw.authorize),
-        (Screen::Token, raw.token),
-        (Screen::Feed, raw.feed),
-        (Screen::Accounts, raw.accounts),
-    ];
+    let with_field = |screen: Screen, raw: Option<RawFieldScreen>| {
+        let raw = raw.unwrap_or_default();
+        [
+            (Place::Screen(screen), raw.prepend),
+            (Place::Field(screen), raw.field.unwrap_or_default().prepend),
+        ]
+    };
+    let popups = raw.popup.unwrap_or_default();
+    let mut places: Vec<(Place, Vec<RawBinding>)> = Vec::new();
+    places.extend(with_field(Screen::Credentials, raw.credentials));
+    places.extend(with_field(Screen::Authorize, raw.authorize));
+    places.push((
+        Place::Screen(Screen::Token),
+        raw.token.unwrap_or_default().prepend,
+    ));
+    places.extend(with_field(Screen::Feed, raw.feed));
+    places.push((
+        Place::Screen(Screen::Accounts),
+        raw.accounts.unwrap_or_default().prepend,
+    ));
+    for (place, listed) in [
+        (Place::Help, popups.help),
+        (Place::Confirm, popups.confirm),
+        (Place::Doctor, popups.doctor),
+        (Place::DemoConsent, popups.demo_consent),
+        (Place::KeepAlive, popups.keep_alive),
+        (Place::Picture, popups.picture),
+    ] {
+        places.push((place, listed.unwrap_or_default().prepend));
+    }
     let mut keys = UserKeys::default();
-    // Where each (screen, key) was bound, for the conflict's sentence.
-    let mut lines: Vec<(Screen, Key, Action, usize)> = Vec::new();
-    for (screen, listed) in screens {
-        for binding in listed.map(|s| s.prepend).unwrap_or_default() {
+    // Where each (place, key) was bound, for the conflict's sentence.
+    let mut lines: Vec<(Place, Key, Action, usize)> = Vec::new();
+    for (place, listed) in places {
+        for binding in listed {
             let line = line_of(text, binding.on.span().start);
             let written = binding.on.get_ref().clone();
             let fail = |message: String| FileError {
@@ -211,18 +285,10 @@ pub fn parse(text: &str) -> Result<UserKeys, FileError> {
             let key = parse_key(&written).ok_or_else(|| {
                 fail("is not a key: write one character, C-x for Ctrl, or Enter, Tab, S-Tab, Space, Up, Down, Left, Right, PgUp, PgDn, Home, End, Backspace, Delete".into())
             })?;
-            if let Some(b) = keymap::ALWAYS
-                .iter()
-                .chain(keymap::GLOBAL)
-                .find(|b| b.keys.contains(&key))
-            {
-                return Err(fail(format!(
-                    "works on every screen ({}) and stays so: choose another key",
-                    b.description
-                )));
-            }
+            refuse_reserved(place, key).map_err(fail)?;
             let run = binding.run.get_ref();
-            let offered: Vec<&'static str> = keymap::for_screen(screen)
+            let offered: Vec<&'static str> = place
+                .bindings()
                 .iter()
                 .filter_map(|b| action_name(b.action))
                 .collect();
@@ -232,30 +298,65 @@ pub fn parse(text: &str) -> Result<UserKeys, FileError> {
                 .map(|(_, a)| *a)
                 .ok_or_else(|| {
                     fail(format!(
-                        "the {} screen has no action \"{}\": choose one of {}",
-                        screen.title(),
+                        "{} has no action \"{}\": choose one of {}",
+                        place.describe(),
                         crate::sanitize::line(run),
                         offered.join(", ")
                     ))
                 })?;
             if let Some((_, _, other, at)) = lines
                 .iter()
-                .find(|(s, k, a, _)| *s == screen && *k == key && *a != action)
+                .find(|(p, k, a, _)| *p == place && *k == key && *a != action)
             {
                 return Err(fail(format!(
-                    "is bound on the {} screen to both {} (line {at}) and {}: keep one",
-                    screen.title(),
+                    "is bound on {} to both {} (line {at}) and {}: keep one",
+                    place.describe(),
                     action_name(*other).unwrap_or("?"),
                     action_name(action).unwrap_or("?"),
                 )));
             }
-            lines.push((screen, key, action, line));
-            if !keys.bindings.contains(&(screen, key, action)) {
-                keys.bindings.push((screen, key, action));
+            lines.push((place, key, action, line));
+            if !keys.bindings.contains(&(place, key, action)) {
+                keys.bindings.push((place, key, action));
             }
         }
     }
     Ok(keys)
+}
+
+/// The keys a place never gives away: `Ctrl-C` and `Esc` anywhere; on a
+/// screen also the keys of every screen (`1`–`5`, `?`, `q`); in a field
+/// the characters it types and the keys that edit its text.
+fn refuse_reserved(place: Place, key: Key) -> Result<(), String> {
+    let global = match place {
+        Place::Screen(_) => keymap::GLOBAL,
+        _ => &[],
+    };
+    if let Some(b) = keymap::ALWAYS
+        .iter()
+        .chain(global)
+        .find(|b| b.keys.contains(&key))
+    {
+        return Err(format!(
+            "works on every screen ({}) and stays so: choose another key",
+            b.description
+        ));
+    }
+    if let Place::Field(_) = place {
+        if !key.ctrl && matches!(key.code, KeyCode::Char(_)) {
+            return Err(
+                "types into the field: choose a Ctrl key (C-n) or a named key (Tab, Enter, Up, …)"
+                    .into(),
+            );
+        }
+        if let Some(b) = keymap::TEXT_EDITING.iter().find(|b| b.keys.contains(&key)) {
+            return Err(format!(
+                "edits the text in every field ({}): choose another key",
+                b.description
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// What was read: the keys, and the sentence to show when the file was not
@@ -310,6 +411,22 @@ mod tests {
 
     fn press(c: char) -> KeyEvent {
         KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)
+    }
+
+    /// Every table keymap.toml takes, with its place, in the docs' order.
+    fn tables() -> Vec<(String, Place)> {
+        let mut out = Vec::new();
+        for screen in Screen::ALL {
+            let name = screen.title().to_lowercase();
+            out.push((name.clone(), Place::Screen(screen)));
+            if !keymap::editing(screen).is_empty() {
+                out.push((format!("{name}.field"), Place::Field(screen)));
+            }
+        }
+        for (name, place) in Place::POPUPS {
+            out.push((format!("popup.{name}"), place));
+        }
+        out
     }
 
     #[test]
@@ -389,16 +506,18 @@ mod tests {
         assert_eq!(err.line, 1);
     }
 
-    /// docs/tui.md's table of the names `run` takes, one row per screen.
+    /// docs/tui.md's table of the names `run` takes, one row per table of
+    /// keymap.toml.
     fn names_table() -> String {
         let mut out = String::new();
-        for screen in Screen::ALL {
-            let names: Vec<String> = keymap::for_screen(screen)
+        for (table, place) in tables() {
+            let names: Vec<String> = place
+                .bindings()
                 .iter()
                 .filter_map(|b| action_name(b.action))
                 .map(|n| format!("`{n}`"))
                 .collect();
-            out.push_str(&format!("| {} | {} |\n", screen.title(), names.join(" ")));
+            out.push_str(&format!("| `[{table}]` | {} |\n", names.join(" ")));
         }
         out
     }
@@ -414,15 +533,71 @@ mod tests {
     }
 
     #[test]
-    fn every_action_on_a_screen_has_a_name() {
-        for screen in Screen::ALL {
-            for b in keymap::for_screen(screen) {
+    fn every_action_in_every_place_has_a_name() {
+        for (table, place) in tables() {
+            for b in place.bindings() {
                 assert!(
                     action_name(b.action).is_some(),
-                    "{screen:?}: {:?} has no keymap.toml name",
+                    "[{table}]: {:?} has no keymap.toml name",
                     b.action
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_field_or_popup_key_runs_its_action_there_only() {
+        use crossterm::event::KeyModifiers;
+        let keys = parse(
+            "[credentials.field]\nprepend = [{ on = \"C-n\", run = \"next-field\" }]\n[popup.keep-alive]\nprepend = [{ on = \"I\", run = \"install\" }]\n",
+        )
+        .expect("parses");
+        let ctrl_n = KeyEvent::new(KeyCode::Char('n'), KeyModifiers::CONTROL);
+        assert_eq!(
+            keys.lookup(Place::Field(Screen::Credentials), &ctrl_n),
+            Some(Action::NextField)
+        );
+        assert_eq!(keys.lookup(Screen::Credentials, &ctrl_n), None);
+        assert_eq!(
+            keys.lookup(Place::KeepAlive, &press('I')),
+            Some(Action::InstallKeepAlive)
+        );
+        assert_eq!(keys.lookup(Place::Doctor, &press('I')), None);
+    }
+
+    #[test]
+    fn a_field_keeps_its_typing_and_editing_keys_and_the_sentences_say_where() {
+        for (on, says) in [
+            ("x", "types into the field"),
+            (
+                "C-w",
+                "edits the text in every field (delete the word before)",
+            ),
+            ("Home", "edits the text in every field"),
+            ("Esc", "works on every screen"),
+        ] {
+            let err = parse(&format!(
+                "[feed.field]\nprepend = [{{ on = \"{on}\", run = \"keep-filter\" }}]\n"
+            ))
+            .expect_err(on);
+            assert!(err.message.contains(says), "{on}: {err:?}");
+        }
+        // `q` is free in a popup (only a screen keeps it).
+        parse("[popup.confirm]\nprepend = [{ on = \"q\", run = \"close\" }]\n")
+            .expect("q in a popup");
+        let err = parse("[popup.doctor]\nprepend = [{ on = \"x\", run = \"install\" }]\n")
+            .expect_err("not the doctor's");
+        assert_eq!(
+            err.sentence(Path::new("/c/keymap.toml")),
+            "/c/keymap.toml, line 2, key `x`: the doctor popup has no action \"install\": choose one of doctor, scroll-down, scroll-up, close"
+        );
+        let err = parse("[authorize.field]\nprepend = [\n  { on = \"C-x\", run = \"exchange\" },\n  { on = \"C-x\", run = \"leave\" },\n]\n")
+            .expect_err("a conflict");
+        assert_eq!(
+            err.message,
+            "is bound on the Authorize screen's fields to both exchange (line 3) and leave: keep one"
+        );
+        assert!(parse("[token.field]\n").is_err(), "Token has no field");
+        assert!(parse("[popup.nope]\n").is_err());
     }
 }

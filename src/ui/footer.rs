@@ -49,16 +49,25 @@ pub(super) fn render_status(app: &App, frame: &mut Frame, area: Rect) {
 
 pub(super) fn render_keys(app: &App, frame: &mut Frame, area: Rect) {
     let mut pairs: Vec<(String, &str)> = if app.editing() {
+        // A field's keys as keymap.toml made them, too.
+        let place = keymap::Place::Field(app.screen);
         keymap::editing(app.screen)
             .iter()
             .filter(|b: &&Binding| b.footer)
-            .map(|b| (b.short_label(), b.description))
+            .filter_map(|b| {
+                let first = app.user_keys.keys_of(place, b).first()?.name();
+                Some((first, b.description))
+            })
             .collect()
     } else {
         // The screen's keys as keymap.toml made them: a key the user added
         // is the one shown.
         let screen = keymap::for_screen(app.screen).iter().filter_map(|b| {
-            let first = app.user_keys.keys_of(app.screen, b).first()?.name();
+            let first = app
+                .user_keys
+                .keys_of(keymap::Place::Screen(app.screen), b)
+                .first()?
+                .name();
             Some((b, first))
         });
         let global = keymap::GLOBAL.iter().map(|b| (b, b.short_label()));

@@ -1,7 +1,7 @@
 //! Popups over the screen: help built from the keymap, and the demo's consent page.
 
 use super::theme;
-use crate::app::keymap;
+use crate::app::keymap::{self, Action, Place};
 use crate::app::{App, Popup};
 use crate::sanitize;
 use ratatui::Frame;
@@ -36,7 +36,11 @@ pub(super) fn render(app: &App, popup: Popup, frame: &mut Frame) {
                     "A different app id: {who} is kept under Accounts (5) with its app, and you authorize again for the new one."
                 )
             };
-            confirm(frame, &text, "y save   n/Esc keep editing");
+            confirm(
+                frame,
+                &text,
+                &format!("{} save   n/Esc keep editing", yes(app)),
+            );
         }
         Popup::ConfirmRemoveAccount => {
             let who = app.account_being_removed().map_or_else(
@@ -52,7 +56,7 @@ pub(super) fn render(app: &App, popup: Popup, frame: &mut Frame) {
             confirm(
                 frame,
                 &format!("Forget {who} and its token? Getting it back means authorizing again."),
-                "y forget it   n/Esc keep it",
+                &format!("{} forget it   n/Esc keep it", yes(app)),
             );
         }
         Popup::KeepAlive => keep_alive(app, frame),
@@ -60,7 +64,7 @@ pub(super) fn render(app: &App, popup: Popup, frame: &mut Frame) {
         Popup::ConfirmDiscard => confirm(
             frame,
             "Discard the unsaved changes to the credentials?",
-            "y discard   n/Esc keep them",
+            &format!("{} discard   n/Esc keep them", yes(app)),
         ),
     }
 }
@@ -92,12 +96,19 @@ fn keep_alive(app: &App, frame: &mut Frame) {
         })
         .collect();
     let more = if most > 0 { "j/k scroll  " } else { "" };
+    // The keys as keymap.toml made them.
+    let (install, copy) = (
+        keymap::first_key(&app.user_keys, Place::KeepAlive, Action::InstallKeepAlive),
+        keymap::first_key(&app.user_keys, Place::KeepAlive, Action::CopyCronLine),
+    );
     let keys = match (app.keep_alive.installing, width < 60) {
         (true, _) => format!(" installing…  {more}Esc close "),
-        (false, false) => format!(" i install  c copy the cron line  {more}Esc close "),
+        (false, false) => {
+            format!(" {install} install  {copy} copy the cron line  {more}Esc close ")
+        }
         // Every key still named at 40 columns.
         (false, true) => format!(
-            " i install  c copy  {}Esc ",
+            " {install} install  {copy} copy  {}Esc ",
             if most > 0 { "j/k  " } else { "" }
         ),
     };
@@ -320,4 +331,10 @@ fn consent(app: &App, frame: &mut Frame) {
         ),
         area,
     );
+}
+
+/// The key that answers yes to a y/N question now (`y` unless keymap.toml
+/// added another).
+fn yes(app: &App) -> String {
+    keymap::first_key(&app.user_keys, Place::Confirm, Action::Yes)
 }

@@ -630,3 +630,30 @@ fn without_dir_hash(text: &str) -> String {
     out.push_str(rest);
     out
 }
+
+#[test]
+fn a_popup_key_added_in_keymap_toml_installs_and_the_popup_names_it() {
+    let mut app = token_app(Duration::days(30));
+    app.user_keys = instatui::app::user_keys::parse(
+        "[popup.keep-alive]\nprepend = [{ on = \"I\", run = \"install\" }]\n",
+    )
+    .expect("keymap.toml parses");
+    send(
+        &mut app,
+        [
+            Msg::KeepAlive(KeepAliveState::Missing),
+            Msg::KeepAliveGuide(Ok(guide())),
+            key('K'),
+        ],
+    );
+    assert_eq!(app.popup, Some(Popup::KeepAlive));
+    let screen = render_text(&app);
+    assert!(screen.contains(" I install  c copy"), "{screen}");
+    let effects = send(&mut app, [key('I')]);
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, Effect::InstallKeepAlive(_))),
+        "I installs: {effects:?}"
+    );
+}

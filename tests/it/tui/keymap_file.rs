@@ -139,3 +139,49 @@ fn a_conflict_or_an_unknown_action_is_one_sentence_at_start_and_from_config() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(run.stdout.contains("keymap.toml: ok"), "{run:?}");
 }
+
+const FIELD_AND_POPUP: &str = r#"
+[feed.field]
+prepend = [{ on = "C-j", run = "keep-filter" }]
+
+[popup.picture]
+prepend = [{ on = "n", run = "next-item" }]
+"#;
+
+#[test]
+fn a_field_key_added_in_keymap_toml_works_in_the_field_and_shows_in_the_footer_and_help() {
+    let mut app = on_feed(FIELD_AND_POPUP);
+    send(&mut app, [key('/')]);
+    assert!(app.editing());
+    type_str(&mut app, "post");
+    let screen = text(&app, 100, 40);
+    assert!(
+        screen.contains("C-j keep the filter"),
+        "the footer names the user's key while the field has the keys: {screen}"
+    );
+    send(&mut app, [ctrl('j')]);
+    assert!(!app.editing(), "C-j keeps the filter");
+    assert_eq!(app.feed.filter.value(), "post", "and types nothing");
+    // Enter still does too: the user's key is added.
+    send(&mut app, [key('/'), code(crossterm::event::KeyCode::Enter)]);
+    assert!(!app.editing());
+
+    send(&mut app, [key('?')]);
+    let help = text(&app, 100, 40);
+    assert!(
+        help.contains("C-j/Enter keep the filter"),
+        "help lists the field's keys as they now are: {help}"
+    );
+    assert!(
+        help.contains("n/l/→     next album item"),
+        "and the picture's: {help}"
+    );
+}
+
+#[test]
+fn without_keymap_toml_a_field_key_types_into_the_field() {
+    let mut app = on_feed("");
+    send(&mut app, [key('/')]);
+    send(&mut app, [ctrl('j')]);
+    assert!(app.editing(), "C-j is no key of the field by default");
+}
