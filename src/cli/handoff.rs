@@ -59,7 +59,7 @@ pub(super) fn add(
     };
     let (added, _) = ctx.store.update(|s| {
         let h = Handoff {
-            id: handoff::next_id(&s.handoffs),
+            id: s.take_handoff_id(),
             account: ticket.user_id.clone(),
             app_id: ticket.app_id.clone(),
             target: target.clone(),

@@ -399,9 +399,15 @@ pub(crate) fn remove_for_account(handoffs: &mut Vec<Handoff>, id: &AccountId) {
     handoffs.retain(|h| !h.belongs_to(id));
 }
 
-/// The next free id.
-pub(crate) fn next_id(handoffs: &[Handoff]) -> u32 {
-    handoffs.iter().map(|h| h.id).max().unwrap_or(0) + 1
+/// One past the highest id in `handoffs` (1 for none): the least the
+/// state's next id can be.
+pub(crate) fn past_every_id(handoffs: &[Handoff]) -> u32 {
+    handoffs
+        .iter()
+        .map(|h| h.id)
+        .max()
+        .unwrap_or(0)
+        .saturating_add(1)
 }
 
 /// Two writers' handoff lists merged by id: what this writer added, changed

@@ -37,6 +37,14 @@ pub(crate) struct StateFile {
     /// Where each account's new tokens are handed on to.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub handoffs: Vec<crate::handoff::Handoff>,
+    /// The id the next handoff gets; absent until one was added (and in
+    /// files written before it was kept: then past the highest stored id).
+    #[serde(default, skip_serializing_if = "first_id")]
+    pub next_handoff_id: u32,
+}
+
+fn first_id(next: &u32) -> bool {
+    *next <= 1
 }
 
 impl From<State> for StateFile {
@@ -58,6 +66,7 @@ impl From<State> for StateFile {
             endpoints: s.endpoints,
             last_run: s.last_run,
             handoffs: s.handoffs,
+            next_handoff_id: s.next_handoff_id,
         }
     }
 }
@@ -78,6 +87,11 @@ impl From<StateFile> for State {
             Some(id) => id.app_id.clone(),
             None => f.current_app,
         };
+        // Never below an id in use: a file from before the counter, or one
+        // an older instatui wrote (it drops the key), goes on past them.
+        let next_handoff_id = f
+            .next_handoff_id
+            .max(crate::handoff::past_every_id(&f.handoffs));
         State {
             version: f.version,
             apps: f.apps,
@@ -90,6 +104,7 @@ impl From<StateFile> for State {
             endpoints: f.endpoints,
             last_run: f.last_run,
             handoffs: f.handoffs,
+            next_handoff_id,
         }
     }
 }

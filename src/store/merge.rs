@@ -51,6 +51,12 @@ pub(crate) fn three_way(base: &State, ours: &State, disk: &State) -> State {
         Some(id) => id.app_id.clone(),
         None => pick(&base.current_app, &ours.current_app, &disk.current_app),
     };
+    let handoffs = crate::handoff::merge(&base.handoffs, &ours.handoffs, &disk.handoffs);
+    // Whichever writer gave out more ids: none is given twice.
+    let next_handoff_id = ours
+        .next_handoff_id
+        .max(disk.next_handoff_id)
+        .max(crate::handoff::past_every_id(&handoffs));
     State {
         version: ours.version,
         apps: by_key(
@@ -72,7 +78,8 @@ pub(crate) fn three_way(base: &State, ours: &State, disk: &State) -> State {
         settings: pick(&base.settings, &ours.settings, &disk.settings),
         endpoints: pick(&base.endpoints, &ours.endpoints, &disk.endpoints),
         last_run: pick(&base.last_run, &ours.last_run, &disk.last_run),
-        handoffs: crate::handoff::merge(&base.handoffs, &ours.handoffs, &disk.handoffs),
+        handoffs,
+        next_handoff_id,
     }
 }
 

@@ -36,6 +36,11 @@ pub struct State {
     pub last_run: Option<crate::keepalive::RefreshRun>,
     /// Where each account's new tokens are handed on to.
     pub handoffs: Vec<crate::handoff::Handoff>,
+    /// The id the next handoff added gets: past every id ever given, so a
+    /// removed handoff's id (in someone's `handoff run 2` cron line) never
+    /// reaches a later one. Read from a file without it: the highest
+    /// stored id + 1.
+    pub next_handoff_id: u32,
 }
 
 impl Default for State {
@@ -52,6 +57,7 @@ impl Default for State {
             endpoints: EndpointOverrides::default(),
             last_run: None,
             handoffs: Vec::new(),
+            next_handoff_id: 1,
         }
     }
 }

@@ -90,6 +90,7 @@ fn full_state() -> State {
             },
             last: None,
         }],
+        next_handoff_id: 2,
     }
 }
 
@@ -976,4 +977,33 @@ fn handoffs_stored_without_their_app_are_attached_to_their_account() {
         "{notice}"
     );
     assert!(!notice.contains('\n'), "{notice}");
+}
+
+/// A file from before the handoff counter (or one an older instatui wrote,
+/// which drops it) goes on past its highest id; the counter survives a
+/// save, and two writers' counters merge to the larger.
+#[test]
+fn handoff_ids_go_on_past_every_id_ever_given() {
+    let mut value = serde_json::to_value(full_state()).unwrap();
+    let object = value.as_object_mut().unwrap();
+    object.remove("next_handoff_id");
+    let mut handoffs = object["handoffs"].clone();
+    let mut fourth = handoffs[0].clone();
+    fourth["id"] = 4.into();
+    handoffs.as_array_mut().unwrap().push(fourth);
+    object.insert("handoffs".into(), handoffs);
+    let mut state: State = serde_json::from_value(value).unwrap();
+    assert_eq!(state.take_handoff_id(), 5);
+    state.handoffs.clear();
+    assert_eq!(state.take_handoff_id(), 6, "removing them all reuses none");
+    let again: State = serde_json::from_value(serde_json::to_value(&state).unwrap()).unwrap();
+    assert_eq!(again.next_handoff_id, 7);
+
+    let base = full_state();
+    let mut ours = base.clone();
+    ours.next_handoff_id = 9;
+    let merged = super::merge::three_way(&base, &ours, &base);
+    assert_eq!(merged.next_handoff_id, 9);
+    let merged = super::merge::three_way(&base, &base, &ours);
+    assert_eq!(merged.next_handoff_id, 9);
 }

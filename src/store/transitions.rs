@@ -410,6 +410,16 @@ impl State {
         self.rate_usage = None;
     }
 
+    /// The id for a new handoff, never one given before (a removed one's
+    /// included): the counter moves on.
+    pub(crate) fn take_handoff_id(&mut self) -> u32 {
+        let id = self
+            .next_handoff_id
+            .max(crate::handoff::past_every_id(&self.handoffs));
+        self.next_handoff_id = id.saturating_add(1);
+        id
+    }
+
     /// Makes `id` the active account: its app becomes current (an
     /// authorize URL made for another app is dropped). False when there is
     /// no such account.

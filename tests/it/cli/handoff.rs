@@ -592,3 +592,23 @@ fn a_token_in_a_commands_output_is_masked_before_anything_is_cut() {
         "the token's place is marked: {handoffs}"
     );
 }
+
+/// A removed handoff's id is never given again: a cron line running
+/// `handoff run 2` must not reach a handoff added after 2 was removed.
+#[test]
+fn a_removed_handoffs_id_is_never_given_again() {
+    let m = Machine::demo();
+    m.authorized();
+    let add = || m.run(&["handoff", "add", "--exec", "true"]);
+    assert!(add().stdout.contains("Added handoff 1"));
+    assert!(add().stdout.contains("Added handoff 2"));
+    assert_eq!(m.run(&["handoff", "remove", "2"]).code, 0);
+    let third = add();
+    assert!(third.stdout.contains("Added handoff 3"), "{third:?}");
+    assert_eq!(m.run(&["handoff", "remove", "3"]).code, 0);
+    assert_eq!(m.run(&["handoff", "remove", "1"]).code, 0);
+    let fourth = add();
+    assert!(fourth.stdout.contains("Added handoff 4"), "{fourth:?}");
+    let run = m.run(&["handoff", "run", "2"]);
+    assert_eq!(run.code, 2, "{run:?}");
+}
