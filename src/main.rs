@@ -36,6 +36,11 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> Result<(), CliError> {
     instatui::install_crypto_provider();
+    if cli.demo
+        && let Some(why) = demo_refusal(&cli)
+    {
+        return Err(CliError::usage(why));
+    }
     // Only the screens have colours: a bad INSTATUI_THEME never stops a
     // subcommand (a cron `refresh`), and is named before anything else
     // when the screens are asked for (config.toml's theme is checked as
@@ -94,6 +99,25 @@ async fn run(cli: Cli) -> Result<(), CliError> {
                 .await
                 .map_err(CliError::failed)
         }
+    }
+}
+
+/// Why `--demo` cannot run as asked: it opens the screens on a throw-away
+/// config dir of its own, so a subcommand or `--config-dir` would be
+/// silently ignored (the demo's screens would open instead).
+fn demo_refusal(cli: &Cli) -> Option<&'static str> {
+    if cli.command.is_some() {
+        Some(
+            "--demo opens the screens and takes no subcommand: for subcommands against the \
+             embedded fake, run 'instatui fake-server' and follow the lines it prints",
+        )
+    } else if cli.config_dir.is_some() {
+        Some(
+            "--demo always uses a throw-away config dir of its own: drop --config-dir, \
+             or drop --demo to use that dir",
+        )
+    } else {
+        None
     }
 }
 

@@ -55,6 +55,7 @@ pub(super) async fn run(
         done = shutdown => done,
         signal = signals.next_signal() => {
             terminal::leave();
+            super::remove_throw_away();
             eprintln!(
                 "instatui: quit at once on a second signal: a save or handoff still under way was not waited for"
             );

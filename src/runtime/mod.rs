@@ -18,6 +18,26 @@ use crate::app::App;
 use crate::instagram::endpoints::BASE_URL_ENV;
 use crate::store::{self, Store};
 
+/// Folders removed however the TUI ends: the demo's throw-away config
+/// dir, which a second signal while quitting (closing a window sends
+/// SIGHUP twice: the terminal's and the kernel's) would otherwise leave
+/// behind, since that ends the process at once, without destructors.
+static THROW_AWAY: std::sync::Mutex<Vec<std::path::PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+#[cfg(feature = "demo")]
+fn throw_away_at_exit(dir: &std::path::Path) {
+    let mut dirs = THROW_AWAY.lock().unwrap_or_else(|e| e.into_inner());
+    dirs.push(dir.to_path_buf());
+}
+
+/// Removes the folders [`THROW_AWAY`] holds, before the process ends at once.
+fn remove_throw_away() {
+    let dirs = std::mem::take(&mut *THROW_AWAY.lock().unwrap_or_else(|e| e.into_inner()));
+    for dir in dirs {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
 /// Opens the TUI on the user's own state.
 pub async fn run(
     store: Store,
@@ -97,6 +117,7 @@ pub async fn run_demo(images: Option<ImageMode>, theme: Option<Theme>) -> Result
         .map_err(|e| format!("could not start the demo server on loopback: {e}"))?;
     let scratch = tempfile::tempdir()
         .map_err(|e| format!("could not create a temporary directory for the demo: {e}"))?;
+    throw_away_at_exit(scratch.path());
     let store = Store::at(scratch.path().join("config"));
     let mut app = demo_app(&fake.base_url());
     app.set_status(
@@ -113,7 +134,11 @@ pub async fn run_demo(images: Option<ImageMode>, theme: Option<Theme>) -> Result
     drop(scratch);
     let kept = std::fs::read_dir(&downloads).map_or(0, |d| d.flatten().count());
     if kept > 0 {
-        eprintln!(
+        // Not eprintln!: after a hang-up there is no terminal to write to,
+        // and that is no reason to panic.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
             "demo: the {kept} file(s) downloaded in demos are kept in {} (delete it when done)",
             downloads.display()
         );

@@ -542,6 +542,31 @@ fn without_a_terminal_the_screens_say_what_to_use_instead() {
     }
 }
 
+/// `--demo` runs only the screens on a throw-away dir: a subcommand or a
+/// `--config-dir` beside it would be ignored, so it says so and exits 2
+/// (it opened the demo's screens instead, or said a terminal was needed).
+#[test]
+fn demo_with_a_subcommand_or_a_config_dir_says_why_not() {
+    let m = Machine::demo();
+    let dir = m.out("elsewhere");
+    for (args, why) in [
+        (
+            &["--demo", "status"][..],
+            "--demo opens the screens and takes no subcommand",
+        ),
+        (
+            &["--demo", "--config-dir", dir.to_str().unwrap()][..],
+            "--demo always uses a throw-away config dir of its own",
+        ),
+    ] {
+        let run = m.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {run:?}");
+        assert_eq!(run.stderr.trim().lines().count(), 1, "{args:?}: {run:?}");
+        assert!(run.stderr.contains(why), "{args:?}: {run:?}");
+    }
+    assert!(!dir.exists(), "nothing was written there");
+}
+
 /// Changing the redirect URI of the stored app needs no secret again;
 /// another app id does.
 #[test]

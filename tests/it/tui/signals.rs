@@ -277,3 +277,56 @@ fn sigtstp_or_ctrl_z_hands_the_terminal_back_and_sigcont_takes_it_again() {
     let ended = pty.wait_exit();
     assert_terminal_handed_back(&ended, "q after fg");
 }
+
+/// The demo's throw-away dirs (`tempfile`'s `.tmp…`) under `tmp`.
+fn demo_scratch_dirs(tmp: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(tmp)
+        .expect("the temp dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(".tmp"))
+        .collect()
+}
+
+/// Closing the demo's window removes its throw-away config dir, as `q`
+/// does: the terminal and the kernel each send SIGHUP, and the second one,
+/// arriving while the first still lands a save, ends the process at once.
+#[test]
+fn closing_the_demos_window_removes_its_throw_away_dir() {
+    let machine = Machine::demo();
+    let tmp = machine.out("tmp");
+    std::fs::create_dir_all(&tmp).expect("a temp dir");
+    let mut pty = Pty::spawn_with(
+        &machine,
+        &["--demo", "--images", "off"],
+        &[("TMPDIR", tmp.as_os_str())],
+    );
+    pty.wait_for_text("press s to save");
+    let scratch = demo_scratch_dirs(&tmp);
+    assert_eq!(scratch.len(), 1, "the demo's dir exists");
+    pty.type_keys("s");
+    pty.wait_for_text("Authorize instatui");
+    // A save that cannot land yet keeps the first SIGHUP's quitting busy.
+    let config = tmp.join(&scratch[0]).join("config");
+    std::fs::create_dir_all(&config).expect("the config dir");
+    let lock = std::fs::File::options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(config.join("state.lock"))
+        .expect("the lock file");
+    lock.lock().expect("locked");
+    pty.type_keys("n");
+    pty.signal(libc::SIGHUP);
+    pty.wait_for_text("quitting");
+    pty.signal(libc::SIGHUP);
+    let ended = pty.wait_exit();
+    lock.unlock().expect("unlocked");
+    assert!(
+        demo_scratch_dirs(&tmp).is_empty(),
+        "left behind: {:?} ({:?})",
+        demo_scratch_dirs(&tmp),
+        ended.status
+    );
+}
