@@ -34,11 +34,13 @@ impl Schedule {
                 format_arg(every)
             ));
         }
+        // The rule docs/keep-alive.md states: more than --every plus a day.
         if within <= every + Duration::days(1) {
             return Err(format!(
-                "--within {} leaves no room for a retry between runs every {}: choose at least {}",
+                "--within {} leaves no room for a retry between runs every {}: choose more than {} (such as {})",
                 format_arg(within),
                 format_arg(every),
+                format_arg(every + Duration::days(1)),
                 format_arg(every + Duration::days(2))
             ));
         }
@@ -155,11 +157,31 @@ mod tests {
         let err = Schedule::new(Duration::hours(5), Duration::days(10)).unwrap_err();
         assert!(err.contains("divide a day"), "{err}");
         let err = Schedule::new(Duration::days(7), Duration::days(7)).unwrap_err();
-        assert!(err.contains("at least 9d"), "{err}");
+        assert!(err.contains("choose more than 8d (such as 9d)"), "{err}");
         let err = Schedule::new(Duration::hours(12), Duration::days(59)).unwrap_err();
         assert!(err.contains("less than 59d"), "{err}");
         assert!(Schedule::new(Duration::minutes(30), Duration::days(10)).is_err());
         assert!(Schedule::new(Duration::days(14), Duration::days(30)).is_err());
+    }
+
+    /// docs/keep-alive.md: `--within` must be more than `--every` plus a
+    /// day, and under 59 days; the refusal names that same bound.
+    #[test]
+    fn the_within_rule_is_the_one_the_docs_state() {
+        let every = Duration::hours(12);
+        let bound = every + Duration::days(1);
+        let err = Schedule::new(every, bound).unwrap_err();
+        assert!(err.contains("choose more than 36h"), "{err}");
+        assert!(Schedule::new(every, bound + Duration::hours(1)).is_ok());
+        assert!(Schedule::new(every, Duration::days(59) - Duration::hours(1)).is_ok());
+        assert!(Schedule::new(every, Duration::days(59)).is_err());
+        let docs = include_str!("../../docs/keep-alive.md").replace('\n', " ");
+        for rule in ["(more than `--every` plus a day)", "under 59 days"] {
+            assert!(
+                docs.contains(rule),
+                "docs/keep-alive.md no longer says {rule}"
+            );
+        }
     }
 
     #[test]

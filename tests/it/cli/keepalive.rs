@@ -289,7 +289,10 @@ fn a_schedule_that_lets_a_token_die_is_refused() {
         &["keep-alive", "install", "--every", "7d", "--within", "7d"],
     );
     assert_eq!(install.code, 2, "{install:?}");
-    assert!(install.stderr.contains("choose at least 9d"), "{install:?}");
+    assert!(
+        install.stderr.contains("choose more than 8d (such as 9d)"),
+        "{install:?}"
+    );
     assert!(stubs.calls().is_empty());
 }
 
