@@ -6,7 +6,10 @@
 //! sequences are removed here (not just their first byte, which would leave
 //! `]0;title` behind), other control characters are dropped or turned into
 //! spaces, and bidi overrides, which reorder what is shown, are dropped.
-//! JSON output keeps every character, escaped (`json`).
+//! So are the emoji variation selectors (U+FE0E, U+FE0F): ratatui counts
+//! `🏔️` two columns, many terminals draw it in one, and everything after it
+//! on the line (a pane's right border) moved; without the selector both
+//! count `🏔` one column. JSON output keeps every character, escaped (`json`).
 
 use std::borrow::Cow;
 use std::iter::Peekable;
@@ -43,6 +46,13 @@ fn is_unsafe(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
 }
 
+/// Text or emoji presentation (VS15, VS16): terminals and ratatui disagree
+/// on how wide they make the character before them. Dropped from what is
+/// shown; kept in JSON, where they mean no harm.
+fn is_presentation_selector(c: char) -> bool {
+    matches!(c, '\u{FE0E}' | '\u{FE0F}')
+}
+
 /// Embeddings, overrides and isolates (LRE…RLO, LRI…PDI): they make a
 /// terminal show text in another order than it is.
 fn is_bidi_control(c: char) -> bool {
@@ -50,7 +60,10 @@ fn is_bidi_control(c: char) -> bool {
 }
 
 fn clean(text: &str, keep_newlines: bool) -> Cow<'_, str> {
-    if !text.chars().any(is_unsafe) {
+    if !text
+        .chars()
+        .any(|c| is_unsafe(c) || is_presentation_selector(c))
+    {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len());
@@ -72,7 +85,7 @@ fn clean(text: &str, keep_newlines: bool) -> Cow<'_, str> {
                 out.push(if keep_newlines { '\n' } else { ' ' });
             }
             '\t' => out.push(' '),
-            c if is_unsafe(c) => {}
+            c if is_unsafe(c) || is_presentation_selector(c) => {}
             c => out.push(c),
         }
     }
@@ -182,6 +195,14 @@ mod tests {
         assert!(matches!(line(text), Cow::Borrowed(t) if t == text));
         assert_eq!(line("a\tb\nc"), "a b c");
         assert_eq!(lines("a\r\nb\rc\n"), "a\nb\nc\n");
+    }
+
+    /// `🏔️` is two columns to ratatui and one to many terminals; `🏔` is
+    /// one to both.
+    #[test]
+    fn emoji_presentation_selectors_are_dropped() {
+        assert_eq!(line("fog 🌫️🏔️ rain 🌧️ sun ☀︎"), "fog 🌫🏔 rain 🌧 sun ☀");
+        assert_eq!(lines("🏔️\n☀️"), "🏔\n☀");
     }
 
     #[test]

@@ -456,3 +456,54 @@ fn a_long_scopes_row_shows_its_start_when_not_edited() {
     assert!(value.starts_with("instagram_business_basic,"), "{row}");
     assert!(row.contains('…'), "{row}");
 }
+
+// ------------------------------------------------ 8. emoji and pictures
+
+/// Where each cell of each row lands on a terminal that draws a grapheme
+/// as wide as its characters add up to (`wcwidth`: `🏔` one column, U+FE0F
+/// none), while ratatui lays the row out by the grapheme's width. The
+/// column a terminal puts the last cell of each row at.
+fn terminal_column_of_the_last_cell(buffer: &ratatui::buffer::Buffer, y: u16) -> u16 {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let (mut column, mut hidden) = (0u16, 0u16);
+    for x in 0..buffer.area.width {
+        if hidden > 0 {
+            // Covered by the wide grapheme before it: ratatui skips it.
+            hidden -= 1;
+            continue;
+        }
+        let symbol = buffer[(x, y)].symbol();
+        if x + 1 == buffer.area.width {
+            return column;
+        }
+        hidden = (symbol.width() as u16).saturating_sub(1);
+        column += symbol
+            .chars()
+            .map(|c| c.width().unwrap_or(0) as u16)
+            .sum::<u16>();
+    }
+    column
+}
+
+/// `🏔️` (a mountain and the emoji presentation selector) is two columns to
+/// ratatui and one to many terminals: the rest of its row, the list's and
+/// the detail pane's right border included, moved one column left.
+#[test]
+fn emoji_with_a_variation_selector_do_not_shift_the_border() {
+    let mut app = feed_with_posts();
+    app.feed.items[0].caption = Some("Morning fog on the lake 🌫️🏔️".into());
+    app.feed.items[1].caption = Some("Rainy day edits 🌧️".into());
+    send(&mut app, [Msg::Resize(100, 30), code(KeyCode::Enter)]);
+    let mut terminal =
+        ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).expect("term");
+    terminal
+        .draw(|f| instatui::ui::render(&app, f))
+        .expect("draw");
+    let buffer = terminal.backend().buffer();
+    let drawn = terminal.backend().to_string();
+    assert!(drawn.contains("lake 🌫🏔"), "{drawn}");
+    for y in 0..30 {
+        let column = terminal_column_of_the_last_cell(buffer, y);
+        assert_eq!(column, 99, "row {y} ends at column {column}:\n{drawn}");
+    }
+}
