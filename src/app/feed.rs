@@ -74,6 +74,12 @@ pub struct FeedView {
     pub(crate) cache_merged: bool,
     /// The list is the head of the cache only: the rest replaces it.
     pub(crate) cache_head: bool,
+    /// The post selected when this feed was last left, until the cache
+    /// read at start shows it (then it is selected) or shows it is gone.
+    pub(crate) resume: Option<String>,
+    /// The selection kept beside the cache, so that leaving writes it only
+    /// when it moved.
+    pub(crate) remembered: Option<String>,
 }
 
 /// After this many empty pages in a row, loading stops until `R`.
@@ -405,6 +411,21 @@ impl App {
         let Some(t) = self.stored.token() else {
             return;
         };
+        // The selected post is kept beside the cache: the next start (or
+        // a switch back) selects it again. The first post needs nothing.
+        let first = self.feed.items.first().map(|m| m.id.as_str());
+        let selected = self
+            .feed
+            .selected_media()
+            .map(|m| m.id.clone())
+            .filter(|id| Some(id.as_str()) != first);
+        if self.feed.resume.is_none() && selected != self.feed.remembered {
+            effects.push(Effect::RememberSelection {
+                user_id: t.user_id.clone(),
+                post_id: selected.clone(),
+            });
+            self.feed.remembered = selected;
+        }
         if !self.feed.cache_dirty || self.feed.items.is_empty() {
             return;
         }
@@ -431,6 +452,22 @@ impl App {
         self.feed.cached_at = Some(saved_at);
         self.feed.cache_head = true;
         self.clamp_selection();
+        self.resume_selection();
+    }
+
+    /// Selects the post remembered from the last time this feed was left,
+    /// once the list holds it.
+    fn resume_selection(&mut self) {
+        let Some(id) = self.feed.resume.clone() else {
+            return;
+        };
+        let visible = self.feed.visible();
+        if let Some(row) = visible.iter().position(|i| self.feed.items[*i].id == id) {
+            self.feed.selected = row;
+            self.feed.child = 0;
+            self.feed.resume = None;
+            self.clamp_selection();
+        }
     }
 
     /// The feed of an earlier run: shown at once while the first page loads.
@@ -444,6 +481,7 @@ impl App {
         if cached.items.is_empty() {
             // Nothing (readable) on disk: nothing to keep there either.
             self.feed.cache_merged = true;
+            self.feed.resume = None;
             return;
         }
         let head_shown = self.feed.cache_head && self.feed.cached_at.is_some();
@@ -456,10 +494,14 @@ impl App {
             self.put_loaded(cached);
             self.feed.cached_at = Some(saved_at);
             self.keep_selected(selected_id);
+            self.resume_selection();
+            // The whole cache is there: a post it lacks is gone.
+            self.feed.resume = None;
             self.follow_goal();
             return;
         }
         if self.feed.cached_at.is_some() || self.feed.error.is_some() {
+            self.feed.resume = None;
             return;
         }
         let selected_id = self.feed.selected_media().map(|m| m.id.clone());
@@ -474,6 +516,8 @@ impl App {
             self.feed.cache_dirty = true;
         }
         self.keep_selected(selected_id);
+        self.resume_selection();
+        self.feed.resume = None;
         self.follow_goal();
         self.prefetch(effects);
     }

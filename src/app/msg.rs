@@ -65,6 +65,12 @@ pub enum Msg {
         feed: CachedFeed,
         saved_at: OffsetDateTime,
     },
+    /// The post that was selected when this account's feed was last left
+    /// (kept beside its cache): selected again once the list holds it.
+    FeedSelectionRemembered {
+        user_id: String,
+        post_id: String,
+    },
     RateUsage(RateUsage),
     /// Instagram served another Graph API version than the one asked for
     /// (`instagram::served`): the sentence, once per process.
@@ -183,6 +189,12 @@ pub enum Effect {
     /// Deletes a removed account's cached feed.
     DropFeedCache {
         user_id: String,
+    },
+    /// Keeps the selected post beside the account's feed cache (`None`:
+    /// the first one, which a start selects anyway), for the next start.
+    RememberSelection {
+        user_id: String,
+        post_id: Option<String>,
     },
     OpenUrl(String),
     /// To the system clipboard through the terminal (OSC 52).

@@ -87,6 +87,12 @@ pub fn update(app: &mut App, msg: Msg, now: OffsetDateTime) -> Vec<Effect> {
                 app.on_feed_cache_head(feed, saved_at);
             }
         }
+        Msg::FeedSelectionRemembered { user_id, post_id } => {
+            if app.stored.active_user_id() == Some(user_id.as_str()) {
+                app.feed.resume = Some(post_id.clone());
+                app.feed.remembered = Some(post_id);
+            }
+        }
         Msg::RateUsage(usage) => {
             let active = app.stored.active.clone();
             app.stored.record_rate_usage(active.as_ref(), Some(usage));

@@ -234,6 +234,46 @@ impl FeedCache {
         Ok(())
     }
 
+    /// `feed-<user id>.selected`: the post selected when the feed was left.
+    fn selection_path(&self, user_id: &str) -> PathBuf {
+        self.path(user_id).with_extension("selected")
+    }
+
+    /// Keeps the selected post's id beside the cache (`None` removes it).
+    pub(crate) fn save_selection(
+        &self,
+        user_id: &str,
+        post_id: Option<&str>,
+    ) -> std::io::Result<()> {
+        let path = self.selection_path(user_id);
+        match post_id {
+            Some(id) => {
+                std::fs::create_dir_all(&self.dir)?;
+                let how = crate::atomic::Replace {
+                    temp_prefix: crate::atomic::CACHE_TEMP.prefix,
+                    temp_suffix: crate::atomic::CACHE_TEMP.suffix,
+                    mode: 0o600,
+                    durable: false,
+                    owner: None,
+                };
+                crate::atomic::replace(&path, id.as_bytes(), how)?;
+                Ok(())
+            }
+            None => match std::fs::remove_file(path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+                _ => Ok(()),
+            },
+        }
+    }
+
+    /// The post selected when this account's feed was last left, if any.
+    pub(crate) fn load_selection(&self, user_id: &str) -> Option<String> {
+        let text = std::fs::read_to_string(self.selection_path(user_id)).ok()?;
+        let id = text.trim();
+        // An id, not a file someone filled: Instagram's are digits.
+        (!id.is_empty() && id.len() <= 128).then(|| id.to_string())
+    }
+
     /// Deletes the cached feed of a removed account (nothing there is
     /// fine). Snapshots numbered up to `seq` (handed out before the
     /// removal, perhaps still queued) must not bring the file back.
@@ -245,6 +285,7 @@ impl FeedCache {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
             _ => {}
         }
+        self.save_selection(user_id, None)?;
         self.remove_legacy_of(user_id)
     }
 

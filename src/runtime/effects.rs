@@ -352,8 +352,15 @@ impl Executor {
         self.spawn(async move {
             let id = user_id.clone();
             // The head first, drawn at once; then the rest, parsed here
-            // off the loop, replaces it.
+            // off the loop, replaces it. The post selected when the feed
+            // was last left goes before both, to be selected in them.
             let loaded = tokio::task::spawn_blocking(move || {
+                if let Some(post_id) = cache.load_selection(&id) {
+                    outbox.send(Msg::FeedSelectionRemembered {
+                        user_id: id.clone(),
+                        post_id,
+                    });
+                }
                 match cache.load_head(&id, super::cache::HEAD) {
                     Some(head) if head.whole => Some((head.feed, head.saved_at)),
                     Some(head) => {
@@ -520,6 +527,16 @@ impl Executor {
                 }));
             }
             Effect::LoadFeedCache { user_id } => self.load_cache_of(user_id),
+            Effect::RememberSelection { user_id, post_id } => {
+                let cache = self.cache.clone();
+                // Waited for before exit, as the cache's writes are.
+                self.cache_writes.retain(|w| !w.is_finished());
+                self.cache_writes.push(tokio::task::spawn_blocking(move || {
+                    if let Err(e) = cache.save_selection(&user_id, post_id.as_deref()) {
+                        tracing::warn!("could not keep the selected post: {e}");
+                    }
+                }));
+            }
             Effect::DropFeedCache { user_id } => {
                 let cache = self.cache.clone();
                 let seq = self.cache_snapshots;

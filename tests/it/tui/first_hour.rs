@@ -507,3 +507,102 @@ fn emoji_with_a_variation_selector_do_not_shift_the_border() {
         assert_eq!(column, 99, "row {y} ends at column {column}:\n{drawn}");
     }
 }
+
+// ------------------------------------------------ 8. restarting keeps the selection
+
+/// Runs the cache's effects (its writes, the selection kept beside it).
+fn run_cache_effects(
+    executor: &mut instatui::runtime::Executor,
+    app: &instatui::app::App,
+    effects: Vec<Effect>,
+) {
+    for effect in effects {
+        if matches!(
+            effect,
+            Effect::SaveFeedCache { .. } | Effect::RememberSelection { .. }
+        ) {
+            executor.run(app, effect);
+        }
+    }
+}
+
+/// An app on the Feed whose first page (posts 0..5) arrived, and the
+/// effects that brought.
+fn first_run() -> (instatui::app::App, Vec<Effect>) {
+    let mut app = app_with(state_authorized());
+    let started = instatui::app::update::start(&mut app);
+    let generation = started
+        .iter()
+        .find_map(|e| match e {
+            Effect::FetchFeedPage { generation, .. } => Some(*generation),
+            _ => None,
+        })
+        .expect("a first page asked for");
+    let effects = send(
+        &mut app,
+        [Msg::FeedPage {
+            generation,
+            after: None,
+            result: Ok(page(0..5, None)),
+        }],
+    );
+    (app, effects)
+}
+
+/// Select post 3, quit, start again on the cache: post 3 is selected (it
+/// was the first post every time).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_keeps_the_selected_post() {
+    use instatui::runtime::{Executor, FeedCache};
+    use instatui::store::Store;
+    let scratch = tempfile::tempdir().expect("tempdir");
+    let executor = || {
+        Executor::new(
+            Store::at(scratch.path().join("config")),
+            FeedCache::new(scratch.path().join("cache")),
+            None,
+        )
+    };
+    let (mut app, mut effects) = first_run();
+    effects.extend(send(&mut app, [key('j'), key('j'), key('j')]));
+    let selected = app.feed.selected_media().map(|m| m.id.clone());
+    assert_eq!(selected, Some(media(3).id));
+    effects.extend(send(&mut app, [key('q')]));
+    let mut first = executor();
+    run_cache_effects(&mut first, &app, effects);
+    first.finish_saves().await;
+
+    let mut app = app_with(state_authorized());
+    instatui::app::update::start(&mut app);
+    let mut second = executor();
+    second.run(
+        &app,
+        Effect::LoadFeedCache {
+            user_id: USER_ID.into(),
+        },
+    );
+    second.settle(&mut app, instatui::clock::now, |_| {}).await;
+    assert_eq!(app.feed.items.len(), 5, "the cache was read");
+    assert_eq!(
+        app.feed.selected_media().map(|m| m.id.clone()),
+        Some(media(3).id),
+        "post 3 is selected again"
+    );
+
+    // Back at the top and quit: the next start is at the top too.
+    let mut effects = send(&mut app, [code(KeyCode::Home)]);
+    effects.extend(send(&mut app, [key('q')]));
+    run_cache_effects(&mut second, &app, effects);
+    second.finish_saves().await;
+    let mut app = app_with(state_authorized());
+    instatui::app::update::start(&mut app);
+    let mut third = executor();
+    third.run(
+        &app,
+        Effect::LoadFeedCache {
+            user_id: USER_ID.into(),
+        },
+    );
+    third.settle(&mut app, instatui::clock::now, |_| {}).await;
+    assert_eq!(app.feed.selected, 0);
+}
