@@ -241,3 +241,51 @@ fn the_tui_takes_its_theme_from_config_toml_and_says_when_the_file_is_broken() {
     pty.type_keys("q");
     pty.wait_exit();
 }
+
+/// `instatui config` names the folder downloads go to, as the flag-less
+/// `download` and `d` resolve it (the Files table can only describe it).
+#[test]
+fn config_names_the_download_folder_in_use() {
+    let m = Machine::demo();
+    let from_config = m.out("from-config");
+    write_config(
+        &m,
+        &format!("[download]\nfolder = \"{}\"\n", from_config.display()),
+    );
+    let run = m.run_with(&["config"], |c| {
+        c.env_remove(config::DOWNLOAD_DIR_ENV);
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stdout.contains(&format!(
+            "downloads: {} (from download.folder in config.toml",
+            from_config.display()
+        )),
+        "{run:?}"
+    );
+    let from_env = m.out("from-env");
+    let run = m.run_with(&["config"], |c| {
+        c.env(config::DOWNLOAD_DIR_ENV, &from_env);
+    });
+    assert!(
+        run.stdout.contains(&format!(
+            "downloads: {} (from INSTATUI_DOWNLOAD_DIR",
+            from_env.display()
+        )),
+        "{run:?}"
+    );
+    std::fs::remove_file(m.config_dir().join("config.toml")).expect("removed");
+    let run = m.run_with(&["config"], |c| {
+        c.env_remove(config::DOWNLOAD_DIR_ENV);
+    });
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("downloads: "))
+        .unwrap_or_else(|| panic!("no downloads line: {run:?}"));
+    assert!(line.contains("(the default"), "{run:?}");
+    assert!(
+        line.contains(m.home.path().to_str().expect("utf8")),
+        "under this home: {run:?}"
+    );
+}
