@@ -15,7 +15,7 @@ pub use query::Chosen;
 
 use image::DynamicImage;
 use ratatui::layout::{Rect, Size};
-use ratatui_image::protocol::StatefulProtocol;
+use ratatui_image::protocol::{StatefulProtocol, StatefulProtocolType};
 use ratatui_image::{Resize, ResizeEncodeRender, StatefulImage};
 use std::str::FromStr;
 
@@ -122,9 +122,16 @@ fn too_big(dimensions: Option<(u32, u32)>) -> String {
     }
 }
 
-/// How pictures fill the pane: scaled to fit, aspect kept.
-pub(crate) fn resize_mode() -> Resize {
-    Resize::Scale(None)
+/// How pictures fill the pane: scaled to fit, aspect kept. Half-blocks
+/// are scaled straight to their cells (see `Painter`), so with a filter
+/// that averages what a cell covers rather than picking one pixel of it.
+pub(crate) fn resize_mode(protocol: &StatefulProtocol) -> Resize {
+    match protocol.protocol_type() {
+        StatefulProtocolType::Halfblocks(_) => {
+            Resize::Scale(Some(image::imageops::FilterType::Triangle))
+        }
+        _ => Resize::Scale(None),
+    }
 }
 
 /// Rewraps a picture sent through tmux so that it arrives whole and in
@@ -268,15 +275,12 @@ impl Previews {
         let Some(protocol) = self.get_mut(key) else {
             return false;
         };
-        if offload && let Some(size) = protocol.needs_resize(&resize_mode(), area.as_size()) {
+        let mode = resize_mode(protocol);
+        if offload && let Some(size) = protocol.needs_resize(&mode, area.as_size()) {
             self.wanted.push((key.to_string(), size));
             return false;
         }
-        frame.render_stateful_widget(
-            StatefulImage::default().resize(resize_mode()),
-            area,
-            protocol,
-        );
+        frame.render_stateful_widget(StatefulImage::default().resize(mode), area, protocol);
         if let Some(origin) = self.tmux_origin {
             place_for_tmux(frame.buffer_mut(), area, origin);
         }
@@ -300,7 +304,7 @@ impl Previews {
     /// for tests and benchmarks (the TUI does it on workers).
     pub fn encode_waiting(&mut self) {
         for (key, mut protocol, size) in self.take_resizes() {
-            protocol.resize_encode(&resize_mode(), size);
+            protocol.resize_encode(&resize_mode(&protocol), size);
             self.put_back(&key, protocol);
         }
     }
@@ -352,7 +356,7 @@ mod tests {
         assert_eq!(taken.len(), 1);
         assert!(previews.get_mut("p").is_none(), "busy while away");
         let (key, mut protocol, size) = taken.remove(0);
-        protocol.resize_encode(&resize_mode(), size);
+        protocol.resize_encode(&resize_mode(&protocol), size);
         previews.put_back(&key, protocol);
         terminal
             .draw(|f| drawn = previews.draw("p", f, f.area()))

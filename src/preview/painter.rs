@@ -46,8 +46,16 @@ impl Painter {
     /// `Picker::new_resize_protocol` makes it.
     pub fn new_resize_protocol(&self, image: DynamicImage) -> StatefulProtocol {
         let is_tmux = self.tmux;
+        let mut font_size = self.font_size;
         let protocol = match self.protocol {
-            ProtocolType::Halfblocks => StatefulProtocolType::Halfblocks(Halfblocks::default()),
+            ProtocolType::Halfblocks => {
+                // A cell is one pixel across and two down: a picture is
+                // scaled to whole cells. With a real font's 10×20 its last
+                // column was a part of a cell, laid on a transparent canvas
+                // whose black blended into it: a dark stripe on the right.
+                font_size = FontSize::new(1, 2);
+                StatefulProtocolType::Halfblocks(Halfblocks::default())
+            }
             ProtocolType::Sixel => StatefulProtocolType::Sixel(Sixel {
                 is_tmux,
                 ..Sixel::default()
@@ -60,7 +68,7 @@ impl Painter {
                 ..Iterm2::default()
             }),
         };
-        StatefulProtocol::new(image, self.font_size, None, protocol)
+        StatefulProtocol::new(image, font_size, None, protocol)
     }
 }
 

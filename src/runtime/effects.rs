@@ -142,7 +142,7 @@ impl Executor {
             let tx = self.tx.clone();
             tokio::task::spawn_blocking(move || {
                 use ratatui_image::ResizeEncodeRender;
-                protocol.resize_encode(&crate::preview::resize_mode(), size);
+                protocol.resize_encode(&crate::preview::resize_mode(&protocol), size);
                 let _ = tx.send(Answer {
                     event: Event::PictureEncoded {
                         key,

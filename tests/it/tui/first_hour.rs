@@ -606,3 +606,66 @@ async fn a_restart_keeps_the_selected_post() {
     third.settle(&mut app, instatui::clock::now, |_| {}).await;
     assert_eq!(app.feed.selected, 0);
 }
+
+/// A half-block picture's right edge: the picture scaled to a width that
+/// is not whole cells was laid on a transparent (black) canvas of whole
+/// cells, and its last column blended with the black: a dark stripe. Every
+/// cell of a one-colour picture must be that colour, at several pane sizes.
+#[test]
+fn half_block_pictures_have_no_dark_stripe_on_their_right_edge() {
+    use instatui::app::preview::{Preview, PreviewState};
+    use instatui::preview::{Painter, Previews};
+    use ratatui::style::Color;
+    const RUST: [u8; 3] = [200, 90, 40];
+    let mut app = feed_with_posts();
+    app.images = true;
+    send(&mut app, [code(KeyCode::Enter)]);
+    let id = app.feed.items[0].id.clone();
+    for (width, height) in [(80, 24), (100, 30), (123, 41), (90, 26)] {
+        // Sizes whose fit is rarely whole cells: 4:3 and 1:1, odd and even.
+        for (w, h) in [(400, 300), (333, 333), (1080, 1350)] {
+            let picture =
+                image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(w, h, image::Rgb(RUST)));
+            let mut previews = Previews::new(Some(Painter::halfblocks()));
+            previews.insert(id.clone(), picture);
+            send(&mut app, [Msg::Resize(width, height)]);
+            // Drawn as when the picture arrived (no CDN here).
+            app.feed.preview = Preview {
+                key: Some(id.clone()),
+                state: PreviewState::Ready,
+            };
+            let mut terminal =
+                ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height))
+                    .expect("term");
+            terminal
+                .draw(|f| instatui::ui::render_with_previews(&app, f, Some(&mut previews)))
+                .expect("draw");
+            let buffer = terminal.backend().buffer();
+            let mut painted = 0;
+            for cell in buffer.content() {
+                for colour in [cell.fg, cell.bg] {
+                    if let Color::Rgb(r, g, b) = colour
+                        && matches!(cell.symbol(), "▀" | "▄" | " ")
+                    {
+                        painted += 1;
+                        let off = [r, g, b]
+                            .iter()
+                            .zip(RUST)
+                            .map(|(got, want)| got.abs_diff(want))
+                            .max()
+                            .unwrap_or(0);
+                        assert!(
+                            off <= 3,
+                            "{width}×{height}, a {w}×{h} picture: a cell of ({r}, {g}, {b}), not the picture's {RUST:?}"
+                        );
+                    }
+                }
+            }
+            assert!(
+                painted > 40,
+                "{width}×{height}, a {w}×{h} picture: only {painted} picture cells:\n{}",
+                terminal.backend()
+            );
+        }
+    }
+}
