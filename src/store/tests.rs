@@ -767,6 +767,11 @@ fn bad_files_open_with_nothing_lost_and_one_line_saying_what_was_repaired() {
         "{:?}",
         loaded.notice
     );
+    assert_eq!(
+        loaded.notice.as_deref().map(|n| n.lines().count()),
+        Some(1),
+        "one line"
+    );
     // Two accounts with one username under one app: one Instagram account.
     let file = serde_json::json!({"version": 4, "apps": [app_json("1")], "current_app": "1",
         "accounts": [account_json("1", "11", "jane"), account_json("1", "12", "Jane")],
@@ -803,6 +808,10 @@ fn bad_files_open_with_nothing_lost_and_one_line_saying_what_was_repaired() {
     assert_eq!(loaded.state.accounts.len(), 2, "nothing lost");
     let notice = loaded.notice.expect("a notice");
     assert!(notice.contains("@bob's app 7 is not stored"), "{notice}");
+    assert!(
+        notice.starts_with("state.json was repaired: ") && !notice.contains('\n'),
+        "one line: {notice}"
+    );
 }
 
 /// The flavour a command speaks is its account's app's, not the current

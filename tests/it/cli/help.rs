@@ -241,3 +241,43 @@ fn keep_alive_help_names_the_command_line_and_defaults_it_installs() {
         "docs/cli.md: the refresh policy"
     );
 }
+
+/// Issue 24: a README a newcomer reads in five minutes (at most 250 lines,
+/// the two commands on its first screen) and the manual in `docs/`: every
+/// file the issue names is there, every link from the README into `docs/`
+/// leads to a file, and Design and Tests are in ARCHITECTURE.md.
+#[test]
+fn the_readme_is_short_and_docs_hold_the_manual() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).expect(p);
+    let readme = read("README.md");
+    let lines = readme.lines().count();
+    assert!(lines <= 250, "README.md has {lines} lines");
+    let first_screen: Vec<&str> = readme.lines().take(24).collect();
+    for command in ["cargo run --release -- --demo", "cargo test"] {
+        assert!(
+            first_screen.iter().any(|l| l.contains(command)),
+            "'{command}' on the README's first screen"
+        );
+    }
+    for doc in [
+        "guide.md",
+        "tui.md",
+        "cli.md",
+        "keep-alive.md",
+        "handoffs.md",
+        "troubleshooting.md",
+    ] {
+        let text = read(&format!("docs/{doc}"));
+        assert!(text.lines().count() > 20, "docs/{doc} holds its part");
+    }
+    for link in readme.split("](docs/").skip(1) {
+        let end = link.find([')', '#']).expect("a closed link");
+        let path = format!("docs/{}", &link[..end]);
+        assert!(root.join(&path).is_file(), "README links to {path}");
+    }
+    let architecture = read("ARCHITECTURE.md");
+    for heading in ["\n## Design", "\n## Tests"] {
+        assert!(architecture.contains(heading), "ARCHITECTURE.md{heading}");
+    }
+}

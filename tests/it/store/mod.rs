@@ -1,3 +1,4 @@
 //! The state file shared by the TUI and other instatui processes.
 
+mod shape;
 mod sharing;

@@ -609,3 +609,82 @@ async fn refresh_all_elsewhere_while_the_tui_switches_keeps_every_new_token() {
         );
     }
 }
+
+/// Issue 24's two-writer sentence with the real command: `refresh --all`
+/// (the binary, against the fake, a day later) renews both accounts while
+/// the TUI, from the snapshot it read before, makes the other one active.
+/// Both new tokens stay, no account is doubled or dropped, and the switch
+/// lands.
+#[test]
+fn refresh_all_run_for_real_while_the_tui_switches_keeps_each_account_once() {
+    use crate::common::cli::{HOUR, Machine};
+    use instatui::fake::DEMO_USERNAME;
+    let m = Machine::demo();
+    m.authorized();
+    let shop_id = crate::cli::accounts::add_shop_account(&m);
+    let store = Store::at(m.config_dir());
+    let mut app = App::new(store.load().expect("load").state, NOW, time::UtcOffset::UTC);
+    app.screen = Screen::Accounts;
+    let demo = app
+        .stored
+        .accounts
+        .iter()
+        .find(|a| a.username() == Some(DEMO_USERNAME))
+        .map(|a| (a.id(), a.token.value.expose().to_string()))
+        .expect("the demo account");
+    let shop_token = app
+        .stored
+        .accounts
+        .iter()
+        .find(|a| a.user_id() == shop_id)
+        .map(|a| a.token.value.expose().to_string())
+        .expect("the shop");
+
+    m.control().advance_clock(25 * HOUR);
+    let run = m.run_with(&["refresh", "--all"], |c| {
+        c.env("INSTATUI_CLOCK_SKEW", "25h");
+    });
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(run.stdout.matches(": refreshed").count(), 2, "{run:?}");
+
+    let scratch = tempfile::tempdir().expect("tempdir");
+    m.rt.block_on(async {
+        let mut executor = Executor::new(
+            store.clone(),
+            FeedCache::new(scratch.path().join("cache")),
+            None,
+        );
+        executor.saves_start_from(&app.stored);
+        app.accounts.selected = app
+            .account_rows()
+            .iter()
+            .position(|a| a.is(&demo.0))
+            .expect("listed");
+        executor.send(
+            &mut app,
+            Msg::Key(KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE)),
+            NOW,
+        );
+        executor.flush_saves().await;
+    });
+    let on_disk = store.load().expect("load").state;
+    assert_eq!(on_disk.active, Some(demo.0.clone()), "the TUI's switch");
+    let mut ids = stored_ids(&store);
+    ids.sort();
+    let mut expected = vec![demo.0.user_id.clone(), shop_id.clone()];
+    expected.sort();
+    assert_eq!(ids, expected, "each account once");
+    for account in &on_disk.accounts {
+        let old = if account.is(&demo.0) {
+            &demo.1
+        } else {
+            &shop_token
+        };
+        assert_ne!(
+            account.token.value.expose(),
+            old.as_str(),
+            "refresh --all's new token kept for {}",
+            account.user_id()
+        );
+    }
+}
