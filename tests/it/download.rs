@@ -1144,3 +1144,67 @@ fn cli_download_new_fetches_only_what_came_after_the_last_complete_run() {
     let run = m.run(&["download", "--new", "--limit", "5", "--out", dir]);
     assert_eq!(run.code, 2, "{run:?}");
 }
+
+/// Ctrl-C in the middle of a `download --new` leaves the mark where the
+/// last complete run put it: the next run fetches the same new posts.
+#[test]
+fn cli_download_new_interrupted_by_ctrl_c_leaves_the_mark() {
+    use std::os::unix::process::ExitStatusExt;
+    let m = Machine::with_posts(40);
+    m.authorized();
+    let all = posts(&m);
+    m.control().hold_back_newest(10);
+    let out = m.out("interrupted");
+    let dir = out.to_str().expect("utf8");
+    let mark = || -> Option<String> {
+        let name = names(&out)
+            .into_iter()
+            .find(|n| n.starts_with(".instatui-new-"))?;
+        let text = std::fs::read_to_string(out.join(name)).expect("the mark");
+        let value: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        value["post_id"].as_str().map(str::to_string)
+    };
+    let run = m.run(&["download", "--new", "--out", dir]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(mark(), Some(all[10].id.clone()));
+
+    // Ten new posts; the first transfers hang until Ctrl-C comes.
+    m.control().publish_held_back();
+    m.control()
+        .inject_on("/cdn", Fault::Slow(Duration::from_secs(60)), 4);
+    let files = cdn_hits(&m.control());
+    let mut child = m
+        .process()
+        .args(["download", "--new", "--out", dir])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("starts");
+    // Wait (bounded) for the run's first four transfers (the pace it
+    // starts at) to hang, so no slow answer is left for the next run; then
+    // interrupt it.
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while cdn_hits(&m.control()) < files + 4 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first four transfers did not start"
+        );
+        std::thread::yield_now();
+    }
+    // SAFETY: the child is running and not yet reaped.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let status = child.wait().expect("ends");
+    assert_eq!(status.signal(), Some(libc::SIGINT), "{status:?}");
+    assert_eq!(
+        mark(),
+        Some(all[10].id.clone()),
+        "an interrupted run moves nothing"
+    );
+
+    // The next run fetches the ten new posts and moves the mark.
+    let run = m.run(&["download", "--new", "--out", dir]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(run.stdout.contains("from 10 posts"), "{run:?}");
+    assert_eq!(mark(), Some(all[0].id.clone()));
+}
