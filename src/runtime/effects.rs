@@ -784,13 +784,7 @@ impl Executor {
             };
             let still_wanted =
                 wanted.lock().unwrap_or_else(|e| e.into_inner()).as_deref() == Some(key.as_str());
-            let cached = {
-                let (disk, key) = (disk.clone(), key.clone());
-                tokio::task::spawn_blocking(move || disk.get(&key))
-                    .await
-                    .ok()
-                    .flatten()
-            };
+            let cached = read_cached(&disk, &key).await;
             if cached.is_none() && !still_wanted {
                 // Scrolled past before its turn came: not worth the download.
                 return vec![Event::Msg(Msg::PreviewLoaded {
@@ -798,53 +792,13 @@ impl Executor {
                     outcome: PreviewOutcome::GaveWay,
                 })];
             }
-            let mut msgs = Vec::new();
-            let from_disk = cached.is_some();
-            let bytes = match cached {
-                Some(bytes) => bytes,
-                None => match fetch_picture(&client, &token, &post_id, child, &url).await {
-                    Ok((bytes, refreshed)) => {
-                        if let Some(post) = refreshed {
-                            msgs.push(Event::Msg(Msg::PostRefreshed(Box::new(post))));
-                        }
-                        bytes
-                    }
-                    Err(e) => {
-                        msgs.push(Event::Msg(Msg::PreviewLoaded {
-                            key,
-                            outcome: PreviewOutcome::Failed(e),
-                        }));
-                        return msgs;
-                    }
-                },
+            let source = Source {
+                disk_key: key.clone(),
+                key,
+                post: Some((post_id.as_str(), child)),
+                url: &url,
             };
-            // Decoded before it is cached: a proxy's page served as 200
-            // must not stand in for the picture on every later visit.
-            let (disk_key, disk_for_decode) = (key.clone(), disk.clone());
-            let decoded = tokio::task::spawn_blocking(move || {
-                let decoded = crate::preview::decode(&bytes);
-                match (&decoded, from_disk) {
-                    (Ok(_), false) => {
-                        let _ = disk_for_decode.put(&disk_key, &bytes);
-                    }
-                    (Err(_), true) => disk_for_decode.remove(&disk_key),
-                    _ => {}
-                }
-                decoded
-            })
-            .await
-            .unwrap_or_else(|e| Err(format!("decoding failed: {e}")));
-            msgs.push(match decoded {
-                Ok(image) => Event::PreviewDecoded {
-                    key,
-                    image: Box::new(image),
-                },
-                Err(e) => Event::Msg(Msg::PreviewLoaded {
-                    key,
-                    outcome: PreviewOutcome::Failed(e),
-                }),
-            });
-            msgs
+            fetch_and_decode(&client, &token, disk, cached, source, None).await
         });
     }
 
@@ -934,57 +888,14 @@ impl Executor {
                 // Scrolled off screen before its turn came.
                 return answer(key, PreviewOutcome::GaveWay);
             }
-            let cached = {
-                let (disk, disk_key) = (disk.clone(), disk_key.clone());
-                tokio::task::spawn_blocking(move || disk.get(&disk_key))
-                    .await
-                    .ok()
-                    .flatten()
+            let cached = read_cached(&disk, &disk_key).await;
+            let source = Source {
+                key,
+                disk_key,
+                post: post.as_ref().map(|(id, child)| (id.as_str(), *child)),
+                url: &url,
             };
-            let mut msgs = Vec::new();
-            let from_disk = cached.is_some();
-            let bytes = match (cached, &post) {
-                (Some(bytes), _) => bytes,
-                (None, Some((post_id, child))) => {
-                    match fetch_picture(&client, &token, post_id, *child, &url).await {
-                        Ok((bytes, refreshed)) => {
-                            if let Some(post) = refreshed {
-                                msgs.push(Event::Msg(Msg::PostRefreshed(Box::new(post))));
-                            }
-                            bytes
-                        }
-                        Err(e) => return answer(key, PreviewOutcome::Failed(e)),
-                    }
-                }
-                (None, None) => match client.fetch(&url).await {
-                    Ok(download) => download.bytes.to_vec(),
-                    Err(e) => return answer(key, PreviewOutcome::Failed(e.to_string())),
-                },
-            };
-            let decoded = tokio::task::spawn_blocking(move || {
-                let decoded = crate::preview::decode_within(&bytes, max_side);
-                match (&decoded, from_disk) {
-                    (Ok(_), false) => {
-                        let _ = disk.put(&disk_key, &bytes);
-                    }
-                    (Err(_), true) => disk.remove(&disk_key),
-                    _ => {}
-                }
-                decoded
-            })
-            .await
-            .unwrap_or_else(|e| Err(format!("decoding failed: {e}")));
-            msgs.push(match decoded {
-                Ok(image) => Event::PreviewDecoded {
-                    key,
-                    image: Box::new(image),
-                },
-                Err(e) => Event::Msg(Msg::PreviewLoaded {
-                    key,
-                    outcome: PreviewOutcome::Failed(e),
-                }),
-            });
-            msgs
+            fetch_and_decode(&client, &token, disk, cached, source, Some(max_side)).await
         });
     }
 
@@ -1055,6 +966,104 @@ impl Executor {
             vec![Msg::Downloaded(result)]
         });
     }
+}
+
+/// A picture to fetch and decode: where it is kept, where it comes from.
+struct Source<'a> {
+    /// Its key among the decoded pictures in memory.
+    key: String,
+    /// Its file in the disk cache (a tile shares the post's with the pane).
+    disk_key: String,
+    /// The post (and album item) that renews an expired URL; `None` for
+    /// the profile picture, which has no post.
+    post: Option<(&'a str, Option<usize>)>,
+    url: &'a str,
+}
+
+/// The disk cache's copy of a picture, read on a worker.
+async fn read_cached(disk: &DiskCache, disk_key: &str) -> Option<Vec<u8>> {
+    let (disk, disk_key) = (disk.clone(), disk_key.to_string());
+    tokio::task::spawn_blocking(move || disk.get(&disk_key))
+        .await
+        .ok()
+        .flatten()
+}
+
+/// Every picture's way from bytes to pixels, the detail pane's, the grid's
+/// tiles' and the profile picture's alike: the disk cache's copy (`cached`)
+/// or the CDN's (an expired URL renewed from its post), decoded off the
+/// loop within `preview`'s limits and shrunk to `max_side` (`None`: the
+/// pane's size). Only bytes that decode are cached, so a proxy's page
+/// served as 200 (or a picture past the limits) never stands in for the
+/// picture on later visits; a cached copy that no longer decodes is dropped.
+async fn fetch_and_decode(
+    client: &Client,
+    token: &crate::secret::Secret,
+    disk: DiskCache,
+    cached: Option<Vec<u8>>,
+    source: Source<'_>,
+    max_side: Option<u32>,
+) -> Vec<Event> {
+    let Source {
+        key,
+        disk_key,
+        post,
+        url,
+    } = source;
+    let failed = |key: String, e: String| {
+        Event::Msg(Msg::PreviewLoaded {
+            key,
+            outcome: PreviewOutcome::Failed(e),
+        })
+    };
+    let mut events = Vec::new();
+    let from_disk = cached.is_some();
+    let bytes = match (cached, post) {
+        (Some(bytes), _) => bytes,
+        (None, Some((post_id, child))) => {
+            match fetch_picture(client, token, post_id, child, url).await {
+                Ok((bytes, refreshed)) => {
+                    if let Some(post) = refreshed {
+                        events.push(Event::Msg(Msg::PostRefreshed(Box::new(post))));
+                    }
+                    bytes
+                }
+                Err(e) => {
+                    events.push(failed(key, e));
+                    return events;
+                }
+            }
+        }
+        (None, None) => match client.fetch(url).await {
+            Ok(download) => download.bytes.to_vec(),
+            Err(e) => {
+                events.push(failed(key, e.to_string()));
+                return events;
+            }
+        },
+    };
+    let max_side = max_side.unwrap_or(crate::preview::MAX_SIDE);
+    let decoded = tokio::task::spawn_blocking(move || {
+        let decoded = crate::preview::decode_within(&bytes, max_side);
+        match (&decoded, from_disk) {
+            (Ok(_), false) => {
+                let _ = disk.put(&disk_key, &bytes);
+            }
+            (Err(_), true) => disk.remove(&disk_key),
+            _ => {}
+        }
+        decoded
+    })
+    .await
+    .unwrap_or_else(|e| Err(format!("decoding failed: {e}")));
+    events.push(match decoded {
+        Ok(image) => Event::PreviewDecoded {
+            key,
+            image: Box::new(image),
+        },
+        Err(e) => failed(key, e),
+    });
+    events
 }
 
 /// Fetches a picture; an expired CDN URL costs one fetch of the post for

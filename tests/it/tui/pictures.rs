@@ -412,3 +412,141 @@ async fn every_tile_on_screen_gets_its_picture_a_few_at_a_time() {
         assert!(executor.previews_mut().contains(key), "{key} kept");
     }
 }
+
+/// A PNG's signature and IHDR declaring `width`×`height` RGB pixels, then an
+/// empty IDAT and IEND: a few dozen bytes an unbounded decoder would reserve
+/// every pixel for.
+fn png_header_only(width: u32, height: u32) -> Vec<u8> {
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = !0_u32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&u32::try_from(data.len()).unwrap().to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend_from_slice(data);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32(&body).to_be_bytes());
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&width.to_be_bytes());
+    ihdr.extend_from_slice(&height.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &ihdr);
+    chunk(
+        &mut png,
+        b"IDAT",
+        &[0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01],
+    );
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+/// A host on loopback answering every request with status 200, `body` and
+/// `content_type`: the URL, and how many requests it has had.
+async fn serve_200(
+    content_type: &'static str,
+    body: Vec<u8>,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/p/avatar.jpg", listener.local_addr().unwrap());
+    let hits = std::sync::Arc::new(AtomicUsize::new(0));
+    let counted = hits.clone();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            counted.fetch_add(1, Ordering::SeqCst);
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0_u8; 1024];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(head.as_bytes()).await;
+                let _ = stream.write_all(&body).await;
+                let _ = stream.shutdown().await;
+            });
+        }
+    });
+    (url, hits)
+}
+
+/// Review finding D5: the profile picture goes the detail pane's way from
+/// bytes to pixels. A `profile_picture_url` serving a proxy's page as 200,
+/// or a picture declaring 12000×12000 pixels, fails with the pane's own
+/// message for the same bytes (the same limits), is never drawn, and
+/// nothing of it is kept on disk: the next start asks again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_profile_picture_meets_the_panes_limits_and_is_never_cached() {
+    let h = Harness::start().await;
+    let page = b"<html><body><h1>502 Bad Gateway</h1></body></html>".to_vec();
+    for (what, content_type, body) in [
+        ("a proxy's page served as 200", "text/html", page),
+        (
+            "a picture declaring 12000x12000 pixels",
+            "image/png",
+            png_header_only(12_000, 12_000),
+        ),
+    ] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let (url, hits) = serve_200(content_type, body.clone()).await;
+        let the_panes = instatui::preview::decode(&body).expect_err(what);
+        for run in 1..=2 {
+            let mut app = app_on_feed(&h, (100, 30)).await;
+            if let Some(p) = app.stored.active_mut().and_then(|a| a.profile.as_mut()) {
+                p.profile_picture_url = Some(url.clone());
+            }
+            let mut effects = Vec::new();
+            app.sync_pictures(&mut effects);
+            let keys = asked(&effects);
+            assert_eq!(keys.len(), 1, "{what}: {keys:?}");
+            let mut executor = executor(dir.path());
+            for effect in effects {
+                executor.run(&app, effect);
+            }
+            let outcome = tokio::time::timeout(PATIENCE, async {
+                loop {
+                    let msg = executor.next().await.expect("the executor answers");
+                    if let Msg::PreviewLoaded { key, outcome } = &msg
+                        && *key == keys[0]
+                    {
+                        break outcome.clone();
+                    }
+                    executor.send(&mut app, msg, OffsetDateTime::now_utc());
+                }
+            })
+            .await
+            .expect("the picture answered");
+            assert_eq!(outcome, PreviewOutcome::Failed(the_panes.clone()), "{what}");
+            assert!(!executor.previews_mut().contains(&keys[0]), "{what}");
+            assert_eq!(
+                hits.load(std::sync::atomic::Ordering::SeqCst),
+                run,
+                "{what}: asked of the host again, never served from the disk cache"
+            );
+            let media = dir.path().join("cache/media");
+            let kept = std::fs::read_dir(&media).map_or(0, |d| d.count());
+            assert_eq!(kept, 0, "{what}: nothing kept in {}", media.display());
+        }
+    }
+}
