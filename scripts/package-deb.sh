@@ -76,7 +76,9 @@ else
   echo "  (not a git checkout: the commit is not compared)"
 fi
 
-# Every page: reads, and is where man looks.
+# Every page: reads, and is where man looks. The pages hold UTF-8 (…, —):
+# read in a UTF-8 locale, or troff warns about them (CI may set none).
+export LC_ALL=C.UTF-8
 mandir="$root/usr/share/man"
 pages=$(find "$mandir/man1" -name 'instatui*.1*' | sort)
 count=$(echo "$pages" | grep -c . || true)
