@@ -125,10 +125,14 @@ mod tests {
 
     #[test]
     fn odd_keys_are_never_paths() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let cache = DiskCache::new(dir.path().to_path_buf(), DEFAULT_CAP);
+        // A folder inside one of its own, so `../x` is this test's alone:
+        // another program's /tmp/x says nothing about the cache.
+        let outer = tempfile::tempdir().expect("tempdir");
+        let dir = outer.path().join("cache");
+        std::fs::create_dir(&dir).expect("cache dir");
+        let cache = DiskCache::new(dir.clone(), DEFAULT_CAP);
         cache.put("../x", b"no").expect("ignored");
-        assert!(!dir.path().join("../x").exists());
+        assert!(!dir.join("../x").exists());
         assert_eq!(cache.get("../x"), None);
     }
 }

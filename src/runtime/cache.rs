@@ -354,8 +354,12 @@ mod tests {
 
     #[test]
     fn each_account_has_its_own_file_and_removing_one_keeps_the_other() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let cache = FeedCache::new(dir.path().to_path_buf());
+        // A folder inside one of its own, so `../x` is this test's alone:
+        // another program's /tmp/x says nothing about the cache.
+        let outer = tempfile::tempdir().expect("tempdir");
+        let dir = outer.path().join("cache");
+        std::fs::create_dir(&dir).expect("cache dir");
+        let cache = FeedCache::new(dir.clone());
         let now = time::macros::datetime!(2026-11-28 12:00 UTC);
         let feed = |ids: &[&str]| CachedFeed {
             items: ids.iter().map(|i| post(i)).collect(),
@@ -380,7 +384,7 @@ mod tests {
         // An id from a server never names a path outside the folder.
         cache.save(5, "../x", &feed(&["c"]), now).expect("save");
         assert!(cache.load("../x").is_some());
-        assert!(!dir.path().join("../x").exists());
+        assert!(!dir.join("../x").exists());
     }
 
     #[test]
