@@ -318,6 +318,8 @@ fn closing_the_demos_window_removes_its_throw_away_dir() {
         .expect("the lock file");
     lock.lock().expect("locked");
     pty.type_keys("n");
+    // Its save is queued (and waits for the lock) before the first signal.
+    pty.wait_for_text("a new authorize URL was made");
     pty.signal(libc::SIGHUP);
     pty.wait_for_text("quitting");
     pty.signal(libc::SIGHUP);
