@@ -158,10 +158,12 @@ fn doctor(app: &App, frame: &mut Frame) {
             ]));
         }
     }
+    // The key as keymap.toml made it.
+    let again = keymap::first_key(&app.user_keys, Place::Doctor, Action::Doctor);
     let keys = if width < 60 {
-        " D again  j/k  Esc "
+        format!(" {again} again  j/k  Esc ")
     } else {
-        " D check again  j/k scroll  Esc close "
+        format!(" {again} check again  j/k scroll  Esc close ")
     };
     frame.render_widget(Clear, area);
     frame.render_widget(

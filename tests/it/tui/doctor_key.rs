@@ -141,3 +141,25 @@ async fn the_executor_runs_the_checks_against_instagram_and_answers() {
     let screen = draw(&app, 100, 40);
     assert!(screen.contains("clock:"), "{screen}");
 }
+
+#[test]
+fn a_doctor_key_added_in_keymap_toml_runs_the_checks_again_and_the_popup_names_it() {
+    let mut app = app_with(state_authorized());
+    app.user_keys = instatui::app::user_keys::parse(
+        "[popup.doctor]\nprepend = [{ on = \"r\", run = \"doctor\" }]\n",
+    )
+    .expect("keymap.toml parses");
+    send(&mut app, [Msg::Resize(80, 24), key('1'), key('D')]);
+    assert_eq!(app.popup, Some(Popup::Doctor));
+    assert!(
+        draw(&app, 80, 24).contains(" r check again"),
+        "{}",
+        draw(&app, 80, 24)
+    );
+    send(&mut app, [Msg::DoctorChecked(Vec::new())]);
+    let again = send(&mut app, [key('r')]);
+    assert!(
+        again.iter().any(|e| matches!(e, Effect::RunDoctor { .. })),
+        "r runs the checks again: {again:?}"
+    );
+}
