@@ -87,6 +87,32 @@ fn list_title(app: &App, shown: usize) -> String {
     title
 }
 
+/// The `/` filter bar over the list or the grid: the filter's text, the
+/// cursor in it while it is being edited.
+pub(super) fn filter_bar(app: &App, frame: &mut Frame, area: Rect) {
+    let feed = &app.feed;
+    let style = if feed.filter_editing {
+        theme::focused_field()
+    } else {
+        theme::field()
+    };
+    let width = area.width.saturating_sub(1) as usize;
+    let (shown, column) = super::field::visible(&feed.filter, width, false);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("/", theme::key()),
+            Span::styled(text::pad(&shown, width), style),
+        ])),
+        area,
+    );
+    if feed.filter_editing {
+        let x = area.x + 1 + column;
+        if x < area.right() {
+            frame.set_cursor_position((x, area.y));
+        }
+    }
+}
+
 fn list(app: &App, frame: &mut Frame, area: Rect) {
     let feed = &app.feed;
     let visible = feed.visible();
@@ -97,26 +123,7 @@ fn list(app: &App, frame: &mut Frame, area: Rect) {
     let areas = super::layout::feed_list(app, area);
     let body = areas.rows;
     if let Some(filter_area) = areas.filter {
-        let style = if feed.filter_editing {
-            theme::focused_field()
-        } else {
-            theme::field()
-        };
-        let width = filter_area.width.saturating_sub(1) as usize;
-        let (shown, column) = super::field::visible(&feed.filter, width, false);
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled("/", theme::key()),
-                Span::styled(text::pad(&shown, width), style),
-            ])),
-            filter_area,
-        );
-        if feed.filter_editing {
-            let x = filter_area.x + 1 + column;
-            if x < filter_area.right() {
-                frame.set_cursor_position((x, filter_area.y));
-            }
-        }
+        filter_bar(app, frame, filter_area);
     }
     if visible.is_empty() {
         let (message, style) = if let Some(error) = &feed.error {

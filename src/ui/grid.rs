@@ -8,10 +8,9 @@ use crate::instagram::{Media, MediaType};
 use crate::localtime;
 use crate::preview::Previews;
 use crate::sanitize;
-use crate::text;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
+use ratatui::text::Span;
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 /// `album`, `reel`, `video`; nothing for a picture.
@@ -58,26 +57,7 @@ pub(super) fn render(
     frame.render_widget(block, area);
     let areas = layout::feed_list(app, area);
     if let Some(filter_area) = areas.filter {
-        let width = filter_area.width.saturating_sub(1) as usize;
-        let (shown, column) = super::field::visible(&feed.filter, width, false);
-        let style = if feed.filter_editing {
-            theme::focused_field()
-        } else {
-            theme::field()
-        };
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled("/", theme::key()),
-                Span::styled(text::pad(&shown, width), style),
-            ])),
-            filter_area,
-        );
-        if feed.filter_editing {
-            let x = filter_area.x + 1 + column;
-            if x < filter_area.right() {
-                frame.set_cursor_position((x, filter_area.y));
-            }
-        }
+        super::feed::filter_bar(app, frame, filter_area);
     }
     let body = areas.rows;
     if visible.is_empty() {

@@ -136,3 +136,41 @@ fn a_tiny_terminal_still_shows_a_working_grid() {
         draw(&app, w, h);
     }
 }
+
+/// Review finding D7: one `/` bar over the list and the grid (`ui::feed::filter_bar`),
+/// the same row of cells, styles and cursor, while typing and after.
+#[test]
+fn the_filter_bar_is_the_same_over_the_grid_and_the_list() {
+    let mut app = on_feed(30, None);
+    send(&mut app, [Msg::Resize(80, 24), key('/')]);
+    type_str(&mut app, "sun");
+    for editing in [true, false] {
+        if !editing {
+            send(&mut app, [code(KeyCode::Enter)]);
+        }
+        let mut list = draw(&app, 80, 24);
+        let mut in_grid = app.clone();
+        in_grid.feed.grid = true;
+        let mut grid = draw(&in_grid, 80, 24);
+        let bar = |t: &Terminal<TestBackend>| {
+            let buffer = t.backend().buffer();
+            let y = (0..buffer.area.height)
+                .find(|&y| buffer[(1, y)].symbol() == "/")
+                .expect("a filter bar");
+            let cells: Vec<_> = (1..buffer.area.width - 1)
+                .map(|x| buffer[(x, y)].clone())
+                .collect();
+            (y, cells)
+        };
+        let (list_y, list_cells) = bar(&list);
+        let (grid_y, grid_cells) = bar(&grid);
+        assert_eq!(list_y, grid_y, "editing: {editing}");
+        assert_eq!(list_cells, grid_cells, "editing: {editing}");
+        if editing {
+            assert_eq!(
+                list.get_cursor_position().unwrap(),
+                grid.get_cursor_position().unwrap()
+            );
+        }
+    }
+}
