@@ -14,14 +14,11 @@ pub(super) fn render(app: &App, popup: Popup, frame: &mut Frame) {
         Popup::Help => help(app, frame),
         Popup::DemoConsent => consent(app, frame),
         Popup::ConfirmDropToken => {
-            let who = app
-                .stored
-                .profile()
-                .and_then(|p| p.username.as_deref())
-                .map_or_else(
-                    || "this account".to_string(),
-                    |u| format!("@{}", sanitize::line(u)),
-                );
+            // The account label, as every list and message names it.
+            let who = app.stored.active().map_or_else(
+                || "this account".to_string(),
+                |a| sanitize::line(&app.stored.label_among(a)).into_owned(),
+            );
             // The same app id on the other API: its token does not work there.
             let same_app = app
                 .stored

@@ -208,6 +208,24 @@ fn leaving_unsaved_credentials_never_loses_them_silently() {
     assert!(app.quit);
 }
 
+/// The question before putting the account aside names it as every list
+/// does: by its user id while its username is not known (issue 24 item 4:
+/// the account label is worked out in one place).
+#[test]
+fn the_question_names_an_account_without_a_username_by_its_user_id() {
+    let mut app = app_with(state_of(
+        Some(app_config()),
+        long_token(Duration::days(2), Duration::days(58)),
+        None,
+    ));
+    app.screen = Screen::Credentials;
+    send(&mut app, [key('e'), code(KeyCode::End), key('2')]);
+    send(&mut app, [code(KeyCode::Enter)]);
+    assert_eq!(app.popup, Some(Popup::ConfirmDropToken));
+    let screen = render_text(&app);
+    assert!(screen.contains(&format!("user {USER_ID}")), "{screen}");
+}
+
 /// The token was issued by one API: switching the flavour asks, as another
 /// app id does.
 #[test]
