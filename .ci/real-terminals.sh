@@ -3,7 +3,8 @@
 # and -ti vt340), in kitty and in tmux inside a sixel xterm, all under Xvfb,
 # drives it with xdotool, and checks screenshots of the picture region: a
 # picture there (many colours), not placeholder boxes or text; also after
-# moving the selection, after a resize and in the full-screen view.
+# moving the selection, after a resize, in the full-screen view and in the
+# grid (t).
 #
 # Usage: .ci/real-terminals.sh [path/to/instatui]   (default: the debug build)
 # Screenshots are kept in $SHOTS (default: a temporary directory, printed).
@@ -105,6 +106,8 @@ PIC=(0.47 0.10 0.99 0.50)
 # palette); text, borders and placeholder boxes a handful (anti-aliased
 # text a few dozen).
 MIN_COLOURS=80
+# The grid's left tiles: where the list's text is before `t`.
+GRID=(0.02 0.15 0.44 0.85)
 
 # Waits until the picture region of window $1 holds a picture; the last
 # screenshot is kept as $2.png. Prints the colour count.
@@ -214,6 +217,22 @@ check() { # name protocol cmd...
   echo "  back: $n colours in the picture; $diff pixels of the list changed"
   [ "$n" -ge "$MIN_COLOURS" ] || fail "$name: no picture after the full view"
   [ "$diff" -eq 0 ] || fail "$name: pieces of the full-screen picture left over the list ($diff pixels)"
+
+  # The grid (t): pictures in the tiles where the list's text was. Only
+  # where that text has few colours (xterm's); kitty's anti-aliased text
+  # alone has hundreds, so a count there would prove nothing.
+  local before
+  before=$(colours "$SHOTS/$name-5-back.png" "${GRID[@]}")
+  keys 0.3 t
+  if [ "$before" -lt "$MIN_COLOURS" ]; then
+    n=$(await_picture "$win" "$name-6-grid" "${GRID[@]}")
+    echo "  grid: $n colours where the list had $before"
+    [ "$n" -ge "$MIN_COLOURS" ] || fail "$name: no pictures in the grid's tiles ($n colours, $SHOTS/$name-6-grid.png)"
+  else
+    sleep 2
+    shot "$win" "$name-6-grid"
+    echo "  grid: not counted (the list's text alone has $before colours here; see $SHOTS/$name-6-grid.png)"
+  fi
   keys 0.2 q
   echo "  ($((SECONDS - started)) s)"
 }
