@@ -346,6 +346,7 @@ fn first_frame(c: &mut Criterion) {
                             .draw(|f| instatui::ui::render(&app, f))
                             .expect("draw");
                         total += started.elapsed();
+                        executor.drawn();
                         // The rest of the cache, off the clock.
                         while executor.in_flight() > 0 {
                             let msg = executor.next().await.expect("open");

@@ -225,6 +225,7 @@ async fn event_loop(
         })
         .map(|_| ())
         .map_err(|e| format!("could not draw: {e}"))?;
+        executor.drawn();
         // Pictures the frame needed at a new size are prepared off the loop.
         executor.encode_pictures();
         Ok::<(), String>(())
