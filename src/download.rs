@@ -582,6 +582,26 @@ pub(crate) fn set_modified(path: &Path, at: time::OffsetDateTime) {
 /// Drops the signed CDN addresses (`media_url`, `thumbnail_url`), album
 /// items' too: they expire within days and change with every listing, so
 /// they would be dead in an archive and rewrite the sidecar on every run.
+/// Writes a JSON file into a download folder (a sidecar, the `--new`
+/// mark): atomically, readable like the pictures beside it, and through a
+/// temp file ending in `.part`, so a leftover is never taken for a download.
+pub(crate) fn write_json_beside(path: &Path, text: &str, durable: bool) -> Result<(), String> {
+    let how = crate::atomic::Replace {
+        temp_prefix: ".",
+        temp_suffix: ".json.part",
+        mode: 0o644,
+        durable,
+        owner: None,
+    };
+    crate::atomic::replace(path, text.as_bytes(), how).map_err(|e| {
+        format!(
+            "could not write {}: {}",
+            path.display(),
+            std::io::Error::from(e)
+        )
+    })
+}
+
 fn without_cdn_urls(value: &mut serde_json::Value) {
     if let Some(object) = value.as_object_mut() {
         object.remove("media_url");
@@ -616,22 +636,7 @@ pub(crate) fn write_sidecar(
     if std::fs::read(&path).is_ok_and(|old| old == text.as_bytes()) {
         return Ok(false);
     }
-    // Readable like the pictures beside it; a leftover temp file ends in
-    // `.part`, so it is never taken for a download.
-    let how = crate::atomic::Replace {
-        temp_prefix: ".",
-        temp_suffix: ".json.part",
-        mode: 0o644,
-        durable: false,
-        owner: None,
-    };
-    crate::atomic::replace(&path, text.as_bytes(), how).map_err(|e| {
-        format!(
-            "could not write {}: {}",
-            path.display(),
-            std::io::Error::from(e)
-        )
-    })?;
+    write_json_beside(&path, &text, false)?;
     if let Some(at) = post.posted_at() {
         set_modified(&path, at);
     }

@@ -89,20 +89,7 @@ impl Mark {
         let mut text = serde_json::to_string_pretty(self)
             .map_err(|e| format!("could not describe the mark: {e}"))?;
         text.push('\n');
-        let how = crate::atomic::Replace {
-            temp_prefix: ".",
-            temp_suffix: ".json.part",
-            mode: 0o644,
-            durable: true,
-            owner: None,
-        };
-        crate::atomic::replace(&path, text.as_bytes(), how).map_err(|e| {
-            format!(
-                "could not write {}: {}",
-                path.display(),
-                std::io::Error::from(e)
-            )
-        })
+        super::write_json_beside(&path, &text, true)
     }
 }
 
