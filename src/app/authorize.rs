@@ -209,10 +209,13 @@ impl App {
                 // The list on screen is the account active so far: cached
                 // under its id before another account's token takes over.
                 self.flush_feed_cache(effects);
+                let mut id = None;
                 effects.push(self.persist(|s| {
-                    s.record_authorization(stored.clone());
+                    id = Some(s.record_authorization(stored.clone()));
                 }));
-                self.forget_verdict(&stored.user_id);
+                if let Some(id) = id {
+                    self.forget_verdict(&id);
+                }
                 self.authorize.adding = false;
                 self.feed.reset();
                 effects.push(Effect::LoadFeedCache {

@@ -133,7 +133,7 @@ pub enum Msg {
     /// `watch.json` as read at start-up.
     WatchLoaded(crate::watch::WatchFile),
     /// What each live check found, by user id.
-    AccountsChecked(Vec<(String, crate::watch::Check)>),
+    AccountsChecked(Vec<(crate::store::AccountId, crate::watch::Check)>),
 }
 
 /// Work for the runtime. Each carries its own data; the runtime reads from
@@ -151,7 +151,7 @@ pub enum Effect {
     /// One `/me` per account, off the loop: answered by `AccountsChecked`.
     CheckAccounts(Vec<crate::app::watch::AccountCheck>),
     /// Keeps these checks in `watch.json` (off the loop, under the lock).
-    RecordChecks(Vec<(String, crate::watch::Check)>),
+    RecordChecks(Vec<(crate::store::AccountId, crate::watch::Check)>),
     ExchangeCode {
         generation: u64,
         app: AppConfig,

@@ -3,13 +3,13 @@
 use super::{App, Effect};
 use crate::instagram::{ApiError, Endpoints, Flavor};
 use crate::secret::Secret;
-use crate::store::Account;
+use crate::store::{Account, AccountId};
 use crate::watch::{Check, CheckOutcome, Condition, WatchFile};
 
 /// What one live check needs: the account's token and how to reach its API.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AccountCheck {
-    pub user_id: String,
+    pub id: AccountId,
     pub token: Secret,
     pub flavor: Flavor,
     pub endpoints: Endpoints,
@@ -19,7 +19,7 @@ impl App {
     /// The account's condition now: its token, its last refresh and what
     /// instatui last learnt of it live (this run or a `keep-alive run`).
     pub fn condition_of(&self, account: &Account) -> Condition {
-        crate::watch::condition(account, self.watch.account(account.user_id()), self.now)
+        crate::watch::condition(account, self.watch.account(&account.id()), self.now)
     }
 
     /// The active account's condition, if there is an active account.
@@ -76,7 +76,7 @@ impl App {
             .map(|a| {
                 let flavor = self.stored.flavor_for(Some(&a));
                 AccountCheck {
-                    user_id: a.user_id().to_string(),
+                    id: a.id(),
                     token: a.token.value.clone(),
                     flavor,
                     endpoints: Endpoints::resolve(
@@ -103,16 +103,11 @@ impl App {
     /// removed while its check ran is not brought back.
     pub(crate) fn on_accounts_checked(
         &mut self,
-        checks: Vec<(String, Check)>,
+        checks: Vec<(AccountId, Check)>,
         effects: &mut Vec<Effect>,
     ) {
-        let stored: Vec<String> = self
-            .stored
-            .all_accounts()
-            .iter()
-            .map(|a| a.user_id().to_string())
-            .collect();
-        let checks: Vec<(String, Check)> = checks
+        let stored: Vec<AccountId> = self.stored.all_accounts().iter().map(Account::id).collect();
+        let checks: Vec<(AccountId, Check)> = checks
             .into_iter()
             .filter(|(id, _)| stored.contains(id))
             .collect();
@@ -139,7 +134,7 @@ impl App {
     /// A check's verdict, kept for the condition. Instagram down or a rate
     /// limit never overrides a verdict on the same token (revoked stays
     /// revoked until a new token or a good check).
-    fn record_check(&mut self, user_id: &str, check: Check) {
+    fn record_check(&mut self, id: &AccountId, check: Check) {
         let decisive = |o: &CheckOutcome| {
             matches!(
                 o,
@@ -152,11 +147,11 @@ impl App {
             && check.outcome != CheckOutcome::Ok
             && self
                 .watch
-                .account(user_id)
+                .account(id)
                 .and_then(|w| w.check.as_ref())
                 .is_some_and(|old| decisive(&old.outcome));
         if !keep_old {
-            self.watch.record_check(user_id, check);
+            self.watch.record_check(id, check);
         }
     }
 
@@ -164,7 +159,7 @@ impl App {
     /// account's token: its condition says so at once, on every screen, and
     /// every account is checked again.
     pub(crate) fn note_verdict(&mut self, err: &ApiError, effects: &mut Vec<Effect>) {
-        let Some(id) = self.stored.active_user_id().map(str::to_string) else {
+        let Some(id) = self.stored.active.clone() else {
             return;
         };
         let outcome = crate::watch::check::outcome_of(err, self.now);
@@ -184,17 +179,15 @@ impl App {
     }
 
     /// A new token for the account: what was said of the old one is void.
-    pub(crate) fn forget_verdict(&mut self, user_id: &str) {
-        if let Some(w) = self.watch.accounts.get_mut(user_id) {
-            w.check = None;
-        }
+    pub(crate) fn forget_verdict(&mut self, id: &AccountId) {
+        self.watch.forget_check(id);
     }
 
     /// "checked 3 min ago" for an account, when it was checked.
     pub(crate) fn checked_ago(&self, account: &Account) -> Option<String> {
         let at = self
             .watch
-            .account(account.user_id())
+            .account(&account.id())
             .and_then(|w| w.check.as_ref())?
             .at;
         let ago = (self.now - at).max(time::Duration::ZERO);

@@ -30,7 +30,7 @@ fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
     // 'status' checks live).
     let (watch, _) = crate::watch::load(&ctx.store);
     let condition =
-        |a: &crate::store::Account| crate::watch::condition(a, watch.account(a.user_id()), now);
+        |a: &crate::store::Account| crate::watch::condition(a, watch.account(&a.id()), now);
     let fix = |a: &crate::store::Account, c: &crate::watch::Condition| {
         c.fix(a.username().unwrap_or(a.user_id()), a.app_id.as_deref())
     };
@@ -58,7 +58,7 @@ fn list(ctx: &Context, json: bool) -> Result<(), CliError> {
                     "instagram_message": c.message(),
                     "fix": fix(a, &c),
                     "checked_at": watch
-                        .account(a.user_id())
+                        .account(&a.id())
                         .and_then(|w| w.check.as_ref())
                         .map(|check| rfc3339(check.at)),
                 })

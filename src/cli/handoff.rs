@@ -211,11 +211,8 @@ fn refuse_a_dead_token(ctx: &Context, only: Option<u32>) -> Result<(), CliError>
         .iter()
         .any(|h| h.belongs_to(&account.id()) && only.is_none_or(|id| h.id == id));
     let (watch, _) = crate::watch::load(&ctx.store);
-    let condition = crate::watch::condition(
-        account,
-        watch.account(account.user_id()),
-        crate::clock::now(),
-    );
+    let condition =
+        crate::watch::condition(account, watch.account(&account.id()), crate::clock::now());
     if has_handoffs
         && matches!(
             condition,

@@ -242,6 +242,7 @@ pub(super) async fn refresh_each(
             Err(e) => (RunOutcome::Failed, Some(e.message), None),
         };
         let result = AccountResult {
+            app_id: account.app_id.clone(),
             user_id: account.user_id().to_string(),
             username: account.username().map(str::to_string),
             outcome,
@@ -334,9 +335,7 @@ async fn refresh_token(ctx: &Context, when: RefreshPolicy, force: bool) -> Resul
                     at,
                     outcome: crate::watch::check::outcome_of(&err, at),
                 };
-                if let Err(e) =
-                    crate::watch::update(&ctx.store, |w| w.record_check(&old.user_id, check))
-                {
+                if let Err(e) = crate::watch::update(&ctx.store, |w| w.record_check(&id, check)) {
                     eprintln!("warning: could not record what Instagram said: {e}");
                 }
             }

@@ -73,7 +73,7 @@ pub(super) fn rows(state: &State, watch: &WatchFile, now: OffsetDateTime) -> Vec
         .accounts_by_name()
         .into_iter()
         .map(|account| {
-            let w = watch.account(account.user_id());
+            let w = watch.account(&account.id());
             Row {
                 condition: watch::condition(&account, w, now),
                 checked_at: w.and_then(|w| w.check.as_ref()).map(|c| c.at),
@@ -96,19 +96,18 @@ pub(super) async fn check_all(ctx: &Context) -> Result<(), CliError> {
         }
         let client = one.client(&now_stored)?;
         let (check, _) = watch::check::check(&client, &account.token.value).await;
-        let id = account.user_id().to_string();
-        if let Err(e) = watch::update(&ctx.store, |w| w.record_check(&id, check)) {
+        if let Err(e) = watch::update(&ctx.store, |w| w.record_check(&account.id(), check)) {
             eprintln!(
                 "warning: could not record the check of {}: {e}",
                 account.label()
             );
         }
     }
-    let ids: Vec<String> = ctx
+    let ids: Vec<_> = ctx
         .load()?
         .all_accounts()
         .iter()
-        .map(|a| a.user_id().to_string())
+        .map(crate::store::Account::id)
         .collect();
     let _ = watch::update(&ctx.store, |w| w.keep_only(&ids));
     Ok(())
@@ -219,8 +218,8 @@ pub(super) async fn notify_changes(ctx: &Context, rows: &[Row], now: OffsetDateT
         let mut notices = Vec::new();
         for row in rows {
             let id = row.account.user_id().to_string();
-            w.record_condition(&id, row.condition.key(), now);
-            let entry = w.accounts.entry(id.clone()).or_default();
+            w.record_condition(&row.account.id(), row.condition.key(), now);
+            let entry = w.entry(&row.account.id());
             let last = entry.notified.clone();
             let since = entry.recorded.as_ref().map_or(now, |r| r.since);
             let Some((event, state)) = notify::decide(last.as_ref(), &row.condition, since, now)
@@ -379,7 +378,7 @@ pub(super) async fn notify_test(ctx: &Context, only: Option<u32>) -> Result<(), 
     let now = crate::clock::now();
     let sample = match state.all_accounts().into_iter().next() {
         Some(a) => {
-            let c = watch::condition(&a, watch.account(a.user_id()), now);
+            let c = watch::condition(&a, watch.account(&a.id()), now);
             notify::notice(
                 Event::Test,
                 a.username(),

@@ -14,6 +14,10 @@ pub struct RefreshRun {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountResult {
+    /// The account's app: the same person under two apps is two accounts.
+    /// None for an account without one, or a run recorded before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<String>,
     pub user_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
@@ -52,6 +56,24 @@ impl RunOutcome {
     }
 }
 
+impl RefreshRun {
+    /// What the run did for the account. A result without an app (recorded
+    /// before results were per app) is every account of that user's.
+    pub(crate) fn result_of(&self, account: &crate::store::Account) -> Option<&AccountResult> {
+        let of_user = |r: &&AccountResult| r.user_id == account.user_id();
+        self.accounts
+            .iter()
+            .filter(of_user)
+            .find(|r| r.app_id == account.app_id)
+            .or_else(|| {
+                self.accounts
+                    .iter()
+                    .filter(of_user)
+                    .find(|r| r.app_id.is_none())
+            })
+    }
+}
+
 impl AccountResult {
     /// `@name: refreshed`, `@name: failed: why`.
     pub(crate) fn summary(&self) -> String {
@@ -74,5 +96,27 @@ mod tests {
         )
         .expect("reads");
         assert_eq!(run.accounts[0].outcome, RunOutcome::Other);
+    }
+
+    #[test]
+    fn a_result_is_its_apps_and_one_from_before_apps_is_every_apps() {
+        let run: RefreshRun = serde_json::from_str(
+            r#"{"at":"2026-01-01T00:00:00Z","accounts":[
+                {"user_id":"1","outcome":"failed"},
+                {"app_id":"a","user_id":"1","outcome":"refreshed"}]}"#,
+        )
+        .expect("reads");
+        let account = |app: &str| -> crate::store::Account {
+            serde_json::from_value(serde_json::json!({
+                "app_id": app,
+                "token": {"value": "t", "user_id": "1", "kind": "long",
+                          "obtained_at": "2026-01-01T00:00:00Z",
+                          "expires_at": "2026-03-01T00:00:00Z"}
+            }))
+            .expect("an account")
+        };
+        let outcome = |app| run.result_of(&account(app)).map(|r| r.outcome);
+        assert_eq!(outcome("a"), Some(RunOutcome::Refreshed));
+        assert_eq!(outcome("b"), Some(RunOutcome::Failed));
     }
 }

@@ -762,7 +762,7 @@ impl Executor {
                             },
                         },
                     };
-                    checks.push((a.user_id, check));
+                    checks.push((a.id, check));
                 }
                 vec![Msg::AccountsChecked(checks)]
             }),

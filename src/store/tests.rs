@@ -74,6 +74,7 @@ fn full_state() -> State {
         last_run: Some(crate::keepalive::RefreshRun {
             at: datetime!(2026-11-29 04:17:00 UTC),
             accounts: vec![crate::keepalive::AccountResult {
+                app_id: None,
                 user_id: "17841405793187218".to_string(),
                 username: Some("jane".to_string()),
                 outcome: crate::keepalive::RunOutcome::NotDue,

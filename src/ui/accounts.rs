@@ -346,7 +346,7 @@ fn keep_alive_forms(app: &App, account: &Account, active: bool) -> [Span<'static
         .stored
         .last_run
         .as_ref()
-        .and_then(|run| run.accounts.iter().find(|r| r.user_id == account.user_id()))
+        .and_then(|run| run.result_of(account))
         .map_or_else(String::new, |r| {
             format!(" (last run: {})", r.outcome.as_str())
         });
@@ -395,12 +395,11 @@ fn keep_alive(app: &App, account: &Account, active: bool) -> Span<'static> {
             theme::level(Level::Error),
         );
     }
-    let last_run = app.stored.last_run.as_ref().and_then(|run| {
-        run.accounts
-            .iter()
-            .find(|r| r.user_id == account.user_id())
-            .map(|r| r.outcome)
-    });
+    let last_run = app
+        .stored
+        .last_run
+        .as_ref()
+        .and_then(|run| run.result_of(account).map(|r| r.outcome));
     let run = last_run.map_or_else(String::new, |o| format!(" (last run: {})", o.as_str()));
     match &app.keep_alive.state {
         KeepAliveState::Installed(what) => Span::styled(

@@ -11,7 +11,7 @@ pub mod notify;
 
 pub use condition::{Condition, condition};
 
-use crate::store::{Store, StoreError};
+use crate::store::{AccountId, Store, StoreError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use time::OffsetDateTime;
@@ -23,7 +23,9 @@ pub const WATCH_FILE: &str = "watch.json";
 pub struct WatchFile {
     #[serde(default)]
     pub notifiers: Vec<notify::Notifier>,
-    /// By user id.
+    /// By account: `<app id>:<user id>` (the same person under two apps is
+    /// two accounts, each with its own record); a bare user id is a record
+    /// from before that, or of an account without an app. See `key`.
     #[serde(default)]
     pub accounts: BTreeMap<String, AccountWatch>,
 }
@@ -98,15 +100,35 @@ pub struct Recorded {
     pub since: OffsetDateTime,
 }
 
+/// The account's key in [`WatchFile::accounts`].
+fn key(id: &AccountId) -> String {
+    match &id.app_id {
+        Some(app) => format!("{app}:{}", id.user_id),
+        None => id.user_id.clone(),
+    }
+}
+
 impl WatchFile {
-    /// The account's record, if any.
-    pub fn account(&self, user_id: &str) -> Option<&AccountWatch> {
-        self.accounts.get(user_id)
+    /// The account's record, if any. A record keyed by the user id alone
+    /// (written before records were per app) belongs to every account of
+    /// that user until each has its own: nothing learnt is lost, and a
+    /// verdict found since is the account's alone.
+    pub fn account(&self, id: &AccountId) -> Option<&AccountWatch> {
+        self.accounts
+            .get(&key(id))
+            .or_else(|| self.accounts.get(&id.user_id))
+    }
+
+    /// The account's own record, started from the user's older record if
+    /// there is one (so what was sent is not sent again).
+    pub fn entry(&mut self, id: &AccountId) -> &mut AccountWatch {
+        let seed = self.accounts.get(&id.user_id).cloned().unwrap_or_default();
+        self.accounts.entry(key(id)).or_insert(seed)
     }
 
     /// Keeps a live check's outcome for the account.
-    pub fn record_check(&mut self, user_id: &str, check: Check) {
-        let entry = self.accounts.entry(user_id.to_string()).or_default();
+    pub fn record_check(&mut self, id: &AccountId, check: Check) {
+        let entry = self.entry(id);
         if check.outcome == CheckOutcome::Ok {
             entry.last_ok = Some(check.at);
         }
@@ -114,19 +136,36 @@ impl WatchFile {
     }
 
     /// Remembers the account's condition: `since` moves only when it changes.
-    pub fn record_condition(&mut self, user_id: &str, key: &str, now: OffsetDateTime) {
-        let entry = self.accounts.entry(user_id.to_string()).or_default();
-        if entry.recorded.as_ref().is_none_or(|r| r.condition != key) {
+    pub fn record_condition(&mut self, id: &AccountId, condition: &str, now: OffsetDateTime) {
+        let entry = self.entry(id);
+        if entry
+            .recorded
+            .as_ref()
+            .is_none_or(|r| r.condition != condition)
+        {
             entry.recorded = Some(Recorded {
-                condition: key.to_string(),
+                condition: condition.to_string(),
                 since: now,
             });
         }
     }
 
-    /// Drops the records of accounts no longer stored (removed meanwhile).
-    pub fn keep_only(&mut self, user_ids: &[String]) {
-        self.accounts.retain(|id, _| user_ids.contains(id));
+    /// Forgets what was said of the account's token (a new one replaced it).
+    pub fn forget_check(&mut self, id: &AccountId) {
+        self.entry(id).check = None;
+    }
+
+    /// Drops the records of accounts no longer stored (removed meanwhile),
+    /// and a user's older record once every account of it has its own.
+    pub fn keep_only(&mut self, ids: &[AccountId]) {
+        let keys: Vec<String> = ids.iter().map(key).collect();
+        let legacy: Vec<String> = ids
+            .iter()
+            .filter(|id| !self.accounts.contains_key(&key(id)))
+            .map(|id| id.user_id.clone())
+            .collect();
+        self.accounts
+            .retain(|k, _| keys.contains(k) || legacy.contains(k));
     }
 }
 
@@ -165,4 +204,52 @@ pub fn update<T>(store: &Store, f: impl FnOnce(&mut WatchFile) -> T) -> Result<T
         .write_side_file(&lock, WATCH_FILE, &bytes)
         .map_err(|e: StoreError| e.to_string())?;
     Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(app: &str) -> AccountId {
+        AccountId {
+            app_id: Some(app.to_string()),
+            user_id: "17".to_string(),
+        }
+    }
+
+    #[test]
+    fn an_older_record_by_user_id_is_each_apps_until_it_has_its_own() {
+        let mut watch: WatchFile = serde_json::from_str(
+            r#"{"accounts":{"17":{"notified":{"state":"revoked","at":"2026-01-01T00:00:00Z"}}}}"#,
+        )
+        .expect("reads");
+        assert!(watch.account(&id("1")).is_some() && watch.account(&id("2")).is_some());
+        let at = OffsetDateTime::UNIX_EPOCH;
+        watch.record_check(
+            &id("1"),
+            Check {
+                at,
+                outcome: CheckOutcome::Ok,
+            },
+        );
+        // App 1's record starts from the older one: what was sent is kept.
+        let one = watch.account(&id("1")).expect("its own");
+        assert!(one.notified.is_some() && one.last_ok == Some(at));
+        assert!(watch.account(&id("2")).expect("the older").check.is_none());
+        watch.keep_only(&[id("1"), id("2")]);
+        assert!(
+            watch.account(&id("2")).is_some(),
+            "app 2 has no record of its own yet"
+        );
+        watch.record_check(
+            &id("2"),
+            Check {
+                at,
+                outcome: CheckOutcome::Ok,
+            },
+        );
+        watch.keep_only(&[id("1"), id("2")]);
+        let keys: Vec<&str> = watch.accounts.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["1:17", "2:17"]);
+    }
 }

@@ -235,6 +235,19 @@ impl FakeControl {
         true
     }
 
+    /// One token answers code 190 "…changed their password…", the user's
+    /// other tokens (under another app, say) still work. False (and nothing
+    /// changes) when the fake never issued it.
+    pub fn revoke_token(&self, token: &str) -> bool {
+        match self.app.lock().tokens.get_mut(token) {
+            Some(grant) => {
+                grant.revoked = true;
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Extension: mints a long-lived (60 day) token for the account without
     /// the OAuth dance, as if authorized with `scopes` (comma separated; any
     /// `user_profile`/`user_media` scope makes it a Basic Display token). Lets

@@ -1015,3 +1015,95 @@ fn watch_json_loses_nothing_to_writers_at_the_same_time() {
         "the check is kept too: {watch}"
     );
 }
+
+/// Issue 24: one person authorized under two apps is two accounts, and so
+/// two records. Instagram revoking the first app's token leaves the second
+/// app's account healthy in `keep-alive run`, `status`, the notices and the
+/// last run; a `watch.json` from before (keyed by the user id alone) still
+/// reads, for both accounts.
+#[test]
+fn a_token_revoked_under_one_app_leaves_the_same_person_under_another_app_healthy() {
+    use super::accounts::same_person_under_a_second_app;
+    use instatui::fake::{DEMO_APP_ID, DEMO_USER_ID};
+    let m = Machine::demo();
+    m.authorized();
+    same_person_under_a_second_app(&m);
+    // The second app's token is one the fake knows, so it checks as healthy.
+    let second_token = m
+        .control()
+        .issue_long_token_for(DEMO_USERNAME, "instagram_business_basic")
+        .expect("the demo user");
+    let mut state = m.state();
+    state["accounts"][1]["token"]["value"] = second_token.into();
+    std::fs::write(m.state_path(), state.to_string()).expect("write");
+    let first_token = state["accounts"][0]["token"]["value"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    // What an older instatui recorded: one record, by user id alone.
+    std::fs::write(
+        m.config_dir().join("watch.json"),
+        format!(
+            r#"{{"accounts":{{"{DEMO_USER_ID}":{{"recorded":{{"condition":"healthy","since":"2026-01-01T00:00:00Z"}}}}}}}}"#
+        ),
+    )
+    .expect("write");
+    let exec_out = m.out("exec.jsonl");
+    let exec = format!("cat >> '{0}'; echo >> '{0}'", exec_out.display());
+    assert_eq!(m.run(&["notify", "add", "--exec", &exec]).code, 0);
+
+    assert!(m.control().revoke_token(&first_token));
+    let run = m.run(&["keep-alive", "run"]);
+    assert_eq!(run.code, 3, "{run:?}");
+
+    let conditions = |json: &str| -> Vec<(String, String)> {
+        let v: Value = serde_json::from_str(json).expect("JSON");
+        v["accounts"]
+            .as_array()
+            .expect("accounts")
+            .iter()
+            .map(|a| {
+                (
+                    a["app_id"].as_str().unwrap_or("").to_string(),
+                    a["condition"].as_str().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    for args in [
+        &["status", "--json", "--offline"][..],
+        &["status", "--json"][..],
+    ] {
+        let status = m.run(args);
+        assert_eq!(status.code, 3, "{status:?}");
+        let got = conditions(&status.stdout);
+        assert!(
+            got.contains(&(DEMO_APP_ID.to_string(), "revoked".to_string())),
+            "{args:?}: {got:?}"
+        );
+        let second = got
+            .iter()
+            .find(|(app, _)| app == "424242")
+            .unwrap_or_else(|| panic!("{args:?}: {got:?}"));
+        assert!(
+            second.1 == "healthy" || second.1.starts_with("refreshable"),
+            "{args:?}: the other app's account is untouched: {got:?}"
+        );
+    }
+    // One notice, about the first app's account only.
+    let got = exec_received(&exec_out);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0]["condition"], "revoked", "{}", got[0]);
+    assert_eq!(got[0]["app_id"], DEMO_APP_ID, "{}", got[0]);
+    // The last run keeps each app's account apart.
+    let status = m.run(&["keep-alive", "status", "--json"]);
+    let v: Value = serde_json::from_str(&status.stdout).expect("JSON");
+    let mut apps: Vec<&str> = v["last_run"]["accounts"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{v}"))
+        .iter()
+        .filter_map(|a| a["app_id"].as_str())
+        .collect();
+    apps.sort_unstable();
+    assert_eq!(apps, ["424242", DEMO_APP_ID], "{v}");
+}

@@ -257,11 +257,7 @@ pub(crate) fn status_text(app: &App) -> String {
 /// Instagram refused the active account's token (code 190, password
 /// changed), as a check or any call would have found.
 pub(crate) fn revoke_active(app: &mut App) {
-    let id = app
-        .stored
-        .active_user_id()
-        .expect("an active account")
-        .to_string();
+    let id = app.stored.active.clone().expect("an active account");
     let at = app.now;
     app.watch.record_check(
         &id,

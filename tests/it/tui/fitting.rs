@@ -87,6 +87,7 @@ fn long_states() -> App {
     state.last_run = Some(RefreshRun {
         at: NOW - Duration::minutes(150),
         accounts: vec![AccountResult {
+            app_id: None,
             user_id: "17840000000000001".into(),
             username: Some("larch_and_lake".into()),
             outcome: RunOutcome::Failed,
