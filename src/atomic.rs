@@ -41,6 +41,15 @@ pub(crate) const CACHE_TEMP: TempName = TempName {
     prefix: ".tmp",
     suffix: "",
 };
+/// A file in instatui's caches (a picture, the selected post): owner-only,
+/// and not fsynced, since what a crash loses is fetched or chosen again.
+pub(crate) const CACHE_FILE: Replace<'static> = Replace {
+    temp_prefix: CACHE_TEMP.prefix,
+    temp_suffix: CACHE_TEMP.suffix,
+    mode: 0o600,
+    durable: false,
+    owner: None,
+};
 /// A `.env` handoff's, beside the user's file: it holds the token.
 pub(crate) const DOTENV_TEMP: TempName = TempName {
     prefix: ".instatui-",

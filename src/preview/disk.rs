@@ -46,15 +46,7 @@ impl DiskCache {
             return Ok(());
         };
         std::fs::create_dir_all(&self.dir)?;
-        // Not fsynced: a picture lost in a crash is fetched again.
-        let how = crate::atomic::Replace {
-            temp_prefix: crate::atomic::CACHE_TEMP.prefix,
-            temp_suffix: crate::atomic::CACHE_TEMP.suffix,
-            mode: 0o600,
-            durable: false,
-            owner: None,
-        };
-        crate::atomic::replace(&path, bytes, how)?;
+        crate::atomic::replace(&path, bytes, crate::atomic::CACHE_FILE)?;
         self.evict()
     }
 

@@ -221,11 +221,8 @@ impl FeedCache {
         std::fs::create_dir_all(&self.dir)?;
         let bytes = lines(user_id, feed, now)?;
         let how = crate::atomic::Replace {
-            temp_prefix: crate::atomic::CACHE_TEMP.prefix,
-            temp_suffix: crate::atomic::CACHE_TEMP.suffix,
-            mode: 0o600,
             durable: true,
-            owner: None,
+            ..crate::atomic::CACHE_FILE
         };
         crate::atomic::replace(&self.path(user_id), &bytes, how)?;
         written.insert(user_id.to_string(), seq);
@@ -249,14 +246,7 @@ impl FeedCache {
         match post_id {
             Some(id) => {
                 std::fs::create_dir_all(&self.dir)?;
-                let how = crate::atomic::Replace {
-                    temp_prefix: crate::atomic::CACHE_TEMP.prefix,
-                    temp_suffix: crate::atomic::CACHE_TEMP.suffix,
-                    mode: 0o600,
-                    durable: false,
-                    owner: None,
-                };
-                crate::atomic::replace(&path, id.as_bytes(), how)?;
+                crate::atomic::replace(&path, id.as_bytes(), crate::atomic::CACHE_FILE)?;
                 Ok(())
             }
             None => match std::fs::remove_file(path) {
