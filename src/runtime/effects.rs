@@ -71,9 +71,6 @@ pub struct Executor {
     frames: tokio::sync::watch::Sender<u64>,
 }
 
-/// How long the parse of a big cache's rest waits for its head to be
-/// drawn: long enough for any frame, short enough that a loop that draws
-/// nothing (another screen) does not hold the rest back noticeably.
 /// The answer to a cache load: what was read, or an empty feed.
 fn cache_loaded(
     user_id: String,
@@ -87,6 +84,9 @@ fn cache_loaded(
     }]
 }
 
+/// How long the parse of a big cache's rest waits for its head to be
+/// drawn: long enough for any frame, short enough that a loop that draws
+/// nothing (another screen) does not hold the rest back noticeably.
 const HEAD_DRAWN_WAIT: std::time::Duration = std::time::Duration::from_millis(250);
 
 impl Executor {
@@ -396,7 +396,7 @@ impl Executor {
             .await
             .ok()
             .flatten();
-            let rest = match head {
+            match head {
                 Some((head, _)) if head.whole => {
                     return cache_loaded(user_id, Some((head.feed, head.saved_at)));
                 }
@@ -411,19 +411,14 @@ impl Executor {
                     // posts) took the core the loop needed to draw the
                     // head: it starts once the head is on screen.
                     let _ = tokio::time::timeout(HEAD_DRAWN_WAIT, frames.changed()).await;
-                    true
                 }
-                None => true,
-            };
+                None => {}
+            }
             let id = user_id.clone();
-            let loaded = if rest {
-                tokio::task::spawn_blocking(move || cache.load(&id))
-                    .await
-                    .ok()
-                    .flatten()
-            } else {
-                None
-            };
+            let loaded = tokio::task::spawn_blocking(move || cache.load(&id))
+                .await
+                .ok()
+                .flatten();
             cache_loaded(user_id, loaded)
         });
     }
@@ -1199,8 +1194,6 @@ async fn demo_consent(
     Err(format!("the authorize page refused: {err}"))
 }
 
-/// Puts text on the clipboard through the terminal (OSC 52), which works
-/// over SSH too where the terminal supports it.
 /// The keep-alive popup's lines, and the plan its `i` installs: what
 /// `keep-alive install` would set up for this binary and config dir, on
 /// the schedule it would use (config.toml's `[keep_alive]`, else the
@@ -1219,6 +1212,8 @@ pub fn keep_alive_guide(
     })
 }
 
+/// Puts text on the clipboard through the terminal (OSC 52), which works
+/// over SSH too where the terminal supports it.
 fn copy_osc52(text: &str) {
     use crossterm::clipboard::CopyToClipboard;
     let _ = crossterm::execute!(std::io::stdout(), CopyToClipboard::to_clipboard_from(text));
