@@ -225,7 +225,15 @@ fn parse_key(text: &str) -> Option<Key> {
         other => {
             let mut chars = other.chars();
             match (chars.next(), chars.next()) {
-                (Some(c), None) if !c.is_control() => KeyCode::Char(c),
+                // Drawn in the help, footers and hints as it is: no control,
+                // bidi or zero-width character, which would reorder or hide
+                // what is around it.
+                (Some(c), None)
+                    if crate::sanitize::line(other) == other
+                        && unicode_width::UnicodeWidthChar::width(c).is_some_and(|w| w > 0) =>
+                {
+                    KeyCode::Char(c)
+                }
                 _ => return None,
             }
         }
@@ -501,6 +509,13 @@ mod tests {
         }
         let err = parse("[feed]\nprepend = [{ on = \"xy\", run = \"grid\" }]\n").expect_err("xy");
         assert!(err.message.contains("is not a key"), "{err:?}");
+        // Drawn in the help and footers as it is: nothing that reorders or
+        // hides the text around it (a bidi override, a zero-width joiner).
+        for hidden in ["\\u202E", "\\u200D", "\\uFE0F"] {
+            let text = format!("[feed]\nprepend = [{{ on = \"{hidden}\", run = \"grid\" }}]\n");
+            let err = parse(&text).expect_err(hidden);
+            assert!(err.message.contains("is not a key"), "{hidden}: {err:?}");
+        }
         let err = parse("[feeds]\n").expect_err("no such screen");
         assert!(err.message.contains("unknown field"), "{err:?}");
         assert_eq!(err.line, 1);
