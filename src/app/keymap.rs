@@ -166,17 +166,18 @@ const fn bind(
 impl Binding {
     /// Every key that triggers it, as `j/↓`: help and docs/tui.md list them all.
     pub(crate) fn keys_label(&self) -> String {
-        self.keys
-            .iter()
-            .map(Key::name)
-            .collect::<Vec<_>>()
-            .join("/")
+        keys_label(self.keys)
     }
 
     /// The first key only, where room is short (the footer).
     pub(crate) fn short_label(&self) -> String {
         self.keys.first().map(Key::name).unwrap_or_default()
     }
+}
+
+/// Keys as `j/↓`.
+fn keys_label(keys: &[Key]) -> String {
+    keys.iter().map(Key::name).collect::<Vec<_>>().join("/")
 }
 
 /// Keys handled before any screen's bindings, also while editing or in a popup.
@@ -362,26 +363,11 @@ pub(crate) fn help_rows(user: &UserKeys, screen: Screen, width: u16) -> Vec<Help
     };
     // A key doing the same everywhere (q in the help) is listed once.
     let mut listed: Vec<(String, &str)> = Vec::new();
-    // The screen's own keys as keymap.toml made them.
-    for b in for_screen(screen) {
-        let keys = user.keys_of(screen, b);
-        if keys.is_empty() {
-            continue;
-        }
-        let label = keys.iter().map(Key::name).collect::<Vec<_>>().join("/");
-        add(&mut rows, &label, b.description);
-        listed.push((label, b.description));
-    }
     // A place's keys as keymap.toml made them (`None`: not rebindable).
     let mut section = |rows: &mut Vec<HelpRow>, place: Option<Place>, bindings: &[Binding]| {
         for b in bindings {
             let label = match place {
-                Some(place) => user
-                    .keys_of(place, b)
-                    .iter()
-                    .map(Key::name)
-                    .collect::<Vec<_>>()
-                    .join("/"),
+                Some(place) => keys_label(&user.keys_of(place, b)),
                 None => b.keys_label(),
             };
             if label.is_empty() {
@@ -394,6 +380,8 @@ pub(crate) fn help_rows(user: &UserKeys, screen: Screen, width: u16) -> Vec<Help
             }
         }
     };
+    // The screen's own keys first.
+    section(&mut rows, Some(Place::Screen(screen)), for_screen(screen));
     if !editing(screen).is_empty() {
         rows.push(HelpRow::Heading("In a field".to_string()));
         section(&mut rows, Some(Place::Field(screen)), editing(screen));
@@ -567,21 +555,25 @@ const CONFIRM: &[Binding] = &[
     ),
 ];
 
+/// j/k in a popup that scrolls (doctor's, keep-alive's).
+const SCROLL_DOWN: Binding = bind(
+    &[k('j'), code(KeyCode::Down)],
+    "scroll down",
+    Action::ScrollDown,
+    false,
+);
+const SCROLL_UP: Binding = bind(
+    &[k('k'), code(KeyCode::Up)],
+    "scroll up",
+    Action::ScrollUp,
+    false,
+);
+
 /// doctor's report (`D` on Credentials).
 const DOCTOR_POPUP: &[Binding] = &[
     bind(&[k('D')], "check again", Action::Doctor, true),
-    bind(
-        &[k('j'), code(KeyCode::Down)],
-        "scroll down",
-        Action::ScrollDown,
-        false,
-    ),
-    bind(
-        &[k('k'), code(KeyCode::Up)],
-        "scroll up",
-        Action::ScrollUp,
-        false,
-    ),
+    SCROLL_DOWN,
+    SCROLL_UP,
     bind(
         &[code(KeyCode::Esc), code(KeyCode::Enter)],
         "close",
@@ -611,18 +603,8 @@ const KEEP_ALIVE_POPUP: &[Binding] = &[
         true,
     ),
     bind(&[k('c')], "copy the cron line", Action::CopyCronLine, true),
-    bind(
-        &[k('j'), code(KeyCode::Down)],
-        "scroll down",
-        Action::ScrollDown,
-        false,
-    ),
-    bind(
-        &[k('k'), code(KeyCode::Up)],
-        "scroll up",
-        Action::ScrollUp,
-        false,
-    ),
+    SCROLL_DOWN,
+    SCROLL_UP,
     bind(
         &[code(KeyCode::PageDown), k(' ')],
         "down by a page",
