@@ -131,28 +131,10 @@ impl App {
         }
     }
 
-    /// A check's verdict, kept for the condition. Instagram down or a rate
-    /// limit never overrides a verdict on the same token (revoked stays
-    /// revoked until a new token or a good check).
+    /// A check's verdict, kept for the condition (by the watch file's
+    /// rule: revoked stays revoked through an outage).
     fn record_check(&mut self, id: &AccountId, check: Check) {
-        let decisive = |o: &CheckOutcome| {
-            matches!(
-                o,
-                CheckOutcome::Revoked { .. }
-                    | CheckOutcome::AppRestricted { .. }
-                    | CheckOutcome::RetiredApi { .. }
-            )
-        };
-        let keep_old = !decisive(&check.outcome)
-            && check.outcome != CheckOutcome::Ok
-            && self
-                .watch
-                .account(id)
-                .and_then(|w| w.check.as_ref())
-                .is_some_and(|old| decisive(&old.outcome));
-        if !keep_old {
-            self.watch.record_check(id, check);
-        }
+        self.watch.record_check(id, check);
     }
 
     /// A 190 (or the app switched off) on any call with the active
@@ -218,7 +200,7 @@ impl App {
         Some(format!(
             "! notifier {} ({}) failed {}: {}{more}; 'instatui notify test' tries again",
             n.id,
-            n.channel.describe(),
+            n.channel.brief(),
             crate::localtime::format_in(d.at, self.offset),
             d.summary
         ))

@@ -126,8 +126,28 @@ impl WatchFile {
         self.accounts.entry(key(id)).or_insert(seed)
     }
 
-    /// Keeps a live check's outcome for the account.
+    /// Keeps a live check's outcome for the account. Instagram down or a
+    /// rate limit never overrides a verdict on the same token (revoked
+    /// stays revoked until a new token or a good check): one rule for the
+    /// TUI, `status` and `keep-alive run` alike.
     pub fn record_check(&mut self, id: &AccountId, check: Check) {
+        let decisive = |o: &CheckOutcome| {
+            matches!(
+                o,
+                CheckOutcome::Revoked { .. }
+                    | CheckOutcome::AppRestricted { .. }
+                    | CheckOutcome::RetiredApi { .. }
+            )
+        };
+        let keep_old = !decisive(&check.outcome)
+            && check.outcome != CheckOutcome::Ok
+            && self
+                .account(id)
+                .and_then(|w| w.check.as_ref())
+                .is_some_and(|old| decisive(&old.outcome));
+        if keep_old {
+            return;
+        }
         let entry = self.entry(id);
         if check.outcome == CheckOutcome::Ok {
             entry.last_ok = Some(check.at);
@@ -215,6 +235,47 @@ mod tests {
             app_id: Some(app.to_string()),
             user_id: "17".to_string(),
         }
+    }
+
+    #[test]
+    fn revoked_stays_revoked_through_an_outage_for_every_writer() {
+        // The CLI's `status` and `keep-alive run` write through here as the
+        // TUI does: an outage after a 190 must not turn it into "could not check".
+        let mut watch = WatchFile::default();
+        let at = OffsetDateTime::UNIX_EPOCH;
+        let revoked = CheckOutcome::Revoked {
+            reason: "password_changed".into(),
+            message: "changed their password".into(),
+        };
+        watch.record_check(
+            &id("1"),
+            Check {
+                at,
+                outcome: revoked.clone(),
+            },
+        );
+        let outage = CheckOutcome::Failed {
+            message: "could not reach Instagram".into(),
+        };
+        watch.record_check(
+            &id("1"),
+            Check {
+                at,
+                outcome: outage,
+            },
+        );
+        let kept = watch.account(&id("1")).and_then(|w| w.check.clone());
+        assert_eq!(kept.map(|c| c.outcome), Some(revoked));
+        // A good check ends it.
+        watch.record_check(
+            &id("1"),
+            Check {
+                at,
+                outcome: CheckOutcome::Ok,
+            },
+        );
+        let now = watch.account(&id("1")).and_then(|w| w.check.clone());
+        assert_eq!(now.map(|c| c.outcome), Some(CheckOutcome::Ok));
     }
 
     #[test]

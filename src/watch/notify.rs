@@ -47,6 +47,22 @@ impl Channel {
             Channel::Email { address } => format!("e-mail to {address}"),
         }
     }
+
+    /// As [`Channel::describe`], but a webhook by its host alone: its
+    /// address may hold the receiver's key (Slack's, Discord's), and this
+    /// is what stays on screen.
+    pub fn brief(&self) -> String {
+        match self {
+            Channel::Webhook { url } => format!(
+                "webhook to {}",
+                url::Url::parse(url)
+                    .ok()
+                    .and_then(|u| u.host_str().map(str::to_string))
+                    .unwrap_or_else(|| "an unreadable address".to_string())
+            ),
+            other => other.describe(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -475,6 +491,18 @@ pub fn notice(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_webhook_on_screen_is_named_by_its_host_never_its_key() {
+        let hook = super::Channel::Webhook {
+            url: "https://hooks.slack.com/services/T000/B000/SECRETKEY".into(),
+        };
+        assert_eq!(hook.brief(), "webhook to hooks.slack.com");
+        assert!(
+            hook.describe().contains("SECRETKEY"),
+            "the full one is the owner's, for notify list"
+        );
+    }
+
     use super::*;
     use crate::instagram::Revocation;
     use time::macros::datetime;
