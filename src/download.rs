@@ -573,15 +573,6 @@ pub(crate) fn set_modified(path: &Path, at: time::OffsetDateTime) {
     }
 }
 
-/// Writes `<username>_<date>_<media-id>.json` beside the post's files: the
-/// post as Instagram described it (caption, time, permalink, type, counts,
-/// album items), the shape `feed --json` prints without the expiring CDN
-/// addresses. Rewritten only when it
-/// changed (counts do), through a temp file, with the post's time.
-/// `Ok(true)` when written.
-/// Drops the signed CDN addresses (`media_url`, `thumbnail_url`), album
-/// items' too: they expire within days and change with every listing, so
-/// they would be dead in an archive and rewrite the sidecar on every run.
 /// Writes a JSON file into a download folder (a sidecar, the `--new`
 /// mark): atomically, readable like the pictures beside it, and through a
 /// temp file ending in `.part`, so a leftover is never taken for a download.
@@ -602,6 +593,9 @@ pub(crate) fn write_json_beside(path: &Path, text: &str, durable: bool) -> Resul
     })
 }
 
+/// Drops the signed CDN addresses (`media_url`, `thumbnail_url`), album
+/// items' too: they expire within days and change with every listing, so
+/// they would be dead in an archive and rewrite the sidecar on every run.
 fn without_cdn_urls(value: &mut serde_json::Value) {
     if let Some(object) = value.as_object_mut() {
         object.remove("media_url");
@@ -616,6 +610,12 @@ fn without_cdn_urls(value: &mut serde_json::Value) {
     }
 }
 
+/// Writes `<username>_<date>_<media-id>.json` beside the post's files: the
+/// post as Instagram described it (caption, time, permalink, type, counts,
+/// album items), the shape `feed --json` prints without the expiring CDN
+/// addresses. Rewritten only when it
+/// changed (counts do), through a temp file, with the post's time.
+/// `Ok(true)` when written.
 pub(crate) fn write_sidecar(
     dir: &Path,
     pattern: &Pattern,
