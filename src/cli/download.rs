@@ -196,10 +196,12 @@ pub(super) async fn run(ctx: &Context, args: DownloadArgs) -> Result<(), CliErro
         posts.len(),
         dir.display()
     );
-    if args.new && failures.is_empty() && listed_all {
+    // With --only, posts newer than the mark may hold files of the other
+    // kind, never saved: the mark stays, so a later plain --new gets them.
+    if args.new && failures.is_empty() && listed_all && only.is_none() {
         // Only now, every file on disk: an interrupted or failed run
         // leaves the mark where it was, and the next run fetches it all again.
-        if let Some(next) = Mark::after(mark.as_ref(), &account_key, &posts)
+        if let Some(next) = Mark::after(mark.as_ref(), &account_key, &posts, crate::clock::now())
             && Some(&next) != mark.as_ref()
         {
             next.write(&dir).map_err(|e| {

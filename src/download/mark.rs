@@ -66,11 +66,21 @@ impl Mark {
     }
 
     /// The mark after a complete run that saved `posts` for `account`: the
-    /// newest of them, or `old` when it is newer (or there were none).
-    pub fn after(old: Option<&Mark>, account: &str, posts: &[Media]) -> Option<Mark> {
+    /// newest of them, or `old` when it is newer (or there were none). A
+    /// post dated more than a day after `now` (a server's bug, or its
+    /// choice) never becomes the mark: every real post would be older than
+    /// it, and each later run would save nothing.
+    pub fn after(
+        old: Option<&Mark>,
+        account: &str,
+        posts: &[Media],
+        now: OffsetDateTime,
+    ) -> Option<Mark> {
+        let latest = now + time::Duration::days(1);
         let newest = posts
             .iter()
             .filter_map(|p| p.posted_at().map(|at| (at, p)))
+            .filter(|(at, _)| *at <= latest)
             .max_by_key(|(at, _)| *at)
             .map(|(posted_at, p)| Mark {
                 account: account.to_string(),
@@ -97,12 +107,31 @@ impl Mark {
 mod tests {
     use super::*;
 
+    const NOW: OffsetDateTime = time::macros::datetime!(2026-12-05 12:00 UTC);
+
     fn post(id: &str, at: &str) -> Media {
         Media {
             id: id.to_string(),
             timestamp: Some(at.to_string()),
             ..Media::default()
         }
+    }
+
+    #[test]
+    fn a_post_dated_in_the_future_never_becomes_the_mark() {
+        // A server's 2099 would otherwise hold every later run at nothing new.
+        let posts = [
+            post("real", "2026-12-04T10:00:00+0000"),
+            post("bogus", "2099-01-01T00:00:00+0000"),
+        ];
+        let mark = Mark::after(None, "1784", &posts, NOW).unwrap();
+        assert_eq!(mark.post_id, "real");
+        // Within a day ahead (clocks differ) still counts.
+        let soon = [post("soon", "2026-12-06T06:00:00+0000")];
+        assert_eq!(
+            Mark::after(None, "1784", &soon, NOW).unwrap().post_id,
+            "soon"
+        );
     }
 
     #[test]
@@ -113,16 +142,19 @@ mod tests {
             post("old", "2026-11-01T10:00:00+0000"),
             post("new", "2026-11-20T10:00:00+0000"),
         ];
-        let mark = Mark::after(None, "1784", &posts).unwrap();
+        let mark = Mark::after(None, "1784", &posts, NOW).unwrap();
         assert_eq!(mark.post_id, "new");
         mark.write(dir.path()).unwrap();
         assert_eq!(Mark::read(dir.path(), "1784").unwrap(), Some(mark.clone()));
         // Another account's mark is its own file.
         assert_eq!(Mark::read(dir.path(), "1785").unwrap(), None);
         // Older posts, or none: the mark stays.
-        let older = Mark::after(Some(&mark), "1784", &posts[..1]).unwrap();
+        let older = Mark::after(Some(&mark), "1784", &posts[..1], NOW).unwrap();
         assert_eq!(older, mark);
-        assert_eq!(Mark::after(Some(&mark), "1784", &[]), Some(mark.clone()));
+        assert_eq!(
+            Mark::after(Some(&mark), "1784", &[], NOW),
+            Some(mark.clone())
+        );
         assert!(mark.is_new(&post("newer", "2026-11-21T10:00:00+0000")));
         assert!(mark.is_new(&post("twin", "2026-11-20T10:00:00+0000")));
         assert!(!mark.is_new(&post("new", "2026-11-20T10:00:00+0000")));

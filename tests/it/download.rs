@@ -1065,6 +1065,27 @@ fn cli_download_since_goes_past_old_pinned_posts() {
 /// under two old pinned ones; a run with a failed file leaves the mark; a
 /// run with nothing new fetches nothing, whatever was deleted since.
 #[test]
+fn cli_download_new_with_only_leaves_the_mark_for_the_other_kind() {
+    // Pictures newer than the newest video, never saved by `--only videos`:
+    // a mark moved by that run would make every later --new skip them.
+    let m = Machine::with_posts(20);
+    m.authorized();
+    let out = m.out("archive");
+    let dir = out.to_str().expect("utf8");
+    let has_mark = || {
+        names(&out)
+            .into_iter()
+            .any(|n| n.starts_with(".instatui-new-"))
+    };
+    let run = m.run(&["download", "--new", "--only", "videos", "--out", dir]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!has_mark(), "--only moved the mark: {run:?}");
+    let run = m.run(&["download", "--new", "--out", dir]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(has_mark(), "a complete plain run sets it: {run:?}");
+}
+
+#[test]
 fn cli_download_new_fetches_only_what_came_after_the_last_complete_run() {
     let m = Machine::with_posts(160);
     m.authorized();
